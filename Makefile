@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fbnic-rs: the Rust fbnic driver, its emulator and the lab around them.
+#
+#   make demo     boot a VM with two emulated fbnic ports, show the driver
+#   make test     the whole test suite; ends with "N passed, N failed"
+#
+# Both install what they need on first use (scripts/setup.sh), caching heavy
+# artifacts under $(FBNIC_CACHE) (default ~/.cache/fbnic-rs).
+#
+# Finer targets: setup, emu, module, clippy, unit, clean.
+
+SHELL := /bin/bash
+FBNIC_CACHE ?= $(HOME)/.cache/fbnic-rs
+export FBNIC_CACHE
+
+# Only when this file is read by make itself; Kbuild reads ./Kbuild.
+LAB := . scripts/lib.sh &&
+
+.PHONY: all demo test setup emu module clippy unit clean
+
+all: module emu
+
+setup:
+	@scripts/setup.sh all
+
+emu:
+	cargo build --release -p fbnic-emu
+
+module: setup
+	@$(LAB) kmake M=$(CURDIR) modules
+
+clippy: setup
+	@$(LAB) kmake M=$(CURDIR) CLIPPY=1 modules
+
+unit:
+	cargo test --workspace
+
+demo: module emu
+	@scripts/demo.sh
+
+test: module emu
+	@tests/run.sh
+
+clean:
+	@if [ -d "$(FBNIC_CACHE)/kernel/current/build" ]; then \
+		$(LAB) kmake M=$(CURDIR) clean; fi
+	cargo clean
+	rm -rf results

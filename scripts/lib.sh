@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the lab scripts. Sourced, not executed.
+
+FBNIC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FBNIC_CACHE=${FBNIC_CACHE:-$HOME/.cache/fbnic-rs}
+export FBNIC_TOP FBNIC_CACHE
+
+# Kernel version we build against, from Debian's linux-source-7.3.
+KVER_SERIES=7.3
+LLVM_SUFFIX=-19
+BINDGEN_VERSION=0.71.1
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Hash of the given files and strings; used to key cached artifacts by
+# their inputs.
+input_key() {
+	local f
+	for f in "$@"; do
+		if [ -f "$f" ]; then cat "$f"; else printf '%s\n' "$f"; fi
+	done | sha256sum | cut -c1-16
+}
+
+# Run a stage and report how long it took.
+stage() {
+	local name=$1 t0 t1
+	shift
+	t0=$(date +%s)
+	"$@"
+	t1=$(date +%s)
+	log "stage $name: $((t1 - t0)) s"
+}
+
+# The kernel build directory for the current inputs (see setup.sh).
+kernel_key() {
+	input_key "$FBNIC_TOP/scripts/kernel.config" \
+		"$(cat "$FBNIC_CACHE/kernel-source.version" 2>/dev/null)" \
+		"$(/usr/bin/rustc --version 2>/dev/null)" \
+		"$BINDGEN_VERSION" "$LLVM_SUFFIX"
+}
+
+kernel_dir() { echo "$FBNIC_CACHE/kernel/$(kernel_key)"; }
+
+lab_root_key() {
+	input_key "$FBNIC_TOP/scripts/lab-root.packages" \
+		"$FBNIC_TOP/scripts/guest/lab-init"
+}
+lab_root_dir() { echo "$FBNIC_CACHE/root/$(lab_root_key)"; }
+
+BINDGEN=$FBNIC_CACHE/tools/bin/bindgen
+
+# Environment for kernel builds: Debian's rustc-web (with rust-src) comes
+# before rustup's toolchain; host crates keep using rustup.
+kmake() {
+	PATH=/usr/bin:$PATH make -C "$(kernel_dir)/build" LLVM=$LLVM_SUFFIX \
+		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
+}
+
+# Remove cached artifacts of other input keys beside the one in use.
+prune_siblings() {
+	local keep=$1 d
+	for d in "$(dirname "$keep")"/*; do
+		[ "$d" = "$keep" ] || [ ! -d "$d" ] || [ -L "$d" ] || rm -rf "$d"
+	done
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Brings a fresh machine to the point where the lab can run: host packages,
+# bindgen, the Linux 7.3 tree built with Rust, and the lab root (QEMU 11 plus
+# the guest's userland). Every stage is idempotent and keyed by its inputs;
+# heavy artifacts live under $FBNIC_CACHE, outside the repository.
+#
+# Usage: scripts/setup.sh [packages|bindgen|kernel|root|all]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+# Debian mirror: whatever this machine's apt already uses.
+debian_mirror() {
+	local uri
+	uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n1)
+	echo "${uri%/}"
+}
+
+HOST_PACKAGES=(
+	bc bison flex libelf-dev libssl-dev cpio xz-utils rsync kmod
+	clang-19 lld-19 llvm-19 libclang-19-dev
+	rustc-web rust-web-src rust-web-clippy
+	mmdebstrap uidmap
+)
+
+have_packages() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || return 1
+	done
+}
+
+stage_packages() {
+	local mirror
+	if have_packages "${HOST_PACKAGES[@]}" linux-source-$KVER_SERIES; then
+		return 0
+	fi
+	mirror=$(debian_mirror)
+	[ -n "$mirror" ] || die "cannot find the Debian mirror in apt's sources"
+	# trixie and trixie-backports, pinned low: only what we ask for by
+	# name with -t comes from there; nothing else on the machine moves.
+	$SUDO tee /etc/apt/sources.list.d/fbnic-rs-trixie.sources >/dev/null <<EOF
+Types: deb
+URIs: $mirror
+Suites: trixie trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	$SUDO tee /etc/apt/preferences.d/fbnic-rs-trixie >/dev/null <<EOF
+Package: *
+Pin: release n=trixie
+Pin-Priority: 50
+
+Package: *
+Pin: release n=trixie-backports
+Pin-Priority: 50
+EOF
+	$SUDO apt-get update -qq
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${HOST_PACKAGES[@]}"
+	# name/release selects only this package's version; "-t" would let
+	# the whole transaction (dependencies, upgrades) follow backports.
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends linux-source-$KVER_SERIES/trixie-backports
+}
+
+stage_bindgen() {
+	if [ -x "$BINDGEN" ] && "$BINDGEN" --version | grep -q " $BINDGEN_VERSION"; then
+		return 0
+	fi
+	cargo install --quiet --locked --root "$FBNIC_CACHE/tools" \
+		bindgen-cli --version "$BINDGEN_VERSION"
+}
+
+# Extract the kernel source once per linux-source package version.
+stage_kernel_source() {
+	local ver src
+	ver=$(dpkg-query -W -f='${Version}' linux-source-$KVER_SERIES)
+	src=$FBNIC_CACHE/src/linux-$ver
+	if [ ! -f "$src/.extracted" ]; then
+		rm -rf "$src"
+		mkdir -p "$src"
+		tar -C "$src" --strip-components=1 \
+			-xf /usr/src/linux-source-$KVER_SERIES.tar.xz
+		touch "$src/.extracted"
+	fi
+	ln -sfn "$src" "$FBNIC_CACHE/src/current"
+	echo "$ver" >"$FBNIC_CACHE/kernel-source.version"
+}
+
+stage_kernel() {
+	local kd src
+	stage_kernel_source
+	src=$(readlink -f "$FBNIC_CACHE/src/current")
+	kd=$(kernel_dir)
+	if [ -f "$kd/.built" ]; then
+		return 0
+	fi
+	mkdir -p "$kd/build"
+	local mk=(make -C "$src" O="$kd/build" LLVM=$LLVM_SUFFIX
+		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" -j"$(nproc)")
+	export PATH=/usr/bin:$PATH
+	"${mk[@]}" -s tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$kd/build" \
+		"$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config" >/dev/null
+	"${mk[@]}" -s olddefconfig
+	check_kernel_config "$kd/build/.config"
+	"${mk[@]}" -s bzImage modules
+	rm -rf "$kd/modroot"
+	"${mk[@]}" -s INSTALL_MOD_PATH="$kd/modroot" INSTALL_MOD_STRIP=1 \
+		modules_install
+	"${mk[@]}" -s kernelrelease >"$kd/kernelrelease"
+	touch "$kd/.built"
+	ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
+	prune_siblings "$kd"
+}
+
+# Every option of the fragment must survive olddefconfig; a silently
+# dropped one (missing dependency) would cost an hour of confusion later.
+check_kernel_config() {
+	local cfg=$1 line bad=0
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qx "$line" "$cfg" || { log "config: $line not set"; bad=1; }
+			;;
+		"# CONFIG_"*" is not set")
+			! grep -q "^${line:2:-11}=" "$cfg" || { log "config: $line"; bad=1; }
+			;;
+		esac
+	done <"$FBNIC_TOP/scripts/kernel.config"
+	[ $bad -eq 0 ] || die "kernel config fragment not satisfied"
+}
+
+# One trixie root serves two purposes: QEMU 11 for the host (run through
+# the root's own dynamic loader, no chroot) and the guest's userland
+# (shared read-only over 9p).
+stage_root() {
+	local rd mirror pkgs
+	rd=$(lab_root_dir)
+	if [ -f "$rd/.built" ]; then
+		ln -sfn "$rd" "$FBNIC_CACHE/root/current"
+		return 0
+	fi
+	mirror=$(debian_mirror)
+	pkgs=$(grep -v '^#' "$FBNIC_TOP/scripts/lab-root.packages" | xargs | tr ' ' ,)
+	$SUDO rm -rf "$rd"
+	mkdir -p "$(dirname "$rd")"
+	$SUDO mmdebstrap --quiet --variant=minbase --include="$pkgs" \
+		--aptopt='APT::Default-Release "trixie-backports"' \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		trixie "$rd" \
+		"deb $mirror trixie main" "deb $mirror trixie-backports main"
+	# Mount points for the per-run shares, and the stage-1 init.
+	$SUDO mkdir -p "$rd/lab" "$rd/usr/lib/modules"
+	$SUDO install -m 755 "$FBNIC_TOP/scripts/guest/lab-init" "$rd/sbin/lab-init"
+	touch "$rd/.built"
+	ln -sfn "$rd" "$FBNIC_CACHE/root/current"
+	prune_siblings "$rd"
+}
+
+main() {
+	local what=${1:-all}
+	mkdir -p "$FBNIC_CACHE"
+	case $what in
+	packages) stage packages stage_packages ;;
+	bindgen) stage bindgen stage_bindgen ;;
+	kernel) stage kernel stage_kernel ;;
+	root) stage root stage_root ;;
+	all)
+		stage packages stage_packages
+		stage bindgen stage_bindgen
+		stage root stage_root
+		stage kernel stage_kernel
+		;;
+	*) die "unknown stage $what" ;;
+	esac
+}
+
+main "$@"

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots the lab guest with emulated fbnic ports and runs one guest script.
+#
+#   scripts/vm-run.sh [options] SCRIPT [ARGS...]
+#
+# Options:
+#   --driver rust|c     which fbnic driver the guest's helpers load (default rust)
+#   --ports N           emulated fbnic ports (default 2)
+#   --timeout SEC       wall-clock limit for the whole VM (default 600)
+#   --results DIR       where the guest's results and the logs land
+#                       (default: results/<script name>-<driver>)
+#   --console           also show the guest console on stdout
+#   --emu-args "..."    extra arguments for fbnic-emu
+#
+# The emulator serves one vfio-user socket per port; QEMU 11 connects to
+# them as vfio-user-pci devices. The guest root is the lab root over 9p
+# (read-only); a second, read-write 9p share carries the guest init, the
+# script, the test library, the kernel modules (ours installed into
+# updates/, as a user would) and the results. Everything started here is
+# stopped on exit, failure or Ctrl-C.
+#
+# Exit status: the guest script's, 124 on timeout, 125 if the VM never ran it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+driver=rust ports=2 timeout=600 results= console=0 emu_args=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--driver) driver=$2; shift 2 ;;
+	--ports) ports=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--console) console=1; shift ;;
+	--emu-args) emu_args=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || die "usage: $0 [options] SCRIPT [ARGS...]"
+script=$1
+shift
+case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
+[ -f "$script" ] || die "no such script: $script"
+
+kd=$(readlink -f "$FBNIC_CACHE/kernel/current")
+root=$(readlink -f "$FBNIC_CACHE/root/current")
+[ -f "$kd/.built" ] || die "no kernel build; run scripts/setup.sh"
+[ -f "$root/.built" ] || die "no lab root; run scripts/setup.sh"
+emu=$FBNIC_TOP/target/release/fbnic-emu
+[ -x "$emu" ] || die "no emulator binary; run make emu"
+kver=$(cat "$kd/kernelrelease")
+
+name=$(basename "$script" .sh)
+results=${results:-$FBNIC_TOP/results/$name-$driver}
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+
+run=$(mktemp -d "${TMPDIR:-/tmp}/fbnic-vm.XXXXXX")
+emu_pid= qemu_pid=
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null || true
+	if [ -n "$emu_pid" ]; then
+		kill -TERM "$emu_pid" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$emu_pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$emu_pid" 2>/dev/null || true
+	fi
+	wait 2>/dev/null || true
+	[ ! -f "$run/emu.log" ] || cp "$run/emu.log" "$results/emu.log"
+	rm -rf "$run"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The read-write share: init, script, test library, modules, results.
+share=$run/lab
+mkdir -p "$share/results"
+install -m 755 "$FBNIC_TOP/scripts/guest/init.sh" "$share/init.sh"
+install -m 755 "$script" "$share/test.sh"
+cp -r "$FBNIC_TOP/tests/vm/lib" "$share/lib"
+printf '%q ' "$@" >"$share/args"
+cat >"$share/env" <<EOF
+DRIVER=$driver
+PORTS=$ports
+KVER=$kver
+EOF
+
+# Kernel modules: the kernel's own (hard links, cheap), then ours the way
+# a user installs an out-of-tree module: modules_install into updates/ and
+# depmod, so "modprobe fbnic" finds the Rust driver before the C one.
+mkdir -p "$share/lib/modules"
+cp -al "$kd/modroot/lib/modules/$kver" "$share/lib/modules/$kver"
+kmake -s M="$FBNIC_TOP" INSTALL_MOD_PATH="$share" INSTALL_MOD_DIR=updates \
+	INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >/dev/null
+/sbin/depmod -b "$share" "$kver"
+
+# The emulator: one vfio-user socket per port.
+socks=()
+emu_cmd=("$emu")
+for ((i = 0; i < ports; i++)); do
+	socks+=("$run/port$i.sock")
+	emu_cmd+=(--socket "$run/port$i.sock")
+done
+# shellcheck disable=SC2206
+emu_cmd+=($emu_args)
+"${emu_cmd[@]}" >"$run/emu.out" 2>"$run/emu.log" &
+emu_pid=$!
+for ((i = 0; i < 100; i++)); do
+	n=0
+	for s in "${socks[@]}"; do [ -S "$s" ] && n=$((n + 1)); done
+	[ $n -eq "$ports" ] && break
+	kill -0 "$emu_pid" 2>/dev/null || die "fbnic-emu exited: $(tail -n5 "$run/emu.log")"
+	sleep 0.1
+done
+[ $n -eq "$ports" ] || die "fbnic-emu did not listen on ${#socks[@]} sockets"
+
+# Accelerator: KVM only where it really is hardware virtualisation (the
+# paravirtual /dev/kvm of some hosts cannot boot a stock kernel).
+accel=${FBNIC_ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg,thread=multi
+	if [ -w /dev/kvm ] && grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; then
+		accel=kvm
+	fi
+fi
+
+devices=()
+for ((i = 0; i < ports; i++)); do
+	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},\"addr\":\"0x$((5 + i))\"}")
+done
+
+qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
+	"$root/usr/bin/qemu-system-x86_64" -L "$root/usr/share/qemu" -L "$root/usr/share/seabios")
+"${qemu[@]}" -nodefaults -no-user-config -nographic -no-reboot \
+	-M q35,memory-backend=mem -accel "$accel" -cpu max -smp 2 \
+	-object memory-backend-memfd,id=mem,size=2G,share=on \
+	-kernel "$kd/build/arch/x86/boot/bzImage" \
+	-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
+	-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
+	-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
+	-serial "file:$run/console.log" -monitor none \
+	"${devices[@]}" >"$run/qemu.log" 2>&1 &
+qemu_pid=$!
+
+tail_pid=
+if [ $console -eq 1 ]; then
+	tail -n +1 -F "$run/console.log" 2>/dev/null &
+	tail_pid=$!
+fi
+
+rc=0
+deadline=$((SECONDS + timeout))
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if [ $SECONDS -ge $deadline ]; then
+		log "timeout after ${timeout}s; stopping the VM"
+		rc=124
+		kill -KILL "$qemu_pid" 2>/dev/null || true
+		break
+	fi
+	sleep 0.5
+done
+wait "$qemu_pid" 2>/dev/null || true
+qemu_pid=
+[ -z "$tail_pid" ] || { sleep 0.3; kill "$tail_pid" 2>/dev/null || true; }
+
+cp "$run/console.log" "$results/console.log" 2>/dev/null || true
+cp "$run/qemu.log" "$results/qemu.log" 2>/dev/null || true
+cp -r "$share/results/." "$results/" 2>/dev/null || true
+if [ $rc -eq 0 ]; then
+	if [ -f "$share/results/exitcode" ]; then
+		rc=$(cat "$share/results/exitcode")
+	else
+		log "the guest did not finish its script (see $results/console.log)"
+		tail -n 20 "$run/console.log" >&2 || true
+		rc=125
+	fi
+fi
+exit "$rc"

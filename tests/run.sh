@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite: host unit tests, then each VM suite for each driver
+# (the Rust one and the upstream C one). Prints every test's result and
+# ends with "N passed, N failed". Exit status 0 only if nothing failed.
+#
+#   tests/run.sh [--drivers "rust c"] [--suites "basic ..."]
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+
+drivers="rust c"
+suites="basic"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--drivers) drivers=$2; shift 2 ;;
+	--suites) suites=$2; shift 2 ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+
+out=$FBNIC_TOP/results
+mkdir -p "$out"
+summary=$out/summary.txt
+: >"$summary"
+pass=0 fail=0 xfail=0
+
+record() {
+	printf '%s\n' "$*" | tee -a "$summary"
+	case $1 in
+	PASS) pass=$((pass + 1)) ;;
+	XFAIL) xfail=$((xfail + 1)) ;;
+	SKIP) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
+}
+
+# Host unit tests: one result line per test.
+t0=$SECONDS
+log "host unit tests (cargo test)"
+cargo test --workspace --release --no-fail-fast 2>&1 | tee "$out/cargo-test.log" |
+	sed -nE 's/^test (.+) \.\.\. (ok|FAILED|ignored)$/\2 \1/p' >"$out/cargo-results.txt"
+if ! grep -q '^test result:' "$out/cargo-test.log"; then
+	record "FAIL host/cargo-test: did not run (see results/cargo-test.log)"
+fi
+while read -r status name; do
+	case $status in
+	ok) record "PASS host/$name" ;;
+	ignored) record "SKIP host/$name" ;;
+	*) record "FAIL host/$name" ;;
+	esac
+done <"$out/cargo-results.txt"
+log "host unit tests: $((SECONDS - t0)) s"
+
+# VM suites.
+for suite in $suites; do
+	for driver in $drivers; do
+		t0=$SECONDS
+		dir=$out/$suite-$driver
+		rm -rf "$dir"
+		log "VM suite $suite, $driver driver"
+		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$driver" --results "$dir" \
+			"$FBNIC_TOP/tests/vm/$suite.sh" >"$out/$suite-$driver.out" 2>&1
+		rc=$?
+		if [ -f "$dir/results.txt" ]; then
+			while read -r status rest; do
+				record "$status $driver:$rest"
+			done <"$dir/results.txt"
+		fi
+		if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+			record "FAIL $driver:$suite/vm: runner exit $rc (see results/$suite-$driver.out)"
+			tail -n 15 "$out/$suite-$driver.out" | sed 's/^/    /'
+		fi
+		log "VM suite $suite, $driver driver: $((SECONDS - t0)) s"
+	done
+done
+
+[ $xfail -eq 0 ] || echo "$xfail expected failures (XFAIL above, each with its reason)"
+echo "$pass passed, $fail failed" | tee -a "$summary"
+[ $fail -eq 0 ]
