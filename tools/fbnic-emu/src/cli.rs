@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Command line parsing.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::device::DeviceParams;
+use crate::identity::{port_dsn, DEFAULT_DSN};
+
+pub const USAGE: &str = "\
+Usage: fbnic-emu --socket PATH [--socket PATH ...] [OPTIONS]
+       fbnic-emu --ports N --socket-dir DIR [OPTIONS]
+
+Emulates fbnic NIC ports (PCI 1d9b:0013), one vfio-user server per port, for
+QEMU's vfio-user-pci device. Each port gets its own socket and thread.
+
+  --socket PATH      serve one port on the unix socket PATH (repeatable;
+                     port i is the i-th --socket)
+  --ports N          serve N ports on DIR/fbnic-port0.sock .. fbnic-port<N-1>.sock
+  --socket-dir DIR   directory for --ports (created if missing)
+  --dsn HEX          base PCIe Device Serial Number; port i gets HEX + i
+                     (default 0x0200_5eff_fe00_1000: MAC 02:00:5e:00:10:<i>)
+  --queues N         queue pairs per port, 1..=128 (default 8); the MSI-X
+                     table has N + 3 vectors
+  -v, --verbose      more logging (twice: every register access)
+  -h, --help         show this help
+
+Prints `port I listening on PATH dsn 0x... mac ...` on stdout once each socket
+is ready. Logs go to stderr. SIGINT/SIGTERM remove the sockets and exit.
+";
+
+/// Default queue pairs per port.
+pub const DEFAULT_QUEUES: u16 = 8;
+/// Upper bound on `--ports`, to catch typos rather than to limit anyone.
+pub const MAX_PORTS: usize = 256;
+
+/// A validated command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Socket of port i at index i.
+    pub sockets: Vec<PathBuf>,
+    /// Directory to create first (from `--socket-dir`).
+    pub socket_dir: Option<PathBuf>,
+    /// Base Device Serial Number.
+    pub dsn: u64,
+    pub queues: u16,
+    /// 0: info, 1: debug, 2 or more: trace.
+    pub verbosity: u8,
+}
+
+impl Options {
+    /// Parameters of port `index`. Valid for every index below
+    /// `sockets.len()` once [`parse`] accepted the options.
+    pub fn port_params(&self, index: usize) -> DeviceParams {
+        DeviceParams {
+            dsn: port_dsn(self.dsn, index).unwrap_or(self.dsn),
+            queues: self.queues,
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Run(Options),
+    Help,
+}
+
+/// A command line error, for a one-line message and exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError(msg.into()))
+}
+
+/// Parses a hexadecimal u64, with optional `0x` and `_` separators.
+fn parse_hex(s: &str) -> Option<u64> {
+    let digits: String = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s)
+        .chars()
+        .filter(|&c| c != '_')
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    u64::from_str_radix(&digits, 16).ok()
+}
+
+fn parse_count(opt: &str, val: &str, max: usize) -> Result<usize, CliError> {
+    match val.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => err(format!("{opt} wants a number in 1..={max}, not '{val}'")),
+    }
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliError> {
+    let mut sockets: Vec<PathBuf> = Vec::new();
+    let mut ports: Option<usize> = None;
+    let mut socket_dir: Option<PathBuf> = None;
+    let mut dsn = DEFAULT_DSN;
+    let mut queues = DEFAULT_QUEUES;
+    let mut verbosity = 0u8;
+
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str().map(str::to_owned) else {
+            return err(format!("unexpected argument {arg:?}"));
+        };
+        // Accept both `--opt value` and `--opt=value`.
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(OsString::from(v))),
+            _ => (arg.clone(), None),
+        };
+        let takes_value = matches!(
+            name.as_str(),
+            "--socket" | "--ports" | "--socket-dir" | "--dsn" | "--queues"
+        );
+        if inline.is_some() && !takes_value {
+            return err(format!("{name} takes no value"));
+        }
+        let value = if takes_value {
+            match inline.or_else(|| args.next()) {
+                Some(v) => Some(v),
+                None => return err(format!("{name} needs a value")),
+            }
+        } else {
+            None
+        };
+        let text = |v: &OsString| -> Result<String, CliError> {
+            v.to_str()
+                .map(str::to_owned)
+                .ok_or_else(|| CliError(format!("{name}: {v:?} is not valid UTF-8")))
+        };
+        match (name.as_str(), value) {
+            ("-h" | "--help", _) => return Ok(Action::Help),
+            ("-v" | "--verbose", _) => verbosity = verbosity.saturating_add(1),
+            ("--socket", Some(v)) => {
+                if v.is_empty() {
+                    return err("--socket needs a non-empty path");
+                }
+                sockets.push(PathBuf::from(v));
+            }
+            ("--socket-dir", Some(v)) => {
+                if v.is_empty() {
+                    return err("--socket-dir needs a non-empty path");
+                }
+                socket_dir = Some(PathBuf::from(v));
+            }
+            ("--ports", Some(v)) => ports = Some(parse_count("--ports", &text(&v)?, MAX_PORTS)?),
+            ("--queues", Some(v)) => {
+                let max = usize::from(DeviceParams::MAX_QUEUES);
+                // Bounded by MAX_QUEUES, so it fits in u16.
+                queues = parse_count("--queues", &text(&v)?, max)? as u16;
+            }
+            ("--dsn", Some(v)) => {
+                let t = text(&v)?;
+                dsn = parse_hex(&t).ok_or_else(|| {
+                    CliError(format!("--dsn wants a 64-bit hex number, not '{t}'"))
+                })?;
+            }
+            (other, _) => return err(format!("unknown option '{other}'")),
+        }
+    }
+
+    match (ports, &socket_dir) {
+        (Some(_), Some(_)) if !sockets.is_empty() => {
+            return err("use either --socket or --ports/--socket-dir, not both");
+        }
+        (Some(n), Some(dir)) => {
+            sockets = (0..n)
+                .map(|i| dir.join(format!("fbnic-port{i}.sock")))
+                .collect();
+        }
+        (Some(_), None) => return err("--ports needs --socket-dir"),
+        (None, Some(_)) => return err("--socket-dir needs --ports"),
+        (None, None) => {}
+    }
+    if sockets.is_empty() {
+        return err("no ports: give --socket PATH or --ports N --socket-dir DIR");
+    }
+    if sockets.len() > MAX_PORTS {
+        return err(format!("at most {MAX_PORTS} ports"));
+    }
+    let mut seen = HashSet::new();
+    for s in &sockets {
+        if !seen.insert(s) {
+            return err(format!("socket {} given twice", s.display()));
+        }
+    }
+
+    let opts = Options {
+        sockets,
+        socket_dir,
+        dsn,
+        queues,
+        verbosity,
+    };
+    for i in 0..opts.sockets.len() {
+        if port_dsn(dsn, i).is_none() {
+            return err(format!("--dsn {dsn:#x} + port {i} overflows 64 bits"));
+        }
+        opts.port_params(i)
+            .validate()
+            .map_err(|e| CliError(format!("port {i}: {e}")))?;
+    }
+    Ok(Action::Run(opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Options, CliError> {
+        match parse(args.iter().map(OsString::from))? {
+            Action::Run(o) => Ok(o),
+            Action::Help => panic!("unexpected help"),
+        }
+    }
+
+    #[test]
+    fn sockets_and_defaults() {
+        let o = run(&["--socket", "/tmp/a.sock", "--socket=/tmp/b.sock"]).unwrap();
+        assert_eq!(
+            o.sockets,
+            vec![PathBuf::from("/tmp/a.sock"), PathBuf::from("/tmp/b.sock")]
+        );
+        assert_eq!(o.dsn, DEFAULT_DSN);
+        assert_eq!(o.queues, DEFAULT_QUEUES);
+        assert_eq!(o.verbosity, 0);
+        assert_eq!(o.port_params(1).dsn, DEFAULT_DSN + 1);
+        assert_eq!(o.port_params(1).mac().to_string(), "02:00:5e:00:10:01");
+    }
+
+    #[test]
+    fn ports_in_a_directory() {
+        let o = run(&["--ports", "3", "--socket-dir", "/run/x", "-v", "--verbose"]).unwrap();
+        assert_eq!(o.sockets.len(), 3);
+        assert_eq!(o.sockets[2], PathBuf::from("/run/x/fbnic-port2.sock"));
+        assert_eq!(o.socket_dir, Some(PathBuf::from("/run/x")));
+        assert_eq!(o.verbosity, 2);
+    }
+
+    #[test]
+    fn dsn_and_queues() {
+        let o = run(&[
+            "--socket",
+            "s",
+            "--dsn",
+            "0x0200_5eff_fe00_2000",
+            "--queues",
+            "4",
+        ])
+        .unwrap();
+        assert_eq!(o.dsn, 0x0200_5eff_fe00_2000);
+        assert_eq!(o.queues, 4);
+        assert_eq!(
+            run(&["--socket", "s", "--dsn=2005efffe003000"])
+                .unwrap()
+                .dsn,
+            0x0200_5eff_fe00_3000
+        );
+    }
+
+    #[test]
+    fn help() {
+        assert_eq!(parse([OsString::from("--help")]), Ok(Action::Help));
+        assert_eq!(
+            parse(["--socket", "x", "-h"].map(OsString::from)),
+            Ok(Action::Help)
+        );
+    }
+
+    #[test]
+    fn bad_command_lines() {
+        for bad in [
+            &[][..],
+            &["--socket"],
+            &["--socket", ""],
+            &["--bogus"],
+            &["positional"],
+            &["--socket", "a", "--socket", "a"],
+            &["--ports", "2"],
+            &["--socket-dir", "/tmp"],
+            &["--ports", "0", "--socket-dir", "/tmp"],
+            &["--ports", "x", "--socket-dir", "/tmp"],
+            &["--ports", "1", "--socket-dir", "/tmp", "--socket", "a"],
+            &["--socket", "a", "--queues", "0"],
+            &["--socket", "a", "--queues", "129"],
+            &["--socket", "a", "--dsn", "xyz"],
+            &["--socket", "a", "--dsn", "0x"],
+            &["--socket", "a", "--dsn", "0x1_0000_0000_0000_0000"],
+            &["--socket", "a", "--verbose=1"],
+            // Multicast MAC (first byte odd).
+            &["--socket", "a", "--dsn", "0x0100_00ff_fe00_0001"],
+            // Port 1 would overflow.
+            &[
+                "--socket",
+                "a",
+                "--socket",
+                "b",
+                "--dsn",
+                "0x02ff_ffff_ffff_ffff",
+            ],
+        ] {
+            assert!(run(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}

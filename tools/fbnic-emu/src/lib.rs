@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! fbnic-emu: an emulated Meta fbnic NIC for QEMU, served over vfio-user.
+//!
+//! Each port is one PCI function (1d9b:0013) on its own unix socket, served
+//! by its own thread. The pieces:
+//!
+//! - [`pci`]: PCI identity, BAR layout, configuration space with its
+//!   capabilities (PCI Express, MSI-X, Device Serial Number).
+//! - [`regs`]: lock-free dword register storage for BAR0 and BAR4.
+//! - [`memory`]: guest RAM mapped from the client's DMA_MAP descriptors.
+//! - [`interrupts`]: MSI-X vectors as eventfds.
+//! - [`device`]: the fbnic device model tying these together and deciding
+//!   what each register access does.
+//! - [`vfio`]: the vfio-user server glue (regions, SET_IRQS, DMA_MAP, the
+//!   socket and the per-port loop).
+//! - [`identity`]: serial number to MAC address.
+//! - [`cli`], [`logger`]: the program around it.
+
+pub mod cli;
+pub mod device;
+pub mod identity;
+pub mod interrupts;
+pub mod logger;
+pub mod memory;
+pub mod pci;
+pub mod regs;
+pub mod vfio;
