@@ -101,6 +101,8 @@ stage_kernel() {
 	src=$(readlink -f "$FBNIC_CACHE/src/current")
 	kd=$(kernel_dir)
 	if [ -f "$kd/.built" ]; then
+		ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
+		prune_siblings "$kd"
 		return 0
 	fi
 	mkdir -p "$kd/build"

@@ -153,7 +153,10 @@ qemu_pid=$!
 
 tail_pid=
 if [ $console -eq 1 ]; then
-	tail -n +1 -F "$run/console.log" 2>/dev/null &
+	# Follows the console until QEMU is gone, then prints what is left.
+	# SeaBIOS's terminal escapes are dropped.
+	tail -n +1 -s 0.2 -F --pid="$qemu_pid" "$run/console.log" 2>/dev/null |
+		sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' &
 	tail_pid=$!
 fi
 
@@ -170,7 +173,7 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 done
 wait "$qemu_pid" 2>/dev/null || true
 qemu_pid=
-[ -z "$tail_pid" ] || { sleep 0.3; kill "$tail_pid" 2>/dev/null || true; }
+[ -z "$tail_pid" ] || wait "$tail_pid" 2>/dev/null || true
 
 cp "$run/console.log" "$results/console.log" 2>/dev/null || true
 cp "$run/qemu.log" "$results/qemu.log" 2>/dev/null || true
