@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! PCI device setup that `kernel::pci` leaves to `unsafe` code or does not
+//! undo.
+//!
+//! - [`DmaMasked`] sets a driver's DMA addressing limit before its probe runs,
+//!   the one moment at which the kernel crate's `unsafe` requirement for
+//!   changing the mask provably holds.
+//! - [`EnabledDevice`] enables a device's memory space and disables the
+//!   device again when dropped, which `pci::Device::enable_device_mem()`
+//!   alone never does (C drivers get this from `pcim_enable_device()`).
+//!
+//! C header: [`include/linux/pci.h`](srctree/include/linux/pci.h)
+
+use core::marker::PhantomData;
+use kernel::{
+    bindings,
+    device::{Bound, Core},
+    dma::{Device as _, DmaMask},
+    pci,
+    prelude::*,
+};
+
+/// Returns the C `struct pci_dev` behind `pdev`.
+///
+/// `pci::Device` keeps its raw accessor crate-private; this is the same
+/// conversion, relying on the layout the type declares: it is
+/// `#[repr(transparent)]` over `Opaque<bindings::pci_dev>` (plus a zero-sized
+/// context marker), so a pointer to it is a pointer to the C object.
+fn as_raw<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>) -> *mut bindings::pci_dev {
+    core::ptr::from_ref(pdev)
+        .cast::<bindings::pci_dev>()
+        .cast_mut()
+}
+
+/// A PCI driver whose device needs a DMA mask other than the default 32 bits.
+///
+/// Register the driver as [`DmaMasked<Self>`] to have the mask set before
+/// [`pci::Driver::probe`] runs.
+pub trait DmaDriver: pci::Driver {
+    /// The DMA masks to try, widest first. The first one the platform
+    /// accepts is set for both streaming and coherent mappings.
+    const DMA_MASKS: &'static [DmaMask];
+}
+
+/// The PCI driver `T`, with its DMA mask set before its probe runs.
+///
+/// Changing a device's DMA mask is only sound while nothing allocates or
+/// maps DMA memory for that device, which is why
+/// [`kernel::dma::Device::dma_set_mask_and_coherent`] is `unsafe`. Before
+/// `T::probe` runs, that is certain: the bus calls probe with the device lock
+/// held, no driver is bound, the previous binding's resources were released
+/// when it ended, and `T`'s own code has not run for this device yet. So this
+/// adapter sets the mask there, and drivers stay free of `unsafe`.
+///
+/// If no mask of [`DmaDriver::DMA_MASKS`] is accepted, probe fails with the
+/// error of the last attempt.
+///
+/// # Examples
+///
+/// ```ignore
+/// use kernel::{dma::DmaMask, pci};
+///
+/// impl kernel_ext::pci::DmaDriver for MyDriver {
+///     const DMA_MASKS: &'static [DmaMask] = &[DmaMask::new::<46>(), DmaMask::new::<32>()];
+/// }
+///
+/// kernel::module_pci_driver! {
+///     type: kernel_ext::pci::DmaMasked<MyDriver>,
+///     name: "my_driver",
+///     authors: ["..."],
+///     description: "...",
+///     license: "GPL",
+/// }
+/// ```
+pub struct DmaMasked<T>(PhantomData<T>);
+
+impl<T: DmaDriver> pci::Driver for DmaMasked<T> {
+    type IdInfo = T::IdInfo;
+    type Data<'bound> = T::Data<'bound>;
+
+    const ID_TABLE: pci::IdTable<Self::IdInfo> = T::ID_TABLE;
+
+    fn probe<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        id_info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        pin_init::pin_init_scope(move || {
+            set_dma_mask(pdev, T::DMA_MASKS)?;
+            Ok(T::probe(pdev, id_info))
+        })
+    }
+
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        T::unbind(pdev, this);
+    }
+}
+
+/// Sets the first mask of `masks` that the platform accepts.
+fn set_dma_mask(pdev: &pci::Device<Core<'_>>, masks: &[DmaMask]) -> Result {
+    let mut last = Err(EINVAL);
+
+    for &mask in masks {
+        // SAFETY: Called only from `DmaMasked::probe` before the driver's
+        // probe: nothing allocates or maps DMA memory for this device
+        // concurrently (see `DmaMasked`).
+        last = unsafe { pdev.dma_set_mask_and_coherent(mask) };
+        if last.is_ok() {
+            dev_dbg!(pdev, "DMA mask {:#x}\n", mask.value());
+            return Ok(());
+        }
+    }
+
+    if let Err(e) = last {
+        dev_err!(pdev, "DMA configuration failed: {:?}\n", e);
+    }
+    last
+}
+
+/// A PCI device with its memory space enabled for as long as this value
+/// lives.
+///
+/// [`pci::Device::enable_device_mem`] has no counterpart in the kernel crate,
+/// so a device enabled with it stays enabled (and keeps bus mastering on)
+/// after the driver unbinds. Dropping an `EnabledDevice` disables the device
+/// again, which also turns bus mastering off, as `pcim_enable_device()` does
+/// for C drivers. Keep it in the driver's data, declared after every field
+/// that still accesses the device when dropped (fields drop in declaration
+/// order).
+///
+/// # Invariants
+///
+/// `pdev` was enabled by [`EnabledDevice::new`], and this value holds that
+/// enable count until it is dropped.
+pub struct EnabledDevice<'bound> {
+    pdev: &'bound pci::Device<Bound>,
+}
+
+impl<'bound> EnabledDevice<'bound> {
+    /// Enables the memory space of `pdev` (`pci_enable_device_mem()`).
+    ///
+    /// Bus mastering is separate: call [`pci::Device::set_master`] once the
+    /// device may start DMA.
+    pub fn new(pdev: &'bound pci::Device<Core<'_>>) -> Result<Self> {
+        pdev.enable_device_mem()?;
+
+        // INVARIANT: The device was just enabled.
+        Ok(Self { pdev })
+    }
+}
+
+impl Drop for EnabledDevice<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `self.pdev` is a valid, bound PCI device for `'bound`, and
+        // by the type invariant it holds an enable count of ours to drop.
+        unsafe { bindings::pci_disable_device(as_raw(self.pdev)) };
+    }
+}
