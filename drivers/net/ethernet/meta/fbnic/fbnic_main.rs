@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Meta Platforms Host Network Interface (fbnic), PCI 1d9b:0013.
+//!
+//! The crate root only declares the driver's modules and registers the PCI
+//! driver. See `README` in this directory for how the pieces fit together.
+
+// Both are public so that their whole API counts as used: `hw` is shared
+// with the emulator, and `kernel_ext` is meant to become `kernel` crate code.
+pub mod hw;
+#[path = "../../../../../rust/lib.rs"]
+pub mod kernel_ext;
+
+mod pci;
+mod regs;
+
+kernel::module_pci_driver! {
+    type: kernel_ext::pci::DmaMasked<pci::FbnicDriver>,
+    name: "fbnic",
+    authors: ["The fbnic-rs authors"],
+    description: "Meta Platforms Host Network Interface (Rust)",
+    license: "GPL",
+}
