@@ -21,3 +21,9 @@ pub mod csr;
 
 /// TX/RX work and completion descriptors and mailbox descriptors.
 pub mod desc;
+
+/// The firmware mailbox's TLV message codec and message definitions.
+pub mod tlv;
+
+/// The Toeplitz RSS hash and the RSS key register layout.
+pub mod toeplitz;
