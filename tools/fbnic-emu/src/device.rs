@@ -19,13 +19,14 @@
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
+use fbnic_hw::csr::{self, master};
 use log::{debug, info, trace};
 
 use crate::identity::MacAddr;
 use crate::interrupts::Interrupts;
 use crate::memory::GuestMemory;
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
-use crate::regs::{local, RegisterFile};
+use crate::regs::RegisterFile;
 
 /// vfio region index of the configuration space (VFIO_PCI_CONFIG_REGION_INDEX).
 pub const CONFIG_REGION: u32 = 7;
@@ -41,14 +42,14 @@ pub struct DeviceParams {
 
 impl DeviceParams {
     /// The driver's `FBNIC_MAX_QUEUES`.
-    pub const MAX_QUEUES: u16 = 128;
+    pub const MAX_QUEUES: u16 = csr::queue::MAX_QUEUES as u16;
 
     /// MSI-X vectors: 0 for the firmware mailbox, 1 for the PCS/link, and one
     /// per queue from 2 on, plus one spare so that the table never limits
     /// how many NAPI vectors the driver gets (it asks for at most
     /// 2 + min(CPUs, 128)).
     pub fn msix_vectors(&self) -> u16 {
-        3 + self.queues
+        csr::NON_NAPI_VECTORS as u16 + self.queues + 1
     }
 
     /// The MAC address the driver will derive from the serial number.
@@ -191,7 +192,7 @@ impl FbnicDevice {
         match reg {
             // The "device still there" register the driver checks after an
             // all-ones read: hardwired to zero.
-            local::MASTER_SPARE_0 => 0,
+            master::SPARE_0 => 0,
             _ => self.csr.read(reg).unwrap_or(0),
         }
     }
@@ -199,7 +200,7 @@ impl FbnicDevice {
     /// Guest write of BAR0 register `reg`.
     pub fn csr_write(&self, reg: u32, val: u32) {
         match reg {
-            local::MASTER_SPARE_0 => {}
+            master::SPARE_0 => {}
             _ => {
                 self.csr.write(reg, val);
             }
@@ -208,7 +209,8 @@ impl FbnicDevice {
 
     /// Guest read of BAR4 register `reg`.
     ///
-    /// `FW_ZERO_REG` needs no case here: it is the low dword of mailbox RX
+    /// [`FW_ZERO_REG`](csr::mbx::FW_ZERO_REG) needs no case here: it is the
+    /// low dword of mailbox RX
     /// descriptor 0, which resets to 0 and which the driver itself writes
     /// (to 0, or to a posted buffer with page-aligned address and flag bits),
     /// so it never reads back all-ones. Hardwiring it to zero would break the
@@ -470,11 +472,11 @@ mod tests {
     #[test]
     fn zero_registers_read_zero() {
         let dev = device();
-        let spare = u64::from(local::MASTER_SPARE_0) * 4;
+        let spare = u64::from(master::SPARE_0) * 4;
         wr32(&dev, 0, spare, 0xffff_ffff);
         assert_eq!(rd32(&dev, 0, spare), 0);
         // FW_ZERO_REG reads 0 out of reset and is ordinary mailbox storage.
-        let zero = u64::from(local::FW_ZERO_REG) * 4;
+        let zero = u64::from(csr::mbx::FW_ZERO_REG) * 4;
         assert_eq!(rd32(&dev, 4, zero), 0);
         wr32(&dev, 4, zero, 0x0000_1003);
         assert_eq!(rd32(&dev, 4, zero), 0x0000_1003);

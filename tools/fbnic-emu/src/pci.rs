@@ -13,13 +13,15 @@
 
 use std::fmt;
 
+use fbnic_hw::csr;
+
 /// Size of the configuration space, including PCI Express extended space.
 pub const CONFIG_SPACE_SIZE: usize = 4096;
 
 /// Meta Platforms, Inc.
-pub const VENDOR_ID: u16 = 0x1d9b;
-/// fbnic (the "Meta Platforms Host Network Interface").
-pub const DEVICE_ID: u16 = 0x0013;
+pub const VENDOR_ID: u16 = csr::PCI_VENDOR_ID_META;
+/// The fbnic ASIC.
+pub const DEVICE_ID: u16 = csr::PCI_DEVICE_ID_META_FBNIC_ASIC;
 /// Ethernet controller: base class 0x02, subclass 0x00, prog-if 0x00.
 pub const CLASS_CODE: u32 = 0x02_00_00;
 /// The driver does not look at the revision or the subsystem IDs.
@@ -149,7 +151,7 @@ impl Bar {
 /// BAR0: the CSR space. The driver's highest register is the end of the
 /// per-queue blocks at byte 0x17fffc; the other blocks all sit below it.
 pub const BAR_CSR: Bar = Bar {
-    index: 0,
+    index: csr::CSR_BAR,
     size: 4 << 20,
     mem64: true,
     prefetchable: false,
@@ -167,11 +169,15 @@ pub const BAR_MSIX: Bar = Bar {
 /// BAR4: the firmware window. The driver uses the IPC mailbox at bytes
 /// 0x18000-0x180ff and the OTP status registers at 0x874/0x878.
 pub const BAR_FW: Bar = Bar {
-    index: 4,
+    index: csr::FW_BAR,
     size: 128 << 10,
     mem64: true,
     prefetchable: false,
 };
+
+// Every register the driver uses must fit in its BAR.
+const _: () = assert!(csr::byte_offset(csr::queue::END) < BAR_CSR.size);
+const _: () = assert!(csr::byte_offset(csr::mbx::END) < BAR_FW.size);
 
 /// Every BAR the function implements; BARs 1, 3 and 5 are upper halves.
 pub const BARS: [Bar; 3] = [BAR_CSR, BAR_MSIX, BAR_FW];

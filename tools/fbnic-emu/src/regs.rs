@@ -10,28 +10,6 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Registers not yet described by the `fbnic-hw` crate.
-///
-/// Keep this list short: every constant here moves to `fbnic-hw` (the
-/// shared hardware contract) once that crate describes the block it belongs
-/// to, and the emulator then uses the shared name.
-pub mod local {
-    /// BAR0 dword that always reads 0. The driver reads it after an
-    /// all-ones value to tell "device gone" from a register that really
-    /// holds 0xffffffff (`FBNIC_MASTER_SPARE_0`, byte 0x3106c).
-    pub const MASTER_SPARE_0: u32 = 0x0c41b;
-
-    /// First BAR4 IPC mailbox register: the low dword of RX (firmware to
-    /// host) descriptor 0. The driver also reads it to flush posted BAR4
-    /// writes and, like `MASTER_SPARE_0`, to detect a vanished device
-    /// (`FBNIC_FW_ZERO_REG` = `FBNIC_IPC_MBX(0, 0)`, byte 0x18000).
-    pub const FW_ZERO_REG: u32 = 0x06000;
-
-    /// Last dword of the per-queue register blocks, the highest CSR the
-    /// driver touches (`FBNIC_CSR_END_QUEUE`).
-    pub const CSR_END_QUEUE: u32 = 0x40000 + 0x400 * 128 - 1;
-}
-
 /// A BAR's worth of 32-bit registers, all zero at reset.
 pub struct RegisterFile {
     regs: Box<[AtomicU32]>,
@@ -122,12 +100,5 @@ mod tests {
         assert_eq!(rf.set_bits(0, 0b0101), Some(0b1010));
         assert_eq!(rf.clear_bits(0, 0b0011), Some(0b1111));
         assert_eq!(rf.read(0), Some(0b1100));
-    }
-
-    #[test]
-    fn local_constants_match_the_byte_offsets() {
-        assert_eq!(local::MASTER_SPARE_0 * 4, 0x3106c);
-        assert_eq!(local::FW_ZERO_REG * 4, 0x18000);
-        assert_eq!(local::CSR_END_QUEUE * 4, 0x17fffc);
     }
 }

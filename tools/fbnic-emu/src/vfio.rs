@@ -107,25 +107,38 @@ fn unsupported(what: impl fmt::Display) -> io::Error {
 /// Connects the vfio-user message loop to a device.
 pub struct Backend {
     dev: Arc<FbnicDevice>,
+    /// Whether this connection already explained a DMA_MAP without a file
+    /// descriptor.
+    fdless_explained: bool,
 }
 
 impl Backend {
     pub fn new(dev: Arc<FbnicDevice>) -> Self {
-        Backend { dev }
+        Backend {
+            dev,
+            fdless_explained: false,
+        }
+    }
+
+    /// Forgets per-connection state once the client is gone.
+    pub fn client_gone(&mut self) {
+        self.fdless_explained = false;
+        self.dev.disconnect();
     }
 }
 
 impl ServerBackend for Backend {
     fn region_read(&mut self, region: u32, offset: u64, data: &mut [u8]) -> io::Result<()> {
         self.dev.region_read(region, offset, data).map_err(|e| {
-            warn!("REGION_READ: {e}");
+            // The vfio_user crate logs the failed command with this error.
+            debug!("REGION_READ: {e}");
             invalid(e)
         })
     }
 
     fn region_write(&mut self, region: u32, offset: u64, data: &[u8]) -> io::Result<()> {
         self.dev.region_write(region, offset, data).map_err(|e| {
-            warn!("REGION_WRITE: {e}");
+            debug!("REGION_WRITE: {e}");
             invalid(e)
         })
     }
@@ -143,14 +156,21 @@ impl ServerBackend for Backend {
             write: flags.contains(DmaMapFlags::WRITE),
         };
         let Some(fd) = fd else {
-            // The client expects DMA_READ/DMA_WRITE messages for such memory,
-            // which this server cannot send; accept the map so the client
-            // carries on, and say why DMA into it will fail.
-            warn!(
-                "DMA_MAP {address:#x}+{size:#x} came without a file descriptor: the device \
-                 cannot reach it (guest RAM must be a shared memory backend, e.g. \
-                 memory-backend-memfd,share=on)"
-            );
+            // Memory QEMU cannot share (firmware ROM, device memory such as
+            // a VGA framebuffer, or all of RAM if it is not a shared
+            // backend). The client would expect DMA_READ/DMA_WRITE messages
+            // for it, which this server cannot send; accept the map so the
+            // client carries on, and say once why DMA there will fail.
+            if self.fdless_explained {
+                debug!("DMA_MAP {address:#x}+{size:#x} without a file descriptor");
+            } else {
+                self.fdless_explained = true;
+                info!(
+                    "DMA_MAP {address:#x}+{size:#x} came without a file descriptor: device \
+                     DMA cannot reach such ranges (guest RAM must be a shared memory \
+                     backend, e.g. memory-backend-memfd,share=on; ROM is expected)"
+                );
+            }
             return Ok(());
         };
         self.dev
@@ -160,7 +180,7 @@ impl ServerBackend for Backend {
                 warn!("DMA_MAP {address:#x}+{size:#x}: {e}");
                 invalid(e)
             })?;
-        info!(
+        debug!(
             "DMA_MAP {address:#x}+{size:#x} ({}{}) file offset {offset:#x}",
             if access.read { "r" } else { "-" },
             if access.write { "w" } else { "-" }
@@ -174,14 +194,14 @@ impl ServerBackend for Backend {
         }
         if flags.contains(DmaUnmapFlags::UNMAP_ALL) {
             let n = self.dev.memory().unmap_all();
-            info!("DMA_UNMAP all ({n} mappings)");
+            debug!("DMA_UNMAP all ({n} mappings)");
             return Ok(());
         }
         let n = self.dev.memory().unmap(address, size).map_err(|e| {
             warn!("DMA_UNMAP {address:#x}+{size:#x}: {e}");
             invalid(e)
         })?;
-        info!("DMA_UNMAP {address:#x}+{size:#x} ({n} mappings)");
+        debug!("DMA_UNMAP {address:#x}+{size:#x} ({n} mappings)");
         Ok(())
     }
 
@@ -258,7 +278,7 @@ impl ServerBackend for Backend {
     }
 }
 
-/// A listening socket, removed from the file system on [`Listener::remove`]
+/// A listening socket. Its file is removed through a [`SocketRemover`], and
 /// only if it is still the one this process created.
 pub struct Listener {
     path: PathBuf,
@@ -348,7 +368,7 @@ pub fn serve(listener: Listener, dev: Arc<FbnicDevice>) -> ! {
         irqs(dev.params().msix_vectors()),
         regions(),
     );
-    let mut backend = Backend::new(Arc::clone(&dev));
+    let mut backend = Backend::new(dev);
     loop {
         // `vfio_user` can panic on some malformed messages; that must cost
         // the connection, not the port.
@@ -363,7 +383,7 @@ pub fn serve(listener: Listener, dev: Arc<FbnicDevice>) -> ! {
             Ok(Err(e)) => warn!("connection dropped: {e}"),
             Err(_) => error!("malformed message crashed the vfio-user handler; connection dropped"),
         }
-        dev.disconnect();
+        backend.client_gone();
         info!("device reset; waiting for a client on {}", path.display());
     }
 }
