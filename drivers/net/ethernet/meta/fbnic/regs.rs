@@ -45,16 +45,18 @@ impl<'bound> Regs<'bound> {
         Ok(Self { bar0, bar4 })
     }
 
-    /// Checks that both BARs answer, and logs what was read to find out. A
-    /// device that fell off the bus reads all ones everywhere, and these two
-    /// registers read all ones only then.
+    /// Checks that both BARs answer, and logs their sizes and what was read
+    /// to find out. A device that fell off the bus reads all ones
+    /// everywhere, and these two registers read all ones only then.
     pub(crate) fn probe_present(&self, pdev: &pci::Device<Bound>) -> Result {
         let spare = (&self.bar0).read32(offset(csr::master::SPARE_0));
         let fw_zero = (&self.bar4).read32(offset(csr::mbx::FW_ZERO_REG));
 
         dev_info!(
             pdev,
-            "MASTER_SPARE_0 {:#010x}, FW_ZERO_REG {:#010x}\n",
+            "BAR0 {} KiB, BAR4 {} KiB; MASTER_SPARE_0 {:#010x}, FW_ZERO_REG {:#010x}\n",
+            (&self.bar0).size() / 1024,
+            (&self.bar4).size() / 1024,
             spare,
             fw_zero
         );
