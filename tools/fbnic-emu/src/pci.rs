@@ -379,14 +379,17 @@ impl ConfigSpace {
         self.get16(MSIX_CAP_OFFSET + PCI_MSIX_FLAGS)
     }
 
-    /// Reads a little-endian 16-bit field; `at` must be in range.
-    pub fn get16(&self, at: usize) -> u16 {
+    /// Reads a little-endian 16-bit field at a fixed offset of this
+    /// layout; panics past the end, so never use it with guest offsets.
+    pub(crate) fn get16(&self, at: usize) -> u16 {
         u16::from_le_bytes([self.data[at], self.data[at + 1]])
     }
 
-    /// Reads a little-endian 32-bit field; `at` must be in range.
-    pub fn get32(&self, at: usize) -> u32 {
-        u32::from_le_bytes(self.data[at..at + 4].try_into().unwrap_or([0; 4]))
+    /// Reads a little-endian 32-bit field, like [`get16`](Self::get16).
+    #[cfg(test)]
+    pub(crate) fn get32(&self, at: usize) -> u32 {
+        let d = &self.data;
+        u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]])
     }
 
     fn set16(&mut self, at: usize, v: u16) {
