@@ -979,7 +979,7 @@ pub mod rpc {
     pub const RMI_CONFIG_MTU: Field32 = Field32::new(31, 16);
 
     /// `FBNIC_RPC_ACT_TBL0_DEFAULT`: action for frames no TCAM entry matches
-    /// (layout as [`rpc_ram::act_tbl0`]).
+    /// (layout as [`rpc_ram::act_tbl0`](super::rpc_ram::act_tbl0)).
     pub const ACT_TBL0_DEFAULT: u32 = 0x0840a;
     /// Drop the frame.
     pub const ACT_TBL0_DROP: u32 = 1 << 0;

@@ -11,19 +11,22 @@
 //! encoded. Every function is total; malformed input yields an error value,
 //! never a panic.
 //!
+//! - [`field`]: the `GENMASK`/`FIELD_PREP` idea as `Field32`/`Field64`.
+//! - [`csr`]: BAR0 register indices and fields, block by block, and the
+//!   BAR4 mailbox window (`fbnic_csr.h`).
+//! - [`desc`]: TX/RX work and completion descriptors and mailbox
+//!   descriptors, with typed encode/decode.
+//! - [`tlv`]: the firmware mailbox's TLV message codec and the IDs and
+//!   schemas of every message (`fbnic_tlv.[ch]`, `fbnic_fw.[ch]`).
+//! - [`toeplitz`]: the RSS hash and the `RSS_KEY` register layout.
+//!
 //! The authority for every value is the upstream C driver
 //! (`drivers/net/ethernet/meta/fbnic/fbnic_*.[ch]`).
 
-pub mod field;
+#![forbid(unsafe_code)]
 
-/// BAR0/BAR4 register indices and fields (`fbnic_csr.h`).
 pub mod csr;
-
-/// TX/RX work and completion descriptors and mailbox descriptors.
 pub mod desc;
-
-/// The firmware mailbox's TLV message codec and message definitions.
+pub mod field;
 pub mod tlv;
-
-/// The Toeplitz RSS hash and the RSS key register layout.
 pub mod toeplitz;
