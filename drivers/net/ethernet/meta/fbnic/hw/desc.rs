@@ -47,6 +47,22 @@ pub enum DescError {
     },
 }
 
+impl core::fmt::Display for DescError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::Overflow { field, value } => write!(f, "{field} value {value:#x} does not fit"),
+            Self::Misaligned {
+                field,
+                value,
+                align,
+            } => {
+                write!(f, "{field} value {value:#x} is not a multiple of {align}")
+            }
+            Self::WrongType { found } => write!(f, "descriptor has type {found}"),
+        }
+    }
+}
+
 /// Places `value` (already in field units) into `field`, or reports
 /// overflow.
 const fn put(field: Field64, name: &'static str, value: u64) -> Result<u64, DescError> {
@@ -1063,6 +1079,18 @@ mod tests {
             ),
             Err(DescError::WrongType { found: 3 })
         );
+    }
+
+    #[test]
+    fn errors_display_their_context() {
+        use std::string::ToString;
+        let e = TxMeta {
+            l2_hlen: 15,
+            ..TxMeta::default()
+        }
+        .encode()
+        .unwrap_err();
+        assert_eq!(e.to_string(), "L2_HLEN value 0xf is not a multiple of 2");
     }
 
     #[test]

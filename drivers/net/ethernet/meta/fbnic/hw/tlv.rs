@@ -193,6 +193,37 @@ pub enum TlvError {
     },
 }
 
+impl core::fmt::Display for TlvError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::Truncated { needed, available } => {
+                write!(f, "message needs {needed} bytes, buffer has {available}")
+            }
+            Self::NotMessage => f.write_str("first header is not a message header"),
+            Self::EmptyMessage => f.write_str("message length is 0"),
+            Self::AttrIsMessage { offset } => write!(f, "attribute at {offset} has is_msg set"),
+            Self::AttrIdOutOfRange { id, offset } => {
+                write!(f, "attribute id {id} at {offset} out of range")
+            }
+            Self::AttrTooShort { id, offset, len } => {
+                write!(f, "attribute {id} at {offset} has length {len} < header")
+            }
+            Self::AttrOverrun { id, offset } => {
+                write!(f, "attribute {id} at {offset} runs past its container")
+            }
+            Self::UnknownRequired { id } => {
+                write!(f, "unknown attribute {id} marked cannot_ignore")
+            }
+            Self::Duplicate { id } => write!(f, "duplicate attribute {id}"),
+            Self::BadSize { id, len } => write!(f, "attribute {id} has invalid size {len}"),
+            Self::UnterminatedString { id } => write!(f, "string attribute {id} lacks its NUL"),
+            Self::ArrayElement { expected, found } => {
+                write!(f, "array element {found} where {expected} expected")
+            }
+        }
+    }
+}
+
 /// What a schema says an attribute holds, with the size rule it implies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttrKind {
@@ -798,6 +829,19 @@ pub enum BuildError {
     },
 }
 
+impl core::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::NoSpace { needed, available } => {
+                write!(f, "message needs {needed} bytes, buffer has {available}")
+            }
+            Self::BadId { id } => write!(f, "id {id} out of range"),
+            Self::TooLong { len } => write!(f, "length {len} exceeds its field"),
+            Self::InteriorNul { id } => write!(f, "string for attribute {id} contains NUL"),
+        }
+    }
+}
+
 /// Writes one message into a caller-provided buffer.
 ///
 /// Each `put_*` either appends a whole attribute or leaves the buffer's
@@ -953,42 +997,30 @@ impl<'b> MsgBuilder<'b> {
         self.reserve(HDR_LEN)?;
         let start = self.len;
         self.len += HDR_LEN;
-        let filled = fill(self);
-        let nest_len = self.len - start;
-        let result = match filled {
-            Err(e) => Err(e),
-            Ok(()) if nest_len == HDR_LEN => Ok(false),
-            Ok(()) => u16::try_from(nest_len)
-                .map(|_| true)
-                .map_err(|_| BuildError::TooLong { len: nest_len }),
-        };
-        match result {
-            Ok(true) => {
-                // nest_len fits in u16 (checked above) and is a multiple of 4.
-                let len = nest_len as u16;
-                self.write_hdr(
-                    start,
-                    Header {
-                        id,
-                        cannot_ignore: false,
-                        is_msg: false,
-                        len,
-                    },
-                );
-                self.sync_msg_len();
-                Ok(())
+        // The nest's length once filled: None if it stayed empty.
+        let outcome = fill(self).and_then(|()| {
+            let nest_len = self.len - start;
+            if nest_len == HDR_LEN {
+                return Ok(None);
             }
-            Ok(false) => {
-                self.len = start;
-                self.sync_msg_len();
-                Ok(())
+            u16::try_from(nest_len)
+                .map(Some)
+                .map_err(|_| BuildError::TooLong { len: nest_len })
+        });
+        match outcome {
+            Ok(Some(len)) => {
+                let hdr = Header {
+                    id,
+                    cannot_ignore: false,
+                    is_msg: false,
+                    len,
+                };
+                self.write_hdr(start, hdr);
             }
-            Err(e) => {
-                self.len = start;
-                self.sync_msg_len();
-                Err(e)
-            }
+            Ok(None) | Err(_) => self.len = start,
         }
+        self.sync_msg_len();
+        outcome.map(|_| ())
     }
 
     /// Bytes written so far, message header included.
@@ -2022,6 +2054,27 @@ mod tests {
         );
         // Absent nests and arrays are not errors.
         assert!(matches!(attrs.nested(test::NESTED, test::SCHEMA), Ok(None)));
+    }
+
+    #[test]
+    fn errors_display_their_context() {
+        use std::string::ToString;
+        assert_eq!(
+            TlvError::Duplicate { id: 10 }.to_string(),
+            "duplicate attribute 10"
+        );
+        assert_eq!(
+            TlvError::Truncated {
+                needed: 12,
+                available: 8
+            }
+            .to_string(),
+            "message needs 12 bytes, buffer has 8"
+        );
+        assert_eq!(
+            BuildError::InteriorNul { id: 9 }.to_string(),
+            "string for attribute 9 contains NUL"
+        );
     }
 
     #[test]
