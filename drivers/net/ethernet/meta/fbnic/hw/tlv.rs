@@ -534,7 +534,7 @@ impl<'a> RawAttrs<'a> {
                 len: hdr.len,
             });
         }
-        let rest = self.region.len() - self.pos;
+        let rest = self.region.len().saturating_sub(self.pos);
         if align4(len) > rest {
             return Err(TlvError::AttrOverrun { id: hdr.id, offset });
         }
