@@ -16,4 +16,5 @@
 //! [`bindings`].
 
 pub mod bindings;
+pub mod net;
 pub mod pci;

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Network devices.
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
+//!
+//! A driver describes its network device with a type `T` that implements
+//! [`Operations`]. `T` is the device's private data: it lives inside the
+//! `struct net_device` allocation (the area `netdev_priv()` returns), is
+//! initialized in place (so it may contain pinned types such as locks), and
+//! its trait methods are the device's `net_device_ops` callbacks, which get
+//! the [`Device`] they are called for and reach `T` through
+//! [`Device::data`].
+//!
+//! [`Builder::new`] allocates an Ethernet device (`alloc_etherdev_mqs()`),
+//! makes the bound bus device its parent and initializes `T`. The driver
+//! then sets the MAC address and whatever else must be known before the
+//! stack sees the device, and [`Builder::register`] registers it. The
+//! resulting [`Registration`] unregisters and frees the device when dropped.
+//!
+//! Both borrow the parent for `'bound`, the lifetime of the parent's binding
+//! to the driver (see `kernel::pci::Driver::Data`): a registration can only
+//! be kept in the bus driver's per-device data and is therefore torn down at
+//! unbind at the latest, while the device resources that `T` may use (such
+//! as mapped BARs) are still there.
+//!
+//! # Examples
+//!
+//! ```ignore
+//! use kernel::{device::Bound, device::Device, prelude::*};
+//! use kernel_ext::net::{self, skbuff::SkBuff};
+//!
+//! struct Port {
+//!     // Register BARs, rings, counters, ...
+//! }
+//!
+//! #[vtable]
+//! impl net::Operations for Port {
+//!     fn open(dev: &net::Device<Self>) -> Result {
+//!         dev.carrier_on();
+//!         dev.start_queues();
+//!         Ok(())
+//!     }
+//!
+//!     fn stop(dev: &net::Device<Self>) -> Result {
+//!         dev.stop_queues();
+//!         dev.carrier_off();
+//!         Ok(())
+//!     }
+//!
+//!     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
+//!         // Hand `skb` to the hardware, or drop it:
+//!         skb.consume();
+//!         net::TxResult::Ok
+//!     }
+//! }
+//!
+//! fn register<'bound>(
+//!     parent: &'bound Device<Bound>,
+//!     mac: &[u8; net::ETH_ALEN],
+//! ) -> Result<net::Registration<'bound, Port>> {
+//!     let mut builder = net::Builder::new(parent, 4, 4, Port {})?;
+//!     builder.set_mac_address(mac)?;
+//!     builder.register()
+//! }
+//! ```
+
+use core::{
+    marker::PhantomData,
+    mem::{align_of, size_of, ManuallyDrop},
+    ptr::NonNull,
+};
+use kernel::{
+    device::{self, Bound},
+    error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
+    prelude::*,
+    types::Opaque,
+};
+
+use super::skbuff::SkBuff;
+use crate::kernel_ext::bindings;
+
+/// Length of an Ethernet (MAC) address in bytes.
+pub const ETH_ALEN: usize = bindings::ETH_ALEN as usize;
+
+/// Alignment the networking core guarantees for the private area of a
+/// `struct net_device` (`NETDEV_ALIGN`).
+const NETDEV_ALIGN: usize = 32;
+
+/// Returns the C `struct device` behind `dev`.
+///
+/// `kernel::device::Device` keeps its raw accessor crate-private; this is the
+/// same conversion, relying on the layout it declares: `#[repr(transparent)]`
+/// over `Opaque<bindings::device>` (plus a zero-sized context marker).
+fn raw_device<Ctx: device::DeviceContext>(dev: &device::Device<Ctx>) -> *mut bindings::device {
+    core::ptr::from_ref(dev)
+        .cast::<bindings::device>()
+        .cast_mut()
+}
+
+/// A network device whose private data is a `T`.
+///
+/// Drivers see it as `&Device<T>`: in the [`Operations`] callbacks, and
+/// through [`Builder::device`] and [`Registration::device`].
+///
+/// # Invariants
+///
+/// `self.0` is a `struct net_device` allocated by [`Builder::new`] for this
+/// `T`: its private area holds an initialized `T`, and both stay valid for
+/// as long as a `&Device<T>` exists.
+#[repr(transparent)]
+pub struct Device<T>(Opaque<bindings::net_device>, PhantomData<T>);
+
+// SAFETY: The methods of `Device<T>` may be called from any thread (the C
+// functions behind them do their own synchronization), and the only access
+// to `T` they give is `&T`, which is fine to share across threads when `T`
+// is `Sync`.
+unsafe impl<T: Sync> Sync for Device<T> {}
+
+impl<T> Device<T> {
+    /// Creates a reference to a [`Device`] from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a `struct net_device` allocated by
+    /// [`Builder::new`] for this `T`, whose `T` is initialized and which
+    /// stays valid (not freed, `T` not dropped) for the lifetime `'a`.
+    pub(super) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: `Device<T>` is a `#[repr(transparent)]` wrapper of
+        // `struct net_device` (plus a zero-sized marker), and the caller
+        // guarantees the invariants for `'a`.
+        unsafe { &*ptr.cast() }
+    }
+
+    fn as_raw(&self) -> *mut bindings::net_device {
+        self.0.get()
+    }
+
+    /// Returns the driver's private data of this device.
+    pub fn data(&self) -> &T {
+        // SAFETY: By the type invariant, `self.as_raw()` is a valid
+        // `struct net_device` whose private area holds an initialized `T`
+        // that is valid while `self` is.
+        unsafe { &*bindings::netdev_priv(self.as_raw()).cast::<T>() }
+    }
+
+    /// Returns the bus device this network device belongs to.
+    pub fn parent(&self) -> &device::Device {
+        // SAFETY: By the type invariant the `struct net_device` is valid;
+        // `dev.parent` was set by `Builder::new` and never changes.
+        let parent = unsafe { (*self.as_raw()).dev.parent };
+
+        // SAFETY: `parent` is a valid device: the `struct net_device`
+        // holds a reference to its parent for as long as it exists.
+        unsafe { device::Device::from_raw(parent) }
+    }
+
+    /// Tells the stack that the link is up (`netif_carrier_on()`).
+    pub fn carrier_on(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_carrier_on(self.as_raw()) }
+    }
+
+    /// Tells the stack that the link is down (`netif_carrier_off()`).
+    pub fn carrier_off(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_carrier_off(self.as_raw()) }
+    }
+
+    /// Returns whether the stack considers the link up
+    /// (`netif_carrier_ok()`).
+    pub fn carrier_ok(&self) -> bool {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_carrier_ok(self.as_raw()) }
+    }
+
+    /// Allows the stack to transmit on all TX queues
+    /// (`netif_tx_start_all_queues()`), typically when the device is opened.
+    pub fn start_queues(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_tx_start_all_queues(self.as_raw()) }
+    }
+
+    /// Stops the stack from transmitting on any TX queue
+    /// (`netif_tx_stop_all_queues()`).
+    pub fn stop_queues(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_tx_stop_all_queues(self.as_raw()) }
+    }
+
+    /// Restarts all TX queues stopped for lack of space
+    /// (`netif_tx_wake_all_queues()`), rescheduling their pending packets.
+    pub fn wake_queues(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_tx_wake_all_queues(self.as_raw()) }
+    }
+}
+
+/// What [`Operations::start_xmit`] did with a packet.
+pub enum TxResult {
+    /// The driver took the packet: queued it to the hardware, or dropped it
+    /// (`NETDEV_TX_OK`).
+    Ok,
+    /// The queue was full and the packet is handed back, for the stack to
+    /// requeue it (`NETDEV_TX_BUSY`). A driver should stop the queue before
+    /// it fills up instead, so that this does not happen.
+    Busy(SkBuff),
+}
+
+/// Interface statistics, as `ndo_get_stats64` reports them
+/// (`struct rtnl_link_stats64`).
+///
+/// The networking core hands the driver a zeroed structure; the driver sets
+/// the counters it keeps.
+#[repr(transparent)]
+pub struct Stats64(bindings::rtnl_link_stats64);
+
+/// Defines setters for counters of [`Stats64`].
+macro_rules! stats64_setters {
+    ($($(#[$doc:meta])* $field:ident;)*) => {
+        impl Stats64 {
+            $(
+                $(#[$doc])*
+                pub fn $field(&mut self, value: u64) -> &mut Self {
+                    self.0.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+stats64_setters! {
+    /// Sets the number of packets received.
+    rx_packets;
+    /// Sets the number of packets transmitted.
+    tx_packets;
+    /// Sets the number of bytes received.
+    rx_bytes;
+    /// Sets the number of bytes transmitted.
+    tx_bytes;
+    /// Sets the number of bad packets received.
+    rx_errors;
+    /// Sets the number of packets that could not be transmitted.
+    tx_errors;
+    /// Sets the number of received packets dropped by the driver or the
+    /// device although they were fine.
+    rx_dropped;
+    /// Sets the number of packets dropped on transmit although they were
+    /// fine.
+    tx_dropped;
+    /// Sets the number of multicast packets received.
+    multicast;
+    /// Sets the number of received packets with a CRC error.
+    rx_crc_errors;
+    /// Sets the number of packets the device missed for lack of buffers.
+    rx_missed_errors;
+}
+
+/// The `net_device_ops` callbacks of a network device whose private data is
+/// `Self`.
+///
+/// [`start_xmit`](Operations::start_xmit) is mandatory; every other method
+/// the implementation leaves out is left NULL in the C table, and the
+/// networking core's default applies.
+///
+/// The methods are called concurrently with each other, except that
+/// [`open`](Operations::open) and [`stop`](Operations::stop) are serialized
+/// by RTNL and `start_xmit` runs with the TX queue's lock held, so `Self`
+/// gets only shared access and must be [`Sync`].
+#[vtable]
+pub trait Operations: Sized + Send + Sync {
+    /// The interface is brought up (`ndo_open`, under RTNL). Returning an
+    /// error keeps it down.
+    fn open(_dev: &Device<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The interface is brought down (`ndo_stop`, under RTNL). The stack
+    /// ignores errors: the interface is down afterwards either way.
+    fn stop(_dev: &Device<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits a packet (`ndo_start_xmit`), from process or softirq
+    /// context with the TX queue locked.
+    fn start_xmit(dev: &Device<Self>, skb: SkBuff) -> TxResult;
+
+    /// Reports the interface statistics (`ndo_get_stats64`), from any
+    /// context; it must not sleep.
+    fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C operation table of `T` and the callbacks in it.
+struct OpsTable<T>(PhantomData<T>);
+
+impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device allocated by [`Builder::new`] for
+    /// `T`; the networking core calls this for registered devices only.
+    unsafe extern "C" fn open(ndev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, which keeps it and its `T` alive while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        from_result(|| T::open(dev).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`].
+    unsafe extern "C" fn stop(ndev: *mut bindings::net_device) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        from_result(|| T::stop(dev).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `skb` must be a valid socket
+    /// buffer whose ownership the networking core passes to the driver.
+    unsafe extern "C" fn start_xmit(
+        skb: *mut bindings::sk_buff,
+        ndev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `skb` is valid and ours.
+        let skb = unsafe { SkBuff::from_raw(skb) };
+
+        match T::start_xmit(dev, skb) {
+            TxResult::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxResult::Busy(skb) => {
+                // With NETDEV_TX_BUSY the packet goes back to the stack.
+                skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `storage` must be valid for
+    /// writes and not accessed by anything else during the call.
+    unsafe extern "C" fn get_stats64(
+        ndev: *mut bindings::net_device,
+        storage: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `Stats64` is a `#[repr(transparent)]` wrapper of
+        // `rtnl_link_stats64`, and per the safety requirement `storage` is
+        // valid and exclusively ours for the call.
+        let stats = unsafe { &mut *storage.cast::<Stats64>() };
+        T::get_stats64(dev, stats);
+    }
+
+    const VTABLE: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
+        ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
+        ndo_start_xmit: Some(Self::start_xmit),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64)
+        } else {
+            None
+        },
+        ..pin_init::zeroed()
+    };
+
+    const fn build() -> &'static bindings::net_device_ops {
+        &Self::VTABLE
+    }
+}
+
+/// An allocated network device that is not registered yet.
+///
+/// Dropping it drops `T` and frees the device.
+///
+/// # Invariants
+///
+/// `ndev` is a `struct net_device` allocated with `alloc_etherdev_mqs()`,
+/// not registered, owned by this value, whose private area holds an
+/// initialized `T`, whose operation table is `OpsTable<T>`'s and whose
+/// parent is bound for `'bound`.
+pub struct Builder<'bound, T: Operations> {
+    ndev: NonNull<bindings::net_device>,
+    _p: PhantomData<(&'bound device::Device<Bound>, T)>,
+}
+
+impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
+    /// Allocates an Ethernet device with `tx_queues` TX and `rx_queues` RX
+    /// queues, child of `parent`, with `data` as its private data.
+    ///
+    /// The device starts with the defaults of `ether_setup()` (MTU 1500, no
+    /// MAC address) and the carrier off, so that it does not look up before
+    /// the driver saw the link.
+    pub fn new<E>(
+        parent: &'bound device::Device<Bound>,
+        tx_queues: u32,
+        rx_queues: u32,
+        data: impl PinInit<T, E>,
+    ) -> Result<Self>
+    where
+        Error: From<E>,
+    {
+        const {
+            assert!(
+                align_of::<T>() <= NETDEV_ALIGN,
+                "net_device private data must not need more than NETDEV_ALIGN"
+            )
+        };
+        let priv_size = c_int::try_from(size_of::<T>())?;
+        if tx_queues == 0 || rx_queues == 0 {
+            return Err(EINVAL);
+        }
+
+        // SAFETY: `alloc_etherdev_mqs()` has no preconditions beyond valid
+        // sizes, checked above.
+        let ndev = unsafe { bindings::alloc_etherdev_mqs(priv_size, tx_queues, rx_queues) };
+        let ndev = NonNull::new(ndev).ok_or(ENOMEM)?;
+        let raw = ndev.as_ptr();
+
+        // SAFETY: `raw` is a valid, unregistered `struct net_device` that
+        // nothing else accesses yet. Setting the parent is
+        // `SET_NETDEV_DEV()`; `parent` is bound for `'bound` and the device
+        // takes a reference to it when registered.
+        unsafe {
+            (*raw).dev.parent = raw_device(parent);
+            (*raw).netdev_ops = OpsTable::<T>::build();
+        }
+
+        // SAFETY: `raw` is valid; its private area is `size_of::<T>()`
+        // bytes, aligned to `NETDEV_ALIGN` (checked above to be enough for
+        // `T`).
+        let slot = unsafe { bindings::netdev_priv(raw) }.cast::<T>();
+
+        // SAFETY: `slot` is valid, uninitialized memory for a `T`, never
+        // moved (the private area is part of the `struct net_device`
+        // allocation) and on error only deallocated.
+        if let Err(e) = unsafe { pin_init::raw_try_init(slot, data) } {
+            // SAFETY: `raw` was allocated above and is not registered; the
+            // failed initializer left nothing to drop.
+            unsafe { bindings::free_netdev(raw) };
+            return Err(e.into());
+        }
+
+        // SAFETY: `raw` is valid and not registered.
+        unsafe { bindings::netif_carrier_off(raw) };
+
+        // INVARIANT: Allocated, initialized and set up above.
+        Ok(Self {
+            ndev,
+            _p: PhantomData,
+        })
+    }
+
+    /// Returns the device, for instance to reach its private data.
+    pub fn device(&self) -> &Device<T> {
+        // SAFETY: By the type invariant `self.ndev` is a device of
+        // `Builder<T>` with `T` initialized, valid while `self` is.
+        unsafe { Device::from_raw(self.ndev.as_ptr()) }
+    }
+
+    /// Sets the permanent and current MAC address. Fails with
+    /// `EADDRNOTAVAIL` for a multicast or all-zeroes address.
+    pub fn set_mac_address(&mut self, addr: &[u8; ETH_ALEN]) -> Result {
+        // SAFETY: `addr` points to `ETH_ALEN` readable bytes.
+        if !unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) } {
+            return Err(EADDRNOTAVAIL);
+        }
+
+        let raw = self.ndev.as_ptr();
+        // SAFETY: By the type invariant `raw` is valid and unregistered, so
+        // nothing reads the address concurrently; `addr` is `ETH_ALEN`
+        // bytes, as both calls expect.
+        unsafe {
+            bindings::eth_hw_addr_set(raw, addr.as_ptr());
+            core::ptr::copy_nonoverlapping(
+                addr.as_ptr(),
+                core::ptr::addr_of_mut!((*raw).perm_addr).cast::<u8>(),
+                ETH_ALEN,
+            );
+        }
+        Ok(())
+    }
+
+    /// Sets the range of MTUs the device accepts. Fails with `EINVAL` if
+    /// `min > max` or the default MTU of 1500 is outside the range.
+    pub fn set_mtu_range(&mut self, min: u32, max: u32) -> Result {
+        let raw = self.ndev.as_ptr();
+
+        // SAFETY: By the type invariant `raw` is valid and unregistered, so
+        // nothing accesses these fields concurrently.
+        unsafe {
+            if min > max || (*raw).mtu < min || (*raw).mtu > max {
+                return Err(EINVAL);
+            }
+            (*raw).min_mtu = min;
+            (*raw).max_mtu = max;
+        }
+        Ok(())
+    }
+
+    /// Registers the device with the networking stack (`register_netdev()`).
+    ///
+    /// From here on the callbacks of [`Operations`] may run. On failure the
+    /// device is freed.
+    pub fn register(self) -> Result<Registration<'bound, T>> {
+        let this = ManuallyDrop::new(self);
+        let raw = this.ndev.as_ptr();
+
+        // SAFETY: By the type invariant `raw` is a fully set up, unregistered
+        // device.
+        if let Err(e) = to_result(unsafe { bindings::register_netdev(raw) }) {
+            // SAFETY: Registration failed, so the device is still unregistered
+            // and owned by `this`, which is not dropped: drop `T` and free
+            // the device exactly once, here.
+            unsafe { free::<T>(raw) };
+            return Err(e);
+        }
+
+        // INVARIANT: `raw` is registered now, and the ownership moves from
+        // `this` (not dropped) to the registration.
+        Ok(Registration {
+            ndev: this.ndev,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<T: Operations> Builder<'_, T> {
+    /// Sets the device's ethtool operations to those `T` implements.
+    pub fn set_ethtool_ops(&mut self)
+    where
+        T: super::ethtool::Operations,
+    {
+        // SAFETY: By the type invariant the device is valid and
+        // unregistered; the table is `'static`.
+        unsafe { (*self.ndev.as_ptr()).ethtool_ops = super::ethtool::ops_table::<T>() };
+    }
+}
+
+impl<T: Operations> Drop for Builder<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the device is unregistered and owned
+        // by `self`, which is going away.
+        unsafe { free::<T>(self.ndev.as_ptr()) };
+    }
+}
+
+/// Drops the private data of `ndev` and frees it.
+///
+/// # Safety
+///
+/// `ndev` must be a device allocated by [`Builder::new`] for `T`, not
+/// registered (any more), not referenced by anything else, and not used
+/// after this call.
+unsafe fn free<T>(ndev: *mut bindings::net_device) {
+    // SAFETY: Per the safety requirements, the private area holds an
+    // initialized `T` that nothing else uses.
+    unsafe { core::ptr::drop_in_place(bindings::netdev_priv(ndev).cast::<T>()) };
+    // SAFETY: Per the safety requirements, the device is unregistered and
+    // unused.
+    unsafe { bindings::free_netdev(ndev) };
+}
+
+/// A registered network device, unregistered and freed when dropped.
+///
+/// # Invariants
+///
+/// `ndev` is a registered device that [`Builder::register`] made, owned by
+/// this value.
+pub struct Registration<'bound, T: Operations> {
+    ndev: NonNull<bindings::net_device>,
+    _p: PhantomData<(&'bound device::Device<Bound>, T)>,
+}
+
+// SAFETY: The registration can be dropped (unregistering the device) from
+// any thread, and hands out `&Device<T>` only, which needs `T: Sync`; `T`
+// is dropped by whoever drops the registration, hence `T: Send`.
+unsafe impl<T: Operations> Send for Registration<'_, T> {}
+
+// SAFETY: `&Registration` only gives access to `&Device<T>`, which is `Sync`
+// because `T: Sync` (required by `Operations`).
+unsafe impl<T: Operations> Sync for Registration<'_, T> {}
+
+impl<T: Operations> Registration<'_, T> {
+    /// Returns the registered device.
+    pub fn device(&self) -> &Device<T> {
+        // SAFETY: By the type invariant `self.ndev` is a device of
+        // `Builder<T>` with `T` initialized, valid while `self` is.
+        unsafe { Device::from_raw(self.ndev.as_ptr()) }
+    }
+}
+
+impl<T: Operations> Drop for Registration<'_, T> {
+    fn drop(&mut self) {
+        let raw = self.ndev.as_ptr();
+
+        // SAFETY: By the type invariant `raw` is registered. Once
+        // `unregister_netdev()` returns the device is closed (`stop` ran if
+        // it was up), no callback runs any more and no other reference to it
+        // is left.
+        unsafe { bindings::unregister_netdev(raw) };
+
+        // SAFETY: Unregistered above and owned by `self`, which is going
+        // away.
+        unsafe { free::<T>(raw) };
+    }
+}

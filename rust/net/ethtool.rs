@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ethtool operations of network devices.
+//!
+//! C header: [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h)
+//!
+//! The private data type of a network device implements [`Operations`] in
+//! addition to [`net::Operations`](super::Operations), and the driver
+//! installs the table with
+//! [`Builder::set_ethtool_ops`](super::Builder::set_ethtool_ops) before
+//! registering the device.
+//!
+//! # Examples
+//!
+//! ```ignore
+//! use kernel::prelude::*;
+//! use kernel_ext::net::{self, ethtool};
+//!
+//! #[vtable]
+//! impl ethtool::Operations for Port {
+//!     fn get_drvinfo(dev: &net::Device<Self>, info: &mut ethtool::DrvInfo) {
+//!         info.set_driver(c"my_driver");
+//!         info.set_bus_info(dev.parent().name());
+//!         info.set_fw_version(fmt!("{}.{}", dev.data().fw_major, dev.data().fw_minor));
+//!     }
+//! }
+//! ```
+
+use core::{fmt, marker::PhantomData};
+use kernel::{error::VTABLE_DEFAULT_ERROR, prelude::*};
+
+use super::Device;
+use crate::kernel_ext::bindings;
+
+/// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
+///
+/// The strings are fixed-size C arrays; the setters truncate what does not
+/// fit and always leave a NUL terminator.
+#[repr(transparent)]
+pub struct DrvInfo(bindings::ethtool_drvinfo);
+
+impl DrvInfo {
+    /// Sets the driver name.
+    pub fn set_driver(&mut self, name: &CStr) {
+        copy_str(&mut self.0.driver, name.to_bytes());
+    }
+
+    /// Sets the driver version. Drivers in the kernel tree leave it unset:
+    /// the core then reports the kernel version.
+    pub fn set_version(&mut self, version: &CStr) {
+        copy_str(&mut self.0.version, version.to_bytes());
+    }
+
+    /// Sets the firmware version.
+    pub fn set_fw_version(&mut self, version: fmt::Arguments<'_>) {
+        format_str(&mut self.0.fw_version, version);
+    }
+
+    /// Sets the expansion ROM version.
+    pub fn set_erom_version(&mut self, version: fmt::Arguments<'_>) {
+        format_str(&mut self.0.erom_version, version);
+    }
+
+    /// Sets the bus address, e.g. the PCI device name.
+    pub fn set_bus_info(&mut self, bus_info: &CStr) {
+        copy_str(&mut self.0.bus_info, bus_info.to_bytes());
+    }
+}
+
+/// Copies `src` into the C string `dst`, truncated to leave room for the
+/// terminating NUL.
+fn copy_str(dst: &mut [u8], src: &[u8]) {
+    let mut w = Truncating { buf: dst, len: 0 };
+    w.push(src);
+    w.terminate();
+}
+
+/// Formats `args` into the C string `dst`, truncated like [`copy_str`].
+fn format_str(dst: &mut [u8], args: fmt::Arguments<'_>) {
+    let mut w = Truncating { buf: dst, len: 0 };
+    // `Truncating` never fails; an error could only come from a `Display`
+    // implementation, and then the string is cut where it failed.
+    let _ = fmt::write(&mut w, args);
+    w.terminate();
+}
+
+/// A writer into a fixed C string buffer that drops what does not fit.
+struct Truncating<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Truncating<'_> {
+    fn push(&mut self, bytes: &[u8]) {
+        // Keep the last byte for the NUL.
+        let room = self.buf.len().saturating_sub(1).saturating_sub(self.len);
+        let n = bytes.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+    }
+
+    fn terminate(self) {
+        if let Some(b) = self.buf.get_mut(self.len) {
+            *b = 0;
+        }
+    }
+}
+
+impl fmt::Write for Truncating<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The `ethtool_ops` callbacks of a network device whose private data is
+/// `Self`.
+///
+/// Every method the implementation leaves out is left NULL in the C table,
+/// and the ethtool core's default applies (for `get_drvinfo`: the parent's
+/// driver name and bus address). The callbacks run under RTNL.
+#[vtable]
+pub trait Operations: super::Operations {
+    /// Reports driver information (`get_drvinfo`, for `ethtool -i`). The
+    /// core passes in a zeroed `info`.
+    fn get_drvinfo(_dev: &Device<Self>, _info: &mut DrvInfo) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C operation table of `T` and the callbacks in it.
+struct OpsTable<T>(PhantomData<T>);
+
+impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device of `Builder<T>` (the ethtool core
+    /// calls this for registered devices only), and `info` valid for writes
+    /// and not accessed by anything else during the call.
+    unsafe extern "C" fn get_drvinfo(
+        ndev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_drvinfo,
+    ) {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, alive and with `T` initialized while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `DrvInfo` is a `#[repr(transparent)]` wrapper of
+        // `ethtool_drvinfo`, and `info` is valid and ours for the call.
+        let info = unsafe { &mut *info.cast::<DrvInfo>() };
+        T::get_drvinfo(dev, info);
+    }
+
+    const VTABLE: bindings::ethtool_ops = bindings::ethtool_ops {
+        get_drvinfo: if T::HAS_GET_DRVINFO {
+            Some(Self::get_drvinfo)
+        } else {
+            None
+        },
+        ..pin_init::zeroed()
+    };
+}
+
+/// Returns the ethtool operation table of `T`.
+pub(super) const fn ops_table<T: Operations>() -> &'static bindings::ethtool_ops {
+    &OpsTable::<T>::VTABLE
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket buffers, the packets of the networking stack.
+//!
+//! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
+//!
+//! A driver receives packets to transmit as owned [`SkBuff`]s. It either
+//! hands them back to the stack (see [`TxResult::Busy`]) or frees them, and
+//! freeing says what happened: [`SkBuff::consume`] after a successful
+//! transmission, [`SkBuff::drop_with_reason`] (or plain `drop`, reason
+//! unspecified) for a packet that is lost. The difference shows in drop
+//! monitors and tracepoints. Both free from any context
+//! (`dev_*_skb_any()`), so they suit transmit, completion and teardown paths
+//! alike.
+//!
+//! [`TxResult::Busy`]: super::TxResult::Busy
+
+use core::{mem::ManuallyDrop, ptr::NonNull};
+
+use crate::kernel_ext::bindings;
+
+/// Why a driver drops a packet (`enum skb_drop_reason`, the subset drivers
+/// use).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// No reason given.
+    NotSpecified,
+    /// The device cannot send or receive right now, e.g. it is down.
+    DevReady,
+    /// The ring has no room for the packet.
+    FullRing,
+    /// Memory for the packet (or its mapping) could not be allocated.
+    NoMem,
+    /// The packet is larger than the device can handle.
+    PktTooBig,
+}
+
+impl DropReason {
+    fn as_raw(self) -> bindings::skb_drop_reason {
+        match self {
+            Self::NotSpecified => bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
+            Self::DevReady => bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
+            Self::FullRing => bindings::skb_drop_reason_SKB_DROP_REASON_FULL_RING,
+            Self::NoMem => bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM,
+            Self::PktTooBig => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
+        }
+    }
+}
+
+/// An owned socket buffer (`struct sk_buff`).
+///
+/// Dropping it frees the packet as dropped, reason unspecified.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct sk_buff` whose reference this value owns.
+pub struct SkBuff(NonNull<bindings::sk_buff>);
+
+// SAFETY: An `sk_buff` owned by a driver may be handled and freed on any
+// CPU: the `dev_*_skb_any()` functions work from any context.
+unsafe impl Send for SkBuff {}
+
+impl SkBuff {
+    /// Takes ownership of a socket buffer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a valid `struct sk_buff` whose reference the caller
+    /// gives to the new value.
+    pub(super) unsafe fn from_raw(ptr: *mut bindings::sk_buff) -> Self {
+        // SAFETY: Per the safety requirements `ptr` is valid, hence not NULL.
+        // INVARIANT: Ownership is passed in by the caller.
+        Self(unsafe { NonNull::new_unchecked(ptr) })
+    }
+
+    /// Gives up ownership without freeing, returning the raw pointer.
+    pub(super) fn into_raw(self) -> *mut bindings::sk_buff {
+        ManuallyDrop::new(self).0.as_ptr()
+    }
+
+    /// Returns the length of the packet in bytes, over all its fragments.
+    pub fn len(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid, and its length
+        // does not change while the driver owns it.
+        unsafe { (*self.0.as_ptr()).len }
+    }
+
+    /// Returns whether the packet is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Frees a packet that was handled successfully, e.g. transmitted
+    /// (`dev_consume_skb_any()`). It does not count as a drop.
+    pub fn consume(self) {
+        // SAFETY: By the type invariant we own the buffer, and `into_raw`
+        // gives up that ownership so it is freed exactly once.
+        unsafe { bindings::dev_consume_skb_any(self.into_raw()) }
+    }
+
+    /// Frees a packet that is lost, recording why
+    /// (`dev_kfree_skb_any_reason()`).
+    pub fn drop_with_reason(self, reason: DropReason) {
+        // SAFETY: By the type invariant we own the buffer, and `into_raw`
+        // gives up that ownership so it is freed exactly once.
+        unsafe { bindings::dev_kfree_skb_any_reason(self.into_raw(), reason.as_raw()) }
+    }
+}
+
+impl Drop for SkBuff {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own the buffer; it is not used
+        // after this.
+        unsafe {
+            bindings::dev_kfree_skb_any_reason(self.0.as_ptr(), DropReason::NotSpecified.as_raw())
+        }
+    }
+}
