@@ -9,6 +9,8 @@
 //! lives in [`Fbnic`], the driver data, and is released when it is dropped at
 //! unbind (which module removal also goes through).
 
+#![forbid(unsafe_code)]
+
 use kernel::{device::Core, dma::DmaMask, pci, prelude::*};
 
 use crate::{

@@ -6,6 +6,8 @@
 //! Register numbers in [`csr`] are dword indices, as in the C driver; they
 //! turn into byte offsets here and nowhere else.
 
+#![forbid(unsafe_code)]
+
 use kernel::{device::Bound, io::Io, pci, prelude::*};
 
 use crate::hw::csr;
