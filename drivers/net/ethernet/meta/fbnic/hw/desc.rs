@@ -80,14 +80,16 @@ const fn put_units(
     bytes: u64,
     unit: u64,
 ) -> Result<u64, DescError> {
-    if bytes % unit != 0 {
-        return Err(DescError::Misaligned {
+    // checked_* rather than `%` and `/`: no panic path for a zero unit, which
+    // the kernel's objtool would otherwise flag as unreachable code.
+    match (bytes.checked_rem(unit), bytes.checked_div(unit)) {
+        (Some(0), Some(units)) => put(field, name, units),
+        _ => Err(DescError::Misaligned {
             field: name,
             value: bytes,
             align: unit,
-        });
+        }),
     }
-    put(field, name, bytes / unit)
 }
 
 /// Places an address into a field that keeps bits `hi:lo` of it in place.
