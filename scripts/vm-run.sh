@@ -92,6 +92,7 @@ cat >"$share/env" <<EOF
 DRIVER=$driver
 PORTS=$ports
 KVER=$kver
+SUITE=$name
 EOF
 
 # Kernel modules: the kernel's own (hard links, cheap), then ours the way

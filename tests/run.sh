@@ -27,7 +27,7 @@ pass=0 fail=0 xfail=0
 
 record() {
 	printf '%s\n' "$*" | tee -a "$summary"
-	case $1 in
+	case ${1%% *} in
 	PASS) pass=$((pass + 1)) ;;
 	XFAIL) xfail=$((xfail + 1)) ;;
 	SKIP) ;;
