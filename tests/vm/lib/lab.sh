@@ -115,3 +115,42 @@ dmesg_clean() {
 	! dmesg | grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace' ||
 		{ echo "kernel complained (see dmesg above)"; return 1; }
 }
+
+# The netdev of the Nth emulated function (0-based), e.g. "eth0".
+fbnic_netdev() {
+	local bdf
+	bdf=$(fbnic_pci_devs | sed -n "$(($1 + 1))p")
+	[ -n "$bdf" ] && ls "/sys/bus/pci/devices/$bdf/net" 2>/dev/null | head -n1
+}
+
+# The two-port layout the netdev CI uses for virtual hardware: port 0 stays
+# here as $NETIF, port 1 moves into netns "remote" as $REMOTE_IF; both are
+# addressed, up, and have carrier. Exports NETIF REMOTE_IF LOCAL_V4 LOCAL_V6
+# REMOTE_V4 REMOTE_V6.
+LOCAL_V4=192.0.3.1 REMOTE_V4=192.0.3.2
+LOCAL_V6=2001:db8:1::1 REMOTE_V6=2001:db8:1::2
+setup_pair() {
+	local i
+	NETIF=$(fbnic_netdev 0) REMOTE_IF=$(fbnic_netdev 1)
+	[ -n "$NETIF" ] && [ -n "$REMOTE_IF" ] || { echo "no netdevs for two ports"; return 1; }
+	export NETIF REMOTE_IF LOCAL_V4 LOCAL_V6 REMOTE_V4 REMOTE_V6
+	ip netns add remote 2>/dev/null
+	ip link set "$REMOTE_IF" netns remote || return
+	sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1
+	ip netns exec remote sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1
+	ip netns exec remote ip link set lo up
+	ip addr add $LOCAL_V4/24 dev "$NETIF"
+	ip addr add $LOCAL_V6/64 dev "$NETIF" nodad
+	ip netns exec remote ip addr add $REMOTE_V4/24 dev "$REMOTE_IF"
+	ip netns exec remote ip addr add $REMOTE_V6/64 dev "$REMOTE_IF" nodad
+	ip link set "$NETIF" up || return
+	ip netns exec remote ip link set "$REMOTE_IF" up || return
+	for i in $(seq 50); do
+		[ "$(cat /sys/class/net/$NETIF/carrier 2>/dev/null)" = 1 ] &&
+			[ "$(ip netns exec remote cat /sys/class/net/$REMOTE_IF/carrier 2>/dev/null)" = 1 ] &&
+			return 0
+		sleep 0.2
+	done
+	echo "no carrier on $NETIF/$REMOTE_IF within 10 s"
+	return 1
+}
