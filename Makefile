@@ -8,6 +8,8 @@
 # Both install what they need on first use (scripts/setup.sh), caching heavy
 # artifacts under $(FBNIC_CACHE) (default ~/.cache/fbnic-rs).
 #
+#   make bench    iperf3 with both drivers on the emulator: Rust/C ratios
+#
 # Finer targets: setup, emu, module, clippy, unit, clean.
 
 SHELL := /bin/bash
@@ -17,7 +19,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test setup emu module clippy unit clean
+.PHONY: all demo test bench setup emu module clippy unit clean
 
 all: module emu
 
@@ -41,6 +43,10 @@ demo: module emu
 
 test: module emu
 	@tests/run.sh
+
+# iperf3 with the Rust and the C driver in one run; Rust/C ratios.
+bench: module emu
+	@scripts/bench.sh
 
 clean:
 	@if [ -d "$(FBNIC_CACHE)/kernel/current/build" ]; then \

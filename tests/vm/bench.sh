@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of "make bench": iperf3 TCP between the two emulated ports
+# (port 1 in netns "remote"), 1 and 4 streams, both directions. For each
+# case it records throughput and the guest CPU time spent per GB moved
+# (all CPUs, from /proc/stat), as JSON lines in $RESULTS/bench.jsonl.
+# Arguments: [seconds per case] (default 10).
+. /lab/lib/lab.sh
+
+secs=${1:-10}
+out=$RESULTS/bench.jsonl
+: >"$out"
+
+load_driver || { echo "bench: driver did not load"; exit 1; }
+setup_pair || { echo "bench: the two ports did not come up"; exit 1; }
+
+# Busy (non-idle, non-iowait) CPU time in seconds, all CPUs.
+cpu_busy() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+		print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
+}
+
+ip netns exec remote iperf3 -s -D -B "$REMOTE_V4" >/dev/null 2>&1
+sleep 0.5
+for streams in 1 4; do
+	for dir in tx rx; do
+		rev=
+		[ $dir = rx ] && rev=-R
+		c0=$(cpu_busy)
+		if ! iperf3 -c "$REMOTE_V4" -t "$secs" -P "$streams" $rev -J \
+			>"$RESULTS/iperf-$streams-$dir.json" 2>&1; then
+			echo "bench: iperf3 $streams streams $dir failed"
+			continue
+		fi
+		c1=$(cpu_busy)
+		python3 - "$RESULTS/iperf-$streams-$dir.json" "$streams" "$dir" \
+			"$c0" "$c1" "$DRIVER" >>"$out" <<'EOF'
+import json, sys
+path, streams, direction, c0, c1, driver = sys.argv[1:]
+r = json.load(open(path))["end"]["sum_received"]
+gbytes = r["bytes"] / 1e9
+cpu = float(c1) - float(c0)
+print(json.dumps({
+    "driver": driver, "streams": int(streams), "dir": direction,
+    "gbit_s": r["bits_per_second"] / 1e9, "gbytes": gbytes,
+    "cpu_s": cpu, "cpu_s_per_gb": cpu / gbytes if gbytes else None,
+}))
+EOF
+		tail -n1 "$out"
+	done
+done
