@@ -24,6 +24,7 @@ use log::{debug, info, trace};
 
 use crate::identity::MacAddr;
 use crate::interrupts::Interrupts;
+use crate::intr::InterruptController;
 use crate::memory::GuestMemory;
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
 use crate::regs::RegisterFile;
@@ -117,7 +118,7 @@ pub struct FbnicDevice {
     /// BAR4 registers (firmware mailbox window).
     fw: RegisterFile,
     memory: GuestMemory,
-    irqs: Interrupts,
+    intr: InterruptController,
 }
 
 impl FbnicDevice {
@@ -133,7 +134,7 @@ impl FbnicDevice {
             csr: RegisterFile::new((pci::BAR_CSR.size / 4) as usize),
             fw: RegisterFile::new((pci::BAR_FW.size / 4) as usize),
             memory: GuestMemory::new(),
-            irqs: Interrupts::new(params.msix_vectors()),
+            intr: InterruptController::new(Interrupts::new(params.msix_vectors())),
         }
     }
 
@@ -148,7 +149,15 @@ impl FbnicDevice {
 
     /// The function's MSI-X vectors.
     pub fn interrupts(&self) -> &Interrupts {
-        &self.irqs
+        self.intr.msix()
+    }
+
+    /// The interrupt block (status/mask bitmaps, cause routing, CQ rearm)
+    /// in front of the MSI-X vectors: device blocks raise interrupts
+    /// through it ([`InterruptController::assert`]), not through
+    /// [`interrupts`](Self::interrupts) directly.
+    pub fn intr(&self) -> &InterruptController {
+        &self.intr
     }
 
     /// BAR0 storage, for device-side updates that bypass guest semantics
@@ -176,19 +185,23 @@ impl FbnicDevice {
         self.config().reset();
         self.csr.reset();
         self.fw.reset();
+        self.intr.reset();
     }
 
     /// The client went away: forget its memory and eventfds and reset, so
     /// the next client finds a freshly powered-on function.
     pub fn disconnect(&self) {
         let maps = self.memory.unmap_all();
-        self.irqs.detach_all();
+        self.intr.msix().detach_all();
         self.reset();
         debug!("dropped {maps} DMA mappings and all interrupt eventfds");
     }
 
     /// Guest read of BAR0 register `reg` (a dword index).
     pub fn csr_read(&self, reg: u32) -> u32 {
+        if let Some(val) = self.intr.read(reg) {
+            return val;
+        }
         match reg {
             // The "device still there" register the driver checks after an
             // all-ones read: hardwired to zero.
@@ -199,6 +212,9 @@ impl FbnicDevice {
 
     /// Guest write of BAR0 register `reg`.
     pub fn csr_write(&self, reg: u32, val: u32) {
+        if self.intr.write(reg, val) {
+            return;
+        }
         match reg {
             master::SPARE_0 => {}
             _ => {

@@ -10,6 +10,8 @@
 //! - [`regs`]: lock-free dword register storage for BAR0 and BAR4.
 //! - [`memory`]: guest RAM mapped from the client's DMA_MAP descriptors.
 //! - [`interrupts`]: MSI-X vectors as eventfds.
+//! - [`intr`]: the interrupt block (status, mask, auto-clear, cause
+//!   routing, CQ rearm) in front of them.
 //! - [`device`]: the fbnic device model tying these together and deciding
 //!   what each register access does.
 //! - [`vfio`]: the vfio-user server glue (regions, SET_IRQS, DMA_MAP, the
@@ -21,6 +23,7 @@ pub mod cli;
 pub mod device;
 pub mod identity;
 pub mod interrupts;
+pub mod intr;
 pub mod logger;
 pub mod memory;
 pub mod pci;
