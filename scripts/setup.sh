@@ -6,7 +6,7 @@
 # the guest's userland). Every stage is idempotent and keyed by its inputs;
 # heavy artifacts live under $FBNIC_CACHE, outside the repository.
 #
-# Usage: scripts/setup.sh [packages|bindgen|kernel|root|all]
+# Usage: scripts/setup.sh [packages|bindgen|kernel|root|selftests|all]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +27,7 @@ HOST_PACKAGES=(
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	rustc-web rust-web-src rust-web-clippy
 	mmdebstrap uidmap
+	gcc make
 )
 
 have_packages() {
@@ -170,6 +171,55 @@ stage_root() {
 	prune_siblings "$rd"
 }
 
+# The kernel's own network driver selftests (drivers/net, drivers/net/hw and
+# the net/lib they depend on: helpers, XDP objects, the ynl library and the
+# netlink specs), built from the kernel source on the host and installed
+# into $FBNIC_CACHE/selftests/<key>/install for the guest (scripts/selftests.sh
+# shares that folder with the VM). The build writes into a private copy of
+# tools/ and its own header tree, so the shared kernel source and build
+# directories stay untouched. What cannot be built here (io_uring zero-copy
+# receive: bookworm's liburing is too old) is left out and listed in
+# build-notes.txt next to the install.
+SELFTEST_TARGETS="drivers/net drivers/net/hw"
+selftests_key() {
+	input_key "$(cat "$FBNIC_CACHE/kernel-source.version" 2>/dev/null)" \
+		"$SELFTEST_TARGETS" "$(declare -f stage_selftests)" \
+		"$(gcc --version | head -n1)" "$(clang$LLVM_SUFFIX --version | head -n1)"
+}
+
+stage_selftests() {
+	local dir src work f
+	dir=$FBNIC_CACHE/selftests/$(selftests_key)
+	if [ -f "$dir/.built" ]; then
+		ln -sfn "$dir" "$FBNIC_CACHE/selftests/current"
+		return 0
+	fi
+	src=$(readlink -f "$FBNIC_CACHE/src/current")
+	[ -f "$src/Makefile" ] || die "no kernel source; run scripts/setup.sh kernel"
+	rm -rf "$dir"
+	work=$dir/work
+	mkdir -p "$work/src"
+	# Everything but tools/ is linked; tools/ is copied because the ynl
+	# and libbpf builds write into the source tree.
+	for f in "$src"/*; do
+		[ "$(basename "$f")" = tools ] || ln -s "$f" "$work/src/"
+	done
+	cp -r "$src/tools" "$work/src/tools"
+	make -s -C "$src" O="$work/obj" headers
+	if ! make -C "$work/src/tools/testing/selftests" O="$work/obj" \
+		TARGETS="$SELFTEST_TARGETS" CLANG=clang$LLVM_SUFFIX \
+		INSTALL_PATH="$dir/install" -j"$(nproc)" install >"$dir/build.log" 2>&1; then
+		tail -n 30 "$dir/build.log" >&2
+		die "selftests build failed (see $dir/build.log)"
+	fi
+	grep -E '^Makefile:[0-9]+: excluding' "$dir/build.log" |
+		sed "s/^Makefile:[0-9]*: /not built: /" | sort -u >"$dir/build-notes.txt" || true
+	rm -rf "$work"
+	touch "$dir/.built"
+	ln -sfn "$dir" "$FBNIC_CACHE/selftests/current"
+	prune_siblings "$dir"
+}
+
 main() {
 	local what=${1:-all}
 	mkdir -p "$FBNIC_CACHE"
@@ -178,11 +228,13 @@ main() {
 	bindgen) stage bindgen stage_bindgen ;;
 	kernel) stage kernel stage_kernel ;;
 	root) stage root stage_root ;;
+	selftests) stage selftests stage_selftests ;;
 	all)
 		stage packages stage_packages
 		stage bindgen stage_bindgen
 		stage root stage_root
 		stage kernel stage_kernel
+		stage selftests stage_selftests
 		;;
 	*) die "unknown stage $what" ;;
 	esac
