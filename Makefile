@@ -19,7 +19,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test bench setup emu module clippy unit clean
+.PHONY: all demo test bench selftests setup emu module clippy unit clean
 
 all: module emu
 
@@ -47,6 +47,10 @@ test: module emu
 # iperf3 with the Rust and the C driver in one run; Rust/C ratios.
 bench: module emu
 	@scripts/bench.sh
+
+# The kernel's net selftests in the VM: make selftests [DRIVER=c|rust] [TESTS="ping stats"]
+selftests: module emu
+	@scripts/selftests.sh --driver $(or $(DRIVER),c) $(if $(TESTS),--tests "$(TESTS)")
 
 clean:
 	@if [ -d "$(FBNIC_CACHE)/kernel/current/build" ]; then \

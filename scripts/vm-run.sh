@@ -13,6 +13,8 @@
 #                       (default: results/<script name>-<driver>)
 #   --console           also show the guest console on stdout
 #   --emu-args "..."    extra arguments for fbnic-emu
+#   --share DIR         also share DIR read-only with the guest, at /lab/extra
+#                       (used for the kernel's selftests: scripts/selftests.sh)
 #
 # The emulator serves one vfio-user socket per port; QEMU 11 connects to
 # them as vfio-user-pci devices. The guest root is the lab root over 9p
@@ -25,7 +27,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-driver=rust ports=2 timeout=600 results= console=0 emu_args=
+driver=rust ports=2 timeout=600 results= console=0 emu_args= extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--console) console=1; shift ;;
 	--emu-args) emu_args=$2; shift 2 ;;
+	--share) extra=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -94,6 +97,12 @@ PORTS=$ports
 KVER=$kver
 SUITE=$name
 EOF
+extra_fs=()
+if [ -n "$extra" ]; then
+	mkdir -p "$share/extra"
+	echo "EXTRA=/lab/extra" >>"$share/env"
+	extra_fs=(-virtfs "local,path=$extra,mount_tag=extra,security_model=none,readonly=on")
+fi
 
 # Kernel modules: the kernel's own (hard links, cheap), then ours the way
 # a user installs an out-of-tree module: modules_install into updates/ and
@@ -148,6 +157,7 @@ qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_6
 	-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
 	-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
 	-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
+	"${extra_fs[@]}" \
 	-serial "file:$run/console.log" -monitor none \
 	"${devices[@]}" >"$run/qemu.log" 2>&1 &
 qemu_pid=$!

@@ -23,6 +23,9 @@ set -a
 . /lab/env
 set +a
 export LAB=/lab RESULTS=/lab/results
+# vm-run.sh --share: a read-only folder from the host.
+[ -z "${EXTRA:-}" ] ||
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro extra "$EXTRA"
 
 echo "lab: $(uname -r), $(nproc) cpus, driver $DRIVER"
 eval "set -- $(cat /lab/args)"
