@@ -25,8 +25,19 @@ QEMU's vfio-user-pci device. Each port gets its own socket and thread.
                      (default 0x0200_5eff_fe00_1000: MAC 02:00:5e:00:10:<i>)
   --queues N         queue pairs per port, 1..=128 (default 8); the MSI-X
                      table has N + 3 vectors
+  --tap PORT=IFNAME  cable port PORT to the TAP interface IFNAME (created if
+                     missing) instead of its default peer (repeatable)
+  --pcap PORT=FILE   write every frame port PORT sends or receives to the
+                     pcap file FILE (repeatable)
   -v, --verbose      more logging (twice: every register access)
   -h, --help         show this help
+
+Ports 0 and 1 are cabled back to back (2 and 3, ... likewise): a frame one
+sends, the other receives. A port without a peer or TAP sends into the void.
+
+       fbnic-emu bench [--quick]
+
+Measures the queue engines' cost per packet against in-process guest memory.
 
 Prints `port I listening on PATH dsn 0x... mac ...` on stdout once each socket
 is ready. Logs go to stderr. SIGINT/SIGTERM remove the sockets and exit.
@@ -49,6 +60,10 @@ pub struct Options {
     pub queues: u16,
     /// 0: info, 1: debug, 2 or more: trace.
     pub verbosity: u8,
+    /// Ports cabled to TAP interfaces: (port, interface name).
+    pub taps: Vec<(usize, String)>,
+    /// Ports with a packet capture: (port, pcap file).
+    pub pcaps: Vec<(usize, PathBuf)>,
 }
 
 impl Options {
@@ -67,6 +82,10 @@ impl Options {
 pub enum Action {
     Run(Options),
     Help,
+    /// The engine benchmark; `true` for the quick variant.
+    Bench {
+        quick: bool,
+    },
 }
 
 /// A command line error, for a one-line message and exit status 2.
@@ -107,6 +126,17 @@ fn parse_count(opt: &str, val: &str, max: usize) -> Result<usize, CliError> {
     }
 }
 
+/// Splits `PORT=VALUE`.
+fn port_and_value(opt: &str, v: &str) -> Result<(usize, String), CliError> {
+    match v.split_once('=') {
+        Some((p, val)) if !val.is_empty() => match p.parse::<usize>() {
+            Ok(port) => Ok((port, val.to_owned())),
+            Err(_) => err(format!("{opt} wants PORT=VALUE, not '{v}'")),
+        },
+        _ => err(format!("{opt} wants PORT=VALUE, not '{v}'")),
+    }
+}
+
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliError> {
     let mut sockets: Vec<PathBuf> = Vec::new();
@@ -115,8 +145,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
     let mut dsn = DEFAULT_DSN;
     let mut queues = DEFAULT_QUEUES;
     let mut verbosity = 0u8;
+    let mut taps: Vec<(usize, String)> = Vec::new();
+    let mut pcaps: Vec<(usize, PathBuf)> = Vec::new();
 
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().peekable();
+    if args.peek().and_then(|a| a.to_str()) == Some("bench") {
+        args.next();
+        return match args.next() {
+            None => Ok(Action::Bench { quick: false }),
+            Some(a) if a == "--quick" && args.next().is_none() => Ok(Action::Bench { quick: true }),
+            Some(a) => err(format!("bench: unexpected argument {a:?}")),
+        };
+    }
     while let Some(arg) = args.next() {
         let Some(arg) = arg.to_str().map(str::to_owned) else {
             return err(format!("unexpected argument {arg:?}"));
@@ -128,7 +168,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         };
         let takes_value = matches!(
             name.as_str(),
-            "--socket" | "--ports" | "--socket-dir" | "--dsn" | "--queues"
+            "--socket" | "--ports" | "--socket-dir" | "--dsn" | "--queues" | "--tap" | "--pcap"
         );
         if inline.is_some() && !takes_value {
             return err(format!("{name} takes no value"));
@@ -173,6 +213,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                     CliError(format!("--dsn wants a 64-bit hex number, not '{t}'"))
                 })?;
             }
+            ("--tap", Some(v)) => {
+                let (port, name) = port_and_value("--tap", &text(&v)?)?;
+                if name.len() >= libc::IFNAMSIZ {
+                    return err(format!("--tap: interface name '{name}' is too long"));
+                }
+                taps.push((port, name));
+            }
+            ("--pcap", Some(v)) => {
+                let (port, file) = port_and_value("--pcap", &text(&v)?)?;
+                pcaps.push((port, PathBuf::from(file)));
+            }
             (other, _) => return err(format!("unknown option '{other}'")),
         }
     }
@@ -203,12 +254,28 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         }
     }
 
+    for port in taps.iter().map(|t| t.0).chain(pcaps.iter().map(|p| p.0)) {
+        if port >= sockets.len() {
+            return err(format!(
+                "port {port} does not exist (ports 0..{})",
+                sockets.len()
+            ));
+        }
+    }
+    let mut tapped = HashSet::new();
+    for (port, _) in &taps {
+        if !tapped.insert(*port) {
+            return err(format!("port {port} has two --tap"));
+        }
+    }
     let opts = Options {
         sockets,
         socket_dir,
         dsn,
         queues,
         verbosity,
+        taps,
+        pcaps,
     };
     for i in 0..opts.sockets.len() {
         if port_dsn(dsn, i).is_none() {
@@ -228,7 +295,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Options, CliError> {
         match parse(args.iter().map(OsString::from))? {
             Action::Run(o) => Ok(o),
-            Action::Help => panic!("unexpected help"),
+            other => panic!("unexpected {other:?}"),
         }
     }
 
@@ -274,6 +341,41 @@ mod tests {
                 .dsn,
             0x0200_5eff_fe00_3000
         );
+    }
+
+    #[test]
+    fn taps_pcaps_and_bench() {
+        let o = run(&[
+            "--ports",
+            "2",
+            "--socket-dir",
+            "/tmp/x",
+            "--tap",
+            "1=fbtap1",
+            "--pcap=0=/tmp/p0.pcap",
+        ])
+        .unwrap();
+        assert_eq!(o.taps, vec![(1, "fbtap1".to_owned())]);
+        assert_eq!(o.pcaps, vec![(0, PathBuf::from("/tmp/p0.pcap"))]);
+        assert_eq!(
+            parse(["bench"].map(OsString::from)),
+            Ok(Action::Bench { quick: false })
+        );
+        assert_eq!(
+            parse(["bench", "--quick"].map(OsString::from)),
+            Ok(Action::Bench { quick: true })
+        );
+        for bad in [
+            &["--socket", "a", "--tap", "1=t"][..],
+            &["--socket", "a", "--tap", "0="],
+            &["--socket", "a", "--tap", "x=t"],
+            &["--socket", "a", "--tap", "0=t", "--tap", "0=u"],
+            &["--socket", "a", "--tap", "0=averyveryverylongname"],
+            &["--socket", "a", "--pcap", "3=f"],
+        ] {
+            assert!(run(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(parse(["bench", "--slow"].map(OsString::from)).is_err());
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::interrupts::Interrupts;
 use crate::intr::InterruptController;
 use crate::memory::GuestMemory;
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
+use crate::queues::Datapath;
 use crate::regs::RegisterFile;
 
 /// vfio region index of the configuration space (VFIO_PCI_CONFIG_REGION_INDEX).
@@ -119,6 +120,7 @@ pub struct FbnicDevice {
     fw: RegisterFile,
     memory: GuestMemory,
     intr: InterruptController,
+    datapath: Datapath,
 }
 
 impl FbnicDevice {
@@ -135,6 +137,7 @@ impl FbnicDevice {
             fw: RegisterFile::new((pci::BAR_FW.size / 4) as usize),
             memory: GuestMemory::new(),
             intr: InterruptController::new(Interrupts::new(params.msix_vectors())),
+            datapath: Datapath::new(params.queues),
         }
     }
 
@@ -158,6 +161,11 @@ impl FbnicDevice {
     /// [`interrupts`](Self::interrupts) directly.
     pub fn intr(&self) -> &InterruptController {
         &self.intr
+    }
+
+    /// The queue engines.
+    pub fn datapath(&self) -> &Datapath {
+        &self.datapath
     }
 
     /// BAR0 storage, for device-side updates that bypass guest semantics
@@ -186,6 +194,7 @@ impl FbnicDevice {
         self.csr.reset();
         self.fw.reset();
         self.intr.reset();
+        self.datapath.reset();
     }
 
     /// The client went away: forget its memory and eventfds and reset, so
@@ -206,6 +215,9 @@ impl FbnicDevice {
             // The "device still there" register the driver checks after an
             // all-ones read: hardwired to zero.
             master::SPARE_0 => 0,
+            // The engines finish every doorbell's work before sleeping, so
+            // the queue managers always report all queues idle.
+            r if is_idle_reg(r) => u32::MAX,
             _ => self.csr.read(reg).unwrap_or(0),
         }
     }
@@ -219,6 +231,7 @@ impl FbnicDevice {
             master::SPARE_0 => {}
             _ => {
                 self.csr.write(reg, val);
+                self.datapath.csr_written(self, reg, val);
             }
         }
     }
@@ -352,6 +365,19 @@ impl FbnicDevice {
         }
         Ok(())
     }
+}
+
+/// The queue managers' idle bitmaps (one bit per queue).
+fn is_idle_reg(reg: u32) -> bool {
+    use fbnic_hw::csr::{qm_rx, qm_tx};
+    let within = |start: u32, n: u32| (start..start + n).contains(&reg);
+    within(qm_tx::twq_idle(0), qm_tx::TWQ_IDLE_CNT)
+        || within(qm_tx::tqs_idle(0), qm_tx::TQS_IDLE_CNT)
+        || within(qm_tx::tde_idle(0), qm_tx::TDE_IDLE_CNT)
+        || within(qm_tx::tcq_idle(0), qm_tx::TCQ_IDLE_CNT)
+        || within(qm_rx::hpq_idle(0), qm_rx::HPQ_IDLE_CNT)
+        || within(qm_rx::ppq_idle(0), qm_rx::PPQ_IDLE_CNT)
+        || within(qm_rx::rcq_idle(0), qm_rx::RCQ_IDLE_CNT)
 }
 
 fn on_off(b: bool) -> &'static str {

@@ -19,13 +19,24 @@
 //! - [`identity`]: serial number to MAC address.
 //! - [`cli`], [`logger`]: the program around it.
 
+pub mod backend;
+pub mod bench;
 pub mod cli;
+pub mod csum;
+#[cfg(test)]
+mod datapath_tests;
 pub mod device;
 pub mod identity;
 pub mod interrupts;
 pub mod intr;
 pub mod logger;
+pub mod lso;
 pub mod memory;
+pub mod parse;
 pub mod pci;
+pub mod queues;
 pub mod regs;
+pub mod rpc;
+pub mod stats;
+pub mod testbed;
 pub mod vfio;

@@ -10,9 +10,12 @@ use std::thread;
 
 use log::{error, info};
 
+use fbnic_emu::backend;
+use fbnic_emu::bench;
 use fbnic_emu::cli::{self, Action, Options};
 use fbnic_emu::device::FbnicDevice;
 use fbnic_emu::logger;
+use fbnic_emu::queues::Datapath;
 use fbnic_emu::vfio::{self, Listener, SocketRemover};
 
 /// Signals that end the process cleanly.
@@ -58,6 +61,41 @@ fn signal_name(sig: libc::c_int) -> &'static str {
     }
 }
 
+/// Cables the ports (0-1, 2-3, ... unless a TAP takes a port), opens the
+/// captures and starts each port's datapath worker.
+fn wire_ports(opts: &Options, devs: &[Arc<FbnicDevice>]) -> Result<(), ExitCode> {
+    let tapped = |i: usize| opts.taps.iter().any(|t| t.0 == i);
+    for pair in (0..devs.len()).collect::<Vec<_>>().chunks_exact(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if !tapped(a) && !tapped(b) {
+            backend::cable(&devs[a], &devs[b]);
+            info!("ports {a} and {b} cabled back to back");
+        }
+    }
+    for (port, name) in &opts.taps {
+        if let Err(e) = backend::attach_tap(&devs[*port], *port, name) {
+            error!("port {port}: cannot attach TAP {name}: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    }
+    for (port, path) in &opts.pcaps {
+        match backend::Pcap::create(path) {
+            Ok(p) => devs[*port].datapath().add_tap(Arc::new(p)),
+            Err(e) => {
+                error!("port {port}: cannot create {}: {e}", path.display());
+                return Err(ExitCode::FAILURE);
+            }
+        }
+    }
+    for (i, dev) in devs.iter().enumerate() {
+        if let Err(e) = Datapath::spawn(Arc::clone(dev), format!("port{i}-dp")) {
+            error!("port {i}: cannot start its datapath thread: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    }
+    Ok(())
+}
+
 fn run(opts: Options) -> ExitCode {
     logger::init(opts.verbosity);
 
@@ -76,6 +114,13 @@ fn run(opts: Options) -> ExitCode {
         }
     }
 
+    let devs: Vec<Arc<FbnicDevice>> = (0..opts.sockets.len())
+        .map(|i| Arc::new(FbnicDevice::new(opts.port_params(i))))
+        .collect();
+    if let Err(code) = wire_ports(&opts, &devs) {
+        return code;
+    }
+
     let mut removers: Vec<SocketRemover> = Vec::new();
     let cleanup = |removers: &[SocketRemover]| removers.iter().for_each(SocketRemover::remove);
 
@@ -90,7 +135,7 @@ fn run(opts: Options) -> ExitCode {
             }
         };
         removers.push(listener.remover());
-        let dev = Arc::new(FbnicDevice::new(params));
+        let dev = Arc::clone(&devs[index]);
         let spawned = thread::Builder::new()
             .name(format!("port{index}"))
             .spawn(move || vfio::serve(listener, dev));
@@ -138,6 +183,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Action::Run(opts)) => run(opts),
+        Ok(Action::Bench { quick }) => {
+            bench::run(quick, &mut io::stdout().lock());
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("fbnic-emu: {e}");
             eprintln!("Try 'fbnic-emu --help' for more information.");

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A software stand-in for the driver's side of the rings, for unit tests
+//! and the benchmark: a port backed by an in-process memfd as guest memory,
+//! its queues and classifier programmed through guest register writes the
+//! way `fbnic_txrx.c` and `fbnic_rpc.c` program them, and helpers that post
+//! TX packets and RX buffers and reap completions with the driver's DONE
+//! bit logic. The engine is driven with [`Datapath::run_once`] on the
+//! caller's thread, so results are deterministic.
+
+use std::fs::File;
+use std::io;
+use std::sync::Arc;
+
+use fbnic_hw::csr::{queue, rpc, rpc_ram, tce};
+use fbnic_hw::desc::{
+    bd, done_for_position, rcd, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, TxAddrLen,
+    TxCompletion, TxMeta,
+};
+use fbnic_hw::toeplitz;
+
+use crate::device::{DeviceParams, FbnicDevice};
+use crate::memory::Access;
+use crate::queues::Datapath;
+
+/// TWQ, TCQ and RCQ entries (the driver's defaults).
+pub const RING: u32 = 1024;
+/// HPQ and PPQ entries (the driver's defaults, 4 KiB pages).
+pub const BDQ: u32 = 256;
+/// Guest memory set aside per queue.
+const QUEUE_SPAN: u64 = 4 << 20;
+/// Bytes of TX buffer space per queue.
+pub const TX_BUF: u64 = 256 << 10;
+
+/// The RSS key the testbed programs (any 52 bytes do).
+pub const RSS_KEY: [u8; toeplitz::KEY_LEN] = {
+    let mut k = [0u8; toeplitz::KEY_LEN];
+    let mut i = 0;
+    while i < k.len() {
+        k[i] = (i as u8).wrapping_mul(37).wrapping_add(0x6d);
+        i += 1;
+    }
+    k
+};
+
+fn memfd(size: u64) -> io::Result<File> {
+    // SAFETY: memfd_create with a valid NUL-terminated name.
+    let fd = unsafe { libc::memfd_create(c"fbnic-testbed".as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh fd owned by nobody else.
+    let f = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    f.set_len(size)?;
+    Ok(f)
+}
+
+/// A received packet as the driver would assemble it.
+#[derive(Debug, Clone)]
+pub struct RxPacket {
+    pub data: Vec<u8>,
+    pub hdr: RxAddrLen,
+    pub pay: Vec<RxAddrLen>,
+    pub meta: RxMeta,
+}
+
+/// Guest addresses of one queue's rings and buffers.
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    twq: u64,
+    tcq: u64,
+    rcq: u64,
+    hpq: u64,
+    ppq: u64,
+    hpages: u64,
+    ppages: u64,
+    txbuf: u64,
+}
+
+impl Layout {
+    fn of(q: u16) -> Self {
+        let base = u64::from(q) * QUEUE_SPAN;
+        Layout {
+            twq: base,
+            tcq: base + 0x2000,
+            rcq: base + 0x4000,
+            hpq: base + 0x6000,
+            ppq: base + 0x6800,
+            hpages: base + 0x10_0000,
+            ppages: base + 0x20_0000,
+            txbuf: base + 0x30_0000,
+        }
+    }
+}
+
+/// Driver-side state of one queue triad.
+#[derive(Default, Clone, Copy)]
+struct SwQueue {
+    twq_tail: u32,
+    tcq_head: u32,
+    rcq_head: u32,
+    /// Next free byte of the TX buffer area.
+    tx_off: u64,
+}
+
+/// A port and its driver-side ring state.
+pub struct Testbed {
+    pub dev: Arc<FbnicDevice>,
+    _mem: File,
+    sw: Vec<SwQueue>,
+    pending: Option<(Vec<u8>, RxAddrLen, Vec<RxAddrLen>)>,
+}
+
+impl Testbed {
+    /// A port with `queues` triads, set up as the driver's open does.
+    pub fn new(queues: u16, dsn: u64) -> io::Result<Self> {
+        let dev = Arc::new(FbnicDevice::new(DeviceParams { dsn, queues }));
+        let size = u64::from(queues) * QUEUE_SPAN;
+        let mem = memfd(size)?;
+        dev.memory()
+            .map(0, size, &mem, 0, Access::READ_WRITE)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let mut tb = Testbed {
+            dev,
+            _mem: mem,
+            sw: vec![SwQueue::default(); usize::from(queues)],
+            pending: None,
+        };
+        tb.dev.csr_write(
+            tce::LSO_CTRL,
+            tce::LSO_CTRL_IPID_MODE_INC
+                | tce::LSO_CTRL_TCPF_CLR_1ST.prep(0x08 | 0x01)
+                | tce::LSO_CTRL_TCPF_CLR_MID.prep(0x08 | 0x80 | 0x01)
+                | tce::LSO_CTRL_TCPF_CLR_END.prep(0x80),
+        );
+        for q in 0..queues {
+            tb.enable_queue(q, false);
+        }
+        program_rpc(&tb.dev, queues);
+        Ok(tb)
+    }
+
+    pub fn datapath(&self) -> &Datapath {
+        self.dev.datapath()
+    }
+
+    fn wr(&self, q: u16, off: u32, v: u32) {
+        self.dev.csr_write(queue::reg(u32::from(q), off), v);
+    }
+
+    fn rd(&self, q: u16, off: u32) -> u32 {
+        self.dev.csr_read(queue::reg(u32::from(q), off))
+    }
+
+    /// Programs and enables queue `q`'s rings (`fbnic_enable_twq0/tcq/bdq/
+    /// rcq`), with header split on or off, and posts every RX buffer.
+    pub fn enable_queue(&mut self, q: u16, hdr_split: bool) {
+        let l = Layout::of(q);
+        let log = |n: u32| n.trailing_zeros() & 0xf;
+        let v = 2 + u32::from(q);
+        self.wr(q, queue::TWQ0_CTL, queue::TWQ_CTL_RESET);
+        self.wr(q, queue::TWQ0_BAL, l.twq as u32);
+        self.wr(q, queue::TWQ0_BAH, (l.twq >> 32) as u32);
+        self.wr(q, queue::TWQ0_SIZE, log(RING));
+        self.wr(q, queue::TWQ0_CTL, queue::TWQ_CTL_ENABLE);
+        self.wr(q, queue::TCQ_CTL, queue::TCQ_CTL_RESET);
+        self.wr(q, queue::TCQ_BAL, l.tcq as u32);
+        self.wr(q, queue::TCQ_BAH, (l.tcq >> 32) as u32);
+        self.wr(q, queue::TCQ_SIZE, log(RING));
+        self.wr(q, queue::TIM_CTL, v);
+        self.wr(q, queue::TIM_THRESHOLD, (RING - 1) / 2);
+        self.wr(q, queue::TIM_MASK, 0);
+        self.wr(q, queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
+
+        self.wr(q, queue::BDQ_CTL, queue::BDQ_CTL_RESET);
+        self.wr(q, queue::BDQ_HPQ_BAL, l.hpq as u32);
+        self.wr(q, queue::BDQ_HPQ_BAH, (l.hpq >> 32) as u32);
+        self.wr(q, queue::BDQ_HPQ_SIZE, log(BDQ));
+        self.wr(q, queue::BDQ_PPQ_BAL, l.ppq as u32);
+        self.wr(q, queue::BDQ_PPQ_BAH, (l.ppq >> 32) as u32);
+        self.wr(q, queue::BDQ_PPQ_SIZE, log(BDQ));
+        self.wr(
+            q,
+            queue::BDQ_CTL,
+            queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
+        );
+        let c0 = queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_IMMEDIATE)
+            | queue::RDE_CTL0_MIN_HROOM_MASK.prep(192)
+            | queue::RDE_CTL0_MIN_TROOM_MASK.prep(320)
+            | if hdr_split {
+                queue::RDE_CTL0_EN_HDR_SPLIT
+            } else {
+                0
+            };
+        self.wr(q, queue::RDE_CTL0, c0);
+        self.wr(
+            q,
+            queue::RDE_CTL1,
+            queue::RDE_CTL1_MAX_HDR_MASK.prep(if hdr_split { 256 } else { 1536 }),
+        );
+        self.wr(q, queue::RCQ_CTL, queue::RCQ_CTL_RESET);
+        self.wr(q, queue::RCQ_BAL, l.rcq as u32);
+        self.wr(q, queue::RCQ_BAH, (l.rcq >> 32) as u32);
+        self.wr(q, queue::RCQ_SIZE, log(RING));
+        self.wr(q, queue::RIM_CTL, v);
+        self.wr(q, queue::RIM_THRESHOLD, (RING - 1) / 2);
+        self.wr(q, queue::RIM_MASK, 0);
+        self.wr(q, queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
+        self.sw[usize::from(q)] = SwQueue::default();
+        // Buffer i is page i of the queue's page area, ID i.
+        let mem = self.dev.memory();
+        for i in 0..BDQ {
+            let h = RxBufDesc {
+                addr: l.hpages + u64::from(i) * bd::FRAG_SIZE,
+                id: i as u16,
+            };
+            let p = RxBufDesc {
+                addr: l.ppages + u64::from(i) * bd::FRAG_SIZE,
+                id: i as u16,
+            };
+            mem.write_u64(l.hpq + u64::from(i) * 8, h.encode().unwrap_or(0))
+                .ok();
+            mem.write_u64(l.ppq + u64::from(i) * 8, p.encode().unwrap_or(0))
+                .ok();
+        }
+        self.wr(q, queue::BDQ_HPQ_TAIL, BDQ - 1);
+        self.wr(q, queue::BDQ_PPQ_TAIL, BDQ - 1);
+    }
+
+    /// Sets RDE_CTL0's drop mode of queue `q`.
+    pub fn set_drop_never(&self, q: u16, never: bool) {
+        let c0 = self.rd(q, queue::RDE_CTL0);
+        let mode = if never {
+            queue::RDE_CTL0_DROP_NEVER
+        } else {
+            queue::RDE_CTL0_DROP_IMMEDIATE
+        };
+        let c0 = (c0 & !queue::RDE_CTL0_DROP_MODE_MASK.mask())
+            | queue::RDE_CTL0_DROP_MODE_MASK.prep(mode);
+        self.wr(q, queue::RDE_CTL0, c0);
+    }
+
+    /// Guest address of queue `q`'s TX buffer area.
+    pub fn tx_buf(&self, q: u16) -> u64 {
+        Layout::of(q).txbuf
+    }
+
+    /// Guest address of TWQ entry `i` of queue `q`.
+    pub fn twq_entry(&self, q: u16, i: u32) -> u64 {
+        Layout::of(q).twq + u64::from(i % RING) * 8
+    }
+
+    /// Writes raw descriptors at the TWQ tail and rings the doorbell.
+    pub fn post_raw(&mut self, q: u16, descs: &[u64]) {
+        let mem = self.dev.memory();
+        let sw = &mut self.sw[usize::from(q)];
+        for d in descs {
+            mem.write_u64(Layout::of(q).twq + u64::from(sw.twq_tail) * 8, *d)
+                .ok();
+            sw.twq_tail = (sw.twq_tail + 1) % RING;
+        }
+        let tail = sw.twq_tail;
+        self.wr(q, queue::TWQ0_TAIL, tail);
+    }
+
+    /// Queues `pkt` on queue `q` with `meta` (completion requested),
+    /// split into buffers of at most `chunk` bytes.
+    pub fn send(&mut self, q: u16, meta: TxMeta, pkt: &[u8], chunk: usize) {
+        let sw = &mut self.sw[usize::from(q)];
+        // Packets in flight must not share buffer bytes.
+        if sw.tx_off + pkt.len() as u64 > TX_BUF {
+            sw.tx_off = 0;
+        }
+        let base = Layout::of(q).txbuf + sw.tx_off;
+        sw.tx_off = (sw.tx_off + pkt.len() as u64).next_multiple_of(64);
+        self.dev.memory().write(base, pkt).ok();
+        let mut descs = vec![TxMeta {
+            req_completion: true,
+            dest_mac: true,
+            ..meta
+        }
+        .encode()
+        .unwrap_or(0)];
+        let n = pkt.len().div_ceil(chunk).max(1);
+        for i in 0..n {
+            let off = i * chunk;
+            let len = chunk.min(pkt.len() - off);
+            descs.push(
+                TxAddrLen {
+                    addr: base + off as u64,
+                    len: len as u16,
+                    last: i + 1 == n,
+                }
+                .encode()
+                .unwrap_or(0),
+            );
+        }
+        self.post_raw(q, &descs);
+    }
+
+    /// Reaps queue `q`'s TX completions (`fbnic_clean_tcq`).
+    pub fn poll_tx(&mut self, q: u16) -> Vec<TxCompletion> {
+        let l = Layout::of(q);
+        let mem = self.dev.memory();
+        let sw = &mut self.sw[usize::from(q)];
+        let mut out = Vec::new();
+        loop {
+            let raw = mem
+                .read_u64(l.tcq + u64::from(sw.tcq_head % RING) * 8)
+                .unwrap_or(0);
+            if TxCompletion::done(raw) != done_for_position(sw.tcq_head, RING) {
+                break;
+            }
+            if let Ok(c) = TxCompletion::decode(raw) {
+                out.push(c);
+            }
+            sw.tcq_head = (sw.tcq_head + 1) % (2 * RING);
+        }
+        let head = sw.tcq_head % RING;
+        self.wr(q, queue::TCQ_HEAD, head);
+        out
+    }
+
+    /// Reaps queue `q`'s received packets (`fbnic_clean_rcq`), copies
+    /// their data out of the buffers and gives the buffers back.
+    pub fn poll_rx(&mut self, q: u16) -> Vec<RxPacket> {
+        let l = Layout::of(q);
+        let mem = self.dev.memory();
+        let mut out = Vec::new();
+        loop {
+            let sw = &mut self.sw[usize::from(q)];
+            let raw = mem
+                .read_u64(l.rcq + u64::from(sw.rcq_head % RING) * 8)
+                .unwrap_or(0);
+            if RxCompletion::done(raw) != done_for_position(sw.rcq_head, RING) {
+                break;
+            }
+            sw.rcq_head = (sw.rcq_head + 1) % (2 * RING);
+            match RxCompletion::decode(raw) {
+                RxCompletion::HdrAl(al) => {
+                    let mut d = vec![0u8; usize::from(al.len)];
+                    let addr = l.hpages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
+                    mem.read(addr, &mut d).ok();
+                    self.pending = Some((d, al, Vec::new()));
+                }
+                RxCompletion::PayAl(al) => {
+                    if let Some((d, _, pay)) = self.pending.as_mut() {
+                        let at = d.len();
+                        d.resize(at + usize::from(al.len), 0);
+                        let addr =
+                            l.ppages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
+                        mem.read(addr, &mut d[at..]).ok();
+                        pay.push(al);
+                    }
+                }
+                RxCompletion::OptMeta(_) => {}
+                RxCompletion::Meta(meta) => {
+                    if let Some((data, hdr, pay)) = self.pending.take() {
+                        out.push(RxPacket {
+                            data,
+                            hdr,
+                            pay,
+                            meta,
+                        });
+                    }
+                }
+            }
+        }
+        let head = self.sw[usize::from(q)].rcq_head % RING;
+        self.wr(q, queue::RCQ_HEAD, head);
+        // Give back every buffer but the one the device may still fill.
+        for (ptrs, tail) in [
+            (queue::BDQ_HPQ_PTRS, queue::BDQ_HPQ_TAIL),
+            (queue::BDQ_PPQ_PTRS, queue::BDQ_PPQ_TAIL),
+        ] {
+            let head = queue::BDQ_PTRS_HEAD_MASK.get(self.rd(q, ptrs));
+            self.wr(q, tail, head.wrapping_sub(1) & (BDQ - 1));
+        }
+        out
+    }
+
+    /// Raw RCD at RCQ position `i` of queue `q`.
+    pub fn rcd(&self, q: u16, i: u32) -> u64 {
+        self.dev
+            .memory()
+            .read_u64(Layout::of(q).rcq + u64::from(i % RING) * 8)
+            .unwrap_or(0)
+    }
+
+    /// Runs the engine until it has nothing left to do right now.
+    pub fn run(&self) {
+        for _ in 0..1000 {
+            self.datapath().run_once(&self.dev);
+            if self.datapath().inbox_len() == 0 && !self.datapath().has_tx_work() {
+                return;
+            }
+        }
+    }
+}
+
+/// Whether an RCD type is one that ends a packet.
+pub fn ends_packet(raw: u64) -> bool {
+    rcd::TYPE_MASK.get(raw) == rcd::TYPE_META
+}
+
+/// Writes MAC DA TCAM entry `idx` (`fbnic_write_macda_entry`).
+pub fn write_macda(dev: &FbnicDevice, idx: u32, addr: [u8; 6], mask: [u8; 6]) {
+    for w in 0..3u32 {
+        let i = (2 - w as usize) * 2;
+        let v = u32::from(u16::from_be_bytes([addr[i], addr[i + 1]]));
+        let m = u32::from(u16::from_be_bytes([mask[i], mask[i + 1]]));
+        dev.csr_write(
+            rpc_ram::tcam_macda(idx, w),
+            rpc_ram::TCAM_MACDA_MASK.prep(m) | rpc_ram::TCAM_MACDA_VALUE.prep(v),
+        );
+    }
+    dev.csr_write(rpc_ram::tcam_macda(idx, 3), rpc_ram::TCAM_VALIDATE);
+}
+
+/// Writes action TCAM entry `idx` with its action (`fbnic_update_act_tcam`).
+pub fn write_act(
+    dev: &FbnicDevice,
+    idx: u32,
+    value: [u16; 11],
+    mask: [u16; 11],
+    act0: u32,
+    act1: u32,
+) {
+    dev.csr_write(rpc_ram::act_tbl0(idx), act0);
+    dev.csr_write(rpc_ram::act_tbl1(idx), act1);
+    for w in 0..11u32 {
+        dev.csr_write(
+            rpc_ram::tcam_act(idx, w),
+            rpc_ram::TCAM_ACT_MASK.prep(u32::from(mask[w as usize]))
+                | rpc_ram::TCAM_ACT_VALUE.prep(u32::from(value[w as usize])),
+        );
+    }
+    dev.csr_write(rpc_ram::tcam_act(idx, 11), rpc_ram::TCAM_VALIDATE);
+}
+
+/// Programs the classifier as the driver does without a BMC: own address
+/// and broadcast in the MAC DA TCAM, the seven RSS rules at 57-63
+/// (`fbnic_rss_reinit` with the default hash fields), a spread
+/// indirection table, [`RSS_KEY`], drop by default, RPC enabled.
+pub fn program_rpc(dev: &FbnicDevice, queues: u16) {
+    let mac = dev.params().mac().0;
+    write_macda(dev, rpc_ram::TCAM_MACDA_HOST_ADDR_IDX, mac, [0; 6]);
+    write_macda(dev, rpc_ram::TCAM_MACDA_BROADCAST_IDX, [0xff; 6], [0; 6]);
+    use rpc_ram::*;
+    let act1 = |l4: bool, udp: bool, ip: bool, v6: bool| -> u16 {
+        ((if l4 { TCAM_ACT1_L4_VALID } else { 0 })
+            | (if udp { TCAM_ACT1_L4_IS_UDP } else { 0 })
+            | (if ip { TCAM_ACT1_IP_VALID } else { 0 })
+            | (if v6 { TCAM_ACT1_IP_IS_V6 } else { 0 })) as u16
+    };
+    let l4 = rpc::ACT_TBL1_RSS_ENA_IP_SRC
+        | rpc::ACT_TBL1_RSS_ENA_IP_DST
+        | rpc::ACT_TBL1_RSS_ENA_L4_SRC
+        | rpc::ACT_TBL1_RSS_ENA_L4_DST;
+    let l3 = rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_IP_DST;
+    let flows = [
+        (act1(true, true, true, true), l3),
+        (act1(true, true, true, false), l3),
+        (act1(true, false, true, true), l4),
+        (act1(true, false, true, false), l4),
+        (act1(false, false, true, true), l3),
+        (act1(false, false, true, false), l3),
+        (0, rpc::ACT_TBL1_RSS_ENA_L2_DA),
+    ];
+    for (i, (value, rss)) in flows.iter().enumerate() {
+        let v1 = value | TCAM_ACT1_L2_MACDA_VALID as u16;
+        let mut value = [0u16; 11];
+        let mut mask = [0xffffu16; 11];
+        value[1] = v1;
+        mask[1] = !v1;
+        let act0 = rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
+            | rpc::ACT_TBL0_DMA_HINT.prep(rcd::HDR_AL_DMA_HINT_L4 as u32);
+        write_act(dev, 57 + i as u32, value, mask, act0, *rss);
+    }
+    for i in 0..rpc_ram::RSS_TBL_SIZE {
+        dev.csr_write(rpc_ram::rss_tbl(0, i), i % u32::from(queues));
+        dev.csr_write(rpc_ram::rss_tbl(1, i), i % u32::from(queues));
+    }
+    for (i, w) in toeplitz::key_to_regs(&RSS_KEY).iter().enumerate() {
+        dev.csr_write(rpc::rss_key(i as u32), *w);
+    }
+    dev.csr_write(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
+    dev.csr_write(rpc::ACT_TBL1_DEFAULT, 0);
+    dev.csr_write(
+        rpc::RMI_CONFIG,
+        rpc::RMI_CONFIG_MTU.prep(9216 + 18)
+            | rpc::RMI_CONFIG_OH_BYTES.prep(20)
+            | rpc::RMI_CONFIG_ENABLE,
+    );
+}
