@@ -7,12 +7,14 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::control::{self, ControlOptions};
 use crate::device::DeviceParams;
 use crate::identity::{port_dsn, DEFAULT_DSN};
 
 pub const USAGE: &str = "\
 Usage: fbnic-emu --socket PATH [--socket PATH ...] [OPTIONS]
        fbnic-emu --ports N --socket-dir DIR [OPTIONS]
+       fbnic-emu ctl CONTROL-SOCKET COMMAND...
 
 Emulates fbnic NIC ports (PCI 1d9b:0013), one vfio-user server per port, for
 QEMU's vfio-user-pci device. Each port gets its own socket and thread.
@@ -64,6 +66,8 @@ pub struct Options {
     pub taps: Vec<(usize, String)>,
     /// Ports with a packet capture: (port, pcap file).
     pub pcaps: Vec<(usize, PathBuf)>,
+    /// Link, sensors, control socket.
+    pub control: ControlOptions,
 }
 
 impl Options {
@@ -86,6 +90,8 @@ pub enum Action {
     Bench {
         quick: bool,
     },
+    /// `ctl SOCKET WORDS...`: send a command to a running emulator.
+    Ctl(PathBuf, Vec<String>),
 }
 
 /// A command line error, for a one-line message and exit status 2.
@@ -147,6 +153,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
     let mut verbosity = 0u8;
     let mut taps: Vec<(usize, String)> = Vec::new();
     let mut pcaps: Vec<(usize, PathBuf)> = Vec::new();
+    let mut ctl = ControlOptions::default();
 
     let mut args = args.into_iter().peekable();
     if args.peek().and_then(|a| a.to_str()) == Some("bench") {
@@ -155,6 +162,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             None => Ok(Action::Bench { quick: false }),
             Some(a) if a == "--quick" && args.next().is_none() => Ok(Action::Bench { quick: true }),
             Some(a) => err(format!("bench: unexpected argument {a:?}")),
+        };
+    }
+    if args.peek().is_some_and(|a| a == "ctl") {
+        let rest: Vec<String> = args
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return match rest.split_first() {
+            Some((path, words)) if !words.is_empty() => {
+                Ok(Action::Ctl(PathBuf::from(path), words.to_vec()))
+            }
+            _ => err("usage: fbnic-emu ctl CONTROL-SOCKET COMMAND..."),
         };
     }
     while let Some(arg) = args.next() {
@@ -169,7 +188,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         let takes_value = matches!(
             name.as_str(),
             "--socket" | "--ports" | "--socket-dir" | "--dsn" | "--queues" | "--tap" | "--pcap"
-        );
+        ) || control::CLI_OPTIONS.contains(&name.as_str());
         if inline.is_some() && !takes_value {
             return err(format!("{name} takes no value"));
         }
@@ -224,6 +243,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 let (port, file) = port_and_value("--pcap", &text(&v)?)?;
                 pcaps.push((port, PathBuf::from(file)));
             }
+            (n, Some(v)) if control::CLI_OPTIONS.contains(&n) => {
+                ctl.parse_option(n, &text(&v)?).map_err(CliError)?;
+            }
             (other, _) => return err(format!("unknown option '{other}'")),
         }
     }
@@ -276,7 +298,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         verbosity,
         taps,
         pcaps,
+        control: ctl,
     };
+    opts.control.validate().map_err(CliError)?;
     for i in 0..opts.sockets.len() {
         if port_dsn(dsn, i).is_none() {
             return err(format!("--dsn {dsn:#x} + port {i} overflows 64 bits"));
@@ -297,6 +321,32 @@ mod tests {
             Action::Run(o) => Ok(o),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn ctl_subcommand_and_link_options() {
+        let a = parse(["ctl", "/tmp/c.sock", "link", "down", "0"].map(OsString::from)).unwrap();
+        assert_eq!(
+            a,
+            Action::Ctl(
+                PathBuf::from("/tmp/c.sock"),
+                vec!["link".into(), "down".into(), "0".into()]
+            )
+        );
+        assert!(parse(["ctl", "/tmp/c.sock"].map(OsString::from)).is_err());
+        let o = run(&[
+            "--socket",
+            "/a",
+            "--link-speed",
+            "25",
+            "--fec=none",
+            "--control",
+            "/c",
+        ])
+        .unwrap();
+        assert_eq!(o.control.link.speed, crate::link::LinkSpeed::G25);
+        assert_eq!(o.control.control, Some(PathBuf::from("/c")));
+        assert!(run(&["--socket", "/a", "--link-speed", "100", "--fec", "none"]).is_err());
     }
 
     #[test]

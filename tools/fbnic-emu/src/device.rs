@@ -19,12 +19,15 @@
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
-use fbnic_hw::csr::{self, master};
+use fbnic_hw::csr::{self, master, pul};
 use log::{debug, info, trace};
 
+use crate::blocks;
+use crate::fw::Firmware;
 use crate::identity::MacAddr;
 use crate::interrupts::Interrupts;
 use crate::intr::InterruptController;
+use crate::link::{FlapPlan, Link, LinkConfig};
 use crate::memory::GuestMemory;
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
 use crate::queues::Datapath;
@@ -121,12 +124,21 @@ pub struct FbnicDevice {
     memory: GuestMemory,
     intr: InterruptController,
     datapath: Datapath,
+    firmware: Firmware,
+    link: Link,
 }
 
 impl FbnicDevice {
     /// A function in its power-on state. `params` should have passed
     /// [`DeviceParams::validate`].
     pub fn new(params: DeviceParams) -> Self {
+        Self::with_link(params, LinkConfig::default(), None)
+    }
+
+    /// A function whose port runs `link` (speed and FEC, also reported by
+    /// the firmware) and, if `flap` is given, loses carrier once as planned
+    /// after the host first opens it.
+    pub fn with_link(params: DeviceParams, link: LinkConfig, flap: Option<FlapPlan>) -> Self {
         FbnicDevice {
             params,
             config: Mutex::new(ConfigSpace::new(ConfigParams {
@@ -138,6 +150,8 @@ impl FbnicDevice {
             memory: GuestMemory::new(),
             intr: InterruptController::new(Interrupts::new(params.msix_vectors())),
             datapath: Datapath::new(params.queues),
+            firmware: Firmware::new(),
+            link: Link::new(link, flap),
         }
     }
 
@@ -168,6 +182,16 @@ impl FbnicDevice {
         &self.datapath
     }
 
+    /// The management firmware behind the BAR4 mailbox.
+    pub fn firmware(&self) -> &Firmware {
+        &self.firmware
+    }
+
+    /// The port's link (PCS, SIG status, carrier).
+    pub fn link(&self) -> &Link {
+        &self.link
+    }
+
     /// BAR0 storage, for device-side updates that bypass guest semantics
     /// (a block setting a status bit, say).
     pub fn csr(&self) -> &RegisterFile {
@@ -195,6 +219,8 @@ impl FbnicDevice {
         self.fw.reset();
         self.intr.reset();
         self.datapath.reset();
+        self.firmware.reset();
+        self.link.reset();
     }
 
     /// The client went away: forget its memory and eventfds and reset, so
@@ -208,7 +234,7 @@ impl FbnicDevice {
 
     /// Guest read of BAR0 register `reg` (a dword index).
     pub fn csr_read(&self, reg: u32) -> u32 {
-        if let Some(val) = self.intr.read(reg) {
+        if let Some(val) = self.intr.read(reg).or_else(|| self.link.read(reg)) {
             return val;
         }
         match reg {
@@ -224,16 +250,32 @@ impl FbnicDevice {
 
     /// Guest write of BAR0 register `reg`.
     pub fn csr_write(&self, reg: u32, val: u32) {
-        if self.intr.write(reg, val) {
+        if self.intr.write(reg, val) || self.link.write(self, reg, val) {
             return;
         }
         match reg {
             master::SPARE_0 => {}
+            pul::OB_TLP_HDR_AR_CFG | pul::OB_TLP_HDR_AW_CFG => self.pul_write(reg, val),
             _ => {
-                self.csr.write(reg, val);
+                if let Some(stored) = blocks::write_filter(reg, val) {
+                    self.csr.write(reg, stored);
+                }
                 self.datapath.csr_written(self, reg, val);
             }
         }
+    }
+
+    /// The outbound TLP controls gate the firmware's DMA; a flush resets
+    /// the matching mailbox ring.
+    fn pul_write(&self, reg: u32, val: u32) {
+        self.csr.write(reg, val);
+        if reg == pul::OB_TLP_HDR_AR_CFG && val & pul::OB_TLP_HDR_AR_CFG_FLUSH != 0 {
+            self.firmware.reset_request_ring(self);
+        }
+        if reg == pul::OB_TLP_HDR_AW_CFG && val & pul::OB_TLP_HDR_AW_CFG_FLUSH != 0 {
+            self.firmware.reset_buffer_ring();
+        }
+        self.firmware.ring_doorbell();
     }
 
     /// Guest read of BAR4 register `reg`.
@@ -251,6 +293,10 @@ impl FbnicDevice {
     /// Guest write of BAR4 register `reg`.
     pub fn fw_write(&self, reg: u32, val: u32) {
         self.fw.write(reg, val);
+        // A descriptor's low dword commits it: let the firmware look.
+        if matches!(csr::mbx::decode(reg), Some((_, _, false))) {
+            self.firmware.ring_doorbell();
+        }
     }
 
     /// Serves a vfio-user REGION_READ.

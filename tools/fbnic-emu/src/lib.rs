@@ -16,19 +16,27 @@
 //!   what each register access does.
 //! - [`vfio`]: the vfio-user server glue (regions, SET_IRQS, DMA_MAP, the
 //!   socket and the per-port loop).
+//! - [`fw`]: the management firmware behind the BAR4 mailbox.
+//! - [`link`]: PCS/MAC/SIG link registers and the carrier.
+//! - [`blocks`]: idle bitmaps and ring-register write masks.
 //! - [`identity`]: serial number to MAC address.
+//! - [`control`]: link/sensor/fault options and the control socket.
 //! - [`cli`], [`logger`]: the program around it.
 
 pub mod backend;
 pub mod bench;
+pub mod blocks;
 pub mod cli;
+pub mod control;
 pub mod csum;
 #[cfg(test)]
 mod datapath_tests;
 pub mod device;
+pub mod fw;
 pub mod identity;
 pub mod interrupts;
 pub mod intr;
+pub mod link;
 pub mod logger;
 pub mod lso;
 pub mod memory;

@@ -13,7 +13,9 @@ use log::{error, info};
 use fbnic_emu::backend;
 use fbnic_emu::bench;
 use fbnic_emu::cli::{self, Action, Options};
+use fbnic_emu::control;
 use fbnic_emu::device::FbnicDevice;
+use fbnic_emu::fw;
 use fbnic_emu::logger;
 use fbnic_emu::queues::Datapath;
 use fbnic_emu::vfio::{self, Listener, SocketRemover};
@@ -115,7 +117,12 @@ fn run(opts: Options) -> ExitCode {
     }
 
     let devs: Vec<Arc<FbnicDevice>> = (0..opts.sockets.len())
-        .map(|i| Arc::new(FbnicDevice::new(opts.port_params(i))))
+        .map(|i| {
+            let dev =
+                FbnicDevice::with_link(opts.port_params(i), opts.control.link, opts.control.flap);
+            opts.control.apply(&dev);
+            Arc::new(dev)
+        })
         .collect();
     if let Err(code) = wire_ports(&opts, &devs) {
         return code;
@@ -136,6 +143,11 @@ fn run(opts: Options) -> ExitCode {
         };
         removers.push(listener.remover());
         let dev = Arc::clone(&devs[index]);
+        if let Err(e) = fw::start(&dev, &format!("port{index}")) {
+            error!("port {index}: cannot start its firmware thread: {e}");
+            cleanup(&removers);
+            return ExitCode::FAILURE;
+        }
         let spawned = thread::Builder::new()
             .name(format!("port{index}"))
             .spawn(move || vfio::serve(listener, dev));
@@ -160,6 +172,15 @@ fn run(opts: Options) -> ExitCode {
         );
     }
 
+    if let Some(path) = &opts.control.control {
+        if let Err(e) = control::serve(path, devs.clone()) {
+            error!("cannot serve the control socket {}: {e}", path.display());
+            cleanup(&removers);
+            return ExitCode::FAILURE;
+        }
+        info!("control socket on {}", path.display());
+    }
+
     let code = match wait_for_signal(&signals) {
         Ok(sig) => {
             info!("{}: removing sockets and exiting", signal_name(sig));
@@ -179,9 +200,21 @@ fn run(opts: Options) -> ExitCode {
 fn main() -> ExitCode {
     match cli::parse(std::env::args_os().skip(1)) {
         Ok(Action::Help) => {
-            print!("{}", cli::USAGE);
+            print!(
+                "{}\nLink, sensors and control:\n{}",
+                cli::USAGE,
+                control::USAGE
+            );
             ExitCode::SUCCESS
         }
+        Ok(Action::Ctl(path, words)) => match control::client(&path, &words) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("fbnic-emu ctl: {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
         Ok(Action::Run(opts)) => run(opts),
         Ok(Action::Bench { quick }) => {
             bench::run(quick, &mut io::stdout().lock());

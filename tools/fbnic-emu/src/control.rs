@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Port configuration from the command line, and the control socket that
+//! changes the emulated world at run time (link flaps, sensor values,
+//! firmware faults).
+//!
+//! # Control protocol
+//!
+//! A unix stream socket (`--control PATH`). The client sends one command
+//! per line; the server answers each with one line, `ok` (optionally
+//! followed by text) or `error: <reason>`. Commands:
+//!
+//! ```text
+//! status [PORT]                 one line per port: link, sensors, faults, counters
+//! link up|down PORT             plug or unplug the port's cable
+//! link flap PORT SECONDS        down now, up again after SECONDS (fractions ok)
+//! temp PORT MILLIDEGREES        temperature the firmware reports
+//! volt PORT MILLIVOLTS          voltage the firmware reports
+//! sensor-error PORT ERRNO|off   make sensor reads fail with -ERRNO
+//! fault PORT drop-response [N]  handle the next N requests, send no answer
+//! fault PORT corrupt-message [N] corrupt the next N messages to the host
+//! fault PORT fw-err [N]         complete the next N requests with FW_ERR
+//! fault PORT heartbeat stop|start
+//! fault PORT clear              all faults off
+//! ```
+//!
+//! `fbnic-emu ctl PATH COMMAND...` sends one command and prints the answer
+//! (exit status 1 on `error:`).
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use log::{info, warn};
+
+use crate::device::FbnicDevice;
+use crate::link::{FecMode, FlapPlan, LinkConfig, LinkSpeed};
+
+/// Options of the control plane, shared by all ports.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ControlOptions {
+    pub link: LinkConfig,
+    /// Flap planned after the first ownership, on every port.
+    pub flap: Option<FlapPlan>,
+    /// Initial temperature (millidegrees C).
+    pub temp: Option<i32>,
+    /// Initial voltage (millivolts).
+    pub volt: Option<i32>,
+    /// Control socket path.
+    pub control: Option<PathBuf>,
+}
+
+/// Options this module parses, all taking a value.
+pub const CLI_OPTIONS: &[&str] = &[
+    "--link-speed",
+    "--fec",
+    "--link-flap",
+    "--temp",
+    "--volt",
+    "--control",
+];
+
+/// Help text for these options (appended to the program's usage).
+pub const USAGE: &str = "\
+  --link-speed S     port speed: 25, 50, 50r2 (two lanes) or 100 (default)
+  --fec F            FEC: rs (default), baser or none (25G/50r2 only)
+  --link-flap A,D    A seconds after the host first opens a port, drop its
+                     link for D seconds (once per port)
+  --temp MC          temperature the firmware reports, millidegrees C
+                     (default 45000)
+  --volt MV          voltage the firmware reports, millivolts (default 750)
+  --control PATH     control socket (see 'fbnic-emu ctl PATH help')
+";
+
+fn seconds(s: &str) -> Result<Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e6)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("'{s}' is not a number of seconds"))
+}
+
+impl ControlOptions {
+    /// Applies one `--option value`.
+    pub fn parse_option(&mut self, name: &str, value: &str) -> Result<(), String> {
+        match name {
+            "--link-speed" => self.link.speed = value.parse::<LinkSpeed>()?,
+            "--fec" => self.link.fec = value.parse::<FecMode>()?,
+            "--link-flap" => {
+                let (a, d) = value.split_once(',').ok_or_else(|| {
+                    format!("--link-flap wants AFTER,DOWN seconds, not '{value}'")
+                })?;
+                self.flap = Some(FlapPlan {
+                    after: seconds(a)?,
+                    down_for: seconds(d)?,
+                });
+            }
+            "--temp" => {
+                self.temp = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--temp: '{value}' is not millidegrees"))?,
+                )
+            }
+            "--volt" => {
+                self.volt = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--volt: '{value}' is not millivolts"))?,
+                )
+            }
+            "--control" if value.is_empty() => return Err("--control needs a path".into()),
+            "--control" => self.control = Some(PathBuf::from(value)),
+            other => return Err(format!("unknown option '{other}'")),
+        }
+        Ok(())
+    }
+
+    /// Checks the combination (after all options are parsed).
+    pub fn validate(&self) -> Result<(), String> {
+        self.link.validate()
+    }
+
+    /// Applies the start-up sensor values to a new device.
+    pub fn apply(&self, dev: &FbnicDevice) {
+        dev.firmware().set_sensors(|s| {
+            if let Some(t) = self.temp {
+                s.millidegrees = t;
+            }
+            if let Some(v) = self.volt {
+                s.millivolts = v;
+            }
+        });
+    }
+}
+
+/// Executes one command line against `ports`; the answer line.
+pub fn execute(ports: &[Arc<FbnicDevice>], line: &str) -> String {
+    match run_command(ports, line) {
+        Ok(s) if s.is_empty() => "ok".into(),
+        Ok(s) => format!("ok {s}"),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+fn port<'a>(
+    ports: &'a [Arc<FbnicDevice>],
+    arg: Option<&str>,
+) -> Result<&'a Arc<FbnicDevice>, String> {
+    let a = arg.ok_or("missing port number")?;
+    let i: usize = a
+        .parse()
+        .map_err(|_| format!("'{a}' is not a port number"))?;
+    ports
+        .get(i)
+        .ok_or_else(|| format!("no port {i} (there are {})", ports.len()))
+}
+
+fn count(arg: Option<&str>) -> Result<u32, String> {
+    arg.map_or(Ok(1), |a| {
+        a.parse().map_err(|_| format!("'{a}' is not a count"))
+    })
+}
+
+fn status_line(i: usize, dev: &FbnicDevice) -> String {
+    let s = dev.firmware().sensors();
+    let f = dev.firmware().faults();
+    let st = dev.firmware().stats();
+    format!(
+        "port {i}: link {} {} changes {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {}",
+        if dev.link().carrier() { "up" } else { "down" },
+        dev.link().config(),
+        dev.link().changes(),
+        s.millidegrees,
+        s.millivolts,
+        f.drop_responses,
+        f.corrupt_messages,
+        f.fw_err_requests,
+        if f.heartbeat_stopped { "stopped" } else { "on" },
+        st.requests,
+        st.request_errors,
+        st.messages,
+        st.messages_dropped,
+    )
+}
+
+fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String> {
+    let mut w = line.split_whitespace();
+    let cmd = w.next().ok_or("empty command")?;
+    let result = match cmd {
+        "help" => Ok("commands: status [PORT] | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
+        "status" => match w.next() {
+            Some(p) => {
+                let dev = port(ports, Some(p))?;
+                let i = ports.iter().position(|d| Arc::ptr_eq(d, dev)).unwrap_or(0);
+                Ok(status_line(i, dev))
+            }
+            None => Ok(ports
+                .iter()
+                .enumerate()
+                .map(|(i, d)| status_line(i, d))
+                .collect::<Vec<_>>()
+                .join(" | ")),
+        },
+        "link" => {
+            let what = w.next().ok_or("link up|down|flap PORT")?;
+            let dev = port(ports, w.next())?;
+            match what {
+                "up" => dev.link().set_carrier(dev, true),
+                "down" => dev.link().set_carrier(dev, false),
+                "flap" => {
+                    let d = seconds(w.next().ok_or("link flap PORT SECONDS")?)?;
+                    dev.link().set_carrier(dev, false);
+                    dev.link().schedule(d, true);
+                }
+                other => return Err(format!("link {other}: want up, down or flap")),
+            }
+            Ok(String::new())
+        }
+        "temp" | "volt" => {
+            let dev = port(ports, w.next())?;
+            let v: i32 = w
+                .next()
+                .ok_or("missing value")?
+                .parse()
+                .map_err(|_| "value is not an integer".to_string())?;
+            dev.firmware().set_sensors(|s| {
+                if cmd == "temp" {
+                    s.millidegrees = v;
+                } else {
+                    s.millivolts = v;
+                }
+            });
+            Ok(String::new())
+        }
+        "sensor-error" => {
+            let dev = port(ports, w.next())?;
+            let e = match w.next().ok_or("sensor-error PORT ERRNO|off")? {
+                "off" => None,
+                n => Some(
+                    n.parse::<i32>()
+                        .ok()
+                        .filter(|&e| e > 0)
+                        .ok_or("errno must be a positive number")?,
+                ),
+            };
+            dev.firmware().set_sensors(|s| s.error = e);
+            Ok(String::new())
+        }
+        "fault" => {
+            let dev = port(ports, w.next())?;
+            let kind = w.next().ok_or("fault PORT KIND")?;
+            let arg = w.next();
+            let fw = dev.firmware();
+            match kind {
+                "drop-response" => {
+                    let n = count(arg)?;
+                    fw.set_faults(|f| f.drop_responses = n);
+                }
+                "corrupt-message" => {
+                    let n = count(arg)?;
+                    fw.set_faults(|f| f.corrupt_messages = n);
+                }
+                "fw-err" => {
+                    let n = count(arg)?;
+                    fw.set_faults(|f| f.fw_err_requests = n);
+                }
+                "heartbeat" => {
+                    let stop = match arg {
+                        Some("stop") => true,
+                        Some("start") => false,
+                        _ => return Err("fault PORT heartbeat stop|start".into()),
+                    };
+                    fw.set_faults(|f| f.heartbeat_stopped = stop);
+                }
+                "clear" => fw.set_faults(|f| *f = Default::default()),
+                other => return Err(format!("unknown fault '{other}'")),
+            }
+            Ok(String::new())
+        }
+        other => Err(format!("unknown command '{other}' (try help)")),
+    };
+    if result.is_ok() && cmd != "status" && cmd != "help" {
+        info!("control: {line}");
+    }
+    result
+}
+
+/// Binds the control socket (replacing a stale file) and serves it on its
+/// own thread, one client at a time.
+pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
+    if path.exists() {
+        match UnixStream::connect(path) {
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!("{} is in use", path.display()),
+                ))
+            }
+            Err(_) => std::fs::remove_file(path)?,
+        }
+    }
+    let listener = UnixListener::bind(path)?;
+    thread::Builder::new()
+        .name("control".into())
+        .spawn(move || {
+            for conn in listener.incoming() {
+                match conn {
+                    Ok(stream) => {
+                        if let Err(e) = serve_client(stream, &ports) {
+                            warn!("control client: {e}");
+                        }
+                    }
+                    Err(e) => warn!("control socket accept: {e}"),
+                }
+            }
+        })?;
+    Ok(())
+}
+
+fn serve_client(stream: UnixStream, ports: &[Arc<FbnicDevice>]) -> io::Result<()> {
+    let mut out = stream.try_clone()?;
+    // Bounded lines: a client cannot make the server buffer without end.
+    for line in BufReader::new(stream.take(1 << 20)).lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        writeln!(out, "{}", execute(ports, line.trim()))?;
+    }
+    Ok(())
+}
+
+/// `fbnic-emu ctl PATH WORDS...`: sends one command, prints the answer.
+/// Returns true if the answer was not an error.
+pub fn client(path: &Path, words: &[String]) -> io::Result<bool> {
+    let mut s = UnixStream::connect(path)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    writeln!(s, "{}", words.join(" "))?;
+    s.shutdown(std::net::Shutdown::Write)?;
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line)?;
+    print!("{line}");
+    Ok(line.starts_with("ok"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::DeviceParams;
+    use crate::identity::DEFAULT_DSN;
+
+    fn ports() -> Vec<Arc<FbnicDevice>> {
+        (0..2)
+            .map(|i| {
+                Arc::new(FbnicDevice::new(DeviceParams {
+                    dsn: DEFAULT_DSN + i,
+                    queues: 2,
+                }))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn options() {
+        let mut o = ControlOptions::default();
+        o.parse_option("--link-speed", "25").unwrap();
+        o.parse_option("--fec", "baser").unwrap();
+        o.parse_option("--link-flap", "10,2.5").unwrap();
+        o.parse_option("--temp", "-5000").unwrap();
+        assert!(o.validate().is_ok());
+        assert_eq!(o.flap.unwrap().down_for, Duration::from_millis(2500));
+        o.parse_option("--link-speed", "100").unwrap();
+        assert!(o.validate().is_err(), "100G with BASE-R FEC");
+        assert!(o.parse_option("--link-speed", "40").is_err());
+        assert!(o.parse_option("--link-flap", "10").is_err());
+        assert!(o.parse_option("--link-flap", "x,1").is_err());
+        assert!(o.parse_option("--temp", "hot").is_err());
+    }
+
+    #[test]
+    fn commands() {
+        let p = ports();
+        assert_eq!(execute(&p, "link down 1"), "ok");
+        assert!(!p[1].link().carrier() && p[0].link().carrier());
+        assert_eq!(execute(&p, "link up 1"), "ok");
+        assert_eq!(execute(&p, "temp 0 81000"), "ok");
+        assert_eq!(p[0].firmware().sensors().millidegrees, 81_000);
+        assert_eq!(execute(&p, "sensor-error 0 5"), "ok");
+        assert_eq!(p[0].firmware().sensors().error, Some(5));
+        assert_eq!(execute(&p, "fault 1 drop-response 3"), "ok");
+        assert_eq!(p[1].firmware().faults().drop_responses, 3);
+        assert_eq!(execute(&p, "fault 1 heartbeat stop"), "ok");
+        assert!(execute(&p, "status 1").contains("heartbeat=stopped"));
+        assert_eq!(execute(&p, "fault 1 clear"), "ok");
+        assert!(!p[1].firmware().faults().heartbeat_stopped);
+        assert_eq!(execute(&p, "link flap 0 0"), "ok");
+        p[0].link().tick(&p[0]);
+        assert!(p[0].link().carrier());
+        for bad in [
+            "",
+            "link sideways 0",
+            "link up 7",
+            "temp 0 warm",
+            "fault 0 gremlins",
+            "reboot",
+        ] {
+            assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn socket_round_trip() {
+        let dir = std::env::temp_dir().join(format!("fbnic-ctl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ctl.sock");
+        let p = ports();
+        serve(&path, p.clone()).unwrap();
+        assert!(client(&path, &["link".into(), "down".into(), "0".into()]).unwrap());
+        assert!(!p[0].link().carrier());
+        assert!(!client(&path, &["bogus".into()]).unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The Ethernet link as the driver sees it: the PCS pages (through the
+//! driver's software MDIO bus, fbnic_mdio.c, and pcs-xpcs), the `SIG`
+//! block's PCS status and link-change interrupt, and the port's configured
+//! speed and FEC, which the firmware also reports in `FW_CAP_RESP`.
+//!
+//! The "cable" is up or down ([`Link::set_carrier`]); while it is up every
+//! status register reads what a trained link of the configured mode shows:
+//!
+//! - `SIG_PCS_OUT0`: `LINK` plus exactly the per-lane lock bits
+//!   `fbnic_mac_get_link_status()` expects for the mode (alignment-marker
+//!   locks with RS-FEC, block locks without FEC, `SIG_PCS_OUT1` FC-FEC locks
+//!   with BASE-R FEC). Writes only "flush" the latches: ignored.
+//! - PCS `CTRL1` reports the speed selection of the mode and its reset bit
+//!   (15) clears at once; `STAT1` has `LSTATUS` (latching low, as pcs-xpcs
+//!   expects: a drop is reported by the next read even if the link is back);
+//!   BASE-R `STAT1` has block lock; fault registers read 0.
+//!
+//! A carrier change sets `LINK_UP`/`LINK_DOWN` in `SIG_PCS_INTR_STS` (write
+//! one to clear) and, unless `SIG_PCS_INTR_MASK` masks it, raises the PCS
+//! cause, which `INTR_MSIX_CTRL(34)` routes to vector 1.
+//!
+//! Carrier changes come from the control socket or from a flap scheduled at
+//! start-up relative to the first time the host takes ownership (`open`).
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use fbnic_hw::csr::{intr, pcs, sig};
+use log::info;
+
+use crate::device::FbnicDevice;
+
+/// Port speeds and lane layouts the firmware can report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkSpeed {
+    /// 25GBASE-CR, one lane.
+    G25,
+    /// 50GBASE-CR, one PAM4 lane (RS-FEC only).
+    G50,
+    /// 50GBASE-CR2, two lanes (LAUI-2).
+    G50R2,
+    /// 100GBASE-CR2, two PAM4 lanes (RS-FEC only).
+    G100,
+}
+
+/// Forward error correction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FecMode {
+    None,
+    /// Reed-Solomon (clause 91/134).
+    Rs,
+    /// BASE-R / Fire code (clause 74).
+    BaseR,
+}
+
+/// Speed and FEC of a port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkConfig {
+    pub speed: LinkSpeed,
+    pub fec: FecMode,
+}
+
+impl Default for LinkConfig {
+    fn default() -> Self {
+        LinkConfig {
+            speed: LinkSpeed::G100,
+            fec: FecMode::Rs,
+        }
+    }
+}
+
+impl FromStr for LinkSpeed {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "25" | "25g" | "25G" => LinkSpeed::G25,
+            "50" | "50g" | "50G" => LinkSpeed::G50,
+            "50r2" | "50gr2" | "50G-R2" => LinkSpeed::G50R2,
+            "100" | "100g" | "100G" => LinkSpeed::G100,
+            _ => return Err(format!("link speed '{s}' is not one of 25, 50, 50r2, 100")),
+        })
+    }
+}
+
+impl FromStr for FecMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "none" | "off" => FecMode::None,
+            "rs" => FecMode::Rs,
+            "baser" => FecMode::BaseR,
+            _ => return Err(format!("FEC '{s}' is not one of rs, baser, none")),
+        })
+    }
+}
+
+impl LinkSpeed {
+    /// Megabits per second.
+    pub fn mbps(self) -> u32 {
+        match self {
+            LinkSpeed::G25 => 25_000,
+            LinkSpeed::G50 | LinkSpeed::G50R2 => 50_000,
+            LinkSpeed::G100 => 100_000,
+        }
+    }
+
+    /// PCS `CTRL1` speed selection (`MDIO_PCS_CTRL1_SPEED*`).
+    fn ctrl1_speed(self) -> u32 {
+        match self {
+            LinkSpeed::G25 => 0x2054,
+            LinkSpeed::G50 | LinkSpeed::G50R2 => 0x2058,
+            LinkSpeed::G100 => 0x2050,
+        }
+    }
+}
+
+impl LinkConfig {
+    /// Checks the combination exists: the PAM4 modes run RS-FEC only (the
+    /// driver forces RS for them whatever the firmware says).
+    pub fn validate(&self) -> Result<(), String> {
+        match (self.speed, self.fec) {
+            (LinkSpeed::G50 | LinkSpeed::G100, f) if f != FecMode::Rs => Err(format!(
+                "{} Mb/s on {} runs RS-FEC only",
+                self.speed.mbps(),
+                if self.speed == LinkSpeed::G50 {
+                    "one lane"
+                } else {
+                    "two lanes"
+                }
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Lanes whose lock the driver checks (`fbnic_mac_get_link_status()`).
+    fn lane_mask(&self) -> u32 {
+        match (self.speed, self.fec) {
+            (LinkSpeed::G100, _) => 0xf,
+            (LinkSpeed::G50, _) => 0x3,
+            (LinkSpeed::G50R2, FecMode::None) => 0x63,
+            (LinkSpeed::G50R2, FecMode::Rs) => 0x5,
+            (LinkSpeed::G50R2, FecMode::BaseR) => 0xf,
+            (LinkSpeed::G25, _) => 0x1,
+        }
+    }
+
+    /// `SIG_PCS_OUT0` and `SIG_PCS_OUT1` of a trained link.
+    fn pcs_out(&self) -> (u32, u32) {
+        let lanes = self.lane_mask();
+        match self.fec {
+            FecMode::None => (sig::PCS_OUT0_LINK | sig::PCS_OUT0_BLOCK_LOCK.prep(lanes), 0),
+            FecMode::Rs => (sig::PCS_OUT0_LINK | sig::PCS_OUT0_AMPS_LOCK.prep(lanes), 0),
+            FecMode::BaseR => (sig::PCS_OUT0_LINK, sig::PCS_OUT1_FCFEC_LOCK.prep(lanes)),
+        }
+    }
+}
+
+impl fmt::Display for LinkConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lanes = match self.speed {
+            LinkSpeed::G25 | LinkSpeed::G50 => "",
+            LinkSpeed::G50R2 | LinkSpeed::G100 => " (2 lanes)",
+        };
+        let fec = match self.fec {
+            FecMode::None => "no FEC",
+            FecMode::Rs => "RS-FEC",
+            FecMode::BaseR => "BASE-R FEC",
+        };
+        write!(f, "{}G{lanes} {fec}", self.speed.mbps() / 1000)
+    }
+}
+
+/// A link flap to run once the host first takes ownership.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlapPlan {
+    /// From ownership to carrier loss.
+    pub after: Duration,
+    /// How long the carrier stays down.
+    pub down_for: Duration,
+}
+
+/// PCS register offsets inside a page (MMD 3 register numbers).
+const PCS_CTRL1: u32 = 0x0;
+const PCS_STAT1: u32 = 0x1;
+const PCS_BASER_STAT1: u32 = 0x20;
+/// `MDIO_CTRL1_RESET`.
+const CTRL1_RESET: u32 = 1 << 15;
+/// `MDIO_CTRL1_SPEEDSEL`.
+const CTRL1_SPEEDSEL: u32 = 0x207c;
+/// `MDIO_STAT1_LSTATUS`.
+const STAT1_LSTATUS: u32 = 1 << 2;
+/// `MDIO_PCS_10GBRT_STAT1_BLKLK`.
+const BASER_BLKLK: u32 = 1 << 0;
+
+struct State {
+    carrier: bool,
+    /// `STAT1.LSTATUS` latched low since the last read, per PCS page.
+    lstatus_latched_low: [bool; pcs::MDIO_ADDRS as usize],
+    /// Stored `CTRL1` bits other than speed and reset, per page.
+    ctrl1: [u32; pcs::MDIO_ADDRS as usize],
+    intr_sts: u32,
+    intr_mask: u32,
+    /// Carrier changes due: (when, up).
+    scheduled: Vec<(Instant, bool)>,
+    changes: u64,
+}
+
+impl State {
+    fn new() -> Self {
+        State {
+            carrier: true,
+            lstatus_latched_low: [false; pcs::MDIO_ADDRS as usize],
+            ctrl1: [0; pcs::MDIO_ADDRS as usize],
+            intr_sts: 0,
+            intr_mask: !0,
+            scheduled: Vec::new(),
+            changes: 0,
+        }
+    }
+}
+
+/// The link of one port.
+pub struct Link {
+    config: LinkConfig,
+    flap: Option<FlapPlan>,
+    state: Mutex<State>,
+}
+
+impl Link {
+    /// A link of `config`, carrier up; `flap` runs once after the first
+    /// ownership.
+    pub fn new(config: LinkConfig, flap: Option<FlapPlan>) -> Self {
+        Link {
+            config,
+            flap,
+            state: Mutex::new(State::new()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn config(&self) -> LinkConfig {
+        self.config
+    }
+
+    /// True if the cable is "plugged" (carrier from the partner).
+    pub fn carrier(&self) -> bool {
+        self.lock().carrier
+    }
+
+    /// Carrier changes since start.
+    pub fn changes(&self) -> u64 {
+        self.lock().changes
+    }
+
+    /// Register state back to reset; carrier and schedule (the outside
+    /// world) stay.
+    pub fn reset(&self) {
+        let mut st = self.lock();
+        st.lstatus_latched_low = [false; pcs::MDIO_ADDRS as usize];
+        st.ctrl1 = [0; pcs::MDIO_ADDRS as usize];
+        st.intr_sts = 0;
+        st.intr_mask = !0;
+    }
+
+    /// Plugs or unplugs the cable; raises the PCS cause on a change.
+    pub fn set_carrier(&self, dev: &FbnicDevice, up: bool) {
+        let raise = {
+            let mut st = self.lock();
+            if st.carrier == up {
+                return;
+            }
+            st.carrier = up;
+            st.changes += 1;
+            if !up {
+                st.lstatus_latched_low = [true; pcs::MDIO_ADDRS as usize];
+            }
+            st.intr_sts |= if up {
+                sig::PCS_INTR_LINK_UP
+            } else {
+                sig::PCS_INTR_LINK_DOWN
+            };
+            st.intr_sts & !st.intr_mask != 0
+        };
+        info!("link {}", if up { "up" } else { "down" });
+        if raise {
+            dev.intr().raise_cause(intr::MSIX_CTRL_PCS_IDX);
+        }
+    }
+
+    /// Schedules a carrier change `after` from now.
+    pub fn schedule(&self, after: Duration, up: bool) {
+        self.lock().scheduled.push((Instant::now() + after, up));
+    }
+
+    /// The firmware saw the host take ownership (`first` for the first
+    /// time since start): starts the planned flap.
+    pub fn host_took_ownership(&self, first: bool) {
+        if let (true, Some(plan)) = (first, self.flap) {
+            info!(
+                "link flap planned in {:?}, down for {:?}",
+                plan.after, plan.down_for
+            );
+            self.schedule(plan.after, false);
+            self.schedule(plan.after + plan.down_for, true);
+        }
+    }
+
+    /// Runs the carrier changes that are due.
+    pub fn tick(&self, dev: &FbnicDevice) {
+        let now = Instant::now();
+        let due: Vec<bool> = {
+            let mut st = self.lock();
+            st.scheduled.sort_by_key(|&(t, _)| t);
+            let n = st.scheduled.iter().take_while(|&&(t, _)| t <= now).count();
+            st.scheduled.drain(..n).map(|(_, up)| up).collect()
+        };
+        for up in due {
+            self.set_carrier(dev, up);
+        }
+    }
+
+    /// Guest read of a link register, or `None` if `reg` is not one.
+    pub fn read(&self, reg: u32) -> Option<u32> {
+        let mut st = self.lock();
+        let (out0, out1) = if st.carrier {
+            self.config.pcs_out()
+        } else {
+            (0, 0)
+        };
+        Some(match reg {
+            sig::PCS_OUT0 => out0,
+            sig::PCS_OUT1 => out1,
+            sig::PCS_INTR_STS => st.intr_sts,
+            sig::PCS_INTR_MASK => st.intr_mask,
+            _ => {
+                let (page, off) = pcs_page(reg)?;
+                match off {
+                    PCS_CTRL1 => st.ctrl1[page] | self.config.speed.ctrl1_speed(),
+                    PCS_STAT1 => {
+                        let up = st.carrier && !st.lstatus_latched_low[page];
+                        st.lstatus_latched_low[page] = false;
+                        if up {
+                            STAT1_LSTATUS
+                        } else {
+                            0
+                        }
+                    }
+                    PCS_BASER_STAT1 if st.carrier => BASER_BLKLK,
+                    PCS_BASER_STAT1 => 0,
+                    _ => return None,
+                }
+            }
+        })
+    }
+
+    /// Guest write of a link register; false if `reg` is not one.
+    pub fn write(&self, dev: &FbnicDevice, reg: u32, val: u32) -> bool {
+        let raise = {
+            let mut st = self.lock();
+            match reg {
+                // Writes latch fresh status; the status is always fresh.
+                sig::PCS_OUT0 | sig::PCS_OUT1 => false,
+                sig::PCS_INTR_STS => {
+                    st.intr_sts &= !val;
+                    false
+                }
+                sig::PCS_INTR_MASK => {
+                    st.intr_mask = val;
+                    st.intr_sts & !val != 0
+                }
+                _ => match pcs_page(reg) {
+                    Some((page, PCS_CTRL1)) => {
+                        // Reset completes at once; speed follows the mode.
+                        st.ctrl1[page] = val & !(CTRL1_RESET | CTRL1_SPEEDSEL);
+                        false
+                    }
+                    // Status registers are read-only.
+                    Some((_, PCS_STAT1 | PCS_BASER_STAT1)) => false,
+                    _ => return false,
+                },
+            }
+        };
+        if raise {
+            dev.intr().raise_cause(intr::MSIX_CTRL_PCS_IDX);
+        }
+        true
+    }
+}
+
+/// (PCS instance, register offset) of a BAR0 dword in the PCS pages.
+fn pcs_page(reg: u32) -> Option<(usize, u32)> {
+    (0..pcs::MDIO_ADDRS).find_map(|n| {
+        let base = pcs::page(n);
+        (reg >= base && reg < base + 0x400).then(|| (n as usize, reg - base))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::DeviceParams;
+    use crate::identity::DEFAULT_DSN;
+
+    fn cfg(speed: LinkSpeed, fec: FecMode) -> LinkConfig {
+        LinkConfig { speed, fec }
+    }
+
+    #[test]
+    fn pcs_out_matches_the_drivers_lane_masks() {
+        // The examples of the hardware map plus the BASE-R case.
+        assert_eq!(
+            cfg(LinkSpeed::G100, FecMode::Rs).pcs_out(),
+            (0x0800_001e, 0)
+        );
+        assert_eq!(cfg(LinkSpeed::G50, FecMode::Rs).pcs_out(), (0x0800_0006, 0));
+        assert_eq!(cfg(LinkSpeed::G25, FecMode::Rs).pcs_out(), (0x0800_0002, 0));
+        assert_eq!(
+            cfg(LinkSpeed::G50R2, FecMode::None).pcs_out(),
+            (0x0800_0000 | 0x63 << 5, 0)
+        );
+        assert_eq!(
+            cfg(LinkSpeed::G50R2, FecMode::BaseR).pcs_out(),
+            (0x0800_0000, 0xf << 8)
+        );
+        assert!(cfg(LinkSpeed::G100, FecMode::None).validate().is_err());
+        assert!(cfg(LinkSpeed::G25, FecMode::BaseR).validate().is_ok());
+    }
+
+    fn device(config: LinkConfig) -> FbnicDevice {
+        FbnicDevice::with_link(
+            DeviceParams {
+                dsn: DEFAULT_DSN,
+                queues: 2,
+            },
+            config,
+            None,
+        )
+    }
+
+    #[test]
+    fn pcs_registers_follow_speed_and_carrier() {
+        let dev = device(cfg(LinkSpeed::G25, FecMode::Rs));
+        let ctrl1 = pcs::reg(PCS_CTRL1, 0);
+        assert_eq!(dev.csr_read(ctrl1), 0x2054);
+        // Soft reset self-clears, speed stays.
+        dev.csr_write(ctrl1, CTRL1_RESET);
+        assert_eq!(dev.csr_read(ctrl1), 0x2054);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_BASER_STAT1, 0)), BASER_BLKLK);
+        // Other PCS registers are storage; fault registers read 0.
+        assert_eq!(dev.csr_read(pcs::reg(0x8, 0)), 0);
+        dev.link().set_carrier(&dev, false);
+        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), 0);
+        // Latching low: a drop and recovery between two reads is still
+        // reported by the first read.
+        dev.link().set_carrier(&dev, true);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
+        dev.link().set_carrier(&dev, false);
+        dev.link().set_carrier(&dev, true);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), 0);
+        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
+        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0x0800_0002);
+        // The flush write changes nothing.
+        dev.csr_write(sig::PCS_OUT0, !0);
+        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0x0800_0002);
+    }
+
+    #[test]
+    fn link_changes_interrupt_through_the_pcs_route() {
+        let dev = device(LinkConfig::default());
+        // Reset: causes masked.
+        dev.link().set_carrier(&dev, false);
+        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), sig::PCS_INTR_LINK_DOWN);
+        assert!(!dev.intr().is_pending(1));
+        // W1C.
+        dev.csr_write(sig::PCS_INTR_STS, sig::PCS_INTR_LINK_DOWN);
+        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), 0);
+        // The driver routes the PCS cause to vector 1 and unmasks.
+        dev.csr_write(
+            intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX),
+            1 | intr::MSIX_CTRL_ENABLE,
+        );
+        dev.csr_write(
+            sig::PCS_INTR_MASK,
+            !(sig::PCS_INTR_LINK_UP | sig::PCS_INTR_LINK_DOWN),
+        );
+        dev.link().set_carrier(&dev, true);
+        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), sig::PCS_INTR_LINK_UP);
+        assert!(dev.intr().is_pending(1), "PCS cause reached vector 1");
+        // Unmasking with a pending cause raises it too.
+        dev.csr_write(intr::clear(0), 2);
+        dev.csr_write(sig::PCS_INTR_MASK, !0);
+        dev.csr_write(sig::PCS_INTR_MASK, 0);
+        assert!(dev.intr().is_pending(1));
+    }
+
+    #[test]
+    fn planned_flap_runs_once_after_first_ownership() {
+        let dev = FbnicDevice::with_link(
+            DeviceParams {
+                dsn: DEFAULT_DSN,
+                queues: 2,
+            },
+            LinkConfig::default(),
+            Some(FlapPlan {
+                after: Duration::ZERO,
+                down_for: Duration::from_millis(30),
+            }),
+        );
+        dev.link().host_took_ownership(true);
+        dev.link().tick(&dev);
+        assert!(!dev.link().carrier());
+        std::thread::sleep(Duration::from_millis(40));
+        dev.link().tick(&dev);
+        assert!(dev.link().carrier());
+        assert_eq!(dev.link().changes(), 2);
+        dev.link().host_took_ownership(false);
+        dev.link().tick(&dev);
+        assert_eq!(dev.link().changes(), 2);
+    }
+}
