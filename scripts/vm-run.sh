@@ -16,6 +16,10 @@
 #   --share DIR         also share DIR read-only with the guest, at /lab/extra
 #                       (used for the kernel's selftests: scripts/selftests.sh)
 #
+# A script may declare the emulator options it needs on a comment line
+# "# fbnic-emu-args: ..." (e.g. a start-up sensor value or a planned link
+# flap); they come before --emu-args.
+#
 # The emulator serves one vfio-user socket per port; QEMU 11 connects to
 # them as vfio-user-pci devices. The guest root is the lab root over 9p
 # (read-only); a second, read-write 9p share carries the guest init, the
@@ -121,7 +125,7 @@ for ((i = 0; i < ports; i++)); do
 	emu_cmd+=(--socket "$run/port$i.sock")
 done
 # shellcheck disable=SC2206
-emu_cmd+=($emu_args)
+emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
 "${emu_cmd[@]}" >"$run/emu.out" 2>"$run/emu.log" &
 emu_pid=$!
 for ((i = 0; i < 100; i++)); do

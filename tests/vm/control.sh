@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The control plane, for either driver: probe registers a netdev with the
+# serial-derived MAC, the firmware mailbox answers (versions, sensors,
+# module EEPROM, self-test, flash), the link comes up at the configured
+# speed and survives a flap and many down/up and unload/load cycles.
+#
+# The emulator options this suite needs (vm-run.sh reads this line): a
+# known temperature for hwmon, and one link flap of port 0 planned 25 s
+# after the driver first opens it (the guest cannot reach the host's
+# control socket, so the flap is scheduled at start-up).
+# fbnic-emu-args: --temp 61500 --volt 812 --link-flap 25,3
+. /lab/lib/lab.sh
+
+EXPECTED_FAIL="
+rust netdev the Rust driver does not register a netdev yet (issue 4)
+rust mac-from-dsn the Rust driver does not register a netdev yet (issue 4)
+rust devlink-info the Rust driver has no devlink instance yet (issue 4)
+rust link-up the Rust driver does not register a netdev yet (issue 4)
+rust ethtool-speed the Rust driver does not register a netdev yet (issue 4)
+rust ethtool-selftest the Rust driver has no ethtool self-test yet (issue 4)
+rust ethtool-module-eeprom the Rust driver has no ethtool -m yet (issue 4)
+rust hwmon-temp the Rust driver has no hwmon sensor yet (issue 4)
+rust hwmon-volt the Rust driver has no hwmon sensor yet (issue 4)
+rust link-flap the Rust driver does not register a netdev yet (issue 4)
+rust devlink-flash the Rust driver has no devlink flash yet (issue 4)
+rust updown-cycles the Rust driver does not register a netdev yet (issue 4)
+"
+
+TEMP_MC=61500 VOLT_MV=812
+
+# wait_for SECONDS CMD...: polls CMD every 0.2 s.
+wait_for() {
+	local n=$(($1 * 5))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	"$@"
+}
+
+check load load_driver
+sleep 1
+bdf=$(fbnic_pci_devs | head -n1)
+dev=$(fbnic_netdev 0)
+say "port 0: $bdf netdev ${dev:-none}"
+dmesg | grep -i fbnic >"$RESULTS/fbnic-dmesg.txt"
+
+expect netdev test -n "$dev"
+
+mac_ok() {
+	local mac
+	mac=$(cat "/sys/class/net/$dev/address")
+	echo "address $mac"
+	[ "$mac" = 02:00:5e:00:10:00 ]
+}
+expect mac-from-dsn mac_ok
+
+devlink_info() {
+	devlink dev info "pci/$bdf" | tee "$RESULTS/devlink-info.txt"
+	grep -q 'fw 25.06.01-000' "$RESULTS/devlink-info.txt" &&
+		grep -q 'fw.commit fbnic-emu' "$RESULTS/devlink-info.txt" &&
+		grep -q 'fw.bootloader 25.03.00-000' "$RESULTS/devlink-info.txt" &&
+		grep -q 'fw.undi 01.02.00-000' "$RESULTS/devlink-info.txt" &&
+		grep -q 'serial_number' "$RESULTS/devlink-info.txt"
+}
+expect devlink-info devlink_info
+
+carrier() { [ "$(cat "/sys/class/net/$dev/carrier" 2>/dev/null)" = "${1:-1}" ]; }
+link_up() {
+	[ -n "$dev" ] || return 1
+	ip link set "$dev" up || return
+	# The PMD "trains" for 4 s before the driver reports link.
+	wait_for 20 carrier 1
+}
+expect link-up link_up
+
+speed_ok() {
+	ethtool "$dev" | tee "$RESULTS/ethtool.txt"
+	grep -q 'Speed: 100000Mb/s' "$RESULTS/ethtool.txt" &&
+		grep -q 'Link detected: yes' "$RESULTS/ethtool.txt"
+}
+expect ethtool-speed speed_ok
+
+selftest() {
+	[ -n "$dev" ] || return 1
+	ethtool -t "$dev" offline | tee "$RESULTS/ethtool-t.txt"
+	local rc=${PIPESTATUS[0]}
+	# The offline test takes the interface down and up again.
+	wait_for 20 carrier 1
+	[ "$rc" = 0 ] && grep -q 'PASS' "$RESULTS/ethtool-t.txt"
+}
+expect ethtool-selftest selftest
+
+module_eeprom() {
+	[ -n "$dev" ] || return 1
+	ethtool -m "$dev" | tee "$RESULTS/ethtool-m.txt"
+	grep -q 'Identifier.*0x11 (QSFP28)' "$RESULTS/ethtool-m.txt" &&
+		grep -q 'Vendor name.*FBNIC-EMU' "$RESULTS/ethtool-m.txt"
+}
+expect ethtool-module-eeprom module_eeprom
+
+hwmon_dir() {
+	local h
+	for h in /sys/class/hwmon/hwmon*; do
+		[ "$(cat "$h/name" 2>/dev/null)" = fbnic ] && [ "$(readlink -f "$h/device")" = "$(readlink -f "/sys/bus/pci/devices/$bdf")" ] &&
+			{ echo "$h"; return 0; }
+	done
+	return 1
+}
+hwmon_is() {
+	local h v
+	h=$(hwmon_dir) || { echo "no fbnic hwmon device for $bdf"; return 1; }
+	v=$(cat "$h/$1")
+	echo "$h/$1 = $v (want $2)"
+	[ "$v" = "$2" ]
+}
+expect hwmon-temp hwmon_is temp1_input $TEMP_MC
+expect hwmon-volt hwmon_is in0_input $VOLT_MV
+
+# The emulator drops port 0's link 25 s after the first open for 3 s.
+link_flap() {
+	[ -n "$dev" ] || return 1
+	local before after
+	before=$(cat "/sys/class/net/$dev/carrier_down_count")
+	wait_for 40 carrier 0 || { echo "carrier never dropped"; return 1; }
+	echo "carrier lost"
+	wait_for 30 carrier 1 || { echo "carrier did not come back"; return 1; }
+	after=$(cat "/sys/class/net/$dev/carrier_down_count")
+	echo "carrier back; carrier_down_count $before -> $after"
+	[ "$after" -gt "$before" ]
+}
+expect link-flap link_flap
+
+devlink_flash() {
+	mkdir -p /tmp/fw
+	python3 /lab/lib/mkpldm.py /tmp/fw/fbnic-test.pldm 10000 || return
+	echo -n /tmp/fw >/sys/module/firmware_class/parameters/path
+	devlink dev flash "pci/$bdf" file fbnic-test.pldm 2>&1 | tee "$RESULTS/devlink-flash.txt"
+	[ "${PIPESTATUS[0]}" = 0 ]
+}
+expect devlink-flash devlink_flash
+
+updown_cycles() {
+	[ -n "$dev" ] || return 1
+	local i
+	for i in $(seq 20); do
+		ip link set "$dev" down || return
+		ip link set "$dev" up || return
+	done
+	wait_for 20 carrier 1 || { echo "no carrier after 20 down/up cycles"; return 1; }
+	echo "20 cycles, carrier back"
+}
+expect updown-cycles updown_cycles
+
+check unload unload_driver
+reload_cycles() {
+	local i
+	for i in $(seq 10); do
+		load_driver || return
+		unload_driver || return
+	done
+	test ! -e /sys/module/fbnic
+}
+check reload-cycles reload_cycles
+dmesg | grep -i fbnic >"$RESULTS/fbnic-dmesg-final.txt"
+check dmesg-clean dmesg_clean

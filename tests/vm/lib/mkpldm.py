@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Writes a small PLDM firmware package (DSP0267 1.0) for fbnic flash tests.
+
+The package holds one firmware-device record matching PCI 1d9b:0013 and one
+component, the control firmware ("boot2", component identifier 1), whose
+bytes are a deterministic pattern. This is what the kernel's pldmfw library
+parses for `devlink dev flash`: header UUID and revision, records with PCI
+descriptors, the component table, and the header CRC32.
+
+    mkpldm.py OUT [SIZE]
+"""
+import struct
+import sys
+import zlib
+
+PLDM_UUID = bytes.fromhex("f018878ccb7d49439800a02f059aca02")
+DESC_PCI_VENDOR, DESC_PCI_DEVICE = 0x0000, 0x0100
+COMPONENT_CONTROL_FW = 1
+CLASS_FIRMWARE = 0x000A
+
+
+def package(size):
+    version = b"fbnic-emu-test-1"
+    data = bytes((i * 131 + 7) & 0xFF for i in range(size))
+    descs = struct.pack("<HHH", DESC_PCI_VENDOR, 2, 0x1D9B)
+    descs += struct.pack("<HHH", DESC_PCI_DEVICE, 2, 0x0013)
+    # One record: applicable to component 0 (bitmap of 8 bits = 1 byte).
+    rec_body = struct.pack("<BIBBH", 2, 0, 1, len(version), 0)
+    rec_body += b"\x01" + version + descs
+    record = struct.pack("<H", 2 + len(rec_body)) + rec_body
+    records = struct.pack("<B", 1) + record
+
+    def header(total):
+        return (PLDM_UUID + struct.pack("<BH", 1, total) + bytes(13)
+                + struct.pack("<HBB", 8, 1, len(version)) + version)
+
+    def components(offset):
+        return struct.pack("<H", 1) + struct.pack(
+            "<HHIHHIIBB", CLASS_FIRMWARE, COMPONENT_CONTROL_FW, 1, 0, 0,
+            offset, size, 1, len(version)) + version
+
+    # Header size = everything before the component data, CRC included.
+    total = len(header(0)) + len(records) + len(components(0)) + 4
+    body = header(total) + records + components(total)
+    crc = zlib.crc32(body) & 0xFFFFFFFF
+    return body + struct.pack("<I", crc) + data
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        sys.exit(__doc__)
+    size = int(sys.argv[2]) if len(sys.argv) == 3 else 10000
+    with open(sys.argv[1], "wb") as f:
+        f.write(package(size))
+
+
+if __name__ == "__main__":
+    main()
