@@ -219,12 +219,6 @@ impl Firmware {
         f(&mut lock(&self.state).sensors);
     }
 
-    /// Queues a message for the host (delivered on the next walk).
-    pub fn send(&self, msg: Vec<u8>) {
-        lock(&self.rings).outbox.push_back(msg);
-        self.wake.notify_one();
-    }
-
     /// Walks both rings: handles posted requests, delivers queued messages
     /// into posted buffers, and raises vector 0 if anything completed.
     pub fn poll(&self, dev: &FbnicDevice) {
@@ -236,15 +230,19 @@ impl Firmware {
         }
     }
 
+    /// Handles posted requests. The rings lock is held for each whole
+    /// descriptor, so a ring reset from the vfio-user thread (a `FLUSH`
+    /// write) waits for the descriptor in flight and is never undone by it.
     fn walk_requests(&self, dev: &FbnicDevice) -> bool {
-        let bme = dev.csr().read(pul::OB_TLP_HDR_AR_CFG).unwrap_or(0) & pul::OB_TLP_HDR_AR_CFG_BME;
-        if bme == 0 {
-            return false;
-        }
         let mut completed = false;
         // At most one lap: a ring full of skips must not spin.
         for _ in 0..mbx::DESC_LEN {
-            let idx = lock(&self.rings).req_idx;
+            let mut r = lock(&self.rings);
+            let cfg = dev.csr().read(pul::OB_TLP_HDR_AR_CFG).unwrap_or(0);
+            if cfg & pul::OB_TLP_HDR_AR_CFG_BME == 0 {
+                break;
+            }
+            let idx = r.req_idx;
             let raw = read_desc(dev, mbx::TX_IDX, idx);
             let d = MbxDesc::decode(raw);
             if !d.host_cmpl {
@@ -252,16 +250,16 @@ impl Firmware {
             }
             if d.fw_cmpl {
                 // A skip descriptor from a ring reset.
-                lock(&self.rings).req_idx = next(idx);
+                r.req_idx = next(idx);
                 continue;
             }
-            let ok = self.handle_request(dev, &d);
+            let (ok, replies) = self.handle_request(dev, &d);
+            r.outbox.extend(replies);
             let mut done = raw | mbx_desc::FW_CMPL;
             if !ok {
                 done |= mbx_desc::FW_ERR;
             }
             write_desc(dev, mbx::TX_IDX, idx, done);
-            let mut r = lock(&self.rings);
             r.req_idx = next(idx);
             r.stats.requests += 1;
             if !ok {
@@ -272,25 +270,26 @@ impl Firmware {
         completed
     }
 
-    /// Reads, checks and handles one request; false means `FW_ERR`.
-    fn handle_request(&self, dev: &FbnicDevice, d: &MbxDesc) -> bool {
+    /// Reads, checks and handles one request: (false for `FW_ERR`, the
+    /// messages to send back).
+    fn handle_request(&self, dev: &FbnicDevice, d: &MbxDesc) -> (bool, Vec<Vec<u8>>) {
         {
             let mut f = lock(&self.faults);
             if f.fw_err_requests > 0 {
                 f.fw_err_requests -= 1;
                 info!("fault injection: completing a request with FW_ERR");
-                return false;
+                return (false, Vec::new());
             }
         }
         let len = usize::from(d.len);
         if !(tlv::HDR_LEN..=PAGE_SIZE).contains(&len) {
             warn!("mailbox request with bad length {len}: FW_ERR");
-            return false;
+            return (false, Vec::new());
         }
         let mut buf = vec![0u8; len];
         if let Err(e) = dev.memory().read(d.addr, &mut buf) {
             warn!("mailbox request at {:#x}: {e}: FW_ERR", d.addr);
-            return false;
+            return (false, Vec::new());
         }
         let msg = match Message::parse(&buf) {
             Ok(m) => m,
@@ -299,7 +298,7 @@ impl Firmware {
                     "malformed mailbox request ({e}): FW_ERR; first bytes {:02x?}",
                     &buf[..len.min(16)]
                 );
-                return false;
+                return (false, Vec::new());
             }
         };
         match messages::handle(self, dev, &msg) {
@@ -318,28 +317,28 @@ impl Firmware {
                         "fault injection: dropping the answer to message {:#x}",
                         msg.id()
                     );
+                    (true, Vec::new())
                 } else {
-                    let mut r = lock(&self.rings);
-                    r.outbox.extend(replies);
+                    (true, replies)
                 }
-                true
             }
             Err(e) => {
                 warn!("mailbox request {:#x} rejected: {e}: FW_ERR", msg.id());
-                false
+                (false, Vec::new())
             }
         }
     }
 
+    /// Writes queued messages into posted buffers, holding the rings lock
+    /// for each one: a buffer-ring reset (after which the host frees its
+    /// pages) waits for the write in flight, and bus mastering is checked
+    /// before every write.
     fn deliver_messages(&self, dev: &FbnicDevice) -> bool {
-        let bme = dev.csr().read(pul::OB_TLP_HDR_AW_CFG).unwrap_or(0) & pul::OB_TLP_HDR_AW_CFG_BME;
-        if bme == 0 {
-            return false;
-        }
         let mut completed = false;
         for _ in 0..mbx::DESC_LEN {
             let mut r = lock(&self.rings);
-            if r.outbox.is_empty() {
+            let cfg = dev.csr().read(pul::OB_TLP_HDR_AW_CFG).unwrap_or(0);
+            if r.outbox.is_empty() || cfg & pul::OB_TLP_HDR_AW_CFG_BME == 0 {
                 break;
             }
             let idx = r.buf_idx;
@@ -360,25 +359,13 @@ impl Firmware {
             let Some(mut msg) = r.outbox.pop_front() else {
                 break;
             };
-            drop(r);
-            {
-                let mut f = lock(&self.faults);
-                if f.corrupt_messages > 0 {
-                    f.corrupt_messages -= 1;
-                    // Claim one dword more than the attributes fill: the
-                    // host's parser must reject it.
-                    let hdr = u32::from_le_bytes([msg[0], msg[1], msg[2], msg[3]]);
-                    let bad = hdr.wrapping_add(1 << 16);
-                    msg[..4].copy_from_slice(&bad.to_le_bytes());
-                    msg.extend_from_slice(&[0; 4]);
-                    info!("fault injection: corrupting a message to the host");
-                }
-            }
+            self.maybe_corrupt(&mut msg);
             let fits = msg.len() <= usize::from(d.len);
             let written = fits && dev.memory().write(d.addr, &msg).is_ok();
             let mut done = (raw & !mbx_desc::LEN_MASK.mask()) | mbx_desc::FW_CMPL;
             if written {
                 done |= mbx_desc::LEN_MASK.prep(msg.len() as u64);
+                r.stats.messages += 1;
             } else {
                 warn!(
                     "cannot deliver a {}-byte message into the {}-byte buffer at {:#x}: FW_ERR",
@@ -387,18 +374,28 @@ impl Firmware {
                     d.addr
                 );
                 done |= mbx_desc::FW_ERR;
-            }
-            write_desc(dev, mbx::RX_IDX, idx, done);
-            let mut r = lock(&self.rings);
-            r.buf_idx = next(idx);
-            if written {
-                r.stats.messages += 1;
-            } else {
                 r.stats.messages_dropped += 1;
             }
+            write_desc(dev, mbx::RX_IDX, idx, done);
+            r.buf_idx = next(idx);
             completed = true;
         }
         completed
+    }
+
+    /// Applies a pending `corrupt-message` fault to `msg`.
+    fn maybe_corrupt(&self, msg: &mut Vec<u8>) {
+        let mut f = lock(&self.faults);
+        if f.corrupt_messages == 0 || msg.len() < tlv::HDR_LEN {
+            return;
+        }
+        f.corrupt_messages -= 1;
+        // Claim one dword more than the attributes fill: the host's parser
+        // must reject it.
+        let hdr = u32::from_le_bytes([msg[0], msg[1], msg[2], msg[3]]);
+        msg[..4].copy_from_slice(&hdr.wrapping_add(1 << 16).to_le_bytes());
+        msg.extend_from_slice(&[0; 4]);
+        info!("fault injection: corrupting a message to the host");
     }
 }
 
