@@ -16,5 +16,7 @@
 //! [`bindings`].
 
 pub mod bindings;
+pub mod irq;
 pub mod net;
 pub mod pci;
+pub mod workqueue;

@@ -12,4 +12,4 @@ mod device;
 pub mod ethtool;
 pub mod skbuff;
 
-pub use device::{Builder, Device, Operations, Registration, Stats64, TxResult, ETH_ALEN};
+pub use device::{Builder, Device, Handle, Operations, Registration, Stats64, TxResult, ETH_ALEN};

@@ -9,6 +9,10 @@
 //! - [`EnabledDevice`] enables a device's memory space and disables the
 //!   device again when dropped, which `pci::Device::enable_device_mem()`
 //!   alone never does (C drivers get this from `pcim_enable_device()`).
+//! - [`alloc_irq_vectors`] allocates MSI-X vectors for as long as the device
+//!   is bound, so that device-managed interrupt handlers
+//!   ([`crate::kernel_ext::irq`]) are always freed before their vectors.
+//! - [`serial_number`] reads the Device Serial Number capability.
 //!
 //! C header: [`include/linux/pci.h`](srctree/include/linux/pci.h)
 
@@ -16,9 +20,11 @@ use core::marker::PhantomData;
 use kernel::{
     bindings,
     device::{Bound, Core},
+    devres,
     dma::{Device as _, DmaMask},
     pci,
     prelude::*,
+    sync::aref::ARef,
 };
 
 /// Returns the C `struct pci_dev` behind `pdev`.
@@ -27,7 +33,9 @@ use kernel::{
 /// conversion, relying on the layout the type declares: it is
 /// `#[repr(transparent)]` over `Opaque<bindings::pci_dev>` (plus a zero-sized
 /// context marker), so a pointer to it is a pointer to the C object.
-fn as_raw<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>) -> *mut bindings::pci_dev {
+pub(crate) fn as_raw<Ctx: kernel::device::DeviceContext>(
+    pdev: &pci::Device<Ctx>,
+) -> *mut bindings::pci_dev {
     core::ptr::from_ref(pdev)
         .cast::<bindings::pci_dev>()
         .cast_mut()
@@ -155,4 +163,53 @@ impl Drop for EnabledDevice<'_> {
         // by the type invariant it holds an enable count of ours to drop.
         unsafe { bindings::pci_disable_device(as_raw(self.pdev)) };
     }
+}
+
+/// MSI-X vectors allocated to a device, freed when dropped.
+///
+/// # Invariants
+///
+/// `pdev` has MSI-X vectors allocated by [`alloc_irq_vectors`], owned by
+/// this value.
+struct Vectors {
+    pdev: ARef<pci::Device>,
+}
+
+impl Drop for Vectors {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the vectors are allocated and ours.
+        // Interrupt handlers on them are device-managed too and were
+        // registered later, so the device's resource list freed them first.
+        unsafe { bindings::pci_free_irq_vectors(as_raw(&*self.pdev)) };
+    }
+}
+
+/// Allocates between `min` and `max` MSI-X vectors for `pdev` and returns
+/// how many it got. They stay allocated until the device is unbound.
+///
+/// Unlike `pci::Device::alloc_irq_vectors()`, which returns a value whose
+/// drop frees the vectors, the allocation is device-managed: interrupt
+/// handlers installed with [`crate::kernel_ext::irq::request_threaded`]
+/// (also device-managed, and installed later) are therefore always freed
+/// before the vectors they use, in whatever order the driver drops things.
+pub fn alloc_irq_vectors(pdev: &pci::Device<Bound>, min: u32, max: u32) -> Result<u32> {
+    // SAFETY: `pdev` is a valid, bound PCI device.
+    let ret =
+        unsafe { bindings::pci_alloc_irq_vectors(as_raw(pdev), min, max, bindings::PCI_IRQ_MSIX) };
+    let count = u32::try_from(ret).map_err(|_| Error::from_errno(ret))?;
+
+    // INVARIANT: Allocated just above.
+    let vectors = Vectors { pdev: pdev.into() };
+    devres::register(pdev.as_ref(), vectors, GFP_KERNEL)?;
+    Ok(count)
+}
+
+/// Returns the device's serial number from its PCIe Device Serial Number
+/// extended capability (`pci_get_dsn()`), or `None` if it has none.
+pub fn serial_number<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>) -> Option<u64> {
+    // SAFETY: `pdev` is a valid PCI device; reading config space has no
+    // other requirement.
+    let dsn = unsafe { bindings::pci_get_dsn(as_raw(pdev)) };
+    // The C function returns 0 when the capability is missing.
+    (dsn != 0).then_some(dsn)
 }

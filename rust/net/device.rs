@@ -74,6 +74,8 @@ use kernel::{
     device::{self, Bound},
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     prelude::*,
+    revocable::Revocable,
+    sync::Arc,
     types::Opaque,
 };
 
@@ -172,6 +174,14 @@ impl<T> Device<T> {
     pub fn carrier_ok(&self) -> bool {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_carrier_ok(self.as_raw()) }
+    }
+
+    /// Returns whether the interface is up (`netif_running()`): between a
+    /// successful [`Operations::open`] and the matching
+    /// [`Operations::stop`].
+    pub fn is_running(&self) -> bool {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_running(self.as_raw()) }
     }
 
     /// Allows the stack to transmit on all TX queues
@@ -508,6 +518,17 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
     /// From here on the callbacks of [`Operations`] may run. On failure the
     /// device is freed.
     pub fn register(self) -> Result<Registration<'bound, T>> {
+        // Allocated first: once registered, nothing may fail any more.
+        let handle = Arc::pin_init(
+            pin_init!(Handle {
+                dev <- Revocable::new(DevicePtr {
+                    ndev: self.ndev,
+                    _p: PhantomData,
+                }),
+            }),
+            GFP_KERNEL,
+        )?;
+
         let this = ManuallyDrop::new(self);
         let raw = this.ndev.as_ptr();
 
@@ -525,6 +546,7 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
         // `this` (not dropped) to the registration.
         Ok(Registration {
             ndev: this.ndev,
+            handle,
             _p: PhantomData,
         })
     }
@@ -574,6 +596,7 @@ unsafe fn free<T>(ndev: *mut bindings::net_device) {
 /// this value.
 pub struct Registration<'bound, T: Operations> {
     ndev: NonNull<bindings::net_device>,
+    handle: Arc<Handle<T>>,
     _p: PhantomData<(&'bound device::Device<Bound>, T)>,
 }
 
@@ -593,11 +616,21 @@ impl<T: Operations> Registration<'_, T> {
         // `Builder<T>` with `T` initialized, valid while `self` is.
         unsafe { Device::from_raw(self.ndev.as_ptr()) }
     }
+
+    /// Returns a handle that reaches the device from contexts that cannot
+    /// borrow the registration, such as interrupt handlers and work items,
+    /// for as long as it stays registered.
+    pub fn handle(&self) -> Arc<Handle<T>> {
+        self.handle.clone()
+    }
 }
 
 impl<T: Operations> Drop for Registration<'_, T> {
     fn drop(&mut self) {
         let raw = self.ndev.as_ptr();
+
+        // Cut off the handles first; this waits for those in use.
+        self.handle.dev.revoke();
 
         // SAFETY: By the type invariant `raw` is registered. Once
         // `unregister_netdev()` returns the device is closed (`stop` ran if
@@ -608,5 +641,62 @@ impl<T: Operations> Drop for Registration<'_, T> {
         // SAFETY: Unregistered above and owned by `self`, which is going
         // away.
         unsafe { free::<T>(raw) };
+    }
+}
+
+/// The device pointer inside a [`Handle`].
+///
+/// # Invariants
+///
+/// `ndev` is a device of `Builder<T>` that stays registered, with `T`
+/// initialized, for as long as this value exists (the [`Registration`]
+/// revokes it before unregistering).
+struct DevicePtr<T> {
+    ndev: NonNull<bindings::net_device>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The pointer is only turned into `&Device<T>`, which may be used
+// from any thread when `T: Sync`; dropping it does nothing.
+unsafe impl<T: Sync> Send for DevicePtr<T> {}
+
+// SAFETY: As for `Send`: shared access only hands out `&Device<T>`.
+unsafe impl<T: Sync> Sync for DevicePtr<T> {}
+
+/// A reference-counted, revocable way to reach a registered network
+/// device.
+///
+/// Interrupt handlers and work items are `'static`, while a
+/// [`Registration`] borrows the bus device it belongs to, so they cannot
+/// hold the registration. They hold a `Handle` instead (from
+/// [`Registration::handle`]) and get the device through [`Handle::with`]
+/// for as long as it is registered: dropping the registration revokes all
+/// its handles, waiting for any user that is inside [`Handle::with`], before
+/// it unregisters the device.
+///
+/// # Examples
+///
+/// ```ignore
+/// // In a link-change interrupt handler:
+/// self.netdev.with(|dev| if up { dev.carrier_on() } else { dev.carrier_off() });
+/// ```
+#[pin_data]
+pub struct Handle<T> {
+    #[pin]
+    dev: Revocable<DevicePtr<T>>,
+}
+
+impl<T: Operations> Handle<T> {
+    /// Runs `f` on the device if it is still registered, and returns its
+    /// result; `None` once the registration is gone.
+    ///
+    /// `f` runs in an RCU read-side critical section: it must not sleep.
+    pub fn with<R>(&self, f: impl FnOnce(&Device<T>) -> R) -> Option<R> {
+        self.dev.try_access_with(|p| {
+            // SAFETY: By the invariant of `DevicePtr`, which is accessible
+            // here (not revoked), the device is registered with `T`
+            // initialized until at least the end of this access.
+            f(unsafe { Device::from_raw(p.ndev.as_ptr()) })
+        })
     }
 }

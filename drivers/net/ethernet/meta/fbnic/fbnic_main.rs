@@ -11,8 +11,12 @@ pub mod hw;
 #[path = "../../../../../rust/lib.rs"]
 pub mod kernel_ext;
 
+mod fw;
+mod link;
+mod netdev;
 mod pci;
 mod regs;
+mod shared;
 
 kernel::module_pci_driver! {
     type: kernel_ext::pci::DmaMasked<pci::FbnicDriver>,

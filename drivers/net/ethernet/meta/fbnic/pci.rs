@@ -2,27 +2,52 @@
 
 //! PCI probe and removal.
 //!
-//! Probe brings the function up the way the C driver's `fbnic_probe()`
-//! starts: memory space enabled, DMA limited to the 46 address bits the
-//! device drives (32 as the fallback), both register BARs mapped, and a first
-//! register read to see that the device answers. Everything probe acquires
-//! lives in [`Fbnic`], the driver data, and is released when it is dropped at
-//! unbind (which module removal also goes through).
+//! Probe follows the C driver's `fbnic_probe()`: memory space enabled, DMA
+//! limited to the 46 address bits the device drives (32 as the fallback),
+//! both register BARs mapped and checked, MSI-X vectors allocated, the
+//! firmware mailbox brought up and the firmware's capabilities read; then
+//! the network interface, with the MAC address from the PCIe Device Serial
+//! Number and the link the firmware configured.
+//!
+//! Everything probe acquires lives in [`Fbnic`], the driver data, and is
+//! released when it is dropped at unbind (which module removal also goes
+//! through), in the reverse order: interface, mailbox, device.
 
 #![forbid(unsafe_code)]
 
-use kernel::{device::Core, dma::DmaMask, pci, prelude::*};
+use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
 
 use crate::{
-    hw::csr,
-    kernel_ext::pci::{DmaDriver, EnabledDevice},
+    hw::csr::{self, intr},
+    kernel_ext::{
+        irq,
+        net::{self, ETH_ALEN},
+        pci::{alloc_irq_vectors, serial_number, DmaDriver, EnabledDevice},
+    },
+    netdev::{Port, Service},
     regs::Regs,
+    shared::{MailboxGuard, Shared},
 };
 
-/// Per-device state, from a successful probe until unbind.
+/// MSI-X vectors: 0 for the mailbox, 1 for the PCS, 2.. for the queues
+/// (one queue pair for now).
+const MSIX_VECTORS: u32 = 3;
+
+/// Largest MTU: the largest frame the MAC takes
+/// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header.
+const MAX_MTU: u32 = 9742 - 14;
+/// Smallest MTU: IPv6's minimum, as in the C driver.
+const MIN_MTU: u32 = 1280;
+
+/// Per-device state, from a successful probe until unbind. Fields drop in
+/// declaration order.
 pub(crate) struct Fbnic<'bound> {
-    /// The register BARs, unmapped and released when dropped.
-    _regs: Regs<'bound>,
+    /// The network interface, unregistered first. `None` when the device
+    /// has no usable MAC address or link (the C driver's "init failure
+    /// mode": the firmware is up, the interface is not).
+    _netdev: Option<net::Registration<'bound, Port>>,
+    /// Stops the firmware mailbox.
+    _mailbox: MailboxGuard,
     /// Disables the device when dropped. Declared last so that it drops
     /// after everything that may still touch the device.
     _enabled: EnabledDevice<'bound>,
@@ -55,14 +80,83 @@ impl pci::Driver for FbnicDriver {
 
         let regs = Regs::map(pdev)?;
         regs.probe_present(pdev)?;
-
         pdev.set_master();
 
+        alloc_irq_vectors(pdev, MSIX_VECTORS, MSIX_VECTORS)
+            .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
+
+        let shared = Shared::new(pdev.as_ref(), regs)?;
+        let caps = shared.mbx.start(&shared.regs, pdev.as_ref())?;
+        let mailbox = MailboxGuard(shared.clone());
+        irq::request_threaded(pdev, csr::FW_MSIX_ENTRY, c"fbnic-fw", shared.clone())?;
+        shared
+            .regs
+            .wr32(intr::mask_clear(0), 1 << csr::FW_MSIX_ENTRY);
+        dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
+
+        let netdev = match register_netdev(pdev, &shared) {
+            Ok(netdev) => Some(netdev),
+            Err(e) => {
+                dev_err!(pdev, "no network interface: {:?}\n", e);
+                None
+            }
+        };
+
         Ok(Fbnic {
-            _regs: regs,
+            _netdev: netdev,
+            _mailbox: mailbox,
             _enabled: enabled,
         })
     }
+}
+
+/// Creates and registers the network interface.
+fn register_netdev<'bound>(
+    pdev: &'bound pci::Device<Core<'_>>,
+    shared: &Arc<Shared>,
+) -> Result<net::Registration<'bound, Port>> {
+    let caps = shared.mbx.caps().ok_or(ENODEV)?;
+    let Some(link) = caps.link else {
+        dev_err!(
+            pdev,
+            "firmware reports unknown link mode {}\n",
+            caps.link_speed_raw
+        );
+        return Err(EINVAL);
+    };
+    let Some(dsn) = serial_number(pdev) else {
+        dev_err!(
+            pdev,
+            "no PCIe Device Serial Number to take the MAC address from\n"
+        );
+        return Err(EINVAL);
+    };
+    let mac = mac_from_dsn(dsn);
+
+    let service = Service::new(shared.clone(), link)?;
+    irq::request_threaded(pdev, csr::PCS_MSIX_ENTRY, c"fbnic-pcs", service.clone())?;
+
+    let mut builder = net::Builder::new(
+        pdev.as_ref(),
+        1,
+        1,
+        Port::new(shared.clone(), service.clone()),
+    )?;
+    builder
+        .set_mac_address(&mac)
+        .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
+    builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
+    builder.set_ethtool_ops();
+    let registration = builder.register()?;
+    service.set_netdev(registration.handle());
+    Ok(registration)
+}
+
+/// The MAC address in a Device Serial Number: DSN bytes 7, 6, 5, 2, 1, 0
+/// (an EUI-64 with its middle two bytes left out).
+fn mac_from_dsn(dsn: u64) -> [u8; ETH_ALEN] {
+    let b = dsn.to_be_bytes();
+    [b[0], b[1], b[2], b[5], b[6], b[7]]
 }
 
 impl DmaDriver for FbnicDriver {

@@ -5,10 +5,21 @@
 //!
 //! Register numbers in [`csr`] are dword indices, as in the C driver; they
 //! turn into byte offsets here and nowhere else.
+//!
+//! The mappings are device-managed (`DevresBar`): the interrupt handlers and
+//! the service task that use them are `'static`, and may still run briefly
+//! while the device unbinds. Once the device is gone every access fails, and
+//! reads then return all ones, which is what a device that dropped off the
+//! bus reads as and what the rest of the driver already treats as "gone".
 
 #![forbid(unsafe_code)]
 
-use kernel::{device::Bound, io::Io, pci, prelude::*};
+use kernel::{
+    device::Bound,
+    io::Io,
+    pci::{self, DevresBar},
+    prelude::*,
+};
 
 use crate::hw::csr;
 
@@ -27,38 +38,97 @@ const BAR0_SIZE: usize = offset(csr::queue::END + 1);
 /// rings.
 const BAR4_SIZE: usize = offset(csr::mbx::END + 1);
 
-/// The two mapped register BARs of a bound device.
-pub(crate) struct Regs<'bound> {
-    bar0: pci::Bar<'bound, BAR0_SIZE>,
-    bar4: pci::Bar<'bound, BAR4_SIZE>,
+/// The two mapped register BARs of a device.
+pub(crate) struct Regs {
+    bar0: DevresBar<BAR0_SIZE>,
+    bar4: DevresBar<BAR4_SIZE>,
 }
 
-impl<'bound> Regs<'bound> {
+impl Regs {
     /// Requests and maps BAR0 and BAR4. Fails if either is smaller than what
     /// the driver accesses.
-    pub(crate) fn map(pdev: &'bound pci::Device<Bound>) -> Result<Self> {
+    pub(crate) fn map(pdev: &pci::Device<Bound>) -> Result<Self> {
         let bar0 = pdev
             .iomap_region_sized::<BAR0_SIZE>(csr::CSR_BAR, c"fbnic/bar0")
-            .inspect_err(|e| dev_err!(pdev, "mapping BAR0 failed: {:?}\n", e))?;
+            .inspect_err(|e| dev_err!(pdev, "mapping BAR0 failed: {:?}\n", e))?
+            .into_devres()?;
         let bar4 = pdev
             .iomap_region_sized::<BAR4_SIZE>(csr::FW_BAR, c"fbnic/bar4")
-            .inspect_err(|e| dev_err!(pdev, "mapping BAR4 failed: {:?}\n", e))?;
+            .inspect_err(|e| dev_err!(pdev, "mapping BAR4 failed: {:?}\n", e))?
+            .into_devres()?;
 
         Ok(Self { bar0, bar4 })
+    }
+
+    /// Reads CSR `reg` (`rd32()`); all ones once the device is gone.
+    pub(crate) fn rd32(&self, reg: u32) -> u32 {
+        self.bar0
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(offset(reg)).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Writes CSR `reg` (`wr32()`); does nothing once the device is gone.
+    pub(crate) fn wr32(&self, reg: u32, value: u32) {
+        if let Some(bar) = self.bar0.try_access() {
+            // Every register index the driver uses is below BAR0_SIZE; a
+            // failed bounds check would be a driver bug that only loses
+            // this write.
+            let _ = (&*bar).try_write32(value, offset(reg));
+        }
+    }
+
+    /// Reads, modifies and writes back CSR `reg`.
+    pub(crate) fn rmw32(&self, reg: u32, clear: u32, set: u32) {
+        let value = self.rd32(reg);
+        self.wr32(reg, (value & !clear) | set);
+    }
+
+    /// Flushes posted CSR writes (`wrfl()`).
+    pub(crate) fn wrfl(&self) {
+        self.rd32(csr::master::SPARE_0);
+    }
+
+    /// Reads mailbox register `reg` in BAR4 (`fw_rd32()`).
+    pub(crate) fn fw_rd32(&self, reg: u32) -> u32 {
+        self.bar4
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(offset(reg)).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Writes mailbox register `reg` in BAR4 (`fw_wr32()`).
+    pub(crate) fn fw_wr32(&self, reg: u32, value: u32) {
+        if let Some(bar) = self.bar4.try_access() {
+            // As in `wr32`: only mailbox registers, all inside BAR4_SIZE.
+            let _ = (&*bar).try_write32(value, offset(reg));
+        }
+    }
+
+    /// Flushes posted BAR4 writes (`fw_wrfl()`).
+    pub(crate) fn fw_wrfl(&self) {
+        self.fw_rd32(csr::mbx::FW_ZERO_REG);
+    }
+
+    /// Whether the firmware BAR still answers (`fbnic_fw_present()`): a
+    /// device that fell off the bus reads all ones everywhere, and
+    /// `FW_ZERO_REG` reads all ones only then.
+    pub(crate) fn fw_present(&self) -> bool {
+        self.fw_rd32(csr::mbx::FW_ZERO_REG) != u32::MAX
     }
 
     /// Checks that both BARs answer, and logs their sizes and what was read
     /// to find out. A device that fell off the bus reads all ones
     /// everywhere, and these two registers read all ones only then.
     pub(crate) fn probe_present(&self, pdev: &pci::Device<Bound>) -> Result {
-        let spare = (&self.bar0).read32(offset(csr::master::SPARE_0));
-        let fw_zero = (&self.bar4).read32(offset(csr::mbx::FW_ZERO_REG));
+        let spare = self.rd32(csr::master::SPARE_0);
+        let fw_zero = self.fw_rd32(csr::mbx::FW_ZERO_REG);
 
         dev_info!(
             pdev,
             "BAR0 {} KiB, BAR4 {} KiB; MASTER_SPARE_0 {:#010x}, FW_ZERO_REG {:#010x}\n",
-            (&self.bar0).size() / 1024,
-            (&self.bar4).size() / 1024,
+            pdev.resource_len(csr::CSR_BAR)? / 1024,
+            pdev.resource_len(csr::FW_BAR)? / 1024,
             spare,
             fw_zero
         );

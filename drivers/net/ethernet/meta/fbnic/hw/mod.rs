@@ -18,6 +18,8 @@
 //!   descriptors, with typed encode/decode.
 //! - [`tlv`]: the firmware mailbox's TLV message codec and the IDs and
 //!   schemas of every message (`fbnic_tlv.[ch]`, `fbnic_fw.[ch]`).
+//! - [`fw`]: what the host makes of firmware messages: capabilities,
+//!   link configuration, mailbox ring indices.
 //! - [`toeplitz`]: the RSS hash and the `RSS_KEY` register layout.
 //!
 //! The authority for every value is the upstream C driver
@@ -28,5 +30,6 @@
 pub mod csr;
 pub mod desc;
 pub mod field;
+pub mod fw;
 pub mod tlv;
 pub mod toeplitz;

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The firmware mailbox: two rings of 16 descriptors in BAR4, one per
+//! direction, each pointing at a 4 KiB page that holds one TLV message.
+//!
+//! - Host to firmware (TX): the driver writes a message into a page and
+//!   posts its descriptor; the firmware reads it and completes the
+//!   descriptor (`FW_CMPL`, with `FW_ERR` if it failed).
+//! - Firmware to host (RX): the driver keeps 15 empty pages posted; the
+//!   firmware writes one whole message into the next one and completes it
+//!   with the message length.
+//!
+//! Each completion raises cause 0 of interrupt vector 0 (the first
+//! interrupt after a TX ring reset is the firmware's "alive" signal).
+//! Before the interrupt handler is up the driver polls instead.
+//!
+//! Every message from the firmware goes through [`hw::tlv`] and
+//! [`hw::fw`] before anything in it is used: a malformed message is
+//! logged and dropped, never acted on.
+//!
+//! The pages are one coherent DMA allocation per ring, page `i` for
+//! descriptor `i`: a page is reused only when its descriptor is free again,
+//! so no page is ever posted twice.
+
+#![forbid(unsafe_code)]
+
+use kernel::{
+    device,
+    dma::{Coherent, DmaAddress},
+    io::{io_read, io_write},
+    new_mutex,
+    prelude::*,
+    sync::Mutex,
+    time::{delay::fsleep, Delta, Instant, Monotonic},
+};
+
+use crate::{
+    hw::{
+        csr::{self, intr, mbx, pul},
+        desc::{mbx_desc, MbxDesc},
+        fw::{Capabilities, CapsError, MbxRing},
+        tlv::{self, heartbeat, msg, ownership, Message, MsgBuilder},
+    },
+    regs::Regs,
+};
+
+/// Bytes in a mailbox page (`FBNIC_RX_PAGE_SIZE`: the descriptor's length
+/// field holds at most 64 KiB - 1, and the firmware assumes 4 KiB pages).
+const PAGE: usize = 4096;
+/// Dwords in a mailbox page.
+const PAGE_DWORDS: usize = PAGE / 4;
+/// Descriptors per ring.
+const DESCS: usize = mbx::DESC_LEN as usize;
+
+/// How long the firmware gets to show signs of life and to answer the
+/// capabilities request (`fbnic_mbx_poll_tx_ready()`).
+const READY_TIMEOUT: Delta = Delta::from_secs(10);
+/// Polling step while waiting for the firmware without interrupts.
+const POLL_STEP: Delta = Delta::from_millis(20);
+/// Heartbeat period (`FW_HEARTBEAT_PERIOD`).
+const HEARTBEAT_PERIOD: Delta = Delta::from_secs(10);
+/// How long to wait for the firmware to answer an ownership request.
+const OWNERSHIP_TIMEOUT: Delta = Delta::from_secs(10);
+/// How long to wait at teardown for the firmware to read what was sent.
+const FLUSH_TIMEOUT: Delta = Delta::from_secs(1);
+
+/// Heartbeat bookkeeping (`fbnic_fw_check_heartbeat()`).
+struct Heartbeat {
+    /// Whether the host owns the NIC and checks the heartbeat.
+    enabled: bool,
+    /// When the last ownership or heartbeat request went out.
+    last_request: Instant<Monotonic>,
+    /// Whether a response arrived since `last_request`.
+    answered: bool,
+    /// Firmware time from the last response, and from the one before the
+    /// last request: time going backwards means the firmware restarted.
+    fw_time: u64,
+    prev_fw_time: u64,
+}
+
+/// What the firmware told the host.
+struct Replies {
+    /// The firmware's capabilities, once a valid response came in.
+    caps: Option<Capabilities>,
+    /// Why the last capabilities response was rejected.
+    caps_error: Option<CapsError>,
+    heartbeat: Heartbeat,
+}
+
+/// Mailbox state, under the mailbox lock.
+struct State {
+    /// Both rings are initialized and the firmware is alive.
+    ready: bool,
+    rx: MbxRing,
+    tx: MbxRing,
+    /// Descriptors the firmware completed with an error.
+    tx_errors: u64,
+    rx_errors: u64,
+    replies: Replies,
+    /// Where a received message is copied before it is parsed, so that
+    /// the firmware cannot change it while it is being checked.
+    scratch: KBox<[u8; PAGE]>,
+}
+
+/// The firmware mailbox of one device.
+#[pin_data]
+pub(crate) struct Mailbox {
+    /// Firmware-to-host pages, page `i` for RX descriptor `i`.
+    rx_pages: Coherent<[u32]>,
+    /// Host-to-firmware pages, page `i` for TX descriptor `i`.
+    tx_pages: Coherent<[u32]>,
+    #[pin]
+    state: Mutex<State>,
+}
+
+impl Mailbox {
+    /// Allocates the mailbox pages. The rings stay down until
+    /// [`Mailbox::start`].
+    pub(crate) fn new(dev: &device::Device<device::Bound>) -> Result<impl PinInit<Self, Error>> {
+        let rx_pages = Coherent::<u32>::zeroed_slice(dev, DESCS * PAGE_DWORDS, GFP_KERNEL)?;
+        let tx_pages = Coherent::<u32>::zeroed_slice(dev, DESCS * PAGE_DWORDS, GFP_KERNEL)?;
+        let scratch = KBox::new([0u8; PAGE], GFP_KERNEL)?;
+
+        Ok(try_pin_init!(Self {
+            rx_pages,
+            tx_pages,
+            state <- new_mutex!(State {
+                ready: false,
+                rx: MbxRing::new(),
+                tx: MbxRing::new(),
+                tx_errors: 0,
+                rx_errors: 0,
+                replies: Replies {
+                    caps: None,
+                    caps_error: None,
+                    heartbeat: Heartbeat {
+                        enabled: false,
+                        last_request: Instant::now(),
+                        answered: false,
+                        fw_time: 0,
+                        prev_fw_time: 0,
+                    },
+                },
+                scratch,
+            }),
+        }? Error))
+    }
+
+    /// Resets both rings, waits for the firmware to show signs of life,
+    /// starts the rings and asks for the firmware's capabilities, polling
+    /// until they arrive (`fbnic_fw_request_mbx()` before the interrupt is
+    /// enabled). Returns the capabilities.
+    ///
+    /// Fails if the firmware does not answer within 10 s, or answers with
+    /// capabilities the driver does not accept.
+    pub(crate) fn start(&self, regs: &Regs, dev: &device::Device) -> Result<Capabilities> {
+        let mut st = self.state.lock();
+        st.ready = false;
+        st.replies.caps = None;
+        st.replies.caps_error = None;
+        st.rx = MbxRing::new();
+        st.tx = MbxRing::new();
+
+        // The firmware mailbox cause is acknowledged by software only, and
+        // a stale one must not count as the firmware's answer.
+        regs.wr32(intr::sw_ac_mode(0), !(1 << csr::FW_MSIX_ENTRY));
+        regs.wr32(intr::clear(0), 1 << csr::FW_MSIX_ENTRY);
+        reset_ring(regs, mbx::RX_IDX);
+        reset_ring(regs, mbx::TX_IDX);
+
+        // Resetting the TX ring makes the firmware raise the mailbox cause;
+        // keep resetting until it does, in case the first one was lost.
+        let start = Instant::<Monotonic>::now();
+        loop {
+            if start.elapsed() > READY_TIMEOUT {
+                dev_err!(dev, "firmware mailbox did not become ready\n");
+                return Err(ETIMEDOUT);
+            }
+            reset_ring(regs, mbx::TX_IDX);
+            if !regs.fw_present() {
+                return Err(ENODEV);
+            }
+            fsleep(POLL_STEP);
+            if take_event(regs) {
+                break;
+            }
+        }
+
+        // The firmware is alive: let it DMA, and give it pages to write to.
+        regs.wr32(pul::OB_TLP_HDR_AW_CFG, pul::OB_TLP_HDR_AW_CFG_BME);
+        regs.wr32(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_BME);
+        st.ready = true;
+        while let Some(slot) = st.rx.post() {
+            self.post_rx(regs, slot)?;
+        }
+
+        'request: loop {
+            let (tx_errors, rx_errors) = (st.tx_errors, st.rx_errors);
+            self.send_locked(&mut st, regs, msg::HOST_CAP_REQ, |_| Ok(()))?;
+
+            loop {
+                drop(st);
+                fsleep(POLL_STEP);
+                st = self.state.lock();
+                self.poll_locked(&mut st, regs, dev);
+
+                if let Some(caps) = st.replies.caps {
+                    return Ok(caps);
+                }
+                if let Some(e) = st.replies.caps_error {
+                    dev_err!(
+                        dev,
+                        "firmware capabilities rejected: {}\n",
+                        format_args!("{e}")
+                    );
+                    return Err(match e {
+                        CapsError::TooOld(_) => ENODEV,
+                        _ => EINVAL,
+                    });
+                }
+                if start.elapsed() > READY_TIMEOUT {
+                    dev_err!(dev, "no capabilities response from the firmware\n");
+                    return Err(ETIMEDOUT);
+                }
+                // The firmware flagged the request or its answer as failed:
+                // it will not answer this one, ask again.
+                if st.tx_errors != tx_errors || st.rx_errors != rx_errors {
+                    continue 'request;
+                }
+            }
+        }
+    }
+
+    /// Stops the mailbox: waits a little for the firmware to read what was
+    /// sent, then resets both rings, which also stops the firmware's DMA
+    /// into the pages (`fbnic_fw_free_mbx()`).
+    pub(crate) fn stop(&self, regs: &Regs, dev: &device::Device) {
+        regs.wr32(intr::mask_set(0), 1 << csr::FW_MSIX_ENTRY);
+
+        let start = Instant::<Monotonic>::now();
+        let mut st = self.state.lock();
+        while st.ready && !st.tx.is_empty() && start.elapsed() < FLUSH_TIMEOUT {
+            drop(st);
+            fsleep(POLL_STEP);
+            st = self.state.lock();
+            self.poll_locked(&mut st, regs, dev);
+        }
+        if !st.tx.is_empty() {
+            dev_warn!(dev, "firmware did not read all mailbox messages\n");
+        }
+
+        st.ready = false;
+        st.replies.heartbeat.enabled = false;
+        reset_ring(regs, mbx::RX_IDX);
+        reset_ring(regs, mbx::TX_IDX);
+        st.rx = MbxRing::new();
+        st.tx = MbxRing::new();
+    }
+
+    /// Handles what the firmware completed: called from the mailbox
+    /// interrupt (`fbnic_mbx_poll()`).
+    pub(crate) fn poll(&self, regs: &Regs, dev: &device::Device) {
+        let mut st = self.state.lock();
+        self.poll_locked(&mut st, regs, dev);
+    }
+
+    fn poll_locked(&self, st: &mut State, regs: &Regs, dev: &device::Device) {
+        take_event(regs);
+        if !st.ready {
+            return;
+        }
+        self.process_tx(st, regs, dev);
+        self.process_rx(st, regs, dev);
+    }
+
+    /// Retires the TX descriptors the firmware completed.
+    fn process_tx(&self, st: &mut State, regs: &Regs, dev: &device::Device) {
+        while !st.tx.is_empty() {
+            let desc = MbxDesc::decode(rd_desc(regs, mbx::TX_IDX, st.tx.head()));
+            if !desc.fw_cmpl {
+                break;
+            }
+            if desc.fw_err {
+                st.tx_errors += 1;
+                dev_warn!(dev, "firmware failed a mailbox request\n");
+            }
+            st.tx.retire();
+        }
+    }
+
+    /// Handles the messages the firmware wrote and gives each page back.
+    fn process_rx(&self, st: &mut State, regs: &Regs, dev: &device::Device) {
+        while !st.rx.is_empty() {
+            let head = st.rx.head();
+            let desc = MbxDesc::decode(rd_desc(regs, mbx::RX_IDX, head));
+            if !desc.fw_cmpl {
+                break;
+            }
+
+            let len = usize::from(desc.len);
+            if desc.fw_err {
+                st.rx_errors += 1;
+                dev_warn!(
+                    dev,
+                    "firmware reported an error on a mailbox message; dropped\n"
+                );
+            } else if len > PAGE {
+                dev_warn!(
+                    dev,
+                    "firmware mailbox descriptor with length {}; dropped\n",
+                    len
+                );
+            } else if len > 0 {
+                self.copy_rx(&mut st.scratch, head, len);
+                handle_message(&mut st.replies, &st.scratch[..len], dev);
+            }
+
+            // Give a page back: this descriptor's stays out of the ring as
+            // the one free slot, and the previous free slot's is posted.
+            regs.fw_wr32(mbx::ipc_mbx(mbx::RX_IDX, head), 0);
+            st.rx.retire();
+            if let Some(slot) = st.rx.post() {
+                // Cannot fail: the address is a valid coherent page.
+                let _ = self.post_rx(regs, slot);
+            }
+        }
+    }
+
+    /// Copies the first `len` bytes (rounded up to dwords) of RX page
+    /// `slot` into `scratch`.
+    fn copy_rx(&self, scratch: &mut [u8; PAGE], slot: u32, len: usize) {
+        let base = slot as usize * PAGE_DWORDS;
+        for (i, chunk) in scratch
+            .chunks_exact_mut(4)
+            .take(len.div_ceil(4))
+            .enumerate()
+        {
+            let word = read_page_word(&self.rx_pages, base + i).unwrap_or(0);
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+    }
+
+    /// Posts RX page `slot` for the firmware to write a message into.
+    fn post_rx(&self, regs: &Regs, slot: u32) -> Result {
+        let addr = page_addr(self.rx_pages.dma_address(), slot);
+        let desc = MbxDesc {
+            len: PAGE as u16,
+            addr,
+            host_cmpl: true,
+            ..Default::default()
+        }
+        .encode()
+        .map_err(|_| EINVAL)?;
+        post_desc(regs, mbx::RX_IDX, slot, desc);
+        Ok(())
+    }
+
+    /// Builds message `id` with `fill` and sends it to the firmware.
+    fn send_locked(
+        &self,
+        st: &mut State,
+        regs: &Regs,
+        id: u16,
+        fill: impl FnOnce(&mut MsgBuilder<'_>) -> core::result::Result<(), tlv::BuildError>,
+    ) -> Result {
+        if !st.ready || !regs.fw_present() {
+            return Err(ENODEV);
+        }
+        if st.tx.free() == 0 {
+            return Err(EBUSY);
+        }
+
+        // Host messages are a few attributes; 256 bytes is plenty.
+        let mut buf = [0u8; 256];
+        let mut builder = MsgBuilder::new(&mut buf, id).map_err(|_| EINVAL)?;
+        fill(&mut builder).map_err(|_| EINVAL)?;
+        let bytes = builder.finish();
+
+        let slot = st.tx.tail();
+        let base = slot as usize * PAGE_DWORDS;
+        for (i, chunk) in bytes.chunks(4).enumerate() {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            write_page_word(&self.tx_pages, base + i, u32::from_le_bytes(word))?;
+        }
+
+        let desc = MbxDesc {
+            len: bytes.len() as u16,
+            eom: true,
+            addr: page_addr(self.tx_pages.dma_address(), slot),
+            host_cmpl: true,
+            ..Default::default()
+        }
+        .encode()
+        .map_err(|_| EINVAL)?;
+        st.tx.post();
+        post_desc(regs, mbx::TX_IDX, slot, desc);
+        Ok(())
+    }
+
+    /// Takes or releases ownership of the NIC (`OWNERSHIP_REQ`). Taking it
+    /// starts the heartbeat: the firmware's answer counts as the first
+    /// response.
+    pub(crate) fn set_ownership(&self, regs: &Regs, take: bool) -> Result {
+        let mut st = self.state.lock();
+        self.send_locked(&mut st, regs, msg::OWNERSHIP_REQ, |b| {
+            if take {
+                b.put_flag(ownership::FLAG)?;
+            }
+            Ok(())
+        })?;
+        let hb = &mut st.replies.heartbeat;
+        hb.last_request = Instant::now();
+        hb.answered = false;
+        hb.prev_fw_time = 0;
+        hb.enabled = take;
+        Ok(())
+    }
+
+    /// Waits, sleeping, for the firmware to answer the ownership request
+    /// (through the mailbox interrupt), then sends the first heartbeat
+    /// request (`fbnic_fw_init_heartbeat()`).
+    pub(crate) fn wait_ownership(&self, regs: &Regs) -> Result {
+        let start = Instant::<Monotonic>::now();
+        loop {
+            fsleep(Delta::from_millis(200));
+            let mut st = self.state.lock();
+            if st.replies.heartbeat.answered {
+                return self.send_heartbeat(&mut st, regs);
+            }
+            if start.elapsed() > OWNERSHIP_TIMEOUT {
+                return Err(ETIMEDOUT);
+            }
+        }
+    }
+
+    fn send_heartbeat(&self, st: &mut State, regs: &Regs) -> Result {
+        self.send_locked(st, regs, msg::HEARTBEAT_REQ, |_| Ok(()))?;
+        let hb = &mut st.replies.heartbeat;
+        hb.last_request = Instant::now();
+        hb.answered = false;
+        hb.prev_fw_time = hb.fw_time;
+        Ok(())
+    }
+
+    /// Checks the heartbeat and sends the next request once a period has
+    /// passed (`fbnic_fw_check_heartbeat()`, from the service task).
+    /// Returns `true` if the firmware had stopped answering and ownership
+    /// was requested again to recover (`fbnic_health_check()`).
+    pub(crate) fn check_heartbeat(&self, regs: &Regs, dev: &device::Device) -> bool {
+        let mut st = self.state.lock();
+        if st.replies.heartbeat.last_request.elapsed() < HEARTBEAT_PERIOD {
+            return false;
+        }
+
+        if st.replies.heartbeat.enabled {
+            let hb = &st.replies.heartbeat;
+            if !hb.answered || hb.fw_time < hb.prev_fw_time {
+                dev_warn!(dev, "firmware did not respond to heartbeat message\n");
+                st.replies.heartbeat.enabled = false;
+            }
+            if self.send_heartbeat(&mut st, regs).is_err() {
+                dev_warn!(dev, "failed to send heartbeat message\n");
+            }
+            return false;
+        }
+
+        // The heartbeat stopped while the interface is up: once the
+        // firmware has read everything, take ownership again.
+        if st.ready && st.tx.is_empty() {
+            dev_warn!(dev, "firmware stopped answering; taking ownership again\n");
+            drop(st);
+            return self.set_ownership(regs, true).is_ok();
+        }
+        false
+    }
+
+    /// The firmware's capabilities, if known.
+    pub(crate) fn caps(&self) -> Option<Capabilities> {
+        self.state.lock().replies.caps
+    }
+}
+
+/// Acts on one message from the firmware, after checking it.
+fn handle_message(st: &mut Replies, bytes: &[u8], dev: &device::Device) {
+    let msg = match Message::parse(bytes) {
+        Ok(msg) => msg,
+        Err(e) => {
+            dev_warn!(
+                dev,
+                "malformed firmware message dropped: {}\n",
+                format_args!("{e}")
+            );
+            return;
+        }
+    };
+
+    match msg.id() {
+        msg::FW_CAP_RESP => match Capabilities::parse(&msg) {
+            Ok(caps) => st.caps = Some(caps),
+            Err(e) => {
+                dev_warn!(
+                    dev,
+                    "firmware capabilities message dropped: {}\n",
+                    format_args!("{e}")
+                );
+                st.caps_error = Some(e);
+            }
+        },
+        msg::OWNERSHIP_RESP => match msg.attrs(ownership::RESP_SCHEMA) {
+            Ok(attrs) => {
+                st.heartbeat.answered = true;
+                st.heartbeat.fw_time = attrs.u64(ownership::TIME).unwrap_or(0);
+            }
+            Err(e) => dev_warn!(dev, "ownership response dropped: {}\n", format_args!("{e}")),
+        },
+        msg::HEARTBEAT_RESP => match msg.attrs(heartbeat::RESP_SCHEMA) {
+            Ok(attrs) => {
+                st.heartbeat.answered = true;
+                st.heartbeat.fw_time = attrs.u64(heartbeat::UPTIME).unwrap_or(0);
+            }
+            Err(e) => dev_warn!(dev, "heartbeat response dropped: {}\n", format_args!("{e}")),
+        },
+        id => dev_dbg!(dev, "ignoring firmware message {:#x}\n", id),
+    }
+}
+
+/// Reads dword `index` of a ring's pages.
+fn read_page_word(pages: &Coherent<[u32]>, index: usize) -> Result<u32> {
+    Ok(io_read!(pages, [try: index]))
+}
+
+/// Writes dword `index` of a ring's pages.
+fn write_page_word(pages: &Coherent<[u32]>, index: usize, value: u32) -> Result {
+    io_write!(pages, [try: index], value);
+    Ok(())
+}
+
+/// Bus address of page `slot` of a ring's pages.
+fn page_addr(base: DmaAddress, slot: u32) -> u64 {
+    base + u64::from(slot) * PAGE as u64
+}
+
+/// Reads descriptor `desc` of mailbox `mbx_idx`.
+fn rd_desc(regs: &Regs, mbx_idx: u32, desc: u32) -> u64 {
+    let reg = mbx::ipc_mbx(mbx_idx, desc);
+    MbxDesc::join(regs.fw_rd32(reg), regs.fw_rd32(reg + 1))
+}
+
+/// Posts descriptor `desc` at `slot`: first the stop marker in the next
+/// descriptor, then the high half and, after a flush, the low half that
+/// holds the ownership bits, so the firmware never sees half a descriptor.
+fn post_desc(regs: &Regs, mbx_idx: u32, slot: u32, desc: u64) {
+    let next = (slot + 1) % mbx::DESC_LEN;
+    regs.fw_wr32(mbx::ipc_mbx(mbx_idx, next), 0);
+
+    let (low, high) = MbxDesc::split(desc);
+    let reg = mbx::ipc_mbx(mbx_idx, slot);
+    regs.fw_wr32(reg + 1, high);
+    regs.fw_wrfl();
+    regs.fw_wr32(reg, low);
+}
+
+/// Writes a descriptor the other way round, low (ownership) half first, to
+/// invalidate it before its address goes away.
+fn invalidate_desc(regs: &Regs, mbx_idx: u32, slot: u32, low: u32) {
+    let reg = mbx::ipc_mbx(mbx_idx, slot);
+    regs.fw_wr32(reg, low);
+    regs.fw_wrfl();
+    regs.fw_wr32(reg + 1, 0);
+}
+
+/// Resets a ring (`fbnic_mbx_reset_desc_ring()`): stops and flushes the
+/// device's DMA for that direction, then leaves descriptor 0 as a stop and
+/// all others as skips.
+fn reset_ring(regs: &Regs, mbx_idx: u32) {
+    if mbx_idx == mbx::RX_IDX {
+        regs.wr32(
+            pul::OB_TLP_HDR_AW_CFG,
+            pul::OB_TLP_HDR_AW_CFG_FLUSH | pul::OB_TLP_HDR_AW_CFG_FLUSH_MODE,
+        );
+    } else {
+        regs.wr32(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_FLUSH);
+    }
+    regs.wrfl();
+
+    invalidate_desc(regs, mbx_idx, 0, 0);
+    for slot in (1..mbx::DESC_LEN).rev() {
+        invalidate_desc(regs, mbx_idx, slot, mbx_desc::SKIP as u32);
+    }
+}
+
+/// Acknowledges the mailbox cause if it is pending (`fbnic_mbx_event()`).
+fn take_event(regs: &Regs) -> bool {
+    let bit = 1 << csr::FW_MSIX_ENTRY;
+    if regs.rd32(intr::status(0)) & bit == 0 {
+        return false;
+    }
+    regs.wr32(intr::clear(0), bit);
+    true
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The network interface: open and stop (ownership of the NIC, link
+//! watching, the service task), carrier from the link, and the ethtool
+//! view of the driver, firmware and link.
+//!
+//! There is no datapath yet: the interface has no rings, so packets handed
+//! to it are dropped and counted as `tx_dropped`.
+
+#![forbid(unsafe_code)]
+
+use kernel::{
+    irq::{IrqReturn, ThreadedHandler},
+    new_delayed_work,
+    prelude::*,
+    sync::{
+        atomic::{Atomic, Relaxed},
+        Arc, SetOnce,
+    },
+    time::msecs_to_jiffies,
+    workqueue::{self, DelayedWork, WorkItem},
+};
+
+use crate::{
+    hw::fw::{Aui, Capabilities, LinkConfig},
+    kernel_ext::net::{
+        self,
+        ethtool::{self, DrvInfo, LinkKsettings, LinkMode},
+        skbuff::{DropReason, SkBuff},
+    },
+    link::{Change, Link},
+    shared::Shared,
+};
+
+/// Service task period (`fbnic_service_task()` runs every second).
+const SERVICE_PERIOD_MS: u32 = 1000;
+
+/// Work done for an open interface outside of its callbacks: the link
+/// interrupt (vector 1) and the service task.
+#[pin_data]
+pub(crate) struct Service {
+    shared: Arc<Shared>,
+    #[pin]
+    link: Link,
+    /// The registered interface, once it is.
+    netdev: SetOnce<Arc<net::Handle<Port>>>,
+    #[pin]
+    work: DelayedWork<Service>,
+}
+
+kernel::impl_has_delayed_work! {
+    impl HasDelayedWork<Self> for Service { self.work }
+}
+
+impl Service {
+    /// The service of a port whose link the firmware configured as
+    /// `config`.
+    pub(crate) fn new(shared: Arc<Shared>, config: LinkConfig) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                shared,
+                link <- Link::new(config),
+                netdev: SetOnce::new(),
+                work <- new_delayed_work!("fbnic::Service::work"),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Connects the service to the registered interface.
+    pub(crate) fn set_netdev(&self, handle: Arc<net::Handle<Port>>) {
+        self.netdev.populate(handle);
+    }
+
+    /// Reports a link change to the stack.
+    fn report(&self, change: Change) {
+        let Some(handle) = self.netdev.as_ref() else {
+            return;
+        };
+        handle.with(|dev| match change {
+            Change::Up => {
+                dev.carrier_on();
+                dev_info!(
+                    self.shared.dev,
+                    "link up, {} Mb/s, full duplex\n",
+                    self.link.config().speed_mbps()
+                );
+            }
+            Change::Down => {
+                dev.carrier_off();
+                dev_info!(self.shared.dev, "link down\n");
+            }
+            Change::None => (),
+        });
+    }
+
+    fn schedule(this: Arc<Self>) {
+        // Fails only while the item is being cancelled, which is fine.
+        let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(SERVICE_PERIOD_MS));
+    }
+}
+
+/// The link interrupt (vector 1).
+impl ThreadedHandler for Service {
+    fn handle_threaded(&self) -> IrqReturn {
+        let change = self.link.update(&self.shared.regs);
+        self.report(change);
+        IrqReturn::Handled
+    }
+}
+
+/// The service task, every second while the interface is open: finishes
+/// link training, checks the firmware's heartbeat.
+impl WorkItem for Service {
+    type Pointer = Arc<Service>;
+
+    fn run(this: Arc<Service>) {
+        if !this.link.is_open() {
+            return;
+        }
+        let shared = &this.shared;
+        let change = this.link.update(&shared.regs);
+        this.report(change);
+        shared.mbx.check_heartbeat(&shared.regs, &shared.dev);
+        Service::schedule(this);
+    }
+}
+
+/// The private data of the network interface.
+pub(crate) struct Port {
+    shared: Arc<Shared>,
+    service: Arc<Service>,
+    /// Packets dropped on transmit (all of them, for now).
+    tx_dropped: Atomic<u64>,
+}
+
+impl Port {
+    pub(crate) fn new(shared: Arc<Shared>, service: Arc<Service>) -> Self {
+        Self {
+            shared,
+            service,
+            tx_dropped: Atomic::new(0),
+        }
+    }
+}
+
+#[vtable]
+impl net::Operations for Port {
+    fn open(dev: &net::Device<Self>) -> Result {
+        let port = dev.data();
+        let shared = &port.shared;
+        let regs = &shared.regs;
+
+        shared.mbx.set_ownership(regs, true).inspect_err(|e| {
+            dev_warn!(shared.dev, "error {:?} sending the ownership request\n", e)
+        })?;
+        if let Err(e) = shared.mbx.wait_ownership(regs) {
+            dev_err!(
+                shared.dev,
+                "firmware did not answer the ownership request\n"
+            );
+            let _ = shared.mbx.set_ownership(regs, false);
+            return Err(e);
+        }
+
+        let change = port.service.link.start(regs);
+        if change == Change::Up {
+            dev.carrier_on();
+        }
+        Service::schedule(port.service.clone());
+        dev.start_queues();
+        Ok(())
+    }
+
+    fn stop(dev: &net::Device<Self>) -> Result {
+        let port = dev.data();
+        let shared = &port.shared;
+
+        dev.stop_queues();
+        port.service.link.stop(&shared.regs);
+        crate::kernel_ext::workqueue::cancel_delayed_sync(&port.service);
+        dev.carrier_off();
+        // The interface is down either way; a firmware that does not hear
+        // it keeps its own timeout.
+        if shared.mbx.set_ownership(&shared.regs, false).is_err() {
+            dev_warn!(shared.dev, "could not release ownership of the NIC\n");
+        }
+        Ok(())
+    }
+
+    fn start_xmit(dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
+        dev.data().tx_dropped.add(1, Relaxed);
+        skb.drop_with_reason(DropReason::DevReady);
+        net::TxResult::Ok
+    }
+
+    fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {
+        stats.tx_dropped(dev.data().tx_dropped.load(Relaxed));
+    }
+}
+
+#[vtable]
+impl ethtool::Operations for Port {
+    fn get_drvinfo(dev: &net::Device<Self>, info: &mut DrvInfo) {
+        let shared = &dev.data().shared;
+        info.set_driver(c"fbnic");
+        info.set_bus_info(shared.dev.name());
+        if let Some(Capabilities { running, .. }) = shared.mbx.caps() {
+            info.set_fw_version(format_args!("{running}"));
+        }
+    }
+
+    fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {
+        let link = &dev.data().service.link;
+        let config = link.config();
+        let mode = match config.aui {
+            Aui::Gaui25 => LinkMode::Base25000CrFull,
+            Aui::Laui2 => LinkMode::Base50000Cr2Full,
+            Aui::Gaui50x1 => LinkMode::Base50000CrFull,
+            Aui::Gaui100x2 => LinkMode::Base100000Cr2Full,
+        };
+        settings.add_supported(mode);
+        settings.add_advertising(mode);
+        settings.add_supported(LinkMode::Fibre);
+        settings.set_port_direct_attach();
+        if link.is_up() {
+            settings.set_speed_full_duplex(config.speed_mbps());
+            settings.set_lanes(config.lanes());
+        } else {
+            settings.set_unknown_speed();
+        }
+        Ok(())
+    }
+}

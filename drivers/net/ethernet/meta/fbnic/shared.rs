@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The device state that outlives the probe call: registers and firmware
+//! mailbox, shared by the PCI driver data, the network device and the
+//! mailbox interrupt handler.
+//!
+//! It is reference counted and `'static` because the interrupt handler is:
+//! the handler may run until the device's resources are released at
+//! unbind, after the driver data is gone (see `kernel_ext::irq`).
+
+#![forbid(unsafe_code)]
+
+use kernel::{
+    device,
+    irq::{IrqReturn, ThreadedHandler},
+    prelude::*,
+    sync::{aref::ARef, Arc},
+};
+
+use crate::{
+    fw::Mailbox,
+    hw::csr::{self, intr},
+    regs::Regs,
+};
+
+/// One fbnic PCI function, as everything after probe sees it.
+#[pin_data]
+pub(crate) struct Shared {
+    /// The PCI function's device, for messages.
+    pub(crate) dev: ARef<device::Device>,
+    pub(crate) regs: Regs,
+    #[pin]
+    pub(crate) mbx: Mailbox,
+}
+
+impl Shared {
+    /// Allocates the state of the device `dev` with registers `regs`.
+    pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
+        let mbx = Mailbox::new(dev)?;
+        Arc::pin_init(
+            try_pin_init!(Self {
+                dev: dev.into(),
+                regs,
+                mbx <- mbx,
+            }? Error),
+            GFP_KERNEL,
+        )
+    }
+}
+
+/// The mailbox interrupt (vector 0): the firmware completed something.
+impl ThreadedHandler for Shared {
+    fn handle_threaded(&self) -> IrqReturn {
+        self.mbx.poll(&self.regs, &self.dev);
+        // The vector masked itself when it fired; open it again.
+        self.regs.wr32(intr::mask_clear(0), 1 << csr::FW_MSIX_ENTRY);
+        IrqReturn::Handled
+    }
+}
+
+/// Stops the mailbox when dropped, at unbind, after the network device is
+/// gone (`fbnic_fw_free_mbx()`): from then on the firmware no longer writes
+/// into the mailbox pages.
+pub(crate) struct MailboxGuard(pub(crate) Arc<Shared>);
+
+impl Drop for MailboxGuard {
+    fn drop(&mut self) {
+        self.0.mbx.stop(&self.0.regs, &self.0.dev);
+    }
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Cancelling delayed work items.
+//!
+//! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
+//!
+//! `kernel::workqueue` can queue an `Arc`-owned [`DelayedWork`] item but
+//! not cancel it. A driver needs that to stop a periodic task, such as a
+//! service task that re-queues itself every second, before the device goes
+//! down or the module goes away: otherwise the item may still run (module
+//! code, device state) afterwards.
+//!
+//! # Examples
+//!
+//! ```ignore
+//! use kernel::{sync::Arc, workqueue::{self, DelayedWork, WorkItem}};
+//!
+//! #[pin_data]
+//! struct Service {
+//!     #[pin]
+//!     work: DelayedWork<Service>,
+//! }
+//! kernel::impl_has_delayed_work! { impl HasDelayedWork<Self> for Service { self.work } }
+//!
+//! impl WorkItem for Service {
+//!     type Pointer = Arc<Service>;
+//!     fn run(this: Arc<Service>) {
+//!         // ... and run again in a second:
+//!         let _ = workqueue::system().enqueue_delayed(this, kernel::time::msecs_to_jiffies(1000));
+//!     }
+//! }
+//!
+//! fn stop(service: &Arc<Service>) {
+//!     kernel_ext::workqueue::cancel_delayed_sync(service);
+//! }
+//! ```
+//!
+//! [`DelayedWork`]: kernel::workqueue::DelayedWork
+
+use kernel::{
+    bindings,
+    sync::Arc,
+    workqueue::{HasDelayedWork, Work, WorkItem},
+};
+
+/// Cancels the delayed work item of `this` and waits for a running instance
+/// to finish (`cancel_delayed_work_sync()`). Returns whether it was pending.
+///
+/// A work item that re-queues itself is cancelled too: the workqueue core
+/// refuses to queue it while the cancellation is in progress. The reference
+/// that the queued item held is released here.
+pub fn cancel_delayed_sync<T, const ID: u64>(this: &Arc<T>) -> bool
+where
+    T: WorkItem<ID, Pointer = Arc<T>> + HasDelayedWork<T, ID>,
+{
+    let ptr = Arc::as_ptr(this).cast_mut();
+
+    // SAFETY: `ptr` points to a live `T` (we hold a reference).
+    let work: *mut Work<T, ID> = unsafe { T::raw_get_work(ptr) };
+    // SAFETY: `work` points to the `Work` field of a live `T`.
+    let work = unsafe { Work::raw_get(work) };
+    // SAFETY: By `HasDelayedWork`, this `work_struct` is the `work` field of
+    // a `struct delayed_work`.
+    let dwork = unsafe { kernel::container_of!(work, bindings::delayed_work, work) };
+
+    // SAFETY: `dwork` is a valid, initialized delayed work item.
+    let was_pending = unsafe { bindings::cancel_delayed_work_sync(dwork) };
+    if was_pending {
+        // SAFETY: Queueing an `Arc<T>` work item leaks one reference with
+        // `Arc::into_raw()`, which its `run` takes back. The item was
+        // cancelled before it ran, so that reference is still leaked, and
+        // is dropped here exactly once.
+        drop(unsafe { Arc::from_raw(Arc::as_ptr(this)) });
+    }
+    was_pending
+}
