@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Cancelling delayed work items.
+//! Cancelling delayed work items, and the default system workqueue.
 //!
 //! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
 //!
@@ -40,8 +40,19 @@
 use kernel::{
     bindings,
     sync::Arc,
-    workqueue::{HasDelayedWork, Work, WorkItem},
+    workqueue::{HasDelayedWork, Queue, Work, WorkItem},
 };
+
+/// Returns the system's default unbound workqueue (`system_dfl_wq`).
+///
+/// This is where work without CPU affinity belongs. (`kernel::workqueue`
+/// offers only the older `system_wq`, which Linux 7.3 warns about as
+/// deprecated when work is queued on it.)
+pub fn system_dfl() -> &'static Queue {
+    // SAFETY: `system_dfl_wq` is created during boot, before any module
+    // can run, and never destroyed; reading the pointer races with nothing.
+    unsafe { Queue::from_raw(bindings::system_dfl_wq) }
+}
 
 /// Cancels the delayed work item of `this` and waits for a running instance
 /// to finish (`cancel_delayed_work_sync()`). Returns whether it was pending.

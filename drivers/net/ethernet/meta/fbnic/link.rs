@@ -122,9 +122,10 @@ impl Link {
 
     /// Stops watching the link when the interface closes: unroutes and
     /// masks the PCS cause and disables the MAC (`fbnic_mac_free_irq()`,
-    /// link down).
-    pub(crate) fn stop(&self, regs: &Regs) {
+    /// link down). Returns [`Change::Down`] if the link was up.
+    pub(crate) fn stop(&self, regs: &Regs) -> Change {
         let mut st = self.state.lock();
+        let change = if st.up { Change::Down } else { Change::None };
         st.open = false;
         st.up = false;
         regs.wr32(
@@ -135,6 +136,7 @@ impl Link {
         regs.wr32(intr::mask_set(0), 1 << csr::PCS_MSIX_ENTRY);
         regs.wrfl();
         self.mac_down(regs);
+        change
     }
 
     /// Reads the link state and reports a change, enabling or disabling

@@ -18,15 +18,18 @@ use kernel::{
         Arc, SetOnce,
     },
     time::msecs_to_jiffies,
-    workqueue::{self, DelayedWork, WorkItem},
+    workqueue::{DelayedWork, WorkItem},
 };
 
 use crate::{
     hw::fw::{Aui, Capabilities, LinkConfig},
-    kernel_ext::net::{
-        self,
-        ethtool::{self, DrvInfo, LinkKsettings, LinkMode},
-        skbuff::{DropReason, SkBuff},
+    kernel_ext::{
+        net::{
+            self,
+            ethtool::{self, DrvInfo, LinkKsettings, LinkMode},
+            skbuff::{DropReason, SkBuff},
+        },
+        workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
     shared::Shared,
@@ -72,12 +75,17 @@ impl Service {
         self.netdev.populate(handle);
     }
 
-    /// Reports a link change to the stack.
+    /// Reports a link change to the stack, from the interrupt or the
+    /// service task.
     fn report(&self, change: Change) {
-        let Some(handle) = self.netdev.as_ref() else {
-            return;
-        };
-        handle.with(|dev| match change {
+        if let Some(handle) = self.netdev.as_ref() {
+            handle.with(|dev| self.set_carrier(dev, change));
+        }
+    }
+
+    /// Sets the carrier of `dev` after a link change.
+    fn set_carrier(&self, dev: &net::Device<Port>, change: Change) {
+        match change {
             Change::Up => {
                 dev.carrier_on();
                 dev_info!(
@@ -91,12 +99,12 @@ impl Service {
                 dev_info!(self.shared.dev, "link down\n");
             }
             Change::None => (),
-        });
+        }
     }
 
     fn schedule(this: Arc<Self>) {
         // Fails only while the item is being cancelled, which is fine.
-        let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(SERVICE_PERIOD_MS));
+        let _ = system_dfl().enqueue_delayed(this, msecs_to_jiffies(SERVICE_PERIOD_MS));
     }
 }
 
@@ -164,9 +172,7 @@ impl net::Operations for Port {
         }
 
         let change = port.service.link.start(regs);
-        if change == Change::Up {
-            dev.carrier_on();
-        }
+        port.service.set_carrier(dev, change);
         Service::schedule(port.service.clone());
         dev.start_queues();
         Ok(())
@@ -177,8 +183,9 @@ impl net::Operations for Port {
         let shared = &port.shared;
 
         dev.stop_queues();
-        port.service.link.stop(&shared.regs);
-        crate::kernel_ext::workqueue::cancel_delayed_sync(&port.service);
+        let change = port.service.link.stop(&shared.regs);
+        cancel_delayed_sync(&port.service);
+        port.service.set_carrier(dev, change);
         dev.carrier_off();
         // The interface is down either way; a firmware that does not hear
         // it keeps its own timeout.
