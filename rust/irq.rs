@@ -40,7 +40,7 @@ use kernel::{
     device::Bound,
     devres,
     error::to_result,
-    irq::{IrqReturn, ThreadedHandler, ThreadedIrqReturn},
+    irq::{Handler, IrqReturn, ThreadedHandler, ThreadedIrqReturn},
     pci,
     prelude::*,
     sync::Arc,
@@ -54,12 +54,12 @@ use crate::kernel_ext::pci::as_raw;
 ///
 /// `irq` has a handler installed with `request_threaded_irq()` whose cookie
 /// is `Arc::as_ptr(&self.data)`, and `self` holds that reference.
-struct Installed<T: ThreadedHandler + Send + 'static> {
+struct Installed<T: Send + Sync + 'static> {
     irq: u32,
     data: Arc<T>,
 }
 
-impl<T: ThreadedHandler + Send + 'static> Drop for Installed<T> {
+impl<T: Send + Sync + 'static> Drop for Installed<T> {
     fn drop(&mut self) {
         let cookie = Arc::as_ptr(&self.data).cast_mut().cast::<c_void>();
 
@@ -68,6 +68,54 @@ impl<T: ThreadedHandler + Send + 'static> Drop for Installed<T> {
         // it returns nothing uses the cookie and `data` may go.
         unsafe { bindings::free_irq(self.irq, cookie) };
     }
+}
+
+/// Installs `handler` as the (hard interrupt) handler of the device's
+/// interrupt vector `vector`, until the device is unbound. Meant for work
+/// that must start at once, such as scheduling NAPI.
+pub fn request<T>(
+    pdev: &pci::Device<Bound>,
+    vector: u32,
+    name: &'static CStr,
+    handler: Arc<T>,
+) -> Result
+where
+    T: Handler + Send + 'static,
+{
+    // SAFETY: `pdev` is a valid, bound PCI device.
+    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
+    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
+    let cookie = Arc::as_ptr(&handler).cast_mut().cast::<c_void>();
+
+    // SAFETY: As in `request_threaded`, with no thread.
+    to_result(unsafe {
+        bindings::request_threaded_irq(
+            irq,
+            Some(plain_handler::<T>),
+            None,
+            0,
+            name.as_char_ptr(),
+            cookie,
+        )
+    })?;
+
+    // INVARIANT: Installed just above with this cookie.
+    let installed = Installed { irq, data: handler };
+    devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+}
+
+/// # Safety
+///
+/// Only for `request()`: `ptr` is the cookie, an `Arc<T>` payload kept
+/// alive until the handler is freed.
+unsafe extern "C" fn plain_handler<T: Handler>(
+    _irq: c_int,
+    ptr: *mut c_void,
+) -> bindings::irqreturn_t {
+    // SAFETY: Per the safety requirement `ptr` points to a live `T`.
+    let data = unsafe { &*ptr.cast::<T>() };
+    let ret: IrqReturn = T::handle(data);
+    bindings::irqreturn_t(ret as c_uint)
 }
 
 /// Installs `handler` as the threaded handler of the device's interrupt

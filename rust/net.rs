@@ -10,6 +10,10 @@
 
 mod device;
 pub mod ethtool;
+mod napi;
 pub mod skbuff;
 
-pub use device::{Builder, Device, Handle, Operations, Registration, Stats64, TxResult, ETH_ALEN};
+pub use device::{
+    Builder, Device, Handle, Operations, Registration, Stats64, TxQueue, TxResult, ETH_ALEN,
+};
+pub use napi::{Napi, Poll};

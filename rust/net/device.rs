@@ -134,7 +134,7 @@ impl<T> Device<T> {
         unsafe { &*ptr.cast() }
     }
 
-    fn as_raw(&self) -> *mut bindings::net_device {
+    pub(super) fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
@@ -182,6 +182,35 @@ impl<T> Device<T> {
     pub fn is_running(&self) -> bool {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_running(self.as_raw()) }
+    }
+
+    /// Returns TX queue `index`, or `None` if the device has fewer queues.
+    pub fn tx_queue(&self, index: u32) -> Option<&TxQueue> {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        if index >= unsafe { (*self.as_raw()).num_tx_queues } {
+            return None;
+        }
+        // SAFETY: `index` is below the number of queues, which are
+        // allocated with the device and live as long as it does.
+        let txq = unsafe { bindings::netdev_get_tx_queue(self.as_raw(), index) };
+        // SAFETY: `txq` is a valid queue of this device, alive while `self`
+        // is; `TxQueue` is a transparent wrapper of it.
+        Some(unsafe { &*txq.cast::<TxQueue>() })
+    }
+
+    /// Sets the protocol of a received Ethernet frame and strips its
+    /// Ethernet header (`eth_type_trans()`), before the frame goes to the
+    /// stack.
+    pub fn eth_type_trans(&self, skb: &mut SkBuff) {
+        let raw = skb.as_raw();
+        // SAFETY: `raw` is a valid socket buffer we own holding at least
+        // the data the driver put in it, and `self.as_raw()` is a valid
+        // device; `eth_type_trans()` checks the length itself.
+        let protocol = unsafe { bindings::eth_type_trans(raw, self.as_raw()) };
+        // SAFETY: `protocol` is a member of the `headers` group, which
+        // bindgen renders as a union field under a generated name; the
+        // buffer is valid and ours.
+        unsafe { (*raw).__bindgen_anon_4.headers.as_mut().protocol = protocol };
     }
 
     /// Allows the stack to transmit on all TX queues
@@ -698,5 +727,61 @@ impl<T: Operations> Handle<T> {
             // initialized until at least the end of this access.
             f(unsafe { Device::from_raw(p.ndev.as_ptr()) })
         })
+    }
+}
+
+/// A TX queue of a network device (`struct netdev_queue`), with its byte
+/// queue limits (BQL).
+///
+/// # Invariants
+///
+/// `self.0` is a TX queue of a device that is alive while the reference
+/// is.
+#[repr(transparent)]
+pub struct TxQueue(Opaque<bindings::netdev_queue>);
+
+impl TxQueue {
+    fn as_raw(&self) -> *mut bindings::netdev_queue {
+        self.0.get()
+    }
+
+    /// Stops the stack from handing this queue packets
+    /// (`netif_tx_stop_queue()`), when the ring is nearly full.
+    pub fn stop(&self) {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netif_tx_stop_queue(self.as_raw()) }
+    }
+
+    /// Restarts a stopped queue (`netif_tx_wake_queue()`), when the ring
+    /// has room again.
+    pub fn wake(&self) {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netif_tx_wake_queue(self.as_raw()) }
+    }
+
+    /// Returns whether the queue is stopped (`netif_tx_queue_stopped()`).
+    pub fn is_stopped(&self) -> bool {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netif_tx_queue_stopped(self.as_raw()) }
+    }
+
+    /// Accounts `bytes` handed to the hardware (`netdev_tx_sent_queue()`).
+    pub fn sent(&self, bytes: u32) {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netdev_tx_sent_queue(self.as_raw(), bytes) }
+    }
+
+    /// Accounts `packets` and `bytes` the hardware completed
+    /// (`netdev_tx_completed_queue()`); may restart the queue.
+    pub fn completed(&self, packets: u32, bytes: u32) {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netdev_tx_completed_queue(self.as_raw(), packets, bytes) }
+    }
+
+    /// Forgets what was in flight (`netdev_tx_reset_queue()`), after the
+    /// ring was emptied without completions, e.g. at stop.
+    pub fn reset(&self) {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::netdev_tx_reset_queue(self.as_raw()) }
     }
 }

@@ -16,6 +16,7 @@
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
 use core::{mem::ManuallyDrop, ptr::NonNull};
+use kernel::prelude::*;
 
 use crate::kernel_ext::bindings;
 
@@ -73,6 +74,10 @@ impl SkBuff {
         Self(unsafe { NonNull::new_unchecked(ptr) })
     }
 
+    pub(super) fn as_raw(&self) -> *mut bindings::sk_buff {
+        self.0.as_ptr()
+    }
+
     /// Gives up ownership without freeing, returning the raw pointer.
     pub(super) fn into_raw(self) -> *mut bindings::sk_buff {
         ManuallyDrop::new(self).0.as_ptr()
@@ -88,6 +93,45 @@ impl SkBuff {
     /// Returns whether the packet is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Returns the packet's bytes if they are all in the linear data area,
+    /// `None` if some are in page fragments.
+    pub fn linear_data(&self) -> Option<&[u8]> {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid; a buffer
+        // without paged data (`data_len == 0`) holds `len` bytes at `data`,
+        // and they do not change while the driver owns the buffer.
+        unsafe {
+            if (*raw).data_len != 0 {
+                return None;
+            }
+            Some(core::slice::from_raw_parts(
+                (*raw).data,
+                (*raw).len as usize,
+            ))
+        }
+    }
+
+    /// Appends `len` bytes to the packet's data (`skb_put()`) and returns
+    /// them for the driver to fill. Fails with `ENOSPC` if the buffer has
+    /// less room than that (where the C function would panic).
+    pub fn put(&mut self, len: u32) -> Result<&mut [u8]> {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        if unsafe { bindings::skb_tailroom(raw) } < len as c_int {
+            return Err(ENOSPC);
+        }
+        // SAFETY: There is room for `len` more bytes, which `skb_put()`
+        // returns; they belong to this buffer, which `&mut self` borrows
+        // exclusively for the lifetime of the slice.
+        unsafe {
+            let data = bindings::skb_put(raw, len);
+            Ok(core::slice::from_raw_parts_mut(
+                data.cast::<u8>(),
+                len as usize,
+            ))
+        }
     }
 
     /// Frees a packet that was handled successfully, e.g. transmitted

@@ -17,6 +17,7 @@ mod netdev;
 mod pci;
 mod regs;
 mod shared;
+mod txrx;
 
 kernel::module_pci_driver! {
     type: kernel_ext::pci::DmaMasked<pci::FbnicDriver>,

@@ -4,13 +4,13 @@
 //! watching, the service task), carrier from the link, and the ethtool
 //! view of the driver, firmware and link.
 //!
-//! There is no datapath yet: the interface has no rings, so packets handed
-//! to it are dropped and counted as `tx_dropped`.
+//! The datapath is one queue pair ([`crate::txrx`]) polled by one NAPI
+//! instance.
 
 #![forbid(unsafe_code)]
 
 use kernel::{
-    irq::{IrqReturn, ThreadedHandler},
+    irq::{Handler, IrqReturn, ThreadedHandler},
     new_delayed_work,
     prelude::*,
     sync::{
@@ -28,11 +28,13 @@ use crate::{
             self,
             ethtool::{self, DrvInfo, LinkKsettings, LinkMode},
             skbuff::{DropReason, SkBuff},
+            Napi,
         },
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
     shared::Shared,
+    txrx::Rings,
 };
 
 /// Service task period (`fbnic_service_task()` runs every second).
@@ -46,7 +48,7 @@ pub(crate) struct Service {
     #[pin]
     link: Link,
     /// The registered interface, once it is.
-    netdev: SetOnce<Arc<net::Handle<Port>>>,
+    pub(crate) netdev: SetOnce<Arc<net::Handle<Port>>>,
     #[pin]
     work: DelayedWork<Service>,
 }
@@ -134,21 +136,59 @@ impl WorkItem for Service {
     }
 }
 
+/// The queue pair's interrupt: schedules NAPI.
+pub(crate) struct NapiIrq(pub(crate) Arc<Service>);
+
+impl Handler for NapiIrq {
+    fn handle(&self) -> IrqReturn {
+        if let Some(handle) = self.0.netdev.as_ref() {
+            handle.with(|dev| dev.data().napi.schedule());
+        }
+        IrqReturn::Handled
+    }
+}
+
 /// The private data of the network interface.
+#[pin_data]
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
-    /// Packets dropped on transmit (all of them, for now).
+    #[pin]
+    pub(crate) napi: Napi,
+    #[pin]
+    rings: Rings,
+    /// Packets dropped on transmit.
     tx_dropped: Atomic<u64>,
 }
 
 impl Port {
-    pub(crate) fn new(shared: Arc<Shared>, service: Arc<Service>) -> Self {
-        Self {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        service: Arc<Service>,
+        rings: impl PinInit<Rings, Error>,
+    ) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
             shared,
             service,
+            napi <- Napi::new(),
+            rings <- rings,
             tx_dropped: Atomic::new(0),
+        }? Error)
+    }
+}
+
+impl net::Poll for Port {
+    fn poll(dev: &net::Device<Self>, napi: &Napi, budget: i32) -> i32 {
+        let port = dev.data();
+        let regs = &port.shared.regs;
+        if let Some(txq) = dev.tx_queue(0) {
+            port.rings.clean_tx(regs, txq);
         }
+        let done = port.rings.clean_rx(regs, dev, napi, budget);
+        if done < budget && napi.complete_done(done) {
+            port.rings.arm(regs);
+        }
+        done
     }
 }
 
@@ -171,6 +211,14 @@ impl net::Operations for Port {
             return Err(e);
         }
 
+        if let Err(e) = port.rings.enable(regs) {
+            let _ = shared.mbx.set_ownership(regs, false);
+            return Err(e);
+        }
+        port.napi.enable();
+        port.rings.arm(regs);
+        port.rings.kick(regs);
+
         let change = port.service.link.start(regs);
         port.service.set_carrier(dev, change);
         Service::schedule(port.service.clone());
@@ -183,6 +231,11 @@ impl net::Operations for Port {
         let shared = &port.shared;
 
         dev.stop_queues();
+        port.napi.disable();
+        port.rings.disable(&shared.regs);
+        if let Some(txq) = dev.tx_queue(0) {
+            port.rings.flush(txq);
+        }
         let change = port.service.link.stop(&shared.regs);
         cancel_delayed_sync(&port.service);
         port.service.set_carrier(dev, change);
@@ -196,13 +249,25 @@ impl net::Operations for Port {
     }
 
     fn start_xmit(dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
-        dev.data().tx_dropped.add(1, Relaxed);
-        skb.drop_with_reason(DropReason::DevReady);
-        net::TxResult::Ok
+        let port = dev.data();
+        let Some(txq) = dev.tx_queue(0) else {
+            port.tx_dropped.add(1, Relaxed);
+            skb.drop_with_reason(DropReason::DevReady);
+            return net::TxResult::Ok;
+        };
+        port.rings.xmit(&port.shared.regs, txq, skb)
     }
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {
-        stats.tx_dropped(dev.data().tx_dropped.load(Relaxed));
+        let port = dev.data();
+        let c = port.rings.counters();
+        stats
+            .rx_packets(c.rx_packets)
+            .rx_bytes(c.rx_bytes)
+            .tx_packets(c.tx_packets)
+            .tx_bytes(c.tx_bytes)
+            .rx_dropped(c.rx_dropped)
+            .tx_dropped(port.tx_dropped.load(Relaxed) + c.tx_dropped);
     }
 }
 

@@ -24,9 +24,10 @@ use crate::{
         net::{self, ETH_ALEN},
         pci::{alloc_irq_vectors, serial_number, DmaDriver, EnabledDevice},
     },
-    netdev::{Port, Service},
+    netdev::{NapiIrq, Port, Service},
     regs::Regs,
     shared::{MailboxGuard, Shared},
+    txrx::{self, Rings},
 };
 
 /// MSI-X vectors: 0 for the mailbox, 1 for the PCS, 2.. for the queues
@@ -136,17 +137,25 @@ fn register_netdev<'bound>(
     let service = Service::new(shared.clone(), link)?;
     irq::request_threaded(pdev, csr::PCS_MSIX_ENTRY, c"fbnic-pcs", service.clone())?;
 
+    let rings = Rings::new(pdev.as_ref())?;
     let mut builder = net::Builder::new(
         pdev.as_ref(),
         1,
         1,
-        Port::new(shared.clone(), service.clone()),
+        Port::new(shared.clone(), service.clone(), rings),
     )?;
+    builder.add_napi(|port| &port.napi);
     builder
         .set_mac_address(&mac)
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
     builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
     builder.set_ethtool_ops();
+    irq::request(
+        pdev,
+        txrx::VECTOR,
+        c"fbnic-napi",
+        Arc::new(NapiIrq(service.clone()), GFP_KERNEL)?,
+    )?;
     let registration = builder.register()?;
     service.set_netdev(registration.handle());
     Ok(registration)

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! NAPI: interrupt-driven polling of a device's completion queues.
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
+//!
+//! A [`Napi`] is a `struct napi_struct` embedded in the network device's
+//! private data `T`, which never moves (it lives inside the `struct
+//! net_device` allocation), so the NAPI instance is pinned for as long as
+//! the device exists. The driver
+//!
+//! 1. initializes it with [`Napi::new`] as part of `T`,
+//! 2. attaches it to the device with [`Builder::add_napi`] before
+//!    registering, naming the field; the device's [`Poll::poll`] then runs
+//!    for it,
+//! 3. enables it in `open` and disables it in `stop`,
+//! 4. schedules it from its interrupt handler ([`Napi::schedule`]); a
+//!    disabled instance ignores that.
+//!
+//! The device's deletion detaches it (`free_netdev()` deletes every NAPI
+//! instance of the device).
+//!
+//! # Examples
+//!
+//! ```ignore
+//! #[pin_data]
+//! struct Port {
+//!     #[pin]
+//!     napi: Napi,
+//! }
+//!
+//! impl net::Poll for Port {
+//!     fn poll(dev: &net::Device<Self>, napi: &Napi, budget: i32) -> i32 {
+//!         let done = clean_rings(dev.data(), napi, budget);
+//!         if done < budget && napi.complete_done(done) {
+//!             rearm_interrupt(dev.data());
+//!         }
+//!         done
+//!     }
+//! }
+//!
+//! let mut builder = net::Builder::new(parent, 1, 1, pin_init!(Port { napi <- Napi::new() }))?;
+//! builder.add_napi(|port| &port.napi);
+//! ```
+//!
+//! [`Builder::add_napi`]: super::Builder::add_napi
+
+use core::marker::PhantomPinned;
+use kernel::{prelude::*, types::Opaque};
+
+use super::{skbuff::SkBuff, Device, Operations};
+use crate::kernel_ext::bindings;
+
+/// The poll function of a device's NAPI instances.
+pub trait Poll: Operations {
+    /// Processes up to `budget` received packets (and any amount of TX
+    /// completions) for `napi`, in softirq context, and returns the number
+    /// of packets processed. Returning less than `budget` means the work is
+    /// done: the driver must then call [`Napi::complete_done`] and, if that
+    /// returns `true`, re-enable the interrupt. A budget of 0 asks for TX
+    /// completions only (netpoll).
+    fn poll(dev: &Device<Self>, napi: &Napi, budget: i32) -> i32;
+}
+
+/// A NAPI instance (`struct napi_struct`).
+///
+/// # Invariants
+///
+/// `inner` is zero-initialized or was attached to a device with
+/// `netif_napi_add()` by [`Builder::add_napi`](super::Builder::add_napi);
+/// in the second case that device is a `Device<T>` for a `T: Poll` whose
+/// private data holds this `Napi`.
+#[pin_data]
+pub struct Napi {
+    #[pin]
+    inner: Opaque<bindings::napi_struct>,
+    #[pin]
+    _pin: PhantomPinned,
+}
+
+// SAFETY: The NAPI functions used here may be called from any CPU; the
+// core serializes polling itself.
+unsafe impl Send for Napi {}
+
+// SAFETY: As for `Send`: every method takes `&self` and the C functions
+// behind them synchronize internally.
+unsafe impl Sync for Napi {}
+
+impl Napi {
+    /// A NAPI instance, not attached to a device yet.
+    pub fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            inner <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| {
+                // SAFETY: `slot` is valid for writes of one `napi_struct`;
+                // all zeroes is its unattached state.
+                unsafe { core::ptr::write_bytes(slot, 0, 1) }
+            }),
+            _pin: PhantomPinned,
+        })
+    }
+
+    pub(super) fn as_raw(&self) -> *mut bindings::napi_struct {
+        self.inner.get()
+    }
+
+    /// Creates a reference from a pointer the core handed to a poll
+    /// callback.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to the `inner` field of a live `Napi`.
+    pub(super) unsafe fn from_raw<'a>(ptr: *mut bindings::napi_struct) -> &'a Self {
+        // SAFETY: `Napi` starts with its `inner` field (`Opaque` is
+        // `repr(transparent)`, the marker is zero-sized), and the caller
+        // guarantees `ptr` is that field of a live `Napi`.
+        unsafe { &*ptr.cast::<Self>() }
+    }
+
+    /// Allows polling (`napi_enable()`), when the interface opens.
+    pub fn enable(&self) {
+        // SAFETY: By the type invariant the instance is valid; enabling an
+        // unattached instance is a no-op the core tolerates.
+        unsafe { bindings::napi_enable(self.as_raw()) }
+    }
+
+    /// Stops polling and waits for a running poll to finish
+    /// (`napi_disable()`), when the interface closes. May sleep.
+    pub fn disable(&self) {
+        // SAFETY: By the type invariant the instance is valid.
+        unsafe { bindings::napi_disable(self.as_raw()) }
+    }
+
+    /// Schedules a poll (`napi_schedule()`), from the device's interrupt
+    /// handler. Does nothing while the instance is disabled or already
+    /// scheduled.
+    pub fn schedule(&self) {
+        // SAFETY: By the type invariant the instance is valid.
+        unsafe { bindings::napi_schedule(self.as_raw()) };
+    }
+
+    /// Reports the end of a poll that did `work_done` (less than its
+    /// budget) (`napi_complete_done()`). Returns whether the driver should
+    /// re-enable its interrupt: `false` if the core keeps polling.
+    pub fn complete_done(&self, work_done: i32) -> bool {
+        // SAFETY: By the type invariant the instance is valid; the core
+        // calls `poll` only with the instance scheduled, which this
+        // requires.
+        unsafe { bindings::napi_complete_done(self.as_raw(), work_done) }
+    }
+
+    /// Allocates a socket buffer for a received packet of `len` bytes
+    /// (`napi_alloc_skb()`), from the poll function.
+    pub fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
+        // SAFETY: By the type invariant the instance is valid.
+        let skb = unsafe { bindings::napi_alloc_skb(self.as_raw(), len) };
+        // SAFETY: A non-NULL result is a new socket buffer we own.
+        (!skb.is_null()).then(|| unsafe { SkBuff::from_raw(skb) })
+    }
+
+    /// Passes a received packet to the stack through GRO
+    /// (`napi_gro_receive()`), from the poll function.
+    pub fn gro_receive(&self, skb: SkBuff) {
+        // SAFETY: By the type invariant the instance is valid; ownership of
+        // the packet goes to the stack.
+        unsafe { bindings::napi_gro_receive(self.as_raw(), skb.into_raw()) };
+    }
+}
+
+impl<T: Poll> super::Builder<'_, T> {
+    /// Attaches the NAPI instance that `field` selects in the device's
+    /// private data, with [`Poll::poll`] as its poll function
+    /// (`netif_napi_add()`).
+    ///
+    /// Attaching the same instance twice is refused by the core with a
+    /// warning; do it once per instance.
+    pub fn add_napi(&mut self, field: impl FnOnce(&T) -> &Napi) {
+        let dev = self.device();
+        let napi = field(dev.data());
+
+        // SAFETY: `dev` is a valid, unregistered device; `napi` lives in
+        // its private data, so it stays pinned and valid for as long as
+        // the device exists, and `free_netdev()` detaches it before that
+        // memory goes. INVARIANT: attached to a `Device<T>` with `T: Poll`
+        // whose private data holds it.
+        unsafe { bindings::netif_napi_add(dev.as_raw(), napi.as_raw(), Some(poll_callback::<T>)) };
+    }
+}
+
+/// # Safety
+///
+/// Only for `netif_napi_add()` by `Builder::<T>::add_napi`: `napi` is a
+/// `Napi` in the private data of a `Device<T>`.
+unsafe extern "C" fn poll_callback<T: Poll>(
+    napi: *mut bindings::napi_struct,
+    budget: c_int,
+) -> c_int {
+    // SAFETY: Per the safety requirement `napi` is the `inner` field of a
+    // live `Napi`.
+    let napi_ref = unsafe { Napi::from_raw(napi) };
+    // SAFETY: `netif_napi_add()` set `napi->dev` to the device, a device of
+    // `Builder<T>` that outlives its NAPI instances.
+    let dev = unsafe { Device::<T>::from_raw((*napi).dev) };
+    T::poll(dev, napi_ref, budget)
+}
