@@ -14,6 +14,7 @@ mod napi;
 pub mod skbuff;
 
 pub use device::{
-    Builder, Device, Handle, Operations, Registration, Stats64, TxQueue, TxResult, ETH_ALEN,
+    Builder, Device, Features, Handle, Operations, Registration, Stats64, TxQueue, TxResult,
+    ETH_ALEN,
 };
 pub use napi::{Napi, Poll};

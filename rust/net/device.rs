@@ -94,7 +94,9 @@ const NETDEV_ALIGN: usize = 32;
 /// `kernel::device::Device` keeps its raw accessor crate-private; this is the
 /// same conversion, relying on the layout it declares: `#[repr(transparent)]`
 /// over `Opaque<bindings::device>` (plus a zero-sized context marker).
-fn raw_device<Ctx: device::DeviceContext>(dev: &device::Device<Ctx>) -> *mut bindings::device {
+pub(super) fn raw_device<Ctx: device::DeviceContext>(
+    dev: &device::Device<Ctx>,
+) -> *mut bindings::device {
     core::ptr::from_ref(dev)
         .cast::<bindings::device>()
         .cast_mut()
@@ -232,6 +234,45 @@ impl<T> Device<T> {
     pub fn wake_queues(&self) {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_tx_wake_all_queues(self.as_raw()) }
+    }
+}
+
+/// A set of device features (`netdev_features_t`): offloads a driver
+/// advertises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features(u64);
+
+impl Features {
+    const fn bit(bit: u32) -> Self {
+        Self(1 << bit)
+    }
+
+    /// No features.
+    pub const EMPTY: Self = Self(0);
+    /// Scatter-gather: packets may come in page fragments.
+    pub const SG: Self = Self::bit(bindings::NETIF_F_SG_BIT);
+    /// The device inserts any L4 checksum (`CHECKSUM_PARTIAL`).
+    pub const HW_CSUM: Self = Self::bit(bindings::NETIF_F_HW_CSUM_BIT);
+    /// TCP segmentation over IPv4.
+    pub const TSO: Self = Self::bit(bindings::NETIF_F_TSO_BIT);
+    /// TCP segmentation over IPv6.
+    pub const TSO6: Self = Self::bit(bindings::NETIF_F_TSO6_BIT);
+    /// The device verifies received checksums.
+    pub const RXCSUM: Self = Self::bit(bindings::NETIF_F_RXCSUM_BIT);
+    /// The device hashes received flows.
+    pub const RXHASH: Self = Self::bit(bindings::NETIF_F_RXHASH_BIT);
+
+    /// Both sets.
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
+impl core::ops::BitOr for Features {
+    type Output = Self;
+
+    fn bitor(self, rhs: Self) -> Self {
+        self.union(rhs)
     }
 }
 
@@ -582,6 +623,20 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
 }
 
 impl<T: Operations> Builder<'_, T> {
+    /// Advertises `features` as offloads the device does, switched on and
+    /// switchable with `ethtool -K` (`hw_features` and `features`, also
+    /// for VLAN devices on top).
+    pub fn set_features(&mut self, features: Features) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: By the type invariant `raw` is valid and unregistered, so
+        // nothing reads the features concurrently.
+        unsafe {
+            (*raw).hw_features |= features.0;
+            (*raw).features |= features.0;
+            (*raw).vlan_features |= features.0;
+        }
+    }
+
     /// Sets the device's ethtool operations to those `T` implements.
     pub fn set_ethtool_ops(&mut self)
     where

@@ -16,7 +16,9 @@
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
 use core::{mem::ManuallyDrop, ptr::NonNull};
-use kernel::prelude::*;
+use kernel::{device, error::to_result, prelude::*, sync::aref::ARef};
+
+use super::device::raw_device;
 
 use crate::kernel_ext::bindings;
 
@@ -134,6 +136,170 @@ impl SkBuff {
         }
     }
 
+    /// The packet's shared info (`skb_shinfo()`).
+    fn shinfo(&self) -> *mut bindings::skb_shared_info {
+        // SAFETY: By the type invariant the buffer is valid; its shared
+        // info starts at its end pointer.
+        unsafe { bindings::skb_end_pointer(self.0.as_ptr()).cast() }
+    }
+
+    /// Returns what the stack asks the device to do for this packet on
+    /// transmit: nothing, insert the L4 checksum, or also segment it.
+    pub fn tx_offload(&self) -> TxOffload {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        // `ip_summed`, `csum_start` and `csum_offset` live in the `headers`
+        // group and an anonymous union, which bindgen names generically;
+        // the union holds `csum_start`/`csum_offset` when `ip_summed` is
+        // `CHECKSUM_PARTIAL`.
+        let (ip_summed, csum_offset) = unsafe {
+            let headers = (*raw).__bindgen_anon_4.headers.as_ref();
+            (
+                headers.ip_summed(),
+                headers.__bindgen_anon_1.__bindgen_anon_1.csum_offset,
+            )
+        };
+        if u32::from(ip_summed) != bindings::CHECKSUM_PARTIAL {
+            return TxOffload::None;
+        }
+
+        // SAFETY: The buffer is valid and has a checksum start
+        // (CHECKSUM_PARTIAL), within its linear data.
+        let (csum_start, network_offset) = unsafe {
+            (
+                bindings::skb_checksum_start_offset(raw),
+                bindings::skb_network_offset(raw),
+            )
+        };
+        let csum = TxCsum {
+            network_offset: u32::try_from(network_offset).unwrap_or(0),
+            csum_start: u32::try_from(csum_start).unwrap_or(0),
+            csum_offset,
+        };
+
+        // SAFETY: The shared info of a valid buffer is valid.
+        let (gso_size, gso_segs, gso_type) = unsafe {
+            let sh = self.shinfo();
+            ((*sh).gso_size, (*sh).gso_segs, (*sh).gso_type)
+        };
+        if gso_size == 0 {
+            return TxOffload::Csum(csum);
+        }
+        // CAST: the `SKB_GSO_*` flags are small positive bit values.
+        let has = |flag: c_int| gso_type & flag as c_uint != 0;
+        let kind = if has(bindings::SKB_GSO_TCPV4) {
+            GsoKind::Tcp4
+        } else if has(bindings::SKB_GSO_TCPV6) {
+            GsoKind::Tcp6
+        } else if has(bindings::SKB_GSO_UDP_L4) {
+            GsoKind::Udp
+        } else {
+            GsoKind::Other
+        };
+        TxOffload::Gso(
+            csum,
+            Gso {
+                size: gso_size,
+                segs: gso_segs,
+                kind,
+            },
+        )
+    }
+
+    /// Makes the packet's headers private to the driver
+    /// (`skb_cow_head()`) and returns its linear data for editing, e.g. to
+    /// adjust a checksum the device completes.
+    pub fn writable_head(&mut self) -> Result<&mut [u8]> {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        to_result(unsafe { bindings::skb_cow_head(raw, 0) })?;
+        // SAFETY: After `skb_cow_head()` the linear data (`headlen` bytes
+        // at `data`) belongs to this buffer alone, and `&mut self`
+        // borrows it exclusively for the lifetime of the slice.
+        unsafe {
+            let len = bindings::skb_headlen(raw) as usize;
+            Ok(core::slice::from_raw_parts_mut((*raw).data, len))
+        }
+    }
+
+    /// Maps the packet's data (linear part and page fragments) for the
+    /// parent (bus) device of `ndev` to read (`dma_map_single()`,
+    /// `skb_frag_dma_map()`), from `ndev`'s transmit path. On failure the
+    /// packet is handed back with nothing mapped.
+    pub fn map_for_tx<T: super::Operations>(
+        self,
+        ndev: &super::Device<T>,
+    ) -> Result<TxSkb, SkBuff> {
+        let raw = self.0.as_ptr();
+        // The parent of a registered network device is bound to its driver
+        // (the registration borrows the binding), so it may do DMA.
+        let dev = ndev.parent();
+        let ddev = raw_device(dev);
+        let mut mapped = TxSkb {
+            skb: ManuallyDrop::new(self),
+            dev: dev.into(),
+            segs: [TxSeg { addr: 0, len: 0 }; MAX_TX_SEGS],
+            nsegs: 0,
+        };
+
+        // SAFETY: `raw` is valid and ours, `ddev` a bound device; the
+        // linear data is `headlen` bytes at `data`.
+        let (head_len, nr_frags) = unsafe {
+            (
+                bindings::skb_headlen(raw),
+                usize::from((*mapped.skb.shinfo()).nr_frags),
+            )
+        };
+        if nr_frags + 1 > MAX_TX_SEGS {
+            return Err(mapped.unmap_into_skb());
+        }
+        if head_len > 0 {
+            // SAFETY: As above; the mapping is undone in `unmap`.
+            let addr = unsafe {
+                bindings::dma_map_single_attrs(
+                    ddev,
+                    (*raw).data.cast(),
+                    head_len as usize,
+                    bindings::dma_data_direction::DMA_TO_DEVICE,
+                    0,
+                )
+            };
+            // SAFETY: `addr` came from mapping for `ddev`.
+            if unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
+                return Err(mapped.unmap_into_skb());
+            }
+            mapped.segs[0] = TxSeg {
+                addr,
+                len: head_len,
+            };
+            mapped.nsegs = 1;
+        }
+        for i in 0..nr_frags {
+            // SAFETY: `i` is below `nr_frags`, so the fragment is valid; it
+            // is a page fragment (the device does not take unreadable
+            // memory), which `__skb_frag_dma_map` maps as a page.
+            let (addr, len) = unsafe {
+                let frag = core::ptr::addr_of!((*mapped.skb.shinfo()).frags[i]);
+                let len = bindings::skb_frag_size(frag);
+                let addr = bindings::__skb_frag_dma_map(
+                    ddev,
+                    frag,
+                    0,
+                    len as usize,
+                    bindings::dma_data_direction::DMA_TO_DEVICE,
+                );
+                (addr, len)
+            };
+            // SAFETY: `addr` came from mapping for `ddev`.
+            if unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
+                return Err(mapped.unmap_into_skb());
+            }
+            mapped.segs[mapped.nsegs] = TxSeg { addr, len };
+            mapped.nsegs += 1;
+        }
+        Ok(mapped)
+    }
+
     /// Frees a packet that was handled successfully, e.g. transmitted
     /// (`dev_consume_skb_any()`). It does not count as a drop.
     pub fn consume(self) {
@@ -158,5 +324,167 @@ impl Drop for SkBuff {
         unsafe {
             bindings::dev_kfree_skb_any_reason(self.0.as_ptr(), DropReason::NotSpecified.as_raw())
         }
+    }
+}
+
+/// Most DMA segments of a packet to transmit: its linear part and
+/// `MAX_SKB_FRAGS` page fragments.
+pub const MAX_TX_SEGS: usize = 18;
+
+/// Checksum insertion the stack asks for (`CHECKSUM_PARTIAL`). Offsets are
+/// from the start of the packet's data (the Ethernet header).
+#[derive(Clone, Copy, Debug)]
+pub struct TxCsum {
+    /// Where the network (L3) header starts.
+    pub network_offset: u32,
+    /// Where the checksummed data (the L4 header) starts.
+    pub csum_start: u32,
+    /// Where the checksum field is, relative to `csum_start`.
+    pub csum_offset: u16,
+}
+
+/// What kind of segmentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GsoKind {
+    /// TCP over IPv4.
+    Tcp4,
+    /// TCP over IPv6.
+    Tcp6,
+    /// UDP (fragmentation by payload, `SKB_GSO_UDP_L4`).
+    Udp,
+    /// Something a driver without tunnel offloads does not advertise.
+    Other,
+}
+
+/// Segmentation the stack asks for.
+#[derive(Clone, Copy, Debug)]
+pub struct Gso {
+    /// Payload bytes per segment.
+    pub size: u16,
+    /// Number of segments.
+    pub segs: u16,
+    /// What to segment.
+    pub kind: GsoKind,
+}
+
+/// A packet's transmit offloads ([`SkBuff::tx_offload`]).
+#[derive(Clone, Copy, Debug)]
+pub enum TxOffload {
+    /// None: the packet is complete as it is.
+    None,
+    /// Insert the L4 checksum.
+    Csum(TxCsum),
+    /// Segment, inserting every segment's checksum.
+    Gso(TxCsum, Gso),
+}
+
+/// A mapped DMA segment.
+#[derive(Clone, Copy, Debug)]
+pub struct TxSeg {
+    /// Bus address.
+    pub addr: u64,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+/// A packet to transmit, with its data mapped for the device.
+///
+/// It keeps the packet until the device has read it: dropping it (for
+/// instance when the ring is flushed at stop) unmaps the data and frees the
+/// packet as dropped; [`TxSkb::complete`] does the same for a packet the
+/// device sent.
+///
+/// # Invariants
+///
+/// `segs[..nsegs]` are mappings of the packet's data for `dev`: the first
+/// one of the linear part if it is not empty (`dma_map_single()`), the
+/// others of page fragments; `skb` is owned.
+pub struct TxSkb {
+    skb: ManuallyDrop<SkBuff>,
+    dev: ARef<device::Device>,
+    segs: [TxSeg; MAX_TX_SEGS],
+    nsegs: usize,
+}
+
+impl TxSkb {
+    /// The mapped segments, in packet order.
+    pub fn segments(&self) -> &[TxSeg] {
+        &self.segs[..self.nsegs]
+    }
+
+    /// The packet's length in bytes.
+    pub fn len(&self) -> u32 {
+        self.skb.len()
+    }
+
+    /// Whether the packet is empty.
+    pub fn is_empty(&self) -> bool {
+        self.skb.is_empty()
+    }
+
+    /// Unmaps everything and returns the packet.
+    fn unmap_into_skb(mut self) -> SkBuff {
+        self.unmap();
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is not dropped, so the packet is taken exactly
+        // once; `dev` still needs dropping.
+        unsafe {
+            core::ptr::drop_in_place(&mut this.dev);
+            ManuallyDrop::take(&mut this.skb)
+        }
+    }
+
+    fn unmap(&mut self) {
+        let dev = raw_device(&self.dev);
+        let raw = self.skb.0.as_ptr();
+        // SAFETY: The packet is valid and ours.
+        let head_len = unsafe { bindings::skb_headlen(raw) };
+        for (i, seg) in self.segs[..self.nsegs].iter().enumerate() {
+            // SAFETY: By the type invariant each segment is a live mapping
+            // for `dev`; the first is the linear part's if that is not
+            // empty, mapped with `dma_map_single()`, the rest are pages.
+            unsafe {
+                if i == 0 && head_len > 0 {
+                    bindings::dma_unmap_single_attrs(
+                        dev,
+                        seg.addr,
+                        seg.len as usize,
+                        bindings::dma_data_direction::DMA_TO_DEVICE,
+                        0,
+                    );
+                } else {
+                    bindings::dma_unmap_page_attrs(
+                        dev,
+                        seg.addr,
+                        seg.len as usize,
+                        bindings::dma_data_direction::DMA_TO_DEVICE,
+                        0,
+                    );
+                }
+            }
+        }
+        self.nsegs = 0;
+    }
+
+    /// Releases a packet the device sent, from a NAPI poll with the given
+    /// budget (`napi_consume_skb()`: a budget of 0 means "not from NAPI").
+    pub fn complete(self, budget: i32) {
+        let skb = self.unmap_into_skb();
+        // SAFETY: We own the packet and give it up here.
+        unsafe { bindings::napi_consume_skb(skb.into_raw(), budget) };
+    }
+}
+
+// SAFETY: The packet and its mappings may be released from any CPU.
+unsafe impl Send for TxSkb {}
+
+// SAFETY: `&TxSkb` only reads the segment list and the length.
+unsafe impl Sync for TxSkb {}
+
+impl Drop for TxSkb {
+    fn drop(&mut self) {
+        self.unmap();
+        // SAFETY: The packet is owned and dropped exactly once, here.
+        unsafe { ManuallyDrop::drop(&mut self.skb) };
     }
 }

@@ -182,7 +182,7 @@ impl net::Poll for Port {
         let port = dev.data();
         let regs = &port.shared.regs;
         if let Some(txq) = dev.tx_queue(0) {
-            port.rings.clean_tx(regs, txq);
+            port.rings.clean_tx(regs, txq, budget);
         }
         let done = port.rings.clean_rx(regs, dev, napi, budget);
         if done < budget && napi.complete_done(done) {
@@ -255,7 +255,7 @@ impl net::Operations for Port {
             skb.drop_with_reason(DropReason::DevReady);
             return net::TxResult::Ok;
         };
-        port.rings.xmit(&port.shared.regs, txq, skb)
+        port.rings.xmit(&port.shared.regs, dev, txq, skb)
     }
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {

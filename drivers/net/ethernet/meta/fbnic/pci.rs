@@ -145,6 +145,9 @@ fn register_netdev<'bound>(
         Port::new(shared.clone(), service.clone(), rings),
     )?;
     builder.add_napi(|port| &port.napi);
+    builder.set_features(
+        net::Features::SG | net::Features::HW_CSUM | net::Features::TSO | net::Features::TSO6,
+    );
     builder
         .set_mac_address(&mac)
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;

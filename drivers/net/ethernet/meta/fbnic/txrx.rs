@@ -5,13 +5,13 @@
 //! PPQ) with their completion queue (RCQ), all serviced by one NAPI
 //! instance on MSI-X vector 2.
 //!
-//! This first datapath copies: a packet to send is copied into a DMA buffer
-//! of its TX slot, and a received packet is copied out of the header and
+//! TX maps the socket buffer's linear part and page fragments for the
+//! device (scatter-gather) and asks it to insert checksums and segment TCP
+//! (TSO). RX copies: a received packet is copied out of the header and
 //! payload buffers the device filled into a fresh socket buffer, after
-//! which those buffers go straight back to the device. No page of the
-//! driver's ever reaches the stack, which keeps the buffer lifetimes
-//! simple; zero-copy (streaming DMA of the socket buffers, page pools for
-//! the buffer queues) comes next.
+//! which those buffers go straight back to the device, so no page of the
+//! driver's ever reaches the stack; zero-copy receive with page pools is
+//! the next step.
 //!
 //! Every ring lives in coherent DMA memory allocated at probe and reused on
 //! every open.
@@ -33,12 +33,17 @@ use kernel::{
 use crate::{
     hw::{
         csr::{intr, queue, rpc},
+        csum,
         desc::{
-            self, done_for_position, RxAddrLen, RxBufDesc, RxCompletion, TxAddrLen, TxCompletion,
-            TxMeta,
+            self, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, TxAddrLen,
+            TxCompletion, TxMeta,
         },
     },
-    kernel_ext::net::{self, skbuff::SkBuff, Napi},
+    kernel_ext::net::{
+        self,
+        skbuff::{DropReason, GsoKind, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
+        Napi,
+    },
     netdev::Port,
     regs::Regs,
 };
@@ -48,12 +53,10 @@ const QUEUE: u32 = 0;
 /// Its MSI-X vector (0 and 1 are the mailbox and the PCS).
 pub(crate) const VECTOR: u32 = 2;
 
-/// TWQ0 descriptors; a packet takes two (META, LAST_AL).
-const TWQ_DESCS: u32 = 256;
-/// Packets in flight at most, one TX buffer each.
-const TX_SLOTS: usize = (TWQ_DESCS / 2) as usize;
-/// Bytes of a TX buffer: the largest frame the MAC takes, rounded up.
-const TX_BUF: usize = 10 * 1024;
+/// TWQ0 descriptors; a packet takes a META and one AL per DMA segment.
+const TWQ_DESCS: u32 = 1024;
+/// Most descriptors one packet takes.
+const MAX_PKT_DESCS: u32 = 1 + MAX_TX_SEGS as u32;
 /// TCQ descriptors.
 const TCQ_DESCS: u32 = 256;
 /// Descriptors of each buffer queue.
@@ -88,6 +91,72 @@ const fn log_size(entries: u32) -> u32 {
     (u32::BITS - (entries - 1).leading_zeros()) & 0xf
 }
 
+/// The META descriptor for `skb`, with the checksum and segmentation
+/// requests its offloads call for (`fbnic_tx_offloads()`,
+/// `fbnic_tx_lso()`). For segmentation this also takes the payload length
+/// out of the pseudo-header checksum the stack left in the L4 header: the
+/// device adds each segment's own.
+fn tx_meta(skb: &mut SkBuff) -> Result<u64> {
+    let mut meta = TxMeta {
+        dest_mac: true,
+        req_completion: true,
+        ..Default::default()
+    };
+    let (c, gso) = match skb.tx_offload() {
+        TxOffload::None => return meta.encode().map_err(|_| EINVAL),
+        TxOffload::Csum(c) => (c, None),
+        TxOffload::Gso(c, g) => (c, Some(g)),
+    };
+    let l3_len = c.csum_start.checked_sub(c.network_offset).ok_or(EINVAL)?;
+    meta.l2_hlen = u16::try_from(c.network_offset)?;
+    meta.l3_ihlen = u16::try_from(l3_len)?;
+    meta.csum_offset = c.csum_offset;
+
+    match gso {
+        None => meta.req_cso = true,
+        Some(g) => {
+            let payload = skb.len().checked_sub(c.csum_start).ok_or(EINVAL)?;
+            let l4 = c.csum_start as usize;
+            let head = skb.writable_head()?;
+            let field = l4 + usize::from(c.csum_offset);
+            let check = head.get(field..field + 2).ok_or(EINVAL)?;
+            let check = u16::from_be_bytes([check[0], check[1]]);
+            // The length field is 16 bits; a GSO packet's L4 part fits.
+            let fixed = csum::remove_from_sum(check, payload as u16);
+            head[field..field + 2].copy_from_slice(&fixed.to_be_bytes());
+
+            let (l3_type, l4_type, l4_hlen) = match g.kind {
+                GsoKind::Tcp4 | GsoKind::Tcp6 => {
+                    // TCP data offset: high nibble of byte 12, in dwords.
+                    let doff = head.get(l4 + 12).ok_or(EINVAL)? >> 4;
+                    let l3 = if g.kind == GsoKind::Tcp4 {
+                        L3Type::Ipv4
+                    } else {
+                        L3Type::Ipv6
+                    };
+                    (l3, L4Type::Tcp, u16::from(doff) * 4)
+                }
+                GsoKind::Udp => {
+                    let version = head.get(c.network_offset as usize).ok_or(EINVAL)? >> 4;
+                    let l3 = if version == 4 {
+                        L3Type::Ipv4
+                    } else {
+                        L3Type::Ipv6
+                    };
+                    (l3, L4Type::Udp, 8)
+                }
+                GsoKind::Other => return Err(EINVAL),
+            };
+            meta.l3_type = l3_type;
+            meta.l4_type = l4_type;
+            meta.l4_hlen = l4_hlen;
+            meta.mss = g.size;
+            meta.req_lso = true;
+        }
+    }
+    meta.encode().map_err(|_| EINVAL)
+}
+
 /// Which buffer queue a piece of a received packet is in.
 #[derive(Clone, Copy)]
 enum Bdq {
@@ -95,16 +164,31 @@ enum Bdq {
     Payload,
 }
 
+/// A packet on the TX ring.
+struct InFlight {
+    skb: TxSkb,
+    /// Descriptors it took.
+    descs: u32,
+    /// Bytes accounted to the byte queue limits.
+    bytes: u32,
+}
+
 /// TX ring positions.
 struct TxState {
-    /// Next TWQ descriptor to fill.
+    /// Next TWQ descriptor to fill (free running).
     tail: u32,
-    /// Oldest TWQ descriptor the device has not completed.
+    /// Oldest TWQ descriptor the device has not completed (free running).
     head: u32,
     /// Next TCQ entry, modulo twice its size (for the DONE phase).
     tcq_head: u32,
-    /// Frame length of each slot's packet, for byte accounting.
-    len: [u32; TX_SLOTS],
+    /// The packet whose META descriptor is at each ring position.
+    pending: KVVec<Option<InFlight>>,
+}
+
+impl TxState {
+    fn free(&self) -> u32 {
+        TWQ_DESCS - 1 - self.tail.wrapping_sub(self.head)
+    }
 }
 
 /// RX ring positions and the packet being received.
@@ -141,7 +225,6 @@ pub(crate) struct Rings {
     hpq: Coherent<[u64]>,
     ppq: Coherent<[u64]>,
     rcq: Coherent<[u64]>,
-    tx_bufs: KVec<Coherent<[u8]>>,
     hpq_bufs: KVec<Coherent<[u8]>>,
     ppq_bufs: KVec<Coherent<[u8]>>,
     #[pin]
@@ -174,7 +257,10 @@ impl Rings {
         let hpq = ring(BDQ_DESCS)?;
         let ppq = ring(BDQ_DESCS)?;
         let rcq = ring(RCQ_DESCS)?;
-        let tx_bufs = alloc_bufs(dev, TX_SLOTS, TX_BUF)?;
+        let mut pending = KVVec::with_capacity(TWQ_DESCS as usize, GFP_KERNEL)?;
+        for _ in 0..TWQ_DESCS {
+            pending.push(None, GFP_KERNEL)?;
+        }
         let hpq_bufs = alloc_bufs(dev, BDQ_BUFS, RX_BUF)?;
         let ppq_bufs = alloc_bufs(dev, BDQ_BUFS, RX_BUF)?;
         let pieces = KVec::with_capacity(MAX_RX_PKT_DESC, GFP_KERNEL)?;
@@ -191,14 +277,13 @@ impl Rings {
             hpq,
             ppq,
             rcq,
-            tx_bufs,
             hpq_bufs,
             ppq_bufs,
             tx <- new_spinlock!(TxState {
                 tail: 0,
                 head: 0,
                 tcq_head: 0,
-                len: [0; TX_SLOTS],
+                pending,
             }),
             rx <- new_spinlock!(RxState {
                 rcq_head: 0,
@@ -361,82 +446,85 @@ impl Rings {
         regs.wrfl();
     }
 
-    /// Forgets the packets still in flight after [`Rings::disable`]
-    /// (`fbnic_flush()`): their bytes were copied, so nothing but the byte
-    /// queue limits' count has to go.
+    /// Drops the packets still on the TX ring after [`Rings::disable`]
+    /// (`fbnic_flush()`).
     pub(crate) fn flush(&self, txq: &net::TxQueue) {
         let mut tx = self.tx.lock();
+        for slot in tx.pending.iter_mut() {
+            if slot.take().is_some() {
+                self.tx_dropped.add(1, Relaxed);
+            }
+        }
         tx.head = tx.tail;
         txq.reset();
     }
 
-    /// Queues `skb` for transmission (`fbnic_xmit_frame()`); the packet is
-    /// copied, so `skb` is freed here.
-    pub(crate) fn xmit(&self, regs: &Regs, txq: &net::TxQueue, skb: SkBuff) -> net::TxResult {
-        let Some(data) = skb.linear_data() else {
-            // The device does not advertise scatter-gather yet.
-            self.tx_dropped.add(1, Relaxed);
-            skb.drop_with_reason(net::skbuff::DropReason::NotSpecified);
-            return net::TxResult::Ok;
-        };
-        if data.len() > TX_BUF {
-            self.tx_dropped.add(1, Relaxed);
-            skb.drop_with_reason(net::skbuff::DropReason::PktTooBig);
-            return net::TxResult::Ok;
-        }
-
+    /// Queues `skb` for transmission (`fbnic_xmit_frame()`).
+    pub(crate) fn xmit(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<Port>,
+        txq: &net::TxQueue,
+        mut skb: SkBuff,
+    ) -> net::TxResult {
         let mut tx = self.tx.lock();
-        let used = tx.tail.wrapping_sub(tx.head) % TWQ_DESCS;
-        if TWQ_DESCS - 1 - used < 2 {
+        if tx.free() < MAX_PKT_DESCS {
+            // Stopped too late: the stack requeues the packet.
             txq.stop();
             return net::TxResult::Busy(skb);
         }
 
-        let slot = (tx.tail / 2) as usize % TX_SLOTS;
-        let buf = &self.tx_bufs[slot];
-        let copied = (|| -> Result {
-            io_project!(buf, [try: 0..data.len()]).copy_from_slice(data);
-            Ok(())
-        })();
-        // CAST: at most TX_BUF, checked above.
-        let len = data.len() as u32;
-        skb.consume();
-        if copied.is_err() {
-            return net::TxResult::Ok;
-        }
-
-        let meta = TxMeta {
-            dest_mac: true,
-            req_completion: true,
-            ..Default::default()
-        }
-        .encode();
-        let al = TxAddrLen {
-            addr: buf.dma_address(),
-            len: len as u16,
-            last: true,
-        }
-        .encode();
-        let (Ok(meta), Ok(al)) = (meta, al) else {
+        let Ok(meta) = tx_meta(&mut skb) else {
+            self.tx_dropped.add(1, Relaxed);
+            skb.drop_with_reason(DropReason::NotSpecified);
             return net::TxResult::Ok;
         };
+        let bytes = skb.len();
+        let pkt = match skb.map_for_tx(dev) {
+            Ok(pkt) => pkt,
+            Err(skb) => {
+                self.tx_dropped.add(1, Relaxed);
+                skb.drop_with_reason(DropReason::NoMem);
+                return net::TxResult::Ok;
+            }
+        };
 
-        let first = tx.tail % TWQ_DESCS;
-        if (|| -> Result {
-            io_write!(&self.twq, [try: first as usize + 1], al);
-            io_write!(&self.twq, [try: first as usize], meta);
+        let first = tx.tail;
+        let segs = pkt.segments();
+        let written = (|| -> Result {
+            for (i, seg) in segs.iter().enumerate() {
+                let al = TxAddrLen {
+                    addr: seg.addr,
+                    len: u16::try_from(seg.len)?,
+                    last: i + 1 == segs.len(),
+                }
+                .encode()
+                .map_err(|_| EINVAL)?;
+                // CAST: `i` is below MAX_TX_SEGS.
+                let pos = first.wrapping_add(1 + i as u32) % TWQ_DESCS;
+                io_write!(&self.twq, [try: pos as usize], al);
+            }
+            io_write!(&self.twq, [try: (first % TWQ_DESCS) as usize], meta);
             Ok(())
-        })()
-        .is_err()
-        {
+        })();
+        if written.is_err() || segs.is_empty() {
+            // Nothing was handed to the device: `pkt` unmaps and frees.
+            self.tx_dropped.add(1, Relaxed);
             return net::TxResult::Ok;
         }
-        tx.len[slot] = len;
-        tx.tail = tx.tail.wrapping_add(2);
-        txq.sent(len);
+
+        // CAST: at most MAX_TX_SEGS + 1.
+        let descs = 1 + segs.len() as u32;
+        tx.pending[(first % TWQ_DESCS) as usize] = Some(InFlight {
+            skb: pkt,
+            descs,
+            bytes,
+        });
+        tx.tail = first.wrapping_add(descs);
+        txq.sent(bytes);
         regs.wr32(Self::qreg(queue::TWQ0_TAIL), tx.tail % TWQ_DESCS);
 
-        if TWQ_DESCS - 1 - (used + 2) < 2 {
+        if tx.free() < MAX_PKT_DESCS {
             txq.stop();
         }
         net::TxResult::Ok
@@ -444,7 +532,7 @@ impl Rings {
 
     /// Retires what the device sent (`fbnic_clean_tcq()`), from the poll
     /// function.
-    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue) {
+    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, budget: i32) {
         let mut tx = self.tx.lock();
         let (mut packets, mut bytes) = (0u32, 0u32);
         let mut seen = false;
@@ -466,10 +554,16 @@ impl Rings {
             // Retire whole packets up to the device's new head.
             let head = u32::from(head) % TWQ_DESCS;
             while tx.head % TWQ_DESCS != head && tx.head != tx.tail {
-                let slot = (tx.head / 2) as usize % TX_SLOTS;
+                let pos = (tx.head % TWQ_DESCS) as usize;
+                let Some(done) = tx.pending[pos].take() else {
+                    // Not a packet boundary: the device misreported.
+                    tx.head = tx.tail;
+                    break;
+                };
                 packets += 1;
-                bytes += tx.len[slot];
-                tx.head = tx.head.wrapping_add(2);
+                bytes += done.bytes;
+                tx.head = tx.head.wrapping_add(done.descs);
+                done.skb.complete(budget);
             }
         }
 

@@ -14,6 +14,7 @@
 //! - [`field`]: the `GENMASK`/`FIELD_PREP` idea as `Field32`/`Field64`.
 //! - [`csr`]: BAR0 register indices and fields, block by block, and the
 //!   BAR4 mailbox window (`fbnic_csr.h`).
+//! - [`csum`]: ones'-complement arithmetic on packet headers.
 //! - [`desc`]: TX/RX work and completion descriptors and mailbox
 //!   descriptors, with typed encode/decode.
 //! - [`tlv`]: the firmware mailbox's TLV message codec and the IDs and
@@ -28,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 pub mod csr;
+pub mod csum;
 pub mod desc;
 pub mod field;
 pub mod fw;
