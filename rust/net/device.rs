@@ -186,6 +186,15 @@ impl<T> Device<T> {
         unsafe { bindings::netif_running(self.as_raw()) }
     }
 
+    /// Returns the features currently switched on.
+    pub fn features(&self) -> Features {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid; the
+        // field is a plain word, read once.
+        Features(unsafe {
+            core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).features))
+        })
+    }
+
     /// Returns TX queue `index`, or `None` if the device has fewer queues.
     pub fn tx_queue(&self, index: u32) -> Option<&TxQueue> {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
@@ -265,6 +274,11 @@ impl Features {
     /// Both sets.
     pub const fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
+    }
+
+    /// Whether all of `other` is in the set.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
     }
 }
 

@@ -206,6 +206,34 @@ impl SkBuff {
         )
     }
 
+    /// Marks a received packet's L4 checksum as verified by the device
+    /// (`CHECKSUM_UNNECESSARY`).
+    pub fn set_checksum_unnecessary(&mut self) {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid and ours;
+        // `ip_summed` is a bitfield in the `headers` group (see
+        // `tx_offload`).
+        unsafe {
+            (*raw)
+                .__bindgen_anon_4
+                .headers
+                .as_mut()
+                .set_ip_summed(bindings::CHECKSUM_UNNECESSARY as u8)
+        };
+    }
+
+    /// Records the flow hash the device computed for a received packet
+    /// (`skb_set_hash()`); `l4` says whether it covers the ports.
+    pub fn set_hash(&mut self, hash: u32, l4: bool) {
+        let kind = if l4 {
+            bindings::pkt_hash_types_PKT_HASH_TYPE_L4
+        } else {
+            bindings::pkt_hash_types_PKT_HASH_TYPE_L3
+        };
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        unsafe { bindings::skb_set_hash(self.0.as_ptr(), hash, kind) };
+    }
+
     /// Makes the packet's headers private to the driver
     /// (`skb_cow_head()`) and returns its linear data for editing, e.g. to
     /// adjust a checksum the device completes.

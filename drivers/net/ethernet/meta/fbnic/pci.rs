@@ -146,7 +146,12 @@ fn register_netdev<'bound>(
     )?;
     builder.add_napi(|port| &port.napi);
     builder.set_features(
-        net::Features::SG | net::Features::HW_CSUM | net::Features::TSO | net::Features::TSO6,
+        net::Features::SG
+            | net::Features::HW_CSUM
+            | net::Features::TSO
+            | net::Features::TSO6
+            | net::Features::RXCSUM
+            | net::Features::RXHASH,
     );
     builder
         .set_mac_address(&mac)

@@ -642,6 +642,14 @@ impl Rings {
                     if let Some(mut skb) = skb {
                         self.rx_packets.add(1, Relaxed);
                         self.rx_bytes.add(u64::from(skb.len()), Relaxed);
+                        let features = dev.features();
+                        if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
+                            skb.set_checksum_unnecessary();
+                        }
+                        if features.contains(net::Features::RXHASH) && meta.l3_type != L3Type::Other
+                        {
+                            skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
+                        }
                         dev.eth_type_trans(&mut skb);
                         napi.gro_receive(skb);
                     } else {
