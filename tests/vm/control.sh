@@ -13,19 +13,13 @@
 . /lab/lib/lab.sh
 
 EXPECTED_FAIL="
-rust netdev the Rust driver does not register a netdev yet (issue 4)
-rust mac-from-dsn the Rust driver does not register a netdev yet (issue 4)
 rust devlink-info the Rust driver has no devlink instance yet (issue 4)
-rust link-up the Rust driver does not register a netdev yet (issue 4)
-rust ethtool-speed the Rust driver does not register a netdev yet (issue 4)
 rust ethtool-selftest the Rust driver has no ethtool self-test yet (issue 4)
 rust ethtool-module-eeprom the Rust driver has no ethtool -m yet (issue 4)
 rust hwmon-temp the Rust driver has no hwmon sensor yet (issue 4)
 rust hwmon-volt the Rust driver has no hwmon sensor yet (issue 4)
-rust link-flap the Rust driver does not register a netdev yet (issue 4)
 rust devlink-flash the Rust driver has no devlink flash yet (issue 4)
 rust fw-coredump the Rust driver has no devlink health reporter yet (issue 4)
-rust updown-cycles the Rust driver does not register a netdev yet (issue 4)
 "
 
 TEMP_MC=61500 VOLT_MV=812
