@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Traffic between the two emulated ports, cabled back to back by the
+# emulator, with port 1 in netns "remote": ping over IPv4 and IPv6, TCP
+# throughput both ways, payload integrity (sha256 of a file sent with
+# socat), MTU 9000, hardware counters that move with traffic, and the
+# classifier: an ntuple rule steering a flow to a queue, a drop rule, and
+# the RSS indirection table moving a flow.
+. /lab/lib/lab.sh
+
+# What each driver cannot do yet on the current emulator, with the reason.
+EXPECTED_FAIL="
+rust up the Rust driver has no netdev/datapath yet (issue 4)
+rust ping4 the Rust driver has no datapath yet (issue 4)
+rust ping6 the Rust driver has no datapath yet (issue 4)
+rust iperf3-tcp the Rust driver has no datapath yet (issue 4)
+rust iperf3-tcp-reverse the Rust driver has no datapath yet (issue 4)
+rust integrity the Rust driver has no datapath yet (issue 4)
+rust mtu9000-ping the Rust driver has no datapath yet (issue 4)
+rust mtu9000-integrity the Rust driver has no datapath yet (issue 4)
+rust hw-counters the Rust driver has no datapath yet (issue 4)
+rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
+rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
+rust rss-indir the Rust driver has no ethtool -X yet (issue 4)
+"
+
+R() { ip netns exec remote "$@"; }
+
+check load load_driver
+sleep 1
+expect up setup_pair
+
+# Sum over CPUs of the interrupts of netdev $1's queue vector $2, as seen
+# in netns-independent /proc/interrupts ("<dev>-TxRx-<n>").
+irqs() {
+	awk -v n="$1-TxRx-$2" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s; f = 1 } END { if (!f) print 0 }' /proc/interrupts
+}
+
+ping4() { ping -c 3 -i 0.2 -W 2 "$REMOTE_V4"; }
+ping6() { ping -6 -c 3 -i 0.2 -W 2 "$REMOTE_V6"; }
+expect ping4 ping4
+expect ping6 ping6
+
+# TCP throughput, reported in the log and on the console.
+iperf() {
+	local out
+	R iperf3 -s -1 -D -p 5201 || return
+	sleep 0.3
+	out=$(iperf3 -c "$REMOTE_V4" -p 5201 -t 3 -f m "$@") || { echo "$out"; return 1; }
+	echo "$out"
+	say "iperf3 $*: $(echo "$out" | awk '/receiver/ { print $(NF-2), $(NF-1) }')"
+}
+expect iperf3-tcp iperf
+expect iperf3-tcp-reverse iperf -R
+
+# Payload integrity: a random file through socat, compared by sha256.
+transfer() {
+	local size=$1
+	head -c "$size" /dev/urandom >/tmp/tx.bin
+	rm -f /tmp/rx.bin
+	R socat -u TCP-LISTEN:7000,reuseaddr OPEN:/tmp/rx.bin,creat,trunc &
+	sleep 0.5
+	timeout 60 socat -u OPEN:/tmp/tx.bin TCP:"$REMOTE_V4":7000 || return
+	wait
+	sha256sum /tmp/tx.bin /tmp/rx.bin
+	[ "$(sha256sum </tmp/tx.bin)" = "$(sha256sum </tmp/rx.bin)" ]
+}
+expect integrity transfer 16M
+
+# Jumbo frames: DF pings that need the full 9000 bytes, then a transfer.
+mtu9000() {
+	ip link set "$NETIF" mtu 9000 && R ip link set "$REMOTE_IF" mtu 9000
+}
+jumbo_ping() {
+	mtu9000 || return
+	ping -c 3 -i 0.2 -W 2 -M do -s 8972 "$REMOTE_V4"
+}
+expect mtu9000-ping jumbo_ping
+expect mtu9000-integrity transfer 16M
+ip link set "$NETIF" mtu 1500
+R ip link set "$REMOTE_IF" mtu 1500
+
+# The MAC's counters (ethtool's standard eth-mac group) move with traffic.
+mac_stat() { ethtool -S "$NETIF" --groups eth-mac | awk -v k="$1" '$1 == k":" { print $2 }'; }
+hw_counters() {
+	local tx0 rx0 tx1 rx1
+	tx0=$(mac_stat FramesTransmittedOK) rx0=$(mac_stat FramesReceivedOK)
+	ping -c 20 -i 0.05 -W 2 "$REMOTE_V4" >/dev/null || return
+	tx1=$(mac_stat FramesTransmittedOK) rx1=$(mac_stat FramesReceivedOK)
+	echo "FramesTransmittedOK $tx0 -> $tx1, FramesReceivedOK $rx0 -> $rx1"
+	ethtool -S "$NETIF"
+	[ -n "$tx1" ] && [ $((tx1 - tx0)) -ge 20 ] && [ $((rx1 - rx0)) -ge 20 ]
+}
+expect hw-counters hw_counters
+
+# UDP datagrams to remote port $1 (remote answers nothing, so the only
+# interrupts its queues take are for these).
+udp_burst() {
+	local i
+	for i in $(seq 400); do echo "datagram $i"; done |
+		socat -u - UDP4-SENDTO:"$REMOTE_V4":"$1" 2>/dev/null
+	# Many small writes: socat sends one datagram per read.
+	for i in $(seq 200); do echo x | socat -u - UDP4-SENDTO:"$REMOTE_V4":"$1"; done
+}
+
+# Interrupt deltas of remote's queue vectors 0 and 1 during a UDP burst.
+queue_deltas() {
+	local a0 a1 b0 b1
+	a0=$(irqs "$REMOTE_IF" 0) a1=$(irqs "$REMOTE_IF" 1)
+	udp_burst "$1"
+	sleep 0.5
+	b0=$(irqs "$REMOTE_IF" 0) b1=$(irqs "$REMOTE_IF" 1)
+	echo "$((b0 - a0)) $((b1 - a1))"
+}
+
+# An ntuple rule sends the flow to queue 1: its vector takes the
+# interrupts, queue 0's stays (almost) quiet.
+ntuple_steer() {
+	local d
+	R ethtool -L "$REMOTE_IF" combined 2 2>/dev/null
+	R ethtool -K "$REMOTE_IF" ntuple on 2>/dev/null
+	R ethtool -N "$REMOTE_IF" flow-type udp4 dst-port 7002 action 1 loc 0 ||
+		R ethtool -N "$REMOTE_IF" flow-type udp4 dst-port 7002 action 1 || return
+	R ethtool -n "$REMOTE_IF"
+	d=$(queue_deltas 7002)
+	echo "interrupts during the burst (queue 0, queue 1): $d"
+	set -- $d
+	[ "$2" -gt 20 ] && [ "$1" -lt $(($2 / 4)) ]
+}
+expect ntuple-steer ntuple_steer
+
+# A drop rule: a TCP listener behind it cannot be reached.
+ntuple_drop() {
+	R socat -u TCP-LISTEN:7003,reuseaddr OPEN:/dev/null &
+	sleep 0.3
+	R ethtool -N "$REMOTE_IF" flow-type tcp4 dst-port 7003 action -1 || return
+	if timeout 5 socat -u OPEN:/etc/hostname TCP:"$REMOTE_V4":7003,connect-timeout=2; then
+		echo "connected through a drop rule"
+		kill %1 2>/dev/null
+		return 1
+	fi
+	kill %1 2>/dev/null
+	wait 2>/dev/null
+	echo "connection dropped as it should"
+}
+expect ntuple-drop ntuple_drop
+
+# ethtool -X moves the flow's traffic from one queue to the other (UDP over
+# IPv4 hashes the addresses only, so one flow is one indirection entry).
+rss_indir() {
+	local d
+	R ethtool -X "$REMOTE_IF" weight 1 0 || return
+	d=$(queue_deltas 7004)
+	echo "weight 1 0: $d"
+	set -- $d
+	[ "$1" -gt 20 ] && [ "$2" -lt $(($1 / 4)) ] || return
+	R ethtool -X "$REMOTE_IF" weight 0 1 || return
+	d=$(queue_deltas 7004)
+	echo "weight 0 1: $d"
+	set -- $d
+	[ "$2" -gt 20 ] && [ "$1" -lt $(($2 / 4)) ]
+}
+expect rss-indir rss_indir
+R ethtool -X "$REMOTE_IF" default 2>/dev/null
+
+check dmesg-clean dmesg_clean
