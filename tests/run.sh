@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 drivers="rust c"
-suites="basic control"
+suites="basic control traffic"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--drivers) drivers=$2; shift 2 ;;

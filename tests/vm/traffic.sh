@@ -58,10 +58,12 @@ transfer() {
 	local size=$1
 	head -c "$size" /dev/urandom >/tmp/tx.bin
 	rm -f /tmp/rx.bin
-	R socat -u TCP-LISTEN:7000,reuseaddr OPEN:/tmp/rx.bin,creat,trunc &
+	local pid
+	R timeout 90 socat -u TCP-LISTEN:7000,reuseaddr OPEN:/tmp/rx.bin,creat,trunc &
+	pid=$!
 	sleep 0.5
-	timeout 60 socat -u OPEN:/tmp/tx.bin TCP:"$REMOTE_V4":7000 || return
-	wait
+	timeout 60 socat -u OPEN:/tmp/tx.bin TCP:"$REMOTE_V4":7000 || { kill $pid; return 1; }
+	wait $pid
 	sha256sum /tmp/tx.bin /tmp/rx.bin
 	[ "$(sha256sum </tmp/tx.bin)" = "$(sha256sum </tmp/rx.bin)" ]
 }
@@ -81,14 +83,18 @@ ip link set "$NETIF" mtu 1500
 R ip link set "$REMOTE_IF" mtu 1500
 
 # The MAC's counters (ethtool's standard eth-mac group) move with traffic.
-mac_stat() { ethtool -S "$NETIF" --groups eth-mac | awk -v k="$1" '$1 == k":" { print $2 }'; }
+# Lines read "eth-mac-FramesTransmittedOK: 123" (older ethtool: no prefix).
+mac_stat() {
+	ethtool -S "$NETIF" --groups eth-mac |
+		awk -v k="$1" '{ sub(/^[ \t]+/, "") } $1 == k":" || $1 == "eth-mac-"k":" { print $2 }'
+}
 hw_counters() {
 	local tx0 rx0 tx1 rx1
 	tx0=$(mac_stat FramesTransmittedOK) rx0=$(mac_stat FramesReceivedOK)
 	ping -c 20 -i 0.05 -W 2 "$REMOTE_V4" >/dev/null || return
 	tx1=$(mac_stat FramesTransmittedOK) rx1=$(mac_stat FramesReceivedOK)
 	echo "FramesTransmittedOK $tx0 -> $tx1, FramesReceivedOK $rx0 -> $rx1"
-	ethtool -S "$NETIF"
+	ethtool -S "$NETIF" --groups eth-mac
 	[ -n "$tx1" ] && [ $((tx1 - tx0)) -ge 20 ] && [ $((rx1 - rx0)) -ge 20 ]
 }
 expect hw-counters hw_counters
@@ -131,17 +137,19 @@ expect ntuple-steer ntuple_steer
 
 # A drop rule: a TCP listener behind it cannot be reached.
 ntuple_drop() {
-	R socat -u TCP-LISTEN:7003,reuseaddr OPEN:/dev/null &
+	local pid rc=0
+	R timeout 20 socat -u TCP-LISTEN:7003,reuseaddr OPEN:/dev/null &
+	pid=$!
 	sleep 0.3
-	R ethtool -N "$REMOTE_IF" flow-type tcp4 dst-port 7003 action -1 || return
-	if timeout 5 socat -u OPEN:/etc/hostname TCP:"$REMOTE_V4":7003,connect-timeout=2; then
+	R ethtool -N "$REMOTE_IF" flow-type tcp4 dst-port 7003 action -1 || rc=1
+	if [ $rc = 0 ] && timeout 5 socat -u OPEN:/etc/hostname TCP:"$REMOTE_V4":7003,connect-timeout=2; then
 		echo "connected through a drop rule"
-		kill %1 2>/dev/null
-		return 1
+		rc=1
 	fi
-	kill %1 2>/dev/null
-	wait 2>/dev/null
-	echo "connection dropped as it should"
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	[ $rc = 0 ] && echo "connection dropped as it should"
+	return $rc
 }
 expect ntuple-drop ntuple_drop
 
@@ -163,4 +171,5 @@ rss_indir() {
 expect rss-indir rss_indir
 R ethtool -X "$REMOTE_IF" default 2>/dev/null
 
+dmesg >"$RESULTS/dmesg.txt"
 check dmesg-clean dmesg_clean

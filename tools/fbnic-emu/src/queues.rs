@@ -691,8 +691,13 @@ fn rx_meta(frame: &[u8], p: &Parsed, rss_hash: u32) -> RxMeta {
             }
         }
     }
-    // CHECKSUM_COMPLETE: the sum of everything after the Ethernet header.
-    meta.l2_csum = csum::fold(csum::add(0, frame.get(parse::ETH_HLEN..).unwrap_or(&[])));
+    // CHECKSUM_COMPLETE: the sum of everything after the Ethernet header,
+    // in the form the driver hands to the stack as `skb->csum` unchanged:
+    // the kernel's csum_partial() convention, which on the little-endian
+    // hosts fbnic lives on adds 16-bit words in memory order, i.e. the
+    // byte-swapped network-order sum.
+    meta.l2_csum =
+        csum::fold(csum::add(0, frame.get(parse::ETH_HLEN..).unwrap_or(&[]))).swap_bytes();
     if meta.l3_type == L3Type::Other {
         meta.l4_type = L4Type::Other;
     }
