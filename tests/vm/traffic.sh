@@ -26,6 +26,11 @@ rust rss-indir the Rust driver has no ethtool -X yet (issue 4)
 
 R() { ip netns exec remote "$@"; }
 
+if [ "$DRIVER" = rust ]; then
+	# Results for "rust" mean nothing if modprobe picked the in-tree C module.
+	from_updates() { modprobe_path | tee /dev/stderr | grep -q /updates/; }
+	check modprobe-resolves-updates from_updates
+fi
 check load load_driver
 sleep 1
 expect up setup_pair
