@@ -54,6 +54,23 @@ wait_netdevs() {
 	return 1
 }
 
+# Each MSI-X vector of the ports on one CPU, round robin, as irqbalance
+# leaves a NIC: toeplitz.py maps every Rx queue to the one CPU of its IRQ
+# (it fails on a multi-CPU affinity) and irq.py needs a mask it can change.
+pin_irqs() {
+	local bdf irq n=0 cpus
+	cpus=$(nproc)
+	for bdf in $(fbnic_pci_devs); do
+		for irq in $(ls "/sys/bus/pci/devices/$bdf/msi_irqs" 2>/dev/null | sort -n); do
+			echo $((n % cpus)) >"/proc/irq/$irq/smp_affinity_list" ||
+				{ echo "IRQ $irq: cannot set its affinity"; return 1; }
+			n=$((n + 1))
+		done
+	done
+	[ $n -gt 0 ] || { echo "no MSI-X vectors"; return 1; }
+	echo "$n vectors over $cpus CPUs"
+}
+
 write_net_config() {
 	local dir
 	for dir in "$KSFT/drivers/net" "$KSFT/drivers/net/hw"; do
@@ -123,6 +140,9 @@ run_one() {
 	[ -z "${REMOTE_IF:-}" ] || ip -n $NS link set "$REMOTE_IF" up 2>/dev/null
 }
 
+# Process substitution (<(...), used by net/forwarding/lib.sh users) needs
+# /dev/fd, which devtmpfs does not provide.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 : >"$RESULTS/tests.tsv"
 mkdir -p "$KSFT"
 check copy-selftests cp -a "$EXTRA/." "$KSFT/"
@@ -131,6 +151,7 @@ check load load_driver
 check netdevs wait_netdevs
 if [ -n "$(fbnic_netdev 0)" ] && [ -n "$(fbnic_netdev 1)" ]; then
 	check layout setup_pair
+	check pin-irqs pin_irqs
 	say "NETIF=$NETIF, $REMOTE_IF in netns $NS"
 	describe_env >"$RESULTS/env.txt" 2>&1
 else

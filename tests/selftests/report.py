@@ -45,6 +45,13 @@ def failure_reason(comments):
            if c.startswith("Exception|")]
     exc = [c for c in exc if c]
     if exc:
+        # A failed command (CmdExitFailure) ends with its CMD, EXIT, STDOUT
+        # and STDERR; the first words on stderr say more than the last.
+        for i, line in enumerate(exc):
+            if line.startswith("CMD:"):
+                err = [ln[len("STDERR:"):].strip() for ln in exc[i:]
+                       if ln.startswith("STDERR:") and ln[len("STDERR:"):].strip()]
+                return f"{line[len('CMD:'):].strip()}: {err[0] if err else exc[-1]}"
         return exc[-1]
     # ksft's check helpers print "Check| At file, line N" and the code line,
     # then the message itself.
