@@ -10,15 +10,8 @@
 
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
-rust up the Rust driver has no netdev/datapath yet (issue 4)
-rust ping4 the Rust driver has no datapath yet (issue 4)
-rust ping6 the Rust driver has no datapath yet (issue 4)
-rust iperf3-tcp the Rust driver has no datapath yet (issue 4)
-rust iperf3-tcp-reverse the Rust driver has no datapath yet (issue 4)
-rust integrity the Rust driver has no datapath yet (issue 4)
-rust mtu9000-ping the Rust driver has no datapath yet (issue 4)
-rust mtu9000-integrity the Rust driver has no datapath yet (issue 4)
-rust hw-counters the Rust driver has no datapath yet (issue 4)
+rust integrity the Rust driver does not program TCE_LSO_CTRL, so TSO segments all keep FIN/PSH and the stream ends early (issue 4)
+rust hw-counters the Rust driver has no standard eth-mac statistics yet (issue 4)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
 rust rss-indir the Rust driver has no ethtool -X yet (issue 4)

@@ -374,6 +374,10 @@ fn header_split_and_jumbo_placement() {
     // ALIGN(256 + 1000 + 320 + 192, 128)
     assert_eq!(rx[1].1.hdr.off, 1792);
     assert_eq!(rx[1].1.hdr.buff_id, rx[0].1.hdr.buff_id);
+    // The page closes once a maximum header (1536) no longer fits.
+    assert!(!rx[0].1.hdr.page_fin);
+    assert!(rx[1].1.hdr.page_fin);
+    assert_ne!(rx[2].1.hdr.buff_id, rx[1].1.hdr.buff_id);
     let j = &rx[2].1;
     assert_eq!(j.hdr.len, 54);
     assert_eq!(

@@ -1144,8 +1144,17 @@ impl Engine {
                 what: "header buffer",
             })?;
         let next_off = layout.next_off(off, hlen);
-        // Finished when not even a minimum frame fits behind this one.
-        let page_fin = !layout.fits(next_off, 60 + layout.pad) || next_off - layout.hroom > FRAG;
+        // The fragment is finished (and says so with PAGE_FIN) as soon as
+        // the largest header this queue may produce no longer fits behind
+        // this one, so a fragment is never abandoned without PAGE_FIN:
+        // drivers may recycle header pages on PAGE_FIN alone.
+        let biggest = if ppq_on {
+            room.min(layout.max_hdr)
+        } else {
+            room
+        };
+        let page_fin =
+            !layout.fits(next_off, biggest + layout.pad) || next_off - layout.hroom > FRAG;
         self.rx[q as usize].hdr = (!page_fin).then_some(HdrFrag {
             buf: hbuf,
             next_off,
