@@ -192,6 +192,68 @@ fn frame_crosses_the_cable_with_completions() {
 }
 
 #[test]
+fn timestamp_completion_precedes_the_head() {
+    let (mut a, b) = pair(1);
+    let frame = tcp4(b"stamp me", TCP_ACK, false);
+    let meta = TxMeta {
+        req_ts: true,
+        ..TxMeta::default()
+    };
+    a.send(0, meta, &frame, 2048);
+    settle(&a, &b);
+    let c = a.poll_tx(0);
+    assert_eq!(c.len(), 2);
+    assert!(matches!(c[0], TxCompletion::Timestamp { status: 0, .. }));
+    assert_eq!(c[1], TxCompletion::Head0 { head: 2 });
+}
+
+#[test]
+fn twq1_sends_address_lists_under_the_default_meta() {
+    let (mut a, mut b) = pair(1);
+    let frame = tcp4(&pattern(200), TCP_ACK, false);
+    // TWQ1 ring in spare space of queue 0's area, as fbnic_enable_twq1().
+    let ring = 0x8000u64;
+    let buf = a.tx_buf(0) + 0x1_0000;
+    let mem = a.dev.memory();
+    mem.write(buf, &frame).unwrap();
+    let half = frame.len() / 2;
+    let al = |addr: u64, len: usize, last: bool| {
+        TxAddrLen {
+            addr,
+            len: len as u16,
+            last,
+        }
+        .encode()
+        .unwrap()
+    };
+    mem.write_u64(ring, al(buf, half, false)).unwrap();
+    mem.write_u64(ring + 8, al(buf + half as u64, frame.len() - half, true))
+        .unwrap();
+    let dm = TxMeta {
+        dest_mac: true,
+        ..TxMeta::default()
+    }
+    .encode()
+    .unwrap();
+    a.dev
+        .csr_write(fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_L, dm as u32);
+    a.dev
+        .csr_write(fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_H, (dm >> 32) as u32);
+    let wr = |off, v| a.dev.csr_write(queue::reg(0, off), v);
+    wr(queue::TWQ1_CTL, queue::TWQ_CTL_RESET);
+    wr(queue::TWQ1_BAL, ring as u32);
+    wr(queue::TWQ1_BAH, 0);
+    wr(queue::TWQ1_SIZE, 6);
+    wr(queue::TWQ1_CTL, queue::TWQ_CTL_ENABLE);
+    wr(queue::TWQ1_TAIL, 2);
+    settle(&a, &b);
+    assert_eq!(a.poll_tx(0), vec![TxCompletion::Head1 { head: 2 }]);
+    let rx = received(&mut b, 1);
+    assert_eq!(rx.len(), 1);
+    assert_eq!(rx[0].1.data, frame);
+}
+
+#[test]
 fn checksum_complete_uses_the_kernels_word_order() {
     let (mut a, mut b) = pair(1);
     // ICMP echo: not TCP/UDP, so the RX side reports CHECKSUM_COMPLETE.
