@@ -17,8 +17,10 @@
 #                       (used for the kernel's selftests: scripts/selftests.sh)
 #
 # A script may declare the emulator options it needs on a comment line
-# "# fbnic-emu-args: ..." (e.g. a start-up sensor value or a planned link
-# flap); they come before --emu-args.
+# "# fbnic-emu-args: ..." (e.g. a start-up sensor value); they come before
+# --emu-args. The emulator's control socket is relayed to the guest's
+# second serial port, /dev/ttyS1: a guest script drives the emulated world
+# (link flaps, sensor values, firmware faults) with its line protocol.
 #
 # The emulator serves one vfio-user socket per port; QEMU 11 connects to
 # them as vfio-user-pci devices. The guest root is the lab root over 9p
@@ -124,6 +126,8 @@ for ((i = 0; i < ports; i++)); do
 	socks+=("$run/port$i.sock")
 	emu_cmd+=(--socket "$run/port$i.sock")
 done
+ctl=$run/control.sock
+emu_cmd+=(--control "$ctl")
 # shellcheck disable=SC2206
 emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
 "${emu_cmd[@]}" >"$run/emu.out" 2>"$run/emu.log" &
@@ -131,11 +135,12 @@ emu_pid=$!
 for ((i = 0; i < 100; i++)); do
 	n=0
 	for s in "${socks[@]}"; do [ -S "$s" ] && n=$((n + 1)); done
-	[ $n -eq "$ports" ] && break
+	[ $n -eq "$ports" ] && [ -S "$ctl" ] && break
 	kill -0 "$emu_pid" 2>/dev/null || die "fbnic-emu exited: $(tail -n5 "$run/emu.log")"
 	sleep 0.1
 done
 [ $n -eq "$ports" ] || die "fbnic-emu did not listen on ${#socks[@]} sockets"
+[ -S "$ctl" ] || die "fbnic-emu did not open its control socket"
 
 # Accelerator: KVM only where it really is hardware virtualisation (the
 # paravirtual /dev/kvm of some hosts cannot boot a stock kernel).
@@ -163,6 +168,7 @@ qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_6
 	-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
 	"${extra_fs[@]}" \
 	-serial "file:$run/console.log" -monitor none \
+	-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
 	"${devices[@]}" >"$run/qemu.log" 2>&1 &
 qemu_pid=$!
 

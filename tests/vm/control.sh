@@ -3,13 +3,14 @@
 # The control plane, for either driver: probe registers a netdev with the
 # serial-derived MAC, the firmware mailbox answers (versions, sensors,
 # module EEPROM, self-test, flash), the link comes up at the configured
-# speed and survives a flap and many down/up and unload/load cycles.
+# speed and survives a flap, injected firmware faults and many down/up and
+# unload/load cycles.
 #
-# The emulator options this suite needs (vm-run.sh reads this line): a
-# known temperature for hwmon, and one link flap of port 0 planned 25 s
-# after the driver first opens it (the guest cannot reach the host's
-# control socket, so the flap is scheduled at start-up).
-# fbnic-emu-args: --temp 61500 --volt 812 --link-flap 25,3
+# The world outside the NIC (cable, sensors, firmware faults) is driven
+# through the emulator's control socket, which vm-run.sh relays to the
+# guest's /dev/ttyS1. The voltage is set at start-up instead (vm-run.sh
+# reads the next line), to cover that path too.
+# fbnic-emu-args: --volt 812
 . /lab/lib/lab.sh
 
 EXPECTED_FAIL="
@@ -18,11 +19,26 @@ rust ethtool-selftest the Rust driver has no ethtool self-test yet (issue 4)
 rust ethtool-module-eeprom the Rust driver has no ethtool -m yet (issue 4)
 rust hwmon-temp the Rust driver has no hwmon sensor yet (issue 4)
 rust hwmon-volt the Rust driver has no hwmon sensor yet (issue 4)
+rust fault-sensor-error the Rust driver has no hwmon sensor yet (issue 4)
+rust fault-dropped-answer the Rust driver has no hwmon sensor yet (issue 4)
 rust devlink-flash the Rust driver has no devlink flash yet (issue 4)
 rust fw-coredump the Rust driver has no devlink health reporter yet (issue 4)
 "
 
 TEMP_MC=61500 VOLT_MV=812
+
+# emu_ctl COMMAND...: one command on the emulator's control socket; prints
+# the answer, succeeds on "ok".
+CTL_TTY=/dev/ttyS1
+exec 7<>"$CTL_TTY" && stty -F "$CTL_TTY" raw -echo || say "no control channel on $CTL_TTY"
+emu_ctl() {
+	local answer
+	printf '%s\n' "$*" >&7 || return
+	IFS= read -r -t 10 answer <&7 || { echo "no answer from the emulator to: $*"; return 1; }
+	echo "$*: $answer"
+	case $answer in ok*) return 0 ;; *) return 1 ;; esac
+}
+check control-channel emu_ctl status
 
 # wait_for SECONDS CMD...: polls CMD every 0.2 s.
 wait_for() {
@@ -112,15 +128,42 @@ hwmon_is() {
 	echo "$h/$1 = $v (want $2)"
 	[ "$v" = "$2" ]
 }
-expect hwmon-temp hwmon_is temp1_input $TEMP_MC
+inject_temp() { emu_ctl temp 0 $TEMP_MC && hwmon_is temp1_input $TEMP_MC; }
+expect hwmon-temp inject_temp
 expect hwmon-volt hwmon_is in0_input $VOLT_MV
 
-# The emulator drops port 0's link 25 s after the first open for 3 s.
+# Faults: a sensor error reaches the reader; an answer the firmware drops
+# times the read out (10 s, the driver's mailbox timeout) and the mailbox
+# carries on.
+sensor_error() {
+	emu_ctl sensor-error 0 5 || return
+	local h v rc
+	h=$(hwmon_dir) || return
+	v=$(cat "$h/temp1_input" 2>&1)
+	rc=$?
+	echo "read with sensor error: rc $rc: $v"
+	emu_ctl sensor-error 0 off || return
+	[ $rc != 0 ] && hwmon_is temp1_input $TEMP_MC
+}
+expect fault-sensor-error sensor_error
+dropped_answer() {
+	emu_ctl fault 0 drop-response 1 || return
+	local h v rc
+	h=$(hwmon_dir) || return
+	v=$(cat "$h/temp1_input" 2>&1)
+	rc=$?
+	echo "read with its answer dropped: rc $rc: $v"
+	[ $rc != 0 ] && hwmon_is temp1_input $TEMP_MC
+}
+expect fault-dropped-answer dropped_answer
+
+# Unplug port 0's cable for 3 s through the control socket.
 link_flap() {
 	[ -n "$dev" ] || return 1
 	local before after
 	before=$(cat "/sys/class/net/$dev/carrier_down_count")
-	wait_for 40 carrier 0 || { echo "carrier never dropped"; return 1; }
+	emu_ctl link flap 0 3 || return
+	wait_for 10 carrier 0 || { echo "carrier never dropped"; return 1; }
 	echo "carrier lost"
 	wait_for 30 carrier 1 || { echo "carrier did not come back"; return 1; }
 	after=$(cat "/sys/class/net/$dev/carrier_down_count")

@@ -289,8 +289,9 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     result
 }
 
-/// Binds the control socket (replacing a stale file) and serves it on its
-/// own thread, one client at a time.
+/// Binds the control socket (replacing a stale file) and serves it: an
+/// accept thread, and a thread per client, since a client may stay
+/// connected for good (QEMU relaying a guest serial port, say).
 pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
     if path.exists() {
         match UnixStream::connect(path) {
@@ -304,17 +305,29 @@ pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
         }
     }
     let listener = UnixListener::bind(path)?;
+    let ports = Arc::new(ports);
     thread::Builder::new()
         .name("control".into())
         .spawn(move || {
             for conn in listener.incoming() {
-                match conn {
-                    Ok(stream) => {
-                        if let Err(e) = serve_client(stream, &ports) {
-                            warn!("control client: {e}");
-                        }
+                let stream = match conn {
+                    Ok(s) => s,
+                    Err(e) => {
+                        warn!("control socket accept: {e}");
+                        continue;
                     }
-                    Err(e) => warn!("control socket accept: {e}"),
+                };
+                let ports = Arc::clone(&ports);
+                let spawned =
+                    thread::Builder::new()
+                        .name("control-client".into())
+                        .spawn(move || {
+                            if let Err(e) = serve_client(stream, &ports) {
+                                warn!("control client: {e}");
+                            }
+                        });
+                if let Err(e) = spawned {
+                    warn!("cannot serve a control client: {e}");
                 }
             }
         })?;
@@ -422,6 +435,14 @@ mod tests {
         assert!(client(&path, &["link".into(), "down".into(), "0".into()]).unwrap());
         assert!(!p[0].link().carrier());
         assert!(!client(&path, &["bogus".into()]).unwrap());
+        // A client that stays connected does not block the others.
+        let mut held = UnixStream::connect(&path).unwrap();
+        writeln!(held, "link up 0").unwrap();
+        assert!(client(&path, &["status".into(), "0".into()]).unwrap());
+        let mut answer = String::new();
+        BufReader::new(&held).read_line(&mut answer).unwrap();
+        assert_eq!(answer, "ok\n");
+        assert!(p[0].link().carrier());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
