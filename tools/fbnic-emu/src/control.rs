@@ -166,14 +166,21 @@ fn count(arg: Option<&str>) -> Result<u32, String> {
 }
 
 fn status_line(i: usize, dev: &FbnicDevice) -> String {
+    let flashed: Vec<String> = dev
+        .firmware()
+        .flashed()
+        .iter()
+        .map(|f| format!("section{}:{}B:{:#x}", f.section, f.size, f.fnv1a))
+        .collect();
     let s = dev.firmware().sensors();
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
+        if dev.firmware().owned() { "owner" } else { "not-owner" },
         s.millidegrees,
         s.millivolts,
         f.drop_responses,
@@ -184,6 +191,11 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
         st.request_errors,
         st.messages,
         st.messages_dropped,
+        if flashed.is_empty() {
+            "none".to_string()
+        } else {
+            flashed.join(",")
+        }
     )
 }
 

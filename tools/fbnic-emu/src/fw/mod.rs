@@ -209,6 +209,16 @@ impl Firmware {
         lock(&self.rings).stats
     }
 
+    /// Images written by completed firmware upgrades, oldest first.
+    pub fn flashed(&self) -> Vec<messages::Flashed> {
+        lock(&self.state).flashed.clone()
+    }
+
+    /// True while the host holds ownership (between open and close).
+    pub fn owned(&self) -> bool {
+        lock(&self.state).owned
+    }
+
     /// Sensor readings returned to `TSENE_READ_REQ`.
     pub fn sensors(&self) -> Sensors {
         lock(&self.state).sensors
