@@ -192,6 +192,32 @@ fn frame_crosses_the_cable_with_completions() {
 }
 
 #[test]
+fn no_carrier_no_frames() {
+    let (mut a, mut b) = pair(1);
+    let frame = tcp4(b"lost", TCP_ACK, false);
+    a.dev.link().set_carrier(&a.dev, false);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    // The descriptors complete; the frame never reaches the wire.
+    assert_eq!(a.poll_tx(0), vec![TxCompletion::Head0 { head: 2 }]);
+    assert!(received(&mut b, 1).is_empty());
+    let csr = a.dev.csr();
+    assert_eq!(
+        crate::stats::read64(csr, fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L),
+        1
+    );
+    a.dev.link().set_carrier(&a.dev, true);
+    b.dev.link().set_carrier(&b.dev, false);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert!(received(&mut b, 1).is_empty());
+    b.dev.link().set_carrier(&b.dev, true);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(received(&mut b, 1).len(), 1);
+}
+
+#[test]
 fn timestamp_completion_precedes_the_head() {
     let (mut a, b) = pair(1);
     let frame = tcp4(b"stamp me", TCP_ACK, false);

@@ -335,6 +335,10 @@ impl Datapath {
     /// A frame arrived from the wire. Returns false if the inbox was full
     /// and the frame was dropped.
     pub fn receive(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
+        if !dev.link().carrier() {
+            // Nothing arrives over a cable without carrier.
+            return false;
+        }
         let mut f = frame.to_vec();
         // The wire carries at least a minimum-size frame; a TAP hands over
         // unpadded ones.
@@ -553,8 +557,14 @@ impl Datapath {
         }
     }
 
-    /// Sends one frame on the wire: statistics, taps, cable.
+    /// Sends one frame on the wire: statistics, taps, cable. Without
+    /// carrier the MAC cannot send: the frame is lost and counted as an
+    /// output error.
     fn emit(&self, dev: &FbnicDevice, frame: &[u8]) {
+        if !dev.link().carrier() {
+            stats::add64(dev.csr(), fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L, 1);
+            return;
+        }
         stats::count_frame(dev.csr(), Dir::Tx, frame);
         self.tap(Dir::Tx, frame);
         if let Some(w) = self.wire.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
