@@ -386,6 +386,44 @@ fn tcp4_lso_segments() {
 }
 
 #[test]
+fn gso_partial_leaves_ip_headers_alone() {
+    let (mut a, mut b) = pair(1);
+    // As the stack hands a GSO_PARTIAL packet: IP header already sized
+    // for one full segment of 1000 bytes.
+    let payload = pattern(3000);
+    let mut frame = tcp4(&payload, TCP_ACK, true);
+    frame[16..18].copy_from_slice(&1040u16.to_be_bytes());
+    frame[24..26].copy_from_slice(&[0, 0]);
+    let c = !naive_sum(&[&frame[14..34]]);
+    frame[24..26].copy_from_slice(&c.to_be_bytes());
+    let meta = TxMeta {
+        l2_hlen: 14,
+        l3_type: L3Type::Other,
+        l3_ihlen: 20,
+        csum_offset: 16,
+        l4_hlen: 20,
+        l4_type: L4Type::Tcp,
+        mss: 1000,
+        req_lso: true,
+        ..TxMeta::default()
+    };
+    a.send(0, meta, &frame, 4096);
+    settle(&a, &b);
+    let rx = received(&mut b, 1);
+    assert_eq!(rx.len(), 3);
+    for (i, (_, p)) in rx.iter().enumerate() {
+        assert_eq!(
+            p.data[14..34],
+            frame[14..34],
+            "IP header of segment {i} untouched"
+        );
+        assert!(l4_ok(&p.data), "segment {i} TCP checksum");
+        let seq = u32::from_be_bytes(p.data[38..42].try_into().unwrap());
+        assert_eq!(seq, 0x1000_0000 + 1000 * i as u32);
+    }
+}
+
+#[test]
 fn udp6_lso_segments() {
     let (mut a, mut b) = pair(1);
     let payload = pattern(5000);

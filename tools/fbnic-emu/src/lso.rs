@@ -19,12 +19,14 @@
 //!   for it) and header checksum, or the IPv6 payload length, of both the
 //!   outer and the inner IP header; the TCP sequence number, and the TCP
 //!   flags cleared per `TCE_LSO_CTRL` (first, middle, last segment); or the
-//!   UDP length.
+//!   UDP length. With L3 type OTHER (the driver's GSO_PARTIAL for
+//!   tunnels, where the stack has sized every header for a full segment)
+//!   the IP headers are copied unchanged.
 
 use std::fmt;
 
 use fbnic_hw::csr::tce;
-use fbnic_hw::desc::{L4Type, TxMeta};
+use fbnic_hw::desc::{L3Type, L4Type, TxMeta};
 
 use crate::csum;
 
@@ -196,11 +198,16 @@ pub fn segment(
         scratch.extend_from_slice(chunk);
         let seg_len = scratch.len();
         let id_step = if ctrl.ipid_inc { i as u16 } else { 0 };
-        if outer > 0 && !fix_ip(scratch, l2, seg_len, id_step) {
-            return Err(bad());
-        }
-        if !fix_ip(scratch, l2 + outer, seg_len, id_step) {
-            return Err(bad());
+        // L3 type OTHER is the driver's GSO_PARTIAL (tunnels): the stack
+        // already wrote every IP header for a full-size segment and the
+        // device leaves them alone.
+        if meta.l3_type != L3Type::Other {
+            if outer > 0 && !fix_ip(scratch, l2, seg_len, id_step) {
+                return Err(bad());
+            }
+            if !fix_ip(scratch, l2 + outer, seg_len, id_step) {
+                return Err(bad());
+            }
         }
         let l4_len = seg_len - start;
         if tcp {
