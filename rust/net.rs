@@ -18,3 +18,19 @@ pub use device::{
     ETH_ALEN,
 };
 pub use napi::{Napi, Poll};
+
+/// Fills `key` with the system's RSS hash key (`netdev_rss_key_fill()`):
+/// one random key shared by all devices, so that a flow hashes the same
+/// way on every interface.
+pub fn rss_key_fill(key: &mut [u8]) {
+    // SAFETY: `key` is valid for writes of its length; the C function
+    // clamps the length to the size of the system key.
+    unsafe { crate::kernel_ext::bindings::netdev_rss_key_fill(key.as_mut_ptr().cast(), key.len()) }
+}
+
+/// The number of CPUs online (`num_online_cpus()`), e.g. to size a
+/// device's queue count.
+pub fn num_online_cpus() -> u32 {
+    // SAFETY: No preconditions.
+    unsafe { crate::kernel_ext::bindings::num_online_cpus() }
+}

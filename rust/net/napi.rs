@@ -4,10 +4,11 @@
 //!
 //! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
 //!
-//! A [`Napi`] is a `struct napi_struct` embedded in the network device's
-//! private data `T`, which never moves (it lives inside the `struct
-//! net_device` allocation), so the NAPI instance is pinned for as long as
-//! the device exists. The driver
+//! A [`Napi`] is a `struct napi_struct` owned by the network device's
+//! private data `T`: embedded in it (`T` never moves, it lives inside the
+//! `struct net_device` allocation) or in a pinned box `T` owns, one per
+//! queue. Either way the NAPI instance is pinned for as long as the device
+//! exists. The driver
 //!
 //! 1. initializes it with [`Napi::new`] as part of `T`,
 //! 2. attaches it to the device with [`Builder::add_napi`] before
@@ -17,8 +18,8 @@
 //! 4. schedules it from its interrupt handler ([`Napi::schedule`]); a
 //!    disabled instance ignores that.
 //!
-//! The device's deletion detaches it (`free_netdev()` deletes every NAPI
-//! instance of the device).
+//! Dropping it (with the private data, while the device still exists)
+//! detaches it again (`netif_napi_del()`).
 //!
 //! # Examples
 //!
@@ -70,7 +71,7 @@ pub trait Poll: Operations {
 /// `netif_napi_add()` by [`Builder::add_napi`](super::Builder::add_napi);
 /// in the second case that device is a `Device<T>` for a `T: Poll` whose
 /// private data holds this `Napi`.
-#[pin_data]
+#[pin_data(PinnedDrop)]
 pub struct Napi {
     #[pin]
     inner: Opaque<bindings::napi_struct>,
@@ -166,9 +167,28 @@ impl Napi {
     }
 }
 
+#[pinned_drop]
+impl PinnedDrop for Napi {
+    fn drop(self: Pin<&mut Self>) {
+        let raw = self.as_raw();
+        // SAFETY: By the type invariant the instance is zeroed or attached;
+        // `netif_napi_add()` sets `dev`, which stays valid until after the
+        // private data holding this instance is dropped.
+        if unsafe { (*raw).dev }.is_null() {
+            return;
+        }
+        // SAFETY: Attached to a live device, which no longer polls it (the
+        // device is unregistered or was never registered, and the instance
+        // disabled). `netif_napi_del()` also waits for an RCU grace period,
+        // so no lookup still sees the instance when its memory goes.
+        unsafe { bindings::netif_napi_del(raw) };
+    }
+}
+
 impl<T: Poll> super::Builder<'_, T> {
     /// Attaches the NAPI instance that `field` selects in the device's
-    /// private data, with [`Poll::poll`] as its poll function
+    /// private data (a field, or a field of a pinned box the private data
+    /// owns), with [`Poll::poll`] as its poll function
     /// (`netif_napi_add()`).
     ///
     /// Attaching the same instance twice is refused by the core with a
@@ -177,11 +197,13 @@ impl<T: Poll> super::Builder<'_, T> {
         let dev = self.device();
         let napi = field(dev.data());
 
-        // SAFETY: `dev` is a valid, unregistered device; `napi` lives in
-        // its private data, so it stays pinned and valid for as long as
-        // the device exists, and `free_netdev()` detaches it before that
-        // memory goes. INVARIANT: attached to a `Device<T>` with `T: Poll`
-        // whose private data holds it.
+        // SAFETY: `dev` is a valid, unregistered device; `napi` is borrowed
+        // from its private data, which owns it in place or in a pinned box
+        // (`Napi` is `!Unpin` and only reachable by shared reference, so it
+        // cannot be moved out), so it stays pinned and valid for as long as
+        // the device exists; `Napi::drop` detaches it before its memory
+        // goes. INVARIANT: attached to a `Device<T>`
+        // with `T: Poll` whose private data holds it.
         unsafe { bindings::netif_napi_add(dev.as_raw(), napi.as_raw(), Some(poll_callback::<T>)) };
     }
 }

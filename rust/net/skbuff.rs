@@ -97,6 +97,13 @@ impl SkBuff {
         self.len() == 0
     }
 
+    /// Returns the TX queue the stack picked for the packet
+    /// (`skb_get_queue_mapping()`).
+    pub fn queue_mapping(&self) -> u16 {
+        // SAFETY: By the type invariant the buffer is valid.
+        unsafe { bindings::skb_get_queue_mapping(self.0.as_ptr()) }
+    }
+
     /// Returns the packet's bytes if they are all in the linear data area,
     /// `None` if some are in page fragments.
     pub fn linear_data(&self) -> Option<&[u8]> {

@@ -16,6 +16,7 @@ mod link;
 mod netdev;
 mod pci;
 mod regs;
+mod rpc;
 mod shared;
 mod txrx;
 

@@ -33,8 +33,9 @@ use crate::{
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
+    rpc::{self, Rss},
     shared::Shared,
-    txrx::Rings,
+    txrx::{Counters, QueuePair},
 };
 
 /// Service task period (`fbnic_service_task()` runs every second).
@@ -136,27 +137,32 @@ impl WorkItem for Service {
     }
 }
 
-/// The queue pair's interrupt: schedules NAPI.
-pub(crate) struct NapiIrq(pub(crate) Arc<Service>);
+/// A queue pair's interrupt: schedules its NAPI instance.
+pub(crate) struct NapiIrq {
+    pub(crate) service: Arc<Service>,
+    pub(crate) queue: usize,
+}
 
 impl Handler for NapiIrq {
     fn handle(&self) -> IrqReturn {
-        if let Some(handle) = self.0.netdev.as_ref() {
-            handle.with(|dev| dev.data().napi.schedule());
+        if let Some(handle) = self.service.netdev.as_ref() {
+            handle.with(|dev| {
+                if let Some(q) = dev.data().queues.get(self.queue) {
+                    q.napi.schedule();
+                }
+            });
         }
         IrqReturn::Handled
     }
 }
 
 /// The private data of the network interface.
-#[pin_data]
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
-    #[pin]
-    pub(crate) napi: Napi,
-    #[pin]
-    rings: Rings,
+    /// The queue pairs, queue `n` at index `n`.
+    pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
+    rss: Rss,
     /// Packets dropped on transmit.
     tx_dropped: Atomic<u64>,
 }
@@ -165,15 +171,17 @@ impl Port {
     pub(crate) fn new(
         shared: Arc<Shared>,
         service: Arc<Service>,
-        rings: impl PinInit<Rings, Error>,
-    ) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
+        queues: KVec<Pin<KBox<QueuePair>>>,
+    ) -> Self {
+        // CAST: at most 128 queues.
+        let rss = Rss::new(queues.len() as u32);
+        Self {
             shared,
             service,
-            napi <- Napi::new(),
-            rings <- rings,
+            queues,
+            rss,
             tx_dropped: Atomic::new(0),
-        }? Error)
+        }
     }
 }
 
@@ -181,12 +189,21 @@ impl net::Poll for Port {
     fn poll(dev: &net::Device<Self>, napi: &Napi, budget: i32) -> i32 {
         let port = dev.data();
         let regs = &port.shared.regs;
-        if let Some(txq) = dev.tx_queue(0) {
-            port.rings.clean_tx(regs, txq, budget);
+        let Some((index, q)) = port
+            .queues
+            .iter()
+            .enumerate()
+            .find(|(_, q)| core::ptr::eq(&q.napi, napi))
+        else {
+            return 0;
+        };
+        // CAST: at most 128 queues.
+        if let Some(txq) = dev.tx_queue(index as u32) {
+            q.rings.clean_tx(regs, txq, budget);
         }
-        let done = port.rings.clean_rx(regs, dev, napi, budget);
+        let done = q.rings.clean_rx(regs, dev, napi, budget);
         if done < budget && napi.complete_done(done) {
-            port.rings.arm(regs);
+            q.rings.arm(regs);
         }
         done
     }
@@ -211,13 +228,21 @@ impl net::Operations for Port {
             return Err(e);
         }
 
-        if let Err(e) = port.rings.enable(regs) {
-            let _ = shared.mbx.set_ownership(regs, false);
-            return Err(e);
+        for (i, q) in port.queues.iter().enumerate() {
+            if let Err(e) = q.rings.enable(regs) {
+                for q in &port.queues[..i] {
+                    q.rings.disable(regs);
+                }
+                let _ = shared.mbx.set_ownership(regs, false);
+                return Err(e);
+            }
         }
-        port.napi.enable();
-        port.rings.arm(regs);
-        port.rings.kick(regs);
+        rpc::enable(regs, &port.rss);
+        for q in &port.queues {
+            q.napi.enable();
+            q.rings.arm(regs);
+            q.rings.kick(regs);
+        }
 
         let change = port.service.link.start(regs);
         port.service.set_carrier(dev, change);
@@ -231,10 +256,14 @@ impl net::Operations for Port {
         let shared = &port.shared;
 
         dev.stop_queues();
-        port.napi.disable();
-        port.rings.disable(&shared.regs);
-        if let Some(txq) = dev.tx_queue(0) {
-            port.rings.flush(txq);
+        rpc::disable(&shared.regs);
+        for (i, q) in port.queues.iter().enumerate() {
+            q.napi.disable();
+            q.rings.disable(&shared.regs);
+            // CAST: at most 128 queues.
+            if let Some(txq) = dev.tx_queue(i as u32) {
+                q.rings.flush(txq);
+            }
         }
         let change = port.service.link.stop(&shared.regs);
         cancel_delayed_sync(&port.service);
@@ -250,24 +279,31 @@ impl net::Operations for Port {
 
     fn start_xmit(dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
         let port = dev.data();
-        let Some(txq) = dev.tx_queue(0) else {
+        let index = skb.queue_mapping();
+        let (Some(q), Some(txq)) = (
+            port.queues.get(usize::from(index)),
+            dev.tx_queue(u32::from(index)),
+        ) else {
             port.tx_dropped.add(1, Relaxed);
             skb.drop_with_reason(DropReason::DevReady);
             return net::TxResult::Ok;
         };
-        port.rings.xmit(&port.shared.regs, dev, txq, skb)
+        q.rings.xmit(&port.shared.regs, dev, txq, skb)
     }
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {
         let port = dev.data();
-        let c = port.rings.counters();
+        let mut sum = Counters::default();
+        for q in &port.queues {
+            sum.add(&q.rings.counters());
+        }
         stats
-            .rx_packets(c.rx_packets)
-            .rx_bytes(c.rx_bytes)
-            .tx_packets(c.tx_packets)
-            .tx_bytes(c.tx_bytes)
-            .rx_dropped(c.rx_dropped)
-            .tx_dropped(port.tx_dropped.load(Relaxed) + c.tx_dropped);
+            .rx_packets(sum.rx_packets)
+            .rx_bytes(sum.rx_bytes)
+            .tx_packets(sum.tx_packets)
+            .tx_bytes(sum.tx_bytes)
+            .rx_dropped(sum.rx_dropped)
+            .tx_dropped(port.tx_dropped.load(Relaxed) + sum.tx_dropped);
     }
 }
 

@@ -27,12 +27,13 @@ use crate::{
     netdev::{NapiIrq, Port, Service},
     regs::Regs,
     shared::{MailboxGuard, Shared},
-    txrx::{self, Rings},
+    txrx::{self, QueuePair},
 };
 
-/// MSI-X vectors: 0 for the mailbox, 1 for the PCS, 2.. for the queues
-/// (one queue pair for now).
-const MSIX_VECTORS: u32 = 3;
+/// MSI-X vectors besides the queues': 0 for the mailbox, 1 for the PCS.
+const NON_QUEUE_VECTORS: u32 = 2;
+/// Most queue pairs.
+const MAX_QUEUES: u32 = 128;
 
 /// Largest MTU: the largest frame the MAC takes
 /// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header.
@@ -83,9 +84,13 @@ impl pci::Driver for FbnicDriver {
         regs.probe_present(pdev)?;
         pdev.set_master();
 
-        alloc_irq_vectors(pdev, MSIX_VECTORS, MSIX_VECTORS)
+        // A queue pair per CPU, as far as vectors go.
+        let want = NON_QUEUE_VECTORS + net::num_online_cpus().clamp(1, MAX_QUEUES);
+        let vectors = alloc_irq_vectors(pdev, NON_QUEUE_VECTORS + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
+        let queues = vectors - NON_QUEUE_VECTORS;
 
+        txrx::init_tx_engine(&regs);
         let shared = Shared::new(pdev.as_ref(), regs)?;
         let caps = shared.mbx.start(&shared.regs, pdev.as_ref())?;
         let mailbox = MailboxGuard(shared.clone());
@@ -95,7 +100,7 @@ impl pci::Driver for FbnicDriver {
             .wr32(intr::mask_clear(0), 1 << csr::FW_MSIX_ENTRY);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
-        let netdev = match register_netdev(pdev, &shared) {
+        let netdev = match register_netdev(pdev, &shared, queues) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -115,6 +120,7 @@ impl pci::Driver for FbnicDriver {
 fn register_netdev<'bound>(
     pdev: &'bound pci::Device<Core<'_>>,
     shared: &Arc<Shared>,
+    queues: u32,
 ) -> Result<net::Registration<'bound, Port>> {
     let caps = shared.mbx.caps().ok_or(ENODEV)?;
     let Some(link) = caps.link else {
@@ -137,14 +143,19 @@ fn register_netdev<'bound>(
     let service = Service::new(shared.clone(), link)?;
     irq::request_threaded(pdev, csr::PCS_MSIX_ENTRY, c"fbnic-pcs", service.clone())?;
 
-    let rings = Rings::new(pdev.as_ref())?;
+    let mut pairs = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
+    for i in 0..queues {
+        pairs.push(QueuePair::new(pdev.as_ref(), i)?, GFP_KERNEL)?;
+    }
     let mut builder = net::Builder::new(
         pdev.as_ref(),
-        1,
-        1,
-        Port::new(shared.clone(), service.clone(), rings),
+        queues,
+        queues,
+        Port::new(shared.clone(), service.clone(), pairs),
     )?;
-    builder.add_napi(|port| &port.napi);
+    for i in 0..queues as usize {
+        builder.add_napi(|port| &port.queues[i].napi);
+    }
     builder.set_features(
         net::Features::SG
             | net::Features::HW_CSUM
@@ -158,12 +169,18 @@ fn register_netdev<'bound>(
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
     builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
     builder.set_ethtool_ops();
-    irq::request(
-        pdev,
-        txrx::VECTOR,
-        c"fbnic-napi",
-        Arc::new(NapiIrq(service.clone()), GFP_KERNEL)?,
-    )?;
+    for i in 0..queues {
+        let handler = NapiIrq {
+            service: service.clone(),
+            queue: i as usize,
+        };
+        irq::request(
+            pdev,
+            txrx::FIRST_VECTOR + i,
+            c"fbnic-napi",
+            Arc::new(handler, GFP_KERNEL)?,
+        )?;
+    }
     let registration = builder.register()?;
     service.set_netdev(registration.handle());
     Ok(registration)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The datapath of one queue pair: a TX work queue (TWQ0) with its
+//! The datapath of a queue pair: a TX work queue (TWQ0) with its
 //! completion queue (TCQ), and RX header and payload buffer queues (HPQ,
 //! PPQ) with their completion queue (RCQ), all serviced by one NAPI
-//! instance on MSI-X vector 2.
+//! instance on its own MSI-X vector (queue `n` on vector `n + 2`; 0 and 1
+//! are the mailbox and the PCS).
 //!
 //! TX maps the socket buffer's linear part and page fragments for the
 //! device (scatter-gather) and asks it to insert checksums and segment TCP
@@ -32,7 +33,7 @@ use kernel::{
 
 use crate::{
     hw::{
-        csr::{intr, queue, rpc},
+        csr::{intr, queue, tce},
         csum,
         desc::{
             self, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, TxAddrLen,
@@ -46,12 +47,11 @@ use crate::{
     },
     netdev::Port,
     regs::Regs,
+    rpc,
 };
 
-/// The queue pair's index.
-const QUEUE: u32 = 0;
-/// Its MSI-X vector (0 and 1 are the mailbox and the PCS).
-pub(crate) const VECTOR: u32 = 2;
+/// MSI-X vector of queue pair 0.
+pub(crate) const FIRST_VECTOR: u32 = 2;
 
 /// TWQ0 descriptors; a packet takes a META and one AL per DMA segment.
 const TWQ_DESCS: u32 = 1024;
@@ -83,8 +83,26 @@ const MAX_HDR: u32 = 256;
 /// (`FBNIC_RX_USECS_DEFAULT`, `FBNIC_TX_USECS_DEFAULT`).
 const RX_USECS: u32 = 30;
 const TX_USECS: u32 = 35;
-/// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
-const MAX_FRAME: u32 = 9742;
+
+/// TCP header flags (`TCPHDR_*`).
+const TCP_FIN: u32 = 0x01;
+const TCP_PSH: u32 = 0x08;
+const TCP_CWR: u32 = 0x80;
+
+/// Sets up the TX engine's offload behaviour, once at probe (the TCE part
+/// of `fbnic_mac_init_regs()`): when segmenting, only the last segment
+/// keeps FIN and PSH and only the first keeps CWR, IPv4 IDs increment, and
+/// checksum insertion works as the stack expects.
+pub(crate) fn init_tx_engine(regs: &Regs) {
+    regs.wr32(
+        tce::LSO_CTRL,
+        tce::LSO_CTRL_IPID_MODE_INC
+            | tce::LSO_CTRL_TCPF_CLR_1ST.prep(TCP_PSH | TCP_FIN)
+            | tce::LSO_CTRL_TCPF_CLR_MID.prep(TCP_PSH | TCP_CWR | TCP_FIN)
+            | tce::LSO_CTRL_TCPF_CLR_END.prep(TCP_CWR),
+    );
+    regs.wr32(tce::CSO_CTRL, 0);
+}
 
 /// `log2(entries)` as the `*_SIZE` registers take it (0 means 64K).
 const fn log_size(entries: u32) -> u32 {
@@ -201,7 +219,8 @@ struct RxState {
     pieces: KVec<(Bdq, RxAddrLen)>,
 }
 
-/// Packet counters of the queue pair.
+/// Packet counters of a queue pair.
+#[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) rx_packets: u64,
     pub(crate) rx_bytes: u64,
@@ -211,9 +230,46 @@ pub(crate) struct Counters {
     pub(crate) tx_dropped: u64,
 }
 
-/// The rings of the queue pair and their buffers.
+impl Counters {
+    /// Adds `other` to these counters.
+    pub(crate) fn add(&mut self, other: &Counters) {
+        self.rx_packets += other.rx_packets;
+        self.rx_bytes += other.rx_bytes;
+        self.rx_dropped += other.rx_dropped;
+        self.tx_packets += other.tx_packets;
+        self.tx_bytes += other.tx_bytes;
+        self.tx_dropped += other.tx_dropped;
+    }
+}
+
+/// A queue pair and the NAPI instance that services it.
+#[pin_data]
+pub(crate) struct QueuePair {
+    #[pin]
+    pub(crate) napi: Napi,
+    #[pin]
+    pub(crate) rings: Rings,
+}
+
+impl QueuePair {
+    /// Allocates queue pair `index`.
+    pub(crate) fn new(dev: &device::Device<device::Bound>, index: u32) -> Result<Pin<KBox<Self>>> {
+        let rings = Rings::new(dev, index)?;
+        KBox::pin_init(
+            try_pin_init!(Self {
+                napi <- Napi::new(),
+                rings <- rings,
+            }? Error),
+            GFP_KERNEL,
+        )
+    }
+}
+
+/// The rings of a queue pair and their buffers.
 #[pin_data]
 pub(crate) struct Rings {
+    /// Queue pair number.
+    index: u32,
     rx_packets: Atomic<u64>,
     rx_bytes: Atomic<u64>,
     rx_dropped: Atomic<u64>,
@@ -250,7 +306,10 @@ fn alloc_bufs(
 
 impl Rings {
     /// Allocates the rings and buffers.
-    pub(crate) fn new(dev: &device::Device<device::Bound>) -> Result<impl PinInit<Self, Error>> {
+    pub(crate) fn new(
+        dev: &device::Device<device::Bound>,
+        index: u32,
+    ) -> Result<impl PinInit<Self, Error>> {
         let ring = |n: u32| Coherent::<u64>::zeroed_slice(dev, n as usize, GFP_KERNEL);
         let twq = ring(TWQ_DESCS)?;
         let tcq = ring(TCQ_DESCS)?;
@@ -266,6 +325,7 @@ impl Rings {
         let pieces = KVec::with_capacity(MAX_RX_PKT_DESC, GFP_KERNEL)?;
 
         Ok(try_pin_init!(Self {
+            index,
             rx_packets: Atomic::new(0),
             rx_bytes: Atomic::new(0),
             rx_dropped: Atomic::new(0),
@@ -306,16 +366,20 @@ impl Rings {
         }
     }
 
-    fn qreg(offset: u32) -> u32 {
-        queue::reg(QUEUE, offset)
+    fn qreg(&self, offset: u32) -> u32 {
+        queue::reg(self.index, offset)
     }
 
-    /// Programs and enables all rings, gives the device its RX buffers and
-    /// opens the classifier (`fbnic_enable()`, `fbnic_fill()`,
-    /// `fbnic_rss_reinit_hw()`). Interrupts stay off until
+    /// The queue pair's MSI-X vector.
+    pub(crate) fn vector(&self) -> u32 {
+        FIRST_VECTOR + self.index
+    }
+
+    /// Programs and enables all rings and gives the device its RX buffers
+    /// (`fbnic_enable()`, `fbnic_fill()`). Interrupts stay off until
     /// [`Rings::arm`].
     pub(crate) fn enable(&self, regs: &Regs) -> Result {
-        let wr = |offset: u32, value: u32| regs.wr32(Self::qreg(offset), value);
+        let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
@@ -343,7 +407,7 @@ impl Rings {
         wr(queue::TCQ_BAL, lo(self.tcq.dma_address()));
         wr(queue::TCQ_BAH, hi(self.tcq.dma_address()));
         wr(queue::TCQ_SIZE, log_size(TCQ_DESCS));
-        wr(queue::TIM_CTL, VECTOR);
+        wr(queue::TIM_CTL, self.vector());
         wr(queue::TIM_THRESHOLD, (TCQ_DESCS - 1) / 2);
         wr(queue::TIM_MASK, 0);
         wr(queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
@@ -371,7 +435,7 @@ impl Rings {
         wr(queue::RCQ_BAL, lo(self.rcq.dma_address()));
         wr(queue::RCQ_BAH, hi(self.rcq.dma_address()));
         wr(queue::RCQ_SIZE, log_size(RCQ_DESCS));
-        wr(queue::RIM_CTL, VECTOR);
+        wr(queue::RIM_CTL, self.vector());
         wr(queue::RIM_THRESHOLD, (RCQ_DESCS - 1) / 2);
         wr(queue::RIM_MASK, 0);
         wr(queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
@@ -392,35 +456,18 @@ impl Rings {
             wr(queue::BDQ_PPQ_TAIL, rx.ppq_tail);
         }
 
-        // Everything the parser accepts goes to this queue.
-        regs.wr32(
-            rpc::ACT_TBL0_DEFAULT,
-            rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
-                | rpc::ACT_TBL0_Q_SEL
-                | rpc::ACT_TBL0_Q_ID.prep(QUEUE),
-        );
-        regs.wr32(
-            rpc::RMI_CONFIG,
-            rpc::RMI_CONFIG_MTU.prep(MAX_FRAME)
-                | rpc::RMI_CONFIG_OH_BYTES.prep(20)
-                | rpc::RMI_CONFIG_ENABLE,
-        );
         regs.wrfl();
         Ok(())
     }
 
-    /// Stops the classifier and all rings (`fbnic_disable()`,
-    /// `fbnic_rpc_reset_valid_entries()`).
+    /// Stops all rings (`fbnic_disable()`).
     pub(crate) fn disable(&self, regs: &Regs) {
-        let wr = |offset: u32, value: u32| regs.wr32(Self::qreg(offset), value);
+        let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
 
-        regs.wr32(rpc::RMI_CONFIG, rpc::RMI_CONFIG_OH_BYTES.prep(20));
-        regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
-
-        regs.rmw32(Self::qreg(queue::TWQ0_CTL), queue::TWQ_CTL_ENABLE, 0);
+        regs.rmw32(self.qreg(queue::TWQ0_CTL), queue::TWQ_CTL_ENABLE, 0);
         wr(queue::TCQ_CTL, 0);
         wr(queue::TIM_MASK, queue::TIM_MASK_MASK);
-        regs.rmw32(Self::qreg(queue::BDQ_CTL), queue::BDQ_CTL_ENABLE, 0);
+        regs.rmw32(self.qreg(queue::BDQ_CTL), queue::BDQ_CTL_ENABLE, 0);
         wr(queue::RCQ_CTL, 0);
         wr(queue::RIM_MASK, queue::RIM_MASK_MASK);
         regs.wrfl();
@@ -430,7 +477,7 @@ impl Rings {
     /// (`fbnic_config_txrx_usecs()`).
     pub(crate) fn arm(&self, regs: &Regs) {
         regs.wr32(
-            intr::cq_rearm(VECTOR),
+            intr::cq_rearm(self.vector()),
             intr::CQ_REARM_INTR_UNMASK
                 | intr::CQ_REARM_RCQ_TIMEOUT.prep(RX_USECS)
                 | intr::CQ_REARM_RCQ_TIMEOUT_UPD_EN
@@ -442,7 +489,8 @@ impl Rings {
     /// Fires the queue pair's interrupt once, so that anything that
     /// arrived during bring-up is seen (`fbnic_napi_enable()`).
     pub(crate) fn kick(&self, regs: &Regs) {
-        regs.wr32(intr::set(VECTOR / 32), 1 << (VECTOR % 32));
+        let v = self.vector();
+        regs.wr32(intr::set(v / 32), 1 << (v % 32));
         regs.wrfl();
     }
 
@@ -522,7 +570,7 @@ impl Rings {
         });
         tx.tail = first.wrapping_add(descs);
         txq.sent(bytes);
-        regs.wr32(Self::qreg(queue::TWQ0_TAIL), tx.tail % TWQ_DESCS);
+        regs.wr32(self.qreg(queue::TWQ0_TAIL), tx.tail % TWQ_DESCS);
 
         if tx.free() < MAX_PKT_DESCS {
             txq.stop();
@@ -568,7 +616,7 @@ impl Rings {
         }
 
         if seen {
-            regs.wr32(Self::qreg(queue::TCQ_HEAD), tx.tcq_head % TCQ_DESCS);
+            regs.wr32(self.qreg(queue::TCQ_HEAD), tx.tcq_head % TCQ_DESCS);
         }
         if packets > 0 {
             self.tx_packets.add(u64::from(packets), Relaxed);
@@ -662,13 +710,13 @@ impl Rings {
         }
 
         if seen {
-            regs.wr32(Self::qreg(queue::RCQ_HEAD), rx.rcq_head % RCQ_DESCS);
+            regs.wr32(self.qreg(queue::RCQ_HEAD), rx.rcq_head % RCQ_DESCS);
         }
         if hpq_posted {
-            regs.wr32(Self::qreg(queue::BDQ_HPQ_TAIL), rx.hpq_tail);
+            regs.wr32(self.qreg(queue::BDQ_HPQ_TAIL), rx.hpq_tail);
         }
         if ppq_posted {
-            regs.wr32(Self::qreg(queue::BDQ_PPQ_TAIL), rx.ppq_tail);
+            regs.wr32(self.qreg(queue::BDQ_PPQ_TAIL), rx.ppq_tail);
         }
         done
     }
@@ -676,7 +724,7 @@ impl Rings {
     /// Copies the pieces of a packet into a new socket buffer.
     fn build_skb(&self, pieces: &[(Bdq, RxAddrLen)], napi: &Napi) -> Option<SkBuff> {
         let total: u32 = pieces.iter().map(|(_, al)| u32::from(al.len)).sum();
-        if total == 0 || total > MAX_FRAME {
+        if total == 0 || total > rpc::MAX_FRAME {
             return None;
         }
         let mut skb = napi.alloc_skb(total)?;
