@@ -10,8 +10,6 @@
 
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
-rust integrity the Rust driver does not program TCE_LSO_CTRL, so TSO segments all keep FIN/PSH and the stream ends early (issue 4)
-rust mtu9000-integrity the Rust driver does not program TCE_LSO_CTRL (see integrity) (issue 4)
 rust hw-counters the Rust driver has no standard eth-mac statistics yet (issue 4)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
