@@ -65,7 +65,7 @@ pub const CLI_OPTIONS: &[&str] = &[
 
 /// Help text for these options (appended to the program's usage).
 pub const USAGE: &str = "\
-  --link-speed S     port speed: 25, 50, 50r2 (two lanes) or 100 (default)
+\x20 --link-speed S     port speed: 25, 50, 50r2 (two lanes) or 100 (default)
   --fec F            FEC: rs (default), baser or none (25G/50r2 only)
   --link-flap A,D    A seconds after the host first opens a port, drop its
                      link for D seconds (once per port)
