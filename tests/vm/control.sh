@@ -23,6 +23,7 @@ rust fault-sensor-error the Rust driver has no hwmon sensor yet (issue 4)
 rust fault-dropped-answer the Rust driver has no hwmon sensor yet (issue 4)
 rust devlink-flash the Rust driver has no devlink flash yet (issue 4)
 rust fw-coredump the Rust driver has no devlink health reporter yet (issue 4)
+rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet (issue 4)
 "
 
 TEMP_MC=61500 VOLT_MV=812
@@ -194,6 +195,27 @@ coredump() {
 		tr -d ' \n' <"$RESULTS/coredump.txt" | grep -q '66626e69632d656d75206669726d77617265'
 }
 expect fw-coredump coredump
+
+# Heartbeats stop: the driver declares a firmware crash through its devlink
+# health reporter and takes ownership again; heartbeats resume.
+fw_errors() {
+	devlink health show "pci/$bdf" reporter fw 2>/dev/null |
+		sed -n 's/.* error \([0-9]*\).*/\1/p'
+}
+fw_errors_above() { [ "$(fw_errors)" -gt "$1" ]; }
+heartbeat_loss() {
+	local before rc
+	before=$(fw_errors)
+	[ -n "$before" ] || { echo "no fw health reporter"; return 1; }
+	emu_ctl fault 0 heartbeat stop || return
+	wait_for 40 fw_errors_above "$before"
+	rc=$?
+	emu_ctl fault 0 heartbeat start || return
+	dmesg | grep -E 'heartbeat|crash' | tail -n 3
+	echo "fw reporter errors: $before -> $(fw_errors)"
+	[ $rc = 0 ] && wait_for 10 carrier 1
+}
+expect fault-heartbeat-loss heartbeat_loss
 
 updown_cycles() {
 	[ -n "$dev" ] || return 1
