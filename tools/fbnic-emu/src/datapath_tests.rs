@@ -234,6 +234,26 @@ fn timestamp_completion_precedes_the_head() {
 }
 
 #[test]
+fn rx_timestamps_when_the_action_asks() {
+    let (mut a, mut b) = pair(1);
+    let frame = tcp4(b"when?!", TCP_ACK, false);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(received(&mut b, 1)[0].1.ts, None);
+    // The TCP4 RSS rule with TS_ENA, as fbnic_rss_reinit() sets it for
+    // HWTSTAMP_FILTER_ALL.
+    let reg = rpc_ram::act_tbl0(60);
+    let act0 = b.dev.csr_read(reg);
+    b.dev.csr_write(reg, act0 | rpc::ACT_TBL0_TS_ENA);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    let rx = received(&mut b, 1);
+    assert_eq!(rx.len(), 1);
+    assert!(rx[0].1.ts.is_some());
+    assert_eq!(rx[0].1.data, frame);
+}
+
+#[test]
 fn twq1_sends_address_lists_under_the_default_meta() {
     let (mut a, mut b) = pair(1);
     let frame = tcp4(&pattern(200), TCP_ACK, false);
@@ -668,6 +688,7 @@ mod classify_tests {
                     queue: (hash & 0xff) as u16 % 8,
                     rss_hash: hash,
                     action: Some(60),
+                    timestamp: false,
                 }
             );
         }

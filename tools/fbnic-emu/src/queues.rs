@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use fbnic_hw::csr::{intr, qm_tx, queue, rpc, tce};
 use fbnic_hw::desc::{
     bd, done_for_position, twd, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, RxMeta,
-    TxAddrLen, TxCompletion, TxMeta,
+    RxOptMeta, TxAddrLen, TxCompletion, TxMeta,
 };
 use log::{debug, error};
 
@@ -1012,7 +1012,7 @@ impl Engine {
         let p = parse::parse(frame);
         let verdict = classify(csr, frame, &p, dp.queues);
         self.count_parse(csr, &p);
-        let (q, rss_hash) = match verdict {
+        let (q, rss_hash, ts) = match verdict {
             Verdict::Drop(reason) => {
                 debug!(
                     "RX frame of {} bytes dropped by the classifier: {reason:?}",
@@ -1022,10 +1022,17 @@ impl Engine {
                 return Placed::Done;
             }
             Verdict::Host {
-                queue, rss_hash, ..
-            } => (u32::from(queue), rss_hash),
+                queue,
+                rss_hash,
+                timestamp,
+                ..
+            } => (
+                u32::from(queue),
+                rss_hash,
+                timestamp.then(|| dp.timestamp()),
+            ),
         };
-        match self.place(dev, q, frame, &p, rss_hash) {
+        match self.place(dev, q, frame, &p, rss_hash, ts) {
             Ok(Placed::Wait) => Placed::Wait,
             Ok(Placed::Done) => {
                 stats::count_frame(csr, Dir::Rx, frame);
@@ -1064,6 +1071,7 @@ impl Engine {
         frame: &[u8],
         p: &Parsed,
         rss_hash: u32,
+        ts: Option<u64>,
     ) -> Result<Placed, QueueError> {
         let csr = dev.csr();
         let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
@@ -1111,7 +1119,7 @@ impl Engine {
         }
         let payload = &frame[cut..];
         let frags = payload.len().div_ceil(FRAG);
-        if frags + 2 > MAX_RX_PKT_DESC {
+        if frags + 3 > MAX_RX_PKT_DESC {
             stats::count_rde(csr, qi, Rde::Error);
             return Ok(Placed::Done);
         }
@@ -1125,7 +1133,8 @@ impl Engine {
         let ppq_avail = ppq_tail.wrapping_sub(r.ppq_head) & ppq.mask();
         let reuse = r.hdr.filter(|h| layout.fits(h.next_off, hlen));
         let no_bufs = (reuse.is_none() && hpq_avail == 0) || (ppq_avail as usize) < frags;
-        let no_cq = self.rcq_free(dev, q, &rcq) < frags + 2;
+        let meta_descs = if ts.is_some() { 2 } else { 1 };
+        let no_cq = self.rcq_free(dev, q, &rcq) < frags + 1 + meta_descs;
         if no_bufs || no_cq {
             if layout.drop_never {
                 return Ok(Placed::Wait);
@@ -1199,6 +1208,13 @@ impl Engine {
                 page_fin: true,
                 overflow: false,
                 dma_hint: 0,
+            }));
+        }
+        if ts.is_some() {
+            rcds.push(RxCompletion::OptMeta(RxOptMeta {
+                ts,
+                action: None,
+                opt_type: 0,
             }));
         }
         rcds.push(RxCompletion::Meta(rx_meta(frame, p, rss_hash)));

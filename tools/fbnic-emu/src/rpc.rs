@@ -64,6 +64,8 @@ pub enum Verdict {
         rss_hash: u32,
         /// Matching action TCAM entry, `None` for the default action.
         action: Option<u8>,
+        /// The action asks for an RX timestamp (`ACT_TBL0.TS_ENA`).
+        timestamp: bool,
     },
 }
 
@@ -252,5 +254,6 @@ pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> V
         queue,
         rss_hash,
         action: entry.map(|e| e as u8),
+        timestamp: act0 & rpc::ACT_TBL0_TS_ENA != 0,
     }
 }

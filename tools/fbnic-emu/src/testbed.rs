@@ -62,6 +62,8 @@ pub struct RxPacket {
     pub hdr: RxAddrLen,
     pub pay: Vec<RxAddrLen>,
     pub meta: RxMeta,
+    /// The RX timestamp of an OPT_META, if one came.
+    pub ts: Option<u64>,
 }
 
 /// Guest addresses of one queue's rings and buffers.
@@ -108,7 +110,7 @@ pub struct Testbed {
     pub dev: Arc<FbnicDevice>,
     _mem: File,
     sw: Vec<SwQueue>,
-    pending: Option<(Vec<u8>, RxAddrLen, Vec<RxAddrLen>)>,
+    pending: Option<(Vec<u8>, RxAddrLen, Vec<RxAddrLen>, Option<u64>)>,
 }
 
 impl Testbed {
@@ -341,10 +343,10 @@ impl Testbed {
                     let mut d = vec![0u8; usize::from(al.len)];
                     let addr = l.hpages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
                     mem.read(addr, &mut d).ok();
-                    self.pending = Some((d, al, Vec::new()));
+                    self.pending = Some((d, al, Vec::new(), None));
                 }
                 RxCompletion::PayAl(al) => {
-                    if let Some((d, _, pay)) = self.pending.as_mut() {
+                    if let Some((d, _, pay, _)) = self.pending.as_mut() {
                         let at = d.len();
                         d.resize(at + usize::from(al.len), 0);
                         let addr =
@@ -353,14 +355,19 @@ impl Testbed {
                         pay.push(al);
                     }
                 }
-                RxCompletion::OptMeta(_) => {}
+                RxCompletion::OptMeta(m) => {
+                    if let Some((_, _, _, ts)) = self.pending.as_mut() {
+                        *ts = m.ts;
+                    }
+                }
                 RxCompletion::Meta(meta) => {
-                    if let Some((data, hdr, pay)) = self.pending.take() {
+                    if let Some((data, hdr, pay, ts)) = self.pending.take() {
                         out.push(RxPacket {
                             data,
                             hdr,
                             pay,
                             meta,
+                            ts,
                         });
                     }
                 }
