@@ -110,7 +110,8 @@ pub struct Testbed {
     pub dev: Arc<FbnicDevice>,
     _mem: File,
     sw: Vec<SwQueue>,
-    pending: Option<(Vec<u8>, RxAddrLen, Vec<RxAddrLen>, Option<u64>)>,
+    /// The packet being assembled (its META not seen yet).
+    pending: Option<RxPacket>,
 }
 
 impl Testbed {
@@ -343,32 +344,33 @@ impl Testbed {
                     let mut d = vec![0u8; usize::from(al.len)];
                     let addr = l.hpages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
                     mem.read(addr, &mut d).ok();
-                    self.pending = Some((d, al, Vec::new(), None));
+                    self.pending = Some(RxPacket {
+                        data: d,
+                        hdr: al,
+                        pay: Vec::new(),
+                        meta: RxMeta::default(),
+                        ts: None,
+                    });
                 }
                 RxCompletion::PayAl(al) => {
-                    if let Some((d, _, pay, _)) = self.pending.as_mut() {
-                        let at = d.len();
-                        d.resize(at + usize::from(al.len), 0);
+                    if let Some(p) = self.pending.as_mut() {
+                        let at = p.data.len();
+                        p.data.resize(at + usize::from(al.len), 0);
                         let addr =
                             l.ppages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
-                        mem.read(addr, &mut d[at..]).ok();
-                        pay.push(al);
+                        mem.read(addr, &mut p.data[at..]).ok();
+                        p.pay.push(al);
                     }
                 }
                 RxCompletion::OptMeta(m) => {
-                    if let Some((_, _, _, ts)) = self.pending.as_mut() {
-                        *ts = m.ts;
+                    if let Some(p) = self.pending.as_mut() {
+                        p.ts = m.ts;
                     }
                 }
                 RxCompletion::Meta(meta) => {
-                    if let Some((data, hdr, pay, ts)) = self.pending.take() {
-                        out.push(RxPacket {
-                            data,
-                            hdr,
-                            pay,
-                            meta,
-                            ts,
-                        });
+                    if let Some(mut p) = self.pending.take() {
+                        p.meta = meta;
+                        out.push(p);
                     }
                 }
             }
