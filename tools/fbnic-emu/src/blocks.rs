@@ -5,6 +5,8 @@
 //!
 //! - the queue managers' `*_IDLE` bitmaps read all-ones: nothing is ever
 //!   in flight when the driver checks (`fbnic_wait_all_queues_idle()`);
+//! - error status registers are write-one-to-clear (`RXB_ERR_INTR_STS`:
+//!   the driver clears pause-storm causes by writing them back);
 //! - the per-queue ring registers keep only their implemented bits, and the
 //!   hardware pointer registers (`*_PTRS`) ignore writes, which is what the
 //!   offline register self-test (`fbnic_csr_regs_test()`, `ethtool -t`)
@@ -13,7 +15,7 @@
 //! The datapath may give `*_PTRS` live values; this module only decides
 //! what a guest *write* leaves in a register.
 
-use fbnic_hw::csr::{qm_rx, qm_tx, queue};
+use fbnic_hw::csr::{qm_rx, qm_tx, queue, rxb};
 
 /// Reads of registers whose value is fixed: the idle bitmaps.
 pub fn fixed_read(reg: u32) -> Option<u32> {
@@ -28,12 +30,15 @@ pub fn fixed_read(reg: u32) -> Option<u32> {
     idle.then_some(!0)
 }
 
-/// What a guest write of `val` to `reg` stores: `Some(value)` to store,
-/// `None` to drop the write, or `Some(val)` unchanged for registers with no
-/// special rule.
-pub fn write_filter(reg: u32, val: u32) -> Option<u32> {
+/// What a guest write of `val` to `reg`, which holds `current`, stores:
+/// `Some(value)` to store, `None` to drop the write, or `Some(val)`
+/// unchanged for registers with no special rule.
+pub fn write_filter(reg: u32, val: u32, current: u32) -> Option<u32> {
     if fixed_read(reg).is_some() {
         return None;
+    }
+    if reg == rxb::ERR_INTR_STS {
+        return Some(current & !val);
     }
     let Some((_, off)) = queue::decode(reg) else {
         return Some(val);
@@ -66,6 +71,22 @@ mod tests {
     use super::*;
     use crate::device::{DeviceParams, FbnicDevice};
     use crate::identity::DEFAULT_DSN;
+
+    #[test]
+    fn error_status_is_write_one_to_clear() {
+        let dev = FbnicDevice::new(DeviceParams {
+            dsn: DEFAULT_DSN,
+            queues: 2,
+        });
+        let ps = rxb::ERR_INTR_STS_PS.prep(0xf);
+        // What fbnic_mac_ps_protect_config() writes leaves no cause behind.
+        dev.csr_write(rxb::ERR_INTR_STS, ps);
+        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS), 0);
+        // A cause the device raised clears only where ones are written.
+        dev.csr().write(rxb::ERR_INTR_STS, ps | 1);
+        dev.csr_write(rxb::ERR_INTR_STS, ps);
+        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS), 1);
+    }
 
     #[test]
     fn idle_bitmaps_read_all_ones() {

@@ -257,7 +257,8 @@ impl FbnicDevice {
             master::SPARE_0 => {}
             pul::OB_TLP_HDR_AR_CFG | pul::OB_TLP_HDR_AW_CFG => self.pul_write(reg, val),
             _ => {
-                if let Some(stored) = blocks::write_filter(reg, val) {
+                let current = self.csr.read(reg).unwrap_or(0);
+                if let Some(stored) = blocks::write_filter(reg, val, current) {
                     self.csr.write(reg, stored);
                 }
                 self.datapath.csr_written(self, reg, val);
