@@ -24,6 +24,7 @@ rust fault-dropped-answer the Rust driver has no hwmon sensor yet (issue 4)
 rust devlink-flash the Rust driver has no devlink flash yet (issue 4)
 rust fw-coredump the Rust driver has no devlink health reporter yet (issue 4)
 rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet (issue 4)
+rust ptp-clock-runs the Rust driver has no PTP clock yet (issue 4)
 "
 
 TEMP_MC=61500 VOLT_MV=812
@@ -195,6 +196,25 @@ coredump() {
 		tr -d ' \n' <"$RESULTS/coredump.txt" | grep -q '66626e69632d656d75206669726d77617265'
 }
 expect fw-coredump coredump
+
+# The PTP hardware clock runs at the rate of real time.
+ptp_runs() {
+	local ptp
+	ptp=$(ls "/sys/class/net/$dev/device/ptp" 2>/dev/null | head -n1)
+	[ -n "$ptp" ] || { echo "no PTP clock for $dev"; return 1; }
+	python3 - "/dev/$ptp" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+clock = ((~fd) << 3) | 3  # FD_TO_CLOCKID
+p0, h0 = time.clock_gettime_ns(clock), time.monotonic_ns()
+time.sleep(1)
+p1, h1 = time.clock_gettime_ns(clock), time.monotonic_ns()
+ratio = (p1 - p0) / (h1 - h0)
+print(f"{sys.argv[1]}: {p1 - p0} ns in {h1 - h0} ns of host time, ratio {ratio:.4f}")
+sys.exit(0 if 0.95 < ratio < 1.05 else 1)
+PY
+}
+expect ptp-clock-runs ptp_runs
 
 # Heartbeats stop: the driver declares a firmware crash through its devlink
 # health reporter and takes ownership again; heartbeats resume.

@@ -30,6 +30,7 @@ use crate::intr::InterruptController;
 use crate::link::{FlapPlan, Link, LinkConfig};
 use crate::memory::GuestMemory;
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
+use crate::ptp::PtpClock;
 use crate::queues::Datapath;
 use crate::regs::RegisterFile;
 
@@ -126,6 +127,7 @@ pub struct FbnicDevice {
     datapath: Datapath,
     firmware: Firmware,
     link: Link,
+    ptp: PtpClock,
 }
 
 impl FbnicDevice {
@@ -152,6 +154,7 @@ impl FbnicDevice {
             datapath: Datapath::new(params.queues),
             firmware: Firmware::new(),
             link: Link::new(link, flap),
+            ptp: PtpClock::new(),
         }
     }
 
@@ -192,6 +195,11 @@ impl FbnicDevice {
         &self.link
     }
 
+    /// The PTP counter, the device's time base for timestamps.
+    pub fn ptp(&self) -> &PtpClock {
+        &self.ptp
+    }
+
     /// BAR0 storage, for device-side updates that bypass guest semantics
     /// (a block setting a status bit, say).
     pub fn csr(&self) -> &RegisterFile {
@@ -221,6 +229,7 @@ impl FbnicDevice {
         self.datapath.reset();
         self.firmware.reset();
         self.link.reset();
+        self.ptp.reset();
     }
 
     /// The client went away: forget its memory and eventfds and reset, so
@@ -234,7 +243,12 @@ impl FbnicDevice {
 
     /// Guest read of BAR0 register `reg` (a dword index).
     pub fn csr_read(&self, reg: u32) -> u32 {
-        if let Some(val) = self.intr.read(reg).or_else(|| self.link.read(reg)) {
+        if let Some(val) = self
+            .intr
+            .read(reg)
+            .or_else(|| self.link.read(reg))
+            .or_else(|| self.ptp.read(reg))
+        {
             return val;
         }
         match reg {
@@ -250,7 +264,10 @@ impl FbnicDevice {
 
     /// Guest write of BAR0 register `reg`.
     pub fn csr_write(&self, reg: u32, val: u32) {
-        if self.intr.write(reg, val) || self.link.write(self, reg, val) {
+        if self.intr.write(reg, val)
+            || self.link.write(self, reg, val)
+            || self.ptp.write(&self.csr, reg, val)
+        {
             return;
         }
         match reg {

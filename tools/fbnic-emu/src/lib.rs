@@ -19,6 +19,7 @@
 //! - [`fw`]: the management firmware behind the BAR4 mailbox.
 //! - [`link`]: PCS/MAC/SIG link registers and the carrier.
 //! - [`blocks`]: idle bitmaps and ring-register write masks.
+//! - [`ptp`]: the PTP counter.
 //! - [`identity`]: serial number to MAC address.
 //! - [`control`]: link/sensor/fault options and the control socket.
 //! - [`cli`], [`logger`]: the program around it.
@@ -42,6 +43,7 @@ pub mod lso;
 pub mod memory;
 pub mod parse;
 pub mod pci;
+pub mod ptp;
 pub mod queues;
 pub mod regs;
 pub mod rpc;
