@@ -205,6 +205,138 @@ impl LinkKsettings {
     }
 }
 
+/// Ring sizes for `ethtool -g` (`struct ethtool_ringparam`): the largest
+/// and the current number of descriptors of each kind of ring.
+#[repr(transparent)]
+pub struct RingParam(bindings::ethtool_ringparam);
+
+impl RingParam {
+    /// Sets the RX completion ring's size and maximum.
+    pub fn set_rx(&mut self, pending: u32, max: u32) {
+        self.0.rx_pending = pending;
+        self.0.rx_max_pending = max;
+    }
+
+    /// Sets the size and maximum of the "mini" RX ring (for devices with
+    /// header split: the header buffer ring).
+    pub fn set_rx_mini(&mut self, pending: u32, max: u32) {
+        self.0.rx_mini_pending = pending;
+        self.0.rx_mini_max_pending = max;
+    }
+
+    /// Sets the size and maximum of the "jumbo" RX ring (with header
+    /// split: the payload buffer ring).
+    pub fn set_rx_jumbo(&mut self, pending: u32, max: u32) {
+        self.0.rx_jumbo_pending = pending;
+        self.0.rx_jumbo_max_pending = max;
+    }
+
+    /// Sets the TX ring's size and maximum.
+    pub fn set_tx(&mut self, pending: u32, max: u32) {
+        self.0.tx_pending = pending;
+        self.0.tx_max_pending = max;
+    }
+}
+
+/// Queue counts for `ethtool -l` (`struct ethtool_channels`).
+#[repr(transparent)]
+pub struct Channels(bindings::ethtool_channels);
+
+impl Channels {
+    /// Sets the number of combined (TX and RX) channels and its maximum.
+    pub fn set_combined(&mut self, count: u32, max: u32) {
+        self.0.combined_count = count;
+        self.0.max_combined = max;
+    }
+}
+
+/// Interrupt moderation for `ethtool -c` / `-C` (`struct
+/// ethtool_coalesce`), the parameters a driver opts into with
+/// [`Operations::SUPPORTED_COALESCE`]; the core rejects requests for
+/// others before the driver sees them.
+#[repr(transparent)]
+pub struct Coalesce(bindings::ethtool_coalesce);
+
+impl Coalesce {
+    /// `rx-usecs`: how long after a receive completion to interrupt.
+    pub fn rx_usecs(&self) -> u32 {
+        self.0.rx_coalesce_usecs
+    }
+
+    /// `tx-usecs`: how long after a transmit completion to interrupt.
+    pub fn tx_usecs(&self) -> u32 {
+        self.0.tx_coalesce_usecs
+    }
+
+    /// Sets `rx-usecs`.
+    pub fn set_rx_usecs(&mut self, usecs: u32) {
+        self.0.rx_coalesce_usecs = usecs;
+    }
+
+    /// Sets `tx-usecs`.
+    pub fn set_tx_usecs(&mut self, usecs: u32) {
+        self.0.tx_coalesce_usecs = usecs;
+    }
+}
+
+/// Coalescing parameters a device supports (`ETHTOOL_COALESCE_*` in
+/// `include/linux/ethtool.h`, defined with `BIT()`, which bindgen cannot
+/// evaluate).
+pub mod coalesce {
+    /// `rx-usecs`.
+    pub const RX_USECS: u32 = 1 << 0;
+    /// `tx-usecs`.
+    pub const TX_USECS: u32 = 1 << 4;
+}
+
+/// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
+/// ethtool_eth_mac_stats`). The core presets every counter to "not
+/// reported"; the driver sets those it has.
+#[repr(transparent)]
+pub struct EthMacStats(bindings::ethtool_eth_mac_stats);
+
+/// Defines setters for counters of [`EthMacStats`].
+macro_rules! eth_mac_setters {
+    ($($(#[$doc:meta])* $setter:ident => $field:ident;)*) => {
+        impl EthMacStats {
+            $(
+                $(#[$doc])*
+                pub fn $setter(&mut self, value: u64) -> &mut Self {
+                    // The union's two members are the same counters (a
+                    // struct group); writing one is writing both.
+                    self.0.__bindgen_anon_1.__bindgen_anon_1.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+eth_mac_setters! {
+    /// Frames sent.
+    frames_transmitted_ok => FramesTransmittedOK;
+    /// Frames received.
+    frames_received_ok => FramesReceivedOK;
+    /// Frames received with a bad FCS.
+    frame_check_sequence_errors => FrameCheckSequenceErrors;
+    /// Frames received with an alignment error.
+    alignment_errors => AlignmentErrors;
+    /// Bytes sent.
+    octets_transmitted_ok => OctetsTransmittedOK;
+    /// Bytes received.
+    octets_received_ok => OctetsReceivedOK;
+    /// Multicast frames sent.
+    multicast_frames_xmitted_ok => MulticastFramesXmittedOK;
+    /// Broadcast frames sent.
+    broadcast_frames_xmitted_ok => BroadcastFramesXmittedOK;
+    /// Multicast frames received.
+    multicast_frames_received_ok => MulticastFramesReceivedOK;
+    /// Broadcast frames received.
+    broadcast_frames_received_ok => BroadcastFramesReceivedOK;
+    /// Frames received that were too long.
+    frame_too_long_errors => FrameTooLongErrors;
+}
+
 /// The `ethtool_ops` callbacks of a network device whose private data is
 /// `Self`.
 ///
@@ -222,6 +354,36 @@ pub trait Operations: super::Operations {
     /// Reports the link settings (`get_link_ksettings`, for `ethtool
     /// <dev>`). The core passes in zeroed `settings`.
     fn get_link_ksettings(_dev: &Device<Self>, _settings: &mut LinkKsettings) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports ring sizes (`get_ringparam`, `ethtool -g`).
+    fn get_ringparam(_dev: &Device<Self>, _ring: &mut RingParam) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports queue counts (`get_channels`, `ethtool -l`).
+    fn get_channels(_dev: &Device<Self>, _channels: &mut Channels) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The coalescing parameters the device supports, a set of
+    /// [`coalesce`] flags (`supported_coalesce_params`).
+    const SUPPORTED_COALESCE: u32 = 0;
+
+    /// Reports interrupt moderation (`get_coalesce`, `ethtool -c`).
+    fn get_coalesce(_dev: &Device<Self>, _coalesce: &mut Coalesce) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes interrupt moderation (`set_coalesce`, `ethtool -C`). An
+    /// invalid request must fail with nothing changed.
+    fn set_coalesce(_dev: &Device<Self>, _coalesce: &Coalesce) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the IEEE 802.3 MAC counters (`get_eth_mac_stats`).
+    fn get_eth_mac_stats(_dev: &Device<Self>, _stats: &mut EthMacStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -265,7 +427,110 @@ impl<T: Operations> OpsTable<T> {
         from_result(|| T::get_link_ksettings(dev, settings).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `ring` in place of `info`.
+    unsafe extern "C" fn get_ringparam(
+        ndev: *mut bindings::net_device,
+        ring: *mut bindings::ethtool_ringparam,
+        _kring: *mut bindings::kernel_ethtool_ringparam,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `RingParam` is a transparent wrapper; `ring` is valid and
+        // ours for the call.
+        T::get_ringparam(dev, unsafe { &mut *ring.cast::<RingParam>() });
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `channels` in place of `info`.
+    unsafe extern "C" fn get_channels(
+        ndev: *mut bindings::net_device,
+        channels: *mut bindings::ethtool_channels,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `Channels` is a transparent wrapper; `channels` is valid
+        // and ours for the call.
+        T::get_channels(dev, unsafe { &mut *channels.cast::<Channels>() });
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `coalesce` in place of `info`.
+    unsafe extern "C" fn get_coalesce(
+        ndev: *mut bindings::net_device,
+        coalesce: *mut bindings::ethtool_coalesce,
+        _kcoalesce: *mut bindings::kernel_ethtool_coalesce,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `Coalesce` is a transparent wrapper; `coalesce` is valid
+        // and ours for the call.
+        let coalesce = unsafe { &mut *coalesce.cast::<Coalesce>() };
+        from_result(|| T::get_coalesce(dev, coalesce).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_coalesce`].
+    unsafe extern "C" fn set_coalesce(
+        ndev: *mut bindings::net_device,
+        coalesce: *mut bindings::ethtool_coalesce,
+        _kcoalesce: *mut bindings::kernel_ethtool_coalesce,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `get_coalesce`.
+        let coalesce = unsafe { &*coalesce.cast::<Coalesce>() };
+        from_result(|| T::set_coalesce(dev, coalesce).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `stats` in place of `info`.
+    unsafe extern "C" fn get_eth_mac_stats(
+        ndev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_eth_mac_stats,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `EthMacStats` is a transparent wrapper; `stats` is valid
+        // and ours for the call.
+        T::get_eth_mac_stats(dev, unsafe { &mut *stats.cast::<EthMacStats>() });
+    }
+
     const VTABLE: bindings::ethtool_ops = bindings::ethtool_ops {
+        supported_coalesce_params: T::SUPPORTED_COALESCE,
+        get_ringparam: if T::HAS_GET_RINGPARAM {
+            Some(Self::get_ringparam)
+        } else {
+            None
+        },
+        get_channels: if T::HAS_GET_CHANNELS {
+            Some(Self::get_channels)
+        } else {
+            None
+        },
+        get_coalesce: if T::HAS_GET_COALESCE {
+            Some(Self::get_coalesce)
+        } else {
+            None
+        },
+        set_coalesce: if T::HAS_SET_COALESCE {
+            Some(Self::set_coalesce)
+        } else {
+            None
+        },
+        get_eth_mac_stats: if T::HAS_GET_ETH_MAC_STATS {
+            Some(Self::get_eth_mac_stats)
+        } else {
+            None
+        },
         get_drvinfo: if T::HAS_GET_DRVINFO {
             Some(Self::get_drvinfo)
         } else {

@@ -11,7 +11,6 @@
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
 rust ring-sizes the Rust driver has no ethtool -G yet (issue 4)
-rust hw-counters the Rust driver has no standard eth-mac statistics yet (issue 4)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
 rust rss-indir the Rust driver has no ethtool -X yet (issue 4)

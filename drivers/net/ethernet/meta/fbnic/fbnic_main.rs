@@ -18,6 +18,7 @@ mod pci;
 mod regs;
 mod rpc;
 mod shared;
+mod stats;
 mod txrx;
 
 kernel::module_pci_driver! {

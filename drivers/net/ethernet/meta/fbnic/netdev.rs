@@ -26,7 +26,10 @@ use crate::{
     kernel_ext::{
         net::{
             self,
-            ethtool::{self, DrvInfo, LinkKsettings, LinkMode},
+            ethtool::{
+                self, coalesce, Channels, Coalesce, DrvInfo, EthMacStats, LinkKsettings, LinkMode,
+                RingParam,
+            },
             skbuff::{DropReason, SkBuff},
             Napi,
         },
@@ -35,7 +38,7 @@ use crate::{
     link::{Change, Link},
     rpc::{self, Rss},
     shared::Shared,
-    txrx::{Counters, QueuePair},
+    txrx::{self, Counters, QueuePair},
 };
 
 /// Service task period (`fbnic_service_task()` runs every second).
@@ -163,6 +166,9 @@ pub(crate) struct Port {
     /// The queue pairs, queue `n` at index `n`.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
     rss: Rss,
+    /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
+    rx_usecs: Atomic<u32>,
+    tx_usecs: Atomic<u32>,
     /// Packets dropped on transmit.
     tx_dropped: Atomic<u64>,
 }
@@ -180,8 +186,21 @@ impl Port {
             service,
             queues,
             rss,
+            rx_usecs: Atomic::new(txrx::RX_USECS),
+            tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
         }
+    }
+}
+
+impl Port {
+    /// Re-enables queue pair `q`'s interrupt with the current moderation.
+    fn arm(&self, q: &QueuePair) {
+        q.rings.arm(
+            &self.shared.regs,
+            self.rx_usecs.load(Relaxed),
+            self.tx_usecs.load(Relaxed),
+        );
     }
 }
 
@@ -203,7 +222,7 @@ impl net::Poll for Port {
         }
         let done = q.rings.clean_rx(regs, dev, napi, budget);
         if done < budget && napi.complete_done(done) {
-            q.rings.arm(regs);
+            port.arm(q);
         }
         done
     }
@@ -240,7 +259,7 @@ impl net::Operations for Port {
         rpc::enable(regs, &port.rss);
         for q in &port.queues {
             q.napi.enable();
-            q.rings.arm(regs);
+            port.arm(q);
             q.rings.kick(regs);
         }
 
@@ -316,6 +335,51 @@ impl ethtool::Operations for Port {
         if let Some(Capabilities { running, .. }) = shared.mbx.caps() {
             info.set_fw_version(format_args!("{running}"));
         }
+    }
+
+    fn get_ringparam(_dev: &net::Device<Self>, ring: &mut RingParam) {
+        // Fixed sizes for now: pending and maximum are the same.
+        let s = txrx::RING_SIZES;
+        ring.set_rx(s.rcq, s.rcq);
+        ring.set_rx_mini(s.hpq, s.hpq);
+        ring.set_rx_jumbo(s.ppq, s.ppq);
+        ring.set_tx(s.twq, s.twq);
+    }
+
+    fn get_channels(dev: &net::Device<Self>, channels: &mut Channels) {
+        // CAST: at most 128 queues.
+        let n = dev.data().queues.len() as u32;
+        channels.set_combined(n, n);
+    }
+
+    const SUPPORTED_COALESCE: u32 = coalesce::RX_USECS | coalesce::TX_USECS;
+
+    fn get_coalesce(dev: &net::Device<Self>, c: &mut Coalesce) -> Result {
+        let port = dev.data();
+        c.set_rx_usecs(port.rx_usecs.load(Relaxed));
+        c.set_tx_usecs(port.tx_usecs.load(Relaxed));
+        Ok(())
+    }
+
+    fn set_coalesce(dev: &net::Device<Self>, c: &Coalesce) -> Result {
+        let port = dev.data();
+        if c.rx_usecs() > txrx::MAX_USECS || c.tx_usecs() > txrx::MAX_USECS {
+            dev_err!(
+                port.shared.dev,
+                "coalescing timeouts above {} us are not supported\n",
+                txrx::MAX_USECS
+            );
+            return Err(EINVAL);
+        }
+        // Takes effect at each queue's next interrupt re-arm.
+        port.rx_usecs.store(c.rx_usecs(), Relaxed);
+        port.tx_usecs.store(c.tx_usecs(), Relaxed);
+        Ok(())
+    }
+
+    fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {
+        let shared = &dev.data().shared;
+        shared.mac_stats.fill(&shared.regs, stats);
     }
 
     fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {

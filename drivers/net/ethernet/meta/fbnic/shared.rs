@@ -21,6 +21,7 @@ use crate::{
     fw::Mailbox,
     hw::csr::{self, intr},
     regs::Regs,
+    stats::EthMac,
 };
 
 /// One fbnic PCI function, as everything after probe sees it.
@@ -31,17 +32,21 @@ pub(crate) struct Shared {
     pub(crate) regs: Regs,
     #[pin]
     pub(crate) mbx: Mailbox,
+    #[pin]
+    pub(crate) mac_stats: EthMac,
 }
 
 impl Shared {
     /// Allocates the state of the device `dev` with registers `regs`.
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
+        let mac_stats = EthMac::new(&regs);
         Arc::pin_init(
             try_pin_init!(Self {
                 dev: dev.into(),
                 regs,
                 mbx <- mbx,
+                mac_stats <- mac_stats,
             }? Error),
             GFP_KERNEL,
         )

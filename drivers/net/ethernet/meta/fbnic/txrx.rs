@@ -81,8 +81,25 @@ const RX_TROOM: u32 = 320;
 const MAX_HDR: u32 = 256;
 /// Interrupt moderation defaults in microseconds
 /// (`FBNIC_RX_USECS_DEFAULT`, `FBNIC_TX_USECS_DEFAULT`).
-const RX_USECS: u32 = 30;
-const TX_USECS: u32 = 35;
+pub(crate) const RX_USECS: u32 = 30;
+pub(crate) const TX_USECS: u32 = 35;
+/// Largest moderation timeout the re-arm register holds.
+pub(crate) const MAX_USECS: u32 = intr::CQ_REARM_RCQ_TIMEOUT.max();
+/// Ring sizes, for `ethtool -g`.
+pub(crate) const RING_SIZES: RingSizes = RingSizes {
+    twq: TWQ_DESCS,
+    hpq: BDQ_DESCS,
+    ppq: BDQ_DESCS,
+    rcq: RCQ_DESCS,
+};
+
+/// The number of descriptors of each ring of a queue pair.
+pub(crate) struct RingSizes {
+    pub(crate) twq: u32,
+    pub(crate) hpq: u32,
+    pub(crate) ppq: u32,
+    pub(crate) rcq: u32,
+}
 
 /// TCP header flags (`TCPHDR_*`).
 const TCP_FIN: u32 = 0x01;
@@ -473,15 +490,15 @@ impl Rings {
         regs.wrfl();
     }
 
-    /// Unmasks the queue pair's interrupt, with the default moderation
-    /// (`fbnic_config_txrx_usecs()`).
-    pub(crate) fn arm(&self, regs: &Regs) {
+    /// Unmasks the queue pair's interrupt, with the given moderation
+    /// timeouts in microseconds (`fbnic_config_txrx_usecs()`).
+    pub(crate) fn arm(&self, regs: &Regs, rx_usecs: u32, tx_usecs: u32) {
         regs.wr32(
             intr::cq_rearm(self.vector()),
             intr::CQ_REARM_INTR_UNMASK
-                | intr::CQ_REARM_RCQ_TIMEOUT.prep(RX_USECS)
+                | intr::CQ_REARM_RCQ_TIMEOUT.prep(rx_usecs)
                 | intr::CQ_REARM_RCQ_TIMEOUT_UPD_EN
-                | intr::CQ_REARM_TCQ_TIMEOUT.prep(TX_USECS)
+                | intr::CQ_REARM_TCQ_TIMEOUT.prep(tx_usecs)
                 | intr::CQ_REARM_TCQ_TIMEOUT_UPD_EN,
         );
     }
