@@ -57,10 +57,14 @@ kmake() {
 		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
 }
 
-# Remove cached artifacts of other input keys beside the one in use.
+# Remove cached artifacts of other input keys beside the one in use, but
+# the newest of them: another checkout (an older branch) may still use it.
 prune_siblings() {
-	local keep=$1 d
-	for d in "$(dirname "$keep")"/*; do
-		[ "$d" = "$keep" ] || [ ! -d "$d" ] || [ -L "$d" ] || rm -rf "$d"
+	local keep=$1 d n=0
+	for d in $(ls -td "$(dirname "$keep")"/*/); do
+		d=${d%/}
+		[ "$d" != "$keep" ] || continue
+		n=$((n + 1))
+		[ $n -le 1 ] || rm -rf "$d"
 	done
 }

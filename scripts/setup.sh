@@ -103,7 +103,6 @@ stage_kernel() {
 	kd=$(kernel_dir)
 	if [ -f "$kd/.built" ]; then
 		ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
-		prune_siblings "$kd"
 		return 0
 	fi
 	mkdir -p "$kd/build"
