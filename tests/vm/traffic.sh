@@ -11,6 +11,7 @@
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
 rust ring-sizes the Rust driver has no ethtool -G yet (issue 4)
+rust tx-timestamp the Rust driver has no hardware timestamping yet (issue 4)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
 rust rss-indir the Rust driver has no ethtool -X yet (issue 4)
@@ -111,6 +112,40 @@ hw_counters() {
 }
 expect hw-counters hw_counters
 
+# A hardware TX timestamp (the device's type-1 TX completion) comes back
+# on the socket error queue once timestamping is switched on.
+tx_timestamp() {
+	ethtool -T "$NETIF"
+	python3 - "$NETIF" "$REMOTE_V4" <<'PY'
+import ctypes, fcntl, socket, struct, sys, time
+ifname, dst = sys.argv[1], sys.argv[2]
+SIOCSHWTSTAMP, SO_TIMESTAMPING = 0x89B0, 37
+TX_HW, RAW_HW = 1 << 0, 1 << 6
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+# struct hwtstamp_config { flags, tx_type = HWTSTAMP_TX_ON, rx_filter }
+cfg = ctypes.create_string_buffer(struct.pack("iii", 0, 1, 0))
+ifr = struct.pack("16sP", ifname.encode(), ctypes.addressof(cfg)).ljust(40, b"\0")
+fcntl.ioctl(s, SIOCSHWTSTAMP, ifr)
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING, TX_HW | RAW_HW)
+s.sendto(b"stamp", (dst, 7005))
+deadline = time.time() + 3
+while time.time() < deadline:
+    try:
+        _, anc, _, _ = s.recvmsg(64, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        time.sleep(0.05)
+        continue
+    for level, kind, data in anc:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPING:
+            sec, nsec = struct.unpack("qq", data[32:48])
+            print("hardware TX timestamp", sec, nsec)
+            sys.exit(0 if sec or nsec else 1)
+print("no hardware TX timestamp")
+sys.exit(1)
+PY
+}
+expect tx-timestamp tx_timestamp
+
 # UDP datagrams to remote port $1 (remote answers nothing, so the only
 # interrupts its queues take are for these).
 udp_burst() {
@@ -122,12 +157,19 @@ udp_burst() {
 }
 
 # Interrupt deltas of remote's queue vectors 0 and 1 during a UDP burst.
+# A sink swallows the datagrams: without a listener remote would answer
+# with ICMP port unreachables, whose TX completions also interrupt.
 queue_deltas() {
-	local a0 a1 b0 b1
+	local a0 a1 b0 b1 sink
+	R timeout 20 socat -u UDP-RECV:"$1" OPEN:/dev/null &
+	sink=$!
+	sleep 0.3
 	a0=$(irqs "$REMOTE_IF" 0) a1=$(irqs "$REMOTE_IF" 1)
 	udp_burst "$1"
 	sleep 0.5
 	b0=$(irqs "$REMOTE_IF" 0) b1=$(irqs "$REMOTE_IF" 1)
+	kill $sink 2>/dev/null
+	wait $sink 2>/dev/null
 	echo "$((b0 - a0)) $((b1 - a1))"
 }
 
