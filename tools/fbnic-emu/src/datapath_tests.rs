@@ -605,6 +605,35 @@ fn bad_descriptors_stop_the_queue_without_panic() {
 }
 
 #[test]
+fn bad_rx_buffers_stop_the_rx_queue_without_panic() {
+    let (mut a, mut b) = pair(1);
+    let frame = tcp4(b"x", TCP_ACK, false);
+    // Header buffer descriptor 0 points outside guest memory.
+    let hpq = b.dev.csr_read(queue::reg(0, queue::BDQ_HPQ_BAL));
+    let bad = fbnic_hw::desc::RxBufDesc {
+        addr: 1 << 44,
+        id: 0,
+    };
+    b.dev
+        .memory()
+        .write_u64(u64::from(hpq), bad.encode().unwrap())
+        .unwrap();
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert!(b.poll_rx(0).is_empty());
+    assert_eq!(b.dev.csr_read(queue::reg(0, queue::RDE_PKT_ERR_CNT)), 1);
+    // Stopped: later frames are dropped, not placed.
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert!(b.poll_rx(0).is_empty());
+    // Re-enabling (BDQ and RCQ reset, fresh buffers) recovers.
+    b.enable_queue(0, false);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(b.poll_rx(0).len(), 1);
+}
+
+#[test]
 fn drops_when_buffers_run_out_and_drop_never_waits() {
     let (mut a, mut b) = pair(1);
     // Take the buffers away.
