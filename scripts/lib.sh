@@ -63,7 +63,7 @@ prune_siblings() {
 	local keep=$1 d n=0
 	for d in $(ls -td "$(dirname "$keep")"/*/); do
 		d=${d%/}
-		[ "$d" != "$keep" ] || continue
+		[ "$d" != "$keep" ] && [ ! -L "$d" ] || continue
 		n=$((n + 1))
 		[ $n -le 1 ] || rm -rf "$d"
 	done

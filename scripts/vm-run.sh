@@ -54,8 +54,9 @@ shift
 case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
 [ -f "$script" ] || die "no such script: $script"
 
-kd=$(readlink -f "$FBNIC_CACHE/kernel/current")
-root=$(readlink -f "$FBNIC_CACHE/root/current")
+# This checkout's own inputs decide which cached kernel and root it uses.
+kd=$(kernel_dir)
+root=$(lab_root_dir)
 [ -f "$kd/.built" ] || die "no kernel build; run scripts/setup.sh"
 [ -f "$root/.built" ] || die "no lab root; run scripts/setup.sh"
 emu=$FBNIC_TOP/target/release/fbnic-emu
