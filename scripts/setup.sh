@@ -222,6 +222,13 @@ stage_selftests() {
 main() {
 	local what=${1:-all}
 	mkdir -p "$FBNIC_CACHE"
+	# One setup at a time per cache: checkouts share it, and two builds
+	# of one kernel directory would wreck each other.
+	exec 9>"$FBNIC_CACHE/setup.lock"
+	if ! flock -n 9; then
+		log "waiting for another setup run to finish"
+		flock 9
+	fi
 	case $what in
 	packages) stage packages stage_packages ;;
 	bindgen) stage bindgen stage_bindgen ;;

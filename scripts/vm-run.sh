@@ -13,6 +13,9 @@
 #                       (default: results/<script name>-<driver>)
 #   --console           also show the guest console on stdout
 #   --emu-args "..."    extra arguments for fbnic-emu
+#   --kmemleak          boot with kmemleak on (also: a "# vm-kmemleak" line
+#                       in the script); guest scripts check with
+#                       kmemleak_clean from tests/vm/lib/lab.sh
 #   --share DIR         also share DIR read-only with the guest, at /lab/extra
 #                       (used for the kernel's selftests: scripts/selftests.sh)
 #
@@ -33,7 +36,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-driver=rust ports=2 timeout=600 results= console=0 emu_args= extra=
+driver=rust ports=2 timeout=600 results= console=0 emu_args= kmemleak=0 extra=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--console) console=1; shift ;;
 	--emu-args) emu_args=$2; shift 2 ;;
+	--kmemleak) kmemleak=1; shift ;;
 	--share) extra=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
@@ -153,6 +157,11 @@ if [ -z "$accel" ]; then
 	fi
 fi
 
+cmdline_extra=
+if [ $kmemleak -eq 1 ] || grep -q '^# vm-kmemleak' "$script"; then
+	cmdline_extra=kmemleak=on
+fi
+
 devices=()
 for ((i = 0; i < ports; i++)); do
 	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},\"addr\":\"0x$((5 + i))\"}")
@@ -164,7 +173,7 @@ qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_6
 	-M q35,memory-backend=mem -accel "$accel" -cpu max -smp 2 \
 	-object memory-backend-memfd,id=mem,size=2G,share=on \
 	-kernel "$kd/build/arch/x86/boot/bzImage" \
-	-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
+	-append "$cmdline_extra console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
 	-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
 	-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
 	"${extra_fs[@]}" \

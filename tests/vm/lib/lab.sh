@@ -154,3 +154,22 @@ setup_pair() {
 	echo "no carrier on $NETIF/$REMOTE_IF within 10 s"
 	return 1
 }
+
+# No leaked object reported by kmemleak whose allocation backtrace passes
+# through the fbnic module (or any module, when $1 is "any"). Needs the VM
+# booted with kmemleak on (a "# vm-kmemleak" line in the script). Scans
+# twice: an object must look unreferenced in two scans to be reported.
+kmemleak_clean() {
+	local f=/sys/kernel/debug/kmemleak pat=${1:-fbnic}
+	[ -w $f ] || { echo "kmemleak is off (add '# vm-kmemleak' to the script)"; return 1; }
+	[ "$pat" != any ] || pat='\[[a-z_]+\]'
+	echo scan >$f
+	sleep 1
+	echo scan >$f
+	if grep -B2 -A25 '^unreferenced object' $f | grep -qE "$pat"; then
+		grep -A25 '^unreferenced object' $f | head -n 60
+		echo "kmemleak reports leaks in $pat"
+		return 1
+	fi
+	echo "kmemleak: $(grep -c '^unreferenced object' $f) unreferenced objects, none from $pat"
+}
