@@ -13,9 +13,10 @@
 #   --tests      test names (file stems such as rss_ctx) or paths relative to
 #                the installed selftests, each with an optional ":CASE" to run
 #                one case only (rss_ctx:test_rss_key_indir);
-#                default: tests/selftests/tests.txt
-#   --must-pass  curated list to enforce (default for the C driver:
-#                tests/selftests/c-must-pass.txt; none for Rust)
+#                default: tests/selftests/tests.txt (where a line may give
+#                a test its own limit: "ethtool_rmon timeout=600")
+#   --must-pass  curated list to enforce (default:
+#                tests/selftests/<driver>-must-pass.txt if there is one)
 #   --timeout    limit for each test, seconds (default 300)
 #   --console    follow the guest console (shows each test as it starts)
 #   --cmd        a shell command to run in the guest after the layout is up
@@ -46,29 +47,34 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
-if [ $must_set -eq 0 ] && [ "$driver" = c ]; then
-	must=$FBNIC_TOP/tests/selftests/c-must-pass.txt
+if [ $must_set -eq 0 ] && [ -f "$FBNIC_TOP/tests/selftests/$driver-must-pass.txt" ]; then
+	must=$FBNIC_TOP/tests/selftests/$driver-must-pass.txt
 fi
 
 "$FBNIC_TOP/scripts/setup.sh" selftests
 inst=$(readlink -f "$FBNIC_CACHE/selftests/current")/install
 [ -f "$inst/kselftest-list.txt" ] || die "no installed selftests in $inst"
 
-[ "$tests" != default ] || tests=$(sed 's/#.*//' "$FBNIC_TOP/tests/selftests/tests.txt" | xargs)
+# tests.txt: "name [timeout=SEC]"; a test's own limit travels as "@SEC".
+[ "$tests" != default ] ||
+	tests=$(sed 's/#.*//' "$FBNIC_TOP/tests/selftests/tests.txt" |
+		awk 'NF { t = $1; if ($2 ~ /^timeout=[0-9]+$/) { sub(/timeout=/, "", $2); t = t "@" $2 }; print t }' | xargs)
 
 # A name is a test file stem; find it in the install's list of tests
 # ("drivers/net/hw:rss_ctx.py").
 resolve() {
-	local t=${1%%:*} case= hit
-	[ "$t" = "$1" ] || case=:${1#*:}
+	local t=${1%%@*} limit= case= hit
+	[ "$t" = "$1" ] || limit=@${1#*@}
+	[ "${t%%:*}" = "$t" ] || case=:${t#*:}
+	t=${t%%:*}
 	if [ -f "$inst/$t" ]; then
-		echo "$t$case"
+		echo "$t$case$limit"
 		return
 	fi
 	hit=$(awk -F: -v t="$t" '{ f = $2; sub(/\.(py|sh)$/, "", f) } f == t { print $1 "/" $2; exit }' \
 		"$inst/kselftest-list.txt")
 	[ -n "$hit" ] || die "no selftest named $t (see $inst/kselftest-list.txt)"
-	echo "$hit$case"
+	echo "$hit$case$limit"
 }
 paths=()
 for t in $tests; do

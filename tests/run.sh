@@ -6,6 +6,10 @@
 # ends with "N passed, N failed". Exit status 0 only if nothing failed.
 #
 #   tests/run.sh [--drivers "rust c"] [--suites "basic ..."]
+#
+# The suite "selftests" is the kernel's own net selftests (scripts/selftests.sh)
+# held to the curated list tests/selftests/<driver>-must-pass.txt: one result
+# line per entry; a driver without a list is left out.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
@@ -77,9 +81,37 @@ lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"
 log "build checks: $((SECONDS - t0)) s"
 
+# The kernel's net selftests: only the tests on the driver's must-pass list,
+# one result per entry (details in results/selftests-<driver>/results.md).
+run_selftests() {
+	local driver=$1 list=$FBNIC_TOP/tests/selftests/$1-must-pass.txt tests rc
+	[ -f "$list" ] || return 0
+	tests=$(sed 's/#.*//' "$list" | awk 'NF { sub(/\..*/, "", $1); print $1 }' | sort -u | xargs)
+	[ -n "$tests" ] || return 0
+	"$FBNIC_TOP/scripts/selftests.sh" --driver "$driver" --must-pass "$list" \
+		--tests "$tests" >"$out/selftests-$driver.out" 2>&1
+	rc=$?
+	if [ -f "$out/selftests-$driver/must-pass.txt" ]; then
+		while read -r status rest; do
+			record "$status $driver:$rest"
+		done <"$out/selftests-$driver/must-pass.txt"
+	fi
+	if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+		record "FAIL $driver:selftests/vm: exit $rc (see results/selftests-$driver.out)"
+		tail -n 15 "$out/selftests-$driver.out" | sed 's/^/    /'
+	fi
+}
+
 # VM suites.
 for suite in $suites; do
 	for driver in $drivers; do
+		if [ "$suite" = selftests ]; then
+			t0=$SECONDS
+			log "kernel selftests, $driver driver"
+			run_selftests "$driver"
+			log "kernel selftests, $driver driver: $((SECONDS - t0)) s"
+			continue
+		fi
 		t0=$SECONDS
 		dir=$out/$suite-$driver
 		rm -rf "$dir"

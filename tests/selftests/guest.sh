@@ -17,9 +17,9 @@
 #
 # Arguments: [--timeout SEC] [--cmd COMMAND] and the tests to run, as paths
 # relative to the install (drivers/net/ping.py drivers/net/hw/rss_api.py ...),
-# each optionally followed by ":CASE" to run only that case (ksft's -t).
-# --timeout caps each test's run time (default 300 s; a test's own "settings"
-# timeout applies when it is lower). --cmd runs COMMAND with bash after the
+# each optionally followed by ":CASE" to run only that case (ksft's -t) and
+# "@SEC", a limit of its own. --timeout caps each other test's run time
+# (default 300 s; a test's own "settings" timeout applies when it is lower). --cmd runs COMMAND with bash after the
 # setup and the tests, in $KSFT with $NETIF, $REMOTE_IF and $NS set, its
 # output in $RESULTS/cmd.log and on the console: the way to run one test by
 # hand (Documentation/selftests.md).
@@ -116,8 +116,10 @@ test_timeout() {
 }
 
 run_one() {
-	local path=${1%%:*} filter=() log t0 rc limit
-	[ "$path" = "$1" ] || filter=(-t "${1#*:}")
+	local spec=${1%%@*} own= filter=() path log t0 rc limit
+	[ "$spec" = "$1" ] || own=${1#*@}
+	path=${spec%%:*}
+	[ "$path" = "$spec" ] || filter=(-t "${spec#*:}")
 	log=$RESULTS/ksft/$path.tap
 	mkdir -p "$(dirname "$log")"
 	if [ ! -x "$KSFT/$path" ]; then
@@ -125,8 +127,8 @@ run_one() {
 		printf '%s\t%s\t%s\n' "$path" missing 0 >>"$RESULTS/tests.tsv"
 		return
 	fi
-	limit=$(test_timeout "$KSFT/$path")
-	say "$1 (limit ${limit}s)"
+	limit=${own:-$(test_timeout "$KSFT/$path")}
+	say "$spec (limit ${limit}s)"
 	t0=$(date +%s.%N)
 	(cd "$(dirname "$KSFT/$path")" &&
 		timeout -k 10 "$limit" "./$(basename "$path")" "${filter[@]}") >"$log" 2>&1 </dev/null

@@ -16,7 +16,9 @@ whole before its first case) gets one row named "-" from its exit code and its
 last words. XFAIL ("only works on netdevsim" and the like) counts as skipped.
 
 With --must-pass FILE the run is also checked against the curated list (see
-tests/selftests/c-must-pass.txt): the exit status is 1 if an entry did not
+tests/selftests/c-must-pass.txt): must-pass.txt gets one line per entry in
+the lab's result format ("PASS selftests/<entry>", "FAIL selftests/<entry>:
+why", read by tests/run.sh) and the exit status is 1 if an entry did not
 pass, 0 otherwise, whatever the other tests did.
 """
 
@@ -46,12 +48,22 @@ def failure_reason(comments):
     exc = [c for c in exc if c]
     if exc:
         # A failed command (CmdExitFailure) ends with its CMD, EXIT, STDOUT
-        # and STDERR; the first words on stderr say more than the last.
+        # and STDERR, stderr last; its first line names the cause as often
+        # as its last one does, so both are kept.
         for i, line in enumerate(exc):
-            if line.startswith("CMD:"):
-                err = [ln[len("STDERR:"):].strip() for ln in exc[i:]
-                       if ln.startswith("STDERR:") and ln[len("STDERR:"):].strip()]
-                return f"{line[len('CMD:'):].strip()}: {err[0] if err else exc[-1]}"
+            if not line.startswith("CMD:"):
+                continue
+            what = line[len("CMD:"):].strip()
+            err = []
+            for ln in exc[i:]:
+                if ln.startswith("STDERR:"):
+                    err = [ln[len("STDERR:"):].strip()]
+                elif err:
+                    err.append(ln)
+            err = [e for e in err if e]
+            if not err:
+                return f"{what}: {exc[-1]}"
+            return f"{what}: {err[0]}" + (f" ... {err[-1]}" if len(err) > 1 else "")
         return exc[-1]
     # ksft's check helpers print "Check| At file, line N" and the code line,
     # then the message itself.
@@ -239,6 +251,10 @@ def main():
         must = (entries, problems)
         for entry, why in problems:
             print(f"MUST-PASS FAILED {entry}: {why}")
+        bad = dict(problems)
+        lines = [f"FAIL selftests/{e}: {bad[e]}" if e in bad else f"PASS selftests/{e}"
+                 for e in entries]
+        (args.results / "must-pass.txt").write_text("".join(ln + "\n" for ln in lines))
 
     doc = {"driver": args.driver, "summary": {"passed": counts["pass"], "failed": counts["fail"],
                                               "skipped": counts["skip"]},
