@@ -11,8 +11,8 @@
 #
 #   --driver     which driver the guest loads (default c)
 #   --tests      test names (file stems such as rss_ctx) or paths relative to
-#                the installed selftests, each with an optional ":CASE" to run
-#                one case only (rss_ctx:test_rss_key_indir);
+#                the installed selftests, each with an optional ":CASE[,...]"
+#                to run those cases only (rss_ctx:test_rss_key_indir);
 #                default: tests/selftests/tests.txt (where a line may give
 #                a test its own limit: "ethtool_rmon timeout=600")
 #   --must-pass  curated list to enforce (default:

@@ -86,7 +86,22 @@ log "build checks: $((SECONDS - t0)) s"
 run_selftests() {
 	local driver=$1 list=$FBNIC_TOP/tests/selftests/$1-must-pass.txt tests rc
 	[ -f "$list" ] || return 0
-	tests=$(sed 's/#.*//' "$list" | awk 'NF { sub(/\..*/, "", $1); print $1 }' | sort -u | xargs)
+	# "test" runs whole; "test.case" entries only run their cases
+	# (test:case1,case2).
+	tests=$(sed 's/#.*//' "$list" | awk '
+		NF {
+			t = $1; c = ""
+			if (i = index(t, ".")) { c = substr(t, i + 1); t = substr(t, 1, i - 1) }
+			if (!(t in seen)) { seen[t] = 1; order[n++] = t }
+			if (c == "") whole[t] = 1
+			else cases[t] = cases[t] (cases[t] == "" ? "" : ",") c
+		}
+		END {
+			for (i = 0; i < n; i++) {
+				t = order[i]
+				print (t in whole || cases[t] == "") ? t : t ":" cases[t]
+			}
+		}' | xargs)
 	[ -n "$tests" ] || return 0
 	"$FBNIC_TOP/scripts/selftests.sh" --driver "$driver" --must-pass "$list" \
 		--tests "$tests" >"$out/selftests-$driver.out" 2>&1

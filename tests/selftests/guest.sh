@@ -17,8 +17,9 @@
 #
 # Arguments: [--timeout SEC] [--cmd COMMAND] and the tests to run, as paths
 # relative to the install (drivers/net/ping.py drivers/net/hw/rss_api.py ...),
-# each optionally followed by ":CASE" to run only that case (ksft's -t) and
-# "@SEC", a limit of its own. --timeout caps each other test's run time
+# each optionally followed by ":CASE[,CASE...]" to run only those cases
+# (ksft's -t; shell tests have no such option and run whole) and "@SEC", a
+# limit of its own. --timeout caps each other test's run time
 # (default 300 s; a test's own "settings" timeout applies when it is lower). --cmd runs COMMAND with bash after the
 # setup and the tests, in $KSFT with $NETIF, $REMOTE_IF and $NS set, its
 # output in $RESULTS/cmd.log and on the console: the way to run one test by
@@ -119,7 +120,12 @@ run_one() {
 	local spec=${1%%@*} own= filter=() path log t0 rc limit
 	[ "$spec" = "$1" ] || own=${1#*@}
 	path=${spec%%:*}
-	[ "$path" = "$spec" ] || filter=(-t "${spec#*:}")
+	if [ "$path" != "$spec" ] && [ "${path%.py}" != "$path" ]; then
+		local c
+		for c in $(echo "${spec#*:}" | tr , ' '); do
+			filter+=(-t "$c")
+		done
+	fi
 	log=$RESULTS/ksft/$path.tap
 	mkdir -p "$(dirname "$log")"
 	if [ ! -x "$KSFT/$path" ]; then
