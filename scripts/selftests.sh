@@ -95,7 +95,7 @@ rc=0
 	rc=$?
 log "selftests: VM ran $((SECONDS - t0)) s (exit $rc)"
 
-report=(python3 "$FBNIC_TOP/tests/selftests/report.py" "$out" --driver "$driver")
+report=(python3 -B "$FBNIC_TOP/tests/selftests/report.py" "$out" --driver "$driver")
 [ -z "$must" ] || report+=(--must-pass "$must")
 rrc=0
 "${report[@]}" || rrc=$?
