@@ -769,6 +769,12 @@ mod classify_tests {
             verdict(&tb, &frame_to(other, 1)),
             Verdict::Host { .. }
         ));
+        // Longer than RMI_CONFIG.MTU (9234 in the testbed): dropped.
+        let mut jumbo = frame_to(B_MAC, 1);
+        jumbo.resize(9235, 0);
+        assert_eq!(verdict(&tb, &jumbo), Verdict::Drop(DropReason::Oversize));
+        jumbo.truncate(9234);
+        assert!(matches!(verdict(&tb, &jumbo), Verdict::Host { .. }));
         // RPC disabled: nothing.
         tb.dev.csr_write(rpc::RMI_CONFIG, 0);
         assert_eq!(

@@ -47,7 +47,7 @@ use crate::device::FbnicDevice;
 use crate::lso::{self, LsoCtrl};
 use crate::parse::{self, Parsed, IPPROTO_UDP};
 use crate::regs::RegisterFile;
-use crate::rpc::{classify, Verdict};
+use crate::rpc::{classify, DropReason, Verdict};
 use crate::stats::{self, Dir, Rde};
 
 /// Frames the inbox holds before the sender is told to wait.
@@ -1014,6 +1014,9 @@ impl Engine {
         self.count_parse(csr, &p);
         let (q, rss_hash, ts) = match verdict {
             Verdict::Drop(reason) => {
+                if reason == DropReason::Oversize {
+                    stats::add32(csr, rpc::CNTR_OVR_SIZE_ERR, 1);
+                }
                 debug!(
                     "RX frame of {} bytes dropped by the classifier: {reason:?}",
                     frame.len()

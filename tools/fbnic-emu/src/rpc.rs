@@ -6,7 +6,8 @@
 //! The lookup chain is the one the driver programs (`fbnic_rpc.c`,
 //! `fbnic_ethtool.c`):
 //!
-//! 1. Nothing is delivered unless `RPC_RMI_CONFIG.ENABLE` is set.
+//! 1. Nothing is delivered unless `RPC_RMI_CONFIG.ENABLE` is set, and
+//!    nothing longer than its `MTU` field.
 //! 2. The destination MAC is looked up in the 32-entry MAC DA TCAM; the
 //!    lowest valid matching entry gives `MACDA_IDX`. The driver's layout:
 //!    0-3 BMC, 4 broadcast, 5-23 multicast, 24-29 extra unicast, 30 the
@@ -52,6 +53,8 @@ pub enum DropReason {
     Action,
     /// The action named a queue the port does not have.
     BadQueue(u16),
+    /// Longer than `RMI_CONFIG.MTU` (the frame without FCS).
+    Oversize,
 }
 
 /// The classifier's decision.
@@ -218,8 +221,15 @@ pub fn rss_input(act1: u32, frame: &[u8], p: &Parsed, out: &mut Vec<u8>) {
 
 /// Classifies `frame` (parsed as `p`) for a port with `queues` RX queues.
 pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> Verdict {
-    if regs.rd(rpc::RMI_CONFIG) & rpc::RMI_CONFIG_ENABLE == 0 {
+    let rmi = regs.rd(rpc::RMI_CONFIG);
+    if rmi & rpc::RMI_CONFIG_ENABLE == 0 {
         return Verdict::Drop(DropReason::Disabled);
+    }
+    // The driver programs the largest frame it accepts (9742 bytes, its
+    // maximum MTU plus the Ethernet header).
+    let mtu = rpc::RMI_CONFIG_MTU.get(rmi) as usize;
+    if mtu != 0 && frame.len() > mtu {
+        return Verdict::Drop(DropReason::Oversize);
     }
     let key = action_key(regs, frame, p);
     let entry = action_lookup(regs, &key);
