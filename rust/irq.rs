@@ -44,6 +44,7 @@ use kernel::{
     pci,
     prelude::*,
     sync::Arc,
+    types::Opaque,
 };
 
 use crate::kernel_ext::pci::as_raw;
@@ -57,6 +58,8 @@ use crate::kernel_ext::pci::as_raw;
 struct Installed<T: Send + Sync + 'static> {
     irq: u32,
     data: Arc<T>,
+    /// Keeps a changeable name alive while the handler uses it.
+    _name: Option<Arc<IrqName>>,
 }
 
 impl<T: Send + Sync + 'static> Drop for Installed<T> {
@@ -100,8 +103,132 @@ where
     })?;
 
     // INVARIANT: Installed just above with this cookie.
-    let installed = Installed { irq, data: handler };
+    let installed = Installed {
+        irq,
+        data: handler,
+        _name: None,
+    };
     devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+}
+
+/// Like [`request`], with a name that can change later, e.g. to follow
+/// the name of the network interface the vector serves.
+pub fn request_named<T>(
+    pdev: &pci::Device<Bound>,
+    vector: u32,
+    name: Arc<IrqName>,
+    handler: Arc<T>,
+) -> Result
+where
+    T: Handler + Send + 'static,
+{
+    // SAFETY: `pdev` is a valid, bound PCI device.
+    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
+    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
+    let cookie = Arc::as_ptr(&handler).cast_mut().cast::<c_void>();
+
+    // SAFETY: As in `request`; `name` points into the `IrqName`, which
+    // `Installed` keeps alive until after `free_irq()`, and it is always
+    // NUL-terminated.
+    to_result(unsafe {
+        bindings::request_threaded_irq(
+            irq,
+            Some(plain_handler::<T>),
+            None,
+            0,
+            name.as_char_ptr(),
+            cookie,
+        )
+    })?;
+
+    // INVARIANT: Installed just above with this cookie.
+    let installed = Installed {
+        irq,
+        data: handler,
+        _name: Some(name),
+    };
+    devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+}
+
+/// Bytes of an [`IrqName`], NUL included.
+const IRQ_NAME_LEN: usize = 32;
+
+/// An interrupt's name as `/proc/interrupts` shows it, which the driver
+/// may change while the handler is installed: the C drivers' practice of
+/// naming queue vectors after their interface (`eth0-TxRx-0`), whose name
+/// is only known once it is registered and can change.
+///
+/// # Invariants
+///
+/// The last byte of `buf` is always 0, so the name is a valid C string
+/// whatever a concurrent reader sees.
+pub struct IrqName {
+    buf: Opaque<[u8; IRQ_NAME_LEN]>,
+}
+
+// SAFETY: The buffer is only written byte by byte with volatile stores
+// (see `set`) and read by C as a string; sharing it is what it is for.
+unsafe impl Sync for IrqName {}
+
+// SAFETY: As for `Sync`.
+unsafe impl Send for IrqName {}
+
+impl IrqName {
+    /// A name, initially `initial` (truncated to fit).
+    pub fn new(initial: &CStr) -> Result<Arc<Self>> {
+        let mut bytes = [0u8; IRQ_NAME_LEN];
+        let src = initial.to_bytes();
+        let n = src.len().min(IRQ_NAME_LEN - 1);
+        bytes[..n].copy_from_slice(&src[..n]);
+        // INVARIANT: At most `IRQ_NAME_LEN - 1` bytes copied; the last
+        // stays 0.
+        Ok(Arc::new(
+            Self {
+                buf: Opaque::new(bytes),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    fn as_char_ptr(&self) -> *const c_char {
+        self.buf.get().cast()
+    }
+
+    /// Changes the name to `args`, truncated to 31 bytes.
+    ///
+    /// A reader of `/proc/interrupts` at the same moment may see a mix of
+    /// the old and the new name, as with the C drivers that do the same.
+    pub fn set(&self, args: core::fmt::Arguments<'_>) {
+        struct Writer<'a> {
+            name: &'a IrqName,
+            at: usize,
+        }
+        impl Writer<'_> {
+            fn put(&mut self, b: u8) {
+                if self.at < IRQ_NAME_LEN - 1 {
+                    // SAFETY: `at` is inside the buffer and not its last
+                    // byte (the invariant); a volatile byte store is the
+                    // `WRITE_ONCE()` a concurrent C reader tolerates.
+                    unsafe {
+                        core::ptr::write_volatile(self.name.buf.get().cast::<u8>().add(self.at), b)
+                    };
+                    self.at += 1;
+                }
+            }
+        }
+        impl core::fmt::Write for Writer<'_> {
+            fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                for b in s.bytes() {
+                    self.put(b);
+                }
+                Ok(())
+            }
+        }
+        let mut w = Writer { name: self, at: 0 };
+        // Truncation is the only way this can end early.
+        let _ = core::fmt::write(&mut w, args);
+        w.put(0);
+    }
 }
 
 /// # Safety
@@ -156,7 +283,11 @@ where
     })?;
 
     // INVARIANT: Installed just above with this cookie.
-    let installed = Installed { irq, data: handler };
+    let installed = Installed {
+        irq,
+        data: handler,
+        _name: None,
+    };
 
     // If this fails, `installed` is dropped on the way out, freeing the
     // interrupt again.

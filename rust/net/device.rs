@@ -148,6 +148,15 @@ impl<T> Device<T> {
         unsafe { &*bindings::netdev_priv(self.as_raw()).cast::<T>() }
     }
 
+    /// Returns the interface name (e.g. `eth0`); before registration, the
+    /// pattern the name will be made from (`eth%d`).
+    pub fn name(&self) -> &CStr {
+        // SAFETY: By the type invariant the device is valid; `name` is a
+        // NUL-terminated array the core keeps terminated, changed only under
+        // RTNL by renames, which callers of this method hold or tolerate.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr().cast()) }
+    }
+
     /// Returns the bus device this network device belongs to.
     pub fn parent(&self) -> &device::Device {
         // SAFETY: By the type invariant the `struct net_device` is valid;

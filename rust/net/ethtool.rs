@@ -289,6 +289,72 @@ pub mod coalesce {
     pub const TX_USECS: u32 = 1 << 4;
 }
 
+/// RSS hash functions (`ETH_RSS_HASH_*`).
+pub mod rss_hash {
+    /// No change requested (in [`super::RxfhParam`] for `set_rxfh`).
+    pub const NO_CHANGE: u8 = 0;
+    /// Toeplitz.
+    pub const TOP: u8 = 1 << 0;
+}
+
+/// RSS configuration for `ethtool -x` / `-X` (`struct
+/// ethtool_rxfh_param`): hash function, indirection table and key. On
+/// `get_rxfh` the driver fills the table and key that the core asked for;
+/// on `set_rxfh` absent parts are not to change.
+#[repr(transparent)]
+pub struct RxfhParam(bindings::ethtool_rxfh_param);
+
+impl RxfhParam {
+    /// The hash function (one of [`rss_hash`]).
+    pub fn hfunc(&self) -> u8 {
+        self.0.hfunc
+    }
+
+    /// Sets the hash function.
+    pub fn set_hfunc(&mut self, hfunc: u8) {
+        self.0.hfunc = hfunc;
+    }
+
+    /// The RSS context (0 for the default one).
+    pub fn rss_context(&self) -> u32 {
+        self.0.rss_context
+    }
+
+    /// The indirection table, if part of the request.
+    pub fn indir(&self) -> Option<&[u32]> {
+        // SAFETY: The core passes NULL or an array of `indir_size` entries
+        // (the size the driver reported), valid for the call.
+        (!self.0.indir.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts(self.0.indir, self.0.indir_size as usize)
+        })
+    }
+
+    /// The indirection table to fill, if asked for.
+    pub fn indir_mut(&mut self) -> Option<&mut [u32]> {
+        // SAFETY: As for `indir`; the array is the driver's to write during
+        // `get_rxfh`.
+        (!self.0.indir.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts_mut(self.0.indir, self.0.indir_size as usize)
+        })
+    }
+
+    /// The hash key, if part of the request.
+    pub fn key(&self) -> Option<&[u8]> {
+        // SAFETY: The core passes NULL or `key_size` bytes (the size the
+        // driver reported), valid for the call.
+        (!self.0.key.is_null())
+            .then(|| unsafe { core::slice::from_raw_parts(self.0.key, self.0.key_size as usize) })
+    }
+
+    /// The hash key to fill, if asked for.
+    pub fn key_mut(&mut self) -> Option<&mut [u8]> {
+        // SAFETY: As for `key`, writable during `get_rxfh`.
+        (!self.0.key.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts_mut(self.0.key, self.0.key_size as usize)
+        })
+    }
+}
+
 /// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
 /// ethtool_eth_mac_stats`). The core presets every counter to "not
 /// reported"; the driver sets those it has.
@@ -379,6 +445,35 @@ pub trait Operations: super::Operations {
     /// Changes interrupt moderation (`set_coalesce`, `ethtool -C`). An
     /// invalid request must fail with nothing changed.
     fn set_coalesce(_dev: &Device<Self>, _coalesce: &Coalesce) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Returns the number of RX rings RSS can spread over
+    /// (`get_rx_ring_count`, what `ethtool -X ... weight` and `equal`
+    /// distribute over).
+    fn get_rx_ring_count(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Returns the number of RSS indirection table entries
+    /// (`get_rxfh_indir_size`).
+    fn get_rxfh_indir_size(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Returns the RSS key size in bytes (`get_rxfh_key_size`).
+    fn get_rxfh_key_size(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the RSS configuration (`get_rxfh`, `ethtool -x`).
+    fn get_rxfh(_dev: &Device<Self>, _param: &mut RxfhParam) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the RSS configuration (`set_rxfh`, `ethtool -X`). The core
+    /// has checked the table's queue numbers against the queue count.
+    fn set_rxfh(_dev: &Device<Self>, _param: &RxfhParam) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -504,7 +599,87 @@ impl<T: Operations> OpsTable<T> {
         T::get_eth_mac_stats(dev, unsafe { &mut *stats.cast::<EthMacStats>() });
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], without `info`.
+    unsafe extern "C" fn get_rx_ring_count(ndev: *mut bindings::net_device) -> u32 {
+        // SAFETY: As in `get_drvinfo`.
+        T::get_rx_ring_count(unsafe { Device::<T>::from_raw(ndev) })
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], without `info`.
+    unsafe extern "C" fn get_rxfh_indir_size(ndev: *mut bindings::net_device) -> u32 {
+        // SAFETY: As in `get_drvinfo`.
+        T::get_rxfh_indir_size(unsafe { Device::<T>::from_raw(ndev) })
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], without `info`.
+    unsafe extern "C" fn get_rxfh_key_size(ndev: *mut bindings::net_device) -> u32 {
+        // SAFETY: As in `get_drvinfo`.
+        T::get_rxfh_key_size(unsafe { Device::<T>::from_raw(ndev) })
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `param` in place of `info`,
+    /// its arrays as `RxfhParam` describes.
+    unsafe extern "C" fn get_rxfh(
+        ndev: *mut bindings::net_device,
+        param: *mut bindings::ethtool_rxfh_param,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `RxfhParam` is a transparent wrapper; `param` is valid
+        // and ours for the call.
+        let param = unsafe { &mut *param.cast::<RxfhParam>() };
+        from_result(|| T::get_rxfh(dev, param).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_rxfh`].
+    unsafe extern "C" fn set_rxfh(
+        ndev: *mut bindings::net_device,
+        param: *mut bindings::ethtool_rxfh_param,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `get_rxfh`.
+        let param = unsafe { &*param.cast::<RxfhParam>() };
+        from_result(|| T::set_rxfh(dev, param).map(|()| 0))
+    }
+
     const VTABLE: bindings::ethtool_ops = bindings::ethtool_ops {
+        get_rx_ring_count: if T::HAS_GET_RX_RING_COUNT {
+            Some(Self::get_rx_ring_count)
+        } else {
+            None
+        },
+        get_rxfh_indir_size: if T::HAS_GET_RXFH_INDIR_SIZE {
+            Some(Self::get_rxfh_indir_size)
+        } else {
+            None
+        },
+        get_rxfh_key_size: if T::HAS_GET_RXFH_KEY_SIZE {
+            Some(Self::get_rxfh_key_size)
+        } else {
+            None
+        },
+        get_rxfh: if T::HAS_GET_RXFH {
+            Some(Self::get_rxfh)
+        } else {
+            None
+        },
+        set_rxfh: if T::HAS_SET_RXFH {
+            Some(Self::set_rxfh)
+        } else {
+            None
+        },
         supported_coalesce_params: T::SUPPORTED_COALESCE,
         get_ringparam: if T::HAS_GET_RINGPARAM {
             Some(Self::get_ringparam)

@@ -14,7 +14,6 @@ rust ring-sizes the Rust driver has no ethtool -G yet (issue 4)
 rust tx-timestamp the Rust driver has no hardware timestamping yet (issue 4)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 4)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 4)
-rust rss-indir the Rust driver has no ethtool -X yet (issue 4)
 "
 
 R() { ip netns exec remote "$@"; }

@@ -11,24 +11,28 @@
 
 use kernel::{
     irq::{Handler, IrqReturn, ThreadedHandler},
-    new_delayed_work,
+    new_delayed_work, new_mutex,
     prelude::*,
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, SetOnce,
+        Arc, Mutex, SetOnce,
     },
     time::msecs_to_jiffies,
     workqueue::{DelayedWork, WorkItem},
 };
 
 use crate::{
-    hw::fw::{Aui, Capabilities, LinkConfig},
+    hw::{
+        fw::{Aui, Capabilities, LinkConfig},
+        toeplitz,
+    },
     kernel_ext::{
+        irq::IrqName,
         net::{
             self,
             ethtool::{
-                self, coalesce, Channels, Coalesce, DrvInfo, EthMacStats, LinkKsettings, LinkMode,
-                RingParam,
+                self, coalesce, rss_hash, Channels, Coalesce, DrvInfo, EthMacStats, LinkKsettings,
+                LinkMode, RingParam, RxfhParam,
             },
             skbuff::{DropReason, SkBuff},
             Napi,
@@ -160,12 +164,16 @@ impl Handler for NapiIrq {
 }
 
 /// The private data of the network interface.
+#[pin_data]
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
     /// The queue pairs, queue `n` at index `n`.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
-    rss: Rss,
+    /// Their interrupts' names.
+    irq_names: KVec<Arc<IrqName>>,
+    #[pin]
+    rss: Mutex<Rss>,
     /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
     rx_usecs: Atomic<u32>,
     tx_usecs: Atomic<u32>,
@@ -178,18 +186,20 @@ impl Port {
         shared: Arc<Shared>,
         service: Arc<Service>,
         queues: KVec<Pin<KBox<QueuePair>>>,
-    ) -> Self {
+        irq_names: KVec<Arc<IrqName>>,
+    ) -> impl PinInit<Self> {
         // CAST: at most 128 queues.
         let rss = Rss::new(queues.len() as u32);
-        Self {
+        pin_init!(Self {
             shared,
             service,
             queues,
-            rss,
+            irq_names,
+            rss <- new_mutex!(rss),
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
-        }
+        })
     }
 }
 
@@ -256,7 +266,12 @@ impl net::Operations for Port {
                 return Err(e);
             }
         }
-        rpc::enable(regs, &port.rss);
+        rpc::enable(regs, &port.rss.lock());
+        // Queue vectors are named after the interface, as C drivers do.
+        let ifname = dev.name().to_str().unwrap_or("fbnic");
+        for (i, name) in port.irq_names.iter().enumerate() {
+            name.set(format_args!("{ifname}-TxRx-{i}"));
+        }
         for q in &port.queues {
             q.napi.enable();
             port.arm(q);
@@ -374,6 +389,75 @@ impl ethtool::Operations for Port {
         // Takes effect at each queue's next interrupt re-arm.
         port.rx_usecs.store(c.rx_usecs(), Relaxed);
         port.tx_usecs.store(c.tx_usecs(), Relaxed);
+        Ok(())
+    }
+
+    fn get_rx_ring_count(dev: &net::Device<Self>) -> u32 {
+        // CAST: at most 128 queues.
+        dev.data().queues.len() as u32
+    }
+
+    fn get_rxfh_indir_size(_dev: &net::Device<Self>) -> u32 {
+        rpc::INDIR_ENTRIES
+    }
+
+    fn get_rxfh_key_size(_dev: &net::Device<Self>) -> u32 {
+        // CAST: 40 bytes.
+        toeplitz::KEY_LEN as u32
+    }
+
+    fn get_rxfh(dev: &net::Device<Self>, param: &mut RxfhParam) -> Result {
+        let rss = dev.data().rss.lock();
+        param.set_hfunc(rss_hash::TOP);
+        if let Some(indir) = param.indir_mut() {
+            for (dst, &q) in indir.iter_mut().zip(rss.table.iter()) {
+                *dst = u32::from(q);
+            }
+        }
+        if let Some(key) = param.key_mut() {
+            let n = key.len().min(rss.key.len());
+            key[..n].copy_from_slice(&rss.key[..n]);
+        }
+        Ok(())
+    }
+
+    fn set_rxfh(dev: &net::Device<Self>, param: &RxfhParam) -> Result {
+        let port = dev.data();
+        if param.rss_context() != 0 {
+            return Err(EOPNOTSUPP);
+        }
+        if param.hfunc() != rss_hash::NO_CHANGE && param.hfunc() != rss_hash::TOP {
+            dev_err!(port.shared.dev, "only the Toeplitz hash is supported\n");
+            return Err(EOPNOTSUPP);
+        }
+        // Check everything before changing anything.
+        let queues = port.queues.len();
+        if let Some(indir) = param.indir() {
+            if indir.len() != rpc::INDIR_ENTRIES as usize
+                || indir.iter().any(|&q| q as usize >= queues)
+            {
+                return Err(EINVAL);
+            }
+        }
+        if let Some(key) = param.key() {
+            if key.len() != toeplitz::KEY_LEN {
+                return Err(EINVAL);
+            }
+        }
+
+        let mut rss = port.rss.lock();
+        if let Some(indir) = param.indir() {
+            for (dst, &q) in rss.table.iter_mut().zip(indir) {
+                // CAST: checked above to be a queue number, below 128.
+                *dst = q as u8;
+            }
+        }
+        if let Some(key) = param.key() {
+            rss.key.copy_from_slice(key);
+        }
+        if dev.is_running() {
+            rpc::write_rss(&port.shared.regs, &rss);
+        }
         Ok(())
     }
 

@@ -20,7 +20,7 @@ use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
 use crate::{
     hw::csr::{self, intr},
     kernel_ext::{
-        irq,
+        irq::{self, IrqName},
         net::{self, ETH_ALEN},
         pci::{alloc_irq_vectors, serial_number, DmaDriver, EnabledDevice},
     },
@@ -147,11 +147,18 @@ fn register_netdev<'bound>(
     for i in 0..queues {
         pairs.push(QueuePair::new(pdev.as_ref(), i)?, GFP_KERNEL)?;
     }
+    let mut names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
+    let mut irq_names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
+    for _ in 0..queues {
+        let name = IrqName::new(c"fbnic-napi")?;
+        irq_names.push(name.clone(), GFP_KERNEL)?;
+        names.push(name, GFP_KERNEL)?;
+    }
     let mut builder = net::Builder::new(
         pdev.as_ref(),
         queues,
         queues,
-        Port::new(shared.clone(), service.clone(), pairs),
+        Port::new(shared.clone(), service.clone(), pairs, names),
     )?;
     for i in 0..queues as usize {
         builder.add_napi(|port| &port.queues[i].napi);
@@ -169,15 +176,15 @@ fn register_netdev<'bound>(
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
     builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
     builder.set_ethtool_ops();
-    for i in 0..queues {
+    for (i, name) in (0..queues).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),
             queue: i as usize,
         };
-        irq::request(
+        irq::request_named(
             pdev,
             txrx::FIRST_VECTOR + i,
-            c"fbnic-napi",
+            name,
             Arc::new(handler, GFP_KERNEL)?,
         )?;
     }

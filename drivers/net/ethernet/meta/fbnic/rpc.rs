@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Entries of an indirection table.
-const INDIR_ENTRIES: u32 = 256;
+pub(crate) const INDIR_ENTRIES: u32 = 256;
 /// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
 pub(crate) const MAX_FRAME: u32 = 9742;
 /// Bytes of per-frame overhead the parser accounts (`RMI_CONFIG_OH_BYTES`
@@ -52,8 +52,8 @@ impl Rss {
     }
 }
 
-/// Opens the classifier with `rss` as the default action.
-pub(crate) fn enable(regs: &Regs, rss: &Rss) {
+/// Writes the RSS key and indirection table to the device.
+pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
     for (i, word) in toeplitz::key_to_regs(&rss.key).iter().enumerate() {
         // CAST: fewer than 14 key registers.
         regs.wr32(rpc::rss_key(i as u32), *word);
@@ -62,6 +62,11 @@ pub(crate) fn enable(regs: &Regs, rss: &Rss) {
         // CAST: 256 entries.
         regs.wr32(rpc_ram::rss_tbl(0, i as u32), u32::from(*queue));
     }
+}
+
+/// Opens the classifier with `rss` as the default action.
+pub(crate) fn enable(regs: &Regs, rss: &Rss) {
+    write_rss(regs, rss);
     regs.wr32(
         rpc::ACT_TBL1_DEFAULT,
         rpc::ACT_TBL1_RSS_ENA_MASK.prep(
