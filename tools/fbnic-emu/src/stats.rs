@@ -142,6 +142,28 @@ pub fn count_frame(csr: &RegisterFile, dir: Dir, frame: &[u8]) {
     if let Some(f) = fine {
         add64(csr, f, 1);
     }
+    count_mac_control(csr, dir, frame);
+}
+
+/// EtherType of IEEE 802.3 MAC Control frames (Annex 31A).
+const ETH_P_MAC_CONTROL: [u8; 2] = [0x88, 0x08];
+/// MAC Control opcode of a PAUSE frame.
+const MAC_CONTROL_PAUSE: [u8; 2] = [0x00, 0x01];
+
+/// MAC Control frames (EtherType 0x8808) have counters of their own
+/// (the eth-ctrl group), and PAUSE frames among them the pause group's.
+fn count_mac_control(csr: &RegisterFile, dir: Dir, frame: &[u8]) {
+    if frame.get(12..14) != Some(&ETH_P_MAC_CONTROL[..]) {
+        return;
+    }
+    let (ctrl, pause) = match dir {
+        Dir::Tx => (mac_stat::TX_CONTROL_FRAMES_L, mac_stat::TX_XOFF_STB_L),
+        Dir::Rx => (mac_stat::RX_CONTROL_FRAMES_L, mac_stat::RX_XOFF_STB_L),
+    };
+    add64(csr, ctrl, 1);
+    if frame.get(14..16) == Some(&MAC_CONTROL_PAUSE[..]) {
+        add64(csr, pause, 1);
+    }
 }
 
 /// Per-queue RX DMA engine counters.
@@ -196,5 +218,23 @@ mod tests {
         assert_eq!(read64(&csr, mac_stat::RX_PACKET_1519_MAX_BYTES_L), 1);
         assert_eq!(read64(&csr, rpc::STAT_RX_PACKET_8192_9216_BYTES_L), 1);
         assert_eq!(read64(&csr, mac_stat::RX_BROADCAST_L), 0);
+    }
+
+    #[test]
+    fn mac_control_and_pause_frames_have_their_counters() {
+        let csr = RegisterFile::new(0x20000);
+        let mut pause = [0u8; 60];
+        pause[..6].copy_from_slice(&[0x01, 0x80, 0xc2, 0x00, 0x00, 0x01]);
+        pause[12..16].copy_from_slice(&[0x88, 0x08, 0x00, 0x01]);
+        let mut other_ctrl = pause;
+        other_ctrl[15] = 0x02;
+        count_frame(&csr, Dir::Rx, &pause);
+        count_frame(&csr, Dir::Rx, &other_ctrl);
+        count_frame(&csr, Dir::Tx, &other_ctrl);
+        count_frame(&csr, Dir::Tx, &[0u8; 60]);
+        assert_eq!(read64(&csr, mac_stat::RX_CONTROL_FRAMES_L), 2);
+        assert_eq!(read64(&csr, mac_stat::RX_XOFF_STB_L), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_CONTROL_FRAMES_L), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_XOFF_STB_L), 0);
     }
 }
