@@ -124,29 +124,6 @@ kmake -s M="$FBNIC_TOP" INSTALL_MOD_PATH="$share" INSTALL_MOD_DIR=updates \
 	INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >/dev/null
 /sbin/depmod -b "$share" "$kver"
 
-# The emulator: one vfio-user socket per port.
-socks=()
-emu_cmd=("$emu")
-for ((i = 0; i < ports; i++)); do
-	socks+=("$run/port$i.sock")
-	emu_cmd+=(--socket "$run/port$i.sock")
-done
-ctl=$run/control.sock
-emu_cmd+=(--control "$ctl")
-# shellcheck disable=SC2206
-emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
-"${emu_cmd[@]}" >"$run/emu.out" 2>"$run/emu.log" &
-emu_pid=$!
-for ((i = 0; i < 100; i++)); do
-	n=0
-	for s in "${socks[@]}"; do [ -S "$s" ] && n=$((n + 1)); done
-	[ $n -eq "$ports" ] && [ -S "$ctl" ] && break
-	kill -0 "$emu_pid" 2>/dev/null || die "fbnic-emu exited: $(tail -n5 "$run/emu.log")"
-	sleep 0.1
-done
-[ $n -eq "$ports" ] || die "fbnic-emu did not listen on ${#socks[@]} sockets"
-[ -S "$ctl" ] || die "fbnic-emu did not open its control socket"
-
 # Accelerator: KVM only where it really is hardware virtualisation (the
 # paravirtual /dev/kvm of some hosts cannot boot a stock kernel).
 accel=${FBNIC_ACCEL:-}
@@ -162,6 +139,32 @@ if [ $kmemleak -eq 1 ] || grep -q '^# vm-kmemleak' "$script"; then
 	cmdline_extra=kmemleak=on
 fi
 
+# The emulator: one vfio-user socket per port.
+start_emu() {
+	local i n s
+	rm -f "$run"/port*.sock "$run/control.sock"
+	"${emu_cmd[@]}" >"$run/emu.out" 2>>"$run/emu.log" &
+	emu_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		n=0
+		for s in "${socks[@]}"; do [ -S "$s" ] && n=$((n + 1)); done
+		[ $n -eq "$ports" ] && [ -S "$ctl" ] && return 0
+		kill -0 "$emu_pid" 2>/dev/null || die "fbnic-emu exited: $(tail -n5 "$run/emu.log")"
+		sleep 0.1
+	done
+	die "fbnic-emu did not open its ${#socks[@]} port sockets and control socket"
+}
+socks=()
+emu_cmd=("$emu")
+for ((i = 0; i < ports; i++)); do
+	socks+=("$run/port$i.sock")
+	emu_cmd+=(--socket "$run/port$i.sock")
+done
+ctl=$run/control.sock
+emu_cmd+=(--control "$ctl")
+# shellcheck disable=SC2206
+emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
+
 devices=()
 for ((i = 0; i < ports; i++)); do
 	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},\"addr\":\"0x$((5 + i))\"}")
@@ -169,27 +172,52 @@ done
 
 qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
 	"$root/usr/bin/qemu-system-x86_64" -L "$root/usr/share/qemu" -L "$root/usr/share/seabios")
-"${qemu[@]}" -nodefaults -no-user-config -nographic -no-reboot \
-	-M q35,memory-backend=mem -accel "$accel" -cpu max -smp 2 \
-	-object memory-backend-memfd,id=mem,size=2G,share=on \
-	-kernel "$kd/build/arch/x86/boot/bzImage" \
-	-append "$cmdline_extra console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
-	-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
-	-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
-	"${extra_fs[@]}" \
-	-serial "file:$run/console.log" -monitor none \
-	-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
-	"${devices[@]}" >"$run/qemu.log" 2>&1 &
-qemu_pid=$!
+start_vm() {
+	: >"$run/console.log"
+	"${qemu[@]}" -nodefaults -no-user-config -nographic -no-reboot \
+		-M q35,memory-backend=mem -accel "$accel" -cpu max -smp 2 \
+		-object memory-backend-memfd,id=mem,size=2G,share=on \
+		-kernel "$kd/build/arch/x86/boot/bzImage" \
+		-append "$cmdline_extra console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
+		-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
+		-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
+		"${extra_fs[@]}" \
+		-serial "file:$run/console.log" -monitor none \
+		-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
+		"${devices[@]}" >"$run/qemu.log" 2>&1 &
+	qemu_pid=$!
+}
 
-tail_pid=
-if [ $console -eq 1 ]; then
-	# Follows the console until QEMU is gone, then prints what is left.
-	# SeaBIOS's terminal escapes are dropped.
-	tail -n +1 -s 0.2 -F --pid="$qemu_pid" "$run/console.log" 2>/dev/null |
-		sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' &
-	tail_pid=$!
-fi
+stop_vm_and_emu() {
+	kill -KILL "$qemu_pid" 2>/dev/null || true
+	wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid=
+	kill -TERM "$emu_pid" 2>/dev/null || true
+	wait "$emu_pid" 2>/dev/null || true
+	emu_pid=
+}
+
+# Boot, and watch for the guest init's first line. Under TCG on a loaded
+# host a boot has been seen to hang before init (rarely); such a boot is
+# kept as console-boot-hang-N.log and retried once, visibly.
+boot_timeout=${FBNIC_BOOT_TIMEOUT:-150}
+for attempt in 1 2; do
+	start_emu
+	start_vm
+	booted=0
+	boot_deadline=$((SECONDS + boot_timeout))
+	while kill -0 "$qemu_pid" 2>/dev/null && [ $SECONDS -lt $boot_deadline ]; do
+		grep -q '^lab: ' "$run/console.log" 2>/dev/null && { booted=1; break; }
+		sleep 0.5
+	done
+	kill -0 "$qemu_pid" 2>/dev/null || booted=1
+	[ $booted -eq 0 ] || break
+	cp "$run/console.log" "$results/console-boot-hang-$attempt.log"
+	log "the guest did not reach its init within ${boot_timeout}s (attempt $attempt)"
+	stop_vm_and_emu
+	[ $attempt -lt 2 ] || die "the guest did not boot (see $results/console-boot-hang-*.log)"
+	echo "$(date +%T) boot hang, retried (console-boot-hang-$attempt.log)" >>"$results/boot-retries.txt"
+done
 
 rc=0
 deadline=$((SECONDS + timeout))
