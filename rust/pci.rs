@@ -213,3 +213,11 @@ pub fn serial_number<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>
     // The C function returns 0 when the capability is missing.
     (dsn != 0).then_some(dsn)
 }
+
+/// Returns the Linux interrupt number of the device's vector `vector`
+/// (`pci_irq_vector()`).
+pub fn irq_vector(pdev: &pci::Device<Bound>, vector: u32) -> Result<u32> {
+    // SAFETY: `pdev` is a valid, bound PCI device.
+    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
+    u32::try_from(irq).map_err(|_| Error::from_errno(irq))
+}

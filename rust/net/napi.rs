@@ -117,6 +117,18 @@ impl Napi {
         unsafe { &*ptr.cast::<Self>() }
     }
 
+    /// Records the interrupt that schedules this instance
+    /// (`netif_napi_set_irq()`), reported to user space through the netdev
+    /// netlink family (and used for IRQ affinity by the core).
+    pub fn set_irq(&self, irq: u32) {
+        let Ok(irq) = c_int::try_from(irq) else {
+            return;
+        };
+        // SAFETY: By the type invariant the instance is valid; the core
+        // ignores it unless it is attached to a device.
+        unsafe { bindings::netif_napi_set_irq(self.as_raw(), irq) }
+    }
+
     /// Allows polling (`napi_enable()`), when the interface opens.
     pub fn enable(&self) {
         // SAFETY: By the type invariant the instance is valid; enabling an

@@ -22,7 +22,7 @@ use crate::{
     kernel_ext::{
         irq::{self, IrqName},
         net::{self, ETH_ALEN},
-        pci::{alloc_irq_vectors, serial_number, DmaDriver, EnabledDevice},
+        pci::{alloc_irq_vectors, irq_vector, serial_number, DmaDriver, EnabledDevice},
     },
     netdev::{NapiIrq, Port, Service},
     regs::Regs,
@@ -162,6 +162,9 @@ fn register_netdev<'bound>(
     )?;
     for i in 0..queues as usize {
         builder.add_napi(|port| &port.queues[i].napi);
+        // CAST: at most 128 queues.
+        let irq = irq_vector(pdev, txrx::FIRST_VECTOR + i as u32)?;
+        builder.device().data().queues[i].napi.set_irq(irq);
     }
     builder.set_features(
         net::Features::SG
