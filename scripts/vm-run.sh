@@ -219,6 +219,15 @@ for attempt in 1 2; do
 	echo "$(date +%T) boot hang, retried (console-boot-hang-$attempt.log)" >>"$results/boot-retries.txt"
 done
 
+tail_pid=
+if [ $console -eq 1 ]; then
+	# Follows the console until QEMU is gone, then prints what is left.
+	# SeaBIOS's terminal escapes are dropped.
+	tail -n +1 -s 0.2 -F --pid="$qemu_pid" "$run/console.log" 2>/dev/null |
+		sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' &
+	tail_pid=$!
+fi
+
 rc=0
 deadline=$((SECONDS + timeout))
 while kill -0 "$qemu_pid" 2>/dev/null; do
