@@ -81,6 +81,22 @@ lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"
 log "build checks: $((SECONDS - t0)) s"
 
+# collect RC DRIVER SUITE RESULTS OUT: records each line of a VM run's
+# RESULTS file for DRIVER, and the run itself as failed when it exited
+# other than 0/1 (the runner's own failure, timeout, no results).
+collect() {
+	local rc=$1 driver=$2 suite=$3 results=$4 outfile=$5 status rest
+	if [ -f "$results" ]; then
+		while read -r status rest; do
+			record "$status $driver:$rest"
+		done <"$results"
+	fi
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		record "FAIL $driver:$suite/vm: runner exit $rc (see results/$outfile)"
+		tail -n 15 "$out/$outfile" | sed 's/^/    /'
+	fi
+}
+
 # The kernel's net selftests: only the tests on the driver's must-pass list,
 # one result per entry (details in results/selftests-<driver>/results.md).
 run_selftests() {
@@ -105,16 +121,8 @@ run_selftests() {
 	[ -n "$tests" ] || return 0
 	"$FBNIC_TOP/scripts/selftests.sh" --driver "$driver" --must-pass "$list" \
 		--tests "$tests" >"$out/selftests-$driver.out" 2>&1
-	rc=$?
-	if [ -f "$out/selftests-$driver/must-pass.txt" ]; then
-		while read -r status rest; do
-			record "$status $driver:$rest"
-		done <"$out/selftests-$driver/must-pass.txt"
-	fi
-	if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
-		record "FAIL $driver:selftests/vm: exit $rc (see results/selftests-$driver.out)"
-		tail -n 15 "$out/selftests-$driver.out" | sed 's/^/    /'
-	fi
+	collect $? "$driver" selftests "$out/selftests-$driver/must-pass.txt" \
+		"selftests-$driver.out"
 }
 
 # VM suites.
@@ -133,16 +141,7 @@ for suite in $suites; do
 		log "VM suite $suite, $driver driver"
 		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$driver" --results "$dir" \
 			"$FBNIC_TOP/tests/vm/$suite.sh" >"$out/$suite-$driver.out" 2>&1
-		rc=$?
-		if [ -f "$dir/results.txt" ]; then
-			while read -r status rest; do
-				record "$status $driver:$rest"
-			done <"$dir/results.txt"
-		fi
-		if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
-			record "FAIL $driver:$suite/vm: runner exit $rc (see results/$suite-$driver.out)"
-			tail -n 15 "$out/$suite-$driver.out" | sed 's/^/    /'
-		fi
+		collect $? "$driver" "$suite" "$dir/results.txt" "$suite-$driver.out"
 		log "VM suite $suite, $driver driver: $((SECONDS - t0)) s"
 	done
 done
