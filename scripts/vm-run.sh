@@ -207,7 +207,8 @@ for attempt in 1 2; do
 	booted=0
 	boot_deadline=$((SECONDS + boot_timeout))
 	while kill -0 "$qemu_pid" 2>/dev/null && [ $SECONDS -lt $boot_deadline ]; do
-		grep -q '^lab: ' "$run/console.log" 2>/dev/null && { booted=1; break; }
+		# Not anchored: SeaBIOS's last screen escapes share init's line.
+		grep -aq 'lab: .*cpus, driver' "$run/console.log" 2>/dev/null && { booted=1; break; }
 		sleep 0.5
 	done
 	kill -0 "$qemu_pid" 2>/dev/null || booted=1
