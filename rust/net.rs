@@ -11,6 +11,7 @@
 mod device;
 pub mod ethtool;
 mod napi;
+pub mod page_pool;
 pub mod skbuff;
 
 pub use device::{

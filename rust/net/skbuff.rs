@@ -241,6 +241,13 @@ impl SkBuff {
         unsafe { bindings::skb_set_hash(self.0.as_ptr(), hash, kind) };
     }
 
+    /// Records the RX queue the packet arrived on (`skb_record_rx_queue()`),
+    /// for receive flow steering and queue-aware sockets.
+    pub fn record_rx_queue(&mut self, queue: u16) {
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        unsafe { bindings::skb_record_rx_queue(self.0.as_ptr(), queue) };
+    }
+
     /// Makes the packet's headers private to the driver
     /// (`skb_cow_head()`) and returns its linear data for editing, e.g. to
     /// adjust a checksum the device completes.

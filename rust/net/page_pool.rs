@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Page pools: DMA-mapped pages recycled between a receive queue and the
+//! networking stack.
+//!
+//! C header: [`include/net/page_pool/helpers.h`](srctree/include/net/page_pool/helpers.h)
+//!
+//! A receive queue gives the device whole pages to write packets into and
+//! hands those pages to the stack inside socket buffers without copying.
+//! When the stack frees such a buffer the page goes back to the pool it
+//! came from (still mapped for the device), not to the page allocator.
+//!
+//! The types here keep the accounting straight:
+//!
+//! - [`PagePool`] owns a `struct page_pool` and destroys it when dropped.
+//!   Pages still out (in socket buffers, or held by the driver) keep the
+//!   C object alive until they come back; the core frees it then.
+//! - [`RxPage`] is a page the driver owns, typically one posted to a
+//!   buffer ring. The device may fill it with several packets, so it
+//!   holds a budget of page-pool references ([`RX_PAGE_REFS`]) and gives
+//!   one away per piece of data handed on ([`RxPage::take_ref`]). Dropping
+//!   it returns the references it still holds; the page goes back to the
+//!   pool once the last socket buffer using it is freed too.
+//! - [`PageRef`] is one reference to such a page: the head of a new socket
+//!   buffer ([`Napi::build_skb`]) or one of its fragments
+//!   ([`SkBuff::add_rx_frag`]). Both consume it, so a reference is given to
+//!   the stack exactly once; a `PageRef` that is dropped instead returns
+//!   its reference to the pool.
+//!
+//! Socket buffers built this way are marked for page-pool recycling
+//! (`skb_mark_for_recycle()`), so however the stack frees them, the pages
+//! return to their pool.
+//!
+//! The pool is not bound to a NAPI instance: its lock-free cache is used
+//! only through `&mut PagePool` ([`PagePool::alloc`],
+//! [`RxPage::release_to`]), so the borrow checker serializes it, and the
+//! stack returns pages through the pool's locked ring.
+//!
+//! # Examples
+//!
+//! ```ignore
+//! use kernel_ext::net::page_pool::{PagePool, Params};
+//!
+//! // At open: a pool for RX queue 0, pages mapped for the device to write.
+//! let mut pool = PagePool::new(dev, &Params::new(256, 0))?;
+//!
+//! // Filling a buffer ring.
+//! let mut page = pool.alloc().ok_or(ENOMEM)?;
+//! post_to_device(page.dma_addr());
+//!
+//! // In the NAPI poll, for a packet the device wrote at `off`:
+//! page.sync_for_cpu(off - headroom, size);
+//! let head = page.take_ref().ok_or(EINVAL)?;
+//! let mut skb = napi
+//!     .build_skb(head, off - headroom, size, headroom, len)
+//!     .ok_or(ENOMEM)?;
+//! // ... payload pages: `skb.add_rx_frag(page_ref, off, len, truesize)`.
+//! napi.gro_receive(skb);
+//!
+//! // When the device has moved past the page:
+//! page.release_to(&mut pool);
+//! ```
+
+use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
+use kernel::{ffi::c_long, prelude::*};
+
+use super::{device::raw_device, napi::Napi, skbuff::SkBuff, Device};
+use crate::kernel_ext::bindings;
+
+/// Page size of the system (`PAGE_SIZE`).
+pub const PAGE_SIZE: u32 = kernel::page::PAGE_SIZE as u32;
+
+/// References an [`RxPage`] starts with: one per byte of the page, more
+/// than the pieces of data a page can be cut into
+/// (`FBNIC_PAGECNT_BIAS_MAX` in the C fbnic driver).
+pub const RX_PAGE_REFS: u32 = PAGE_SIZE;
+
+/// Room the stack needs behind a packet's data in a buffer that becomes a
+/// socket buffer's head: `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))`.
+pub const SKB_SHINFO_ROOM: u32 = {
+    let size = core::mem::size_of::<bindings::skb_shared_info>();
+    let align = bindings::SMP_CACHE_BYTES as usize;
+    // CAST: a few hundred bytes.
+    ((size + align - 1) & !(align - 1)) as u32
+};
+
+/// `PP_FLAG_DMA_MAP`: the pool maps its pages for the device.
+const PP_FLAG_DMA_MAP: u32 = 1 << 0;
+/// `PP_FLAG_DMA_SYNC_DEV`: the pool syncs recycled pages for the device.
+const PP_FLAG_DMA_SYNC_DEV: u32 = 1 << 1;
+/// `NUMA_NO_NODE`.
+const NUMA_NO_NODE: i32 = -1;
+
+/// How the pages of a pool are used.
+///
+/// Pages are always mapped for the device to write into
+/// (`DMA_FROM_DEVICE`) and synced for it when recycled.
+#[derive(Clone, Copy, Debug)]
+pub struct Params {
+    pool_size: u32,
+    queue_idx: u32,
+    order: u32,
+    nid: i32,
+}
+
+impl Params {
+    /// A pool of order-0 pages for RX queue `queue_idx`, caching up to
+    /// `pool_size` pages (capped at the core's limit of 32768), on any NUMA
+    /// node.
+    pub fn new(pool_size: u32, queue_idx: u32) -> Self {
+        Self {
+            pool_size: pool_size.min(32768),
+            queue_idx,
+            order: 0,
+            nid: NUMA_NO_NODE,
+        }
+    }
+
+    /// Pages of `2^order` base pages each.
+    pub fn order(mut self, order: u32) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Allocates from NUMA node `nid`.
+    pub fn nid(mut self, nid: i32) -> Self {
+        self.nid = nid;
+        self
+    }
+
+    fn page_len(&self) -> Option<u32> {
+        PAGE_SIZE.checked_shl(self.order)
+    }
+}
+
+/// A page pool (`struct page_pool`).
+///
+/// Created for the parent device of a network device and listed under that
+/// device in the netdev netlink family (`page-pool-get`). Dropping it
+/// destroys the pool (`page_pool_destroy()`): cached pages are freed at
+/// once, pages still out are freed as they come back.
+///
+/// # Invariants
+///
+/// `ptr` is a live page pool created by [`PagePool::new`] with
+/// `PP_FLAG_DMA_MAP`, no NAPI instance and pages of `page_len` bytes,
+/// whose creation reference this value owns. Its lock-free allocation cache
+/// is only used through `&mut self`.
+pub struct PagePool {
+    ptr: NonNull<bindings::page_pool>,
+    page_len: u32,
+}
+
+// SAFETY: The pool may be used and destroyed from any CPU; its lock-free
+// cache is only touched through `&mut self`, so never by two CPUs at once.
+unsafe impl Send for PagePool {}
+
+impl PagePool {
+    /// Creates a pool for RX on `dev` (`page_pool_create()`), with pages
+    /// mapped for `dev`'s parent device and synced for it on recycling.
+    pub fn new<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
+        let page_len = params.page_len().ok_or(EINVAL)?;
+        let mut p = bindings::page_pool_params::default();
+        // The fast and slow parameter groups are unions of a named struct
+        // and its fields, as bindgen sees `struct_group_tagged()`; both
+        // sides have the same layout, so writing the named one sets them.
+        p.__bindgen_anon_1.fast = bindings::page_pool_params__bindgen_ty_1_page_pool_params_fast {
+            order: params.order,
+            pool_size: params.pool_size,
+            nid: params.nid,
+            dev: raw_device(dev.parent()),
+            napi: core::ptr::null_mut(),
+            dma_dir: bindings::dma_data_direction::DMA_FROM_DEVICE,
+            max_len: page_len,
+            offset: 0,
+        };
+        p.__bindgen_anon_2.slow = bindings::page_pool_params__bindgen_ty_2_page_pool_params_slow {
+            netdev: dev.as_raw(),
+            queue_idx: params.queue_idx,
+            flags: PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+            ..Default::default()
+        };
+        // SAFETY: `p` is fully initialized; the parent of a device the
+        // driver has in hand is bound to it (as in `SkBuff::map_for_tx`),
+        // and the pool does not keep `netdev` beyond its unregistration
+        // (the core detaches pools then).
+        let pool = unsafe { bindings::page_pool_create(&p) };
+        let ptr = kernel::error::from_err_ptr(pool)?;
+        // INVARIANT: created above with PP_FLAG_DMA_MAP and no NAPI; the
+        // reference is ours.
+        Ok(Self {
+            ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
+            page_len,
+        })
+    }
+
+    /// Allocates a page for the device to fill
+    /// (`page_pool_dev_alloc_pages()`), holding [`RX_PAGE_REFS`]
+    /// references to give out (`page_pool_fragment_page()`). `None` if
+    /// memory is short.
+    pub fn alloc(&mut self) -> Option<RxPage> {
+        // SAFETY: By the type invariant the pool is live, and `&mut self`
+        // makes this the only user of its cache.
+        let page = NonNull::new(unsafe { bindings::page_pool_dev_alloc_pages(self.ptr.as_ptr()) })?;
+        // SAFETY: A freshly allocated pool page has one reference, which
+        // we own; it is split into `RX_PAGE_REFS`, all ours. CAST: a page
+        // size fits a `long`.
+        unsafe { bindings::page_pool_fragment_page(page.as_ptr(), RX_PAGE_REFS as c_long) };
+        // SAFETY: The pool maps its pages (PP_FLAG_DMA_MAP).
+        let dma = unsafe { bindings::page_pool_get_dma_addr(page.as_ptr()) };
+        // INVARIANT: a page of this pool with `RX_PAGE_REFS` references.
+        Some(RxPage {
+            page: PoolPageRef {
+                page,
+                pool: self.ptr,
+                len: self.page_len,
+            },
+            refs: RX_PAGE_REFS,
+            dma,
+        })
+    }
+}
+
+impl Drop for PagePool {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own the creation reference; the
+        // core keeps the object until every page is back.
+        unsafe { bindings::page_pool_destroy(self.ptr.as_ptr()) };
+    }
+}
+
+/// A page of a pool and the pool, as the pieces below share them.
+///
+/// Invariant of every user: `page` came from `pool` and is not back yet,
+/// which keeps `pool` allocated (the core frees a destroyed pool only once
+/// all its pages have returned); the page is `len` bytes.
+#[derive(Clone, Copy)]
+struct PoolPageRef {
+    page: NonNull<bindings::page>,
+    pool: NonNull<bindings::page_pool>,
+    len: u32,
+}
+
+/// A page from a [`PagePool`] that the driver owns, e.g. one on the
+/// device's buffer ring, with a number of page-pool references to give
+/// out.
+///
+/// Dropping it returns the references it still holds
+/// (`page_pool_unref_page()`); if no socket buffer holds one either, the
+/// page goes back to its pool (`page_pool_put_unrefed_page()`).
+///
+/// # Invariants
+///
+/// `page.page` is a page of the live-while-out pool `page.pool`, mapped at
+/// `dma`; this value owns `refs` (at least one) of its page-pool
+/// references.
+pub struct RxPage {
+    page: PoolPageRef,
+    refs: u32,
+    dma: u64,
+}
+
+// SAFETY: The page may be returned to its pool from any CPU (the
+// non-direct path takes the pool's ring lock).
+unsafe impl Send for RxPage {}
+
+impl RxPage {
+    /// The page's bus address, for the device.
+    pub fn dma_addr(&self) -> u64 {
+        self.dma
+    }
+
+    /// Size of the page in bytes.
+    pub fn len(&self) -> u32 {
+        self.page.len
+    }
+
+    /// Whether the page is empty (never: pages have a size).
+    pub fn is_empty(&self) -> bool {
+        self.page.len == 0
+    }
+
+    /// Makes `len` bytes at `offset`, written by the device, visible to the
+    /// CPU (`page_pool_dma_sync_for_cpu()`). Ranges outside the page are
+    /// clamped to it.
+    pub fn sync_for_cpu(&self, offset: u32, len: u32) {
+        let offset = offset.min(self.page.len);
+        let len = len.min(self.page.len - offset);
+        // SAFETY: By the type invariant the page belongs to the pool, which
+        // is allocated while the page is out, and the pool maps its pages;
+        // the range is within the page.
+        unsafe {
+            bindings::page_pool_dma_sync_for_cpu(
+                self.page.pool.as_ptr(),
+                self.page.page.as_ptr(),
+                offset,
+                len,
+            )
+        };
+    }
+
+    /// Takes one of the page's references, to hand a piece of it to the
+    /// stack. `None` once all but one are given out: the page keeps one for
+    /// itself, so it cannot go back to the pool while the driver has it.
+    pub fn take_ref(&mut self) -> Option<PageRef> {
+        if self.refs <= 1 {
+            return None;
+        }
+        self.refs -= 1;
+        // INVARIANT: one of the references this page owned moves to the
+        // new value.
+        Some(PageRef {
+            page: self.page,
+            _not_sync: PhantomData,
+        })
+    }
+
+    /// Returns the page like dropping it does, but straight into the lock-
+    /// free cache of `pool` if the page is its last user and belongs to it
+    /// (`allow_direct`, as a driver does from its NAPI poll).
+    pub fn release_to(self, pool: &mut PagePool) {
+        let direct = self.page.pool == pool.ptr;
+        let this = ManuallyDrop::new(self);
+        this.release(direct);
+    }
+
+    fn release(&self, direct: bool) {
+        let page = self.page.page.as_ptr();
+        // SAFETY: By the type invariant we own `refs` references to the
+        // page. If they were the last (the result is 0), the page is ours
+        // alone and goes back to its pool, which is allocated while the
+        // page is out. `direct` is only set by `release_to`, whose
+        // `&mut PagePool` makes this the only user of the pool's cache.
+        unsafe {
+            if bindings::page_pool_unref_page(page, self.refs as c_long) == 0 {
+                bindings::page_pool_put_unrefed_page(
+                    self.page.pool.as_ptr(),
+                    page,
+                    u32::MAX,
+                    direct,
+                );
+            }
+        }
+    }
+}
+
+impl Drop for RxPage {
+    fn drop(&mut self) {
+        self.release(false);
+    }
+}
+
+/// One page-pool reference to a page, to be given to a socket buffer.
+///
+/// Dropping it returns the reference (`page_pool_put_full_page()`).
+///
+/// # Invariants
+///
+/// `page.page` is a page of the pool `page.pool`, and this value owns one
+/// of its page-pool references.
+pub struct PageRef {
+    page: PoolPageRef,
+    _not_sync: PhantomData<*mut u8>,
+}
+
+// SAFETY: As for `RxPage`.
+unsafe impl Send for PageRef {}
+
+impl PageRef {
+    /// Gives up the reference without returning it: the caller passed it
+    /// to the stack.
+    fn into_raw(self) -> PoolPageRef {
+        ManuallyDrop::new(self).page
+    }
+}
+
+impl Drop for PageRef {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own one reference to a page of
+        // the pool, which is allocated while the page is out.
+        unsafe {
+            bindings::page_pool_put_full_page(
+                self.page.pool.as_ptr(),
+                self.page.page.as_ptr(),
+                false,
+            )
+        };
+    }
+}
+
+impl Napi {
+    /// Builds a socket buffer for a received packet around a buffer in a
+    /// pool page (`napi_build_skb()`, `skb_mark_for_recycle()`), from the
+    /// poll function.
+    ///
+    /// The buffer is `size` bytes at `start` in `head`'s page; the packet's
+    /// `len` bytes start `headroom` bytes into it, and the buffer has room
+    /// for the socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind
+    /// them. The page reference goes to the socket buffer; `None` if the
+    /// geometry does not fit or memory is short (the reference is returned
+    /// to the pool then).
+    pub fn build_skb(
+        &self,
+        head: PageRef,
+        start: u32,
+        size: u32,
+        headroom: u32,
+        len: u32,
+    ) -> Option<SkBuff> {
+        let fits = start
+            .checked_add(size)
+            .is_some_and(|end| end <= head.page.len)
+            && headroom
+                .checked_add(len)
+                .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
+                .is_some_and(|n| n <= size);
+        if !fits {
+            return None;
+        }
+        let page = head.page.page.as_ptr();
+        // SAFETY: The page is a pool page (lowmem, so it has an address)
+        // and `start..start + size` is within it. The buffer is ours: the
+        // device wrote it and the caller synced it, and our page reference
+        // keeps the page. On success the socket buffer takes that
+        // reference (its head is in the page; marked for recycling it
+        // returns it with `page_pool_put_full_page()` when freed).
+        let skb = unsafe {
+            let data = bindings::lowmem_page_address(page)
+                .cast::<u8>()
+                .add(start as usize);
+            bindings::napi_build_skb(data.cast(), size)
+        };
+        if skb.is_null() {
+            return None;
+        }
+        let _ = head.into_raw();
+        // SAFETY: `skb` is a new socket buffer, ours; `headroom + len`
+        // bytes plus the shared info fit in its `size` bytes (checked
+        // above).
+        unsafe {
+            bindings::skb_reserve(skb, headroom as c_int);
+            bindings::__skb_put(skb, len);
+            bindings::skb_mark_for_recycle(skb);
+            Some(SkBuff::from_raw(skb))
+        }
+    }
+}
+
+impl SkBuff {
+    /// Appends `len` bytes at `offset` in `frag`'s page to the packet as a
+    /// page fragment (`skb_add_rx_frag()`), accounting `truesize` bytes of
+    /// memory to it, and marks the packet for page-pool recycling. The
+    /// reference goes to the socket buffer.
+    /// Gives the reference back if the range is outside the page or the
+    /// packet has no room for another fragment.
+    pub fn add_rx_frag(
+        &mut self,
+        frag: PageRef,
+        offset: u32,
+        len: u32,
+        truesize: u32,
+    ) -> Result<(), PageRef> {
+        let in_page = offset
+            .checked_add(len.max(truesize))
+            .is_some_and(|end| end <= frag.page.len);
+        let raw = self.as_raw();
+        // SAFETY: By the type invariant of `SkBuff` the buffer is valid and
+        // ours, and so is its shared info. Marking it for recycling makes
+        // the stack return page-pool pages to their pool when it frees
+        // them (other pages are still freed normally).
+        let nr_frags = unsafe {
+            bindings::skb_mark_for_recycle(raw);
+            (*bindings::skb_end_pointer(raw).cast::<bindings::skb_shared_info>()).nr_frags
+        };
+        if !in_page || usize::from(nr_frags) >= bindings::MAX_SKB_FRAGS as usize {
+            return Err(frag);
+        }
+        let page = frag.into_raw();
+        // SAFETY: Slot `nr_frags` is free (below MAX_SKB_FRAGS), the range
+        // is within the page, and the socket buffer takes our reference
+        // to it.
+        unsafe {
+            bindings::skb_add_rx_frag(
+                raw,
+                c_int::from(nr_frags),
+                page.page.as_ptr(),
+                offset as c_int,
+                len as c_int,
+                truesize,
+            )
+        };
+        Ok(())
+    }
+}
