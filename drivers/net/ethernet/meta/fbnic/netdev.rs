@@ -42,7 +42,7 @@ use crate::{
     link::{Change, Link},
     rpc::{self, Rss},
     shared::Shared,
-    txrx::{self, Counters, QueuePair},
+    txrx::{self, Counters, HeaderSplit, QueuePair},
 };
 
 /// Service task period (`fbnic_service_task()` runs every second).
@@ -174,6 +174,10 @@ pub(crate) struct Port {
     irq_names: KVec<Arc<IrqName>>,
     #[pin]
     rss: Mutex<Rss>,
+    /// Header split (`ethtool -G tcp-data-split/hds-thresh`), applied at
+    /// open.
+    #[pin]
+    split: Mutex<HeaderSplit>,
     /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
     rx_usecs: Atomic<u32>,
     tx_usecs: Atomic<u32>,
@@ -196,6 +200,7 @@ impl Port {
             queues,
             irq_names,
             rss <- new_mutex!(rss),
+            split <- new_mutex!(HeaderSplit::default()),
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
@@ -204,6 +209,11 @@ impl Port {
 }
 
 impl Port {
+    /// The header split the queues are programmed with at open.
+    fn header_split(&self) -> HeaderSplit {
+        *self.split.lock()
+    }
+
     /// Re-enables queue pair `q`'s interrupt with the current moderation.
     fn arm(&self, q: &QueuePair) {
         q.rings.arm(
@@ -258,9 +268,10 @@ impl net::Operations for Port {
         }
 
         for (i, q) in port.queues.iter().enumerate() {
-            if let Err(e) = q.rings.enable(regs) {
-                for q in &port.queues[..i] {
+            if let Err(e) = q.rings.enable(regs, dev, port.header_split()) {
+                for q in &port.queues[..=i] {
                     q.rings.disable(regs);
+                    q.rings.flush_rx();
                 }
                 let _ = shared.mbx.set_ownership(regs, false);
                 return Err(e);
@@ -298,6 +309,7 @@ impl net::Operations for Port {
             if let Some(txq) = dev.tx_queue(i as u32) {
                 q.rings.flush(txq);
             }
+            q.rings.flush_rx();
         }
         let change = port.service.link.stop(&shared.regs);
         cancel_delayed_sync(&port.service);

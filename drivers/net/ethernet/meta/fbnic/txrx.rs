@@ -8,21 +8,32 @@
 //!
 //! TX maps the socket buffer's linear part and page fragments for the
 //! device (scatter-gather) and asks it to insert checksums and segment TCP
-//! (TSO). RX copies: a received packet is copied out of the header and
-//! payload buffers the device filled into a fresh socket buffer, after
-//! which those buffers go straight back to the device, so no page of the
-//! driver's ever reaches the stack; zero-copy receive with page pools is
-//! the next step.
+//! (TSO).
 //!
-//! Every ring lives in coherent DMA memory allocated at probe and reused on
-//! every open.
+//! RX is zero-copy, with header split. The header buffer queue (HPQ) and
+//! the payload buffer queue (PPQ) are fed whole pages from two page pools
+//! per queue, created at open and destroyed at stop. The device packs the
+//! headers of several packets into one header page, each with head room
+//! in front and tail room behind ([`RX_HROOM`], [`RX_TROOM`]), and puts
+//! what does not fit below the header-split threshold into payload pages.
+//! The completions of a packet (`HDR_AL`, `PAY_AL`s, `META`) become one
+//! socket buffer: its head is built around the packet's piece of the
+//! header page, payload pieces are attached as page fragments, and every
+//! piece carries one page-pool reference taken from the page's budget
+//! (`pagecnt_bias` in the C driver). A page is given back once the device
+//! has moved on to the next one; it returns to its pool when the stack has
+//! freed the last socket buffer using it. Refilling happens in the NAPI
+//! poll.
+//!
+//! The descriptor rings live in coherent DMA memory allocated at probe and
+//! reused on every open.
 
 #![forbid(unsafe_code)]
 
 use kernel::{
     device,
     dma::Coherent,
-    io::{io_project, io_read, io_write, Io},
+    io::{io_read, io_write},
     new_spinlock,
     prelude::*,
     sync::{
@@ -42,12 +53,12 @@ use crate::{
     },
     kernel_ext::net::{
         self,
+        page_pool::{self, PagePool, Params, RxPage},
         skbuff::{DropReason, GsoKind, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
         Napi,
     },
     netdev::Port,
     regs::Regs,
-    rpc,
 };
 
 /// MSI-X vector of queue pair 0.
@@ -61,24 +72,32 @@ const MAX_PKT_DESCS: u32 = 1 + MAX_TX_SEGS as u32;
 const TCQ_DESCS: u32 = 256;
 /// Descriptors of each buffer queue.
 const BDQ_DESCS: u32 = 256;
-/// Buffers of each buffer queue: one fewer than descriptors, so that a
-/// full queue differs from an empty one.
-const BDQ_BUFS: usize = BDQ_DESCS as usize - 1;
 /// RCQ descriptors.
 const RCQ_DESCS: u32 = 1024;
 /// Bytes of an RX buffer (a BDQ fragment).
-const RX_BUF: usize = desc::bd::FRAG_SIZE as usize;
-/// Most completion descriptors of one received packet.
-const MAX_RX_PKT_DESC: usize = 7;
+const RX_BUF: u32 = desc::bd::FRAG_SIZE as u32;
+/// RX buffers per page (`FBNIC_BD_FRAG_COUNT`): a page is posted as this
+/// many consecutive descriptors.
+const FRAG_COUNT: u32 = desc::bd::frag_count(page_pool::PAGE_SIZE as u64) as u32;
 
-/// Head room and tail room the device leaves around a packet in a header
-/// buffer (`FBNIC_RX_HROOM`, `FBNIC_RX_TROOM`); unused by a copying driver
-/// but kept as the C driver programs them.
-const RX_HROOM: u32 = 192;
-const RX_TROOM: u32 = 320;
-/// Most bytes the device puts in a header buffer before it splits
-/// (`FBNIC_HDR_BYTES_MIN`).
-const MAX_HDR: u32 = 256;
+/// Tail room behind a packet in a header buffer, for the socket buffer's
+/// shared info (`FBNIC_RX_TROOM`).
+pub(crate) const RX_TROOM: u32 = page_pool::SKB_SHINFO_ROOM;
+/// Head room in front of a packet in a header buffer (`FBNIC_RX_HROOM`):
+/// at least 128 bytes, sized so that head room plus tail room is a whole
+/// number of 128-byte units, the device's placement granule.
+pub(crate) const RX_HROOM: u32 = (RX_TROOM + 128).next_multiple_of(128) - RX_TROOM;
+/// The device's placement granule in a buffer.
+const RX_ALIGN: u32 = 128;
+/// Largest header-split threshold: the most a header buffer takes
+/// (`FBNIC_HDS_THRESH_MAX`).
+pub(crate) const HDS_THRESH_MAX: u32 = RX_BUF - RX_HROOM - RX_TROOM;
+/// Default header-split threshold (`FBNIC_HDS_THRESH_DEFAULT`): a
+/// standard frame fits a header buffer whole.
+pub(crate) const HDS_THRESH_DEFAULT: u32 = 1536;
+/// Below this threshold the device splits every frame after its headers
+/// (`FBNIC_HDR_BYTES_MIN`); it is also the least it is programmed with.
+const HDR_BYTES_MIN: u32 = 256;
 /// Interrupt moderation defaults in microseconds
 /// (`FBNIC_RX_USECS_DEFAULT`, `FBNIC_TX_USECS_DEFAULT`).
 pub(crate) const RX_USECS: u32 = 30;
@@ -192,11 +211,116 @@ fn tx_meta(skb: &mut SkBuff) -> Result<u64> {
     meta.encode().map_err(|_| EINVAL)
 }
 
-/// Which buffer queue a piece of a received packet is in.
+/// Which buffer queue.
 #[derive(Clone, Copy)]
 enum Bdq {
     Header,
     Payload,
+}
+
+/// How received frames are split between header and payload buffers
+/// (`ethtool -G ... tcp-data-split ... hds-thresh ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderSplit {
+    /// Split frames after their headers (`tcp-data-split on` or `auto`);
+    /// otherwise frames go to the header buffer whole as far as they fit.
+    pub(crate) enabled: bool,
+    /// Frames up to this many bytes are not split (`hds-thresh`).
+    pub(crate) thresh: u32,
+}
+
+impl Default for HeaderSplit {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            thresh: HDS_THRESH_DEFAULT,
+        }
+    }
+}
+
+impl HeaderSplit {
+    /// `RDE_CTL0.EN_HDR_SPLIT` and `RDE_CTL1.MAX_HDR` for this setting.
+    /// As in the C driver, a threshold below [`HDR_BYTES_MIN`] makes the
+    /// device split every frame after its headers, and the header limit
+    /// never goes below that; without split the whole header buffer may
+    /// be used.
+    fn registers(&self) -> (bool, u32) {
+        if !self.enabled {
+            return (false, HDS_THRESH_MAX);
+        }
+        (
+            self.thresh < HDR_BYTES_MIN,
+            self.thresh.clamp(HDR_BYTES_MIN, HDS_THRESH_MAX),
+        )
+    }
+}
+
+/// A buffer queue's pages, by page slot, and its positions in slots.
+struct BufRing {
+    /// The page posted at each slot, until the device is done with it.
+    pages: KVec<Option<RxPage>>,
+    /// Oldest slot still posted.
+    head: u32,
+    /// Next slot to post.
+    tail: u32,
+}
+
+impl BufRing {
+    fn new(slots: u32) -> Result<Self> {
+        let mut pages = KVec::with_capacity(slots as usize, GFP_KERNEL)?;
+        for _ in 0..slots {
+            pages.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            pages,
+            head: 0,
+            tail: 0,
+        })
+    }
+
+    fn mask(&self) -> u32 {
+        // CAST: a power of two of at most 64K slots.
+        self.pages.len() as u32 - 1
+    }
+
+    /// Gives back the pages of the slots before `to`, which the device has
+    /// moved past (`fbnic_clean_bdq()`): into `pool`'s cache when it is
+    /// theirs, as from the NAPI poll.
+    fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>) {
+        let to = to & self.mask();
+        let mut pool = pool;
+        while self.head != to {
+            if let Some(page) = self
+                .pages
+                .get_mut(self.head as usize)
+                .and_then(Option::take)
+            {
+                match pool.as_deref_mut() {
+                    Some(pool) => page.release_to(pool),
+                    None => drop(page),
+                }
+            }
+            self.head = (self.head + 1) & self.mask();
+        }
+    }
+
+    /// Gives back every page and starts over from slot 0.
+    fn clear(&mut self) {
+        for slot in self.pages.iter_mut() {
+            *slot = None;
+        }
+        self.head = 0;
+        self.tail = 0;
+    }
+}
+
+/// The packet being received: its socket buffer, built from the header
+/// piece and extended by each payload piece until the META completion.
+enum RxPacket {
+    None,
+    Building(SkBuff),
+    /// A piece could not be used: drop the packet at its META.
+    Failed,
 }
 
 /// A packet on the TX ring.
@@ -226,14 +350,17 @@ impl TxState {
     }
 }
 
-/// RX ring positions and the packet being received.
+/// RX ring positions, pages and the packet being received.
 struct RxState {
     /// Next RCQ entry, modulo twice its size.
     rcq_head: u32,
-    hpq_tail: u32,
-    ppq_tail: u32,
-    /// Pieces of the current packet so far.
-    pieces: KVec<(Bdq, RxAddrLen)>,
+    hpq: BufRing,
+    ppq: BufRing,
+    /// The queue's page pools while the interface is up: header pages and
+    /// payload pages.
+    hpq_pool: Option<PagePool>,
+    ppq_pool: Option<PagePool>,
+    pkt: RxPacket,
 }
 
 /// Packet counters of a queue pair.
@@ -298,27 +425,10 @@ pub(crate) struct Rings {
     hpq: Coherent<[u64]>,
     ppq: Coherent<[u64]>,
     rcq: Coherent<[u64]>,
-    hpq_bufs: KVec<Coherent<[u8]>>,
-    ppq_bufs: KVec<Coherent<[u8]>>,
     #[pin]
     tx: SpinLock<TxState>,
     #[pin]
     rx: SpinLock<RxState>,
-}
-
-fn alloc_bufs(
-    dev: &device::Device<device::Bound>,
-    count: usize,
-    len: usize,
-) -> Result<KVec<Coherent<[u8]>>> {
-    let mut bufs = KVec::with_capacity(count, GFP_KERNEL)?;
-    for _ in 0..count {
-        bufs.push(
-            Coherent::<u8>::zeroed_slice(dev, len, GFP_KERNEL)?,
-            GFP_KERNEL,
-        )?;
-    }
-    Ok(bufs)
 }
 
 impl Rings {
@@ -337,9 +447,8 @@ impl Rings {
         for _ in 0..TWQ_DESCS {
             pending.push(None, GFP_KERNEL)?;
         }
-        let hpq_bufs = alloc_bufs(dev, BDQ_BUFS, RX_BUF)?;
-        let ppq_bufs = alloc_bufs(dev, BDQ_BUFS, RX_BUF)?;
-        let pieces = KVec::with_capacity(MAX_RX_PKT_DESC, GFP_KERNEL)?;
+        let hpq_slots = BufRing::new(BDQ_DESCS / FRAG_COUNT)?;
+        let ppq_slots = BufRing::new(BDQ_DESCS / FRAG_COUNT)?;
 
         Ok(try_pin_init!(Self {
             index,
@@ -354,8 +463,6 @@ impl Rings {
             hpq,
             ppq,
             rcq,
-            hpq_bufs,
-            ppq_bufs,
             tx <- new_spinlock!(TxState {
                 tail: 0,
                 head: 0,
@@ -364,9 +471,11 @@ impl Rings {
             }),
             rx <- new_spinlock!(RxState {
                 rcq_head: 0,
-                hpq_tail: 0,
-                ppq_tail: 0,
-                pieces,
+                hpq: hpq_slots,
+                ppq: ppq_slots,
+                hpq_pool: None,
+                ppq_pool: None,
+                pkt: RxPacket::None,
             }),
         }? Error))
     }
@@ -392,10 +501,16 @@ impl Rings {
         FIRST_VECTOR + self.index
     }
 
-    /// Programs and enables all rings and gives the device its RX buffers
-    /// (`fbnic_enable()`, `fbnic_fill()`). Interrupts stay off until
-    /// [`Rings::arm`].
-    pub(crate) fn enable(&self, regs: &Regs) -> Result {
+    /// Creates the RX page pools, programs and enables all rings and gives
+    /// the device its RX buffers (`fbnic_alloc_qt_page_pools()`,
+    /// `fbnic_enable()`, `fbnic_fill()`), with NAPI still disabled.
+    /// Interrupts stay off until [`Rings::arm`].
+    pub(crate) fn enable(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<Port>,
+        split: HeaderSplit,
+    ) -> Result {
         let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
@@ -441,13 +556,19 @@ impl Rings {
             queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
         );
 
+        let (hdr_split, max_hdr) = split.registers();
         wr(
             queue::RDE_CTL0,
             queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_NEVER)
                 | queue::RDE_CTL0_MIN_HROOM_MASK.prep(RX_HROOM)
-                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM),
+                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM)
+                | if hdr_split {
+                    queue::RDE_CTL0_EN_HDR_SPLIT
+                } else {
+                    0
+                },
         );
-        wr(queue::RDE_CTL1, queue::RDE_CTL1_MAX_HDR_MASK.prep(MAX_HDR));
+        wr(queue::RDE_CTL1, queue::RDE_CTL1_MAX_HDR_MASK.prep(max_hdr));
         wr(queue::RCQ_CTL, queue::RCQ_CTL_RESET);
         wr(queue::RCQ_BAL, lo(self.rcq.dma_address()));
         wr(queue::RCQ_BAH, hi(self.rcq.dma_address()));
@@ -457,20 +578,25 @@ impl Rings {
         wr(queue::RIM_MASK, 0);
         wr(queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
 
-        // All RX buffers to the device.
+        // Page pools, and pages for every buffer to the device.
         {
             let mut rx = self.rx.lock();
+            let rx = &mut *rx;
             rx.rcq_head = 0;
-            rx.hpq_tail = 0;
-            rx.ppq_tail = 0;
-            rx.pieces.clear();
-            for id in 0..BDQ_BUFS {
-                // CAST: BDQ_BUFS < 2^16.
-                self.post(&mut rx, Bdq::Header, id as u16)?;
-                self.post(&mut rx, Bdq::Payload, id as u16)?;
+            rx.pkt = RxPacket::None;
+            rx.hpq.clear();
+            rx.ppq.clear();
+            rx.hpq_pool = Some(PagePool::new(dev, &Params::new(BDQ_DESCS, self.index))?);
+            rx.ppq_pool = Some(PagePool::new(dev, &Params::new(BDQ_DESCS, self.index))?);
+            if !self.fill(regs, Bdq::Header, &mut rx.hpq, rx.hpq_pool.as_mut())
+                || !self.fill(regs, Bdq::Payload, &mut rx.ppq, rx.ppq_pool.as_mut())
+            {
+                rx.hpq.clear();
+                rx.ppq.clear();
+                rx.hpq_pool = None;
+                rx.ppq_pool = None;
+                return Err(ENOMEM);
             }
-            wr(queue::BDQ_HPQ_TAIL, rx.hpq_tail);
-            wr(queue::BDQ_PPQ_TAIL, rx.ppq_tail);
         }
 
         regs.wrfl();
@@ -509,6 +635,20 @@ impl Rings {
         let v = self.vector();
         regs.wr32(intr::set(v / 32), 1 << (v % 32));
         regs.wrfl();
+    }
+
+    /// Gives back every RX page and destroys the page pools, after
+    /// [`Rings::disable`] with NAPI disabled (the RX part of
+    /// `fbnic_flush()`, `fbnic_free_qt_page_pools()`). Pages still in
+    /// socket buffers go back to the destroyed pools' memory as the stack
+    /// frees them.
+    pub(crate) fn flush_rx(&self) {
+        let mut rx = self.rx.lock();
+        rx.pkt = RxPacket::None;
+        rx.hpq.clear();
+        rx.ppq.clear();
+        rx.hpq_pool = None;
+        rx.ppq_pool = None;
     }
 
     /// Drops the packets still on the TX ring after [`Rings::disable`]
@@ -645,23 +785,145 @@ impl Rings {
         }
     }
 
-    /// Posts buffer `id` of a buffer queue at its tail.
-    fn post(&self, rx: &mut RxState, which: Bdq, id: u16) -> Result {
-        let (ring, bufs, tail) = match which {
-            Bdq::Header => (&self.hpq, &self.hpq_bufs, &mut rx.hpq_tail),
-            Bdq::Payload => (&self.ppq, &self.ppq_bufs, &mut rx.ppq_tail),
+    /// Posts fresh pages at the free slots of a buffer queue and tells the
+    /// device (`fbnic_fill_bdq()`). Returns whether the queue is full (the
+    /// pool may be short of memory; the next poll tries again).
+    fn fill(
+        &self,
+        regs: &Regs,
+        which: Bdq,
+        ring: &mut BufRing,
+        pool: Option<&mut PagePool>,
+    ) -> bool {
+        let Some(pool) = pool else {
+            return false;
         };
-        let buf = bufs.get(usize::from(id)).ok_or(EINVAL)?;
-        let desc = RxBufDesc::fragment(buf.dma_address(), id, 0, 1)
-            .encode()
-            .map_err(|_| EINVAL)?;
-        io_write!(ring, [try: *tail as usize], desc);
-        *tail = (*tail + 1) % BDQ_DESCS;
-        Ok(())
+        let (descs, tail_reg) = match which {
+            Bdq::Header => (&self.hpq, queue::BDQ_HPQ_TAIL),
+            Bdq::Payload => (&self.ppq, queue::BDQ_PPQ_TAIL),
+        };
+        let mask = ring.mask();
+        let start = ring.tail;
+        let mut full = true;
+        while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
+            let Some(page) = pool.alloc() else {
+                full = false;
+                break;
+            };
+            let slot = ring.tail;
+            let posted = (0..FRAG_COUNT).all(|frag| {
+                // CAST: slots and fragments number below 2^16.
+                let desc = RxBufDesc::fragment(
+                    page.dma_addr(),
+                    slot as u16,
+                    frag as u16,
+                    FRAG_COUNT as u16,
+                );
+                let pos = (slot * FRAG_COUNT + frag) as usize;
+                desc.encode()
+                    .ok()
+                    .and_then(|raw| {
+                        (|| -> Result {
+                            io_write!(descs, [try: pos], raw);
+                            Ok(())
+                        })()
+                        .ok()
+                    })
+                    .is_some()
+            });
+            if !posted {
+                full = false;
+                break;
+            }
+            ring.pages[slot as usize] = Some(page);
+            ring.tail = (slot + 1) & mask;
+        }
+        if ring.tail != start {
+            regs.wr32(self.qreg(tail_reg), ring.tail * FRAG_COUNT);
+        }
+        full
+    }
+
+    /// Starts a packet at its header piece (`fbnic_pkt_prepare()`): the
+    /// socket buffer's head is the packet's part of the header page, with
+    /// the head room the device left in front and the tail room behind.
+    fn rx_header(rx: &mut RxState, al: &RxAddrLen, napi: &Napi) -> RxPacket {
+        let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
+        let Some(page) = rx
+            .hpq
+            .pages
+            .get_mut(usize::from(slot))
+            .and_then(Option::as_mut)
+        else {
+            return RxPacket::Failed;
+        };
+        let (off, len) = (u32::from(al.off), u32::from(al.len));
+        // The first header of a buffer starts at the head room rounded up
+        // to the granule: its buffer starts at 0. The others start a head
+        // room before their data.
+        let start = if off == RX_HROOM.next_multiple_of(RX_ALIGN) {
+            0
+        } else {
+            off.saturating_sub(RX_HROOM)
+        };
+        // The buffer ends where the next header's would start (minus its
+        // head room), or at the end of the buffer once it is finished.
+        let end = if al.page_fin {
+            RX_BUF
+        } else {
+            (off + len + RX_TROOM + RX_HROOM).next_multiple_of(RX_ALIGN) - RX_HROOM
+        };
+        let Some(size) = end.checked_sub(start) else {
+            return RxPacket::Failed;
+        };
+        let headroom = off - start;
+        let start = start + u32::from(frag) * RX_BUF;
+        page.sync_for_cpu(start, size);
+        let Some(head) = page.take_ref() else {
+            return RxPacket::Failed;
+        };
+        match napi.build_skb(head, start, size, headroom, len) {
+            Some(skb) => RxPacket::Building(skb),
+            None => RxPacket::Failed,
+        }
+    }
+
+    /// Adds a payload piece to the packet (`fbnic_add_rx_frag()`). A piece
+    /// that finishes its buffer owns the rest of it; otherwise it takes
+    /// whole granules.
+    fn rx_payload(rx: &mut RxState, al: &RxAddrLen) {
+        let RxPacket::Building(skb) = &mut rx.pkt else {
+            return;
+        };
+        let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
+        let (off, len) = (u32::from(al.off), u32::from(al.len));
+        let truesize = if al.page_fin {
+            RX_BUF.saturating_sub(off)
+        } else {
+            len.next_multiple_of(RX_ALIGN)
+        };
+        let off = off + u32::from(frag) * RX_BUF;
+        let added = match rx
+            .ppq
+            .pages
+            .get_mut(usize::from(slot))
+            .and_then(Option::as_mut)
+        {
+            Some(page) => {
+                page.sync_for_cpu(off, truesize);
+                page.take_ref()
+                    .is_some_and(|r| skb.add_rx_frag(r, off, len, truesize).is_ok())
+            }
+            None => false,
+        };
+        if !added {
+            rx.pkt = RxPacket::Failed;
+        }
     }
 
     /// Receives up to `budget` packets (`fbnic_clean_rcq()`), from the poll
-    /// function. Returns how many.
+    /// function, then gives back the pages the device is done with and
+    /// refills both buffer queues. Returns how many packets.
     pub(crate) fn clean_rx(
         &self,
         regs: &Regs,
@@ -669,10 +931,13 @@ impl Rings {
         napi: &Napi,
         budget: i32,
     ) -> i32 {
-        let mut rx = self.rx.lock();
+        let mut guard = self.rx.lock();
+        let rx = &mut *guard;
         let mut done = 0;
         let mut seen = false;
-        let (mut hpq_posted, mut ppq_posted) = (false, false);
+        // Buffer slots of the latest header and payload pieces.
+        let (mut hpq_at, mut ppq_at) = (None, None);
+        let features = dev.features();
 
         while done < budget {
             let idx = (rx.rcq_head % RCQ_DESCS) as usize;
@@ -688,39 +953,40 @@ impl Rings {
             match RxCompletion::decode(raw) {
                 RxCompletion::HdrAl(al) => {
                     // A header starts a packet; a previous one without its
-                    // META is lost.
-                    self.recycle(&mut rx, &mut hpq_posted, &mut ppq_posted);
-                    let _ = rx.pieces.push((Bdq::Header, al), GFP_ATOMIC);
+                    // META is dropped (with its pages) here.
+                    hpq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
+                    if !matches!(rx.pkt, RxPacket::None) {
+                        self.rx_dropped.add(1, Relaxed);
+                    }
+                    rx.pkt = RxPacket::None;
+                    rx.pkt = Self::rx_header(rx, &al, napi);
                 }
                 RxCompletion::PayAl(al) => {
-                    if rx.pieces.len() < MAX_RX_PKT_DESC {
-                        let _ = rx.pieces.push((Bdq::Payload, al), GFP_ATOMIC);
-                    }
+                    ppq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
+                    Self::rx_payload(rx, &al);
                 }
                 RxCompletion::OptMeta(_) => (),
                 RxCompletion::Meta(meta) => {
-                    let skb = if meta.uncorrectable() {
-                        None
-                    } else {
-                        self.build_skb(&rx.pieces, napi)
-                    };
-                    if let Some(mut skb) = skb {
-                        self.rx_packets.add(1, Relaxed);
-                        self.rx_bytes.add(u64::from(skb.len()), Relaxed);
-                        let features = dev.features();
-                        if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
-                            skb.set_checksum_unnecessary();
+                    match core::mem::replace(&mut rx.pkt, RxPacket::None) {
+                        RxPacket::Building(mut skb) if !meta.uncorrectable() => {
+                            self.rx_packets.add(1, Relaxed);
+                            self.rx_bytes.add(u64::from(skb.len()), Relaxed);
+                            if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary
+                            {
+                                skb.set_checksum_unnecessary();
+                            }
+                            if features.contains(net::Features::RXHASH)
+                                && meta.l3_type != L3Type::Other
+                            {
+                                skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
+                            }
+                            // CAST: at most 128 queues.
+                            skb.record_rx_queue(self.index as u16);
+                            dev.eth_type_trans(&mut skb);
+                            napi.gro_receive(skb);
                         }
-                        if features.contains(net::Features::RXHASH) && meta.l3_type != L3Type::Other
-                        {
-                            skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
-                        }
-                        dev.eth_type_trans(&mut skb);
-                        napi.gro_receive(skb);
-                    } else {
-                        self.rx_dropped.add(1, Relaxed);
+                        _ => self.rx_dropped.add(1, Relaxed),
                     }
-                    self.recycle(&mut rx, &mut hpq_posted, &mut ppq_posted);
                     done += 1;
                 }
             }
@@ -729,56 +995,15 @@ impl Rings {
         if seen {
             regs.wr32(self.qreg(queue::RCQ_HEAD), rx.rcq_head % RCQ_DESCS);
         }
-        if hpq_posted {
-            regs.wr32(self.qreg(queue::BDQ_HPQ_TAIL), rx.hpq_tail);
+        // Pages before the latest piece's are finished: the device moved on.
+        if let Some(at) = hpq_at {
+            rx.hpq.release_until(u32::from(at), rx.hpq_pool.as_mut());
         }
-        if ppq_posted {
-            regs.wr32(self.qreg(queue::BDQ_PPQ_TAIL), rx.ppq_tail);
+        self.fill(regs, Bdq::Header, &mut rx.hpq, rx.hpq_pool.as_mut());
+        if let Some(at) = ppq_at {
+            rx.ppq.release_until(u32::from(at), rx.ppq_pool.as_mut());
         }
+        self.fill(regs, Bdq::Payload, &mut rx.ppq, rx.ppq_pool.as_mut());
         done
-    }
-
-    /// Copies the pieces of a packet into a new socket buffer.
-    fn build_skb(&self, pieces: &[(Bdq, RxAddrLen)], napi: &Napi) -> Option<SkBuff> {
-        let total: u32 = pieces.iter().map(|(_, al)| u32::from(al.len)).sum();
-        if total == 0 || total > rpc::MAX_FRAME {
-            return None;
-        }
-        let mut skb = napi.alloc_skb(total)?;
-        let mut dst = skb.put(total).ok()?;
-        for (which, al) in pieces {
-            let bufs = match which {
-                Bdq::Header => &self.hpq_bufs,
-                Bdq::Payload => &self.ppq_bufs,
-            };
-            let buf = bufs.get(usize::from(al.buff_id))?;
-            let (off, len) = (usize::from(al.off), usize::from(al.len));
-            let (chunk, rest) = dst.split_at_mut(len);
-            (|| -> Result {
-                io_project!(buf, [try: off..off + len]).copy_to_slice(chunk);
-                Ok(())
-            })()
-            .ok()?;
-            dst = rest;
-        }
-        Some(skb)
-    }
-
-    /// Gives the buffers the device finished with (`PAGE_FIN`) back to it
-    /// and starts a new packet.
-    fn recycle(&self, rx: &mut RxState, hpq_posted: &mut bool, ppq_posted: &mut bool) {
-        let mut pieces = core::mem::take(&mut rx.pieces);
-        for (which, al) in pieces.iter() {
-            if al.page_fin && usize::from(al.buff_id) < BDQ_BUFS {
-                if self.post(rx, *which, al.buff_id).is_ok() {
-                    match which {
-                        Bdq::Header => *hpq_posted = true,
-                        Bdq::Payload => *ppq_posted = true,
-                    }
-                }
-            }
-        }
-        pieces.clear();
-        rx.pieces = pieces;
     }
 }
