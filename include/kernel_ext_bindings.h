@@ -16,5 +16,6 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <net/netdev_queues.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>

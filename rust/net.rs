@@ -12,11 +12,12 @@ mod device;
 pub mod ethtool;
 mod napi;
 pub mod page_pool;
+pub mod qstats;
 pub mod skbuff;
 
 pub use device::{
-    Builder, Device, Features, Handle, Operations, Registration, Stats64, TxQueue, TxResult,
-    ETH_ALEN,
+    is_valid_ether_addr, AddrIter, AddrList, Builder, Device, Features, Handle, Operations,
+    Registration, Stats64, TxQueue, TxResult, ETH_ALEN,
 };
 pub use napi::{Napi, Poll};
 

@@ -195,6 +195,44 @@ impl<T> Device<T> {
         unsafe { bindings::netif_running(self.as_raw()) }
     }
 
+    /// Returns the current MAC address (`dev_addr`).
+    pub fn mac_address(&self) -> [u8; ETH_ALEN] {
+        let mut addr = [0u8; ETH_ALEN];
+        // SAFETY: By the type invariant the device is valid; `dev_addr`
+        // points to its `ETH_ALEN`-byte address (set up by
+        // `alloc_etherdev_mqs()`), changed only under RTNL by whole-address
+        // copies: a reader without RTNL may see a mix during a change,
+        // which it has to tolerate like C readers do.
+        unsafe {
+            core::ptr::copy_nonoverlapping((*self.as_raw()).dev_addr, addr.as_mut_ptr(), ETH_ALEN)
+        };
+        addr
+    }
+
+    fn flags(&self) -> u32 {
+        // SAFETY: By the type invariant the device is valid; the field is a
+        // plain word, read once.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).flags)) }
+    }
+
+    /// Whether the interface is promiscuous (`IFF_PROMISC`): it is to
+    /// receive every frame.
+    pub fn is_promisc(&self) -> bool {
+        self.flags() & bindings::net_device_flags_IFF_PROMISC != 0
+    }
+
+    /// Whether the interface is to receive all multicast frames
+    /// (`IFF_ALLMULTI`).
+    pub fn is_allmulti(&self) -> bool {
+        self.flags() & bindings::net_device_flags_IFF_ALLMULTI != 0
+    }
+
+    /// Whether the interface receives broadcast frames (`IFF_BROADCAST`,
+    /// set for every Ethernet device).
+    pub fn is_broadcast(&self) -> bool {
+        self.flags() & bindings::net_device_flags_IFF_BROADCAST != 0
+    }
+
     /// Returns the features currently switched on.
     pub fn features(&self) -> Features {
         // SAFETY: By the type invariant, `self.as_raw()` is valid; the
@@ -394,6 +432,127 @@ pub trait Operations: Sized + Send + Sync {
     fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Programs the receive filters (`ndo_set_rx_mode_async`): the device
+    /// is to accept frames to its own address ([`Device::mac_address`]),
+    /// to broadcast, to the unicast addresses in `uc` and the multicast
+    /// addresses in `mc`, or everything with [`Device::is_promisc`], all
+    /// multicast with [`Device::is_allmulti`].
+    ///
+    /// Called in process context under RTNL, with snapshots of the
+    /// device's address lists, whenever a list or those flags change while
+    /// the interface is up. An error makes the core retry later.
+    fn set_rx_mode(_dev: &Device<Self>, _uc: &AddrList, _mc: &AddrList) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the device's MAC address to `addr` (`ndo_set_mac_address`,
+    /// under RTNL), for instance in its receive filter if it is up. When
+    /// this returns `Ok`, the address of the interface becomes `addr`; on
+    /// error nothing changes. The driver checks that `addr` suits it, at
+    /// least with [`is_valid_ether_addr`] (`EADDRNOTAVAIL` otherwise).
+    fn set_mac_address(_dev: &Device<Self>, _addr: &[u8; ETH_ALEN]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// Whether `addr` is a valid address for an interface of its own
+/// (`is_valid_ether_addr()`): neither multicast nor all zeroes.
+pub fn is_valid_ether_addr(addr: &[u8; ETH_ALEN]) -> bool {
+    // SAFETY: `addr` points to `ETH_ALEN` readable bytes.
+    unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) }
+}
+
+/// A list of hardware addresses of a device (`struct
+/// netdev_hw_addr_list`), such as the snapshots of its unicast and
+/// multicast lists that [`Operations::set_rx_mode`] gets.
+///
+/// # Invariants
+///
+/// `self.0` is a list whose entries are `struct netdev_hw_addr`, and
+/// which does not change while a `&AddrList` exists.
+#[repr(transparent)]
+pub struct AddrList(Opaque<bindings::netdev_hw_addr_list>);
+
+impl AddrList {
+    /// Creates a reference to an [`AddrList`] from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid address list that nothing changes for
+    /// the lifetime `'a`.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::netdev_hw_addr_list) -> &'a Self {
+        // SAFETY: `AddrList` is a transparent wrapper and the caller
+        // guarantees validity for `'a`.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The number of addresses in the list.
+    pub fn len(&self) -> usize {
+        // SAFETY: By the type invariant the list is valid and unchanging.
+        let count = unsafe { (*self.0.get()).count };
+        usize::try_from(count).unwrap_or(0)
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The addresses, in list order (`netdev_hw_addr_list_for_each()`).
+    pub fn iter(&self) -> AddrIter<'_> {
+        // SAFETY: By the type invariant the list is valid; `list` is its
+        // head.
+        let head = unsafe { core::ptr::addr_of_mut!((*self.0.get()).list) };
+        // SAFETY: `head` is a valid, initialized list head.
+        let first = unsafe { (*head).next };
+        AddrIter {
+            head,
+            next: first,
+            _p: PhantomData,
+        }
+    }
+}
+
+/// An iterator over the addresses of an [`AddrList`].
+///
+/// # Invariants
+///
+/// `head` is the head of a list of `struct netdev_hw_addr` that does not
+/// change for `'a`, and `next` is its head or one of its entries' `list`
+/// member.
+pub struct AddrIter<'a> {
+    head: *mut bindings::list_head,
+    next: *mut bindings::list_head,
+    _p: PhantomData<&'a AddrList>,
+}
+
+impl<'a> Iterator for AddrIter<'a> {
+    type Item = &'a [u8; ETH_ALEN];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next == self.head || self.next.is_null() {
+            return None;
+        }
+        let offset = core::mem::offset_of!(bindings::netdev_hw_addr, list);
+        // SAFETY: By the type invariant `next` is the `list` member of an
+        // entry, so going back by its offset gives the entry
+        // (`container_of()`).
+        let ha = unsafe {
+            self.next
+                .cast::<u8>()
+                .sub(offset)
+                .cast::<bindings::netdev_hw_addr>()
+        };
+        // SAFETY: `ha` is a valid entry that does not change for `'a`; its
+        // `addr` holds at least `ETH_ALEN` bytes (`MAX_ADDR_LEN`), and for
+        // an Ethernet device the address is its first `ETH_ALEN` bytes.
+        let addr = unsafe { &*core::ptr::addr_of!((*ha).addr).cast::<[u8; ETH_ALEN]>() };
+        // SAFETY: The entry is valid; its `next` is the following entry or
+        // the head.
+        self.next = unsafe { (*self.next).next };
+        Some(addr)
+    }
 }
 
 /// The C operation table of `T` and the callbacks in it.
@@ -460,12 +619,65 @@ impl<T: Operations> OpsTable<T> {
         T::get_stats64(dev, stats);
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `uc` and `mc` must be valid
+    /// address lists that nothing changes during the call.
+    unsafe extern "C" fn set_rx_mode(
+        ndev: *mut bindings::net_device,
+        uc: *mut bindings::netdev_hw_addr_list,
+        mc: *mut bindings::netdev_hw_addr_list,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement both lists are valid and
+        // unchanging for the call (the core's private snapshots).
+        let (uc, mc) = unsafe { (AddrList::from_raw(uc), AddrList::from_raw(mc)) };
+        from_result(|| T::set_rx_mode(dev, uc, mc).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `addr` must point to a valid
+    /// `struct sockaddr`, and the caller must hold RTNL.
+    unsafe extern "C" fn set_mac_address(
+        ndev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        let mut mac = [0u8; ETH_ALEN];
+        // SAFETY: Per the safety requirement `addr` is a valid `struct
+        // sockaddr`, whose `sa_data` holds at least `ETH_ALEN` bytes.
+        unsafe {
+            let data = core::ptr::addr_of!((*addr.cast::<bindings::sockaddr>()).sa_data);
+            core::ptr::copy_nonoverlapping(data.cast::<u8>(), mac.as_mut_ptr(), ETH_ALEN);
+        }
+        from_result(|| {
+            T::set_mac_address(dev, &mac)?;
+            // SAFETY: The device is valid, the caller holds RTNL, and `mac`
+            // is `ETH_ALEN` bytes.
+            unsafe { bindings::eth_hw_addr_set(ndev, mac.as_ptr()) };
+            Ok(0)
+        })
+    }
+
     const VTABLE: bindings::net_device_ops = bindings::net_device_ops {
         ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
         ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
         ndo_start_xmit: Some(Self::start_xmit),
         ndo_get_stats64: if T::HAS_GET_STATS64 {
             Some(Self::get_stats64)
+        } else {
+            None
+        },
+        ndo_set_rx_mode_async: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address)
         } else {
             None
         },
@@ -657,6 +869,37 @@ impl<T: Operations> Builder<'_, T> {
             (*raw).hw_features |= features.0;
             (*raw).features |= features.0;
             (*raw).vlan_features |= features.0;
+        }
+    }
+
+    /// Sets the device's per-queue statistics operations to those `T`
+    /// implements (`stat_ops`).
+    pub fn set_stat_ops(&mut self)
+    where
+        T: super::qstats::Operations,
+    {
+        // SAFETY: By the type invariant the device is valid and
+        // unregistered; the table is `'static` and only read by the core.
+        unsafe {
+            (*self.ndev.as_ptr()).stat_ops =
+                core::ptr::from_ref(super::qstats::ops_table::<T>()).cast_mut()
+        };
+    }
+
+    /// Declares that the device filters unicast addresses itself
+    /// (`IFF_UNICAST_FLT`), so that extra unicast addresses reach
+    /// [`Operations::set_rx_mode`] instead of making the core switch the
+    /// device to promiscuous mode.
+    pub fn set_unicast_filtering(&mut self) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: By the type invariant `raw` is valid and unregistered, so
+        // nothing accesses the flags concurrently; `priv_flags` is a
+        // bitfield that bindgen renders in an anonymous union.
+        unsafe {
+            let anon = &mut (*raw).__bindgen_anon_1.__bindgen_anon_1;
+            // CAST: a 32-bit flag, widened.
+            let flags = anon.priv_flags() | bindings::netdev_priv_flags_IFF_UNICAST_FLT as c_ulong;
+            anon.set_priv_flags(flags);
         }
     }
 
