@@ -11,11 +11,11 @@
 
 use kernel::{
     irq::{Handler, IrqReturn, ThreadedHandler},
-    new_delayed_work, new_mutex,
+    new_delayed_work, new_mutex, new_spinlock,
     prelude::*,
     sync::{
         atomic::{Atomic, Relaxed},
-        Arc, Mutex, SetOnce,
+        Arc, Mutex, SetOnce, SpinLock,
     },
     time::msecs_to_jiffies,
     workqueue::{DelayedWork, WorkItem},
@@ -34,15 +34,17 @@ use crate::{
                 self, coalesce, rss_hash, Channels, Coalesce, DrvInfo, EthMacStats, LinkKsettings,
                 LinkMode, RingParam, RxfhParam,
             },
+            qstats,
             skbuff::{DropReason, SkBuff},
             Napi,
         },
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
-    rpc::{self, Rss},
+    rpc::{self, MacFilter, Rss},
     shared::Shared,
-    txrx::{self, Counters, HeaderSplit, QueuePair},
+    stats::{Base, RxSnapshot, TxSnapshot},
+    txrx::{self, HeaderSplit, QueuePair},
 };
 
 /// Service task period (`fbnic_service_task()` runs every second).
@@ -178,11 +180,16 @@ pub(crate) struct Port {
     /// open.
     #[pin]
     split: Mutex<HeaderSplit>,
+    /// The MAC address filter (receive mode).
+    #[pin]
+    mac_filter: SpinLock<MacFilter>,
     /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
     rx_usecs: Atomic<u32>,
     tx_usecs: Atomic<u32>,
-    /// Packets dropped on transmit.
+    /// Packets dropped on transmit before reaching a queue pair.
     tx_dropped: Atomic<u64>,
+    /// What queue pairs that are gone counted.
+    pub(crate) base: Base,
 }
 
 impl Port {
@@ -201,9 +208,11 @@ impl Port {
             irq_names,
             rss <- new_mutex!(rss),
             split <- new_mutex!(HeaderSplit::default()),
+            mac_filter <- new_spinlock!(MacFilter::new()),
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
+            base: Base::new(),
         })
     }
 }
@@ -212,6 +221,17 @@ impl Port {
     /// The header split the queues are programmed with at open.
     fn header_split(&self) -> HeaderSplit {
         *self.split.lock()
+    }
+
+    /// The counters of the port: the base plus every live queue pair.
+    fn totals(&self) -> (RxSnapshot, TxSnapshot) {
+        let mut rx = self.base.rings.rx.snapshot();
+        let mut tx = self.base.rings.tx.snapshot();
+        for q in &self.queues {
+            rx += q.rings.rx_stats();
+            tx += q.rings.tx_stats();
+        }
+        (rx, tx)
     }
 
     /// Re-enables queue pair `q`'s interrupt with the current moderation.
@@ -278,6 +298,9 @@ impl net::Operations for Port {
             }
         }
         rpc::enable(regs, &port.rss.lock());
+        // Our address and broadcast now; the address lists follow when the
+        // core calls `set_rx_mode` right after open.
+        port.mac_filter.lock().reset(regs, &dev.mac_address());
         // Queue vectors are named after the interface, as C drivers do.
         let ifname = dev.name().to_str().unwrap_or("fbnic");
         for (i, name) in port.irq_names.iter().enumerate() {
@@ -302,6 +325,7 @@ impl net::Operations for Port {
 
         dev.stop_queues();
         rpc::disable(&shared.regs);
+        port.mac_filter.lock().clear(&shared.regs);
         for (i, q) in port.queues.iter().enumerate() {
             q.napi.disable();
             q.rings.disable(&shared.regs);
@@ -339,17 +363,51 @@ impl net::Operations for Port {
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {
         let port = dev.data();
-        let mut sum = Counters::default();
-        for q in &port.queues {
-            sum.add(&q.rings.counters());
-        }
+        let (rx, tx) = port.totals();
         stats
-            .rx_packets(sum.rx_packets)
-            .rx_bytes(sum.rx_bytes)
-            .tx_packets(sum.tx_packets)
-            .tx_bytes(sum.tx_bytes)
-            .rx_dropped(sum.rx_dropped)
-            .tx_dropped(port.tx_dropped.load(Relaxed) + sum.tx_dropped);
+            .rx_packets(rx.packets)
+            .rx_bytes(rx.bytes)
+            .tx_packets(tx.packets)
+            .tx_bytes(tx.bytes)
+            .rx_dropped(rx.dropped)
+            .tx_dropped(port.tx_dropped.load(Relaxed) + tx.dropped);
+    }
+
+    fn set_rx_mode(dev: &net::Device<Self>, uc: &net::AddrList, mc: &net::AddrList) -> Result {
+        if !dev.is_running() {
+            return Ok(());
+        }
+        let port = dev.data();
+        let mode = port.mac_filter.lock().sync(
+            &port.shared.regs,
+            &dev.mac_address(),
+            uc,
+            mc,
+            dev.is_promisc(),
+            dev.is_allmulti(),
+        );
+        if (mode.promisc && !dev.is_promisc()) || (mode.allmulti && !dev.is_allmulti()) {
+            dev_dbg!(
+                port.shared.dev,
+                "address filter full ({} unicast, {} multicast): promiscuous {}, all-multicast {}\n",
+                uc.len(),
+                mc.len(),
+                mode.promisc,
+                mode.allmulti
+            );
+        }
+        Ok(())
+    }
+
+    fn set_mac_address(dev: &net::Device<Self>, addr: &[u8; net::ETH_ALEN]) -> Result {
+        if !net::is_valid_ether_addr(addr) {
+            return Err(EADDRNOTAVAIL);
+        }
+        if dev.is_running() {
+            let port = dev.data();
+            port.mac_filter.lock().set_host(&port.shared.regs, addr);
+        }
+        Ok(())
     }
 }
 
@@ -498,5 +556,48 @@ impl ethtool::Operations for Port {
             settings.set_unknown_speed();
         }
         Ok(())
+    }
+}
+
+/// Fills per-queue (or base) receive statistics from `c`.
+fn report_rx(rx: &mut qstats::Rx, c: &RxSnapshot) {
+    rx.packets(c.packets)
+        .bytes(c.bytes)
+        .alloc_fail(c.alloc_fail)
+        .csum_unnecessary(c.csum_unnecessary)
+        .csum_complete(c.csum_complete)
+        .csum_none(c.csum_none);
+}
+
+/// Fills per-queue (or base) transmit statistics from `c`.
+fn report_tx(tx: &mut qstats::Tx, c: &TxSnapshot) {
+    tx.packets(c.packets)
+        .bytes(c.bytes)
+        .needs_csum(c.csum_partial + c.gso_packets)
+        .csum_none(c.csum_none)
+        .hw_gso_packets(c.gso_packets)
+        .hw_gso_bytes(c.gso_bytes)
+        .stop(c.stop)
+        .wake(c.wake);
+}
+
+#[vtable]
+impl qstats::Operations for Port {
+    fn get_queue_stats_rx(dev: &net::Device<Self>, index: u32, rx: &mut qstats::Rx) {
+        if let Some(q) = dev.data().queues.get(index as usize) {
+            report_rx(rx, &q.rings.rx_stats());
+        }
+    }
+
+    fn get_queue_stats_tx(dev: &net::Device<Self>, index: u32, tx: &mut qstats::Tx) {
+        if let Some(q) = dev.data().queues.get(index as usize) {
+            report_tx(tx, &q.rings.tx_stats());
+        }
+    }
+
+    fn get_base_stats(dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
+        let base = &dev.data().base.rings;
+        report_rx(rx, &base.rx.snapshot());
+        report_tx(tx, &base.tx.snapshot());
     }
 }

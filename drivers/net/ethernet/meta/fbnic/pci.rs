@@ -179,6 +179,8 @@ fn register_netdev<'bound>(
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
     builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
     builder.set_ethtool_ops();
+    builder.set_stat_ops();
+    builder.set_unicast_filtering();
     for (i, name) in (0..queues).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),

@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The RX parser/classifier (RPC): which queue a received frame goes to.
+//! The RX parser/classifier (RPC): which frames the host receives, and on
+//! which queue.
 //!
-//! For now every frame the parser accepts takes the default action:
-//! receive-side scaling over all queues, by a Toeplitz hash of the IP
-//! addresses and L4 ports through indirection table 0 (`fbnic_rss_reinit()`
-//! with no action TCAM rules). The MAC address filter TCAM is left empty:
-//! the default action applies to every destination address.
+//! The layout is the C driver's without a BMC (`fbnic_rpc.c`):
+//!
+//! * The MAC DA TCAM says which destination addresses are ours
+//!   ([`MacFilter`]): entry 4 broadcast, 5..=23 multicast, 24..=29 extra
+//!   unicast addresses, 30 the interface's own address, 31 a wildcard for
+//!   promiscuous (every address) or all-multicast (every group address)
+//!   mode. Entries 0..=3 belong to a BMC and stay unused. When the lists do
+//!   not fit, the wildcard takes over: too many unicast addresses make the
+//!   port promiscuous, too many multicast ones all-multicast.
+//! * The action TCAM's last seven entries (57..=63, one per flow type:
+//!   UDP6, UDP4, TCP6, TCP4, IP6, IP4, other) match frames whose
+//!   destination was found in the MAC DA TCAM and spread them over all
+//!   queues by receive-side scaling: a Toeplitz hash through indirection
+//!   table 0.
+//! * Everything else takes the default action, which drops it: frames to
+//!   addresses that are not ours never reach a queue.
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +27,7 @@ use crate::{
         csr::{rpc, rpc_ram},
         toeplitz,
     },
+    kernel_ext::net::{AddrList, ETH_ALEN},
     regs::Regs,
 };
 
@@ -64,22 +77,87 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
     }
 }
 
-/// Opens the classifier with `rss` as the default action.
+/// The hash input of every IP flow type: addresses and, where there are
+/// any, ports.
+const RSS_FIELDS_IP: u32 = rpc::ACT_TBL1_RSS_ENA_IP_SRC
+    | rpc::ACT_TBL1_RSS_ENA_IP_DST
+    | rpc::ACT_TBL1_RSS_ENA_L4_SRC
+    | rpc::ACT_TBL1_RSS_ENA_L4_DST;
+
+/// The RSS rules, in action TCAM order from [`RSS_FIRST_ENTRY`]: the
+/// parser's flags a frame must have (word 1 of the key) and the hash input
+/// for it. A more specific rule comes first, as the lowest matching entry
+/// wins.
+const RSS_RULES: [(u32, u32); 7] = {
+    use rpc_ram::{
+        TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
+        TCAM_ACT1_L4_VALID as L4,
+    };
+    [
+        (L4 | UDP | IP | V6, RSS_FIELDS_IP),
+        (L4 | UDP | IP, RSS_FIELDS_IP),
+        (L4 | IP | V6, RSS_FIELDS_IP),
+        (L4 | IP, RSS_FIELDS_IP),
+        (IP | V6, RSS_FIELDS_IP),
+        (IP, RSS_FIELDS_IP),
+        (0, rpc::ACT_TBL1_RSS_ENA_L2_DA),
+    ]
+};
+/// The first action TCAM entry of the RSS rules: the last seven, as the
+/// C driver places them without a BMC.
+const RSS_FIRST_ENTRY: u32 = rpc_ram::TCAM_ACT_NUM_ENTRIES - RSS_RULES.len() as u32;
+
+/// Writes the RSS rules into the action TCAM and table
+/// (`fbnic_rss_reinit()`, `fbnic_write_rules()`).
+fn write_rss_rules(regs: &Regs) {
+    for (i, &(flags, fields)) in RSS_RULES.iter().enumerate() {
+        // CAST: seven rules.
+        let entry = RSS_FIRST_ENTRY + i as u32;
+        regs.wr32(
+            rpc_ram::act_tbl0(entry),
+            rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST),
+        );
+        regs.wr32(
+            rpc_ram::act_tbl1(entry),
+            rpc::ACT_TBL1_RSS_ENA_MASK.prep(fields),
+        );
+        // Word 1: a MAC DA entry matched, plus the flow type's flags; the
+        // bits not set are don't-care. Every other word: don't care.
+        let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | flags;
+        for word in 0..rpc_ram::TCAM_ACT_WORD_LEN {
+            let tcam = if word == 1 {
+                rpc_ram::TCAM_ACT_VALUE.prep(value) | rpc_ram::TCAM_ACT_MASK.prep(!value & 0xffff)
+            } else {
+                rpc_ram::TCAM_ACT_MASK.prep(0xffff)
+            };
+            regs.wr32(rpc_ram::tcam_act(entry, word), tcam);
+        }
+        regs.wrfl();
+        regs.wr32(
+            rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN),
+            rpc_ram::TCAM_VALIDATE,
+        );
+    }
+}
+
+/// Invalidates the RSS rules.
+fn clear_rss_rules(regs: &Regs) {
+    for i in 0..RSS_RULES.len() {
+        // CAST: seven rules.
+        let entry = RSS_FIRST_ENTRY + i as u32;
+        for word in 0..=rpc_ram::TCAM_ACT_WORD_LEN {
+            regs.wr32(rpc_ram::tcam_act(entry, word), 0);
+        }
+    }
+}
+
+/// Opens the classifier: RSS for frames to our addresses, drop for the
+/// rest. The MAC filter is written separately ([`MacFilter`]).
 pub(crate) fn enable(regs: &Regs, rss: &Rss) {
     write_rss(regs, rss);
-    regs.wr32(
-        rpc::ACT_TBL1_DEFAULT,
-        rpc::ACT_TBL1_RSS_ENA_MASK.prep(
-            rpc::ACT_TBL1_RSS_ENA_IP_SRC
-                | rpc::ACT_TBL1_RSS_ENA_IP_DST
-                | rpc::ACT_TBL1_RSS_ENA_L4_SRC
-                | rpc::ACT_TBL1_RSS_ENA_L4_DST,
-        ),
-    );
-    regs.wr32(
-        rpc::ACT_TBL0_DEFAULT,
-        rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST),
-    );
+    write_rss_rules(regs);
+    regs.wr32(rpc::ACT_TBL1_DEFAULT, 0);
+    regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
     regs.wr32(
         rpc::RMI_CONFIG,
         rpc::RMI_CONFIG_MTU.prep(MAX_FRAME)
@@ -94,5 +172,183 @@ pub(crate) fn enable(regs: &Regs, rss: &Rss) {
 pub(crate) fn disable(regs: &Regs) {
     regs.wr32(rpc::RMI_CONFIG, rpc::RMI_CONFIG_OH_BYTES.prep(OH_BYTES));
     regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
+    clear_rss_rules(regs);
     regs.wrfl();
+}
+
+/// A MAC DA TCAM entry: an address and the bits of it that do not matter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MacEntry {
+    addr: [u8; ETH_ALEN],
+    /// A set bit is a don't-care bit.
+    dont_care: [u8; ETH_ALEN],
+}
+
+impl MacEntry {
+    /// Exactly `addr`.
+    const fn exact(addr: [u8; ETH_ALEN]) -> Self {
+        Self {
+            addr,
+            dont_care: [0; ETH_ALEN],
+        }
+    }
+
+    /// Every address.
+    const PROMISC: Self = Self {
+        addr: [0; ETH_ALEN],
+        dont_care: [0xff; ETH_ALEN],
+    };
+
+    /// Every group (multicast or broadcast) address: only the group bit,
+    /// bit 0 of the first byte, matters.
+    const ALLMULTI: Self = Self {
+        addr: [1, 0, 0, 0, 0, 0],
+        dont_care: [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff],
+    };
+}
+
+/// Entries of the MAC DA TCAM.
+const MACDA_ENTRIES: usize = rpc_ram::TCAM_MACDA_NUM_ENTRIES as usize;
+/// The entry of the broadcast address.
+const MACDA_BROADCAST: usize = rpc_ram::TCAM_MACDA_BROADCAST_IDX as usize;
+/// The multicast entries, filled from the top down.
+const MACDA_MULTICAST: core::ops::Range<usize> =
+    rpc_ram::TCAM_MACDA_MULTICAST_IDX as usize..rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize;
+/// The extra unicast entries, filled from the bottom up.
+const MACDA_UNICAST: core::ops::Range<usize> =
+    rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize..rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
+/// The entry of the interface's own address.
+const MACDA_HOST: usize = rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
+/// The promiscuous / all-multicast wildcard.
+const MACDA_WILDCARD: usize = rpc_ram::TCAM_MACDA_PROMISC_IDX as usize;
+
+/// How a port's receive filter ended up after a [`MacFilter::sync`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RxMode {
+    /// Every frame is received (asked for, or too many unicast addresses).
+    pub(crate) promisc: bool,
+    /// Every multicast frame is received (asked for, or too many groups).
+    pub(crate) allmulti: bool,
+}
+
+/// The MAC DA TCAM: the destination addresses the port receives
+/// (`fbnic_write_macda()` and the address list sync of
+/// `__fbnic_set_rx_mode()`).
+///
+/// It keeps a copy of what the device holds and writes only the entries
+/// that change, with plain register writes: nothing in here sleeps.
+pub(crate) struct MacFilter {
+    /// What each entry of the device holds; `None` for an invalid entry.
+    hw: [Option<MacEntry>; MACDA_ENTRIES],
+}
+
+impl MacFilter {
+    /// An empty filter, as the device starts.
+    pub(crate) const fn new() -> Self {
+        Self {
+            hw: [None; MACDA_ENTRIES],
+        }
+    }
+
+    /// Makes the device receive frames to `host`, to broadcast, to the
+    /// addresses in `uc` and `mc`, or per `promisc` and `allmulti`;
+    /// returns the mode that took, which includes the overflows.
+    pub(crate) fn sync(
+        &mut self,
+        regs: &Regs,
+        host: &[u8; ETH_ALEN],
+        uc: &AddrList,
+        mc: &AddrList,
+        promisc: bool,
+        allmulti: bool,
+    ) -> RxMode {
+        let mut want = [None; MACDA_ENTRIES];
+        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
+        want[MACDA_HOST] = Some(MacEntry::exact(*host));
+
+        let mut mode = RxMode { promisc, allmulti };
+        let mut slots = MACDA_UNICAST;
+        for addr in uc.iter() {
+            match slots.next() {
+                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
+                None => mode.promisc = true,
+            }
+        }
+        let mut slots = MACDA_MULTICAST.rev();
+        for addr in mc.iter() {
+            match slots.next() {
+                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
+                None => mode.allmulti = true,
+            }
+        }
+        if mode.promisc {
+            mode.allmulti = true;
+            want[MACDA_WILDCARD] = Some(MacEntry::PROMISC);
+        } else if mode.allmulti {
+            want[MACDA_WILDCARD] = Some(MacEntry::ALLMULTI);
+        }
+        self.write(regs, &want);
+        mode
+    }
+
+    /// Changes the interface's own address, keeping the rest.
+    pub(crate) fn set_host(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
+        let mut want = self.hw;
+        want[MACDA_HOST] = Some(MacEntry::exact(*host));
+        self.write(regs, &want);
+    }
+
+    /// Receives frames to `host` and broadcast only, until the next
+    /// [`MacFilter::sync`] brings the address lists (at open).
+    pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
+        let mut want = [None; MACDA_ENTRIES];
+        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
+        want[MACDA_HOST] = Some(MacEntry::exact(*host));
+        self.write(regs, &want);
+    }
+
+    /// Invalidates every entry (at stop).
+    pub(crate) fn clear(&mut self, regs: &Regs) {
+        self.write(regs, &[None; MACDA_ENTRIES]);
+    }
+
+    /// Writes the entries of `want` that differ from the device's.
+    fn write(&mut self, regs: &Regs, want: &[Option<MacEntry>; MACDA_ENTRIES]) {
+        for (i, (have, want)) in self.hw.iter_mut().zip(want.iter()).enumerate() {
+            if have == want {
+                continue;
+            }
+            // CAST: 32 entries.
+            let entry = i as u32;
+            match want {
+                None => {
+                    for word in 0..=rpc_ram::TCAM_MACDA_WORD_LEN {
+                        regs.wr32(rpc_ram::tcam_macda(entry, word), 0);
+                    }
+                }
+                Some(e) => {
+                    // Invalid while it changes, then valid.
+                    regs.wr32(rpc_ram::tcam_macda(entry, rpc_ram::TCAM_MACDA_WORD_LEN), 0);
+                    // Word w holds bytes 4 - 2w and 5 - 2w.
+                    for word in 0..rpc_ram::TCAM_MACDA_WORD_LEN {
+                        let b = (4 - 2 * word) as usize;
+                        let value = u16::from_be_bytes([e.addr[b], e.addr[b + 1]]);
+                        let mask = u16::from_be_bytes([e.dont_care[b], e.dont_care[b + 1]]);
+                        regs.wr32(
+                            rpc_ram::tcam_macda(entry, word),
+                            rpc_ram::TCAM_MACDA_VALUE.prep(u32::from(value))
+                                | rpc_ram::TCAM_MACDA_MASK.prep(u32::from(mask)),
+                        );
+                    }
+                    regs.wrfl();
+                    regs.wr32(
+                        rpc_ram::tcam_macda(entry, rpc_ram::TCAM_MACDA_WORD_LEN),
+                        rpc_ram::TCAM_VALIDATE,
+                    );
+                }
+            }
+            *have = *want;
+        }
+        regs.wrfl();
+    }
 }

@@ -36,10 +36,7 @@ use kernel::{
     io::{io_read, io_write},
     new_spinlock,
     prelude::*,
-    sync::{
-        atomic::{Atomic, Relaxed},
-        SpinLock,
-    },
+    sync::SpinLock,
 };
 
 use crate::{
@@ -59,6 +56,7 @@ use crate::{
     },
     netdev::Port,
     regs::Regs,
+    stats::{RingStats, RxSnapshot, TxSnapshot},
 };
 
 /// MSI-X vector of queue pair 0.
@@ -150,14 +148,14 @@ const fn log_size(entries: u32) -> u32 {
 /// `fbnic_tx_lso()`). For segmentation this also takes the payload length
 /// out of the pseudo-header checksum the stack left in the L4 header: the
 /// device adds each segment's own.
-fn tx_meta(skb: &mut SkBuff) -> Result<u64> {
+fn tx_meta(skb: &mut SkBuff) -> Result<(u64, TxKind)> {
     let mut meta = TxMeta {
         dest_mac: true,
         req_completion: true,
         ..Default::default()
     };
     let (c, gso) = match skb.tx_offload() {
-        TxOffload::None => return meta.encode().map_err(|_| EINVAL),
+        TxOffload::None => return Ok((meta.encode().map_err(|_| EINVAL)?, TxKind::Plain)),
         TxOffload::Csum(c) => (c, None),
         TxOffload::Gso(c, g) => (c, Some(g)),
     };
@@ -208,7 +206,20 @@ fn tx_meta(skb: &mut SkBuff) -> Result<u64> {
             meta.req_lso = true;
         }
     }
-    meta.encode().map_err(|_| EINVAL)
+    let kind = if meta.req_lso {
+        TxKind::Gso
+    } else {
+        TxKind::Csum
+    };
+    Ok((meta.encode().map_err(|_| EINVAL)?, kind))
+}
+
+/// What the device is asked to do with a packet, for the counters.
+#[derive(Clone, Copy)]
+enum TxKind {
+    Plain,
+    Csum,
+    Gso,
 }
 
 /// Which buffer queue.
@@ -363,29 +374,6 @@ struct RxState {
     pkt: RxPacket,
 }
 
-/// Packet counters of a queue pair.
-#[derive(Default)]
-pub(crate) struct Counters {
-    pub(crate) rx_packets: u64,
-    pub(crate) rx_bytes: u64,
-    pub(crate) rx_dropped: u64,
-    pub(crate) tx_packets: u64,
-    pub(crate) tx_bytes: u64,
-    pub(crate) tx_dropped: u64,
-}
-
-impl Counters {
-    /// Adds `other` to these counters.
-    pub(crate) fn add(&mut self, other: &Counters) {
-        self.rx_packets += other.rx_packets;
-        self.rx_bytes += other.rx_bytes;
-        self.rx_dropped += other.rx_dropped;
-        self.tx_packets += other.tx_packets;
-        self.tx_bytes += other.tx_bytes;
-        self.tx_dropped += other.tx_dropped;
-    }
-}
-
 /// A queue pair and the NAPI instance that services it.
 #[pin_data]
 pub(crate) struct QueuePair {
@@ -414,12 +402,8 @@ impl QueuePair {
 pub(crate) struct Rings {
     /// Queue pair number.
     index: u32,
-    rx_packets: Atomic<u64>,
-    rx_bytes: Atomic<u64>,
-    rx_dropped: Atomic<u64>,
-    tx_packets: Atomic<u64>,
-    tx_bytes: Atomic<u64>,
-    tx_dropped: Atomic<u64>,
+    /// Its counters.
+    pub(crate) stats: RingStats,
     twq: Coherent<[u64]>,
     tcq: Coherent<[u64]>,
     hpq: Coherent<[u64]>,
@@ -452,12 +436,7 @@ impl Rings {
 
         Ok(try_pin_init!(Self {
             index,
-            rx_packets: Atomic::new(0),
-            rx_bytes: Atomic::new(0),
-            rx_dropped: Atomic::new(0),
-            tx_packets: Atomic::new(0),
-            tx_bytes: Atomic::new(0),
-            tx_dropped: Atomic::new(0),
+            stats: RingStats::new(),
             twq,
             tcq,
             hpq,
@@ -480,16 +459,14 @@ impl Rings {
         }? Error))
     }
 
-    /// The counters so far.
-    pub(crate) fn counters(&self) -> Counters {
-        Counters {
-            rx_packets: self.rx_packets.load(Relaxed),
-            rx_bytes: self.rx_bytes.load(Relaxed),
-            rx_dropped: self.rx_dropped.load(Relaxed),
-            tx_packets: self.tx_packets.load(Relaxed),
-            tx_bytes: self.tx_bytes.load(Relaxed),
-            tx_dropped: self.tx_dropped.load(Relaxed),
-        }
+    /// The receive counters so far.
+    pub(crate) fn rx_stats(&self) -> RxSnapshot {
+        self.stats.rx.snapshot()
+    }
+
+    /// The transmit counters so far.
+    pub(crate) fn tx_stats(&self) -> TxSnapshot {
+        self.stats.tx.snapshot()
     }
 
     fn qreg(&self, offset: u32) -> u32 {
@@ -657,7 +634,7 @@ impl Rings {
         let mut tx = self.tx.lock();
         for slot in tx.pending.iter_mut() {
             if slot.take().is_some() {
-                self.tx_dropped.add(1, Relaxed);
+                self.stats.tx.dropped.inc();
             }
         }
         tx.head = tx.tail;
@@ -676,11 +653,12 @@ impl Rings {
         if tx.free() < MAX_PKT_DESCS {
             // Stopped too late: the stack requeues the packet.
             txq.stop();
+            self.stats.tx.stop.inc();
             return net::TxResult::Busy(skb);
         }
 
-        let Ok(meta) = tx_meta(&mut skb) else {
-            self.tx_dropped.add(1, Relaxed);
+        let Ok((meta, kind)) = tx_meta(&mut skb) else {
+            self.stats.tx.dropped.inc();
             skb.drop_with_reason(DropReason::NotSpecified);
             return net::TxResult::Ok;
         };
@@ -688,7 +666,7 @@ impl Rings {
         let pkt = match skb.map_for_tx(dev) {
             Ok(pkt) => pkt,
             Err(skb) => {
-                self.tx_dropped.add(1, Relaxed);
+                self.stats.tx.dropped.inc();
                 skb.drop_with_reason(DropReason::NoMem);
                 return net::TxResult::Ok;
             }
@@ -714,7 +692,7 @@ impl Rings {
         })();
         if written.is_err() || segs.is_empty() {
             // Nothing was handed to the device: `pkt` unmaps and frees.
-            self.tx_dropped.add(1, Relaxed);
+            self.stats.tx.dropped.inc();
             return net::TxResult::Ok;
         }
 
@@ -728,9 +706,19 @@ impl Rings {
         tx.tail = first.wrapping_add(descs);
         txq.sent(bytes);
         regs.wr32(self.qreg(queue::TWQ0_TAIL), tx.tail % TWQ_DESCS);
+        let counters = &self.stats.tx;
+        match kind {
+            TxKind::Plain => counters.csum_none.inc(),
+            TxKind::Csum => counters.csum_partial.inc(),
+            TxKind::Gso => {
+                counters.gso_packets.inc();
+                counters.gso_bytes.add(u64::from(bytes));
+            }
+        }
 
         if tx.free() < MAX_PKT_DESCS {
             txq.stop();
+            counters.stop.inc();
         }
         net::TxResult::Ok
     }
@@ -776,11 +764,12 @@ impl Rings {
             regs.wr32(self.qreg(queue::TCQ_HEAD), tx.tcq_head % TCQ_DESCS);
         }
         if packets > 0 {
-            self.tx_packets.add(u64::from(packets), Relaxed);
-            self.tx_bytes.add(u64::from(bytes), Relaxed);
+            self.stats.tx.packets.add(u64::from(packets));
+            self.stats.tx.bytes.add(u64::from(bytes));
             txq.completed(packets, bytes);
             if txq.is_stopped() {
                 txq.wake();
+                self.stats.tx.wake.inc();
             }
         }
     }
@@ -807,6 +796,7 @@ impl Rings {
         let mut full = true;
         while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
             let Some(page) = pool.alloc() else {
+                self.stats.rx.alloc_fail.inc();
                 full = false;
                 break;
             };
@@ -956,7 +946,7 @@ impl Rings {
                     // META is dropped (with its pages) here.
                     hpq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
                     if !matches!(rx.pkt, RxPacket::None) {
-                        self.rx_dropped.add(1, Relaxed);
+                        self.stats.rx.dropped.inc();
                     }
                     rx.pkt = RxPacket::None;
                     rx.pkt = Self::rx_header(rx, &al, napi);
@@ -969,11 +959,15 @@ impl Rings {
                 RxCompletion::Meta(meta) => {
                     match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
-                            self.rx_packets.add(1, Relaxed);
-                            self.rx_bytes.add(u64::from(skb.len()), Relaxed);
+                            let counters = &self.stats.rx;
+                            counters.packets.inc();
+                            counters.bytes.add(u64::from(skb.len()));
                             if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary
                             {
                                 skb.set_checksum_unnecessary();
+                                counters.csum_unnecessary.inc();
+                            } else {
+                                counters.csum_none.inc();
                             }
                             if features.contains(net::Features::RXHASH)
                                 && meta.l3_type != L3Type::Other
@@ -985,7 +979,7 @@ impl Rings {
                             dev.eth_type_trans(&mut skb);
                             napi.gro_receive(skb);
                         }
-                        _ => self.rx_dropped.add(1, Relaxed),
+                        _ => self.stats.rx.dropped.inc(),
                     }
                     done += 1;
                 }
