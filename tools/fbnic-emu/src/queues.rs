@@ -1039,6 +1039,7 @@ impl Engine {
             Ok(Placed::Wait) => Placed::Wait,
             Ok(Placed::Done) => {
                 stats::count_frame(csr, Dir::Rx, frame);
+                stats::count_rxb_to_host(csr, frame);
                 Placed::Done
             }
             Err(e) => {

@@ -12,7 +12,7 @@
 //! appends or strips, as a real MAC counts them: a minimum-size frame of 60
 //! bytes lands in the "64 bytes" bucket.
 
-use fbnic_hw::csr::{mac_stat, queue, rpc, tmi};
+use fbnic_hw::csr::{mac_stat, queue, rpc, rxb, tmi};
 
 use crate::regs::RegisterFile;
 
@@ -190,6 +190,29 @@ pub fn count_rde(csr: &RegisterFile, q: u16, what: Rde) {
     add32(csr, queue::reg(u32::from(q), off), 1);
 }
 
+/// Adds `n` to an RX buffer byte counter: its high half is 4 dwords up,
+/// not 1 like the other 64-bit counters.
+fn add64_rxb(csr: &RegisterFile, reg_l: u32, n: u64) {
+    let lo = u64::from(csr.read(reg_l).unwrap_or(0));
+    let hi = u64::from(csr.read(reg_l + 4).unwrap_or(0));
+    let v = ((hi << 32) | lo).wrapping_add(n);
+    csr.write(reg_l + 4, (v >> 32) as u32);
+    csr.write(reg_l, v as u32);
+}
+
+/// Counts a frame from the network that passed through the RX buffer to
+/// the host: in through the network enqueue port (DRBO), out through the
+/// host dequeue port (INTF and PBUF). Bytes include the FCS.
+pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
+    let wire = (frame.len() + FCS_LEN) as u64;
+    add32(csr, rxb::drbo_frm_cnt_src(rxb::ENQUEUE_NET), 1);
+    add64_rxb(csr, rxb::drbo_byte_cnt_src_l(rxb::ENQUEUE_NET), wire);
+    add32(csr, rxb::intf_frm_cnt_dst(rxb::DEQUEUE_HOST), 1);
+    add64_rxb(csr, rxb::intf_byte_cnt_dst_l(rxb::DEQUEUE_HOST), wire);
+    add32(csr, rxb::pbuf_frm_cnt_dst(rxb::DEQUEUE_HOST), 1);
+    add64_rxb(csr, rxb::pbuf_byte_cnt_dst_l(rxb::DEQUEUE_HOST), wire);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +241,32 @@ mod tests {
         assert_eq!(read64(&csr, mac_stat::RX_PACKET_1519_MAX_BYTES_L), 1);
         assert_eq!(read64(&csr, rpc::STAT_RX_PACKET_8192_9216_BYTES_L), 1);
         assert_eq!(read64(&csr, mac_stat::RX_BROADCAST_L), 0);
+    }
+
+    #[test]
+    fn rx_buffer_counts_frames_to_the_host() {
+        let csr = RegisterFile::new(0x20000);
+        let byte_l = rxb::intf_byte_cnt_dst_l(rxb::DEQUEUE_HOST);
+        csr.write(byte_l, 0xffff_fff0);
+        count_rxb_to_host(&csr, &[0u8; 60]);
+        count_rxb_to_host(&csr, &[0u8; 1514]);
+        assert_eq!(csr.read(rxb::drbo_frm_cnt_src(rxb::ENQUEUE_NET)), Some(2));
+        assert_eq!(
+            csr.read(rxb::drbo_byte_cnt_src_l(rxb::ENQUEUE_NET)),
+            Some(64 + 1518)
+        );
+        assert_eq!(csr.read(rxb::intf_frm_cnt_dst(rxb::DEQUEUE_HOST)), Some(2));
+        assert_eq!(csr.read(rxb::pbuf_frm_cnt_dst(rxb::DEQUEUE_HOST)), Some(2));
+        // The carry lands in the high half, 4 dwords up.
+        assert_eq!(
+            csr.read(rxb::intf_byte_cnt_dst_h(rxb::DEQUEUE_HOST)),
+            Some(1)
+        );
+        assert_eq!(
+            csr.read(byte_l),
+            Some(0xffff_fff0u32.wrapping_add(64 + 1518))
+        );
+        assert_eq!(csr.read(rxb::intf_frm_cnt_dst(rxb::DEQUEUE_BMC)), Some(0));
     }
 
     #[test]
