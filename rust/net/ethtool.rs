@@ -403,6 +403,195 @@ eth_mac_setters! {
     frame_too_long_errors => FrameTooLongErrors;
 }
 
+/// The IEEE 802.3 MAC Control counters (`ethtool -S --groups eth-ctrl`,
+/// `struct ethtool_eth_ctrl_stats`), set like [`EthMacStats`].
+#[repr(transparent)]
+pub struct EthCtrlStats(bindings::ethtool_eth_ctrl_stats);
+
+impl EthCtrlStats {
+    /// Sets the MAC Control frames sent.
+    pub fn mac_control_frames_transmitted(&mut self, value: u64) -> &mut Self {
+        self.0
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .MACControlFramesTransmitted = value;
+        self
+    }
+
+    /// Sets the MAC Control frames received.
+    pub fn mac_control_frames_received(&mut self, value: u64) -> &mut Self {
+        self.0
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .MACControlFramesReceived = value;
+        self
+    }
+}
+
+/// The most buckets of an RMON size histogram (`ETHTOOL_RMON_HIST_MAX`).
+pub const RMON_HIST_MAX: usize = bindings::ETHTOOL_RMON_HIST_MAX as usize;
+
+/// The frame size buckets of a device's RMON histograms: up to
+/// [`RMON_HIST_MAX`] inclusive byte ranges, in the order of the values
+/// [`RmonStats::hist`] takes. Made at compile time, as a `static` the core
+/// may keep pointing to.
+#[repr(transparent)]
+pub struct RmonRanges([bindings::ethtool_rmon_hist_range; RMON_HIST_MAX + 1]);
+
+// SAFETY: The ranges are plain integers, never changed after creation.
+unsafe impl Sync for RmonRanges {}
+
+impl RmonRanges {
+    /// Buckets `low..=high` for each pair of `ranges`. Fails to compile
+    /// with more than [`RMON_HIST_MAX`] or with an empty `0..=0` range
+    /// (which would end the list).
+    pub const fn new<const N: usize>(ranges: [(u16, u16); N]) -> Self {
+        assert!(N <= RMON_HIST_MAX, "too many RMON histogram buckets");
+        let mut out = [bindings::ethtool_rmon_hist_range { low: 0, high: 0 }; RMON_HIST_MAX + 1];
+        let mut i = 0;
+        while i < N {
+            let (low, high) = ranges[i];
+            assert!(high != 0 && low <= high, "invalid RMON histogram bucket");
+            out[i] = bindings::ethtool_rmon_hist_range { low, high };
+            i += 1;
+        }
+        Self(out)
+    }
+}
+
+/// The RMON counters (`ethtool -S --groups rmon`, `struct
+/// ethtool_rmon_stats`), set like [`EthMacStats`], with size histograms
+/// over the buckets given to [`RmonStats::set_ranges`].
+pub struct RmonStats<'a> {
+    stats: &'a mut bindings::ethtool_rmon_stats,
+    ranges: &'a mut *const bindings::ethtool_rmon_hist_range,
+}
+
+impl RmonStats<'_> {
+    fn counters(&mut self) -> &mut bindings::ethtool_rmon_stats__bindgen_ty_1__bindgen_ty_1 {
+        // SAFETY: The union's two members are the same counters (a struct
+        // group) of plain integers; either view is valid.
+        unsafe { &mut self.stats.__bindgen_anon_1.__bindgen_anon_1 }
+    }
+
+    /// Sets the frames received shorter than 64 bytes with a good FCS.
+    pub fn undersize_pkts(&mut self, value: u64) -> &mut Self {
+        self.counters().undersize_pkts = value;
+        self
+    }
+
+    /// Sets the frames received longer than the maximum with a good FCS.
+    pub fn oversize_pkts(&mut self, value: u64) -> &mut Self {
+        self.counters().oversize_pkts = value;
+        self
+    }
+
+    /// Sets the frames received shorter than 64 bytes with a bad FCS.
+    pub fn fragments(&mut self, value: u64) -> &mut Self {
+        self.counters().fragments = value;
+        self
+    }
+
+    /// Sets the frames received longer than the maximum with a bad FCS.
+    pub fn jabbers(&mut self, value: u64) -> &mut Self {
+        self.counters().jabbers = value;
+        self
+    }
+
+    /// Sets the histogram buckets the values of [`RmonStats::hist`] and
+    /// [`RmonStats::hist_tx`] count in; without them no histogram is
+    /// reported.
+    pub fn set_ranges(&mut self, ranges: &'static RmonRanges) -> &mut Self {
+        *self.ranges = ranges.0.as_ptr();
+        self
+    }
+
+    /// Sets the frames received in bucket `i`; ignored beyond
+    /// [`RMON_HIST_MAX`].
+    pub fn hist(&mut self, i: usize, value: u64) -> &mut Self {
+        if let Some(v) = self.counters().hist.get_mut(i) {
+            *v = value;
+        }
+        self
+    }
+
+    /// Sets the frames sent in bucket `i`; ignored beyond
+    /// [`RMON_HIST_MAX`].
+    pub fn hist_tx(&mut self, i: usize, value: u64) -> &mut Self {
+        if let Some(v) = self.counters().hist_tx.get_mut(i) {
+            *v = value;
+        }
+        self
+    }
+}
+
+/// A string set: a list of names the ethtool core asks a driver about
+/// (`enum ethtool_stringset`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringSet {
+    /// The names of the driver's own statistics, for `ethtool -S`
+    /// (`ETH_SS_STATS`).
+    Stats,
+    /// Any other set, by its number.
+    Other(u32),
+}
+
+impl StringSet {
+    fn from_raw(raw: u32) -> Self {
+        if raw == bindings::ethtool_stringset_ETH_SS_STATS {
+            Self::Stats
+        } else {
+            Self::Other(raw)
+        }
+    }
+}
+
+/// Length of one name in a string set, including its NUL
+/// (`ETH_GSTRING_LEN`).
+pub const GSTRING_LEN: usize = bindings::ETH_GSTRING_LEN as usize;
+
+/// The names of a string set, as [`Operations::get_strings`] fills them:
+/// one fixed-size, NUL-padded slot per name, as many as
+/// [`Operations::get_sset_count`] said.
+///
+/// Names longer than [`GSTRING_LEN`]` - 1` bytes are cut; names beyond the
+/// count are ignored.
+pub struct Strings<'a> {
+    buf: &'a mut [u8],
+    next: usize,
+}
+
+impl Strings<'_> {
+    /// Appends a name.
+    pub fn push(&mut self, name: fmt::Arguments<'_>) {
+        let start = self.next * GSTRING_LEN;
+        if let Some(slot) = self.buf.get_mut(start..start + GSTRING_LEN) {
+            slot.fill(0);
+            format_str(slot, name);
+            self.next += 1;
+        }
+    }
+}
+
+/// The values of the driver's statistics, as
+/// [`Operations::get_ethtool_stats`] fills them: one per name of
+/// [`StringSet::Stats`], in the same order.
+pub struct StatsData<'a> {
+    data: &'a mut [u64],
+    next: usize,
+}
+
+impl StatsData<'_> {
+    /// Appends the value of the next statistic. Values beyond the count
+    /// are ignored.
+    pub fn push(&mut self, value: u64) {
+        if let Some(v) = self.data.get_mut(self.next) {
+            *v = value;
+            self.next += 1;
+        }
+    }
+}
+
 /// The `ethtool_ops` callbacks of a network device whose private data is
 /// `Self`.
 ///
@@ -479,6 +668,36 @@ pub trait Operations: super::Operations {
 
     /// Reports the IEEE 802.3 MAC counters (`get_eth_mac_stats`).
     fn get_eth_mac_stats(_dev: &Device<Self>, _stats: &mut EthMacStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the IEEE 802.3 MAC Control counters (`get_eth_ctrl_stats`).
+    fn get_eth_ctrl_stats(_dev: &Device<Self>, _stats: &mut EthCtrlStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the RMON counters and size histograms (`get_rmon_stats`).
+    fn get_rmon_stats(_dev: &Device<Self>, _stats: &mut RmonStats<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Returns the number of names in string set `set`
+    /// (`get_sset_count`); `EOPNOTSUPP` for sets the driver does not have.
+    /// While RTNL is held the count must not change: the core sizes the
+    /// buffers of [`get_strings`](Operations::get_strings) and
+    /// [`get_ethtool_stats`](Operations::get_ethtool_stats) with it.
+    fn get_sset_count(_dev: &Device<Self>, _set: StringSet) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Lists the names of string set `set` (`get_strings`).
+    fn get_strings(_dev: &Device<Self>, _set: StringSet, _strings: &mut Strings<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the values of the driver's statistics (`get_ethtool_stats`,
+    /// `ethtool -S`), in the order of their names.
+    fn get_ethtool_stats(_dev: &Device<Self>, _data: &mut StatsData<'_>) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -654,7 +873,122 @@ impl<T: Operations> OpsTable<T> {
         from_result(|| T::set_rxfh(dev, param).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `stats` in place of `info`.
+    unsafe extern "C" fn get_eth_ctrl_stats(
+        ndev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_eth_ctrl_stats,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `EthCtrlStats` is a transparent wrapper; `stats` is valid
+        // and ours for the call.
+        T::get_eth_ctrl_stats(dev, unsafe { &mut *stats.cast::<EthCtrlStats>() });
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `stats` in place of `info`;
+    /// `ranges` must be valid for writes, and the core may keep what is
+    /// written there after the call.
+    unsafe extern "C" fn get_rmon_stats(
+        ndev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_rmon_stats,
+        ranges: *mut *const bindings::ethtool_rmon_hist_range,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Both are valid and ours for the call; only `'static`
+        // ranges are ever stored through `ranges` (`RmonStats::set_ranges`).
+        let mut stats = unsafe {
+            RmonStats {
+                stats: &mut *stats,
+                ranges: &mut *ranges,
+            }
+        };
+        T::get_rmon_stats(dev, &mut stats);
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], without `info`.
+    unsafe extern "C" fn get_sset_count(ndev: *mut bindings::net_device, sset: c_int) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        let Ok(set) = u32::try_from(sset) else {
+            return EINVAL.to_errno();
+        };
+        match T::get_sset_count(dev, StringSet::from_raw(set)) {
+            Ok(n) => c_int::try_from(n).unwrap_or(EINVAL.to_errno()),
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`]; `data` must be valid for writes of
+    /// `ETH_GSTRING_LEN` bytes per name that `get_sset_count` reports for
+    /// `sset` (the core allocates it so, under RTNL, just before).
+    unsafe extern "C" fn get_strings(ndev: *mut bindings::net_device, sset: u32, data: *mut u8) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        let set = StringSet::from_raw(sset);
+        let Ok(count) = T::get_sset_count(dev, set) else {
+            return;
+        };
+        let len = count as usize * GSTRING_LEN;
+        // SAFETY: Per the safety requirement `data` holds `len` bytes for
+        // us to write during the call.
+        let buf = unsafe { core::slice::from_raw_parts_mut(data, len) };
+        T::get_strings(dev, set, &mut Strings { buf, next: 0 });
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`]; `stats` must be valid, and `data`
+    /// valid for writes of `stats->n_stats` values.
+    unsafe extern "C" fn get_ethtool_stats(
+        ndev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_stats,
+        data: *mut u64,
+    ) {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `stats` is valid; `n_stats` is
+        // the number of values `data` holds.
+        let n = unsafe { (*stats).n_stats } as usize;
+        // SAFETY: `data` holds `n` values for us to write during the call.
+        let data = unsafe { core::slice::from_raw_parts_mut(data, n) };
+        T::get_ethtool_stats(dev, &mut StatsData { data, next: 0 });
+    }
+
     const VTABLE: bindings::ethtool_ops = bindings::ethtool_ops {
+        get_eth_ctrl_stats: if T::HAS_GET_ETH_CTRL_STATS {
+            Some(Self::get_eth_ctrl_stats)
+        } else {
+            None
+        },
+        get_rmon_stats: if T::HAS_GET_RMON_STATS {
+            Some(Self::get_rmon_stats)
+        } else {
+            None
+        },
+        get_sset_count: if T::HAS_GET_SSET_COUNT {
+            Some(Self::get_sset_count)
+        } else {
+            None
+        },
+        get_strings: if T::HAS_GET_STRINGS {
+            Some(Self::get_strings)
+        } else {
+            None
+        },
+        get_ethtool_stats: if T::HAS_GET_ETHTOOL_STATS {
+            Some(Self::get_ethtool_stats)
+        } else {
+            None
+        },
         get_rx_ring_count: if T::HAS_GET_RX_RING_COUNT {
             Some(Self::get_rx_ring_count)
         } else {
