@@ -31,8 +31,9 @@ use crate::{
         net::{
             self,
             ethtool::{
-                self, coalesce, rss_hash, Channels, Coalesce, DrvInfo, EthMacStats, LinkKsettings,
-                LinkMode, RingParam, RxfhParam,
+                self, coalesce, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats, EthMacStats,
+                LinkKsettings, LinkMode, RingParam, RmonStats, RxfhParam, StatsData, StringSet,
+                Strings,
             },
             qstats,
             skbuff::{DropReason, SkBuff},
@@ -43,7 +44,7 @@ use crate::{
     link::{Change, Link},
     rpc::{self, MacFilter, Rss},
     shared::Shared,
-    stats::{Base, RxSnapshot, TxSnapshot},
+    stats::{Base, EthtoolStats, RxSnapshot, TxSnapshot},
     txrx::{self, HeaderSplit, QueuePair},
 };
 
@@ -534,6 +535,40 @@ impl ethtool::Operations for Port {
     fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {
         let shared = &dev.data().shared;
         shared.mac_stats.fill(&shared.regs, stats);
+    }
+
+    fn get_eth_ctrl_stats(dev: &net::Device<Self>, stats: &mut EthCtrlStats) {
+        let shared = &dev.data().shared;
+        shared.mac_stats.fill_ctrl(&shared.regs, stats);
+    }
+
+    fn get_rmon_stats(dev: &net::Device<Self>, stats: &mut RmonStats<'_>) {
+        let shared = &dev.data().shared;
+        shared.mac_stats.fill_rmon(&shared.regs, stats);
+    }
+
+    fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
+        match set {
+            // CAST: a few thousand at most.
+            StringSet::Stats => Ok(EthtoolStats::count(dev.data().queues.len()) as u32),
+            StringSet::Other(_) => Err(EOPNOTSUPP),
+        }
+    }
+
+    fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
+        if set == StringSet::Stats {
+            EthtoolStats::names(dev.data().queues.len(), strings);
+        }
+    }
+
+    fn get_ethtool_stats(dev: &net::Device<Self>, data: &mut StatsData<'_>) {
+        let port = dev.data();
+        let shared = &port.shared;
+        let queues = port
+            .queues
+            .iter()
+            .map(|q| (q.rings.rx_stats(), q.rings.tx_stats()));
+        shared.ethtool_stats.values(&shared.regs, queues, data);
     }
 
     fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {

@@ -21,7 +21,7 @@ use crate::{
     fw::Mailbox,
     hw::csr::{self, intr},
     regs::Regs,
-    stats::EthMac,
+    stats::{EthMac, EthtoolStats},
 };
 
 /// One fbnic PCI function, as everything after probe sees it.
@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     pub(crate) mbx: Mailbox,
     #[pin]
     pub(crate) mac_stats: EthMac,
+    /// The hardware counters of `ethtool -S`.
+    pub(crate) ethtool_stats: EthtoolStats,
 }
 
 impl Shared {
@@ -41,12 +43,14 @@ impl Shared {
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
         let mac_stats = EthMac::new(&regs);
+        let ethtool_stats = EthtoolStats::new(&regs)?;
         Arc::pin_init(
             try_pin_init!(Self {
                 dev: dev.into(),
                 regs,
                 mbx <- mbx,
                 mac_stats <- mac_stats,
+                ethtool_stats,
             }? Error),
             GFP_KERNEL,
         )
