@@ -12,6 +12,8 @@
 //!
 //! ```text
 //! status [PORT]                 one line per port: link, sensors, faults, counters
+//!                               (mailbox; rx-split: frames received split into
+//!                               header and payload buffers)
 //! link up|down PORT             plug or unplug the port's cable
 //! link flap PORT SECONDS        down now, up again after SECONDS (fractions ok)
 //! temp PORT MILLIDEGREES        temperature the firmware reports
@@ -176,7 +178,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
@@ -195,7 +197,8 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
             "none".to_string()
         } else {
             flashed.join(",")
-        }
+        },
+        dev.datapath().rx_split(),
     )
 }
 

@@ -504,6 +504,7 @@ fn header_split_and_jumbo_placement() {
         (3000, 0, true)
     );
     assert_eq!(p.data, frame);
+    assert_eq!(b.dev.datapath().rx_split(), 1);
 
     // Without split: small frames share a header page at the driver's
     // offsets; a jumbo frame's payload spans three pages.
@@ -531,6 +532,8 @@ fn header_split_and_jumbo_placement() {
         vec![4096, 4096, 754]
     );
     assert_eq!(j.data, jumbo);
+    // Only the jumbo frame needed payload buffers.
+    assert_eq!(b.dev.datapath().rx_split(), 2);
 }
 
 #[test]

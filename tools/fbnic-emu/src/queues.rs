@@ -276,6 +276,8 @@ pub struct Datapath {
     stop: AtomicBool,
     /// Origin of the timestamps the engine reports.
     epoch: Instant,
+    /// Frames the RX engine placed across header and payload buffers.
+    rx_split: AtomicU64,
 }
 
 impl Datapath {
@@ -300,7 +302,16 @@ impl Datapath {
             taps: RwLock::new(Vec::new()),
             stop: AtomicBool::new(false),
             epoch: Instant::now(),
+            rx_split: AtomicU64::new(0),
         }
+    }
+
+    /// Frames received so far that went partly into payload buffers: split
+    /// after their headers (or at the header limit), as the queue's
+    /// `RDE_CTL0/1` asked. What the control socket's `status` reports as
+    /// `rx-split`.
+    pub fn rx_split(&self) -> u64 {
+        self.rx_split.load(Ordering::Relaxed)
     }
 
     fn engine(&self) -> MutexGuard<'_, Engine> {
@@ -1248,6 +1259,9 @@ impl Engine {
             queue::BDQ_PTRS_HEAD_MASK.prep(r.ppq_head) | (ppq_tail & 0xffff),
         );
         stats::count_rde(csr, qi, Rde::Packet);
+        if !payload.is_empty() {
+            dev.datapath().rx_split.fetch_add(1, Ordering::Relaxed);
+        }
         self.completion(dev, q, true, n);
         Ok(Placed::Done)
     }
