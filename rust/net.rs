@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Networking: network devices, their ethtool operations and socket
-//! buffers.
+//! Networking: network devices, their ethtool operations, socket buffers
+//! and page pools.
 //!
 //! These complement `kernel::net` (which has PHY drivers only) for a driver
 //! of a network interface card: [`Device`] and friends wrap
 //! `struct net_device` and `struct net_device_ops`, [`ethtool`] wraps
-//! `struct ethtool_ops`, [`skbuff`] wraps `struct sk_buff`.
+//! `struct ethtool_ops`, [`skbuff`] wraps `struct sk_buff`, [`page_pool`]
+//! wraps `struct page_pool` for zero-copy receive.
 
 mod device;
 pub mod ethtool;

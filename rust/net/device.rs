@@ -818,6 +818,21 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
         Ok(())
     }
 
+    /// Sets the header-split threshold the device starts with (the
+    /// `hds-thresh` that `ethtool -g` reports until the user changes it;
+    /// the core keeps it in `dev->cfg`).
+    pub fn set_hds_thresh(&mut self, thresh: u32) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: By the type invariant `raw` is valid and unregistered, so
+        // nothing accesses its configuration concurrently; the core
+        // allocates `cfg` with the device.
+        unsafe {
+            if let Some(cfg) = (*raw).cfg.as_mut() {
+                cfg.hds_thresh = thresh;
+            }
+        }
+    }
+
     /// Registers the device with the networking stack (`register_netdev()`).
     ///
     /// From here on the callbacks of [`Operations`] may run. On failure the

@@ -236,6 +236,133 @@ impl RingParam {
         self.0.tx_pending = pending;
         self.0.tx_max_pending = max;
     }
+
+    /// The requested RX completion ring size (`ethtool -G rx`).
+    pub fn rx(&self) -> u32 {
+        self.0.rx_pending
+    }
+
+    /// The requested "mini" RX ring size (`ethtool -G rx-mini`).
+    pub fn rx_mini(&self) -> u32 {
+        self.0.rx_mini_pending
+    }
+
+    /// The requested "jumbo" RX ring size (`ethtool -G rx-jumbo`).
+    pub fn rx_jumbo(&self) -> u32 {
+        self.0.rx_jumbo_pending
+    }
+
+    /// The requested TX ring size (`ethtool -G tx`).
+    pub fn tx(&self) -> u32 {
+        self.0.tx_pending
+    }
+}
+
+/// Whether received TCP frames are split into header and payload buffers
+/// (`ETHTOOL_TCP_DATA_SPLIT_*`, `ethtool -G ... tcp-data-split`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TcpDataSplit {
+    /// The driver decides (`auto`, the default).
+    Auto,
+    /// Never split (`off`).
+    Off,
+    /// Split (`on`).
+    On,
+}
+
+/// The ring parameters beyond the sizes (`struct
+/// kernel_ethtool_ringparam`): header split and its threshold. The core
+/// fills in the configured values (`dev->cfg`) before it asks the driver;
+/// a driver reports the limits it has, such as
+/// [`KernelRingParam::set_hds_thresh_max`].
+#[repr(transparent)]
+pub struct KernelRingParam(bindings::kernel_ethtool_ringparam);
+
+impl KernelRingParam {
+    /// The header-split mode (requested in `set_ringparam`, configured in
+    /// `get_ringparam`).
+    pub fn tcp_data_split(&self) -> TcpDataSplit {
+        // ETHTOOL_TCP_DATA_SPLIT_UNKNOWN, _DISABLED, _ENABLED in
+        // include/uapi/linux/ethtool_netlink_generated.h.
+        match self.0.tcp_data_split {
+            1 => TcpDataSplit::Off,
+            2 => TcpDataSplit::On,
+            _ => TcpDataSplit::Auto,
+        }
+    }
+
+    /// Reports the header-split mode in effect (for `get_ringparam`; the
+    /// core passes in the configured one, `auto` by default, which user
+    /// space sees as no mode at all).
+    pub fn set_tcp_data_split(&mut self, mode: TcpDataSplit) {
+        self.0.tcp_data_split = match mode {
+            TcpDataSplit::Auto => 0,
+            TcpDataSplit::Off => 1,
+            TcpDataSplit::On => 2,
+        };
+    }
+
+    /// The header-split threshold: frames up to this many bytes are not
+    /// split (`hds-thresh`).
+    pub fn hds_thresh(&self) -> u32 {
+        self.0.hds_thresh
+    }
+
+    /// Reports the largest header-split threshold the device takes (the
+    /// core refuses larger requests before the driver sees them).
+    pub fn set_hds_thresh_max(&mut self, max: u32) {
+        self.0.hds_thresh_max = max;
+    }
+}
+
+/// Where a configuration request reports a failure to user space
+/// (`struct netlink_ext_ack`), for the callbacks that have one.
+///
+/// # Invariants
+///
+/// `ptr` is NULL or a `struct netlink_ext_ack` valid for writes for `'a`
+/// that nothing else accesses during that time.
+pub struct ExtAck<'a> {
+    ptr: *mut bindings::netlink_ext_ack,
+    _p: PhantomData<&'a mut bindings::netlink_ext_ack>,
+}
+
+impl ExtAck<'_> {
+    /// # Safety
+    ///
+    /// `ptr` is NULL or valid for writes and not accessed by anything else
+    /// for the lifetime of the result.
+    unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
+        // INVARIANT: Per the safety requirement.
+        Self {
+            ptr,
+            _p: PhantomData,
+        }
+    }
+
+    /// Sets the message user space gets with the error
+    /// (`NL_SET_ERR_MSG()`); the driver returns the error itself. Requests
+    /// made over the old ioctl interface carry no message, so a driver
+    /// that wants the reason in the kernel log too logs it as well.
+    pub fn set_message(&mut self, msg: &'static CStr) {
+        if self.ptr.is_null() {
+            return;
+        }
+        // SAFETY: By the type invariant `ptr` is valid for writes; `msg`
+        // is NUL-terminated and `'static`, as the core needs it to stay
+        // until it sends the reply.
+        unsafe { (*self.ptr)._msg = msg.as_char_ptr() };
+    }
+}
+
+/// Ring parameters beyond the sizes that a device lets user space set
+/// (`ETHTOOL_RING_USE_*`, defined with `BIT()`); the core refuses the
+/// others before the driver sees them.
+pub mod ring_params {
+    /// `tcp-data-split`.
+    pub const TCP_DATA_SPLIT: u32 = 1 << 5;
+    /// `hds-thresh`.
+    pub const HDS_THRESH: u32 = 1 << 6;
 }
 
 /// Queue counts for `ethtool -l` (`struct ethtool_channels`).
@@ -612,8 +739,33 @@ pub trait Operations: super::Operations {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Reports ring sizes (`get_ringparam`, `ethtool -g`).
-    fn get_ringparam(_dev: &Device<Self>, _ring: &mut RingParam) {
+    /// Reports ring sizes and the other ring parameters (`get_ringparam`,
+    /// `ethtool -g`). `kernel_ring` comes with the configured header split
+    /// and threshold filled in.
+    fn get_ringparam(
+        _dev: &Device<Self>,
+        _ring: &mut RingParam,
+        _kernel_ring: &mut KernelRingParam,
+    ) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The ring parameters beyond the sizes that the device lets user
+    /// space set, a set of [`ring_params`] flags
+    /// (`supported_ring_params`).
+    const SUPPORTED_RING_PARAMS: u32 = 0;
+
+    /// Changes ring parameters (`set_ringparam`, `ethtool -G`). The core
+    /// has checked each size and the header-split threshold against the
+    /// maxima [`Operations::get_ringparam`] reports, and passes the current
+    /// value for those not requested. An invalid request must fail with
+    /// nothing changed, its reason in `extack`.
+    fn set_ringparam(
+        _dev: &Device<Self>,
+        _ring: &RingParam,
+        _kernel_ring: &KernelRingParam,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -747,14 +899,45 @@ impl<T: Operations> OpsTable<T> {
     unsafe extern "C" fn get_ringparam(
         ndev: *mut bindings::net_device,
         ring: *mut bindings::ethtool_ringparam,
-        _kring: *mut bindings::kernel_ethtool_ringparam,
+        kring: *mut bindings::kernel_ethtool_ringparam,
         _extack: *mut bindings::netlink_ext_ack,
     ) {
         // SAFETY: As in `get_drvinfo`.
         let dev = unsafe { Device::<T>::from_raw(ndev) };
-        // SAFETY: `RingParam` is a transparent wrapper; `ring` is valid and
-        // ours for the call.
-        T::get_ringparam(dev, unsafe { &mut *ring.cast::<RingParam>() });
+        // SAFETY: `RingParam` and `KernelRingParam` are transparent
+        // wrappers; `ring` and `kring` are valid and ours for the call.
+        let (ring, kring) = unsafe {
+            (
+                &mut *ring.cast::<RingParam>(),
+                &mut *kring.cast::<KernelRingParam>(),
+            )
+        };
+        T::get_ringparam(dev, ring, kring);
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_ringparam`], with `extack` NULL or valid for
+    /// writes and ours for the call.
+    unsafe extern "C" fn set_ringparam(
+        ndev: *mut bindings::net_device,
+        ring: *mut bindings::ethtool_ringparam,
+        kring: *mut bindings::kernel_ethtool_ringparam,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `RingParam` and `KernelRingParam` are transparent
+        // wrappers; `ring` and `kring` are valid and ours for the call.
+        let (ring, kring) = unsafe {
+            (
+                &*ring.cast::<RingParam>(),
+                &*kring.cast::<KernelRingParam>(),
+            )
+        };
+        // SAFETY: Per the safety requirement.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| T::set_ringparam(dev, ring, kring, &mut extack).map(|()| 0))
     }
 
     /// # Safety
@@ -1015,8 +1198,14 @@ impl<T: Operations> OpsTable<T> {
             None
         },
         supported_coalesce_params: T::SUPPORTED_COALESCE,
+        supported_ring_params: T::SUPPORTED_RING_PARAMS,
         get_ringparam: if T::HAS_GET_RINGPARAM {
             Some(Self::get_ringparam)
+        } else {
+            None
+        },
+        set_ringparam: if T::HAS_SET_RINGPARAM {
+            Some(Self::set_ringparam)
         } else {
             None
         },
