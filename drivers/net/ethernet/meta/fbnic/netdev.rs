@@ -31,9 +31,9 @@ use crate::{
         net::{
             self,
             ethtool::{
-                self, coalesce, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats, EthMacStats,
-                LinkKsettings, LinkMode, RingParam, RmonStats, RxfhParam, StatsData, StringSet,
-                Strings,
+                self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
+                EthMacStats, ExtAck, KernelRingParam, LinkKsettings, LinkMode, RingParam,
+                RmonStats, RxfhParam, StatsData, StringSet, Strings, TcpDataSplit,
             },
             qstats,
             skbuff::{DropReason, SkBuff},
@@ -423,13 +423,68 @@ impl ethtool::Operations for Port {
         }
     }
 
-    fn get_ringparam(_dev: &net::Device<Self>, ring: &mut RingParam) {
+    fn get_ringparam(
+        dev: &net::Device<Self>,
+        ring: &mut RingParam,
+        kernel_ring: &mut KernelRingParam,
+    ) {
         // Fixed sizes for now: pending and maximum are the same.
         let s = txrx::RING_SIZES;
         ring.set_rx(s.rcq, s.rcq);
         ring.set_rx_mini(s.hpq, s.hpq);
         ring.set_rx_jumbo(s.ppq, s.ppq);
         ring.set_tx(s.twq, s.twq);
+        // The mode in effect (auto splits, as the C driver always does);
+        // the core reports the configured hds-thresh.
+        let split = dev.data().header_split();
+        kernel_ring.set_tcp_data_split(if split.enabled {
+            TcpDataSplit::On
+        } else {
+            TcpDataSplit::Off
+        });
+        kernel_ring.set_hds_thresh_max(txrx::HDS_THRESH_MAX);
+    }
+
+    const SUPPORTED_RING_PARAMS: u32 = ring_params::TCP_DATA_SPLIT | ring_params::HDS_THRESH;
+
+    fn set_ringparam(
+        dev: &net::Device<Self>,
+        ring: &RingParam,
+        kernel_ring: &KernelRingParam,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        let port = dev.data();
+        // Check everything before changing anything.
+        let s = txrx::RING_SIZES;
+        if ring.rx() != s.rcq
+            || ring.rx_mini() != s.hpq
+            || ring.rx_jumbo() != s.ppq
+            || ring.tx() != s.twq
+        {
+            extack.set_message(c"changing ring sizes is not supported");
+            return Err(EOPNOTSUPP);
+        }
+        let thresh = kernel_ring.hds_thresh();
+        if thresh > txrx::HDS_THRESH_MAX {
+            extack.set_message(c"hds-thresh is larger than a header buffer");
+            return Err(EINVAL);
+        }
+        let split = HeaderSplit {
+            enabled: kernel_ring.tcp_data_split() != TcpDataSplit::Off,
+            thresh,
+        };
+
+        let mut cur = port.split.lock();
+        if *cur == split {
+            return Ok(());
+        }
+        *cur = split;
+        if dev.is_running() {
+            for q in &port.queues {
+                q.rings.set_header_split(&port.shared.regs, split);
+            }
+        }
+        Ok(())
     }
 
     fn get_channels(dev: &net::Device<Self>, channels: &mut Channels) {

@@ -178,6 +178,7 @@ fn register_netdev<'bound>(
         .set_mac_address(&mac)
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;
     builder.set_mtu_range(MIN_MTU, MAX_MTU)?;
+    builder.set_hds_thresh(txrx::HDS_THRESH_DEFAULT);
     builder.set_ethtool_ops();
     builder.set_stat_ops();
     builder.set_unicast_filtering();

@@ -533,19 +533,7 @@ impl Rings {
             queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
         );
 
-        let (hdr_split, max_hdr) = split.registers();
-        wr(
-            queue::RDE_CTL0,
-            queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_NEVER)
-                | queue::RDE_CTL0_MIN_HROOM_MASK.prep(RX_HROOM)
-                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM)
-                | if hdr_split {
-                    queue::RDE_CTL0_EN_HDR_SPLIT
-                } else {
-                    0
-                },
-        );
-        wr(queue::RDE_CTL1, queue::RDE_CTL1_MAX_HDR_MASK.prep(max_hdr));
+        self.set_header_split(regs, split);
         wr(queue::RCQ_CTL, queue::RCQ_CTL_RESET);
         wr(queue::RCQ_BAL, lo(self.rcq.dma_address()));
         wr(queue::RCQ_BAH, hi(self.rcq.dma_address()));
@@ -578,6 +566,30 @@ impl Rings {
 
         regs.wrfl();
         Ok(())
+    }
+
+    /// Programs how the RX DMA engine places frames (`RDE_CTL0/1`, as in
+    /// `fbnic_enable_rcq()`): head and tail room in header buffers, the
+    /// header-split setting, never dropping for want of buffers. May be
+    /// called while the queue runs: it applies from the next frame on, and
+    /// the header page layout the driver relies on does not change.
+    pub(crate) fn set_header_split(&self, regs: &Regs, split: HeaderSplit) {
+        let (hdr_split, max_hdr) = split.registers();
+        regs.wr32(
+            self.qreg(queue::RDE_CTL0),
+            queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_NEVER)
+                | queue::RDE_CTL0_MIN_HROOM_MASK.prep(RX_HROOM)
+                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM)
+                | if hdr_split {
+                    queue::RDE_CTL0_EN_HDR_SPLIT
+                } else {
+                    0
+                },
+        );
+        regs.wr32(
+            self.qreg(queue::RDE_CTL1),
+            queue::RDE_CTL1_MAX_HDR_MASK.prep(max_hdr),
+        );
     }
 
     /// Stops all rings (`fbnic_disable()`).
