@@ -3,7 +3,8 @@
 # Traffic between the two emulated ports, cabled back to back by the
 # emulator, with port 1 in netns "remote": ping over IPv4 and IPv6, TCP
 # throughput both ways, payload integrity (sha256 of a file sent with
-# socat), MTU 9000, hardware counters that move with traffic, and the
+# socat), MTU 9000, header split (tcp-data-split, hds-thresh), hardware
+# counters that move with traffic, and the
 # classifier: an ntuple rule steering a flow to a queue, a drop rule, and
 # the RSS indirection table moving a flow; the receive filters (unicast,
 # multicast, promiscuous, all-multicast), MAC address changes, ethtool -S
@@ -81,9 +82,63 @@ expect mtu9000-integrity transfer 16M
 ip link set "$NETIF" mtu 1500
 R ip link set "$REMOTE_IF" mtu 1500
 
+# Header split on the receiving port. The emulator reports on its control
+# channel (the guest's /dev/ttyS1) how many frames it placed across header
+# and payload buffers ("rx-split" in `status`); what it does follows the
+# RX queues' registers, so the count says what the driver programmed, and
+# the checksum of the transfer says the driver put header and payload
+# pages back together. rings.py sets hds-thresh, which the guest's ethtool
+# 6.14 can only show.
+emu_split() (
+	exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo || exit 1
+	printf 'status 1\n' >&7
+	IFS= read -r -t 10 answer <&7 || exit 1
+	echo "$answer" | sed -n 's/.* rx-split \([0-9]*\).*/\1/p'
+)
+rings() { R python3 /lab/lib/rings.py "$REMOTE_IF" "$@"; }
+# split_during MIN MAX CMD...: CMD succeeds and the emulator split between
+# MIN and MAX frames for port 1 meanwhile.
+split_during() {
+	local min=$1 max=$2 a b
+	shift 2
+	a=$(emu_split) && [ -n "$a" ] || { echo "no rx-split count from the emulator"; return 1; }
+	"$@" || return
+	b=$(emu_split)
+	echo "frames split for port 1 during '$*': $((b - a))"
+	[ $((b - a)) -ge "$min" ] && [ $((b - a)) -le "$max" ]
+}
+# Defaults (threshold 1536): standard frames stay whole.
+hds_default() {
+	rings || return
+	split_during 0 0 transfer 4M
+}
+expect hds-default-unsplit hds_default
+# tcp-data-split on, hds-thresh 0: every data frame is split after its
+# headers (16 MiB is some 11,600 segments), and arrives intact.
+hds_on() {
+	rings tcp-data-split on hds-thresh 0 || return
+	R ethtool -g "$REMOTE_IF"
+	rings | grep -q "tcp-data-split on hds-thresh 0 " || return
+	split_during 5000 1000000 transfer 16M
+}
+expect hds-split-integrity hds_on
+# An out-of-range threshold is refused with a reason and changes nothing.
+hds_invalid() {
+	local before after
+	before=$(rings) || return
+	if rings hds-thresh 100000; then
+		echo "hds-thresh 100000 accepted"
+		return 1
+	fi
+	after=$(rings)
+	echo "before: $before; after: $after"
+	[ "$before" = "$after" ]
+}
+expect hds-invalid-refused hds_invalid
+rings tcp-data-split auto hds-thresh 1536 >/dev/null 2>&1
+
 # Other ring sizes on both ends (the rings are re-programmed while up),
-# then the same transfer. (Header split would need hds-thresh, which the
-# guest's ethtool 6.14 cannot set; the host unit tests cover it.)
+# then the same transfer.
 ring_sizes() {
 	R ethtool -G "$REMOTE_IF" rx 512 tx 256 || return
 	ethtool -G "$NETIF" rx 128 tx 2048 || return
