@@ -61,7 +61,13 @@ transfer() {
 	local pid
 	R timeout 90 socat -u TCP-LISTEN:7000,reuseaddr OPEN:/tmp/rx.bin,creat,trunc &
 	pid=$!
-	sleep 0.5
+	# Listening before the sender connects (socat starts slowly on a
+	# loaded host).
+	local i
+	for i in $(seq 50); do
+		R ss -Hltn 'sport = :7000' | grep -q . && break
+		sleep 0.1
+	done
 	timeout 60 socat -u OPEN:/tmp/tx.bin TCP:"$REMOTE_V4":7000 || { kill $pid; return 1; }
 	wait $pid
 	sha256sum /tmp/tx.bin /tmp/rx.bin
