@@ -18,7 +18,7 @@ pub mod skbuff;
 
 pub use device::{
     is_valid_ether_addr, AddrIter, AddrList, Builder, Device, Features, Handle, Operations,
-    Registration, Stats64, TxQueue, TxResult, ETH_ALEN,
+    QueueType, Registration, Rtnl, Stats64, TxQueue, TxResult, ETH_ALEN,
 };
 pub use napi::{Napi, Poll};
 

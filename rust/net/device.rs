@@ -291,6 +291,124 @@ impl<T> Device<T> {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_tx_wake_all_queues(self.as_raw()) }
     }
+
+    /// Stops the stack from transmitting on any TX queue and waits for
+    /// transmissions in progress to finish (`netif_tx_disable()`): once it
+    /// returns, [`Operations::start_xmit`] is not running and is not called
+    /// again until the queues are started or woken. It takes each TX
+    /// queue's lock, so calling it from `start_xmit` deadlocks.
+    pub fn tx_disable(&self) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_tx_disable(self.as_raw()) }
+    }
+
+    /// Returns the bus device this network device belongs to, bound to its
+    /// driver.
+    ///
+    /// A `Device<T>` is only reachable while its parent is bound: through a
+    /// [`Builder`] or a [`Registration`], which borrow the bound parent, or
+    /// from a callback or a [`Handle`], which run only while the device is
+    /// registered. So the parent's device resources (for instance DMA
+    /// allocations) may be used.
+    pub fn bound_parent(&self) -> &device::Device<Bound> {
+        // SAFETY: As explained above, the parent stays bound for as long as
+        // `self` is borrowed.
+        unsafe { self.parent().as_bound() }
+    }
+
+    /// Returns whether the user set the RSS indirection table
+    /// (`netif_is_rxfh_configured()`): a driver keeps it then when the
+    /// number of RX queues changes, rather than spreading it anew.
+    pub fn is_rxfh_configured(&self) -> bool {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid.
+        unsafe { bindings::netif_is_rxfh_configured(self.as_raw()) }
+    }
+
+    /// Sets the number of TX and RX queues the stack uses
+    /// (`netif_set_real_num_queues()`), at most the numbers the device was
+    /// allocated with. Fails, with the counts unchanged, if the core cannot
+    /// allocate what the new queues need.
+    pub fn set_real_num_queues(&self, _rtnl: &Rtnl<'_>, tx: u32, rx: u32) -> Result {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid, and the
+        // caller holds RTNL (proven by `_rtnl`), which the function needs
+        // for a registered device.
+        to_result(unsafe { bindings::netif_set_real_num_queues(self.as_raw(), tx, rx) })
+    }
+
+    /// Records which NAPI instance services queue `index` of `kind`
+    /// (`netif_queue_set_napi()`), as the netdev netlink family reports it;
+    /// `None` clears it. Queues beyond the allocated count, and NAPI
+    /// instances not attached to this device, are ignored.
+    pub fn set_queue_napi(
+        &self,
+        _rtnl: &Rtnl<'_>,
+        index: u32,
+        kind: QueueType,
+        napi: Option<&super::Napi>,
+    ) {
+        // SAFETY: Under RTNL (proven by `_rtnl`).
+        unsafe { self.set_queue_napi_raw(index, kind, napi) }
+    }
+
+    /// # Safety
+    ///
+    /// The caller holds RTNL, or the device is not registered.
+    unsafe fn set_queue_napi_raw(&self, index: u32, kind: QueueType, napi: Option<&super::Napi>) {
+        let raw = self.as_raw();
+        // SAFETY: By the type invariant `raw` is valid.
+        let (num_tx, num_rx) = unsafe { ((*raw).num_tx_queues, (*raw).num_rx_queues) };
+        let limit = match kind {
+            QueueType::Rx => num_rx,
+            QueueType::Tx => num_tx,
+        };
+        if index >= limit {
+            return;
+        }
+        let napi = match napi {
+            None => core::ptr::null_mut(),
+            // SAFETY: `n` is a valid NAPI instance; `dev` is set once, when
+            // it is attached.
+            Some(n) if unsafe { (*n.as_raw()).dev } == raw => n.as_raw(),
+            Some(_) => return,
+        };
+        // SAFETY: `raw` is valid and `index` below the allocated count of
+        // `kind` queues; the caller guarantees the locking. The NAPI
+        // instance is attached to this device (checked above), which it
+        // stays attached to for as long as the device exists (see `Napi`),
+        // so the pointer stays valid while the queue refers to it.
+        unsafe {
+            bindings::netif_queue_set_napi(raw, index, kind as bindings::netdev_queue_type, napi)
+        }
+    }
+}
+
+/// A kind of queue of a network device (`enum netdev_queue_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum QueueType {
+    /// A receive queue.
+    Rx = bindings::netdev_queue_type_NETDEV_QUEUE_TYPE_RX,
+    /// A transmit queue.
+    Tx = bindings::netdev_queue_type_NETDEV_QUEUE_TYPE_TX,
+}
+
+/// Proof that the current thread holds the RTNL lock, for as long as the
+/// value is borrowed.
+///
+/// The networking core calls configuration callbacks (ethtool operations
+/// among them) under RTNL; the abstractions hand such callbacks an `&Rtnl`
+/// so that they can call functions that need the lock.
+pub struct Rtnl<'a>(PhantomData<(&'a (), *mut ())>);
+
+impl Rtnl<'_> {
+    /// Creates the proof.
+    ///
+    /// # Safety
+    ///
+    /// The current thread holds RTNL for the lifetime of the value.
+    pub(super) unsafe fn new() -> Self {
+        Self(PhantomData)
+    }
 }
 
 /// A set of device features (`netdev_features_t`): offloads a driver
@@ -916,6 +1034,22 @@ impl<T: Operations> Builder<'_, T> {
             let flags = anon.priv_flags() | bindings::netdev_priv_flags_IFF_UNICAST_FLT as c_ulong;
             anon.set_priv_flags(flags);
         }
+    }
+
+    /// Sets the number of TX and RX queues the stack uses at first
+    /// (`netif_set_real_num_queues()`), at most the numbers the device was
+    /// allocated with.
+    pub fn set_real_num_queues(&mut self, tx: u32, rx: u32) -> Result {
+        // SAFETY: By the type invariant the device is valid and
+        // unregistered, which needs no lock.
+        to_result(unsafe { bindings::netif_set_real_num_queues(self.ndev.as_ptr(), tx, rx) })
+    }
+
+    /// Records which NAPI instance services queue `index` of `kind`
+    /// (`netif_queue_set_napi()`); see [`Device::set_queue_napi`].
+    pub fn set_queue_napi(&self, index: u32, kind: QueueType, napi: Option<&super::Napi>) {
+        // SAFETY: The device is not registered (type invariant).
+        unsafe { self.device().set_queue_napi_raw(index, kind, napi) }
     }
 
     /// Sets the device's ethtool operations to those `T` implements.

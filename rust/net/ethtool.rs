@@ -32,7 +32,7 @@ use kernel::{
     prelude::*,
 };
 
-use super::Device;
+use super::{Device, Rtnl};
 use crate::kernel_ext::bindings;
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -374,6 +374,45 @@ impl Channels {
     pub fn set_combined(&mut self, count: u32, max: u32) {
         self.0.combined_count = count;
         self.0.max_combined = max;
+    }
+
+    /// Sets the number of RX-only channels and its maximum.
+    pub fn set_rx(&mut self, count: u32, max: u32) {
+        self.0.rx_count = count;
+        self.0.max_rx = max;
+    }
+
+    /// Sets the number of TX-only channels and its maximum.
+    pub fn set_tx(&mut self, count: u32, max: u32) {
+        self.0.tx_count = count;
+        self.0.max_tx = max;
+    }
+
+    /// Sets the number of "other" channels (interrupts for anything but
+    /// queues, such as link events) and its maximum.
+    pub fn set_other(&mut self, count: u32, max: u32) {
+        self.0.other_count = count;
+        self.0.max_other = max;
+    }
+
+    /// The requested number of combined channels (`ethtool -L combined`).
+    pub fn combined(&self) -> u32 {
+        self.0.combined_count
+    }
+
+    /// The requested number of RX-only channels (`ethtool -L rx`).
+    pub fn rx(&self) -> u32 {
+        self.0.rx_count
+    }
+
+    /// The requested number of TX-only channels (`ethtool -L tx`).
+    pub fn tx(&self) -> u32 {
+        self.0.tx_count
+    }
+
+    /// The requested number of other channels (`ethtool -L other`).
+    pub fn other(&self) -> u32 {
+        self.0.other_count
     }
 }
 
@@ -755,13 +794,14 @@ pub trait Operations: super::Operations {
     /// (`supported_ring_params`).
     const SUPPORTED_RING_PARAMS: u32 = 0;
 
-    /// Changes ring parameters (`set_ringparam`, `ethtool -G`). The core
-    /// has checked each size and the header-split threshold against the
-    /// maxima [`Operations::get_ringparam`] reports, and passes the current
-    /// value for those not requested. An invalid request must fail with
-    /// nothing changed, its reason in `extack`.
+    /// Changes ring parameters (`set_ringparam`, `ethtool -G`), under RTNL.
+    /// The core has checked each size and the header-split threshold
+    /// against the maxima [`Operations::get_ringparam`] reports, and passes
+    /// the current value for those not requested. An invalid request must
+    /// fail with nothing changed, its reason in `extack`.
     fn set_ringparam(
         _dev: &Device<Self>,
+        _rtnl: &Rtnl<'_>,
         _ring: &RingParam,
         _kernel_ring: &KernelRingParam,
         _extack: &mut ExtAck<'_>,
@@ -771,6 +811,16 @@ pub trait Operations: super::Operations {
 
     /// Reports queue counts (`get_channels`, `ethtool -l`).
     fn get_channels(_dev: &Device<Self>, _channels: &mut Channels) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes queue counts (`set_channels`, `ethtool -L`). The core has
+    /// checked the counts against the maxima [`Operations::get_channels`]
+    /// reports, that some channel receives and some transmits, and that
+    /// no RSS indirection table the user set, nor flow rule, refers to an
+    /// RX queue that would go away. An invalid request must fail with
+    /// nothing changed.
+    fn set_channels(_dev: &Device<Self>, _rtnl: &Rtnl<'_>, _channels: &Channels) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -917,8 +967,8 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
-    /// As for [`OpsTable::get_ringparam`], with `extack` NULL or valid for
-    /// writes and ours for the call.
+    /// As for [`OpsTable::get_ringparam`], called by the core under RTNL,
+    /// `extack` NULL or valid for writes and ours for the call.
     unsafe extern "C" fn set_ringparam(
         ndev: *mut bindings::net_device,
         ring: *mut bindings::ethtool_ringparam,
@@ -937,7 +987,9 @@ impl<T: Operations> OpsTable<T> {
         };
         // SAFETY: Per the safety requirement.
         let mut extack = unsafe { ExtAck::from_raw(extack) };
-        from_result(|| T::set_ringparam(dev, ring, kring, &mut extack).map(|()| 0))
+        // SAFETY: The ethtool core holds RTNL during the call.
+        let rtnl = unsafe { Rtnl::new() };
+        from_result(|| T::set_ringparam(dev, &rtnl, ring, kring, &mut extack).map(|()| 0))
     }
 
     /// # Safety
@@ -952,6 +1004,22 @@ impl<T: Operations> OpsTable<T> {
         // SAFETY: `Channels` is a transparent wrapper; `channels` is valid
         // and ours for the call.
         T::get_channels(dev, unsafe { &mut *channels.cast::<Channels>() });
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_channels`], called by the core under RTNL.
+    unsafe extern "C" fn set_channels(
+        ndev: *mut bindings::net_device,
+        channels: *mut bindings::ethtool_channels,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `get_channels`.
+        let channels = unsafe { &*channels.cast::<Channels>() };
+        // SAFETY: The ethtool core holds RTNL during the call.
+        let rtnl = unsafe { Rtnl::new() };
+        from_result(|| T::set_channels(dev, &rtnl, channels).map(|()| 0))
     }
 
     /// # Safety
@@ -1038,6 +1106,16 @@ impl<T: Operations> OpsTable<T> {
         // SAFETY: `RxfhParam` is a transparent wrapper; `param` is valid
         // and ours for the call.
         let param = unsafe { &mut *param.cast::<RxfhParam>() };
+        // Not every caller fills in the sizes (the channel-count check of
+        // `ethtool_check_max_channel()` does not), but every one allocates
+        // the arrays with the sizes the driver reports, so those are the
+        // sizes `RxfhParam` exposes when none is given.
+        if T::HAS_GET_RXFH_INDIR_SIZE && !param.0.indir.is_null() && param.0.indir_size == 0 {
+            param.0.indir_size = T::get_rxfh_indir_size(dev);
+        }
+        if T::HAS_GET_RXFH_KEY_SIZE && !param.0.key.is_null() && param.0.key_size == 0 {
+            param.0.key_size = T::get_rxfh_key_size(dev);
+        }
         from_result(|| T::get_rxfh(dev, param).map(|()| 0))
     }
 
@@ -1211,6 +1289,11 @@ impl<T: Operations> OpsTable<T> {
         },
         get_channels: if T::HAS_GET_CHANNELS {
             Some(Self::get_channels)
+        } else {
+            None
+        },
+        set_channels: if T::HAS_SET_CHANNELS {
+            Some(Self::set_channels)
         } else {
             None
         },
