@@ -4,12 +4,19 @@
 //! watching, the service task), carrier from the link, and the ethtool
 //! view of the driver, firmware and link.
 //!
-//! The datapath is one queue pair ([`crate::txrx`]) polled by one NAPI
-//! instance.
+//! The datapath is a set of queue pairs ([`crate::txrx`]), each polled by
+//! its own NAPI instance on its own interrupt vector. There is a queue pair
+//! and a NAPI instance for every queue vector the device got at probe; the
+//! configured number of them (`ethtool -L`) have rings and run, the others
+//! stay empty and disabled. Changing the ring sizes or the queue counts
+//! while the interface is up allocates the new rings first, then stops the
+//! datapath, swaps them in and starts it again (see [`Port::reconfigure`]):
+//! a request that cannot be met changes nothing.
 
 #![forbid(unsafe_code)]
 
 use kernel::{
+    device::{self, Bound},
     irq::{Handler, IrqReturn, ThreadedHandler},
     new_delayed_work, new_mutex, new_spinlock,
     prelude::*,
@@ -37,7 +44,7 @@ use crate::{
             },
             qstats,
             skbuff::{DropReason, SkBuff},
-            Napi,
+            Napi, QueueType, Rtnl,
         },
         workqueue::{cancel_delayed_sync, system_dfl},
     },
@@ -45,8 +52,31 @@ use crate::{
     rpc::{self, MacFilter, Rss},
     shared::Shared,
     stats::{Base, EthtoolStats, RxSnapshot, TxSnapshot},
-    txrx::{self, HeaderSplit, QueuePair},
+    txrx::{self, HeaderSplit, QueuePair, RingMem, RingSizes},
 };
+
+/// MSI-X vectors besides the queues': 0 for the mailbox, 1 for the PCS
+/// (`FBNIC_NON_NAPI_VECTORS`), the "other" channels of `ethtool -l`.
+pub(crate) const NON_QUEUE_VECTORS: u32 = 2;
+
+/// What `ethtool -G` and `ethtool -L` configure.
+#[derive(Clone, Copy)]
+pub(crate) struct QueueConfig {
+    /// Ring sizes, the same for every queue pair.
+    pub(crate) sizes: RingSizes,
+    /// RX queues: queue pairs `0..rx` have RX rings.
+    pub(crate) rx: u32,
+    /// TX queues: queue pairs `0..tx` have TX rings.
+    pub(crate) tx: u32,
+}
+
+impl QueueConfig {
+    /// The queue pairs in use, each with its NAPI instance: those with an
+    /// RX ring, a TX ring or both.
+    fn pairs(&self) -> usize {
+        self.rx.max(self.tx) as usize
+    }
+}
 
 /// Service task period (`fbnic_service_task()` runs every second).
 const SERVICE_PERIOD_MS: u32 = 1000;
@@ -171,7 +201,8 @@ impl Handler for NapiIrq {
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
-    /// The queue pairs, queue `n` at index `n`.
+    /// The queue pairs, queue `n` at index `n`, one per queue vector; the
+    /// first [`QueueConfig::pairs`] are in use.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
     /// Their interrupts' names.
     irq_names: KVec<Arc<IrqName>>,
@@ -184,6 +215,10 @@ pub(crate) struct Port {
     /// The MAC address filter (receive mode).
     #[pin]
     mac_filter: SpinLock<MacFilter>,
+    /// Ring sizes and queue counts, changed under RTNL only. Taken before
+    /// `rss` where both are.
+    #[pin]
+    config: Mutex<QueueConfig>,
     /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
     rx_usecs: Atomic<u32>,
     tx_usecs: Atomic<u32>,
@@ -199,9 +234,9 @@ impl Port {
         service: Arc<Service>,
         queues: KVec<Pin<KBox<QueuePair>>>,
         irq_names: KVec<Arc<IrqName>>,
+        config: QueueConfig,
     ) -> impl PinInit<Self> {
-        // CAST: at most 128 queues.
-        let rss = Rss::new(queues.len() as u32);
+        let rss = Rss::new(config.rx);
         pin_init!(Self {
             shared,
             service,
@@ -210,6 +245,7 @@ impl Port {
             rss <- new_mutex!(rss),
             split <- new_mutex!(HeaderSplit::default()),
             mac_filter <- new_spinlock!(MacFilter::new()),
+            config <- new_mutex!(config),
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
@@ -242,6 +278,147 @@ impl Port {
             self.rx_usecs.load(Relaxed),
             self.tx_usecs.load(Relaxed),
         );
+    }
+
+    /// The configured ring sizes and queue counts.
+    pub(crate) fn config(&self) -> QueueConfig {
+        *self.config.lock()
+    }
+
+    /// Allocates the ring memory of `config`, one [`RingMem`] per queue
+    /// pair (empty for those not in use).
+    pub(crate) fn alloc_rings(
+        &self,
+        parent: &device::Device<Bound>,
+        config: &QueueConfig,
+    ) -> Result<KVec<RingMem>> {
+        let mut mems = KVec::with_capacity(self.queues.len(), GFP_KERNEL)?;
+        for i in 0..self.queues.len() {
+            // CAST: at most 128 queues.
+            let i = i as u32;
+            let mem = RingMem::new(parent, config.sizes, i < config.tx, i < config.rx)?;
+            mems.push(mem, GFP_KERNEL)?;
+        }
+        Ok(mems)
+    }
+
+    /// Puts `mems` in use, one per queue pair, and leaves the memory they
+    /// replace in their place. The datapath must be stopped.
+    pub(crate) fn swap_rings(&self, mems: &mut [RingMem]) {
+        for (q, mem) in self.queues.iter().zip(mems.iter_mut()) {
+            *mem = q.rings.replace(core::mem::take(mem));
+        }
+    }
+
+    /// Programs and starts the queue pairs in use (with their page pools),
+    /// the classifier and the NAPI instances (`fbnic_up()` without the
+    /// link). Stops again what it started on failure.
+    fn start_datapath(&self, dev: &net::Device<Self>, config: &QueueConfig) -> Result {
+        let regs = &self.shared.regs;
+        let active = &self.queues[..config.pairs()];
+        let split = self.header_split();
+        for (i, q) in active.iter().enumerate() {
+            if let Err(e) = q.rings.enable(regs, dev, split) {
+                for q in &active[..=i] {
+                    q.rings.disable(regs);
+                    q.rings.flush_rx();
+                }
+                return Err(e);
+            }
+        }
+        rpc::enable(regs, &self.rss.lock());
+        for q in active {
+            q.napi.enable();
+            self.arm(q);
+            q.rings.kick(regs);
+        }
+        Ok(())
+    }
+
+    /// Stops the datapath of the queue pairs in use (`fbnic_down()`
+    /// without the link): their NAPI instances first, so that no TX
+    /// completion wakes a TX queue any more, then the TX queues (waiting
+    /// for transmissions in progress), the classifier and the rings; drops
+    /// what was still queued for transmission. Afterwards nothing but the
+    /// caller touches the rings, and the RX pages are back in their pools,
+    /// which are gone.
+    fn stop_datapath(&self, dev: &net::Device<Self>, config: &QueueConfig) {
+        let regs = &self.shared.regs;
+        let active = &self.queues[..config.pairs()];
+        for q in active {
+            q.napi.disable();
+        }
+        dev.tx_disable();
+        rpc::disable(regs);
+        for (i, q) in active.iter().enumerate() {
+            q.rings.disable(regs);
+            // CAST: at most 128 queues.
+            if let Some(txq) = dev.tx_queue(i as u32) {
+                q.rings.flush(txq);
+            }
+            q.rings.flush_rx();
+        }
+    }
+
+    /// Tells the stack which NAPI instance services each queue of
+    /// `config` (and that the others have none).
+    fn set_queue_napis(&self, dev: &net::Device<Self>, rtnl: &Rtnl<'_>, config: &QueueConfig) {
+        for (i, q) in self.queues.iter().enumerate() {
+            // CAST: at most 128 queues.
+            let i = i as u32;
+            let napi = |n: u32| (i < n).then_some(&q.napi);
+            dev.set_queue_napi(rtnl, i, QueueType::Tx, napi(config.tx));
+            dev.set_queue_napi(rtnl, i, QueueType::Rx, napi(config.rx));
+        }
+    }
+
+    /// Changes the configuration from `*current` to `new`
+    /// (`fbnic_clone_*()` in the C driver's `fbnic_set_ringparam()` and
+    /// `fbnic_set_channels()`): allocates the new rings, then, if the
+    /// interface is up, stops the datapath, swaps them in and starts it
+    /// again. Fails with nothing changed if the new rings or the stack's
+    /// new queues cannot be allocated.
+    fn reconfigure(
+        &self,
+        dev: &net::Device<Self>,
+        rtnl: &Rtnl<'_>,
+        current: &mut QueueConfig,
+        new: QueueConfig,
+    ) -> Result {
+        let mut mems = self.alloc_rings(dev.bound_parent(), &new)?;
+
+        let running = dev.is_running();
+        if running {
+            self.stop_datapath(dev, current);
+        }
+        if let Err(e) = dev.set_real_num_queues(rtnl, new.tx, new.rx) {
+            if running {
+                // The old rings are still in place.
+                if self.start_datapath(dev, current).is_ok() {
+                    dev.wake_queues();
+                }
+            }
+            return Err(e);
+        }
+
+        // Nothing fails from here on.
+        self.swap_rings(&mut mems);
+        if new.rx != current.rx && !dev.is_rxfh_configured() {
+            self.rss.lock().spread(new.rx);
+        }
+        *current = new;
+        self.set_queue_napis(dev, rtnl, &new);
+        if running {
+            if let Err(e) = self.start_datapath(dev, &new) {
+                dev_err!(self.shared.dev, "restarting the queues failed: {:?}\n", e);
+                return Err(e);
+            }
+            // Wake rather than start: packets may wait in the qdisc.
+            dev.wake_queues();
+        }
+        // The old rings go now, after the device stopped using them.
+        drop(mems);
+        Ok(())
     }
 }
 
@@ -288,30 +465,18 @@ impl net::Operations for Port {
             return Err(e);
         }
 
-        for (i, q) in port.queues.iter().enumerate() {
-            if let Err(e) = q.rings.enable(regs, dev, port.header_split()) {
-                for q in &port.queues[..=i] {
-                    q.rings.disable(regs);
-                    q.rings.flush_rx();
-                }
-                let _ = shared.mbx.set_ownership(regs, false);
-                return Err(e);
-            }
-        }
-        rpc::enable(regs, &port.rss.lock());
-        // Our address and broadcast now; the address lists follow when the
-        // core calls `set_rx_mode` right after open.
-        port.mac_filter.lock().reset(regs, &dev.mac_address());
         // Queue vectors are named after the interface, as C drivers do.
         let ifname = dev.name().to_str().unwrap_or("fbnic");
         for (i, name) in port.irq_names.iter().enumerate() {
             name.set(format_args!("{ifname}-TxRx-{i}"));
         }
-        for q in &port.queues {
-            q.napi.enable();
-            port.arm(q);
-            q.rings.kick(regs);
+        if let Err(e) = port.start_datapath(dev, &port.config()) {
+            let _ = shared.mbx.set_ownership(regs, false);
+            return Err(e);
         }
+        // Our address and broadcast now; the address lists follow when the
+        // core calls `set_rx_mode` right after open.
+        port.mac_filter.lock().reset(regs, &dev.mac_address());
 
         let change = port.service.link.start(regs);
         port.service.set_carrier(dev, change);
@@ -324,18 +489,8 @@ impl net::Operations for Port {
         let port = dev.data();
         let shared = &port.shared;
 
-        dev.stop_queues();
-        rpc::disable(&shared.regs);
+        port.stop_datapath(dev, &port.config());
         port.mac_filter.lock().clear(&shared.regs);
-        for (i, q) in port.queues.iter().enumerate() {
-            q.napi.disable();
-            q.rings.disable(&shared.regs);
-            // CAST: at most 128 queues.
-            if let Some(txq) = dev.tx_queue(i as u32) {
-                q.rings.flush(txq);
-            }
-            q.rings.flush_rx();
-        }
         let change = port.service.link.stop(&shared.regs);
         cancel_delayed_sync(&port.service);
         port.service.set_carrier(dev, change);
@@ -428,15 +583,15 @@ impl ethtool::Operations for Port {
         ring: &mut RingParam,
         kernel_ring: &mut KernelRingParam,
     ) {
-        // Fixed sizes for now: pending and maximum are the same.
-        let s = txrx::RING_SIZES;
-        ring.set_rx(s.rcq, s.rcq);
-        ring.set_rx_mini(s.hpq, s.hpq);
-        ring.set_rx_jumbo(s.ppq, s.ppq);
-        ring.set_tx(s.twq, s.twq);
+        let port = dev.data();
+        let s = port.config().sizes;
+        ring.set_rx(s.rcq, RingSizes::MAX);
+        ring.set_rx_mini(s.hpq, RingSizes::MAX);
+        ring.set_rx_jumbo(s.ppq, RingSizes::MAX);
+        ring.set_tx(s.twq, RingSizes::MAX);
         // The mode in effect (auto splits, as the C driver always does);
         // the core reports the configured hds-thresh.
-        let split = dev.data().header_split();
+        let split = port.header_split();
         kernel_ring.set_tcp_data_split(if split.enabled {
             TcpDataSplit::On
         } else {
@@ -449,20 +604,29 @@ impl ethtool::Operations for Port {
 
     fn set_ringparam(
         dev: &net::Device<Self>,
+        rtnl: &Rtnl<'_>,
         ring: &RingParam,
         kernel_ring: &KernelRingParam,
         extack: &mut ExtAck<'_>,
     ) -> Result {
         let port = dev.data();
-        // Check everything before changing anything.
-        let s = txrx::RING_SIZES;
-        if ring.rx() != s.rcq
-            || ring.rx_mini() != s.hpq
-            || ring.rx_jumbo() != s.ppq
-            || ring.tx() != s.twq
-        {
-            extack.set_message(c"changing ring sizes is not supported");
-            return Err(EOPNOTSUPP);
+        // Check everything before changing anything. Sizes round up to a
+        // power of two, as in the C driver (0 stays 0 and is refused).
+        let pow2 = |n: u32| if n == 0 { 0 } else { n.next_power_of_two() };
+        let sizes = RingSizes {
+            twq: pow2(ring.tx()),
+            hpq: pow2(ring.rx_mini()),
+            ppq: pow2(ring.rx_jumbo()),
+            rcq: pow2(ring.rx()),
+        };
+        let all = [sizes.twq, sizes.hpq, sizes.ppq, sizes.rcq];
+        if all.iter().any(|&n| n < RingSizes::MIN) {
+            extack.set_message(c"fbnic: requested ring size too small (64 at least)");
+            return Err(EINVAL);
+        }
+        if all.iter().any(|&n| n > RingSizes::MAX) {
+            extack.set_message(c"fbnic: requested ring size too large (65536 at most)");
+            return Err(EINVAL);
         }
         let thresh = kernel_ring.hds_thresh();
         if thresh > txrx::HDS_THRESH_MAX {
@@ -473,6 +637,20 @@ impl ethtool::Operations for Port {
             enabled: kernel_ring.tcp_data_split() != TcpDataSplit::Off,
             thresh,
         };
+
+        // New ring sizes first: the only part that can fail.
+        {
+            let mut config = port.config.lock();
+            if sizes != config.sizes {
+                let new = QueueConfig { sizes, ..*config };
+                port.reconfigure(dev, rtnl, &mut config, new)
+                    .inspect_err(|e| {
+                        if *e == ENOMEM {
+                            extack.set_message(c"fbnic: no memory for rings of that size");
+                        }
+                    })?;
+            }
+        }
 
         let mut cur = port.split.lock();
         if *cur == split {
@@ -488,9 +666,56 @@ impl ethtool::Operations for Port {
     }
 
     fn get_channels(dev: &net::Device<Self>, channels: &mut Channels) {
+        let port = dev.data();
+        let config = port.config();
         // CAST: at most 128 queues.
-        let n = dev.data().queues.len() as u32;
-        channels.set_combined(n, n);
+        let max = port.queues.len() as u32;
+        let combined = config.rx.min(config.tx);
+        channels.set_combined(combined, max);
+        channels.set_rx(config.rx - combined, max);
+        channels.set_tx(config.tx - combined, max);
+        channels.set_other(NON_QUEUE_VECTORS, NON_QUEUE_VECTORS);
+    }
+
+    fn set_channels(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, ch: &Channels) -> Result {
+        let port = dev.data();
+        // CAST: at most 128 queues.
+        let max = port.queues.len() as u32;
+        // The rules of `fbnic_set_channels()`, except that a TX or RX
+        // queue without the other needs a combined one to share a vector
+        // with: RX-only and TX-only vectors are not supported.
+        if ch.other() != NON_QUEUE_VECTORS {
+            dev_err!(
+                port.shared.dev,
+                "the other channels are fixed at {}\n",
+                NON_QUEUE_VECTORS
+            );
+            return Err(EINVAL);
+        }
+        if ch.rx() != 0 && ch.tx() != 0 {
+            dev_err!(
+                port.shared.dev,
+                "RX-only and TX-only channels together are not supported\n"
+            );
+            return Err(EINVAL);
+        }
+        let (rx, tx) = (ch.rx() + ch.combined(), ch.tx() + ch.combined());
+        if rx == 0 || tx == 0 || ch.combined() == 0 || rx > max || tx > max {
+            dev_err!(
+                port.shared.dev,
+                "channels must be 1 to {} combined, plus RX-only or TX-only ones up to {} queues\n",
+                max,
+                max
+            );
+            return Err(EINVAL);
+        }
+
+        let mut config = port.config.lock();
+        if rx == config.rx && tx == config.tx {
+            return Ok(());
+        }
+        let new = QueueConfig { rx, tx, ..*config };
+        port.reconfigure(dev, rtnl, &mut config, new)
     }
 
     const SUPPORTED_COALESCE: u32 = coalesce::RX_USECS | coalesce::TX_USECS;
@@ -519,8 +744,7 @@ impl ethtool::Operations for Port {
     }
 
     fn get_rx_ring_count(dev: &net::Device<Self>) -> u32 {
-        // CAST: at most 128 queues.
-        dev.data().queues.len() as u32
+        dev.data().config().rx
     }
 
     fn get_rxfh_indir_size(_dev: &net::Device<Self>) -> u32 {
@@ -557,7 +781,7 @@ impl ethtool::Operations for Port {
             return Err(EOPNOTSUPP);
         }
         // Check everything before changing anything.
-        let queues = port.queues.len();
+        let queues = port.config().rx as usize;
         if let Some(indir) = param.indir() {
             if indir.len() != rpc::INDIR_ENTRIES as usize
                 || indir.iter().any(|&q| q as usize >= queues)
@@ -686,8 +910,23 @@ impl qstats::Operations for Port {
     }
 
     fn get_base_stats(dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
-        let base = &dev.data().base.rings;
-        report_rx(rx, &base.rx.snapshot());
-        report_tx(tx, &base.tx.snapshot());
+        let port = dev.data();
+        let base = &port.base.rings;
+        let (mut rx_sum, mut tx_sum) = (base.rx.snapshot(), base.tx.snapshot());
+        // Queue pairs beyond the configured counts keep what they counted
+        // while they were in use; the stack no longer asks for them.
+        let config = port.config();
+        for (i, q) in port.queues.iter().enumerate() {
+            // CAST: at most 128 queues.
+            let i = i as u32;
+            if i >= config.rx {
+                rx_sum += q.rings.rx_stats();
+            }
+            if i >= config.tx {
+                tx_sum += q.rings.tx_stats();
+            }
+        }
+        report_rx(rx, &rx_sum);
+        report_tx(tx, &tx_sum);
     }
 }

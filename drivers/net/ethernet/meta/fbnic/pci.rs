@@ -21,17 +21,15 @@ use crate::{
     hw::csr::{self, intr},
     kernel_ext::{
         irq::{self, IrqName},
-        net::{self, ETH_ALEN},
+        net::{self, QueueType, ETH_ALEN},
         pci::{alloc_irq_vectors, irq_vector, serial_number, DmaDriver, EnabledDevice},
     },
-    netdev::{NapiIrq, Port, Service},
+    netdev::{NapiIrq, Port, QueueConfig, Service, NON_QUEUE_VECTORS},
     regs::Regs,
     shared::{MailboxGuard, Shared},
-    txrx::{self, QueuePair},
+    txrx::{self, QueuePair, RingSizes},
 };
 
-/// MSI-X vectors besides the queues': 0 for the mailbox, 1 for the PCS.
-const NON_QUEUE_VECTORS: u32 = 2;
 /// Most queue pairs.
 const MAX_QUEUES: u32 = 128;
 
@@ -84,7 +82,8 @@ impl pci::Driver for FbnicDriver {
         regs.probe_present(pdev)?;
         pdev.set_master();
 
-        // A queue pair per CPU, as far as vectors go.
+        // A queue vector per CPU, as far as vectors go; `ethtool -L` can
+        // use fewer.
         let want = NON_QUEUE_VECTORS + net::num_online_cpus().clamp(1, MAX_QUEUES);
         let vectors = alloc_irq_vectors(pdev, NON_QUEUE_VECTORS + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
@@ -145,8 +144,14 @@ fn register_netdev<'bound>(
 
     let mut pairs = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
     for i in 0..queues {
-        pairs.push(QueuePair::new(pdev.as_ref(), i)?, GFP_KERNEL)?;
+        pairs.push(QueuePair::new(i)?, GFP_KERNEL)?;
     }
+    // All queues in use at first.
+    let config = QueueConfig {
+        sizes: RingSizes::DEFAULT,
+        rx: queues,
+        tx: queues,
+    };
     let mut names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
     let mut irq_names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
     for _ in 0..queues {
@@ -158,13 +163,19 @@ fn register_netdev<'bound>(
         pdev.as_ref(),
         queues,
         queues,
-        Port::new(shared.clone(), service.clone(), pairs, names),
+        Port::new(shared.clone(), service.clone(), pairs, names, config),
     )?;
+    let port = builder.device().data();
+    let mut mems = port.alloc_rings(pdev.as_ref(), &config)?;
+    port.swap_rings(&mut mems);
     for i in 0..queues as usize {
         builder.add_napi(|port| &port.queues[i].napi);
         // CAST: at most 128 queues.
-        let irq = irq_vector(pdev, txrx::FIRST_VECTOR + i as u32)?;
-        builder.device().data().queues[i].napi.set_irq(irq);
+        let (index, irq) = (i as u32, irq_vector(pdev, txrx::FIRST_VECTOR + i as u32)?);
+        let napi = &builder.device().data().queues[i].napi;
+        napi.set_irq(irq);
+        builder.set_queue_napi(index, QueueType::Tx, Some(napi));
+        builder.set_queue_napi(index, QueueType::Rx, Some(napi));
     }
     builder.set_features(
         net::Features::SG

@@ -55,13 +55,22 @@ impl Rss {
     pub(crate) fn new(queues: u32) -> Self {
         let mut key = [0; toeplitz::KEY_LEN];
         crate::kernel_ext::net::rss_key_fill(&mut key);
-        let mut table = [0; INDIR_ENTRIES as usize];
+        let mut rss = Self {
+            key,
+            table: [0; INDIR_ENTRIES as usize],
+        };
+        rss.spread(queues);
+        rss
+    }
+
+    /// Spreads the indirection table round-robin over `queues` queues (at
+    /// least one), keeping the key (`fbnic_reset_indir_tbl()`).
+    pub(crate) fn spread(&mut self, queues: u32) {
         let queues = queues.max(1);
-        for (i, entry) in table.iter_mut().enumerate() {
+        for (i, entry) in self.table.iter_mut().enumerate() {
             // CAST: queue numbers are below 128.
             *entry = (i as u32 % queues) as u8;
         }
-        Self { key, table }
     }
 }
 

@@ -9,9 +9,10 @@
 //! interface statistics (`ndo_get_stats64`), the per-queue statistics
 //! (qstats) and `ethtool -S`. On a 64-bit machine that is what the C
 //! driver's `u64_stats_sync` amounts to: a reader never sees a torn value,
-//! and every counter only grows. Counters of queues that go away are added
-//! to the port's [`Base`] first, so that the per-queue sums plus the base
-//! stay equal to the interface totals.
+//! and every counter only grows. A queue pair's counters live in its slot,
+//! which outlives its rings; the slots beyond the configured queue counts
+//! (`ethtool -L`) are reported with the port's [`Base`], so that the
+//! per-queue sums plus the base stay equal to the interface totals.
 //!
 //! The device's counters run freely from power-on and are not cleared by
 //! the driver. Like the C driver (`fbnic_hw_stats.c`), this one reads each
@@ -167,8 +168,8 @@ impl RingStats {
     }
 }
 
-/// What queue pairs that no longer exist counted, and what the port
-/// counted outside any queue pair (packets dropped before reaching one).
+/// What the port counted outside any queue pair (packets dropped before
+/// reaching one).
 pub(crate) struct Base {
     pub(crate) rings: RingStats,
 }
@@ -178,17 +179,6 @@ impl Base {
         Self {
             rings: RingStats::new(),
         }
-    }
-
-    /// Keeps the counts of a queue pair that is going away. Called under
-    /// RTNL, before the queue pair is freed, so that per-queue sums plus
-    /// the base never lose what it counted.
-    // For channel changes (`ethtool -L`), which free queue pairs; until
-    // then the queue pairs live as long as the port.
-    #[allow(dead_code)]
-    pub(crate) fn retire(&self, ring: &RingStats) {
-        self.rings.rx.absorb(&ring.rx.snapshot());
-        self.rings.tx.absorb(&ring.tx.snapshot());
     }
 }
 

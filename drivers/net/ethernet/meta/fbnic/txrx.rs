@@ -25,12 +25,19 @@
 //! freed the last socket buffer using it. Refilling happens in the NAPI
 //! poll.
 //!
-//! The descriptor rings live in coherent DMA memory allocated at probe and
-//! reused on every open.
+//! A queue pair's slot ([`Rings`]) lives as long as the interface; its
+//! descriptor rings (coherent DMA) are allocated separately, as a
+//! [`RingMem`], and swapped in. Resizing (`ethtool -G`) or changing the
+//! number of queues (`ethtool -L`) allocates the new rings first, then
+//! swaps them in while the datapath is stopped, so a failed allocation
+//! changes nothing. A slot may have no TX ring or no RX ring (more RX than
+//! TX queues or the other way round), or neither (a queue pair beyond the
+//! configured count).
 
 #![forbid(unsafe_code)]
 
 use kernel::{
+    alloc::flags::__GFP_NOWARN,
     device,
     dma::Coherent,
     io::{io_read, io_write},
@@ -62,16 +69,10 @@ use crate::{
 /// MSI-X vector of queue pair 0.
 pub(crate) const FIRST_VECTOR: u32 = 2;
 
-/// TWQ0 descriptors; a packet takes a META and one AL per DMA segment.
-const TWQ_DESCS: u32 = 1024;
-/// Most descriptors one packet takes.
+/// Most descriptors one packet takes: a META and one AL per DMA segment.
 const MAX_PKT_DESCS: u32 = 1 + MAX_TX_SEGS as u32;
-/// TCQ descriptors.
-const TCQ_DESCS: u32 = 256;
-/// Descriptors of each buffer queue.
-const BDQ_DESCS: u32 = 256;
-/// RCQ descriptors.
-const RCQ_DESCS: u32 = 1024;
+/// Most completions of one received packet (`FBNIC_MAX_RX_PKT_DESC`).
+const MAX_RX_PKT_DESC: u32 = 7;
 /// Bytes of an RX buffer (a BDQ fragment).
 const RX_BUF: u32 = desc::bd::FRAG_SIZE as u32;
 /// RX buffers per page (`FBNIC_BD_FRAG_COUNT`): a page is posted as this
@@ -102,21 +103,39 @@ pub(crate) const RX_USECS: u32 = 30;
 pub(crate) const TX_USECS: u32 = 35;
 /// Largest moderation timeout the re-arm register holds.
 pub(crate) const MAX_USECS: u32 = intr::CQ_REARM_RCQ_TIMEOUT.max();
-/// Ring sizes, for `ethtool -g`.
-pub(crate) const RING_SIZES: RingSizes = RingSizes {
-    twq: TWQ_DESCS,
-    hpq: BDQ_DESCS,
-    ppq: BDQ_DESCS,
-    rcq: RCQ_DESCS,
-};
 
-/// The number of descriptors of each ring of a queue pair.
+/// The number of descriptors of each ring of a queue pair, as `ethtool -G`
+/// sets them: `tx` the TWQ (and its TCQ, the same size, as in the C
+/// driver), `rx` the RCQ, `rx-mini` the HPQ and `rx-jumbo` the PPQ. Each is
+/// a power of two from [`RingSizes::MIN`] to [`RingSizes::MAX`].
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RingSizes {
     pub(crate) twq: u32,
     pub(crate) hpq: u32,
     pub(crate) ppq: u32,
     pub(crate) rcq: u32,
 }
+
+impl RingSizes {
+    /// Sizes at probe (`FBNIC_*_SIZE_DEFAULT`).
+    pub(crate) const DEFAULT: Self = Self {
+        twq: 1024,
+        hpq: 256,
+        ppq: 256,
+        rcq: 1024,
+    };
+    /// Smallest ring (`FBNIC_QUEUE_SIZE_MIN`); it also holds the largest
+    /// TX packet twice and the largest received packet's completions
+    /// twice, the C driver's other lower bounds, and a page's descriptors.
+    pub(crate) const MIN: u32 = 64;
+    /// Largest ring (`FBNIC_QUEUE_SIZE_MAX`): the `*_SIZE` registers encode
+    /// 64K as 0.
+    pub(crate) const MAX: u32 = 65536;
+}
+
+const _: () = assert!(RingSizes::MIN >= 2 * MAX_PKT_DESCS);
+const _: () = assert!(RingSizes::MIN >= 2 * MAX_RX_PKT_DESC);
+const _: () = assert!(RingSizes::MIN >= 2 * FRAG_COUNT);
 
 /// TCP header flags (`TCPHDR_*`).
 const TCP_FIN: u32 = 0x01;
@@ -278,7 +297,7 @@ struct BufRing {
 
 impl BufRing {
     fn new(slots: u32) -> Result<Self> {
-        let mut pages = KVec::with_capacity(slots as usize, GFP_KERNEL)?;
+        let mut pages = KVec::with_capacity(slots as usize, GFP_KERNEL | __GFP_NOWARN)?;
         for _ in 0..slots {
             pages.push(None, GFP_KERNEL)?;
         }
@@ -343,8 +362,13 @@ struct InFlight {
     bytes: u32,
 }
 
-/// TX ring positions.
-struct TxState {
+/// A TX work queue (TWQ0) and its completion queue (TCQ), with the
+/// positions on them.
+struct TxRing {
+    twq: Coherent<[u64]>,
+    tcq: Coherent<[u64]>,
+    /// Descriptors of each of the two.
+    size: u32,
     /// Next TWQ descriptor to fill (free running).
     tail: u32,
     /// Oldest TWQ descriptor the device has not completed (free running).
@@ -355,23 +379,121 @@ struct TxState {
     pending: KVVec<Option<InFlight>>,
 }
 
-impl TxState {
+impl TxRing {
+    fn new(dev: &device::Device<device::Bound>, size: u32) -> Result<Self> {
+        let mut pending = KVVec::with_capacity(size as usize, GFP_KERNEL | __GFP_NOWARN)?;
+        for _ in 0..size {
+            pending.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            twq: ring(dev, size)?,
+            tcq: ring(dev, size)?,
+            size,
+            tail: 0,
+            head: 0,
+            tcq_head: 0,
+            pending,
+        })
+    }
+
     fn free(&self) -> u32 {
-        TWQ_DESCS - 1 - self.tail.wrapping_sub(self.head)
+        self.size
+            .saturating_sub(1)
+            .saturating_sub(self.tail.wrapping_sub(self.head))
     }
 }
 
-/// RX ring positions, pages and the packet being received.
-struct RxState {
+/// The RX buffer queues (HPQ, PPQ) and completion queue (RCQ), with the
+/// positions on them, the pages posted, the page pools while the
+/// interface is up, and the packet being received.
+struct RxRing {
+    hpq_descs: Coherent<[u64]>,
+    ppq_descs: Coherent<[u64]>,
+    rcq: Coherent<[u64]>,
+    /// Descriptors of the HPQ, the PPQ and the RCQ.
+    hpq_size: u32,
+    ppq_size: u32,
+    rcq_size: u32,
     /// Next RCQ entry, modulo twice its size.
     rcq_head: u32,
     hpq: BufRing,
     ppq: BufRing,
-    /// The queue's page pools while the interface is up: header pages and
-    /// payload pages.
+    /// Header pages and payload pages, between enable and flush.
     hpq_pool: Option<PagePool>,
     ppq_pool: Option<PagePool>,
     pkt: RxPacket,
+}
+
+impl RxRing {
+    fn new(dev: &device::Device<device::Bound>, sizes: RingSizes) -> Result<Self> {
+        Ok(Self {
+            hpq_descs: ring(dev, sizes.hpq)?,
+            ppq_descs: ring(dev, sizes.ppq)?,
+            rcq: ring(dev, sizes.rcq)?,
+            hpq_size: sizes.hpq,
+            ppq_size: sizes.ppq,
+            rcq_size: sizes.rcq,
+            rcq_head: 0,
+            hpq: BufRing::new(sizes.hpq / FRAG_COUNT)?,
+            ppq: BufRing::new(sizes.ppq / FRAG_COUNT)?,
+            hpq_pool: None,
+            ppq_pool: None,
+            pkt: RxPacket::None,
+        })
+    }
+
+    /// Gives back every page and the packet being received, and destroys
+    /// the page pools.
+    fn flush(&mut self) {
+        self.pkt = RxPacket::None;
+        self.hpq.clear();
+        self.ppq.clear();
+        self.hpq_pool = None;
+        self.ppq_pool = None;
+    }
+}
+
+/// Ring memory for a queue pair's slot, allocated before it is swapped in
+/// with [`Rings::replace`] and freed when dropped (after it was swapped
+/// out).
+#[derive(Default)]
+pub(crate) struct RingMem {
+    tx: Option<TxRing>,
+    rx: Option<RxRing>,
+}
+
+impl RingMem {
+    /// Allocates a TX ring if `tx` and an RX ring if `rx`, of the given
+    /// sizes.
+    pub(crate) fn new(
+        dev: &device::Device<device::Bound>,
+        sizes: RingSizes,
+        tx: bool,
+        rx: bool,
+    ) -> Result<Self> {
+        Ok(Self {
+            tx: if tx {
+                Some(TxRing::new(dev, sizes.twq)?)
+            } else {
+                None
+            },
+            rx: if rx {
+                Some(RxRing::new(dev, sizes)?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// Position `pos` on a ring of `size` entries, a power of two.
+fn wrap(pos: u32, size: u32) -> u32 {
+    pos & size.wrapping_sub(1)
+}
+
+/// A ring of `n` zeroed 8-byte descriptors.
+fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<Coherent<[u64]>> {
+    Coherent::<u64>::zeroed_slice(dev, n as usize, GFP_KERNEL | __GFP_NOWARN)
 }
 
 /// A queue pair and the NAPI instance that services it.
@@ -384,79 +506,55 @@ pub(crate) struct QueuePair {
 }
 
 impl QueuePair {
-    /// Allocates queue pair `index`.
-    pub(crate) fn new(dev: &device::Device<device::Bound>, index: u32) -> Result<Pin<KBox<Self>>> {
-        let rings = Rings::new(dev, index)?;
+    /// Allocates queue pair `index`, without rings.
+    pub(crate) fn new(index: u32) -> Result<Pin<KBox<Self>>> {
         KBox::pin_init(
-            try_pin_init!(Self {
+            pin_init!(Self {
                 napi <- Napi::new(),
-                rings <- rings,
-            }? Error),
+                rings <- Rings::new(index),
+            }),
             GFP_KERNEL,
         )
     }
 }
 
-/// The rings of a queue pair and their buffers.
+/// A queue pair's slot: its hardware queue number, its counters (which
+/// outlive the rings), and the rings in use, if any.
+///
+/// The rings are reached under the `tx` and `rx` locks, from the datapath
+/// (transmit, with bottom halves off, and the NAPI poll) and, with the
+/// datapath stopped, from process context.
 #[pin_data]
 pub(crate) struct Rings {
     /// Queue pair number.
     index: u32,
-    /// Its counters.
+    /// Its counters, which outlive the rings.
     pub(crate) stats: RingStats,
-    twq: Coherent<[u64]>,
-    tcq: Coherent<[u64]>,
-    hpq: Coherent<[u64]>,
-    ppq: Coherent<[u64]>,
-    rcq: Coherent<[u64]>,
     #[pin]
-    tx: SpinLock<TxState>,
+    tx: SpinLock<Option<TxRing>>,
     #[pin]
-    rx: SpinLock<RxState>,
+    rx: SpinLock<Option<RxRing>>,
 }
 
 impl Rings {
-    /// Allocates the rings and buffers.
-    pub(crate) fn new(
-        dev: &device::Device<device::Bound>,
-        index: u32,
-    ) -> Result<impl PinInit<Self, Error>> {
-        let ring = |n: u32| Coherent::<u64>::zeroed_slice(dev, n as usize, GFP_KERNEL);
-        let twq = ring(TWQ_DESCS)?;
-        let tcq = ring(TCQ_DESCS)?;
-        let hpq = ring(BDQ_DESCS)?;
-        let ppq = ring(BDQ_DESCS)?;
-        let rcq = ring(RCQ_DESCS)?;
-        let mut pending = KVVec::with_capacity(TWQ_DESCS as usize, GFP_KERNEL)?;
-        for _ in 0..TWQ_DESCS {
-            pending.push(None, GFP_KERNEL)?;
-        }
-        let hpq_slots = BufRing::new(BDQ_DESCS / FRAG_COUNT)?;
-        let ppq_slots = BufRing::new(BDQ_DESCS / FRAG_COUNT)?;
-
-        Ok(try_pin_init!(Self {
+    /// An empty slot for queue pair `index`.
+    fn new(index: u32) -> impl PinInit<Self> {
+        pin_init!(Self {
             index,
             stats: RingStats::new(),
-            twq,
-            tcq,
-            hpq,
-            ppq,
-            rcq,
-            tx <- new_spinlock!(TxState {
-                tail: 0,
-                head: 0,
-                tcq_head: 0,
-                pending,
-            }),
-            rx <- new_spinlock!(RxState {
-                rcq_head: 0,
-                hpq: hpq_slots,
-                ppq: ppq_slots,
-                hpq_pool: None,
-                ppq_pool: None,
-                pkt: RxPacket::None,
-            }),
-        }? Error))
+            tx <- new_spinlock!(None),
+            rx <- new_spinlock!(None),
+        })
+    }
+
+    /// Puts `mem` in use and returns the rings it replaces.
+    ///
+    /// The datapath must be stopped: NAPI disabled, TX queues disabled,
+    /// rings disabled ([`Rings::disable`]) and flushed, or never started.
+    pub(crate) fn replace(&self, mut mem: RingMem) -> RingMem {
+        core::mem::swap(&mut *self.tx.lock(), &mut mem.tx);
+        core::mem::swap(&mut *self.rx.lock(), &mut mem.rx);
+        mem
     }
 
     /// The receive counters so far.
@@ -478,8 +576,8 @@ impl Rings {
         FIRST_VECTOR + self.index
     }
 
-    /// Creates the RX page pools, programs and enables all rings and gives
-    /// the device its RX buffers (`fbnic_alloc_qt_page_pools()`,
+    /// Creates the RX page pools, programs and enables the rings in use
+    /// and gives the device its RX buffers (`fbnic_alloc_qt_page_pools()`,
     /// `fbnic_enable()`, `fbnic_fill()`), with NAPI still disabled.
     /// Interrupts stay off until [`Rings::arm`].
     pub(crate) fn enable(
@@ -492,74 +590,80 @@ impl Rings {
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
-        // Every ring starts from position 0 with zeroed completions.
-        for c in [&self.tcq, &self.rcq] {
-            for i in 0..c.len() {
-                io_write!(c, [try: i], 0u64);
+        if let Some(tx) = (*self.tx.lock()).as_mut() {
+            // Every ring starts from position 0 with zeroed completions.
+            for i in 0..tx.tcq.len() {
+                io_write!(&tx.tcq, [try: i], 0u64);
             }
-        }
-
-        {
-            let mut tx = self.tx.lock();
             tx.tail = 0;
             tx.head = 0;
             tx.tcq_head = 0;
+
+            wr(queue::TWQ0_CTL, queue::TWQ_CTL_RESET);
+            wr(queue::TWQ0_BAL, lo(tx.twq.dma_address()));
+            wr(queue::TWQ0_BAH, hi(tx.twq.dma_address()));
+            wr(queue::TWQ0_SIZE, log_size(tx.size));
+            wr(queue::TWQ0_CTL, queue::TWQ_CTL_ENABLE);
+
+            wr(queue::TCQ_CTL, queue::TCQ_CTL_RESET);
+            wr(queue::TCQ_BAL, lo(tx.tcq.dma_address()));
+            wr(queue::TCQ_BAH, hi(tx.tcq.dma_address()));
+            wr(queue::TCQ_SIZE, log_size(tx.size));
+            wr(queue::TIM_CTL, self.vector());
+            wr(queue::TIM_THRESHOLD, tx.size.saturating_sub(1) / 2);
+            wr(queue::TIM_MASK, 0);
+            wr(queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
         }
 
-        wr(queue::TWQ0_CTL, queue::TWQ_CTL_RESET);
-        wr(queue::TWQ0_BAL, lo(self.twq.dma_address()));
-        wr(queue::TWQ0_BAH, hi(self.twq.dma_address()));
-        wr(queue::TWQ0_SIZE, log_size(TWQ_DESCS));
-        wr(queue::TWQ0_CTL, queue::TWQ_CTL_ENABLE);
+        let mut guard = self.rx.lock();
+        if let Some(rx) = (*guard).as_mut() {
+            for i in 0..rx.rcq.len() {
+                io_write!(&rx.rcq, [try: i], 0u64);
+            }
 
-        wr(queue::TCQ_CTL, queue::TCQ_CTL_RESET);
-        wr(queue::TCQ_BAL, lo(self.tcq.dma_address()));
-        wr(queue::TCQ_BAH, hi(self.tcq.dma_address()));
-        wr(queue::TCQ_SIZE, log_size(TCQ_DESCS));
-        wr(queue::TIM_CTL, self.vector());
-        wr(queue::TIM_THRESHOLD, (TCQ_DESCS - 1) / 2);
-        wr(queue::TIM_MASK, 0);
-        wr(queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
+            wr(queue::BDQ_CTL, queue::BDQ_CTL_RESET);
+            wr(queue::BDQ_HPQ_BAL, lo(rx.hpq_descs.dma_address()));
+            wr(queue::BDQ_HPQ_BAH, hi(rx.hpq_descs.dma_address()));
+            wr(queue::BDQ_HPQ_SIZE, log_size(rx.hpq_size));
+            wr(queue::BDQ_PPQ_BAL, lo(rx.ppq_descs.dma_address()));
+            wr(queue::BDQ_PPQ_BAH, hi(rx.ppq_descs.dma_address()));
+            wr(queue::BDQ_PPQ_SIZE, log_size(rx.ppq_size));
+            wr(
+                queue::BDQ_CTL,
+                queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
+            );
 
-        wr(queue::BDQ_CTL, queue::BDQ_CTL_RESET);
-        wr(queue::BDQ_HPQ_BAL, lo(self.hpq.dma_address()));
-        wr(queue::BDQ_HPQ_BAH, hi(self.hpq.dma_address()));
-        wr(queue::BDQ_HPQ_SIZE, log_size(BDQ_DESCS));
-        wr(queue::BDQ_PPQ_BAL, lo(self.ppq.dma_address()));
-        wr(queue::BDQ_PPQ_BAH, hi(self.ppq.dma_address()));
-        wr(queue::BDQ_PPQ_SIZE, log_size(BDQ_DESCS));
-        wr(
-            queue::BDQ_CTL,
-            queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
-        );
+            self.set_header_split(regs, split);
+            wr(queue::RCQ_CTL, queue::RCQ_CTL_RESET);
+            wr(queue::RCQ_BAL, lo(rx.rcq.dma_address()));
+            wr(queue::RCQ_BAH, hi(rx.rcq.dma_address()));
+            wr(queue::RCQ_SIZE, log_size(rx.rcq_size));
+            wr(queue::RIM_CTL, self.vector());
+            wr(queue::RIM_THRESHOLD, rx.rcq_size.saturating_sub(1) / 2);
+            wr(queue::RIM_MASK, 0);
+            wr(queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
 
-        self.set_header_split(regs, split);
-        wr(queue::RCQ_CTL, queue::RCQ_CTL_RESET);
-        wr(queue::RCQ_BAL, lo(self.rcq.dma_address()));
-        wr(queue::RCQ_BAH, hi(self.rcq.dma_address()));
-        wr(queue::RCQ_SIZE, log_size(RCQ_DESCS));
-        wr(queue::RIM_CTL, self.vector());
-        wr(queue::RIM_THRESHOLD, (RCQ_DESCS - 1) / 2);
-        wr(queue::RIM_MASK, 0);
-        wr(queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
-
-        // Page pools, and pages for every buffer to the device.
-        {
-            let mut rx = self.rx.lock();
-            let rx = &mut *rx;
+            // Page pools, and pages for every buffer to the device.
             rx.rcq_head = 0;
             rx.pkt = RxPacket::None;
             rx.hpq.clear();
             rx.ppq.clear();
-            rx.hpq_pool = Some(PagePool::new(dev, &Params::new(BDQ_DESCS, self.index))?);
-            rx.ppq_pool = Some(PagePool::new(dev, &Params::new(BDQ_DESCS, self.index))?);
-            if !self.fill(regs, Bdq::Header, &mut rx.hpq, rx.hpq_pool.as_mut())
-                || !self.fill(regs, Bdq::Payload, &mut rx.ppq, rx.ppq_pool.as_mut())
-            {
-                rx.hpq.clear();
-                rx.ppq.clear();
-                rx.hpq_pool = None;
-                rx.ppq_pool = None;
+            rx.hpq_pool = Some(PagePool::new(dev, &Params::new(rx.hpq_size, self.index))?);
+            rx.ppq_pool = Some(PagePool::new(dev, &Params::new(rx.ppq_size, self.index))?);
+            if !self.fill(
+                regs,
+                Bdq::Header,
+                &rx.hpq_descs,
+                &mut rx.hpq,
+                rx.hpq_pool.as_mut(),
+            ) || !self.fill(
+                regs,
+                Bdq::Payload,
+                &rx.ppq_descs,
+                &mut rx.ppq,
+                rx.ppq_pool.as_mut(),
+            ) {
+                rx.flush();
                 return Err(ENOMEM);
             }
         }
@@ -592,7 +696,7 @@ impl Rings {
         );
     }
 
-    /// Stops all rings (`fbnic_disable()`).
+    /// Stops all rings of the slot, in use or not (`fbnic_disable()`).
     pub(crate) fn disable(&self, regs: &Regs) {
         let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
 
@@ -632,24 +736,22 @@ impl Rings {
     /// socket buffers go back to the destroyed pools' memory as the stack
     /// frees them.
     pub(crate) fn flush_rx(&self) {
-        let mut rx = self.rx.lock();
-        rx.pkt = RxPacket::None;
-        rx.hpq.clear();
-        rx.ppq.clear();
-        rx.hpq_pool = None;
-        rx.ppq_pool = None;
+        if let Some(rx) = (*self.rx.lock()).as_mut() {
+            rx.flush();
+        }
     }
 
     /// Drops the packets still on the TX ring after [`Rings::disable`]
     /// (`fbnic_flush()`).
     pub(crate) fn flush(&self, txq: &net::TxQueue) {
-        let mut tx = self.tx.lock();
-        for slot in tx.pending.iter_mut() {
-            if slot.take().is_some() {
-                self.stats.tx.dropped.inc();
+        if let Some(tx) = (*self.tx.lock()).as_mut() {
+            for slot in tx.pending.iter_mut() {
+                if slot.take().is_some() {
+                    self.stats.tx.dropped.inc();
+                }
             }
+            tx.head = tx.tail;
         }
-        tx.head = tx.tail;
         txq.reset();
     }
 
@@ -661,7 +763,13 @@ impl Rings {
         txq: &net::TxQueue,
         mut skb: SkBuff,
     ) -> net::TxResult {
-        let mut tx = self.tx.lock();
+        let mut guard = self.tx.lock();
+        let Some(tx) = (*guard).as_mut() else {
+            // A queue the stack should not use: no TX ring behind it.
+            self.stats.tx.dropped.inc();
+            skb.drop_with_reason(DropReason::DevReady);
+            return net::TxResult::Ok;
+        };
         if tx.free() < MAX_PKT_DESCS {
             // Stopped too late: the stack requeues the packet.
             txq.stop();
@@ -684,6 +792,7 @@ impl Rings {
             }
         };
 
+        let size = tx.size;
         let first = tx.tail;
         let segs = pkt.segments();
         let written = (|| -> Result {
@@ -696,10 +805,10 @@ impl Rings {
                 .encode()
                 .map_err(|_| EINVAL)?;
                 // CAST: `i` is below MAX_TX_SEGS.
-                let pos = first.wrapping_add(1 + i as u32) % TWQ_DESCS;
-                io_write!(&self.twq, [try: pos as usize], al);
+                let pos = wrap(first.wrapping_add(1 + i as u32), size);
+                io_write!(&tx.twq, [try: pos as usize], al);
             }
-            io_write!(&self.twq, [try: (first % TWQ_DESCS) as usize], meta);
+            io_write!(&tx.twq, [try: wrap(first, size) as usize], meta);
             Ok(())
         })();
         if written.is_err() || segs.is_empty() {
@@ -710,14 +819,14 @@ impl Rings {
 
         // CAST: at most MAX_TX_SEGS + 1.
         let descs = 1 + segs.len() as u32;
-        tx.pending[(first % TWQ_DESCS) as usize] = Some(InFlight {
+        tx.pending[wrap(first, size) as usize] = Some(InFlight {
             skb: pkt,
             descs,
             bytes,
         });
         tx.tail = first.wrapping_add(descs);
         txq.sent(bytes);
-        regs.wr32(self.qreg(queue::TWQ0_TAIL), tx.tail % TWQ_DESCS);
+        regs.wr32(self.qreg(queue::TWQ0_TAIL), wrap(tx.tail, size));
         let counters = &self.stats.tx;
         match kind {
             TxKind::Plain => counters.csum_none.inc(),
@@ -738,28 +847,32 @@ impl Rings {
     /// Retires what the device sent (`fbnic_clean_tcq()`), from the poll
     /// function.
     pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, budget: i32) {
-        let mut tx = self.tx.lock();
+        let mut guard = self.tx.lock();
+        let Some(tx) = (*guard).as_mut() else {
+            return;
+        };
+        let size = tx.size;
         let (mut packets, mut bytes) = (0u32, 0u32);
         let mut seen = false;
 
         loop {
-            let idx = (tx.tcq_head % TCQ_DESCS) as usize;
-            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&self.tcq, [try: idx])) })() else {
+            let idx = wrap(tx.tcq_head, size) as usize;
+            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&tx.tcq, [try: idx])) })() else {
                 break;
             };
-            if TxCompletion::done(raw) != done_for_position(tx.tcq_head, TCQ_DESCS) {
+            if TxCompletion::done(raw) != done_for_position(tx.tcq_head, size) {
                 break;
             }
-            tx.tcq_head = (tx.tcq_head + 1) % (2 * TCQ_DESCS);
+            tx.tcq_head = wrap(tx.tcq_head.wrapping_add(1), size << 1);
             seen = true;
 
             let Ok(TxCompletion::Head0 { head }) = TxCompletion::decode(raw) else {
                 continue;
             };
             // Retire whole packets up to the device's new head.
-            let head = u32::from(head) % TWQ_DESCS;
-            while tx.head % TWQ_DESCS != head && tx.head != tx.tail {
-                let pos = (tx.head % TWQ_DESCS) as usize;
+            let head = wrap(u32::from(head), size);
+            while wrap(tx.head, size) != head && tx.head != tx.tail {
+                let pos = wrap(tx.head, size) as usize;
                 let Some(done) = tx.pending[pos].take() else {
                     // Not a packet boundary: the device misreported.
                     tx.head = tx.tail;
@@ -773,7 +886,7 @@ impl Rings {
         }
 
         if seen {
-            regs.wr32(self.qreg(queue::TCQ_HEAD), tx.tcq_head % TCQ_DESCS);
+            regs.wr32(self.qreg(queue::TCQ_HEAD), wrap(tx.tcq_head, size));
         }
         if packets > 0 {
             self.stats.tx.packets.add(u64::from(packets));
@@ -793,15 +906,16 @@ impl Rings {
         &self,
         regs: &Regs,
         which: Bdq,
+        descs: &Coherent<[u64]>,
         ring: &mut BufRing,
         pool: Option<&mut PagePool>,
     ) -> bool {
         let Some(pool) = pool else {
             return false;
         };
-        let (descs, tail_reg) = match which {
-            Bdq::Header => (&self.hpq, queue::BDQ_HPQ_TAIL),
-            Bdq::Payload => (&self.ppq, queue::BDQ_PPQ_TAIL),
+        let tail_reg = match which {
+            Bdq::Header => queue::BDQ_HPQ_TAIL,
+            Bdq::Payload => queue::BDQ_PPQ_TAIL,
         };
         let mask = ring.mask();
         let start = ring.tail;
@@ -849,7 +963,7 @@ impl Rings {
     /// Starts a packet at its header piece (`fbnic_pkt_prepare()`): the
     /// socket buffer's head is the packet's part of the header page, with
     /// the head room the device left in front and the tail room behind.
-    fn rx_header(rx: &mut RxState, al: &RxAddrLen, napi: &Napi) -> RxPacket {
+    fn rx_header(rx: &mut RxRing, al: &RxAddrLen, napi: &Napi) -> RxPacket {
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
         let Some(page) = rx
             .hpq
@@ -893,7 +1007,7 @@ impl Rings {
     /// Adds a payload piece to the packet (`fbnic_add_rx_frag()`). A piece
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
-    fn rx_payload(rx: &mut RxState, al: &RxAddrLen) {
+    fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
         let RxPacket::Building(skb) = &mut rx.pkt else {
             return;
         };
@@ -934,7 +1048,10 @@ impl Rings {
         budget: i32,
     ) -> i32 {
         let mut guard = self.rx.lock();
-        let rx = &mut *guard;
+        let Some(rx) = (*guard).as_mut() else {
+            return 0;
+        };
+        let size = rx.rcq_size;
         let mut done = 0;
         let mut seen = false;
         // Buffer slots of the latest header and payload pieces.
@@ -942,14 +1059,14 @@ impl Rings {
         let features = dev.features();
 
         while done < budget {
-            let idx = (rx.rcq_head % RCQ_DESCS) as usize;
-            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&self.rcq, [try: idx])) })() else {
+            let idx = wrap(rx.rcq_head, size) as usize;
+            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&rx.rcq, [try: idx])) })() else {
                 break;
             };
-            if RxCompletion::done(raw) != done_for_position(rx.rcq_head, RCQ_DESCS) {
+            if RxCompletion::done(raw) != done_for_position(rx.rcq_head, size) {
                 break;
             }
-            rx.rcq_head = (rx.rcq_head + 1) % (2 * RCQ_DESCS);
+            rx.rcq_head = wrap(rx.rcq_head.wrapping_add(1), size << 1);
             seen = true;
 
             match RxCompletion::decode(raw) {
@@ -999,17 +1116,29 @@ impl Rings {
         }
 
         if seen {
-            regs.wr32(self.qreg(queue::RCQ_HEAD), rx.rcq_head % RCQ_DESCS);
+            regs.wr32(self.qreg(queue::RCQ_HEAD), wrap(rx.rcq_head, size));
         }
         // Pages before the latest piece's are finished: the device moved on.
         if let Some(at) = hpq_at {
             rx.hpq.release_until(u32::from(at), rx.hpq_pool.as_mut());
         }
-        self.fill(regs, Bdq::Header, &mut rx.hpq, rx.hpq_pool.as_mut());
+        self.fill(
+            regs,
+            Bdq::Header,
+            &rx.hpq_descs,
+            &mut rx.hpq,
+            rx.hpq_pool.as_mut(),
+        );
         if let Some(at) = ppq_at {
             rx.ppq.release_until(u32::from(at), rx.ppq_pool.as_mut());
         }
-        self.fill(regs, Bdq::Payload, &mut rx.ppq, rx.ppq_pool.as_mut());
+        self.fill(
+            regs,
+            Bdq::Payload,
+            &rx.ppq_descs,
+            &mut rx.ppq,
+            rx.ppq_pool.as_mut(),
+        );
         done
     }
 }
