@@ -14,7 +14,7 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 drivers="rust c"
-suites="basic control traffic lifecycle"
+suites="basic control traffic reconfig lifecycle"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--drivers) drivers=$2; shift 2 ;;

@@ -13,7 +13,6 @@
 
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
-rust ring-sizes the Rust driver has no ethtool -G yet (issue 5)
 rust tx-timestamp the Rust driver has no hardware timestamping yet (issue 5)
 rust ntuple-steer the Rust driver has no ethtool -N yet (issue 5)
 rust ntuple-drop the Rust driver has no ethtool -N yet (issue 5)
