@@ -12,12 +12,15 @@
 #   --driver     which driver the guest loads (default c)
 #   --tests      test names (file stems such as rss_ctx) or paths relative to
 #                the installed selftests, each with an optional ":CASE[,...]"
-#                to run those cases only (rss_ctx:test_rss_key_indir);
-#                default: tests/selftests/tests.txt (where a line may give
-#                a test its own limit: "ethtool_rmon timeout=600")
+#                to run those cases only (rss_ctx:test_rss_key_indir) and
+#                an optional "@SEC", a limit of its own;
+#                default: tests/selftests/tests.txt, where a line may give
+#                a test its own limit ("ethtool_rmon timeout=600"), which
+#                then holds however the test is chosen
 #   --must-pass  curated list to enforce (default:
 #                tests/selftests/<driver>-must-pass.txt if there is one)
-#   --timeout    limit for each test, seconds (default 300)
+#   --timeout    limit for each test without one of its own, seconds
+#                (default 300)
 #   --console    follow the guest console (shows each test as it starts)
 #   --cmd        a shell command to run in the guest after the layout is up
 #                and the tests ran (e.g. a selftest by hand, then ethtool -S);
@@ -56,17 +59,27 @@ inst=$(readlink -f "$FBNIC_CACHE/selftests/current")/install
 [ -f "$inst/kselftest-list.txt" ] || die "no installed selftests in $inst"
 
 # tests.txt: "name [timeout=SEC]"; a test's own limit travels as "@SEC".
+# The limit belongs to the test wherever it runs from (--tests, the
+# must-pass tier), as a kselftest "settings" file's would.
+own_limit() {
+	sed 's/#.*//' "$FBNIC_TOP/tests/selftests/tests.txt" |
+		awk -v t="$1" '$1 == t && $2 ~ /^timeout=[0-9]+$/ { sub(/timeout=/, "", $2); print $2; exit }'
+}
 [ "$tests" != default ] ||
-	tests=$(sed 's/#.*//' "$FBNIC_TOP/tests/selftests/tests.txt" |
-		awk 'NF { t = $1; if ($2 ~ /^timeout=[0-9]+$/) { sub(/timeout=/, "", $2); t = t "@" $2 }; print t }' | xargs)
+	tests=$(sed 's/#.*//' "$FBNIC_TOP/tests/selftests/tests.txt" | awk 'NF { print $1 }' | xargs)
 
 # A name is a test file stem; find it in the install's list of tests
 # ("drivers/net/hw:rss_ctx.py").
 resolve() {
 	local t=${1%%@*} limit= case= hit
-	[ "$t" = "$1" ] || limit=@${1#*@}
 	[ "${t%%:*}" = "$t" ] || case=:${t#*:}
 	t=${t%%:*}
+	if [ "$1" != "${1%%@*}" ]; then
+		limit=@${1#*@}
+	else
+		limit=$(own_limit "$t")
+		[ -z "$limit" ] || limit=@$limit
+	fi
 	if [ -f "$inst/$t" ]; then
 		echo "$t$case$limit"
 		return
@@ -84,8 +97,16 @@ done
 out=$FBNIC_TOP/results/selftests-$driver
 rm -rf "$out"
 mkdir -p "$out"
-# The VM's own limit: every test at its cap plus boot and setup.
-vm_timeout=$((120 + ${#paths[@]} * (per_test + 15)))
+# The VM's own limit: every test at its cap (its own or --timeout) plus
+# boot and setup.
+vm_timeout=120
+for p in "${paths[@]}"; do
+	if [ "${p%@*}" != "$p" ]; then
+		vm_timeout=$((vm_timeout + ${p##*@} + 15))
+	else
+		vm_timeout=$((vm_timeout + per_test + 15))
+	fi
+done
 log "selftests: ${#paths[@]} tests, $driver driver (results in ${out#"$FBNIC_TOP"/})"
 t0=$SECONDS
 rc=0
