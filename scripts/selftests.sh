@@ -107,6 +107,8 @@ for p in "${paths[@]}"; do
 		vm_timeout=$((vm_timeout + per_test + 15))
 	fi
 done
+# --cmd gets the same limit as a test.
+[ ${#cmd[@]} -eq 0 ] || vm_timeout=$((vm_timeout + per_test + 15))
 log "selftests: ${#paths[@]} tests, $driver driver (results in ${out#"$FBNIC_TOP"/})"
 t0=$SECONDS
 rc=0
