@@ -101,7 +101,11 @@ mkdir -p "$share/results"
 install -m 755 "$FBNIC_TOP/scripts/guest/init.sh" "$share/init.sh"
 install -m 755 "$script" "$share/test.sh"
 cp -r "$FBNIC_TOP/tests/vm/lib" "$share/lib"
-printf '%q ' "$@" >"$share/args"
+# The guest's init is a POSIX sh (dash), which does not read bash's $'...'
+# of printf %q: each argument goes in single quotes.
+for a in "$@"; do
+	printf "'%s' " "${a//\'/\'\\\'\'}"
+done >"$share/args"
 cat >"$share/env" <<EOF
 DRIVER=$driver
 PORTS=$ports
