@@ -104,8 +104,13 @@ ring_while_down() {
 expect ring-set-while-down ring_while_down
 ethtool -G "$NETIF" rx 1024 rx-mini 256 rx-jumbo 256 tx 1024 2>/dev/null
 
-MAX=$(max_channels)
-say "max combined channels: $MAX"
+# The most combined channels the driver offers, and the most this test
+# uses: fbnic-emu gives each port 8 queue pairs by default (--queues),
+# while the C driver offers the hardware's 128 whatever the emulator has.
+REPORTED=$(max_channels)
+EMU_QUEUES=8
+MAX=$((REPORTED < EMU_QUEUES ? REPORTED : EMU_QUEUES))
+say "max combined channels: $REPORTED, used: $MAX"
 
 # ethtool -L combined N: reported back, the stack's queue count follows,
 # traffic flows.
@@ -122,9 +127,9 @@ if [ "$MAX" -ge 2 ]; then
 fi
 expect channels-max channels "$MAX"
 
-# More channels than there are vectors: refused, nothing changed.
+# More channels than the driver offers: refused, nothing changed.
 channels_refused() {
-	ethtool -L "$NETIF" combined $((MAX + 1)) && { echo accepted; return 1; }
+	ethtool -L "$NETIF" combined $((REPORTED + 1)) && { echo accepted; return 1; }
 	[ "$(channel Combined)" = "$MAX" ] && ping_ok
 }
 expect channels-too-many channels_refused
