@@ -377,7 +377,8 @@ impl Port {
     /// `fbnic_set_channels()`): allocates the new rings, then, if the
     /// interface is up, stops the datapath, swaps them in and starts it
     /// again. Fails with nothing changed if the new rings or the stack's
-    /// new queues cannot be allocated.
+    /// new queues cannot be allocated, or the device does not let go of the
+    /// old rings in time.
     fn reconfigure(
         &self,
         dev: &net::Device<Self>,
@@ -391,7 +392,19 @@ impl Port {
         if running {
             self.stop_datapath(dev, current);
         }
-        if let Err(e) = dev.set_real_num_queues(rtnl, new.tx, new.rx) {
+        // The device must be done with the old rings before they go, and
+        // with the queues before they are programmed anew.
+        let ready = if running {
+            txrx::wait_all_idle(&self.shared.regs).inspect_err(|_| {
+                dev_err!(
+                    self.shared.dev,
+                    "queues did not go idle; keeping the old rings\n"
+                )
+            })
+        } else {
+            Ok(())
+        };
+        if let Err(e) = ready.and_then(|()| dev.set_real_num_queues(rtnl, new.tx, new.rx)) {
             if running {
                 // The old rings are still in place.
                 if self.start_datapath(dev, current).is_ok() {

@@ -44,11 +44,12 @@ use kernel::{
     new_spinlock,
     prelude::*,
     sync::SpinLock,
+    time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
 use crate::{
     hw::{
-        csr::{intr, queue, tce},
+        csr::{intr, qm_rx, qm_tx, queue, tce},
         csum,
         desc::{
             self, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, TxAddrLen,
@@ -155,6 +156,41 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
             | tce::LSO_CTRL_TCPF_CLR_END.prep(TCP_CWR),
     );
     regs.wr32(tce::CSO_CTRL, 0);
+}
+
+/// How long the queue managers get to finish with disabled rings
+/// (`fbnic_wait_all_queues_idle()`: 500 ms).
+const IDLE_TIMEOUT: Delta = Delta::from_millis(500);
+
+/// Waits until the TX and RX queue managers report every queue idle (each
+/// `*_IDLE` bitmap all ones), after the rings were disabled and before
+/// their memory is given back (`fbnic_wait_all_queues_idle()`). Fails with
+/// `ETIMEDOUT` if they do not within [`IDLE_TIMEOUT`].
+pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
+    // Each bitmap: its n-th register, and how many there are.
+    type IdleRegs = (fn(u32) -> u32, u32);
+    let groups: [IdleRegs; 7] = [
+        (qm_tx::twq_idle, qm_tx::TWQ_IDLE_CNT),
+        (qm_tx::tqs_idle, qm_tx::TQS_IDLE_CNT),
+        (qm_tx::tde_idle, qm_tx::TDE_IDLE_CNT),
+        (qm_tx::tcq_idle, qm_tx::TCQ_IDLE_CNT),
+        (qm_rx::hpq_idle, qm_rx::HPQ_IDLE_CNT),
+        (qm_rx::ppq_idle, qm_rx::PPQ_IDLE_CNT),
+        (qm_rx::rcq_idle, qm_rx::RCQ_IDLE_CNT),
+    ];
+    let idle = || {
+        groups
+            .iter()
+            .all(|&(reg, count)| (0..count).all(|n| regs.rd32(reg(n)) == u32::MAX))
+    };
+    let start = Instant::<Monotonic>::now();
+    while !idle() {
+        if start.elapsed() > IDLE_TIMEOUT {
+            return Err(ETIMEDOUT);
+        }
+        fsleep(Delta::from_micros(20));
+    }
+    Ok(())
 }
 
 /// `log2(entries)` as the `*_SIZE` registers take it (0 means 64K).
