@@ -3,8 +3,8 @@
 # Traffic between the two emulated ports, cabled back to back by the
 # emulator, with port 1 in netns "remote": ping over IPv4 and IPv6, TCP
 # throughput both ways, payload integrity (sha256 of a file sent with
-# socat), MTU 9000, header split (tcp-data-split, hds-thresh), hardware
-# counters that move with traffic, and the
+# socat), MTU 9000, header split (tcp-data-split, hds-thresh), the RX
+# page pools, hardware counters that move with traffic, and the
 # classifier: an ntuple rule steering a flow to a queue, a drop rule, and
 # the RSS indirection table moving a flow; the receive filters (unicast,
 # multicast, promiscuous, all-multicast), MAC address changes, ethtool -S
@@ -141,6 +141,19 @@ hds_invalid() {
 }
 expect hds-invalid-refused hds_invalid
 rings tcp-data-split auto hds-thresh 1536 >/dev/null 2>&1
+
+# The RX page pools are listed under the port (netdev netlink
+# page-pool-get, through pools.py): at least one per RX queue.
+page_pools() {
+	local n q
+	q=$(ethtool -l "$NETIF" | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2; exit }')
+	python3 /lab/lib/pools.py "$NETIF" >/tmp/pools.txt || return
+	cat /tmp/pools.txt
+	n=$(wc -l </tmp/pools.txt)
+	echo "$n page pools for $q RX queues"
+	[ -n "$q" ] && [ "$n" -ge "$q" ]
+}
+expect page-pools page_pools
 
 # Other ring sizes on both ends (the rings are re-programmed while up),
 # then the same transfer.

@@ -16,7 +16,7 @@ import struct
 import sys
 
 NETLINK_GENERIC = 16
-NLM_F_REQUEST, NLM_F_ACK = 0x1, 0x4
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
@@ -55,13 +55,14 @@ class Genl:
         self.s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         self.seq = 0
 
-    def request(self, family, cmd, payload):
-        """Sends one request; returns the reply messages' attributes, or
-        raises OSError with the extack message."""
+    def request(self, family, cmd, payload, dump=False):
+        """Sends one request (a dump if asked); returns the reply
+        messages' attributes, or raises OSError with the extack message."""
         self.seq += 1
         body = struct.pack("BBH", cmd, 1, 0) + payload
-        self.s.send(struct.pack("IHHII", 16 + len(body), family,
-                                NLM_F_REQUEST | NLM_F_ACK, self.seq, 0) + body)
+        flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
+        self.s.send(struct.pack("IHHII", 16 + len(body), family, flags,
+                                self.seq, 0) + body)
         replies = []
         while True:
             data = self.s.recv(65536)
