@@ -567,6 +567,10 @@ eth_mac_setters! {
     broadcast_frames_received_ok => BroadcastFramesReceivedOK;
     /// Frames received that were too long.
     frame_too_long_errors => FrameTooLongErrors;
+    /// Frames not sent because of an internal MAC error.
+    frames_lost_due_to_int_mac_xmit_error => FramesLostDueToIntMACXmitError;
+    /// Frames not received because of an internal MAC error.
+    frames_lost_due_to_int_mac_rcv_error => FramesLostDueToIntMACRcvError;
 }
 
 /// The IEEE 802.3 MAC Control counters (`ethtool -S --groups eth-ctrl`,

@@ -185,7 +185,7 @@ impl Base {
 /// The MAC counters reported: the low dword of each 64-bit counter (its
 /// high dword follows); first those of [`EthMac::fill`] in its order, then
 /// the MAC Control ones ([`CTRL`]), then RMON's ([`RMON`]).
-const MAC_COUNTERS: [u32; 11 + 2 + 4 + 2 * RMON_BUCKETS] = [
+const MAC_COUNTERS: [u32; CTRL + 2 + 4 + 2 * RMON_BUCKETS] = [
     mac_stat::TX_TRANSMITTED_OK_L,
     mac_stat::RX_RECEIVED_OK_L,
     mac_stat::RX_PACKET_BAD_FCS_L,
@@ -197,6 +197,8 @@ const MAC_COUNTERS: [u32; 11 + 2 + 4 + 2 * RMON_BUCKETS] = [
     mac_stat::RX_MULTICAST_L,
     mac_stat::RX_BROADCAST_L,
     mac_stat::RX_TOOLONG_L,
+    mac_stat::TX_IFOUTERRORS_L,
+    mac_stat::RX_IFINERRORS_L,
     // CTRL
     mac_stat::TX_CONTROL_FRAMES_L,
     mac_stat::RX_CONTROL_FRAMES_L,
@@ -233,7 +235,7 @@ const MAC_COUNTERS: [u32; 11 + 2 + 4 + 2 * RMON_BUCKETS] = [
 ];
 
 /// Where the MAC Control counters start in [`MAC_COUNTERS`].
-const CTRL: usize = 11;
+const CTRL: usize = 13;
 /// Where the RMON counters start in [`MAC_COUNTERS`].
 const RMON: usize = CTRL + 2;
 /// RMON histogram buckets.
@@ -337,7 +339,9 @@ impl EthMac {
             .broadcast_frames_xmitted_ok(v[7])
             .multicast_frames_received_ok(v[8])
             .broadcast_frames_received_ok(v[9])
-            .frame_too_long_errors(v[10]);
+            .frame_too_long_errors(v[10])
+            .frames_lost_due_to_int_mac_xmit_error(v[11])
+            .frames_lost_due_to_int_mac_rcv_error(v[12]);
     }
 }
 
