@@ -51,7 +51,7 @@ use crate::{
     link::{Change, Link},
     rpc::{self, MacFilter, Rss},
     shared::Shared,
-    stats::{Base, EthtoolStats, RxSnapshot, TxSnapshot},
+    stats::{EthtoolStats, RxSnapshot, TxSnapshot},
     txrx::{self, HeaderSplit, QueuePair, RingMem, RingSizes},
 };
 
@@ -224,8 +224,6 @@ pub(crate) struct Port {
     tx_usecs: Atomic<u32>,
     /// Packets dropped on transmit before reaching a queue pair.
     tx_dropped: Atomic<u64>,
-    /// What queue pairs that are gone counted.
-    pub(crate) base: Base,
 }
 
 impl Port {
@@ -249,7 +247,6 @@ impl Port {
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
             tx_dropped: Atomic::new(0),
-            base: Base::new(),
         })
     }
 }
@@ -260,10 +257,10 @@ impl Port {
         *self.split.lock()
     }
 
-    /// The counters of the port: the base plus every live queue pair.
+    /// The counters of the port: the sum over every queue pair's slot.
     fn totals(&self) -> (RxSnapshot, TxSnapshot) {
-        let mut rx = self.base.rings.rx.snapshot();
-        let mut tx = self.base.rings.tx.snapshot();
+        let mut rx = RxSnapshot::default();
+        let mut tx = TxSnapshot::default();
         for q in &self.queues {
             rx += q.rings.rx_stats();
             tx += q.rings.tx_stats();
@@ -924,8 +921,7 @@ impl qstats::Operations for Port {
 
     fn get_base_stats(dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
         let port = dev.data();
-        let base = &port.base.rings;
-        let (mut rx_sum, mut tx_sum) = (base.rx.snapshot(), base.tx.snapshot());
+        let (mut rx_sum, mut tx_sum) = (RxSnapshot::default(), TxSnapshot::default());
         // Queue pairs beyond the configured counts keep what they counted
         // while they were in use; the stack no longer asks for them.
         let config = port.config();

@@ -11,7 +11,7 @@
 //! driver's `u64_stats_sync` amounts to: a reader never sees a torn value,
 //! and every counter only grows. A queue pair's counters live in its slot,
 //! which outlives its rings; the slots beyond the configured queue counts
-//! (`ethtool -L`) are reported with the port's [`Base`], so that the
+//! (`ethtool -L`) make up the base of the per-queue statistics, so that the
 //! per-queue sums plus the base stay equal to the interface totals.
 //!
 //! The device's counters run freely from power-on and are not cleared by
@@ -85,12 +85,6 @@ macro_rules! counters {
                 $snap { $($field: self.$field.get(),)* }
             }
 
-            /// Adds what `other` counted to these counters.
-            // Used by `Base::retire`.
-            #[allow(dead_code)]
-            pub(crate) fn absorb(&self, other: &$snap) {
-                $(self.$field.add(other.$field);)*
-            }
         }
 
         /// Values of the counters of the same name, at one point in time.
@@ -164,20 +158,6 @@ impl RingStats {
         Self {
             rx: RxCounters::new(),
             tx: TxCounters::new(),
-        }
-    }
-}
-
-/// What the port counted outside any queue pair (packets dropped before
-/// reaching one).
-pub(crate) struct Base {
-    pub(crate) rings: RingStats,
-}
-
-impl Base {
-    pub(crate) const fn new() -> Self {
-        Self {
-            rings: RingStats::new(),
         }
     }
 }
