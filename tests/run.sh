@@ -7,14 +7,15 @@
 #
 #   tests/run.sh [--drivers "rust c"] [--suites "basic ..."]
 #
-# The suite "selftests" is the kernel's own net selftests (scripts/selftests.sh)
-# held to the curated list tests/selftests/<driver>-must-pass.txt: one result
-# line per entry; a driver without a list is left out.
+# The suite "selftests" (last by default) is the kernel's own net selftests
+# (scripts/selftests.sh) held to the curated list
+# tests/selftests/<driver>-must-pass.txt: one result line per entry; a
+# driver without a list is left out.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 drivers="rust c"
-suites="basic control traffic reconfig lifecycle"
+suites="basic control traffic reconfig lifecycle selftests"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--drivers) drivers=$2; shift 2 ;;
