@@ -14,7 +14,9 @@
 //! 2. attaches it to the device with [`Builder::add_napi`] before
 //!    registering, naming the field; the device's [`Poll::poll`] then runs
 //!    for it,
-//! 3. enables it in `open` and disables it in `stop`,
+//! 3. enables it in `open` and disables it in `stop` (what must happen
+//!    with it disabled, like filling page pools bound to it, runs in
+//!    [`Napi::with_disabled`]),
 //! 4. schedules it from its interrupt handler ([`Napi::schedule`]); a
 //!    disabled instance ignores that.
 //!
@@ -31,7 +33,7 @@
 //! }
 //!
 //! impl net::Poll for Port {
-//!     fn poll(dev: &net::Device<Self>, napi: &Napi, budget: i32) -> i32 {
+//!     fn poll(dev: &net::Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32 {
 //!         let done = clean_rings(dev.data(), napi, budget);
 //!         if done < budget && napi.complete_done(done) {
 //!             rearm_interrupt(dev.data());
@@ -46,8 +48,8 @@
 //!
 //! [`Builder::add_napi`]: super::Builder::add_napi
 
-use core::marker::PhantomPinned;
-use kernel::{prelude::*, types::Opaque};
+use core::{marker::PhantomData, marker::PhantomPinned, ops::Deref};
+use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
 
 use super::{skbuff::SkBuff, Device, Operations};
 use crate::kernel_ext::bindings;
@@ -60,7 +62,54 @@ pub trait Poll: Operations {
     /// done: the driver must then call [`Napi::complete_done`] and, if that
     /// returns `true`, re-enable the interrupt. A budget of 0 asks for TX
     /// completions only (netpoll).
-    fn poll(dev: &Device<Self>, napi: &Napi, budget: i32) -> i32;
+    ///
+    /// `napi` derefs to the instance and proves that the caller is its
+    /// poll: page pools bound to it may use their lock-free caches through
+    /// it.
+    fn poll(dev: &Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32;
+}
+
+/// Proof that the current code owns a NAPI instance's context: it runs the
+/// instance's poll (in softirq, on the CPU the instance is scheduled on), or
+/// the instance is disabled and stays so while the proof lives.
+///
+/// Nothing else then touches the lock-free caches of page pools bound to the
+/// instance: the core recycles pages into them only from the CPU that runs
+/// the instance's poll, while it runs. Page pools bound to a NAPI instance
+/// require one for their direct operations (see
+/// [`PagePool::alloc`](super::page_pool::PagePool::alloc)).
+///
+/// Handed out only by the poll callback ([`Poll::poll`]) and by
+/// [`Napi::with_disabled`]; bound to the call by its lifetime and not
+/// [`Send`], so it cannot be kept or moved to another CPU.
+///
+/// # Invariants
+///
+/// While the value lives, either the caller runs `napi`'s poll on this CPU
+/// with a non-zero budget, or `napi` is disabled (and its `state` lock is
+/// held, so it cannot be enabled); `direct` is false only in a poll with a
+/// budget of 0 (netpoll, possibly in hard IRQ context), where the caches
+/// must not be used.
+pub struct NapiContext<'a> {
+    napi: &'a Napi,
+    direct: bool,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl NapiContext<'_> {
+    /// Whether this context may use the lock-free cache of a page pool
+    /// bound to the NAPI instance at `napi`.
+    pub(super) fn owns(&self, napi: *mut bindings::napi_struct) -> bool {
+        self.direct && core::ptr::eq(self.napi.as_raw(), napi)
+    }
+}
+
+impl Deref for NapiContext<'_> {
+    type Target = Napi;
+
+    fn deref(&self) -> &Napi {
+        self.napi
+    }
 }
 
 /// A NAPI instance (`struct napi_struct`).
@@ -70,11 +119,14 @@ pub trait Poll: Operations {
 /// `inner` is zero-initialized or was attached to a device with
 /// `netif_napi_add()` by [`Builder::add_napi`](super::Builder::add_napi);
 /// in the second case that device is a `Device<T>` for a `T: Poll` whose
-/// private data holds this `Napi`.
+/// private data holds this `Napi`. `enabled` is true exactly while the
+/// instance is enabled (between [`Napi::enable`] and [`Napi::disable`]).
 #[pin_data(PinnedDrop)]
 pub struct Napi {
     #[pin]
     inner: Opaque<bindings::napi_struct>,
+    #[pin]
+    enabled: Mutex<bool>,
     #[pin]
     _pin: PhantomPinned,
 }
@@ -96,6 +148,7 @@ impl Napi {
                 // all zeroes is its unattached state.
                 unsafe { core::ptr::write_bytes(slot, 0, 1) }
             }),
+            enabled <- new_mutex!(false),
             _pin: PhantomPinned,
         })
     }
@@ -129,18 +182,59 @@ impl Napi {
         unsafe { bindings::netif_napi_set_irq(self.as_raw(), irq) }
     }
 
-    /// Allows polling (`napi_enable()`), when the interface opens.
+    /// Allows polling (`napi_enable()`), when the interface opens. Does
+    /// nothing if the instance is enabled already. May sleep (waits for a
+    /// running [`Napi::with_disabled`]).
     pub fn enable(&self) {
-        // SAFETY: By the type invariant the instance is valid; enabling an
-        // unattached instance is a no-op the core tolerates.
-        unsafe { bindings::napi_enable(self.as_raw()) }
+        let mut enabled = self.enabled.lock();
+        if !*enabled {
+            // SAFETY: By the type invariant the instance is valid; enabling
+            // an unattached instance is a no-op the core tolerates.
+            unsafe { bindings::napi_enable(self.as_raw()) };
+            // INVARIANT: enabled now.
+            *enabled = true;
+        }
     }
 
     /// Stops polling and waits for a running poll to finish
-    /// (`napi_disable()`), when the interface closes. May sleep.
+    /// (`napi_disable()`), when the interface closes. Does nothing if the
+    /// instance is disabled already. May sleep.
     pub fn disable(&self) {
-        // SAFETY: By the type invariant the instance is valid.
-        unsafe { bindings::napi_disable(self.as_raw()) }
+        let mut enabled = self.enabled.lock();
+        if *enabled {
+            // SAFETY: By the type invariant the instance is valid.
+            unsafe { bindings::napi_disable(self.as_raw()) };
+            // INVARIANT: disabled now.
+            *enabled = false;
+        }
+    }
+
+    /// Runs `f` with proof that the instance is disabled and stays so, to
+    /// fill or empty page pools bound to it outside the poll (as when the
+    /// interface opens or closes). `None`, without running `f`, if the
+    /// instance is enabled. May sleep.
+    ///
+    /// # Examples
+    ///
+    /// ```ignore
+    /// napi.with_disabled(|ctx| fill_rings(ctx)).ok_or(EBUSY)?;
+    /// napi.enable();
+    /// ```
+    pub fn with_disabled<R>(&self, f: impl FnOnce(&NapiContext<'_>) -> R) -> Option<R> {
+        let enabled = self.enabled.lock();
+        if *enabled {
+            return None;
+        }
+        // INVARIANT: the instance is disabled, and holding its `enabled`
+        // lock keeps it so until `ctx` is gone.
+        let ctx = NapiContext {
+            napi: self,
+            direct: true,
+            _not_send: PhantomData,
+        };
+        let ret = f(&ctx);
+        drop(enabled);
+        Some(ret)
     }
 
     /// Schedules a poll (`napi_schedule()`), from the device's interrupt
@@ -234,5 +328,13 @@ unsafe extern "C" fn poll_callback<T: Poll>(
     // SAFETY: `netif_napi_add()` set `napi->dev` to the device, a device of
     // `Builder<T>` that outlives its NAPI instances.
     let dev = unsafe { Device::<T>::from_raw((*napi).dev) };
-    T::poll(dev, napi_ref, budget)
+    // INVARIANT: the core calls this as the instance's poll, on the CPU it
+    // is scheduled on; a budget of 0 is netpoll, which must not use the
+    // page pools' caches.
+    let ctx = NapiContext {
+        napi: napi_ref,
+        direct: budget > 0,
+        _not_send: PhantomData,
+    };
+    T::poll(dev, &ctx, budget)
 }

@@ -31,24 +31,36 @@
 //! (`skb_mark_for_recycle()`), so however the stack frees them, the pages
 //! return to their pool.
 //!
-//! The pool is not bound to a NAPI instance: its lock-free cache is used
-//! only through `&mut PagePool` ([`PagePool::alloc`],
-//! [`RxPage::release_to`]), so the borrow checker serializes it, and the
-//! stack returns pages through the pool's locked ring.
+//! A pool may be bound to the NAPI instance of its queue
+//! ([`PagePool::new_for_napi`], `page_pool_params.napi`), as the C drivers
+//! do: the stack then returns pages it frees on the CPU running that
+//! instance's poll straight into the pool's lock-free cache instead of its
+//! locked ring, and `page-pool-get` reports the instance (`napi-id`). The
+//! cache must then only be used from that poll or while the instance is
+//! disabled, so [`PagePool::alloc`] and [`RxPage::release_to`] take a
+//! [`NapiContext`], which only the poll callback and
+//! [`Napi::with_disabled`] hand out. An unbound pool ([`PagePool::new`])
+//! has no such user besides the driver, and `&mut PagePool` serializes the
+//! cache.
 //!
 //! # Examples
 //!
 //! ```ignore
 //! use kernel_ext::net::page_pool::{PagePool, Params};
 //!
-//! // At open: a pool for RX queue 0, pages mapped for the device to write.
-//! let mut pool = PagePool::new(dev, &Params::new(256, 0))?;
-//!
-//! // Filling a buffer ring.
-//! let mut page = pool.alloc().ok_or(ENOMEM)?;
+//! // At open, NAPI still disabled: a pool for RX queue 0, bound to its
+//! // NAPI instance, pages mapped for the device to write; fill the ring.
+//! let (mut pool, mut page) = napi
+//!     .with_disabled(|ctx| -> Result<_> {
+//!         let mut pool = PagePool::new_for_napi(dev, &Params::new(256, 0), ctx)?;
+//!         let page = pool.alloc(ctx).ok_or(ENOMEM)?;
+//!         Ok((pool, page))
+//!     })
+//!     .ok_or(EBUSY)??;
 //! post_to_device(page.dma_addr());
 //!
-//! // In the NAPI poll, for a packet the device wrote at `off`:
+//! // In the NAPI poll (`napi: &NapiContext`), for a packet the device
+//! // wrote at `off`:
 //! page.sync_for_cpu(off - headroom, size);
 //! let head = page.take_ref().ok_or(EINVAL)?;
 //! let mut skb = napi
@@ -58,13 +70,18 @@
 //! napi.gro_receive(skb);
 //!
 //! // When the device has moved past the page:
-//! page.release_to(&mut pool);
+//! page.release_to(&mut pool, napi);
 //! ```
 
 use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 use kernel::{ffi::c_long, prelude::*};
 
-use super::{device::raw_device, napi::Napi, skbuff::SkBuff, Device};
+use super::{
+    device::raw_device,
+    napi::{Napi, NapiContext},
+    skbuff::SkBuff,
+    Device,
+};
 use crate::kernel_ext::bindings;
 
 /// Page size of the system (`PAGE_SIZE`).
@@ -142,23 +159,57 @@ impl Params {
 ///
 /// # Invariants
 ///
-/// `ptr` is a live page pool created by [`PagePool::new`] with
-/// `PP_FLAG_DMA_MAP`, no NAPI instance and pages of `page_len` bytes,
-/// whose creation reference this value owns. Its lock-free allocation cache
-/// is only used through `&mut self`.
+/// `ptr` is a live page pool created by [`PagePool::new`] or
+/// [`PagePool::new_for_napi`] with `PP_FLAG_DMA_MAP`, the NAPI instance
+/// `napi` (null: none) and pages of `page_len` bytes, whose creation
+/// reference this value owns. Its lock-free allocation cache is only used
+/// through `&mut self` and, if `napi` is set, with a [`NapiContext`] that
+/// owns `napi`.
 pub struct PagePool {
     ptr: NonNull<bindings::page_pool>,
+    napi: *mut bindings::napi_struct,
     page_len: u32,
 }
 
 // SAFETY: The pool may be used and destroyed from any CPU; its lock-free
-// cache is only touched through `&mut self`, so never by two CPUs at once.
+// cache is only touched through `&mut self` (and for a bound pool with
+// proof of owning its NAPI instance's context, which the stack's direct
+// recycling also requires), so never by two CPUs at once.
 unsafe impl Send for PagePool {}
 
 impl PagePool {
     /// Creates a pool for RX on `dev` (`page_pool_create()`), with pages
-    /// mapped for `dev`'s parent device and synced for it on recycling.
+    /// mapped for `dev`'s parent device and synced for it on recycling, not
+    /// bound to a NAPI instance: the stack returns pages through the
+    /// pool's locked ring.
     pub fn new<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
+        Self::create(dev, params, core::ptr::null_mut())
+    }
+
+    /// Like [`PagePool::new`], but bound to the NAPI instance of `napi`
+    /// (`page_pool_params.napi`), which must service the pool's queue:
+    /// pages the stack frees while that instance polls on its CPU go
+    /// straight back to the pool's lock-free cache. Created with the
+    /// instance disabled.
+    ///
+    /// The instance must stay disabled, or not poll this pool's queue,
+    /// when the pool is dropped (the core warns otherwise), and outlive
+    /// the pool: keep the pool next to the instance (declared before it, so
+    /// dropped first) and drop it when the instance is disabled, as drivers
+    /// do when the interface closes.
+    pub fn new_for_napi<T>(
+        dev: &Device<T>,
+        params: &Params,
+        napi: &NapiContext<'_>,
+    ) -> Result<Self> {
+        Self::create(dev, params, napi.as_raw())
+    }
+
+    fn create<T>(
+        dev: &Device<T>,
+        params: &Params,
+        napi: *mut bindings::napi_struct,
+    ) -> Result<Self> {
         let page_len = params.page_len().ok_or(EINVAL)?;
         let mut p = bindings::page_pool_params::default();
         // The fast and slow parameter groups are unions of a named struct
@@ -169,7 +220,7 @@ impl PagePool {
             pool_size: params.pool_size,
             nid: params.nid,
             dev: raw_device(dev.parent()),
-            napi: core::ptr::null_mut(),
+            napi,
             dma_dir: bindings::dma_data_direction::DMA_FROM_DEVICE,
             max_len: page_len,
             offset: 0,
@@ -183,24 +234,40 @@ impl PagePool {
         // SAFETY: `p` is fully initialized; the parent of a device the
         // driver has in hand is bound to it (as in `SkBuff::map_for_tx`),
         // and the pool does not keep `netdev` beyond its unregistration
-        // (the core detaches pools then).
+        // (the core detaches pools then). `napi` is null or a NAPI
+        // instance whose context the caller owns, which the caller keeps
+        // for the pool's life (see `new_for_napi`).
         let pool = unsafe { bindings::page_pool_create(&p) };
         let ptr = kernel::error::from_err_ptr(pool)?;
-        // INVARIANT: created above with PP_FLAG_DMA_MAP and no NAPI; the
+        // INVARIANT: created above with PP_FLAG_DMA_MAP and `napi`; the
         // reference is ours.
         Ok(Self {
             ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
+            napi,
             page_len,
         })
+    }
+
+    /// Whether `ctx` may use this pool's lock-free cache: always for an
+    /// unbound pool (`&mut self` serializes it), for a bound one if `ctx`
+    /// owns its NAPI instance's context.
+    fn owned_by(&self, ctx: &NapiContext<'_>) -> bool {
+        self.napi.is_null() || ctx.owns(self.napi)
     }
 
     /// Allocates a page for the device to fill
     /// (`page_pool_dev_alloc_pages()`), holding [`RX_PAGE_REFS`]
     /// references to give out (`page_pool_fragment_page()`). `None` if
-    /// memory is short.
-    pub fn alloc(&mut self) -> Option<RxPage> {
-        // SAFETY: By the type invariant the pool is live, and `&mut self`
-        // makes this the only user of its cache.
+    /// memory is short, or if the pool is bound to a NAPI instance whose
+    /// context `ctx` does not own.
+    pub fn alloc(&mut self, ctx: &NapiContext<'_>) -> Option<RxPage> {
+        if !self.owned_by(ctx) {
+            return None;
+        }
+        // SAFETY: By the type invariant the pool is live. `&mut self` makes
+        // this the only user of its cache besides, for a bound pool, the
+        // stack's direct recycling, which happens only in the context of
+        // its NAPI instance, the one `ctx` owns (checked above).
         let page = NonNull::new(unsafe { bindings::page_pool_dev_alloc_pages(self.ptr.as_ptr()) })?;
         // SAFETY: A freshly allocated pool page has one reference, which
         // we own; it is split into `RX_PAGE_REFS`, all ours. CAST: a page
@@ -316,10 +383,11 @@ impl RxPage {
     }
 
     /// Returns the page like dropping it does, but straight into the lock-
-    /// free cache of `pool` if the page is its last user and belongs to it
-    /// (`allow_direct`, as a driver does from its NAPI poll).
-    pub fn release_to(self, pool: &mut PagePool) {
-        let direct = self.page.pool == pool.ptr;
+    /// free cache of `pool` if the page is its last user, belongs to it and
+    /// `ctx` may use the cache (`allow_direct`, as a driver does from its
+    /// NAPI poll).
+    pub fn release_to(self, pool: &mut PagePool, ctx: &NapiContext<'_>) {
+        let direct = self.page.pool == pool.ptr && pool.owned_by(ctx);
         let this = ManuallyDrop::new(self);
         this.release(direct);
     }
@@ -330,7 +398,8 @@ impl RxPage {
         // page. If they were the last (the result is 0), the page is ours
         // alone and goes back to its pool, which is allocated while the
         // page is out. `direct` is only set by `release_to`, whose
-        // `&mut PagePool` makes this the only user of the pool's cache.
+        // `&mut PagePool` and `NapiContext` make this the only user of the
+        // pool's cache.
         unsafe {
             if bindings::page_pool_unref_page(page, self.refs as c_long) == 0 {
                 bindings::page_pool_put_unrefed_page(

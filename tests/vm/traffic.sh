@@ -143,15 +143,17 @@ expect hds-invalid-refused hds_invalid
 rings tcp-data-split auto hds-thresh 1536 >/dev/null 2>&1
 
 # The RX page pools are listed under the port (netdev netlink
-# page-pool-get, through pools.py): at least one per RX queue.
+# page-pool-get, through pools.py): at least one per RX queue, each bound
+# to its queue's NAPI instance (a napi-id), as the C driver's are.
 page_pools() {
-	local n q
+	local n q unbound
 	q=$(ethtool -l "$NETIF" | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2; exit }')
 	python3 /lab/lib/pools.py "$NETIF" >/tmp/pools.txt || return
 	cat /tmp/pools.txt
 	n=$(wc -l </tmp/pools.txt)
-	echo "$n page pools for $q RX queues"
-	[ -n "$q" ] && [ "$n" -ge "$q" ]
+	unbound=$(grep -c 'napi-id - ' /tmp/pools.txt)
+	echo "$n page pools for $q RX queues, $unbound without a NAPI instance"
+	[ -n "$q" ] && [ "$n" -ge "$q" ] && [ "$unbound" -eq 0 ]
 }
 expect page-pools page_pools
 

@@ -44,7 +44,7 @@ use crate::{
             },
             qstats,
             skbuff::{DropReason, SkBuff},
-            Napi, QueueType, Rtnl,
+            NapiContext, QueueType, Rtnl,
         },
         workqueue::{cancel_delayed_sync, system_dfl},
     },
@@ -315,7 +315,13 @@ impl Port {
         let active = &self.queues[..config.pairs()];
         let split = self.header_split();
         for (i, q) in active.iter().enumerate() {
-            if let Err(e) = q.rings.enable(regs, dev, split) {
+            // NAPI is still disabled: the rings' page pools are bound to it
+            // and filled now.
+            let enabled = q
+                .napi
+                .with_disabled(|napi| q.rings.enable(regs, dev, split, napi))
+                .unwrap_or(Err(EBUSY));
+            if let Err(e) = enabled {
                 for q in &active[..=i] {
                     q.rings.disable(regs);
                     q.rings.flush_rx();
@@ -433,14 +439,14 @@ impl Port {
 }
 
 impl net::Poll for Port {
-    fn poll(dev: &net::Device<Self>, napi: &Napi, budget: i32) -> i32 {
+    fn poll(dev: &net::Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32 {
         let port = dev.data();
         let regs = &port.shared.regs;
         let Some((index, q)) = port
             .queues
             .iter()
             .enumerate()
-            .find(|(_, q)| core::ptr::eq(&q.napi, napi))
+            .find(|(_, q)| core::ptr::eq(&q.napi, &**napi))
         else {
             return 0;
         };

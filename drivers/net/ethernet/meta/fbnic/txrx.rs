@@ -60,7 +60,7 @@ use crate::{
         self,
         page_pool::{self, PagePool, Params, RxPage},
         skbuff::{DropReason, GsoKind, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
-        Napi,
+        Napi, NapiContext,
     },
     netdev::Port,
     regs::Regs,
@@ -359,7 +359,7 @@ impl BufRing {
     /// Gives back the pages of the slots before `to`, which the device has
     /// moved past (`fbnic_clean_bdq()`): into `pool`'s cache when it is
     /// theirs, as from the NAPI poll.
-    fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>) {
+    fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>, napi: &NapiContext<'_>) {
         let to = to & self.mask();
         let mut pool = pool;
         while self.head != to {
@@ -369,7 +369,7 @@ impl BufRing {
                 .and_then(Option::take)
             {
                 match pool.as_deref_mut() {
-                    Some(pool) => page.release_to(pool),
+                    Some(pool) => page.release_to(pool, napi),
                     None => drop(page),
                 }
             }
@@ -542,10 +542,12 @@ fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<Coherent<[u64]>> 
 /// A queue pair and the NAPI instance that services it.
 #[pin_data]
 pub(crate) struct QueuePair {
-    #[pin]
-    pub(crate) napi: Napi,
+    // The rings come first so that their page pools, bound to `napi`,
+    // are dropped before it.
     #[pin]
     pub(crate) rings: Rings,
+    #[pin]
+    pub(crate) napi: Napi,
 }
 
 impl QueuePair {
@@ -553,8 +555,8 @@ impl QueuePair {
     pub(crate) fn new(index: u32) -> Result<Pin<KBox<Self>>> {
         KBox::pin_init(
             pin_init!(Self {
-                napi <- Napi::new(),
                 rings <- Rings::new(index),
+                napi <- Napi::new(),
             }),
             GFP_KERNEL,
         )
@@ -628,6 +630,7 @@ impl Rings {
         regs: &Regs,
         dev: &net::Device<Port>,
         split: HeaderSplit,
+        napi: &NapiContext<'_>,
     ) -> Result {
         let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
         let lo = |addr: u64| addr as u32;
@@ -691,13 +694,17 @@ impl Rings {
             rx.pkt = RxPacket::None;
             rx.hpq.clear();
             rx.ppq.clear();
-            rx.hpq_pool = Some(PagePool::new(
+            // Bound to the queue's NAPI instance, so that pages the stack
+            // frees during the poll go straight back to the pools' caches.
+            rx.hpq_pool = Some(PagePool::new_for_napi(
                 dev,
                 &Params::new(POOL_RINGS * rx.hpq_size, self.index),
+                napi,
             )?);
-            rx.ppq_pool = Some(PagePool::new(
+            rx.ppq_pool = Some(PagePool::new_for_napi(
                 dev,
                 &Params::new(POOL_RINGS * rx.ppq_size, self.index),
+                napi,
             )?);
             if !self.fill(
                 regs,
@@ -705,12 +712,14 @@ impl Rings {
                 &rx.hpq_descs,
                 &mut rx.hpq,
                 rx.hpq_pool.as_mut(),
+                napi,
             ) || !self.fill(
                 regs,
                 Bdq::Payload,
                 &rx.ppq_descs,
                 &mut rx.ppq,
                 rx.ppq_pool.as_mut(),
+                napi,
             ) {
                 rx.flush();
                 return Err(ENOMEM);
@@ -958,6 +967,7 @@ impl Rings {
         descs: &Coherent<[u64]>,
         ring: &mut BufRing,
         pool: Option<&mut PagePool>,
+        napi: &NapiContext<'_>,
     ) -> bool {
         let Some(pool) = pool else {
             return false;
@@ -970,7 +980,7 @@ impl Rings {
         let start = ring.tail;
         let mut full = true;
         while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
-            let Some(page) = pool.alloc() else {
+            let Some(page) = pool.alloc(napi) else {
                 self.stats.rx.alloc_fail.inc();
                 full = false;
                 break;
@@ -1093,7 +1103,7 @@ impl Rings {
         &self,
         regs: &Regs,
         dev: &net::Device<Port>,
-        napi: &Napi,
+        napi: &NapiContext<'_>,
         budget: i32,
     ) -> i32 {
         let mut guard = self.rx.lock();
@@ -1169,7 +1179,8 @@ impl Rings {
         }
         // Pages before the latest piece's are finished: the device moved on.
         if let Some(at) = hpq_at {
-            rx.hpq.release_until(u32::from(at), rx.hpq_pool.as_mut());
+            rx.hpq
+                .release_until(u32::from(at), rx.hpq_pool.as_mut(), napi);
         }
         self.fill(
             regs,
@@ -1177,9 +1188,11 @@ impl Rings {
             &rx.hpq_descs,
             &mut rx.hpq,
             rx.hpq_pool.as_mut(),
+            napi,
         );
         if let Some(at) = ppq_at {
-            rx.ppq.release_until(u32::from(at), rx.ppq_pool.as_mut());
+            rx.ppq
+                .release_until(u32::from(at), rx.ppq_pool.as_mut(), napi);
         }
         self.fill(
             regs,
@@ -1187,6 +1200,7 @@ impl Rings {
             &rx.ppq_descs,
             &mut rx.ppq,
             rx.ppq_pool.as_mut(),
+            napi,
         );
         done
     }
