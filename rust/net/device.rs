@@ -48,7 +48,7 @@
 //!         Ok(())
 //!     }
 //!
-//!     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
+//!     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
 //!         // Hand `skb` to the hardware, or drop it:
 //!         skb.consume();
 //!         net::TxResult::Ok
@@ -543,7 +543,11 @@ pub trait Operations: Sized + Send + Sync {
 
     /// Transmits a packet (`ndo_start_xmit`), from process or softirq
     /// context with the TX queue locked.
-    fn start_xmit(dev: &Device<Self>, skb: SkBuff) -> TxResult;
+    ///
+    /// `more` is the stack's hint (`netdev_xmit_more()`) that another
+    /// packet for the same queue follows at once: the driver may then
+    /// defer its doorbell, see [`TxQueue::sent_more`].
+    fn start_xmit(dev: &Device<Self>, skb: SkBuff, more: bool) -> TxResult;
 
     /// Reports the interface statistics (`ndo_get_stats64`), from any
     /// context; it must not sleep.
@@ -709,8 +713,11 @@ impl<T: Operations> OpsTable<T> {
         let dev = unsafe { Device::<T>::from_raw(ndev) };
         // SAFETY: Per the safety requirement `skb` is valid and ours.
         let skb = unsafe { SkBuff::from_raw(skb) };
+        // SAFETY: No requirement; inside `ndo_start_xmit` the flag the stack
+        // set for this packet is the one read (per CPU or per task).
+        let more = unsafe { bindings::netdev_xmit_more() };
 
-        match T::start_xmit(dev, skb) {
+        match T::start_xmit(dev, skb, more) {
             TxResult::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxResult::Busy(skb) => {
                 // With NETDEV_TX_BUSY the packet goes back to the stack.
@@ -1239,6 +1246,29 @@ impl TxQueue {
     pub fn sent(&self, bytes: u32) {
         // SAFETY: By the type invariant the queue is valid.
         unsafe { bindings::netdev_tx_sent_queue(self.as_raw(), bytes) }
+    }
+
+    /// Accounts `bytes` handed to the hardware, with the stack's
+    /// `more` hint from [`Operations::start_xmit`]
+    /// (`__netdev_tx_sent_queue()`), and returns whether the driver must
+    /// write its doorbell now.
+    ///
+    /// It returns `true` when no packet follows (`more` is false) or when
+    /// the queue is stopped (by the driver for a full ring, or by the byte
+    /// queue limits): then no further packet would come to ring the
+    /// doorbell for this one. A driver stops the queue before calling
+    /// this, so that the stop is seen.
+    ///
+    /// # Examples
+    ///
+    /// ```ignore
+    /// if txq.sent_more(bytes, more) {
+    ///     regs.wr32(TAIL, tail);
+    /// }
+    /// ```
+    pub fn sent_more(&self, bytes: u32, more: bool) -> bool {
+        // SAFETY: By the type invariant the queue is valid.
+        unsafe { bindings::__netdev_tx_sent_queue(self.as_raw(), bytes, more) }
     }
 
     /// Accounts `packets` and `bytes` the hardware completed

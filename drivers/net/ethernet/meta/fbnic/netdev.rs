@@ -519,7 +519,7 @@ impl net::Operations for Port {
         Ok(())
     }
 
-    fn start_xmit(dev: &net::Device<Self>, skb: SkBuff) -> net::TxResult {
+    fn start_xmit(dev: &net::Device<Self>, skb: SkBuff, more: bool) -> net::TxResult {
         let port = dev.data();
         let index = skb.queue_mapping();
         let (Some(q), Some(txq)) = (
@@ -530,7 +530,7 @@ impl net::Operations for Port {
             skb.drop_with_reason(DropReason::DevReady);
             return net::TxResult::Ok;
         };
-        q.rings.xmit(&port.shared.regs, dev, txq, skb)
+        q.rings.xmit(&port.shared.regs, dev, txq, skb, more)
     }
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {

@@ -414,6 +414,9 @@ struct TxRing {
     size: u32,
     /// Next TWQ descriptor to fill (free running).
     tail: u32,
+    /// The tail last written to the device's doorbell (free running):
+    /// behind `tail` while the stack says more packets follow.
+    rung: u32,
     /// Oldest TWQ descriptor the device has not completed (free running).
     head: u32,
     /// Next TCQ entry, modulo twice its size (for the DONE phase).
@@ -433,6 +436,7 @@ impl TxRing {
             tcq: ring(dev, size)?,
             size,
             tail: 0,
+            rung: 0,
             head: 0,
             tcq_head: 0,
             pending,
@@ -642,6 +646,7 @@ impl Rings {
                 io_write!(&tx.tcq, [try: i], 0u64);
             }
             tx.tail = 0;
+            tx.rung = 0;
             tx.head = 0;
             tx.tcq_head = 0;
 
@@ -813,13 +818,18 @@ impl Rings {
         txq.reset();
     }
 
-    /// Queues `skb` for transmission (`fbnic_xmit_frame()`).
+    /// Queues `skb` for transmission (`fbnic_xmit_frame()`). The TWQ tail
+    /// doorbell is deferred while the stack says `more` packets follow and
+    /// the queue is running; a packet that is dropped or requeued instead
+    /// rings it for those queued before, so none waits for a doorbell
+    /// that never comes.
     pub(crate) fn xmit(
         &self,
         regs: &Regs,
         dev: &net::Device<Port>,
         txq: &net::TxQueue,
         mut skb: SkBuff,
+        more: bool,
     ) -> net::TxResult {
         let mut guard = self.tx.lock();
         let Some(tx) = (*guard).as_mut() else {
@@ -831,12 +841,14 @@ impl Rings {
         if tx.free() < MAX_PKT_DESCS {
             // Stopped too late: the stack requeues the packet.
             txq.stop();
+            self.ring_tx(regs, tx);
             self.stats.tx.stop.inc();
             return net::TxResult::Busy(skb);
         }
 
         let Ok((meta, kind)) = tx_meta(&mut skb) else {
             self.stats.tx.dropped.inc();
+            self.ring_tx(regs, tx);
             skb.drop_with_reason(DropReason::NotSpecified);
             return net::TxResult::Ok;
         };
@@ -845,6 +857,7 @@ impl Rings {
             Ok(pkt) => pkt,
             Err(skb) => {
                 self.stats.tx.dropped.inc();
+                self.ring_tx(regs, tx);
                 skb.drop_with_reason(DropReason::NoMem);
                 return net::TxResult::Ok;
             }
@@ -872,6 +885,7 @@ impl Rings {
         if written.is_err() || segs.is_empty() {
             // Nothing was handed to the device: `pkt` unmaps and frees.
             self.stats.tx.dropped.inc();
+            self.ring_tx(regs, tx);
             return net::TxResult::Ok;
         }
 
@@ -883,8 +897,15 @@ impl Rings {
             bytes,
         });
         tx.tail = first.wrapping_add(descs);
-        txq.sent(bytes);
-        regs.wr32(self.qreg(queue::TWQ0_TAIL), wrap(tx.tail, size));
+        // Stop before accounting, so that `sent_more` sees the stop and
+        // asks for the doorbell: no packet may come after this one.
+        if tx.free() < MAX_PKT_DESCS {
+            txq.stop();
+            self.stats.tx.stop.inc();
+        }
+        if txq.sent_more(bytes, more) {
+            self.ring_tx(regs, tx);
+        }
         let counters = &self.stats.tx;
         match kind {
             TxKind::Plain => counters.csum_none.inc(),
@@ -894,12 +915,16 @@ impl Rings {
                 counters.gso_bytes.add(u64::from(bytes));
             }
         }
-
-        if tx.free() < MAX_PKT_DESCS {
-            txq.stop();
-            counters.stop.inc();
-        }
         net::TxResult::Ok
+    }
+
+    /// Writes the TWQ tail doorbell if descriptors were queued since it
+    /// was last written.
+    fn ring_tx(&self, regs: &Regs, tx: &mut TxRing) {
+        if tx.rung != tx.tail {
+            regs.wr32(self.qreg(queue::TWQ0_TAIL), wrap(tx.tail, tx.size));
+            tx.rung = tx.tail;
+        }
     }
 
     /// Retires what the device sent (`fbnic_clean_tcq()`), from the poll
