@@ -8,7 +8,7 @@
 # classifier: an ntuple rule steering a flow to a queue, a drop rule, and
 # the RSS indirection table moving a flow; the receive filters (unicast,
 # multicast, promiscuous, all-multicast), MAC address changes, ethtool -S
-# and per-queue statistics.
+# and per-queue statistics; TX doorbell batching (xmit_more).
 . /lab/lib/lab.sh
 
 # What each driver cannot do yet on the current emulator, with the reason.
@@ -52,6 +52,39 @@ iperf() {
 expect iperf3-tcp iperf
 expect iperf3-tcp-reverse iperf -R
 
+# TX doorbell batching (xmit_more): while the stack hands the driver a
+# burst, the TWQ tail is written once for it, so under four streams port
+# 0's doorbell writes ("tx-doorbells" in the emulator's `status`) stay
+# below the packets it sent. A driver ringing per packet has as many.
+# TSO is off meanwhile: the stack then segments each TCP burst and hands
+# the segments over as one xmit_more run, and both drivers count each
+# segment as a packet (with TSO the C driver counts segments, the Rust
+# driver buffers).
+#
+# emu_count PORT NAME: counter NAME of PORT from the emulator's control
+# channel (the guest's /dev/ttyS1).
+emu_count() (
+	exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo || exit 1
+	printf 'status %s\n' "$1" >&7
+	IFS= read -r -t 10 answer <&7 || exit 1
+	echo "$answer" | sed -n "s/.* $2 \\([0-9]*\\).*/\\1/p"
+)
+emu_doorbells() { emu_count 0 tx-doorbells; }
+tx_batched() {
+	local d0 d1 p0 p1 stats=/sys/class/net/$NETIF/statistics/tx_packets
+	d0=$(emu_doorbells) && [ -n "$d0" ] || { echo "no tx-doorbells count from the emulator"; return 1; }
+	ethtool -K "$NETIF" tso off || return
+	p0=$(cat "$stats")
+	iperf -P 4
+	d1=$(emu_doorbells)
+	p1=$(cat "$stats")
+	ethtool -K "$NETIF" tso on || return
+	[ -n "$d1" ] || return
+	say "TX doorbells $((d1 - d0)) for $((p1 - p0)) packets"
+	[ $((p1 - p0)) -gt 0 ] && [ $((d1 - d0)) -lt $((p1 - p0)) ]
+}
+expect tx-doorbells-batched tx_batched
+
 # Payload integrity: a random file through socat, compared by sha256.
 transfer() {
 	local size=$1
@@ -94,12 +127,7 @@ R ip link set "$REMOTE_IF" mtu 1500
 # the checksum of the transfer says the driver put header and payload
 # pages back together. rings.py sets hds-thresh, which the guest's ethtool
 # 6.14 can only show.
-emu_split() (
-	exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo || exit 1
-	printf 'status 1\n' >&7
-	IFS= read -r -t 10 answer <&7 || exit 1
-	echo "$answer" | sed -n 's/.* rx-split \([0-9]*\).*/\1/p'
-)
+emu_split() { emu_count 1 rx-split; }
 rings() { R python3 /lab/lib/rings.py "$REMOTE_IF" "$@"; }
 # split_during MIN MAX CMD...: CMD succeeds and the emulator split between
 # MIN and MAX frames for port 1 meanwhile.

@@ -13,7 +13,8 @@
 //! ```text
 //! status [PORT]                 one line per port: link, sensors, faults, counters
 //!                               (mailbox; rx-split: frames received split into
-//!                               header and payload buffers)
+//!                               header and payload buffers; tx-doorbells:
+//!                               TWQ tail doorbell writes)
 //! link up|down PORT             plug or unplug the port's cable
 //! link flap PORT SECONDS        down now, up again after SECONDS (fractions ok)
 //! temp PORT MILLIDEGREES        temperature the firmware reports
@@ -178,7 +179,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
@@ -199,6 +200,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
             flashed.join(",")
         },
         dev.datapath().rx_split(),
+        dev.datapath().tx_doorbells(),
     )
 }
 
@@ -438,6 +440,19 @@ mod tests {
         ] {
             assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn status_counts_tx_doorbells() {
+        use fbnic_hw::csr::queue;
+        let p = ports();
+        assert!(execute(&p, "status 0").ends_with(" tx-doorbells 0"));
+        // Two TWQ tail writes count; a TCQ head write is no doorbell.
+        p[0].csr_write(queue::reg(0, queue::TWQ0_TAIL), 0);
+        p[0].csr_write(queue::reg(1, queue::TWQ0_TAIL), 0);
+        p[0].csr_write(queue::reg(0, queue::TCQ_HEAD), 0);
+        assert!(execute(&p, "status 0").ends_with(" tx-doorbells 2"));
+        assert!(execute(&p, "status 1").ends_with(" tx-doorbells 0"));
     }
 
     #[test]

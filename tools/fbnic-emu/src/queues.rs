@@ -278,6 +278,8 @@ pub struct Datapath {
     epoch: Instant,
     /// Frames the RX engine placed across header and payload buffers.
     rx_split: AtomicU64,
+    /// Writes to the TWQ tail doorbells, all queues.
+    tx_doorbells: AtomicU64,
 }
 
 impl Datapath {
@@ -303,6 +305,7 @@ impl Datapath {
             stop: AtomicBool::new(false),
             epoch: Instant::now(),
             rx_split: AtomicU64::new(0),
+            tx_doorbells: AtomicU64::new(0),
         }
     }
 
@@ -312,6 +315,13 @@ impl Datapath {
     /// `rx-split`.
     pub fn rx_split(&self) -> u64 {
         self.rx_split.load(Ordering::Relaxed)
+    }
+
+    /// Writes the driver made to a TWQ tail doorbell, on all queues: fewer
+    /// than the packets sent when it batches them. What the control
+    /// socket's `status` reports as `tx-doorbells`.
+    pub fn tx_doorbells(&self) -> u64 {
+        self.tx_doorbells.load(Ordering::Relaxed)
     }
 
     fn engine(&self) -> MutexGuard<'_, Engine> {
@@ -416,7 +426,11 @@ impl Datapath {
             }
         };
         match off {
-            queue::TWQ0_TAIL | queue::TWQ1_TAIL | queue::TCQ_HEAD => self.mark_tx(q),
+            queue::TWQ0_TAIL | queue::TWQ1_TAIL => {
+                self.tx_doorbells.fetch_add(1, Ordering::Relaxed);
+                self.mark_tx(q);
+            }
+            queue::TCQ_HEAD => self.mark_tx(q),
             queue::BDQ_HPQ_TAIL | queue::BDQ_PPQ_TAIL | queue::RCQ_HEAD => {
                 self.rx_work.store(true, Ordering::Release);
             }
