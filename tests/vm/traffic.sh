@@ -13,9 +13,9 @@
 
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
-rust tx-timestamp the Rust driver has no hardware timestamping yet (issue 5)
-rust ntuple-steer the Rust driver has no ethtool -N yet (issue 5)
-rust ntuple-drop the Rust driver has no ethtool -N yet (issue 5)
+rust tx-timestamp the Rust driver has no hardware timestamping yet (outside issue 5's list)
+rust ntuple-steer the Rust driver has no ethtool -N yet (outside issue 5's list)
+rust ntuple-drop the Rust driver has no ethtool -N yet (outside issue 5's list)
 "
 
 R() { ip netns exec remote "$@"; }
