@@ -27,6 +27,7 @@ HOST_PACKAGES=(
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	rustc-web rust-web-src rust-web-clippy
 	mmdebstrap uidmap
+	dwarves
 	gcc make
 )
 
