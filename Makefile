@@ -44,9 +44,10 @@ demo: module emu
 test: module emu
 	@tests/run.sh
 
-# iperf3 with the Rust and the C driver in one run; Rust/C ratios.
+# iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
+# medians and Rust/C ratios.
 bench: module emu
-	@scripts/bench.sh
+	@scripts/bench.sh $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # The kernel's net selftests in the VM: make selftests [DRIVER=c|rust] [TESTS="ping stats"]
 selftests: module emu
