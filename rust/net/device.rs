@@ -435,6 +435,38 @@ impl Features {
     pub const RXCSUM: Self = Self::bit(bindings::NETIF_F_RXCSUM_BIT);
     /// The device hashes received flows.
     pub const RXHASH: Self = Self::bit(bindings::NETIF_F_RXHASH_BIT);
+    /// TCP segmentation of packets with ECN's CWR flag set.
+    pub const TSO_ECN: Self = Self::bit(bindings::NETIF_F_TSO_ECN_BIT);
+    /// TCP segmentation over IPv4 that may repeat or renumber IP IDs.
+    pub const TSO_MANGLEID: Self = Self::bit(bindings::NETIF_F_TSO_MANGLEID_BIT);
+    /// UDP segmentation by payload (`SKB_GSO_UDP_L4`).
+    pub const GSO_UDP_L4: Self = Self::bit(bindings::NETIF_F_GSO_UDP_L4_BIT);
+    /// Segmentation of GRE tunnels.
+    pub const GSO_GRE: Self = Self::bit(bindings::NETIF_F_GSO_GRE_BIT);
+    /// Segmentation of GRE tunnels with a GRE checksum.
+    pub const GSO_GRE_CSUM: Self = Self::bit(bindings::NETIF_F_GSO_GRE_CSUM_BIT);
+    /// Segmentation of IP tunnels over IPv4 (IPIP, SIT).
+    pub const GSO_IPXIP4: Self = Self::bit(bindings::NETIF_F_GSO_IPXIP4_BIT);
+    /// Segmentation of IP tunnels over IPv6.
+    pub const GSO_IPXIP6: Self = Self::bit(bindings::NETIF_F_GSO_IPXIP6_BIT);
+    /// Segmentation of UDP tunnels (VXLAN, GENEVE).
+    pub const GSO_UDP_TUNNEL: Self = Self::bit(bindings::NETIF_F_GSO_UDP_TUNNEL_BIT);
+    /// Segmentation of UDP tunnels with an outer UDP checksum.
+    pub const GSO_UDP_TUNNEL_CSUM: Self = Self::bit(bindings::NETIF_F_GSO_UDP_TUNNEL_CSUM_BIT);
+    /// Segmentation in which the stack prepares the outer headers of
+    /// every segment and the device segments the innermost L4 only
+    /// (`NETIF_F_GSO_PARTIAL`), see [`Builder::set_gso_partial_features`].
+    pub const GSO_PARTIAL: Self = Self::bit(bindings::NETIF_F_GSO_PARTIAL_BIT);
+    /// Every checksum offload (`NETIF_F_CSUM_MASK`).
+    pub const CSUM_MASK: Self = Self(
+        Self::bit(bindings::NETIF_F_IP_CSUM_BIT).0
+            | Self::bit(bindings::NETIF_F_IPV6_CSUM_BIT).0
+            | Self::bit(bindings::NETIF_F_HW_CSUM_BIT).0,
+    );
+    /// Every segmentation offload (`NETIF_F_GSO_MASK`).
+    pub const GSO_MASK: Self = Self(
+        (u64::MAX >> (63 - bindings::NETIF_F_GSO_LAST)) & !((1 << bindings::NETIF_F_GSO_SHIFT) - 1),
+    );
 
     /// Both sets.
     pub const fn union(self, other: Self) -> Self {
@@ -444,6 +476,23 @@ impl Features {
     /// Whether all of `other` is in the set.
     pub const fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
+    }
+
+    /// The segmentation features a packet of GSO type `gso_type` (its
+    /// `SKB_GSO_*` bits) needs: the same bits, shifted to
+    /// `NETIF_F_GSO_SHIFT`.
+    pub(super) const fn from_gso_type(gso_type: u32) -> Self {
+        Self(((gso_type as u64) << bindings::NETIF_F_GSO_SHIFT) & Self::GSO_MASK.0)
+    }
+
+    /// Whether the sets share a feature.
+    pub const fn intersects(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The set without the features of `other`.
+    pub const fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
     }
 }
 
@@ -574,6 +623,20 @@ pub trait Operations: Sized + Send + Sync {
     /// error nothing changes. The driver checks that `addr` suits it, at
     /// least with [`is_valid_ether_addr`] (`EADDRNOTAVAIL` otherwise).
     fn set_mac_address(_dev: &Device<Self>, _addr: &[u8; ETH_ALEN]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Narrows the offloads the stack may use for `skb`
+    /// (`ndo_features_check`), before it is passed to
+    /// [`start_xmit`](Operations::start_xmit): what the device cannot do
+    /// for this packet (headers too long for its descriptors, a tunnel it
+    /// does not parse) the stack then does in software. Returns the
+    /// features to keep, at most `features`.
+    ///
+    /// Called on the transmit path, possibly in softirq context; it must
+    /// not sleep. Without this method the core's default applies, which
+    /// checks VLAN-tagged packets only.
+    fn features_check(_dev: &Device<Self>, _skb: &SkBuff, _features: Features) -> Features {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -787,6 +850,25 @@ impl<T: Operations> OpsTable<T> {
         })
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `skb` must be a valid socket
+    /// buffer that stays valid and unchanged during the call.
+    unsafe extern "C" fn features_check(
+        skb: *mut bindings::sk_buff,
+        ndev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `skb` is valid for the call.
+        // The stack keeps its ownership: `ManuallyDrop` never frees it,
+        // and the driver only gets a shared reference.
+        let skb = ManuallyDrop::new(unsafe { SkBuff::from_raw(skb) });
+        let kept = T::features_check(dev, &skb, Features(features));
+        features & kept.0
+    }
+
     const VTABLE: bindings::net_device_ops = bindings::net_device_ops {
         ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
         ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
@@ -803,6 +885,11 @@ impl<T: Operations> OpsTable<T> {
         },
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
             Some(Self::set_mac_address)
+        } else {
+            None
+        },
+        ndo_features_check: if T::HAS_FEATURES_CHECK {
+            Some(Self::features_check)
         } else {
             None
         },
@@ -1010,6 +1097,29 @@ impl<T: Operations> Builder<'_, T> {
             (*raw).features |= features.0;
             (*raw).vlan_features |= features.0;
         }
+    }
+
+    /// Advertises segmentation `features` that the device does only with
+    /// the stack's help (`gso_partial_features`): for tunnels whose outer
+    /// headers it does not parse, the stack makes those headers right for
+    /// one segment and marks the packet `SKB_GSO_PARTIAL`; the device then
+    /// copies them to every segment and segments the inner L4 only. The
+    /// features are switched on like [`set_features`](Self::set_features)
+    /// ones, together with [`Features::GSO_PARTIAL`] that governs them all.
+    pub fn set_gso_partial_features(&mut self, features: Features) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: As in `set_features`.
+        unsafe { (*raw).gso_partial_features |= features.0 };
+        self.set_features(features | Features::GSO_PARTIAL);
+    }
+
+    /// Advertises `features` as offloads the device also does for the
+    /// inner packet of a tunnel (`hw_enc_features`), e.g. the inner L4
+    /// checksum.
+    pub fn set_encap_features(&mut self, features: Features) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: As in `set_features`.
+        unsafe { (*raw).hw_enc_features |= features.0 };
     }
 
     /// Sets the device's per-queue statistics operations to those `T`

@@ -122,6 +122,17 @@ impl SkBuff {
         }
     }
 
+    /// Returns the packet's linear data (`skb_headlen()` bytes at
+    /// `data`), where its headers are.
+    pub fn head(&self) -> &[u8] {
+        let raw = self.0.as_ptr();
+        // SAFETY: By the type invariant the buffer is valid; its linear
+        // data is `headlen` bytes at `data`, which nobody changes while
+        // the shared borrow lasts (a driver gets `&mut` for that, through
+        // `writable_head`).
+        unsafe { core::slice::from_raw_parts((*raw).data, bindings::skb_headlen(raw) as usize) }
+    }
+
     /// Appends `len` bytes to the packet's data (`skb_put()`) and returns
     /// them for the driver to fill. Fails with `ENOSPC` if the buffer has
     /// less room than that (where the C function would panic).
@@ -194,6 +205,16 @@ impl SkBuff {
         }
         // CAST: the `SKB_GSO_*` flags are small positive bit values.
         let has = |flag: c_int| gso_type & flag as c_uint != 0;
+        // SAFETY: The buffer is valid; `encapsulation` is a bitfield of
+        // the `headers` group (see above), and the inner network header
+        // offset is meaningful when it is set.
+        let inner_network_offset = unsafe {
+            if (*raw).__bindgen_anon_4.headers.as_ref().encapsulation() != 0 {
+                u32::try_from(bindings::skb_inner_network_offset(raw)).ok()
+            } else {
+                None
+            }
+        };
         let kind = if has(bindings::SKB_GSO_TCPV4) {
             GsoKind::Tcp4
         } else if has(bindings::SKB_GSO_TCPV6) {
@@ -209,6 +230,9 @@ impl SkBuff {
                 size: gso_size,
                 segs: gso_segs,
                 kind,
+                partial: has(bindings::SKB_GSO_PARTIAL),
+                inner_network_offset,
+                features: super::Features::from_gso_type(gso_type),
             },
         )
     }
@@ -405,8 +429,23 @@ pub struct Gso {
     pub size: u16,
     /// Number of segments.
     pub segs: u16,
-    /// What to segment.
+    /// What to segment: the innermost L4 protocol and, for TCP, the IP
+    /// version around it.
     pub kind: GsoKind,
+    /// The stack prepared the headers before the innermost L4 header for
+    /// every segment (`SKB_GSO_PARTIAL`): the device is to copy them as
+    /// they are.
+    pub partial: bool,
+    /// Where the inner network header starts, for a tunnelled packet
+    /// (`skb->encapsulation`).
+    pub inner_network_offset: Option<u32>,
+    /// The segmentation features this packet calls for (its `gso_type`
+    /// as `NETIF_F_GSO_*` bits), e.g. [`Features::GSO_UDP_TUNNEL`] and
+    /// [`Features::TSO`] for TCP over IPv4 in VXLAN.
+    ///
+    /// [`Features::GSO_UDP_TUNNEL`]: super::Features::GSO_UDP_TUNNEL
+    /// [`Features::TSO`]: super::Features::TSO
+    pub features: super::Features,
 }
 
 /// A packet's transmit offloads ([`SkBuff::tx_offload`]).
