@@ -581,6 +581,16 @@ impl net::Operations for Port {
         }
         Ok(())
     }
+
+    /// Leaves to software what the META descriptor cannot express for
+    /// `skb` (see [`txrx::features_check`]).
+    fn features_check(
+        _dev: &net::Device<Self>,
+        skb: &SkBuff,
+        features: net::Features,
+    ) -> net::Features {
+        txrx::features_check(skb, features)
+    }
 }
 
 #[vtable]
@@ -906,6 +916,7 @@ fn report_tx(tx: &mut qstats::Tx, c: &TxSnapshot) {
         .needs_csum(c.csum_partial + c.gso_packets)
         .csum_none(c.csum_none)
         .hw_gso_packets(c.gso_packets)
+        .hw_gso_wire_packets(c.gso_wire_packets)
         .hw_gso_bytes(c.gso_bytes)
         .stop(c.stop)
         .wake(c.wake);

@@ -177,14 +177,25 @@ fn register_netdev<'bound>(
         builder.set_queue_napi(index, QueueType::Tx, Some(napi));
         builder.set_queue_napi(index, QueueType::Rx, Some(napi));
     }
-    builder.set_features(
-        net::Features::SG
-            | net::Features::HW_CSUM
-            | net::Features::TSO
-            | net::Features::TSO6
-            | net::Features::RXCSUM
-            | net::Features::RXHASH,
-    );
+    // Tunnels: IPv6 in IPv6 segmented whole, the others through
+    // GSO_PARTIAL (see txrx::tx_plan); inner checksums like outer ones.
+    let offloads = net::Features::SG
+        | net::Features::HW_CSUM
+        | net::Features::TSO
+        | net::Features::TSO6
+        | net::Features::TSO_ECN
+        | net::Features::GSO_UDP_L4
+        | net::Features::GSO_IPXIP6
+        | net::Features::RXCSUM
+        | net::Features::RXHASH;
+    let partial = net::Features::GSO_GRE
+        | net::Features::GSO_GRE_CSUM
+        | net::Features::GSO_IPXIP4
+        | net::Features::GSO_UDP_TUNNEL
+        | net::Features::GSO_UDP_TUNNEL_CSUM;
+    builder.set_features(offloads);
+    builder.set_gso_partial_features(partial);
+    builder.set_encap_features(offloads | partial | net::Features::GSO_PARTIAL);
     builder
         .set_mac_address(&mac)
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;

@@ -136,7 +136,9 @@ counters! {
         csum_partial,
         /// Packets queued for segmentation (TSO).
         gso_packets,
-        /// Their bytes.
+        /// The frames the device makes of them.
+        gso_wire_packets,
+        /// Their bytes, with the headers repeated in every frame.
         gso_bytes,
         /// Packets queued without any offload.
         csum_none,
@@ -490,12 +492,13 @@ const RX_QUEUE_STATS: [&str; 7] = [
     "_csum_complete",
     "_csum_none",
 ];
-const TX_QUEUE_STATS: [&str; 9] = [
+const TX_QUEUE_STATS: [&str; 10] = [
     "_packets",
     "_bytes",
     "_dropped",
     "_csum_partial",
     "_gso_packets",
+    "_gso_wire_packets",
     "_gso_bytes",
     "_csum_none",
     "_stop",
@@ -521,6 +524,7 @@ fn tx_values(c: &TxSnapshot) -> [u64; TX_QUEUE_STATS.len()] {
         c.dropped,
         c.csum_partial,
         c.gso_packets,
+        c.gso_wire_packets,
         c.gso_bytes,
         c.csum_none,
         c.stop,

@@ -205,75 +205,203 @@ const fn log_size(entries: u32) -> u32 {
     (u32::BITS - (entries - 1).leading_zeros()) & 0xf
 }
 
-/// The META descriptor for `skb`, with the checksum and segmentation
-/// requests its offloads call for (`fbnic_tx_offloads()`,
-/// `fbnic_tx_lso()`). For segmentation this also takes the payload length
-/// out of the pseudo-header checksum the stack left in the L4 header: the
-/// device adds each segment's own.
-fn tx_meta(skb: &mut SkBuff) -> Result<(u64, TxKind)> {
+/// Why the device cannot do a packet's offloads ([`tx_plan`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unsupported {
+    /// Its headers do not fit the META descriptor: no checksum either.
+    Checksum,
+    /// It can have its checksum, but not be segmented (an L4 or tunnel
+    /// the device does not parse, a header too long).
+    Segmentation,
+}
+
+/// How a packet goes out, worked out from the offloads the stack asks for
+/// ([`tx_plan`]).
+pub(crate) struct TxPlan {
+    /// The TWD META descriptor.
+    meta: u64,
+    kind: TxKind,
+    /// Frames on the wire.
+    packets: u32,
+    /// Their bytes: the packet's, plus the headers every segment after the
+    /// first repeats.
+    wire_bytes: u32,
+    /// For segmentation: where the L4 checksum field is, and the payload
+    /// length to take out of the pseudo-header sum the stack left in it
+    /// (the device adds each segment's own).
+    lso_csum: Option<(usize, u16)>,
+}
+
+/// IPv6's fixed header.
+const IPV6_HLEN: u32 = 40;
+/// IPv6 next-header value of an IPv6 packet (6in6 tunnels).
+const IPPROTO_IPV6: u8 = 41;
+
+/// Works out the META descriptor and accounting of `skb`
+/// (`fbnic_tx_offloads()`, `fbnic_tx_lso()`), reading its headers only.
+///
+/// The device segments TCP and UDP (`SKB_GSO_UDP_L4`) over IPv4 and IPv6,
+/// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
+/// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
+/// L4 it copies as they are. [`Port`]'s `features_check` calls this to
+/// send anything else to software, so the transmit path drops what still
+/// fails here.
+pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
+    plan(skb, skb.tx_offload())
+}
+
+/// The offloads `features` the device can do for `skb`
+/// (`fbnic_features_check()`): [`tx_plan`] must succeed for the packet as
+/// it will reach the transmit path, or the stack does the part that fails
+/// in software.
+///
+/// The stack asks before it segments: a tunnel other than 6in6 reaches
+/// the transmit path as `SKB_GSO_PARTIAL`, with the same header layout,
+/// so it is judged as such.
+pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Features {
+    let mut features = features;
+    let mut offload = skb.tx_offload();
+    if let TxOffload::Gso(_, g) = &mut offload {
+        if g.inner_network_offset.is_some() && !g.partial {
+            // GSO_PARTIAL leaves the inner IPv4 ID the same in every
+            // segment; the stack allows that only with MANGLEID.
+            if !features.contains(net::Features::TSO_MANGLEID) {
+                features = features.without(net::Features::TSO);
+            }
+            g.partial = !g.features.intersects(net::Features::GSO_IPXIP6);
+        }
+    }
+    match plan(skb, offload) {
+        Ok(_) => features,
+        Err(Unsupported::Segmentation) => features.without(net::Features::GSO_MASK),
+        Err(Unsupported::Checksum) => {
+            features.without(net::Features::GSO_MASK | net::Features::CSUM_MASK)
+        }
+    }
+}
+
+fn plan(skb: &SkBuff, offload: TxOffload) -> Result<TxPlan, Unsupported> {
     let mut meta = TxMeta {
         dest_mac: true,
         req_completion: true,
         ..Default::default()
     };
-    let (c, gso) = match skb.tx_offload() {
-        TxOffload::None => return Ok((meta.encode().map_err(|_| EINVAL)?, TxKind::Plain)),
+    let len = skb.len();
+    let (c, gso) = match offload {
+        TxOffload::None => {
+            return Ok(TxPlan {
+                meta: meta.encode().map_err(|_| Unsupported::Checksum)?,
+                kind: TxKind::Plain,
+                packets: 1,
+                wire_bytes: len,
+                lso_csum: None,
+            })
+        }
         TxOffload::Csum(c) => (c, None),
         TxOffload::Gso(c, g) => (c, Some(g)),
     };
-    let l3_len = c.csum_start.checked_sub(c.network_offset).ok_or(EINVAL)?;
-    meta.l2_hlen = u16::try_from(c.network_offset)?;
-    meta.l3_ihlen = u16::try_from(l3_len)?;
+    let unfit = |_| Unsupported::Checksum;
+    meta.l2_hlen = u16::try_from(c.network_offset).map_err(unfit)?;
+    let l3_len = c.csum_start.checked_sub(c.network_offset);
+    meta.l3_ihlen = u16::try_from(l3_len.ok_or(Unsupported::Checksum)?).map_err(unfit)?;
     meta.csum_offset = c.csum_offset;
-
-    match gso {
-        None => meta.req_cso = true,
-        Some(g) => {
-            let payload = skb.len().checked_sub(c.csum_start).ok_or(EINVAL)?;
-            let l4 = c.csum_start as usize;
-            let head = skb.writable_head()?;
-            let field = l4 + usize::from(c.csum_offset);
-            let check = head.get(field..field + 2).ok_or(EINVAL)?;
-            let check = u16::from_be_bytes([check[0], check[1]]);
-            // The length field is 16 bits; a GSO packet's L4 part fits.
-            let fixed = csum::remove_from_sum(check, payload as u16);
-            head[field..field + 2].copy_from_slice(&fixed.to_be_bytes());
-
-            let (l3_type, l4_type, l4_hlen) = match g.kind {
-                GsoKind::Tcp4 | GsoKind::Tcp6 => {
-                    // TCP data offset: high nibble of byte 12, in dwords.
-                    let doff = head.get(l4 + 12).ok_or(EINVAL)? >> 4;
-                    let l3 = if g.kind == GsoKind::Tcp4 {
-                        L3Type::Ipv4
-                    } else {
-                        L3Type::Ipv6
-                    };
-                    (l3, L4Type::Tcp, u16::from(doff) * 4)
-                }
-                GsoKind::Udp => {
-                    let version = head.get(c.network_offset as usize).ok_or(EINVAL)? >> 4;
-                    let l3 = if version == 4 {
-                        L3Type::Ipv4
-                    } else {
-                        L3Type::Ipv6
-                    };
-                    (l3, L4Type::Udp, 8)
-                }
-                GsoKind::Other => return Err(EINVAL),
-            };
-            meta.l3_type = l3_type;
-            meta.l4_type = l4_type;
-            meta.l4_hlen = l4_hlen;
-            meta.mss = g.size;
-            meta.req_lso = true;
-        }
-    }
-    let kind = if meta.req_lso {
-        TxKind::Gso
-    } else {
-        TxKind::Csum
+    meta.req_cso = true;
+    let csum_only = meta.encode().map_err(|_| Unsupported::Checksum)?;
+    let Some(g) = gso else {
+        return Ok(TxPlan {
+            meta: csum_only,
+            kind: TxKind::Csum,
+            packets: 1,
+            wire_bytes: len,
+            lso_csum: None,
+        });
     };
-    Ok((meta.encode().map_err(|_| EINVAL)?, kind))
+
+    // Segmentation: the device computes every segment's checksum itself.
+    let no = Unsupported::Segmentation;
+    meta.req_cso = false;
+    let head = skb.head();
+    let byte = |at: u32| head.get(at as usize).copied().ok_or(no);
+    let l4 = c.csum_start;
+    (meta.l4_type, meta.l4_hlen) = match g.kind {
+        // TCP data offset: high nibble of byte 12, in dwords.
+        GsoKind::Tcp4 | GsoKind::Tcp6 => (L4Type::Tcp, u16::from(byte(l4 + 12)? >> 4) * 4),
+        GsoKind::Udp => (L4Type::Udp, 8),
+        GsoKind::Other => return Err(no),
+    };
+    let outer = c.network_offset;
+    meta.l3_type = match g.inner_network_offset {
+        _ if g.partial => L3Type::Other,
+        None => match byte(outer)? >> 4 {
+            4 => L3Type::Ipv4,
+            6 => L3Type::Ipv6,
+            _ => return Err(no),
+        },
+        // A tunnel segmented whole: only IPv6 inside IPv6, after the
+        // outer header's extension headers (an ip6tnl device adds an
+        // encapsulation limit option by default).
+        Some(inner) => {
+            if !g.features.intersects(net::Features::GSO_IPXIP6)
+                || byte(outer)? >> 4 != 6
+                || ipv6_payload(head, outer) != Some((IPPROTO_IPV6, inner))
+                || byte(inner)? >> 4 != 6
+            {
+                return Err(no);
+            }
+            let ohlen = u16::try_from(inner - outer).map_err(|_| no)?;
+            meta.l3_ohlen = ohlen;
+            meta.l3_ihlen -= ohlen;
+            L3Type::V6InV6
+        }
+    };
+    meta.mss = g.size;
+    meta.req_lso = true;
+    let hdr_len = l4 + u32::from(meta.l4_hlen);
+    let segs = u32::from(g.segs).max(1);
+    Ok(TxPlan {
+        meta: meta.encode().map_err(|_| no)?,
+        kind: TxKind::Gso,
+        packets: segs,
+        wire_bytes: len + (segs - 1) * hdr_len,
+        // The IP length fields are 16 bits: a GSO packet's L4 part fits.
+        lso_csum: Some((
+            (l4 + u32::from(c.csum_offset)) as usize,
+            len.checked_sub(l4).ok_or(no)? as u16,
+        )),
+    })
+}
+
+/// The protocol and offset of what an IPv6 header at `at` carries, past
+/// its hop-by-hop, routing and destination options headers
+/// (`ipv6_skip_exthdr()` for the cases a tunnel has); `None` if the
+/// headers are cut short or include a fragment header.
+fn ipv6_payload(head: &[u8], at: u32) -> Option<(u8, u32)> {
+    const HOPOPTS: u8 = 0;
+    const ROUTING: u8 = 43;
+    const DSTOPTS: u8 = 60;
+    let at = at as usize;
+    let mut next = *head.get(at + 6)?;
+    let mut pos = at + IPV6_HLEN as usize;
+    // A packet has a handful of these; the bound only keeps a corrupt
+    // chain from looping long.
+    for _ in 0..8 {
+        if !matches!(next, HOPOPTS | ROUTING | DSTOPTS) {
+            return Some((next, u32::try_from(pos).ok()?));
+        }
+        next = *head.get(pos)?;
+        pos += (usize::from(*head.get(pos + 1)?) + 1) * 8;
+    }
+    None
+}
+
+/// Takes `payload` out of the pseudo-header checksum at `field` of a
+/// packet to segment (see [`TxPlan::lso_csum`]).
+fn fix_lso_csum(skb: &mut SkBuff, (field, payload): (usize, u16)) -> Result {
+    let head = skb.writable_head()?;
+    let check = head.get_mut(field..field + 2).ok_or(EINVAL)?;
+    let fixed = csum::remove_from_sum(u16::from_be_bytes([check[0], check[1]]), payload);
+    check.copy_from_slice(&fixed.to_be_bytes());
+    Ok(())
 }
 
 /// What the device is asked to do with a packet, for the counters.
@@ -401,7 +529,9 @@ struct InFlight {
     skb: TxSkb,
     /// Descriptors it took.
     descs: u32,
-    /// Bytes accounted to the byte queue limits.
+    /// Frames it makes on the wire.
+    packets: u32,
+    /// Their bytes, as accounted to the byte queue limits.
     bytes: u32,
 }
 
@@ -846,13 +976,19 @@ impl Rings {
             return net::TxResult::Busy(skb);
         }
 
-        let Ok((meta, kind)) = tx_meta(&mut skb) else {
+        let plan = tx_plan(&skb).map_err(|_| EINVAL).and_then(|plan| {
+            if let Some(at) = plan.lso_csum {
+                fix_lso_csum(&mut skb, at)?;
+            }
+            Ok(plan)
+        });
+        let Ok(plan) = plan else {
             self.stats.tx.dropped.inc();
             self.ring_tx(regs, tx);
             skb.drop_with_reason(DropReason::NotSpecified);
             return net::TxResult::Ok;
         };
-        let bytes = skb.len();
+        let bytes = plan.wire_bytes;
         let pkt = match skb.map_for_tx(dev) {
             Ok(pkt) => pkt,
             Err(skb) => {
@@ -879,7 +1015,7 @@ impl Rings {
                 let pos = wrap(first.wrapping_add(1 + i as u32), size);
                 io_write!(&tx.twq, [try: pos as usize], al);
             }
-            io_write!(&tx.twq, [try: wrap(first, size) as usize], meta);
+            io_write!(&tx.twq, [try: wrap(first, size) as usize], plan.meta);
             Ok(())
         })();
         if written.is_err() || segs.is_empty() {
@@ -894,6 +1030,7 @@ impl Rings {
         tx.pending[wrap(first, size) as usize] = Some(InFlight {
             skb: pkt,
             descs,
+            packets: plan.packets,
             bytes,
         });
         tx.tail = first.wrapping_add(descs);
@@ -907,11 +1044,12 @@ impl Rings {
             self.ring_tx(regs, tx);
         }
         let counters = &self.stats.tx;
-        match kind {
+        match plan.kind {
             TxKind::Plain => counters.csum_none.inc(),
             TxKind::Csum => counters.csum_partial.inc(),
             TxKind::Gso => {
                 counters.gso_packets.inc();
+                counters.gso_wire_packets.add(u64::from(plan.packets));
                 counters.gso_bytes.add(u64::from(bytes));
             }
         }
@@ -961,7 +1099,7 @@ impl Rings {
                     tx.head = tx.tail;
                     break;
                 };
-                packets += 1;
+                packets += done.packets;
                 bytes += done.bytes;
                 tx.head = tx.head.wrapping_add(done.descs);
                 done.skb.complete(budget);
