@@ -32,12 +32,15 @@ stage() {
 	log "stage $name: $((t1 - t0)) s"
 }
 
-# The kernel build directory for the current inputs (see setup.sh).
-kernel_key() {
-	input_key "$FBNIC_TOP/scripts/kernel.config" \
-		"$(cat "$FBNIC_CACHE/kernel-source.version" 2>/dev/null)" \
+# The kernel build directory for the current inputs (see setup.sh): the
+# config fragment and the toolchain (kernel_toolchain_key).
+kernel_toolchain_key() {
+	input_key "$(cat "$FBNIC_CACHE/kernel-source.version" 2>/dev/null)" \
 		"$(/usr/bin/rustc --version 2>/dev/null)" \
 		"$BINDGEN_VERSION" "$LLVM_SUFFIX"
+}
+kernel_key() {
+	input_key "$FBNIC_TOP/scripts/kernel.config" "$(kernel_toolchain_key)"
 }
 
 kernel_dir() { echo "$FBNIC_CACHE/kernel/$(kernel_key)"; }

@@ -106,6 +106,7 @@ stage_kernel() {
 		ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
 		return 0
 	fi
+	seed_kernel_build "$kd"
 	mkdir -p "$kd/build"
 	local mk=(make -C "$src" O="$kd/build" LLVM=$LLVM_SUFFIX
 		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" -j"$(nproc)")
@@ -120,9 +121,28 @@ stage_kernel() {
 	"${mk[@]}" -s INSTALL_MOD_PATH="$kd/modroot" INSTALL_MOD_STRIP=1 \
 		modules_install
 	"${mk[@]}" -s kernelrelease >"$kd/kernelrelease"
+	kernel_toolchain_key >"$kd/toolchain"
 	touch "$kd/.built"
 	ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
 	prune_siblings "$kd"
+}
+
+# A new config fragment need not cost a full build (25 minutes on two
+# cores): start from the newest finished build of the same source and
+# toolchain, and let Kbuild rebuild what the changed options touch. Any
+# other build is left alone; without one the build starts empty.
+seed_kernel_build() {
+	local kd=$1 d
+	[ ! -e "$kd/build" ] || return 0
+	for d in $(ls -td "$(dirname "$kd")"/*/ 2>/dev/null); do
+		d=${d%/}
+		[ ! -L "$d" ] && [ -f "$d/.built" ] && [ -f "$d/toolchain" ] || continue
+		[ "$(cat "$d/toolchain")" = "$(kernel_toolchain_key)" ] || continue
+		log "kernel: starting from the build in $d"
+		mkdir -p "$kd"
+		cp -a "$d/build" "$kd/build.tmp" && mv "$kd/build.tmp" "$kd/build"
+		return 0
+	done
 }
 
 # Every option of the fragment must survive olddefconfig; a silently
