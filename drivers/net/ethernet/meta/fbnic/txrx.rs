@@ -243,9 +243,10 @@ const IPPROTO_IPV6: u8 = 41;
 /// The device segments TCP and UDP (`SKB_GSO_UDP_L4`) over IPv4 and IPv6,
 /// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
 /// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
-/// L4 it copies as they are. [`Port`]'s `features_check` calls this to
-/// send anything else to software, so the transmit path drops what still
-/// fails here.
+/// L4 it copies as they are. [`features_check`] makes the same plan
+/// before the stack segments and sends anything else to software, so the
+/// transmit path drops what still fails here (it should not happen). The
+/// headers are thus read twice per packet, as the C driver does too.
 pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
     plan(skb, skb.tx_offload())
 }
