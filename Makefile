@@ -27,7 +27,7 @@ setup:
 	@scripts/setup.sh all
 
 emu:
-	cargo build --release -p fbnic-emu
+	cargo build --release -p fbnic-emu -p guest-insns
 
 module: setup
 	@$(LAB) kmake M=$(CURDIR) modules

@@ -6,20 +6,28 @@
 # and the C driver on the same emulator build in one run, and the Rust/C
 # ratios of throughput and of guest CPU time per GB moved.
 #
-#   scripts/bench.sh [--seconds N] [--drivers "rust c"] [--rounds N]
+#   scripts/bench.sh [--seconds N] [--drivers "rust c"] [--rounds N] [--no-insns]
 #
 # Targets (issue 5): throughput ratio >= 1.0, CPU-per-GB ratio <= 1.0.
 # Results: results/bench/<round>/{rust,c}/bench.jsonl; the medians in
 # results/bench/summary.md and summary.json.
+#
+# The guest's instructions are counted too (TCG plugin tools/guest-insns,
+# about 1.1x slower for both drivers): guest instructions per GB moved, in
+# all and in the driver's own code (the module, plus the C helpers the
+# Rust driver calls), vary far less between runs than time does. The
+# summary gives their medians and ratios; results/bench/insns-functions.md
+# lists the kernel functions by instructions per GB for each driver.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-secs=10 drivers="rust c" rounds=3
+secs=10 drivers="rust c" rounds=3 insns=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) secs=$2; shift 2 ;;
 	--drivers) drivers=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--no-insns) insns=0; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -38,24 +46,42 @@ log "emulator micro-benchmark (fbnic-emu bench)"
 for r in $(seq 1 "$rounds"); do
 	for d in $drivers; do
 		log "round $r/$rounds: iperf3 with the $d driver (${secs}s per case)"
-		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$d" --results "$out/$r/$d" \
+		count=()
+		[ $insns -eq 0 ] || count=(--insns "$out/$r/$d/insns")
+		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$d" --results "$out/$r/$d" "${count[@]}" \
 			--timeout $((secs * 4 * 3 + 120)) \
 			"$FBNIC_TOP/tests/vm/bench.sh" "$secs" >"$out/$r-$d.out" 2>&1 ||
 			log "the $d run did not finish cleanly (see results/bench/$r-$d.out)"
 	done
 done
 
-python3 - "$out" "$rounds" $drivers <<'EOF'
+python3 - "$out" "$rounds" "$FBNIC_TOP/scripts" $drivers <<'EOF'
 import json, os, statistics, sys
-out, rounds, drivers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out, rounds, scripts, drivers = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+sys.path.insert(0, scripts)
+insn_report = __import__("insn-report")
 runs = {}   # (driver, streams, dir) -> [record per round]
+funcs = {}  # driver -> {function: instructions}, over all cases and rounds
+gbytes = {}  # driver -> GB moved in the counted cases
 for r in range(1, rounds + 1):
     for d in drivers:
         p = os.path.join(out, str(r), d, "bench.jsonl")
-        if os.path.exists(p):
-            for line in open(p):
-                x = json.loads(line)
-                runs.setdefault((d, x["streams"], x["dir"]), []).append(x)
+        if not os.path.exists(p):
+            continue
+        syms = None
+        for line in open(p):
+            x = json.loads(line)
+            snaps = [os.path.join(out, str(r), d, f"insns.{m}") for m in x.get("marks", [])]
+            if snaps and all(map(os.path.exists, snaps)) and x["gbytes"]:
+                syms = syms or insn_report.Symbols(os.path.join(out, str(r), d, "kallsyms"))
+                w = insn_report.window(snaps[0], snaps[1], syms)
+                helpers = sum(n for f, n in w["functions"] if f.startswith("rust_helper_"))
+                x["ginsns_per_gb"] = w["total"] / 1e9 / x["gbytes"]
+                x["driver_ginsns_per_gb"] = (w["module"] + helpers) / 1e9 / x["gbytes"]
+                for f, n in w["functions"]:
+                    funcs.setdefault(d, {})[f] = funcs.get(d, {}).get(f, 0) + n
+                gbytes[d] = gbytes.get(d, 0) + x["gbytes"]
+            runs.setdefault((d, x["streams"], x["dir"]), []).append(x)
 
 def med(d, s, di, key):
     xs = [x[key] for x in runs.get((d, s, di), []) if x.get(key)]
@@ -88,6 +114,43 @@ for streams in (1, 4):
         summary.append(row)
         lines.append(f"| {streams} stream{'s' if streams > 1 else ''} {di} | "
                      + " | ".join(cells) + " |")
+
+# Instructions: the same medians, for the cases the plugin counted.
+if any("ginsns_per_gb" in x for xs in runs.values() for x in xs):
+    head = "| case | " + " | ".join(f"{d} guest | {d} driver" for d in drivers)
+    head += " | Rust/C guest | Rust/C driver |" if both else " |"
+    lines += ["", "Guest instructions per GB moved (10^9), medians of the rounds, "
+              "[min-max]: all the guest executed (\"guest\") and the driver's own code "
+              "(\"driver\": the module, and for Rust the C helpers it calls).", "", head,
+              "|---" * (1 + 2 * len(drivers) + (2 if both else 0)) + "|"]
+    for row in summary:
+        streams, di = row["streams"], row["dir"]
+        cells = []
+        for d in drivers:
+            for key in ("ginsns_per_gb", "driver_ginsns_per_gb"):
+                m = med(d, streams, di, key)
+                cells.append(f"{m[0]:.2f} [{m[1]:.2f}-{m[2]:.2f}]" if m else "-")
+        if both:
+            for key, name in (("ginsns_per_gb", "insn_ratio"),
+                              ("driver_ginsns_per_gb", "driver_insn_ratio")):
+                m = [med(d, streams, di, key) for d in ("rust", "c")]
+                if all(m):
+                    row[name] = m[0][0] / m[1][0]
+                    cells.append(f"{row[name]:.2f}")
+                else:
+                    cells.append("n/a")
+        lines.append(f"| {streams} stream{'s' if streams > 1 else ''} {di} | "
+                     + " | ".join(cells) + " |")
+    flines = ["Kernel functions by guest instructions per GB moved (10^6), over "
+              "every counted case and round.", ""]
+    for d in drivers:
+        if d not in funcs:
+            continue
+        flines += [f"## {d}", "", "| function | Minsns/GB |", "|---|---|"]
+        for f, n in sorted(funcs[d].items(), key=lambda kv: -kv[1])[:40]:
+            flines.append(f"| `{f}` | {n / 1e6 / gbytes[d]:.1f} |")
+        flines.append("")
+    open(os.path.join(out, "insns-functions.md"), "w").write("\n".join(flines))
 text = "\n".join(lines)
 open(os.path.join(out, "summary.md"), "w").write(text + "\n")
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=1)

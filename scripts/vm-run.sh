@@ -18,6 +18,9 @@
 #                       kmemleak_clean from tests/vm/lib/lab.sh
 #   --share DIR         also share DIR read-only with the guest, at /lab/extra
 #                       (used for the kernel's selftests: scripts/selftests.sh)
+#   --insns PREFIX      count the guest's instructions (TCG plugin
+#                       tools/guest-insns): each insn_mark in the guest
+#                       writes PREFIX.0, PREFIX.1, ...
 #
 # A script may declare the emulator options it needs on a comment line
 # "# fbnic-emu-args: ..." (e.g. a start-up sensor value); they come before
@@ -36,7 +39,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-driver=rust ports=2 timeout=600 results= console=0 emu_args= kmemleak=0 extra=
+driver=rust ports=2 timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--emu-args) emu_args=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
 	--share) extra=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
+	--insns) insns=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -138,6 +142,17 @@ if [ -z "$accel" ]; then
 	fi
 fi
 
+plugin=()
+if [ -n "$insns" ]; then
+	lib=$FBNIC_TOP/target/release/libguest_insns.so
+	[ -f "$lib" ] || die "no $lib; run cargo build --release -p guest-insns"
+	case $accel in tcg*) ;; *) die "--insns needs TCG (FBNIC_ACCEL=tcg,thread=multi)" ;; esac
+	mkdir -p "$(dirname "$insns")"
+	insns=$(cd "$(dirname "$insns")" && pwd)/$(basename "$insns")
+	rm -f "$insns".[0-9]*
+	plugin=(-plugin "$lib,out=$insns")
+fi
+
 cmdline_extra=
 if [ $kmemleak -eq 1 ] || grep -q '^# vm-kmemleak' "$script"; then
 	cmdline_extra=kmemleak=on
@@ -188,7 +203,7 @@ start_vm() {
 		"${extra_fs[@]}" \
 		-serial "file:$run/console.log" -monitor none \
 		-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
-		"${devices[@]}" >"$run/qemu.log" 2>&1 &
+		"${devices[@]}" "${plugin[@]}" >"$run/qemu.log" 2>&1 &
 	qemu_pid=$!
 }
 

@@ -4,6 +4,10 @@
 # (port 1 in netns "remote"), 1 and 4 streams, both directions. For each
 # case it records throughput and the guest CPU time spent per GB moved
 # (all CPUs, from /proc/stat), as JSON lines in $RESULTS/bench.jsonl.
+# Each case is framed by two insn_mark calls, whose snapshot numbers the
+# line records ("marks"): with "scripts/vm-run.sh --insns" the snapshots
+# count the instructions the guest executed in the case; the guest's
+# kallsyms, with the driver loaded, are saved for their attribution.
 # Arguments: [seconds per case] (default 10).
 . /lab/lib/lab.sh
 
@@ -13,6 +17,8 @@ out=$RESULTS/bench.jsonl
 
 load_driver || { echo "bench: driver did not load"; exit 1; }
 setup_pair || { echo "bench: the two ports did not come up"; exit 1; }
+cat /proc/kallsyms >"$RESULTS/kallsyms"
+mark=0
 
 # Busy (non-idle, non-iowait) CPU time in seconds, all CPUs.
 cpu_busy() {
@@ -26,17 +32,21 @@ for streams in 1 4; do
 	for dir in tx rx; do
 		rev=
 		[ $dir = rx ] && rev=-R
+		insn_mark
 		c0=$(cpu_busy)
 		if ! iperf3 -c "$REMOTE_V4" -t "$secs" -P "$streams" $rev -J \
 			>"$RESULTS/iperf-$streams-$dir.json" 2>&1; then
 			echo "bench: iperf3 $streams streams $dir failed"
+			insn_mark
+			mark=$((mark + 2))
 			continue
 		fi
 		c1=$(cpu_busy)
+		insn_mark
 		python3 - "$RESULTS/iperf-$streams-$dir.json" "$streams" "$dir" \
-			"$c0" "$c1" "$DRIVER" >>"$out" <<'EOF'
+			"$c0" "$c1" "$DRIVER" "$mark" >>"$out" <<'EOF'
 import json, sys
-path, streams, direction, c0, c1, driver = sys.argv[1:]
+path, streams, direction, c0, c1, driver, mark = sys.argv[1:]
 r = json.load(open(path))["end"]["sum_received"]
 gbytes = r["bytes"] / 1e9
 cpu = float(c1) - float(c0)
@@ -44,8 +54,10 @@ print(json.dumps({
     "driver": driver, "streams": int(streams), "dir": direction,
     "gbit_s": r["bits_per_second"] / 1e9, "gbytes": gbytes,
     "cpu_s": cpu, "cpu_s_per_gb": cpu / gbytes if gbytes else None,
+    "marks": [int(mark), int(mark) + 1],
 }))
 EOF
+		mark=$((mark + 2))
 		tail -n1 "$out"
 	done
 done

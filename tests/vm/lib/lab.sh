@@ -173,3 +173,17 @@ kmemleak_clean() {
 	fi
 	echo "kmemleak: $(grep -c '^unreferenced object' $f) unreferenced objects, none from $pat"
 }
+
+# insn_mark: executes the marker instruction of tools/guest-insns
+# (xchg %rcx,%rcx), so that a VM started with "scripts/vm-run.sh --insns
+# PREFIX" writes the next snapshot of its instruction counters. Snapshots
+# are numbered from 0 in the order of the marks; without the plugin the
+# marker is a no-op.
+insn_mark() {
+	python3 -c '
+import ctypes, mmap
+code = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+code.write(b"\x48\x87\xc9\xc3")  # xchg %rcx,%rcx; ret
+ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(code)))()
+'
+}
