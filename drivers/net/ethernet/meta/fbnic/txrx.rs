@@ -64,7 +64,7 @@ use crate::{
     },
     netdev::Port,
     regs::Regs,
-    stats::{RingStats, RxSnapshot, TxSnapshot},
+    stats::{RingStats, RxCounters, RxSnapshot, TxSnapshot},
 };
 
 /// MSI-X vector of queue pair 0.
@@ -513,6 +513,33 @@ impl BufRing {
         }
         self.head = 0;
         self.tail = 0;
+    }
+}
+
+/// What one poll received, for the queue's counters: adding it once per
+/// poll keeps the per-packet work to plain arithmetic.
+#[derive(Default)]
+struct RxCount {
+    packets: u64,
+    bytes: u64,
+    csum_unnecessary: u64,
+    csum_none: u64,
+    dropped: u64,
+}
+
+impl RxCount {
+    fn add_to(&self, stats: &RxCounters) {
+        for (counter, n) in [
+            (&stats.packets, self.packets),
+            (&stats.bytes, self.bytes),
+            (&stats.csum_unnecessary, self.csum_unnecessary),
+            (&stats.csum_none, self.csum_none),
+            (&stats.dropped, self.dropped),
+        ] {
+            if n != 0 {
+                counter.add(n);
+            }
+        }
     }
 }
 
@@ -1280,6 +1307,8 @@ impl Rings {
         // Buffer slots of the latest header and payload pieces.
         let (mut hpq_at, mut ppq_at) = (None, None);
         let features = dev.features();
+        // Counted here and added to the queue's counters once per poll.
+        let mut count = RxCount::default();
 
         while done < budget {
             let idx = wrap(rx.rcq_head, size) as usize;
@@ -1298,7 +1327,7 @@ impl Rings {
                     // META is dropped (with its pages) here.
                     hpq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
                     if !matches!(rx.pkt, RxPacket::None) {
-                        self.stats.rx.dropped.inc();
+                        count.dropped += 1;
                     }
                     rx.pkt = RxPacket::None;
                     rx.pkt = Self::rx_header(rx, &al, napi);
@@ -1311,15 +1340,14 @@ impl Rings {
                 RxCompletion::Meta(meta) => {
                     match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
-                            let counters = &self.stats.rx;
-                            counters.packets.inc();
-                            counters.bytes.add(u64::from(skb.len()));
+                            count.packets += 1;
+                            count.bytes += u64::from(skb.len());
                             if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary
                             {
                                 skb.set_checksum_unnecessary();
-                                counters.csum_unnecessary.inc();
+                                count.csum_unnecessary += 1;
                             } else {
-                                counters.csum_none.inc();
+                                count.csum_none += 1;
                             }
                             if features.contains(net::Features::RXHASH)
                                 && meta.l3_type != L3Type::Other
@@ -1331,12 +1359,13 @@ impl Rings {
                             dev.eth_type_trans(&mut skb);
                             napi.gro_receive(skb);
                         }
-                        _ => self.stats.rx.dropped.inc(),
+                        _ => count.dropped += 1,
                     }
                     done += 1;
                 }
             }
         }
+        count.add_to(&self.stats.rx);
 
         if seen {
             regs.wr32(self.qreg(queue::RCQ_HEAD), wrap(rx.rcq_head, size));
