@@ -689,6 +689,7 @@ pub struct RxAddrLen {
 impl RxAddrLen {
     /// Page number and fragment of `buff_id` for pages of `frag_count`
     /// fragments (a power of two; 0 is treated as 1).
+    #[inline]
     pub const fn page_and_frag(&self, frag_count: u16) -> (u16, u16) {
         let count = if frag_count == 0 { 1 } else { frag_count };
         (self.buff_id / count, self.buff_id % count)
@@ -719,6 +720,7 @@ impl RxAddrLen {
             | set_if(self.overflow, rcd::HDR_AL_OVERFLOW))
     }
 
+    #[inline(always)]
     const fn decode_fields(raw: u64, header: bool) -> Self {
         Self {
             buff_id: rcd::AL_BUFF_ID_MASK.get(raw) as u16,
@@ -851,7 +853,9 @@ impl RxCompletion {
     }
 
     /// The completion in `raw`. Every pattern decodes; reserved bits are
-    /// ignored.
+    /// ignored. Inlined: the RX loop decodes every completion, and its
+    /// match then works on registers instead of a copy in memory.
+    #[inline(always)]
     pub const fn decode(raw: u64) -> Self {
         match rcd::TYPE_MASK.get(raw) {
             rcd::TYPE_HDR_AL => Self::HdrAl(RxAddrLen::decode_fields(raw, true)),
