@@ -251,6 +251,7 @@ impl PagePool {
     /// Whether `ctx` may use this pool's lock-free cache: always for an
     /// unbound pool (`&mut self` serializes it), for a bound one if `ctx`
     /// owns its NAPI instance's context.
+    #[inline]
     fn owned_by(&self, ctx: &NapiContext<'_>) -> bool {
         self.napi.is_null() || ctx.owns(self.napi)
     }
@@ -260,6 +261,7 @@ impl PagePool {
     /// references to give out (`page_pool_fragment_page()`). `None` if
     /// memory is short, or if the pool is bound to a NAPI instance whose
     /// context `ctx` does not own.
+    #[inline]
     pub fn alloc(&mut self, ctx: &NapiContext<'_>) -> Option<RxPage> {
         if !self.owned_by(ctx) {
             return None;
@@ -333,6 +335,7 @@ unsafe impl Send for RxPage {}
 
 impl RxPage {
     /// The page's bus address, for the device.
+    #[inline]
     pub fn dma_addr(&self) -> u64 {
         self.dma
     }
@@ -350,6 +353,7 @@ impl RxPage {
     /// Makes `len` bytes at `offset`, written by the device, visible to the
     /// CPU (`page_pool_dma_sync_for_cpu()`). Ranges outside the page are
     /// clamped to it.
+    #[inline]
     pub fn sync_for_cpu(&self, offset: u32, len: u32) {
         let offset = offset.min(self.page.len);
         let len = len.min(self.page.len - offset);
@@ -369,6 +373,7 @@ impl RxPage {
     /// Takes one of the page's references, to hand a piece of it to the
     /// stack. `None` once all but one are given out: the page keeps one for
     /// itself, so it cannot go back to the pool while the driver has it.
+    #[inline]
     pub fn take_ref(&mut self) -> Option<PageRef> {
         if self.refs <= 1 {
             return None;
@@ -386,12 +391,14 @@ impl RxPage {
     /// free cache of `pool` if the page is its last user, belongs to it and
     /// `ctx` may use the cache (`allow_direct`, as a driver does from its
     /// NAPI poll).
+    #[inline]
     pub fn release_to(self, pool: &mut PagePool, ctx: &NapiContext<'_>) {
         let direct = self.page.pool == pool.ptr && pool.owned_by(ctx);
         let this = ManuallyDrop::new(self);
         this.release(direct);
     }
 
+    #[inline]
     fn release(&self, direct: bool) {
         let page = self.page.page.as_ptr();
         // SAFETY: By the type invariant we own `refs` references to the
