@@ -16,6 +16,7 @@
 //! [`bindings`].
 
 pub mod bindings;
+pub mod dma;
 pub mod irq;
 pub mod net;
 pub mod pci;

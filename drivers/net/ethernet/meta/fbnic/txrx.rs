@@ -38,10 +38,7 @@
 
 use kernel::{
     alloc::flags::__GFP_NOWARN,
-    device,
-    dma::Coherent,
-    io::{io_read, io_write},
-    new_spinlock,
+    device, new_spinlock,
     prelude::*,
     sync::SpinLock,
     time::{delay::fsleep, Delta, Instant, Monotonic},
@@ -56,11 +53,14 @@ use crate::{
             TxCompletion, TxMeta,
         },
     },
-    kernel_ext::net::{
-        self,
-        page_pool::{self, PagePool, Params, RxPage},
-        skbuff::{DropReason, GsoKind, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
-        Napi, NapiContext,
+    kernel_ext::{
+        dma::DescRing,
+        net::{
+            self,
+            page_pool::{self, PagePool, Params, RxPage},
+            skbuff::{DropReason, GsoKind, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
+            Napi, NapiContext,
+        },
     },
     netdev::Port,
     regs::Regs,
@@ -566,8 +566,8 @@ struct InFlight {
 /// A TX work queue (TWQ0) and its completion queue (TCQ), with the
 /// positions on them.
 struct TxRing {
-    twq: Coherent<[u64]>,
-    tcq: Coherent<[u64]>,
+    twq: DescRing,
+    tcq: DescRing,
     /// Descriptors of each of the two.
     size: u32,
     /// Next TWQ descriptor to fill (free running).
@@ -612,9 +612,9 @@ impl TxRing {
 /// positions on them, the pages posted, the page pools while the
 /// interface is up, and the packet being received.
 struct RxRing {
-    hpq_descs: Coherent<[u64]>,
-    ppq_descs: Coherent<[u64]>,
-    rcq: Coherent<[u64]>,
+    hpq_descs: DescRing,
+    ppq_descs: DescRing,
+    rcq: DescRing,
     /// Descriptors of the HPQ, the PPQ and the RCQ.
     hpq_size: u32,
     ppq_size: u32,
@@ -696,9 +696,9 @@ fn wrap(pos: u32, size: u32) -> u32 {
     pos & size.wrapping_sub(1)
 }
 
-/// A ring of `n` zeroed 8-byte descriptors.
-fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<Coherent<[u64]>> {
-    Coherent::<u64>::zeroed_slice(dev, n as usize, GFP_KERNEL | __GFP_NOWARN)
+/// A ring of `n` zeroed 8-byte descriptors, `n` a power of two.
+fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<DescRing> {
+    DescRing::zeroed(dev, n, GFP_KERNEL | __GFP_NOWARN)
 }
 
 /// A queue pair and the NAPI instance that services it.
@@ -800,9 +800,7 @@ impl Rings {
 
         if let Some(tx) = (*self.tx.lock()).as_mut() {
             // Every ring starts from position 0 with zeroed completions.
-            for i in 0..tx.tcq.len() {
-                io_write!(&tx.tcq, [try: i], 0u64);
-            }
+            tx.tcq.clear();
             tx.tail = 0;
             tx.rung = 0;
             tx.head = 0;
@@ -826,9 +824,7 @@ impl Rings {
 
         let mut guard = self.rx.lock();
         if let Some(rx) = (*guard).as_mut() {
-            for i in 0..rx.rcq.len() {
-                io_write!(&rx.rcq, [try: i], 0u64);
-            }
+            rx.rcq.clear();
 
             wr(queue::BDQ_CTL, queue::BDQ_CTL_RESET);
             wr(queue::BDQ_HPQ_BAL, lo(rx.hpq_descs.dma_address()));
@@ -1040,10 +1036,9 @@ impl Rings {
                 .encode()
                 .map_err(|_| EINVAL)?;
                 // CAST: `i` is below MAX_TX_SEGS.
-                let pos = wrap(first.wrapping_add(1 + i as u32), size);
-                io_write!(&tx.twq, [try: pos as usize], al);
+                tx.twq.write(first.wrapping_add(1 + i as u32), al);
             }
-            io_write!(&tx.twq, [try: wrap(first, size) as usize], plan.meta);
+            tx.twq.write(first, plan.meta);
             Ok(())
         })();
         if written.is_err() || segs.is_empty() {
@@ -1105,10 +1100,7 @@ impl Rings {
         let mut seen = false;
 
         loop {
-            let idx = wrap(tx.tcq_head, size) as usize;
-            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&tx.tcq, [try: idx])) })() else {
-                break;
-            };
+            let raw = tx.tcq.read(tx.tcq_head);
             if TxCompletion::done(raw) != done_for_position(tx.tcq_head, size) {
                 break;
             }
@@ -1155,7 +1147,7 @@ impl Rings {
         &self,
         regs: &Regs,
         which: Bdq,
-        descs: &Coherent<[u64]>,
+        descs: &DescRing,
         ring: &mut BufRing,
         pool: Option<&mut PagePool>,
         napi: &NapiContext<'_>,
@@ -1185,17 +1177,9 @@ impl Rings {
                     frag as u16,
                     FRAG_COUNT as u16,
                 );
-                let pos = (slot * FRAG_COUNT + frag) as usize;
                 desc.encode()
-                    .ok()
-                    .and_then(|raw| {
-                        (|| -> Result {
-                            io_write!(descs, [try: pos], raw);
-                            Ok(())
-                        })()
-                        .ok()
-                    })
-                    .is_some()
+                    .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
+                    .is_ok()
             });
             if !posted {
                 full = false;
@@ -1311,10 +1295,7 @@ impl Rings {
         let mut count = RxCount::default();
 
         while done < budget {
-            let idx = wrap(rx.rcq_head, size) as usize;
-            let Ok(raw) = (|| -> Result<u64> { Ok(io_read!(&rx.rcq, [try: idx])) })() else {
-                break;
-            };
+            let raw = rx.rcq.read(rx.rcq_head);
             if RxCompletion::done(raw) != done_for_position(rx.rcq_head, size) {
                 break;
             }
