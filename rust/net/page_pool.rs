@@ -398,6 +398,18 @@ impl RxPage {
         this.release(direct);
     }
 
+    /// Like [`RxPage::release_to`], for the page in `slot` (if any), which
+    /// is left empty: a ring gives its pages back where they sit, without
+    /// moving each out first.
+    #[inline]
+    pub fn release_slot(slot: &mut Option<RxPage>, pool: &mut PagePool, ctx: &NapiContext<'_>) {
+        if let Some(page) = slot.as_ref() {
+            page.release(page.page.pool == pool.ptr && pool.owned_by(ctx));
+            // The page's references went back above.
+            core::mem::forget(slot.take());
+        }
+    }
+
     #[inline]
     fn release(&self, direct: bool) {
         let page = self.page.page.as_ptr();

@@ -489,20 +489,17 @@ impl BufRing {
     /// moved past (`fbnic_clean_bdq()`): into `pool`'s cache when it is
     /// theirs, as from the NAPI poll.
     fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>, napi: &NapiContext<'_>) {
-        let to = to & self.mask();
+        let mask = self.mask();
+        let to = to & mask;
         let mut pool = pool;
         while self.head != to {
-            if let Some(page) = self
-                .pages
-                .get_mut(self.head as usize)
-                .and_then(Option::take)
-            {
+            if let Some(slot) = self.pages.get_mut(self.head as usize) {
                 match pool.as_deref_mut() {
-                    Some(pool) => page.release_to(pool, napi),
-                    None => drop(page),
+                    Some(pool) => RxPage::release_slot(slot, pool, napi),
+                    None => *slot = None,
                 }
             }
-            self.head = (self.head + 1) & self.mask();
+            self.head = (self.head + 1) & mask;
         }
     }
 
