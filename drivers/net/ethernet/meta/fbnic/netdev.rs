@@ -815,11 +815,10 @@ impl ethtool::Operations for Port {
                 return Err(EINVAL);
             }
         }
-        if let Some(key) = param.key() {
-            if key.len() != toeplitz::KEY_LEN {
-                return Err(EINVAL);
-            }
-        }
+        let key: Option<&[u8; toeplitz::KEY_LEN]> = match param.key() {
+            Some(key) => Some(key.try_into().map_err(|_| EINVAL)?),
+            None => None,
+        };
 
         let mut rss = port.rss.lock();
         if let Some(indir) = param.indir() {
@@ -828,8 +827,8 @@ impl ethtool::Operations for Port {
                 *dst = q as u8;
             }
         }
-        if let Some(key) = param.key() {
-            rss.key.copy_from_slice(key);
+        if let Some(key) = key {
+            rss.key = *key;
         }
         if dev.is_running() {
             rpc::write_rss(&port.shared.regs, &rss);
