@@ -7,8 +7,10 @@ export FBNIC_TOP FBNIC_CACHE
 
 # Kernel version we build against, from Debian's linux-source-7.3.
 KVER_SERIES=7.3
-LLVM_SUFFIX=-19
-BINDGEN_VERSION=0.71.1
+# Clang's LLVM is the one rustc-web is built with (22): C helpers can then be
+# inlined into Rust code as LLVM bitcode (CONFIG_RUST_INLINE_HELPERS).
+LLVM_SUFFIX=-22
+BINDGEN_VERSION=0.72.1
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -55,8 +57,10 @@ BINDGEN=$FBNIC_CACHE/tools/bin/bindgen
 
 # Environment for kernel builds: Debian's rustc-web (with rust-src) comes
 # before rustup's toolchain; host crates keep using rustup.
+# bindgen loads libclang at run time: the one of the same LLVM.
 kmake() {
-	PATH=/usr/bin:$PATH make -C "$(kernel_dir)/build" LLVM=$LLVM_SUFFIX \
+	PATH=/usr/bin:$PATH LIBCLANG_PATH=/usr/lib/llvm$LLVM_SUFFIX/lib \
+		make -C "$(kernel_dir)/build" LLVM=$LLVM_SUFFIX \
 		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
 }
 

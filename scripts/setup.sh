@@ -24,7 +24,7 @@ debian_mirror() {
 
 HOST_PACKAGES=(
 	bc bison flex libelf-dev libssl-dev cpio xz-utils rsync kmod
-	clang-19 lld-19 llvm-19 libclang-19-dev
+	clang-22 lld-22 llvm-22 libclang-22-dev
 	rustc-web rust-web-src rust-web-clippy
 	mmdebstrap uidmap
 	dwarves
@@ -110,7 +110,7 @@ stage_kernel() {
 	mkdir -p "$kd/build"
 	local mk=(make -C "$src" O="$kd/build" LLVM=$LLVM_SUFFIX
 		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" -j"$(nproc)")
-	export PATH=/usr/bin:$PATH
+	export PATH=/usr/bin:$PATH LIBCLANG_PATH=/usr/lib/llvm$LLVM_SUFFIX/lib
 	"${mk[@]}" -s tinyconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$kd/build" \
 		"$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config" >/dev/null
