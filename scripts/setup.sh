@@ -27,7 +27,7 @@ HOST_PACKAGES=(
 	clang-22 lld-22 llvm-22 libclang-22-dev
 	rustc-web rust-web-src rust-web-clippy
 	mmdebstrap uidmap
-	dwarves
+	dwarves python3-yaml python3-jsonschema
 	gcc make
 )
 
@@ -226,12 +226,21 @@ stage_selftests() {
 	done
 	cp -r "$src/tools" "$work/src/tools"
 	make -s -C "$src" O="$work/obj" headers
-	if ! make -C "$work/src/tools/testing/selftests" O="$work/obj" \
+	# Debian's python3, with the yaml and jsonschema modules the ynl code
+	# generator imports (HOST_PACKAGES), whatever python3 the caller has.
+	if ! PATH=/usr/bin:$PATH make -C "$work/src/tools/testing/selftests" O="$work/obj" \
 		TARGETS="$SELFTEST_TARGETS" CLANG=clang$LLVM_SUFFIX \
 		INSTALL_PATH="$dir/install" -j"$(nproc)" install >"$dir/build.log" 2>&1; then
 		tail -n 30 "$dir/build.log" >&2
 		die "selftests build failed (see $dir/build.log)"
 	fi
+	# kselftest's install goes on past a target that failed to build and
+	# exits 0; a target missing from the install is that failure.
+	for f in $SELFTEST_TARGETS; do
+		[ -d "$dir/install/$f" ] && continue
+		grep -E 'Error|Errno|error:' "$dir/build.log" | tail -n 15 >&2
+		die "selftests build: $f was not installed (see $dir/build.log)"
+	done
 	grep -E '^Makefile:[0-9]+: excluding' "$dir/build.log" |
 		sed "s/^Makefile:[0-9]*: /not built: /" | sort -u >"$dir/build-notes.txt" || true
 	rm -rf "$work"

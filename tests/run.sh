@@ -92,7 +92,9 @@ collect() {
 			record "$status $driver:$rest"
 		done <"$results"
 	fi
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+	# 1 is "some tests failed", with their results; without results it is
+	# the runner's own failure.
+	if [ "$rc" -ne 0 ] && { [ "$rc" -ne 1 ] || [ ! -s "$results" ]; }; then
 		record "FAIL $driver:$suite/vm: runner exit $rc (see results/$outfile)"
 		tail -n 15 "$out/$outfile" | sed 's/^/    /'
 	fi
