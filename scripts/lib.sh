@@ -55,14 +55,17 @@ lab_root_dir() { echo "$FBNIC_CACHE/root/$(lab_root_key)"; }
 
 BINDGEN=$FBNIC_CACHE/tools/bin/bindgen
 
-# Environment for kernel builds: Debian's rustc-web (with rust-src) comes
-# before rustup's toolchain; host crates keep using rustup.
-# bindgen loads libclang at run time: the one of the same LLVM.
-kmake() {
+# make for the kernel tree and modules against it, in its own environment
+# (nothing leaks into the caller's): Debian's rustc-web (with rust-src)
+# comes before rustup's toolchain, which host crates keep using, and
+# bindgen loads the libclang of Clang's LLVM.
+kernel_make() {
 	PATH=/usr/bin:$PATH LIBCLANG_PATH=/usr/lib/llvm$LLVM_SUFFIX/lib \
-		make -C "$(kernel_dir)/build" LLVM=$LLVM_SUFFIX \
-		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
+		make LLVM=$LLVM_SUFFIX RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" "$@"
 }
+
+# The same, in the current kernel build (e.g. kmake M=$PWD modules).
+kmake() { kernel_make -C "$(kernel_dir)/build" "$@"; }
 
 # Remove cached artifacts of other input keys beside the one in use, but
 # the newest of them: another checkout (an older branch) may still use it.

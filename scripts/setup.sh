@@ -108,9 +108,7 @@ stage_kernel() {
 	fi
 	seed_kernel_build "$kd"
 	mkdir -p "$kd/build"
-	local mk=(make -C "$src" O="$kd/build" LLVM=$LLVM_SUFFIX
-		RUSTC=/usr/bin/rustc BINDGEN="$BINDGEN" -j"$(nproc)")
-	export PATH=/usr/bin:$PATH LIBCLANG_PATH=/usr/lib/llvm$LLVM_SUFFIX/lib
+	local mk=(kernel_make -C "$src" O="$kd/build" -j"$(nproc)")
 	"${mk[@]}" -s tinyconfig
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$kd/build" \
 		"$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config" >/dev/null
