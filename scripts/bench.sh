@@ -18,6 +18,9 @@
 # Rust driver calls), vary far less between runs than time does. The
 # summary gives their medians and ratios; results/bench/insns-functions.md
 # lists the kernel functions by instructions per GB for each driver.
+# The emulator counts the guest's register accesses in each case (every
+# one a vfio-user round trip): the summary gives them per MB moved, and
+# results/bench/mmio-registers.md by register.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -115,32 +118,42 @@ for streams in (1, 4):
         lines.append(f"| {streams} stream{'s' if streams > 1 else ''} {di} | "
                      + " | ".join(cells) + " |")
 
-# Instructions: the same medians, for the cases the plugin counted.
-if any("ginsns_per_gb" in x for xs in runs.values() for x in xs):
-    head = "| case | " + " | ".join(f"{d} guest | {d} driver" for d in drivers)
-    head += " | Rust/C guest | Rust/C driver |" if both else " |"
-    lines += ["", "Guest instructions per GB moved (10^9), medians of the rounds, "
-              "[min-max]: all the guest executed (\"guest\") and the driver's own code "
-              "(\"driver\": the module, and for Rust the C helpers it calls).", "", head,
-              "|---" * (1 + 2 * len(drivers) + (2 if both else 0)) + "|"]
+def case_table(title, columns, cell):
+    """A table of one row per case: for each driver the median of each
+    (key, header, ratio name) column, formatted by cell(median tuple),
+    then the Rust/C ratios of the medians (also stored in the summary)."""
+    head = "| case | " + " | ".join(f"{d} {h}" for d in drivers for _, h, _ in columns)
+    head += "".join(f" | Rust/C {h}" for _, h, _ in columns) + " |" if both else " |"
+    width = 1 + len(columns) * (len(drivers) + (1 if both else 0))
+    rows = ["", title, "", head, "|---" * width + "|"]
     for row in summary:
         streams, di = row["streams"], row["dir"]
         cells = []
         for d in drivers:
-            for key in ("ginsns_per_gb", "driver_ginsns_per_gb"):
+            for key, _, _ in columns:
                 m = med(d, streams, di, key)
-                cells.append(f"{m[0]:.2f} [{m[1]:.2f}-{m[2]:.2f}]" if m else "-")
+                cells.append(cell(m) if m else "-")
         if both:
-            for key, name in (("ginsns_per_gb", "insn_ratio"),
-                              ("driver_ginsns_per_gb", "driver_insn_ratio")):
+            for key, _, name in columns:
                 m = [med(d, streams, di, key) for d in ("rust", "c")]
                 if all(m):
                     row[name] = m[0][0] / m[1][0]
                     cells.append(f"{row[name]:.2f}")
                 else:
                     cells.append("n/a")
-        lines.append(f"| {streams} stream{'s' if streams > 1 else ''} {di} | "
-                     + " | ".join(cells) + " |")
+        rows.append(f"| {streams} stream{'s' if streams > 1 else ''} {di} | "
+                    + " | ".join(cells) + " |")
+    return rows
+
+# Instructions: the same medians, for the cases the plugin counted.
+if any("ginsns_per_gb" in x for xs in runs.values() for x in xs):
+    lines += case_table(
+        "Guest instructions per GB moved (10^9), medians of the rounds, "
+        "[min-max]: all the guest executed (\"guest\") and the driver's own code "
+        "(\"driver\": the module, and for Rust the C helpers it calls).",
+        [("ginsns_per_gb", "guest", "insn_ratio"),
+         ("driver_ginsns_per_gb", "driver", "driver_insn_ratio")],
+        lambda m: f"{m[0]:.2f} [{m[1]:.2f}-{m[2]:.2f}]")
     flines = ["Kernel functions by guest instructions per GB moved (10^6), over "
               "every counted case and round.", ""]
     for d in drivers:
@@ -151,6 +164,36 @@ if any("ginsns_per_gb" in x for xs in runs.values() for x in xs):
             flines.append(f"| `{f}` | {n / 1e6 / gbytes[d]:.1f} |")
         flines.append("")
     open(os.path.join(out, "insns-functions.md"), "w").write("\n".join(flines))
+
+# Register accesses (the emulator's counters): each is a vfio-user round
+# trip, a cost that instructions do not show.
+if any(x.get("mmio_reads_per_gb") is not None for xs in runs.values() for x in xs):
+    lines += case_table(
+        "Register accesses per MB moved (BAR0 and BAR4, both ports; each one "
+        "a vfio-user message), medians of the rounds.",
+        [("mmio_reads_per_gb", "reads", "mmio_reads_ratio"),
+         ("mmio_writes_per_gb", "writes", "mmio_writes_ratio")],
+        lambda m: f"{m[0] / 1e3:.1f}")
+    rlines = ["Register accesses per MB moved, by register (the emulator's "
+              "`mmio` top list: `q+0x...` is a per-queue register summed over "
+              "the queues, see hw/csr.rs `queue`), over every round of a case.", ""]
+    for d in drivers:
+        rlines += [f"## {d}", ""]
+        for streams in (1, 4):
+            for di in ("tx", "rx"):
+                xs = [x for x in runs.get((d, streams, di), []) if x.get("mmio_regs")]
+                gb = sum(x["gbytes"] for x in xs)
+                if not gb:
+                    continue
+                regs = {}
+                for x in xs:
+                    for reg, n in x["mmio_regs"].items():
+                        regs[reg] = regs.get(reg, 0) + n
+                top = sorted(regs.items(), key=lambda kv: -kv[1])[:12]
+                rlines.append(f"- {streams} stream{'s' if streams > 1 else ''} {di}: "
+                              + ", ".join(f"`{r}` {n / gb / 1e3:.2f}" for r, n in top))
+        rlines.append("")
+    open(os.path.join(out, "mmio-registers.md"), "w").write("\n".join(rlines))
 text = "\n".join(lines)
 open(os.path.join(out, "summary.md"), "w").write(text + "\n")
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=1)

@@ -8,6 +8,10 @@
 # line records ("marks"): with "scripts/vm-run.sh --insns" the snapshots
 # count the instructions the guest executed in the case; the guest's
 # kallsyms, with the driver loaded, are saved for their attribution.
+# The emulator's register access counters (control channel, /dev/ttyS1:
+# "mmio PORT") are reset before each case and read after it: every access
+# is a vfio-user round trip, so their number per GB is part of what a
+# driver costs here.
 # Arguments: [seconds per case] (default 10).
 . /lab/lib/lab.sh
 
@@ -26,12 +30,23 @@ cpu_busy() {
 		print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 
+# mmio_ctl COMMAND: one command on the emulator's control channel; prints
+# the answer line.
+exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo ||
+	{ echo "bench: no control channel"; exit 1; }
+mmio_ctl() {
+	local answer
+	printf '%s\n' "$*" >&7 && IFS= read -r -t 10 answer <&7 && echo "$answer"
+}
+
 ip netns exec remote iperf3 -s -D -B "$REMOTE_V4" >/dev/null 2>&1
 sleep 0.5
 for streams in 1 4; do
 	for dir in tx rx; do
 		rev=
 		[ $dir = rx ] && rev=-R
+		mmio_ctl mmio 0 reset >/dev/null && mmio_ctl mmio 1 reset >/dev/null ||
+			echo "bench: the emulator did not reset its access counters"
 		insn_mark
 		c0=$(cpu_busy)
 		if ! iperf3 -c "$REMOTE_V4" -t "$secs" -P "$streams" $rev -J \
@@ -43,18 +58,38 @@ for streams in 1 4; do
 		fi
 		c1=$(cpu_busy)
 		insn_mark
+		m0=$(mmio_ctl mmio 0 40) m1=$(mmio_ctl mmio 1 40)
 		python3 - "$RESULTS/iperf-$streams-$dir.json" "$streams" "$dir" \
-			"$c0" "$c1" "$DRIVER" "$mark" >>"$out" <<'EOF'
+			"$c0" "$c1" "$DRIVER" "$mark" "$m0" "$m1" >>"$out" <<'EOF'
 import json, sys
-path, streams, direction, c0, c1, driver, mark = sys.argv[1:]
+path, streams, direction, c0, c1, driver, mark, *mmio_lines = sys.argv[1:]
 r = json.load(open(path))["end"]["sum_received"]
 gbytes = r["bytes"] / 1e9
 cpu = float(c1) - float(c0)
+
+# "ok port N: bar0-reads A bar0-writes B bar4-reads C bar4-writes D top
+# r:q+0x081=E ...": the accesses of the case, both ports summed.
+mmio = {"reads": 0, "writes": 0, "regs": {}}
+for line in mmio_lines:
+    words = line.split()
+    if not line.startswith("ok port") or "top" not in words:
+        mmio = None
+        break
+    for k in ("bar0-reads", "bar4-reads"):
+        mmio["reads"] += int(words[words.index(k) + 1])
+    for k in ("bar0-writes", "bar4-writes"):
+        mmio["writes"] += int(words[words.index(k) + 1])
+    for w in words[words.index("top") + 1:]:
+        reg, n = w.rsplit("=", 1)
+        mmio["regs"][reg] = mmio["regs"].get(reg, 0) + int(n)
 print(json.dumps({
     "driver": driver, "streams": int(streams), "dir": direction,
     "gbit_s": r["bits_per_second"] / 1e9, "gbytes": gbytes,
     "cpu_s": cpu, "cpu_s_per_gb": cpu / gbytes if gbytes else None,
     "marks": [int(mark), int(mark) + 1],
+    "mmio_reads_per_gb": mmio["reads"] / gbytes if mmio and gbytes else None,
+    "mmio_writes_per_gb": mmio["writes"] / gbytes if mmio and gbytes else None,
+    "mmio_regs": mmio["regs"] if mmio else None,
 }))
 EOF
 		mark=$((mark + 2))

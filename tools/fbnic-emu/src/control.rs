@@ -208,7 +208,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
+        "help" => Ok("commands: status [PORT] | mmio PORT [TOP|reset] | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -222,6 +222,19 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                 .collect::<Vec<_>>()
                 .join(" | ")),
         },
+        "mmio" => {
+            let dev = port(ports, w.next())?;
+            let i = ports.iter().position(|d| Arc::ptr_eq(d, dev)).unwrap_or(0);
+            let top = match w.next() {
+                Some("reset") => {
+                    dev.mmio().reset();
+                    return Ok(String::new());
+                }
+                Some(n) => n.parse().map_err(|_| format!("'{n}' is not a count"))?,
+                None => 8,
+            };
+            Ok(format!("port {i}: {}", dev.mmio().report(top)))
+        }
         "link" => {
             let what = w.next().ok_or("link up|down|flap PORT")?;
             let dev = port(ports, w.next())?;
@@ -300,7 +313,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
         }
         other => Err(format!("unknown command '{other}' (try help)")),
     };
-    if result.is_ok() && cmd != "status" && cmd != "help" {
+    if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help") {
         info!("control: {line}");
     }
     result
@@ -382,6 +395,7 @@ mod tests {
     use super::*;
     use crate::device::DeviceParams;
     use crate::identity::DEFAULT_DSN;
+    use crate::pci;
 
     fn ports() -> Vec<Arc<FbnicDevice>> {
         (0..2)
@@ -453,6 +467,28 @@ mod tests {
         p[0].csr_write(queue::reg(0, queue::TCQ_HEAD), 0);
         assert!(execute(&p, "status 0").ends_with(" tx-doorbells 2"));
         assert!(execute(&p, "status 1").ends_with(" tx-doorbells 0"));
+    }
+
+    #[test]
+    fn mmio_counts_guest_accesses() {
+        use fbnic_hw::csr::queue;
+        let p = ports();
+        let twq0_tail = u64::from(queue::reg(1, queue::TWQ0_TAIL)) * 4;
+        p[1].region_write(pci::BAR_CSR.index, twq0_tail, &[0; 4])
+            .unwrap();
+        let mut data = [0; 4];
+        p[1].region_read(pci::BAR_FW.index, 0, &mut data).unwrap();
+        // The device's own register use is no guest access.
+        p[1].csr_write(queue::reg(0, queue::TWQ0_TAIL), 0);
+        assert_eq!(
+            execute(&p, "mmio 1"),
+            "ok port 1: bar0-reads 0 bar0-writes 1 bar4-reads 1 bar4-writes 0 top w:q+0x002=1"
+        );
+        assert!(execute(&p, "mmio 0 0").ends_with("bar4-writes 0 top"));
+        assert!(execute(&p, "mmio 0 many").starts_with("error: "));
+        assert_eq!(execute(&p, "mmio 1 reset"), "ok");
+        assert!(execute(&p, "mmio 1").starts_with("ok port 1: bar0-reads 0 bar0-writes 0 "));
+        assert!(execute(&p, "mmio 2").starts_with("error: "));
     }
 
     #[test]

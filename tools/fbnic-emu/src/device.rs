@@ -29,6 +29,7 @@ use crate::interrupts::Interrupts;
 use crate::intr::InterruptController;
 use crate::link::{FlapPlan, Link, LinkConfig};
 use crate::memory::GuestMemory;
+use crate::mmio::{self, MmioCounters};
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
 use crate::ptp::PtpClock;
 use crate::queues::Datapath;
@@ -128,6 +129,8 @@ pub struct FbnicDevice {
     firmware: Firmware,
     link: Link,
     ptp: PtpClock,
+    /// The guest's BAR accesses, counted.
+    mmio: MmioCounters,
 }
 
 impl FbnicDevice {
@@ -155,6 +158,7 @@ impl FbnicDevice {
             firmware: Firmware::new(),
             link: Link::new(link, flap),
             ptp: PtpClock::new(),
+            mmio: MmioCounters::new(),
         }
     }
 
@@ -178,6 +182,11 @@ impl FbnicDevice {
     /// [`interrupts`](Self::interrupts) directly.
     pub fn intr(&self) -> &InterruptController {
         &self.intr
+    }
+
+    /// The guest's BAR accesses so far.
+    pub fn mmio(&self) -> &MmioCounters {
+        &self.mmio
     }
 
     /// The queue engines.
@@ -333,12 +342,16 @@ impl FbnicDevice {
         match region {
             CONFIG_REGION => self.config().read(offset, data).map_err(|_| out_of_range()),
             r if r == pci::BAR_CSR.index => {
+                self.mmio
+                    .count(mmio::Bar::Csr, mmio::Dir::Read, (offset / 4) as u32);
                 dword_read(pci::BAR_CSR, offset, data, |reg| self.csr_read(reg))
                     .ok_or_else(out_of_range)?;
                 trace!("BAR0 read  {offset:#08x} {len}B -> {data:02x?}");
                 Ok(())
             }
             r if r == pci::BAR_FW.index => {
+                self.mmio
+                    .count(mmio::Bar::Fw, mmio::Dir::Read, (offset / 4) as u32);
                 dword_read(pci::BAR_FW, offset, data, |reg| self.fw_read(reg))
                     .ok_or_else(out_of_range)?;
                 trace!("BAR4 read  {offset:#08x} {len}B -> {data:02x?}");
@@ -368,6 +381,8 @@ impl FbnicDevice {
         match region {
             CONFIG_REGION => self.config_write(offset, data).map_err(|_| out_of_range()),
             r if r == pci::BAR_CSR.index => {
+                self.mmio
+                    .count(mmio::Bar::Csr, mmio::Dir::Write, (offset / 4) as u32);
                 trace!("BAR0 write {offset:#08x} {len}B <- {data:02x?}");
                 dword_write(
                     pci::BAR_CSR,
@@ -379,6 +394,8 @@ impl FbnicDevice {
                 .ok_or_else(out_of_range)
             }
             r if r == pci::BAR_FW.index => {
+                self.mmio
+                    .count(mmio::Bar::Fw, mmio::Dir::Write, (offset / 4) as u32);
                 trace!("BAR4 write {offset:#08x} {len}B <- {data:02x?}");
                 dword_write(
                     pci::BAR_FW,

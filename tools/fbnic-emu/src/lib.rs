@@ -21,6 +21,7 @@
 //! - [`blocks`]: idle bitmaps and ring-register write masks.
 //! - [`ptp`]: the PTP counter.
 //! - [`identity`]: serial number to MAC address.
+//! - [`mmio`]: counts of the guest's register accesses.
 //! - [`control`]: link/sensor/fault options and the control socket.
 //! - [`cli`], [`logger`]: the program around it.
 
@@ -41,6 +42,7 @@ pub mod link;
 pub mod logger;
 pub mod lso;
 pub mod memory;
+pub mod mmio;
 pub mod parse;
 pub mod pci;
 pub mod ptp;
