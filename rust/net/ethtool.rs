@@ -521,6 +521,103 @@ impl RxfhParam {
     }
 }
 
+/// Flow types of `ethtool -n/-N ... rx-flow-hash` and of flow rules (the
+/// `*_FLOW` values of `include/uapi/linux/ethtool.h`, part of the user
+/// ABI; bindgen does not carry them over).
+pub mod flow_type {
+    /// TCP over IPv4.
+    pub const TCP_V4: u32 = 0x01;
+    /// UDP over IPv4.
+    pub const UDP_V4: u32 = 0x02;
+    /// SCTP over IPv4.
+    pub const SCTP_V4: u32 = 0x03;
+    /// IPsec AH or ESP over IPv4.
+    pub const AH_ESP_V4: u32 = 0x04;
+    /// TCP over IPv6.
+    pub const TCP_V6: u32 = 0x05;
+    /// UDP over IPv6.
+    pub const UDP_V6: u32 = 0x06;
+    /// SCTP over IPv6.
+    pub const SCTP_V6: u32 = 0x07;
+    /// IPsec AH or ESP over IPv6.
+    pub const AH_ESP_V6: u32 = 0x08;
+    /// IPsec AH over IPv4.
+    pub const AH_V4: u32 = 0x09;
+    /// IPsec ESP over IPv4.
+    pub const ESP_V4: u32 = 0x0a;
+    /// IPsec AH over IPv6.
+    pub const AH_V6: u32 = 0x0b;
+    /// IPsec ESP over IPv6.
+    pub const ESP_V6: u32 = 0x0c;
+    /// Any IPv4 (flow rules).
+    pub const IPV4_USER: u32 = 0x0d;
+    /// Any IPv6 (flow rules).
+    pub const IPV6_USER: u32 = 0x0e;
+    /// Other IPv4 (hashing).
+    pub const IPV4: u32 = 0x10;
+    /// Other IPv6 (hashing).
+    pub const IPV6: u32 = 0x11;
+    /// Anything else, by Ethernet header.
+    pub const ETHER: u32 = 0x12;
+    /// The flag bits that may come with a flow type (`FLOW_EXT`,
+    /// `FLOW_MAC_EXT`, `FLOW_RSS`); mask them off for the type itself.
+    pub const FLAGS: u32 = 0x8000_0000 | 0x4000_0000 | 0x2000_0000;
+}
+
+/// The header fields that can feed the RSS hash (`RXH_*` in
+/// `include/uapi/linux/ethtool.h`, user ABI).
+pub mod rxh {
+    /// Destination MAC address.
+    pub const L2DA: u32 = 1 << 1;
+    /// VLAN tag.
+    pub const VLAN: u32 = 1 << 2;
+    /// L3 protocol.
+    pub const L3_PROTO: u32 = 1 << 3;
+    /// Source IP address.
+    pub const IP_SRC: u32 = 1 << 4;
+    /// Destination IP address.
+    pub const IP_DST: u32 = 1 << 5;
+    /// L4 bytes 0 and 1 (the source port of TCP, UDP and SCTP).
+    pub const L4_B_0_1: u32 = 1 << 6;
+    /// L4 bytes 2 and 3 (the destination port).
+    pub const L4_B_2_3: u32 = 1 << 7;
+    /// GTP tunnel endpoint identifier.
+    pub const GTP_TEID: u32 = 1 << 8;
+    /// IPv6 flow label.
+    pub const IP6_FL: u32 = 1 << 9;
+    /// Not hashed: the flow type's frames are dropped.
+    pub const DISCARD: u32 = 1 << 31;
+}
+
+/// The hash input of one flow type (`struct ethtool_rxfh_fields`, `ethtool
+/// -n/-N DEV rx-flow-hash TYPE`): which [`rxh`] fields of frames of
+/// [`flow_type`](Self::flow_type) feed the RSS hash.
+#[repr(transparent)]
+pub struct RxfhFields(bindings::ethtool_rxfh_fields);
+
+impl RxfhFields {
+    /// The flow type (one of [`flow_type`]); the core has removed the
+    /// `FLOW_RSS` flag.
+    pub fn flow_type(&self) -> u32 {
+        self.0.flow_type
+    }
+
+    /// The RSS context: 0 unless the driver declares per-context fields.
+    pub fn rss_context(&self) -> u32 {
+        self.0.rss_context
+    }
+
+    /// The fields, a mask of [`rxh`] bits.
+    pub fn fields(&self) -> u32 {
+        self.0.data
+    }
+
+    /// Reports the fields (on `get_rxfh_fields`).
+    pub fn set_fields(&mut self, fields: u32) {
+        self.0.data = fields;
+    }
+}
+
 /// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
 /// ethtool_eth_mac_stats`). The core presets every counter to "not
 /// reported"; the driver sets those it has.
@@ -872,6 +969,25 @@ pub trait Operations: super::Operations {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Reports the hash input of a flow type (`get_rxfh_fields`, `ethtool
+    /// -n DEV rx-flow-hash TYPE`, and for each flow type in netlink's RSS
+    /// reply, which leaves out the types that fail).
+    fn get_rxfh_fields(_dev: &Device<Self>, _fields: &mut RxfhFields) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the hash input of a flow type (`set_rxfh_fields`, `ethtool
+    /// -N DEV rx-flow-hash TYPE FIELDS`). The core has checked that an
+    /// IPv6 flow label is only asked of IPv6 flow types, and that the
+    /// request does not break symmetric hashing if that is on.
+    fn set_rxfh_fields(
+        _dev: &Device<Self>,
+        _fields: &RxfhFields,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Reports the IEEE 802.3 MAC counters (`get_eth_mac_stats`).
     fn get_eth_mac_stats(_dev: &Device<Self>, _stats: &mut EthMacStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -1140,6 +1256,40 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
+    /// As for [`OpsTable::get_drvinfo`], with `fields` in place of `info`.
+    unsafe extern "C" fn get_rxfh_fields(
+        ndev: *mut bindings::net_device,
+        fields: *mut bindings::ethtool_rxfh_fields,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `RxfhFields` is a transparent wrapper; `fields` is valid
+        // and ours for the call.
+        let fields = unsafe { &mut *fields.cast::<RxfhFields>() };
+        from_result(|| T::get_rxfh_fields(dev, fields).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_rxfh_fields`], and `extack` NULL or valid for
+    /// writes during the call.
+    unsafe extern "C" fn set_rxfh_fields(
+        ndev: *mut bindings::net_device,
+        fields: *const bindings::ethtool_rxfh_fields,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `get_rxfh_fields`, read-only.
+        let fields = unsafe { &*fields.cast::<RxfhFields>() };
+        // SAFETY: The core passes NULL (ioctl) or its request's extack,
+        // which nothing else uses during the call.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| T::set_rxfh_fields(dev, fields, &mut extack).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
     /// As for [`OpsTable::get_drvinfo`], with `stats` in place of `info`.
     unsafe extern "C" fn get_eth_ctrl_stats(
         ndev: *mut bindings::net_device,
@@ -1276,6 +1426,16 @@ impl<T: Operations> OpsTable<T> {
         },
         set_rxfh: if T::HAS_SET_RXFH {
             Some(Self::set_rxfh)
+        } else {
+            None
+        },
+        get_rxfh_fields: if T::HAS_GET_RXFH_FIELDS {
+            Some(Self::get_rxfh_fields)
+        } else {
+            None
+        },
+        set_rxfh_fields: if T::HAS_SET_RXFH_FIELDS {
+            Some(Self::set_rxfh_fields)
         } else {
             None
         },

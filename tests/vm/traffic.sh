@@ -329,6 +329,60 @@ rss_indir() {
 expect rss-indir rss_indir
 R ethtool -X "$REMOTE_IF" default 2>/dev/null
 
+# ethtool -N rx-flow-hash chooses the header fields of a flow type's hash.
+# The UDP burst comes from 200 source ports: hashed over the addresses
+# only, it is one flow and lands on one queue; with the ports, on both.
+# "r" drops the type's frames. Fields the device cannot hash for a type
+# are refused and change nothing.
+# (Both drivers report what ethtool -n prints as "IP SA", "IP DA", "L4
+# bytes 0 & 1" and "L4 bytes 2 & 3".)
+flow_hash_lines() { R ethtool -n "$REMOTE_IF" rx-flow-hash "$1" | grep -c -e '^IP [SD]A' -e '^L4 bytes'; }
+# hash_burst FIELDS: sets udp4's hash input, checks that ethtool -n shows
+# it (one line for each of s, d, f and n), and prints the interrupt deltas
+# of queues 0 and 1 during a burst.
+hash_burst() {
+	local want n
+	want=$(printf '%s' "$1" | tr -cd 'sdfn' | wc -c)
+	R ethtool -N "$REMOTE_IF" rx-flow-hash udp4 "$1" || return
+	n=$(flow_hash_lines udp4)
+	[ "$n" = "$want" ] || { echo "udp4 $1: ethtool -n shows $n fields"; return 1; }
+	queue_deltas 7005
+}
+rss_flow_hash() {
+	local d n tcp4
+	d=$(hash_burst sd) || { echo "$d"; return 1; }
+	echo "udp4 sd: $d"
+	set -- $d
+	[ "$1" -lt $(($2 / 4)) ] || [ "$2" -lt $(($1 / 4)) ] ||
+		{ echo "udp4 sd: 200 source ports spread over both queues"; return 1; }
+	d=$(hash_burst sdfn) || { echo "$d"; return 1; }
+	echo "udp4 sdfn: $d"
+	set -- $d
+	[ "$1" -gt 20 ] && [ "$2" -gt 20 ] ||
+		{ echo "udp4 sdfn: 200 source ports did not spread"; return 1; }
+	# "r": the flow type's frames are dropped.
+	d=$(hash_burst r) || { echo "$d"; return 1; }
+	echo "udp4 r: $d"
+	set -- $d
+	R ethtool -N "$REMOTE_IF" rx-flow-hash udp4 sdfn || return
+	[ "$1" -lt 10 ] && [ "$2" -lt 10 ] || { echo "udp4 r: datagrams arrived"; return 1; }
+	# Ports of SCTP (hashed as plain IPv4, the parser knows no SCTP); a
+	# VLAN tag, which fbnic does not hash.
+	tcp4=$(flow_hash_lines tcp4)
+	if R ethtool -N "$REMOTE_IF" rx-flow-hash sctp4 sdfn 2>&1 ||
+		R ethtool -N "$REMOTE_IF" rx-flow-hash tcp4 sdfnv 2>&1; then
+		echo "an impossible hash input was accepted"
+		return 1
+	fi
+	n=$(flow_hash_lines udp4)$(flow_hash_lines tcp4)
+	[ "$n" = "4$tcp4" ] || { echo "after the refused requests: udp4 and tcp4 fields $n"; return 1; }
+}
+udp4_hash=$(R ethtool -n "$REMOTE_IF" rx-flow-hash udp4 | awk '
+	/^IP SA/ { f = f "s" } /^IP DA/ { f = f "d" }
+	/bytes 0 & 1/ { f = f "f" } /bytes 2 & 3/ { f = f "n" } END { print f }')
+expect rss-flow-hash rss_flow_hash
+[ -z "$udp4_hash" ] || R ethtool -N "$REMOTE_IF" rx-flow-hash udp4 "$udp4_hash" 2>/dev/null
+
 # --- Receive filters, MAC address changes and statistics ---
 
 # Packets the interface received so far (the driver's rtnl counter).

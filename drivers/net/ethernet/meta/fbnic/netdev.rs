@@ -40,7 +40,7 @@ use crate::{
             ethtool::{
                 self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
                 EthMacStats, ExtAck, KernelRingParam, LinkKsettings, LinkMode, RingParam,
-                RmonStats, RxfhParam, StatsData, StringSet, Strings, TcpDataSplit,
+                RmonStats, RxfhFields, RxfhParam, StatsData, StringSet, Strings, TcpDataSplit,
             },
             qstats,
             skbuff::{DropReason, SkBuff},
@@ -49,7 +49,7 @@ use crate::{
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
-    rpc::{self, MacFilter, Rss},
+    rpc::{self, FlowClass, MacFilter, Rss},
     shared::Shared,
     stats::{EthtoolStats, RxSnapshot, TxSnapshot},
     txrx::{self, HeaderSplit, QueuePair, RingMem, RingSizes},
@@ -832,6 +832,37 @@ impl ethtool::Operations for Port {
         }
         if dev.is_running() {
             rpc::write_rss(&port.shared.regs, &rss);
+        }
+        Ok(())
+    }
+
+    fn get_rxfh_fields(dev: &net::Device<Self>, fields: &mut RxfhFields) -> Result {
+        let class = FlowClass::of_flow_type(fields.flow_type()).ok_or(EINVAL)?;
+        fields.set_fields(dev.data().rss.lock().fields(class));
+        Ok(())
+    }
+
+    fn set_rxfh_fields(
+        dev: &net::Device<Self>,
+        fields: &RxfhFields,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        let port = dev.data();
+        let Some(class) = FlowClass::of_flow_type(fields.flow_type()) else {
+            extack.set_message(c"fbnic: no RSS hash setting for this flow type");
+            return Err(EINVAL);
+        };
+        // One set of fields per class for all contexts (the core asks for
+        // others only of drivers that declare per-context fields).
+        if fields.rss_context() != 0 {
+            return Err(EOPNOTSUPP);
+        }
+        let mut rss = port.rss.lock();
+        rss.set_fields(class, fields.fields()).inspect_err(|_| {
+            extack.set_message(c"fbnic: cannot hash this flow type over those fields");
+        })?;
+        if dev.is_running() {
+            rpc::write_rss_rules(&port.shared.regs, &rss);
         }
         Ok(())
     }

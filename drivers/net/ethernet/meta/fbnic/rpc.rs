@@ -12,11 +12,13 @@
 //!   mode. Entries 0..=3 belong to a BMC and stay unused. When the lists do
 //!   not fit, the wildcard takes over: too many unicast addresses make the
 //!   port promiscuous, too many multicast ones all-multicast.
-//! * The action TCAM's last seven entries (57..=63, one per flow type:
-//!   UDP6, UDP4, TCP6, TCP4, IP6, IP4, other) match frames whose
-//!   destination was found in the MAC DA TCAM and spread them over all
-//!   queues by receive-side scaling: a Toeplitz hash through indirection
-//!   table 0.
+//! * The action TCAM's last seven entries (57..=63, one per
+//!   [`FlowClass`]: UDP6, UDP4, TCP6, TCP4, IP6, IP4, other) match frames
+//!   whose destination was found in the MAC DA TCAM and spread them over
+//!   all queues by receive-side scaling: a Toeplitz hash through
+//!   indirection table 0, over the header fields `ethtool -N ...
+//!   rx-flow-hash` chose for the class (or drop them, if it chose
+//!   `discard`).
 //! * Everything else takes the default action, which drops it: frames to
 //!   addresses that are not ours never reach a queue.
 
@@ -27,9 +29,13 @@ use crate::{
         csr::{rpc, rpc_ram},
         toeplitz,
     },
-    kernel_ext::net::{AddrList, ETH_ALEN},
+    kernel_ext::net::{
+        ethtool::{flow_type, rxh},
+        AddrList, ETH_ALEN,
+    },
     regs::Regs,
 };
+use kernel::prelude::*;
 
 /// Entries of an indirection table.
 pub(crate) const INDIR_ENTRIES: u32 = 256;
@@ -39,6 +45,118 @@ pub(crate) const MAX_FRAME: u32 = 9742;
 /// as the C driver sets it).
 const OH_BYTES: u32 = 20;
 
+/// The flow classes of the RSS rules, in their action TCAM order: the
+/// parser's view of a frame, each with its own hash input. A more specific
+/// class comes first, as the lowest matching entry wins.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum FlowClass {
+    Udp6,
+    Udp4,
+    Tcp6,
+    Tcp4,
+    Ip6,
+    Ip4,
+    /// Everything else, hashed by Ethernet header.
+    Other,
+}
+
+/// Hash fields any class can use: the destination MAC, or none (drop).
+const FIELDS_L2: u32 = rxh::L2DA | rxh::DISCARD;
+/// Hash fields of an IPv4 class without ports.
+const FIELDS_L3: u32 = FIELDS_L2 | rxh::IP_SRC | rxh::IP_DST;
+/// Hash fields of a class with ports.
+const FIELDS_L4: u32 = FIELDS_L3 | rxh::L4_B_0_1 | rxh::L4_B_2_3;
+
+impl FlowClass {
+    const ALL: [Self; 7] = [
+        Self::Udp6,
+        Self::Udp4,
+        Self::Tcp6,
+        Self::Tcp4,
+        Self::Ip6,
+        Self::Ip4,
+        Self::Other,
+    ];
+
+    /// The class an ethtool flow type names (`ethtool -N ... rx-flow-hash
+    /// TYPE`). IP protocols the parser does not know (SCTP, AH, ESP) are
+    /// in the plain IP classes.
+    pub(crate) fn of_flow_type(ty: u32) -> Option<Self> {
+        use flow_type::*;
+        Some(match ty & !FLAGS {
+            TCP_V4 => Self::Tcp4,
+            UDP_V4 => Self::Udp4,
+            TCP_V6 => Self::Tcp6,
+            UDP_V6 => Self::Udp6,
+            IPV4 | IPV4_USER | SCTP_V4 | AH_ESP_V4 | AH_V4 | ESP_V4 => Self::Ip4,
+            IPV6 | IPV6_USER | SCTP_V6 | AH_ESP_V6 | AH_V6 | ESP_V6 => Self::Ip6,
+            ETHER => Self::Other,
+            _ => return None,
+        })
+    }
+
+    /// The parser's flags a frame of the class has (word 1 of the action
+    /// TCAM key); the others are don't-care.
+    fn tcam_flags(self) -> u32 {
+        use rpc_ram::{
+            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
+            TCAM_ACT1_L4_VALID as L4,
+        };
+        match self {
+            Self::Udp6 => L4 | UDP | IP | V6,
+            Self::Udp4 => L4 | UDP | IP,
+            Self::Tcp6 => L4 | IP | V6,
+            Self::Tcp4 => L4 | IP,
+            Self::Ip6 => IP | V6,
+            Self::Ip4 => IP,
+            Self::Other => 0,
+        }
+    }
+
+    /// The hash fields (`RXH_*`) the device can take for the class.
+    pub(crate) fn supported_fields(self) -> u32 {
+        match self {
+            Self::Udp6 | Self::Tcp6 => FIELDS_L4 | rxh::IP6_FL,
+            Self::Udp4 | Self::Tcp4 => FIELDS_L4,
+            Self::Ip6 => FIELDS_L3 | rxh::IP6_FL,
+            Self::Ip4 => FIELDS_L3,
+            Self::Other => FIELDS_L2,
+        }
+    }
+
+    /// The hash input out of reset: addresses and, where there are any,
+    /// ports; the destination MAC for the rest. (The C driver leaves the
+    /// ports of UDP out; the kernel's toeplitz selftest expects them in.)
+    const fn default_fields(self) -> u32 {
+        match self {
+            Self::Udp6 | Self::Udp4 | Self::Tcp6 | Self::Tcp4 => {
+                rxh::IP_SRC | rxh::IP_DST | rxh::L4_B_0_1 | rxh::L4_B_2_3
+            }
+            Self::Ip6 | Self::Ip4 => rxh::IP_SRC | rxh::IP_DST,
+            Self::Other => rxh::L2DA,
+        }
+    }
+}
+
+/// The action table's hash input bits (`ACT_TBL1_RSS_ENA_*`) for ethtool's
+/// `fields`; the flow label counts for outer and inner IPv6 headers both.
+fn rss_enable_bits(fields: u32) -> u32 {
+    [
+        (rxh::L2DA, rpc::ACT_TBL1_RSS_ENA_L2_DA),
+        (rxh::IP_SRC, rpc::ACT_TBL1_RSS_ENA_IP_SRC),
+        (rxh::IP_DST, rpc::ACT_TBL1_RSS_ENA_IP_DST),
+        (rxh::L4_B_0_1, rpc::ACT_TBL1_RSS_ENA_L4_SRC),
+        (rxh::L4_B_2_3, rpc::ACT_TBL1_RSS_ENA_L4_DST),
+        (
+            rxh::IP6_FL,
+            rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL | rpc::ACT_TBL1_RSS_ENA_IV6_FL_LBL,
+        ),
+    ]
+    .iter()
+    .filter(|(field, _)| fields & field != 0)
+    .fold(0, |bits, (_, ena)| bits | ena)
+}
+
 /// The RSS configuration of a port.
 pub(crate) struct Rss {
     /// The hash key.
@@ -46,18 +164,22 @@ pub(crate) struct Rss {
     /// Indirection table: entry `i` names the queue of hashes whose low
     /// byte is `i`.
     pub(crate) table: [u8; INDIR_ENTRIES as usize],
+    /// The hash input of each flow class (`RXH_*` bits), by
+    /// [`FlowClass`] order.
+    fields: [u32; FlowClass::ALL.len()],
 }
 
 impl Rss {
     /// The default configuration for `queues` queues (at least one): the
-    /// system's RSS key, and the table spread round-robin over all queues
-    /// (`ethtool_rxfh_indir_default()`).
+    /// system's RSS key, the table spread round-robin over all queues
+    /// (`ethtool_rxfh_indir_default()`), each class's default hash input.
     pub(crate) fn new(queues: u32) -> Self {
         let mut key = [0; toeplitz::KEY_LEN];
         crate::kernel_ext::net::rss_key_fill(&mut key);
         let mut rss = Self {
             key,
             table: [0; INDIR_ENTRIES as usize],
+            fields: FlowClass::ALL.map(FlowClass::default_fields),
         };
         rss.spread(queues);
         rss
@@ -71,6 +193,21 @@ impl Rss {
             // CAST: queue numbers are below 128.
             *entry = (i as u32 % queues) as u8;
         }
+    }
+
+    /// The hash input of `class` (`RXH_*` bits).
+    pub(crate) fn fields(&self, class: FlowClass) -> u32 {
+        self.fields[class as usize]
+    }
+
+    /// Sets the hash input of `class`; `EINVAL`, and no change, for fields
+    /// the device cannot hash for it.
+    pub(crate) fn set_fields(&mut self, class: FlowClass, fields: u32) -> Result {
+        if fields & !class.supported_fields() != 0 {
+            return Err(EINVAL);
+        }
+        self.fields[class as usize] = fields;
+        Ok(())
     }
 }
 
@@ -86,53 +223,31 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
     }
 }
 
-/// The hash input of every IP flow type: addresses and, where there are
-/// any, ports.
-const RSS_FIELDS_IP: u32 = rpc::ACT_TBL1_RSS_ENA_IP_SRC
-    | rpc::ACT_TBL1_RSS_ENA_IP_DST
-    | rpc::ACT_TBL1_RSS_ENA_L4_SRC
-    | rpc::ACT_TBL1_RSS_ENA_L4_DST;
-
-/// The RSS rules, in action TCAM order from [`RSS_FIRST_ENTRY`]: the
-/// parser's flags a frame must have (word 1 of the key) and the hash input
-/// for it. A more specific rule comes first, as the lowest matching entry
-/// wins.
-const RSS_RULES: [(u32, u32); 7] = {
-    use rpc_ram::{
-        TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-        TCAM_ACT1_L4_VALID as L4,
-    };
-    [
-        (L4 | UDP | IP | V6, RSS_FIELDS_IP),
-        (L4 | UDP | IP, RSS_FIELDS_IP),
-        (L4 | IP | V6, RSS_FIELDS_IP),
-        (L4 | IP, RSS_FIELDS_IP),
-        (IP | V6, RSS_FIELDS_IP),
-        (IP, RSS_FIELDS_IP),
-        (0, rpc::ACT_TBL1_RSS_ENA_L2_DA),
-    ]
-};
-/// The first action TCAM entry of the RSS rules: the last seven, as the
-/// C driver places them without a BMC.
-const RSS_FIRST_ENTRY: u32 = rpc_ram::TCAM_ACT_NUM_ENTRIES - RSS_RULES.len() as u32;
+/// The first action TCAM entry of the RSS rules: the last seven, one per
+/// flow class, as the C driver places them without a BMC.
+const RSS_FIRST_ENTRY: u32 = rpc_ram::TCAM_ACT_NUM_ENTRIES - FlowClass::ALL.len() as u32;
 
 /// Writes the RSS rules into the action TCAM and table
 /// (`fbnic_rss_reinit()`, `fbnic_write_rules()`).
-fn write_rss_rules(regs: &Regs) {
-    for (i, &(flags, fields)) in RSS_RULES.iter().enumerate() {
+pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
+    for (i, class) in FlowClass::ALL.into_iter().enumerate() {
         // CAST: seven rules.
         let entry = RSS_FIRST_ENTRY + i as u32;
-        regs.wr32(
-            rpc_ram::act_tbl0(entry),
-            rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST),
-        );
+        let fields = rss.fields(class);
+        // A class whose frames are discarded goes nowhere.
+        let act0 = if fields & rxh::DISCARD != 0 {
+            rpc::ACT_TBL0_DROP
+        } else {
+            rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
+        };
+        regs.wr32(rpc_ram::act_tbl0(entry), act0);
         regs.wr32(
             rpc_ram::act_tbl1(entry),
-            rpc::ACT_TBL1_RSS_ENA_MASK.prep(fields),
+            rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(fields)),
         );
-        // Word 1: a MAC DA entry matched, plus the flow type's flags; the
-        // bits not set are don't-care. Every other word: don't care.
-        let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | flags;
+        // Word 1: a MAC DA entry matched, plus the class's flags; the bits
+        // not set are don't-care. Every other word: don't care.
+        let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | class.tcam_flags();
         for word in 0..rpc_ram::TCAM_ACT_WORD_LEN {
             let tcam = if word == 1 {
                 rpc_ram::TCAM_ACT_VALUE.prep(value) | rpc_ram::TCAM_ACT_MASK.prep(!value & 0xffff)
@@ -151,7 +266,7 @@ fn write_rss_rules(regs: &Regs) {
 
 /// Invalidates the RSS rules.
 fn clear_rss_rules(regs: &Regs) {
-    for i in 0..RSS_RULES.len() {
+    for i in 0..FlowClass::ALL.len() {
         // CAST: seven rules.
         let entry = RSS_FIRST_ENTRY + i as u32;
         for word in 0..=rpc_ram::TCAM_ACT_WORD_LEN {
@@ -164,7 +279,7 @@ fn clear_rss_rules(regs: &Regs) {
 /// rest. The MAC filter is written separately ([`MacFilter`]).
 pub(crate) fn enable(regs: &Regs, rss: &Rss) {
     write_rss(regs, rss);
-    write_rss_rules(regs);
+    write_rss_rules(regs, rss);
     regs.wr32(rpc::ACT_TBL1_DEFAULT, 0);
     regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
     regs.wr32(
