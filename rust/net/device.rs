@@ -435,6 +435,8 @@ impl Features {
     pub const RXCSUM: Self = Self::bit(bindings::NETIF_F_RXCSUM_BIT);
     /// The device hashes received flows.
     pub const RXHASH: Self = Self::bit(bindings::NETIF_F_RXHASH_BIT);
+    /// The device steers flows by rules (`ethtool -N`, "ntuple filters").
+    pub const NTUPLE: Self = Self::bit(bindings::NETIF_F_NTUPLE_BIT);
     /// TCP segmentation of packets with ECN's CWR flag set.
     pub const TSO_ECN: Self = Self::bit(bindings::NETIF_F_TSO_ECN_BIT);
     /// TCP segmentation over IPv4 that may repeat or renumber IP IDs.
@@ -1097,6 +1099,15 @@ impl<T: Operations> Builder<'_, T> {
             (*raw).features |= features.0;
             (*raw).vlan_features |= features.0;
         }
+    }
+
+    /// Turns `features` on for good: the user cannot switch them off (they
+    /// are left out of `hw_features`, and `ethtool -k` reports them
+    /// `[fixed]`).
+    pub fn set_fixed_features(&mut self, features: Features) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: As in `set_features`.
+        unsafe { (*raw).features |= features.0 };
     }
 
     /// Advertises segmentation `features` that the device does only with

@@ -35,6 +35,9 @@ use kernel::{
 use super::{Device, Rtnl};
 use crate::kernel_ext::bindings;
 
+pub mod nfc;
+pub use nfc::{FlowMatch, FlowRule, Ip4Match, Ip6Match, IpMatch, Masked, RuleAction};
+
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
 ///
 /// The strings are fixed-size C arrays; the setters truncate what does not
@@ -521,6 +524,14 @@ impl RxfhParam {
     }
 }
 
+/// The `get_rxnfc`/`set_rxnfc` commands of flow rules (`ETHTOOL_*` in
+/// `include/uapi/linux/ethtool.h`).
+const ETHTOOL_GRXCLSRLCNT: u32 = 0x2e;
+const ETHTOOL_GRXCLSRULE: u32 = 0x2f;
+const ETHTOOL_GRXCLSRLALL: u32 = 0x30;
+const ETHTOOL_SRXCLSRLDEL: u32 = 0x31;
+const ETHTOOL_SRXCLSRLINS: u32 = 0x32;
+
 /// Flow types of `ethtool -n/-N ... rx-flow-hash` and of flow rules (the
 /// `*_FLOW` values of `include/uapi/linux/ethtool.h`, part of the user
 /// ABI; bindgen does not carry them over).
@@ -616,6 +627,19 @@ impl RxfhFields {
     pub fn set_fields(&mut self, fields: u32) {
         self.0.data = fields;
     }
+}
+
+/// The flow rules a device holds (`ETHTOOL_GRXCLSRLCNT`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RuleCount {
+    /// Rules installed.
+    pub rules: u32,
+    /// Locations in the rule table.
+    pub table_size: u32,
+    /// Whether the driver chooses a location when asked for any
+    /// ([`nfc::location::ANY`]); ethtool then asks so when the user gives
+    /// none.
+    pub special_locations: bool,
 }
 
 /// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
@@ -969,6 +993,42 @@ pub trait Operations: super::Operations {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Reports how many flow rules are installed and where they can go
+    /// (`get_rxnfc` `ETHTOOL_GRXCLSRLCNT`, the start of `ethtool -n`).
+    /// With it, the core offers the rule callbacks below.
+    fn get_rule_count(_dev: &Device<Self>) -> Result<RuleCount> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the rule at `location` (`ETHTOOL_GRXCLSRULE`); `ENOENT` if
+    /// there is none.
+    fn get_rule(_dev: &Device<Self>, _location: u32) -> Result<FlowRule> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes the locations of the installed rules into `locations` and
+    /// returns how many (`ETHTOOL_GRXCLSRLALL`); `EMSGSIZE` if they do not
+    /// fit.
+    fn get_rule_locations(_dev: &Device<Self>, _locations: &mut [u32]) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Installs `rule` and returns its location (`set_rxnfc`
+    /// `ETHTOOL_SRXCLSRLINS`, `ethtool -N DEV flow-type ...`). The rule's
+    /// location may be one of [`nfc::location`]'s special values. Rules
+    /// the abstraction cannot decode (VLAN, user data or MAC extensions, a
+    /// virtual function's queue, wake-on-LAN) are refused before with
+    /// `EOPNOTSUPP`. Called with RTNL held.
+    fn insert_rule(_dev: &Device<Self>, _rule: &FlowRule) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Removes the rule at `location` (`ETHTOOL_SRXCLSRLDEL`, `ethtool -N
+    /// DEV delete N`); `ENOENT` if there is none. Called with RTNL held.
+    fn delete_rule(_dev: &Device<Self>, _location: u32) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Reports the hash input of a flow type (`get_rxfh_fields`, `ethtool
     /// -n DEV rx-flow-hash TYPE`, and for each flow type in netlink's RSS
     /// reply, which leaves out the types that fail).
@@ -1256,6 +1316,86 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
+    /// As for [`OpsTable::get_drvinfo`], with `info` the request, and
+    /// `rule_locs` NULL or an array of `info.rule_cnt` entries for
+    /// `ETHTOOL_GRXCLSRLALL`, both valid and ours for the call.
+    unsafe extern "C" fn get_rxnfc(
+        ndev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_rxnfc,
+        rule_locs: *mut u32,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement.
+        let info = unsafe { &mut *info };
+        from_result(|| {
+            match info.cmd {
+                ETHTOOL_GRXCLSRLCNT => {
+                    let count = T::get_rule_count(dev)?;
+                    info.data = u64::from(count.table_size);
+                    if count.special_locations {
+                        info.data |= u64::from(nfc::location::SPECIAL);
+                    }
+                    info.__bindgen_anon_1.rule_cnt = count.rules;
+                }
+                ETHTOOL_GRXCLSRULE => {
+                    let rule = T::get_rule(dev, info.fs.location)?;
+                    // Nothing of the request's spec but its location is
+                    // meant to come back.
+                    info.fs = bindings::ethtool_rx_flow_spec::default();
+                    if let Some(context) = rule.encode(&mut info.fs) {
+                        info.__bindgen_anon_1.rss_context = context;
+                    }
+                }
+                ETHTOOL_GRXCLSRLALL => {
+                    // SAFETY: Both members of the union are a `u32`; the
+                    // core put the array's size in it.
+                    let cap = unsafe { info.__bindgen_anon_1.rule_cnt } as usize;
+                    let locations = if rule_locs.is_null() || cap == 0 {
+                        &mut [][..]
+                    } else {
+                        // SAFETY: Per the safety requirement, `cap` entries.
+                        unsafe { core::slice::from_raw_parts_mut(rule_locs, cap) }
+                    };
+                    let n = T::get_rule_locations(dev, locations)?;
+                    info.data = u64::from(T::get_rule_count(dev)?.table_size);
+                    info.__bindgen_anon_1.rule_cnt = n;
+                }
+                _ => return Err(EOPNOTSUPP),
+            }
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `info` the request, valid and
+    /// ours for the call.
+    unsafe extern "C" fn set_rxnfc(
+        ndev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_rxnfc,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement.
+        let info = unsafe { &mut *info };
+        from_result(|| {
+            match info.cmd {
+                ETHTOOL_SRXCLSRLINS => {
+                    // SAFETY: As in `get_rxnfc`, a `u32` either way.
+                    let context = unsafe { info.__bindgen_anon_1.rss_context };
+                    let rule = FlowRule::decode(&info.fs, context)?;
+                    info.fs.location = T::insert_rule(dev, &rule)?;
+                }
+                ETHTOOL_SRXCLSRLDEL => T::delete_rule(dev, info.fs.location)?,
+                _ => return Err(EOPNOTSUPP),
+            }
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
     /// As for [`OpsTable::get_drvinfo`], with `fields` in place of `info`.
     unsafe extern "C" fn get_rxfh_fields(
         ndev: *mut bindings::net_device,
@@ -1426,6 +1566,16 @@ impl<T: Operations> OpsTable<T> {
         },
         set_rxfh: if T::HAS_SET_RXFH {
             Some(Self::set_rxfh)
+        } else {
+            None
+        },
+        get_rxnfc: if T::HAS_GET_RULE_COUNT {
+            Some(Self::get_rxnfc)
+        } else {
+            None
+        },
+        set_rxnfc: if T::HAS_INSERT_RULE {
+            Some(Self::set_rxnfc)
         } else {
             None
         },

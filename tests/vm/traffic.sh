@@ -14,8 +14,7 @@
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL="
 rust tx-timestamp the Rust driver has no hardware timestamping yet (outside issue 5's list)
-rust ntuple-steer the Rust driver has no ethtool -N yet (outside issue 5's list)
-rust ntuple-drop the Rust driver has no ethtool -N yet (outside issue 5's list)
+c ntuple-location the C driver takes rules at locations of its choosing only, and accepts TOS matches it then ignores
 "
 
 R() { ip netns exec remote "$@"; }
@@ -310,6 +309,80 @@ ntuple_drop() {
 	return $rc
 }
 expect ntuple-drop ntuple_drop
+
+# A rule on the source address (an IP TCAM entry behind the action TCAM)
+# steers every UDP datagram from us to queue 1, whatever its ports; the
+# rule is still in force after the interface went down and up.
+steered_to_1() {
+	local d
+	d=$(queue_deltas 7006)
+	echo "interrupts during the burst (queue 0, queue 1): $d"
+	set -- $d
+	[ "$2" -gt 20 ] && [ "$1" -lt $(($2 / 4)) ]
+}
+ntuple_ip() {
+	local id rc=0 n=50
+	id=$(R ethtool -N "$REMOTE_IF" flow-type udp4 src-ip "$LOCAL_V4" action 1 | awk '{ print $NF }')
+	[ -n "$id" ] || return 1
+	steered_to_1 || rc=1
+	R ip link set dev "$REMOTE_IF" down && R ip link set dev "$REMOTE_IF" up || rc=1
+	while [ $n -gt 0 ] && [ "$(R cat "/sys/class/net/$REMOTE_IF/operstate")" != up ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	sleep 1
+	echo "after down and up:"
+	steered_to_1 || rc=1
+	R ethtool -N "$REMOTE_IF" delete "$id" || rc=1
+	return $rc
+}
+expect ntuple-ip ntuple_ip
+
+# The rule table: a rule is listed under the ID ethtool reports and can be
+# deleted once; requests the device cannot do (a queue beyond the count,
+# SCTP, which fbnic does not parse) are refused and leave the table as it
+# was.
+rule_count() { R ethtool -n "$REMOTE_IF" | grep -c '^Filter:'; }
+ntuple_table() {
+	local before id
+	before=$(rule_count)
+	id=$(R ethtool -N "$REMOTE_IF" flow-type tcp6 dst-port 7007 action 0 | awk '{ print $NF }')
+	[ -n "$id" ] || return 1
+	R ethtool -n "$REMOTE_IF" rule "$id" | tee /dev/stderr | grep -q 'Dest port: 7007' ||
+		{ echo "rule $id does not read back"; return 1; }
+	for bad in "flow-type udp4 dst-port 7008 action 9" "flow-type sctp4 dst-port 7008 action 0"; do
+		if R ethtool -N "$REMOTE_IF" $bad 2>&1; then
+			echo "accepted: $bad"
+			return 1
+		fi
+	done
+	[ "$(rule_count)" = $((before + 1)) ] || { echo "refused requests changed the table"; return 1; }
+	R ethtool -N "$REMOTE_IF" delete "$id" || return
+	if R ethtool -N "$REMOTE_IF" delete "$id" 2>&1; then
+		echo "deleted rule $id twice"
+		return 1
+	fi
+	[ "$(rule_count)" = "$before" ] || { echo "rules before: $before, after: $(rule_count)"; return 1; }
+}
+expect ntuple-table ntuple_table
+
+# A rule at the location the user chose, which then is taken; a match the
+# device cannot make (TOS) is refused rather than ignored.
+ntuple_location() {
+	R ethtool -N "$REMOTE_IF" flow-type udp6 dst-port 7009 action 0 loc 7 || return
+	R ethtool -n "$REMOTE_IF" rule 7 | grep -q 'Dest port: 7009' || { echo "no rule 7"; return 1; }
+	if R ethtool -N "$REMOTE_IF" flow-type udp4 dst-port 7009 action 0 loc 7 2>&1; then
+		echo "location 7 taken twice"
+		return 1
+	fi
+	R ethtool -N "$REMOTE_IF" delete 7 || return
+	if R ethtool -N "$REMOTE_IF" flow-type tcp4 tos 4 action 0 2>&1; then
+		echo "a TOS match was accepted"
+		return 1
+	fi
+}
+expect ntuple-location ntuple_location
+
 
 # ethtool -X moves the flow's traffic from one queue to the other (UDP over
 # IPv4 hashes the addresses only, so one flow is one indirection entry).

@@ -14,6 +14,7 @@ pub mod kernel_ext;
 mod fw;
 mod link;
 mod netdev;
+mod nfc;
 mod pci;
 mod regs;
 mod rpc;

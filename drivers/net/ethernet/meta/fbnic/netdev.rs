@@ -39,8 +39,9 @@ use crate::{
             self,
             ethtool::{
                 self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
-                EthMacStats, ExtAck, KernelRingParam, LinkKsettings, LinkMode, RingParam,
-                RmonStats, RxfhFields, RxfhParam, StatsData, StringSet, Strings, TcpDataSplit,
+                EthMacStats, ExtAck, FlowRule, KernelRingParam, LinkKsettings, LinkMode, RingParam,
+                RmonStats, RuleCount, RxfhFields, RxfhParam, StatsData, StringSet, Strings,
+                TcpDataSplit,
             },
             qstats,
             skbuff::{DropReason, SkBuff},
@@ -49,6 +50,7 @@ use crate::{
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
+    nfc::{Refused, Rules},
     rpc::{self, FlowClass, MacFilter, Rss},
     shared::Shared,
     stats::{EthtoolStats, RxSnapshot, TxSnapshot},
@@ -208,6 +210,9 @@ pub(crate) struct Port {
     irq_names: KVec<Arc<IrqName>>,
     #[pin]
     rss: Mutex<Rss>,
+    /// The flow rules (`ethtool -N`). Taken after `rss` where both are.
+    #[pin]
+    rules: Mutex<Rules>,
     /// Header split (`ethtool -G tcp-data-split/hds-thresh`), applied at
     /// open.
     #[pin]
@@ -241,6 +246,7 @@ impl Port {
             queues,
             irq_names,
             rss <- new_mutex!(rss),
+            rules <- new_mutex!(Rules::new()),
             split <- new_mutex!(HeaderSplit::default()),
             mac_filter <- new_spinlock!(MacFilter::new()),
             config <- new_mutex!(config),
@@ -329,7 +335,9 @@ impl Port {
                 return Err(e);
             }
         }
-        rpc::enable(regs, &self.rss.lock());
+        let rss = self.rss.lock();
+        rpc::enable(regs, &rss, &self.rules.lock());
+        drop(rss);
         for q in active {
             q.napi.enable();
             self.arm(q);
@@ -863,8 +871,43 @@ impl ethtool::Operations for Port {
         })?;
         if dev.is_running() {
             rpc::write_rss_rules(&port.shared.regs, &rss);
+            // Flow rules that spread by RSS hash as their class does.
+            port.rules.lock().write(&port.shared.regs, &rss);
         }
         Ok(())
+    }
+
+    fn get_rule_count(dev: &net::Device<Self>) -> Result<RuleCount> {
+        Ok(dev.data().rules.lock().count())
+    }
+
+    fn get_rule(dev: &net::Device<Self>, location: u32) -> Result<FlowRule> {
+        dev.data().rules.lock().get(location)
+    }
+
+    fn get_rule_locations(dev: &net::Device<Self>, locations: &mut [u32]) -> Result<u32> {
+        dev.data().rules.lock().locations(locations)
+    }
+
+    fn insert_rule(dev: &net::Device<Self>, rule: &FlowRule) -> Result<u32> {
+        let port = dev.data();
+        let rx_queues = port.config().rx;
+        let rss = port.rss.lock();
+        let running = dev.is_running().then_some((&port.shared.regs, &*rss));
+        port.rules
+            .lock()
+            .insert(rule, rx_queues, running)
+            .map_err(|Refused(e, why)| {
+                dev_info!(port.shared.dev, "flow rule refused: {}\n", why);
+                e
+            })
+    }
+
+    fn delete_rule(dev: &net::Device<Self>, location: u32) -> Result {
+        let port = dev.data();
+        let rss = port.rss.lock();
+        let running = dev.is_running().then_some((&port.shared.regs, &*rss));
+        port.rules.lock().delete(location, running)
     }
 
     fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {

@@ -196,6 +196,8 @@ fn register_netdev<'bound>(
     builder.set_features(offloads);
     builder.set_gso_partial_features(partial);
     builder.set_encap_features(offloads | partial | net::Features::GSO_PARTIAL);
+    // Flow rules are always on, as with the C driver.
+    builder.set_fixed_features(net::Features::NTUPLE);
     builder
         .set_mac_address(&mac)
         .inspect_err(|_| dev_err!(pdev, "invalid MAC address {:02x?} from the DSN\n", mac))?;

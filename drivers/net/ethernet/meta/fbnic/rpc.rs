@@ -33,6 +33,7 @@ use crate::{
         ethtool::{flow_type, rxh},
         AddrList, ETH_ALEN,
     },
+    nfc::Rules,
     regs::Regs,
 };
 use kernel::prelude::*;
@@ -96,8 +97,10 @@ impl FlowClass {
     }
 
     /// The parser's flags a frame of the class has (word 1 of the action
-    /// TCAM key); the others are don't-care.
-    fn tcam_flags(self) -> u32 {
+    /// TCAM key). The RSS rules care about these alone and rely on their
+    /// order; see [`FlowClass::tcam_care`] for the flags that tell the
+    /// class apart from all others.
+    pub(crate) fn tcam_flags(self) -> u32 {
         use rpc_ram::{
             TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
             TCAM_ACT1_L4_VALID as L4,
@@ -109,6 +112,20 @@ impl FlowClass {
             Self::Tcp4 => L4 | IP,
             Self::Ip6 => IP | V6,
             Self::Ip4 => IP,
+            Self::Other => 0,
+        }
+    }
+
+    /// The flags of word 1 that are set or clear in every frame of the
+    /// class and in no frame of another (a flow rule matches on these).
+    pub(crate) fn tcam_care(self) -> u32 {
+        use rpc_ram::{
+            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
+            TCAM_ACT1_L4_VALID as L4,
+        };
+        match self {
+            Self::Udp6 | Self::Udp4 | Self::Tcp6 | Self::Tcp4 => L4 | UDP | IP | V6,
+            Self::Ip6 | Self::Ip4 => IP | V6,
             Self::Other => 0,
         }
     }
@@ -140,7 +157,7 @@ impl FlowClass {
 
 /// The action table's hash input bits (`ACT_TBL1_RSS_ENA_*`) for ethtool's
 /// `fields`; the flow label counts for outer and inner IPv6 headers both.
-fn rss_enable_bits(fields: u32) -> u32 {
+pub(crate) fn rss_enable_bits(fields: u32) -> u32 {
     [
         (rxh::L2DA, rpc::ACT_TBL1_RSS_ENA_L2_DA),
         (rxh::IP_SRC, rpc::ACT_TBL1_RSS_ENA_IP_SRC),
@@ -275,11 +292,12 @@ fn clear_rss_rules(regs: &Regs) {
     }
 }
 
-/// Opens the classifier: RSS for frames to our addresses, drop for the
-/// rest. The MAC filter is written separately ([`MacFilter`]).
-pub(crate) fn enable(regs: &Regs, rss: &Rss) {
+/// Opens the classifier: the flow rules, RSS for the other frames to our
+/// addresses, drop for the rest. The MAC filter is written separately ([`MacFilter`]).
+pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
     write_rss(regs, rss);
     write_rss_rules(regs, rss);
+    rules.write(regs, rss);
     regs.wr32(rpc::ACT_TBL1_DEFAULT, 0);
     regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
     regs.wr32(
@@ -297,6 +315,7 @@ pub(crate) fn disable(regs: &Regs) {
     regs.wr32(rpc::RMI_CONFIG, rpc::RMI_CONFIG_OH_BYTES.prep(OH_BYTES));
     regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
     clear_rss_rules(regs);
+    Rules::clear(regs);
     regs.wrfl();
 }
 

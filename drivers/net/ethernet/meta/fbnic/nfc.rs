@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Flow rules (`ethtool -N DEV flow-type ...`): frames of one flow to one
+//! queue, to RSS, or dropped.
+//!
+//! A rule is an entry of the classifier's action TCAM ahead of the RSS
+//! rules ([`crate::rpc`]), at entries 2..=49 for locations 0..=47 as the C
+//! driver places them (a lower entry wins). It matches TCP, UDP or any IP
+//! over IPv4 or IPv6, by source and destination address and port, each
+//! with a mask. Addresses are not in the action TCAM itself: each side has
+//! an IP TCAM of eight address/mask entries, and a rule matches the index
+//! of the entry a frame's address hit. Rules with the same address share
+//! the entry; addresses that could both match one frame (different but
+//! overlapping prefixes) cannot coexist, as a frame would only ever hit
+//! the first of them.
+
+#![forbid(unsafe_code)]
+
+use kernel::prelude::*;
+
+use crate::{
+    hw::csr::{rpc, rpc_ram},
+    kernel_ext::net::ethtool::{
+        flow_type, nfc::location, FlowMatch, FlowRule, IpMatch, Masked, RuleAction, RuleCount,
+    },
+    regs::Regs,
+    rpc::{rss_enable_bits, FlowClass, Rss},
+};
+
+/// Locations of flow rules.
+pub(crate) const RULES: u32 = 48;
+/// The action TCAM entry of location 0.
+const FIRST_ENTRY: u32 = 2;
+/// Entries of each IP TCAM.
+const IP_ENTRIES: usize = rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES as usize;
+
+const IPPROTO_TCP: u8 = 6;
+const IPPROTO_UDP: u8 = 17;
+
+/// An address of an IP TCAM: the bits that matter and their value (16
+/// bytes; IPv4 in the last 4).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct IpAddr {
+    value: [u8; 16],
+    care: [u8; 16],
+    v6: bool,
+}
+
+impl IpAddr {
+    /// An IPv4 (`N` = 4) or IPv6 (16) address match.
+    fn new<const N: usize>(m: &Masked<[u8; N]>) -> Option<Self> {
+        let mut a = Self {
+            value: [0; 16],
+            care: [0; 16],
+            v6: N == 16,
+        };
+        a.value[16 - N..].copy_from_slice(&m.value);
+        a.care[16 - N..].copy_from_slice(&m.mask);
+        a.normalized()
+    }
+
+    /// The address with the bits that do not matter cleared; `None` if no
+    /// bit matters (no match on the address).
+    fn normalized(mut self) -> Option<Self> {
+        for (v, c) in self.value.iter_mut().zip(self.care) {
+            *v &= c;
+        }
+        self.care.iter().any(|&c| c != 0).then_some(self)
+    }
+
+    /// Whether some address matches both.
+    fn overlaps(&self, other: &Self) -> bool {
+        self.v6 == other.v6
+            && (0..16).all(|i| (self.value[i] ^ other.value[i]) & self.care[i] & other.care[i] == 0)
+    }
+}
+
+/// One side's IP TCAM: its addresses and how many rules use each.
+#[derive(Default)]
+struct IpTcam {
+    entries: [Option<(IpAddr, u32)>; IP_ENTRIES],
+}
+
+impl IpTcam {
+    /// The entry for `addr`, shared if it is there, new otherwise (then
+    /// `true`, for the caller to write). `EBUSY` if the entries are all
+    /// taken or one holds an overlapping address.
+    fn take(&mut self, addr: IpAddr) -> Result<(usize, bool)> {
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            match e {
+                Some((a, users)) if *a == addr => {
+                    *users += 1;
+                    return Ok((i, false));
+                }
+                Some((a, _)) if a.overlaps(&addr) => return Err(EBUSY),
+                _ => (),
+            }
+        }
+        let (i, free) = self
+            .entries
+            .iter_mut()
+            .enumerate()
+            .find(|(_, e)| e.is_none())
+            .ok_or(EBUSY)?;
+        *free = Some((addr, 1));
+        Ok((i, true))
+    }
+
+    /// Gives back a use of entry `i`; `true` if that was the last (the
+    /// entry is free, for the caller to clear).
+    fn put(&mut self, i: usize) -> bool {
+        let Some(e) = self.entries.get_mut(i) else {
+            return false;
+        };
+        if let Some((_, users)) = e {
+            *users -= 1;
+            if *users == 0 {
+                *e = None;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Writes entry `i` (invalidated if free) to the TCAM whose registers
+    /// `reg` gives.
+    fn write_entry(&self, regs: &Regs, reg: fn(u32, u32) -> u32, i: usize) {
+        // CAST: eight entries.
+        let entry = i as u32;
+        let last = rpc_ram::TCAM_IP_ADDR_WORD_LEN;
+        // Invalidate first: the words below change one at a time.
+        regs.wr32(reg(entry, last), 0);
+        let Some(Some((a, _))) = self.entries.get(i) else {
+            return;
+        };
+        // Word w is the w-th 16-bit group counted from the end; the mask
+        // field holds the bits that do not matter.
+        for word in 0..last {
+            let at = (7 - word as usize) * 2;
+            let value = u16::from_be_bytes([a.value[at], a.value[at + 1]]);
+            let care = u16::from_be_bytes([a.care[at], a.care[at + 1]]);
+            regs.wr32(
+                reg(entry, word),
+                rpc_ram::TCAM_IP_ADDR_VALUE.prep(value.into())
+                    | rpc_ram::TCAM_IP_ADDR_MASK.prep((!care).into()),
+            );
+        }
+        regs.wrfl();
+        let v6 = if a.v6 { rpc_ram::TCAM_IP_IS_V6 } else { 0 };
+        regs.wr32(reg(entry, last), v6 | rpc_ram::TCAM_VALIDATE);
+    }
+
+    /// Writes every entry.
+    fn write(&self, regs: &Regs, reg: fn(u32, u32) -> u32) {
+        for i in 0..IP_ENTRIES {
+            self.write_entry(regs, reg, i);
+        }
+    }
+}
+
+/// A rule as the device takes it.
+struct Rule {
+    /// As the user gave it, with its location.
+    rule: FlowRule,
+    class: FlowClass,
+    /// IP TCAM entries of the source and destination addresses.
+    src: Option<usize>,
+    dst: Option<usize>,
+    sport: Masked<u16>,
+    dport: Masked<u16>,
+}
+
+/// A rule that cannot be installed: the error, and why, for the log.
+pub(crate) struct Refused(pub(crate) Error, pub(crate) &'static str);
+
+fn unsupported<T>(why: &'static str) -> Result<T, Refused> {
+    Err(Refused(EOPNOTSUPP, why))
+}
+
+/// What a rule matches, in the device's terms.
+struct Match {
+    class: FlowClass,
+    src: Option<IpAddr>,
+    dst: Option<IpAddr>,
+    sport: Masked<u16>,
+    dport: Masked<u16>,
+}
+
+impl Match {
+    fn of(matches: &FlowMatch) -> Result<Self, Refused> {
+        match matches {
+            FlowMatch::Ip4(ty, m) => Self::ip(*ty, m),
+            FlowMatch::Ip6(ty, m) => Self::ip(*ty, m),
+            FlowMatch::Other(_) => unsupported("fbnic steers TCP, UDP and IP flows only"),
+        }
+    }
+
+    /// An IPv4 (`N` = 4) or IPv6 (16) rule of flow type `ty`.
+    fn ip<const N: usize>(ty: u32, m: &IpMatch<N>) -> Result<Self, Refused> {
+        if m.tos.mask != 0 || m.l4_4_bytes.mask != 0 {
+            return unsupported("fbnic matches no TOS, traffic class or raw L4 bytes");
+        }
+        // The L4 protocol the rule names, if any: TCP or UDP only, by
+        // full mask.
+        let udp = match ty {
+            flow_type::TCP_V4 | flow_type::TCP_V6 => Some(false),
+            flow_type::UDP_V4 | flow_type::UDP_V6 => Some(true),
+            flow_type::IPV4_USER | flow_type::IPV6_USER => match (m.proto.mask, m.proto.value) {
+                (0, _) => None,
+                (0xff, IPPROTO_TCP) => Some(false),
+                (0xff, IPPROTO_UDP) => Some(true),
+                _ => return unsupported("only TCP and UDP are matched by protocol"),
+            },
+            _ => return unsupported("SCTP, AH and ESP are not parsed by fbnic"),
+        };
+        let class = match (N == 16, udp) {
+            (false, None) => FlowClass::Ip4,
+            (false, Some(false)) => FlowClass::Tcp4,
+            (false, Some(true)) => FlowClass::Udp4,
+            (true, None) => FlowClass::Ip6,
+            (true, Some(false)) => FlowClass::Tcp6,
+            (true, Some(true)) => FlowClass::Udp6,
+        };
+        Ok(Self {
+            class,
+            src: IpAddr::new(&m.src),
+            dst: IpAddr::new(&m.dst),
+            sport: m.sport,
+            dport: m.dport,
+        })
+    }
+}
+
+/// The flow rules of a port.
+pub(crate) struct Rules {
+    /// By location.
+    rules: [Option<Rule>; RULES as usize],
+    ip_src: IpTcam,
+    ip_dst: IpTcam,
+}
+
+impl Rules {
+    pub(crate) fn new() -> Self {
+        Self {
+            rules: [const { None }; RULES as usize],
+            ip_src: IpTcam::default(),
+            ip_dst: IpTcam::default(),
+        }
+    }
+
+    pub(crate) fn count(&self) -> RuleCount {
+        RuleCount {
+            // CAST: at most 48.
+            rules: self.rules.iter().flatten().count() as u32,
+            table_size: RULES,
+            special_locations: true,
+        }
+    }
+
+    pub(crate) fn get(&self, location: u32) -> Result<FlowRule> {
+        self.rules
+            .get(location as usize)
+            .and_then(Option::as_ref)
+            .map(|r| r.rule)
+            .ok_or(ENOENT)
+    }
+
+    pub(crate) fn locations(&self, out: &mut [u32]) -> Result<u32> {
+        let mut n = 0;
+        for r in self.rules.iter().flatten() {
+            *out.get_mut(n).ok_or(EMSGSIZE)? = r.rule.location;
+            n += 1;
+        }
+        // CAST: at most 48.
+        Ok(n as u32)
+    }
+
+    /// The location a rule asking for `wanted` gets: a free one, the last
+    /// (lowest priority) for "any", as the C driver chooses.
+    fn place(&self, wanted: u32) -> Result<u32, Refused> {
+        let free = |i: &usize| self.rules[*i].is_none();
+        // CAST: at most 48.
+        let found = match wanted {
+            location::ANY | location::LAST => (0..RULES as usize).rev().find(free),
+            location::FIRST => (0..RULES as usize).find(free),
+            l if l < RULES => {
+                return if free(&(l as usize)) {
+                    Ok(l)
+                } else {
+                    Err(Refused(EBUSY, "a rule is there; delete it first"))
+                }
+            }
+            _ => return Err(Refused(EINVAL, "no such location")),
+        };
+        // CAST: below 48.
+        found
+            .map(|i| i as u32)
+            .ok_or(Refused(ENOSPC, "the rule table is full"))
+    }
+
+    /// Installs `rule` for a port with `rx_queues` queues and returns its
+    /// location; nothing changes if it fails. The device is written only
+    /// if `regs` is given (the port is up); see [`Rules::write`].
+    pub(crate) fn insert(
+        &mut self,
+        rule: &FlowRule,
+        rx_queues: u32,
+        regs: Option<(&Regs, &Rss)>,
+    ) -> Result<u32, Refused> {
+        match rule.action {
+            RuleAction::Queue(q) if q >= rx_queues => {
+                return Err(Refused(EINVAL, "no such queue"));
+            }
+            RuleAction::Rss { context, offset } if context != 0 || offset != 0 => {
+                return Err(Refused(EINVAL, "fbnic has no additional RSS contexts"));
+            }
+            _ => (),
+        }
+        let m = Match::of(&rule.matches)?;
+        let at = self.place(rule.location)?;
+        let busy = |_| {
+            Refused(
+                EBUSY,
+                "no IP TCAM entry for the address (full, or overlapping another)",
+            )
+        };
+        let src = m
+            .src
+            .map(|a| self.ip_src.take(a))
+            .transpose()
+            .map_err(busy)?;
+        let dst = match m.dst.map(|a| self.ip_dst.take(a)).transpose() {
+            Ok(dst) => dst,
+            Err(e) => {
+                if let Some((i, _)) = src {
+                    self.ip_src.put(i);
+                }
+                return Err(busy(e));
+            }
+        };
+        self.rules[at as usize] = Some(Rule {
+            rule: FlowRule {
+                location: at,
+                ..*rule
+            },
+            class: m.class,
+            src: src.map(|(i, _)| i),
+            dst: dst.map(|(i, _)| i),
+            sport: m.sport,
+            dport: m.dport,
+        });
+        if let Some((regs, rss)) = regs {
+            // The addresses first, so that the rule never points at a
+            // stale one; a new entry changes no other rule's matches, as
+            // addresses do not overlap.
+            if let Some((i, true)) = src {
+                self.ip_src.write_entry(regs, rpc_ram::tcam_ipsrc, i);
+            }
+            if let Some((i, true)) = dst {
+                self.ip_dst.write_entry(regs, rpc_ram::tcam_ipdst, i);
+            }
+            self.write_rule(regs, rss, at);
+        }
+        Ok(at)
+    }
+
+    /// Removes the rule at `location` (`ENOENT` if there is none), from the
+    /// device too if `regs` is given.
+    pub(crate) fn delete(&mut self, location: u32, regs: Option<(&Regs, &Rss)>) -> Result {
+        let r = self
+            .rules
+            .get_mut(location as usize)
+            .and_then(Option::take)
+            .ok_or(ENOENT)?;
+        let src_freed = r.src.filter(|&i| self.ip_src.put(i));
+        let dst_freed = r.dst.filter(|&i| self.ip_dst.put(i));
+        if let Some((regs, rss)) = regs {
+            // The rule first, then the addresses only it used.
+            self.write_rule(regs, rss, location);
+            if let Some(i) = src_freed {
+                self.ip_src.write_entry(regs, rpc_ram::tcam_ipsrc, i);
+            }
+            if let Some(i) = dst_freed {
+                self.ip_dst.write_entry(regs, rpc_ram::tcam_ipdst, i);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every rule and both IP TCAMs to the device; free locations
+    /// are invalidated.
+    pub(crate) fn write(&self, regs: &Regs, rss: &Rss) {
+        self.ip_src.write(regs, rpc_ram::tcam_ipsrc);
+        self.ip_dst.write(regs, rpc_ram::tcam_ipdst);
+        for at in 0..RULES {
+            self.write_rule(regs, rss, at);
+        }
+    }
+
+    /// Writes the rule at `location` to the device, or invalidates its
+    /// entry if there is none. Matching frames carry the RSS hash of the
+    /// rule's flow class, as `rss` sets it, and an RSS action spreads them
+    /// by it.
+    fn write_rule(&self, regs: &Regs, rss: &Rss, location: u32) {
+        let entry = FIRST_ENTRY + location;
+        // Invalidate first: the words below change one at a time.
+        regs.wr32(rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN), 0);
+        let Some(Some(r)) = self.rules.get(location as usize) else {
+            return;
+        };
+        let host = rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST);
+        let act0 = match r.rule.action {
+            RuleAction::Queue(q) => host | rpc::ACT_TBL0_Q_SEL | rpc::ACT_TBL0_Q_ID.prep(q),
+            RuleAction::Drop => rpc::ACT_TBL0_DROP,
+            RuleAction::Rss { .. } => host,
+        };
+        regs.wr32(rpc_ram::act_tbl0(entry), act0);
+        regs.wr32(
+            rpc_ram::act_tbl1(entry),
+            rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(rss.fields(r.class))),
+        );
+        for word in 0..rpc_ram::TCAM_ACT_WORD_LEN {
+            let (value, care) = match word {
+                0 => {
+                    let (mut value, mut care) = (0, 0);
+                    if let Some(i) = r.src {
+                        // CAST: below 8.
+                        value |= rpc_ram::TCAM_ACT0_IPSRC_VALID
+                            | rpc_ram::TCAM_ACT0_IPSRC_IDX.prep(i as u32);
+                        care |=
+                            rpc_ram::TCAM_ACT0_IPSRC_VALID | rpc_ram::TCAM_ACT0_IPSRC_IDX.mask();
+                    }
+                    if let Some(i) = r.dst {
+                        // CAST: below 8.
+                        value |= rpc_ram::TCAM_ACT0_IPDST_VALID
+                            | rpc_ram::TCAM_ACT0_IPDST_IDX.prep(i as u32);
+                        care |=
+                            rpc_ram::TCAM_ACT0_IPDST_VALID | rpc_ram::TCAM_ACT0_IPDST_IDX.mask();
+                    }
+                    (value, care)
+                }
+                // A frame to one of our addresses, of the rule's class.
+                1 => {
+                    let flags = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | r.class.tcam_flags();
+                    (flags, flags | r.class.tcam_care())
+                }
+                rpc_ram::TCAM_ACT_L4_SRC_WORD => (r.sport.value.into(), r.sport.mask.into()),
+                rpc_ram::TCAM_ACT_L4_DST_WORD => (r.dport.value.into(), r.dport.mask.into()),
+                _ => (0, 0),
+            };
+            regs.wr32(
+                rpc_ram::tcam_act(entry, word),
+                rpc_ram::TCAM_ACT_VALUE.prep(value & care)
+                    | rpc_ram::TCAM_ACT_MASK.prep(!care & 0xffff),
+            );
+        }
+        regs.wrfl();
+        regs.wr32(
+            rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN),
+            rpc_ram::TCAM_VALIDATE,
+        );
+    }
+
+    /// Invalidates every rule and address in the device (the rules stay
+    /// here, for the next [`Rules::write`]).
+    pub(crate) fn clear(regs: &Regs) {
+        for i in 0..RULES {
+            for word in 0..=rpc_ram::TCAM_ACT_WORD_LEN {
+                regs.wr32(rpc_ram::tcam_act(FIRST_ENTRY + i, word), 0);
+            }
+        }
+        IpTcam::default().write(regs, rpc_ram::tcam_ipsrc);
+        IpTcam::default().write(regs, rpc_ram::tcam_ipdst);
+    }
+}
