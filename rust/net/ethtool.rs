@@ -629,6 +629,37 @@ impl RxfhFields {
     }
 }
 
+/// An additional RSS context (`struct ethtool_rxfh_context`, `ethtool -X
+/// DEV context new`), kept by the core: its indirection table, hash key and
+/// function, which the core updates after the driver's callback succeeds.
+#[repr(transparent)]
+pub struct RxfhContext(bindings::ethtool_rxfh_context);
+
+impl RxfhContext {
+    /// The context's indirection table as the core has it: the old one in
+    /// `modify_rxfh_context`; in `create_rxfh_context` the driver fills it
+    /// when the request has none.
+    pub fn indir_mut(&mut self) -> &mut [u32] {
+        let priv_size = usize::from(self.0.priv_size).next_multiple_of(4);
+        // SAFETY: The core allocates a context with `priv_size` bytes of
+        // driver data, then the table of `indir_size` entries (at the
+        // 4-byte aligned offset `ethtool_rxfh_context_indir()` computes),
+        // then the key, all in `data`; the context is ours during the
+        // callback.
+        unsafe {
+            core::slice::from_raw_parts_mut(
+                self.0.data.as_mut_ptr().add(priv_size).cast::<u32>(),
+                self.0.indir_size as usize,
+            )
+        }
+    }
+
+    /// Sets the hash function (one of [`rss_hash`]).
+    pub fn set_hfunc(&mut self, hfunc: u8) {
+        self.0.hfunc = hfunc;
+    }
+}
+
 /// The flow rules a device holds (`ETHTOOL_GRXCLSRLCNT`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RuleCount {
@@ -1048,6 +1079,45 @@ pub trait Operations: super::Operations {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// How many RSS contexts the device has, the default one included
+    /// (`rxfh_max_num_contexts`); with [`Operations::create_rxfh_context`]
+    /// the others can be created. 0: no limit (never 1).
+    const RXFH_MAX_CONTEXTS: u32 = 0;
+
+    /// Creates RSS context `context` (`create_rxfh_context`, `ethtool -X
+    /// DEV context new ...`) with what `param` asks for; where it asks for
+    /// no table, the driver writes the one it uses into `ctx`. Requires
+    /// [`Operations::modify_rxfh_context`] and
+    /// [`Operations::remove_rxfh_context`] too.
+    fn create_rxfh_context(
+        _dev: &Device<Self>,
+        _context: u32,
+        _ctx: &mut RxfhContext,
+        _param: &RxfhParam,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes RSS context `context` (`modify_rxfh_context`): what `param`
+    /// holds; `ctx` still has the old configuration. Anything asked that
+    /// the device cannot do fails the whole request.
+    fn modify_rxfh_context(
+        _dev: &Device<Self>,
+        _context: u32,
+        _ctx: &mut RxfhContext,
+        _param: &RxfhParam,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Removes RSS context `context` (`remove_rxfh_context`). The core has
+    /// checked that no flow rule uses it.
+    fn remove_rxfh_context(_dev: &Device<Self>, _context: u32, _extack: &mut ExtAck<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Reports the IEEE 802.3 MAC counters (`get_eth_mac_stats`).
     fn get_eth_mac_stats(_dev: &Device<Self>, _stats: &mut EthMacStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -1314,6 +1384,51 @@ impl<T: Operations> OpsTable<T> {
         from_result(|| T::set_rxfh(dev, param).map(|()| 0))
     }
 
+    /// `create_rxfh_context` (`MODIFY` false) and `modify_rxfh_context`
+    /// (`MODIFY` true).
+    ///
+    /// # Safety
+    ///
+    /// As for [`OpsTable::get_drvinfo`], with `ctx` the context and `param`
+    /// the request as [`OpsTable::get_rxfh`] takes it, and `extack` NULL or
+    /// valid for writes, all ours for the call.
+    unsafe extern "C" fn rxfh_context<const MODIFY: bool>(
+        ndev: *mut bindings::net_device,
+        ctx: *mut bindings::ethtool_rxfh_context,
+        param: *const bindings::ethtool_rxfh_param,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement; the wrappers are transparent.
+        let (ctx, param) =
+            unsafe { (&mut *ctx.cast::<RxfhContext>(), &*param.cast::<RxfhParam>()) };
+        // SAFETY: Per the safety requirement.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        let op = if MODIFY {
+            T::modify_rxfh_context
+        } else {
+            T::create_rxfh_context
+        };
+        from_result(|| op(dev, param.rss_context(), ctx, param, &mut extack).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::rxfh_context`], without `param`.
+    unsafe extern "C" fn remove_rxfh_context(
+        ndev: *mut bindings::net_device,
+        _ctx: *mut bindings::ethtool_rxfh_context,
+        context: u32,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `create_rxfh_context`.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| T::remove_rxfh_context(dev, context, &mut extack).map(|()| 0))
+    }
+
     /// # Safety
     ///
     /// As for [`OpsTable::get_drvinfo`], with `info` the request, and
@@ -1566,6 +1681,22 @@ impl<T: Operations> OpsTable<T> {
         },
         set_rxfh: if T::HAS_SET_RXFH {
             Some(Self::set_rxfh)
+        } else {
+            None
+        },
+        rxfh_max_num_contexts: T::RXFH_MAX_CONTEXTS,
+        create_rxfh_context: if T::HAS_CREATE_RXFH_CONTEXT {
+            Some(Self::rxfh_context::<false>)
+        } else {
+            None
+        },
+        modify_rxfh_context: if T::HAS_MODIFY_RXFH_CONTEXT {
+            Some(Self::rxfh_context::<true>)
+        } else {
+            None
+        },
+        remove_rxfh_context: if T::HAS_REMOVE_RXFH_CONTEXT {
+            Some(Self::remove_rxfh_context)
         } else {
             None
         },

@@ -384,6 +384,32 @@ ntuple_location() {
 expect ntuple-location ntuple_location
 
 
+# An additional RSS context: with the default table on queue 0 and
+# context 1's on queue 1, a rule that sends a flow to context 1 moves its
+# traffic to queue 1. The context goes away with its rule.
+rss_context() {
+	local ctx id d rc=0
+	R ethtool -X "$REMOTE_IF" weight 1 0 || return
+	ctx=$(R ethtool -X "$REMOTE_IF" context new start 1 equal 1 | awk '{ print $NF }')
+	[ -n "$ctx" ] || return 1
+	R ethtool -x "$REMOTE_IF" context "$ctx" | head -4
+	id=$(R ethtool -N "$REMOTE_IF" flow-type udp4 dst-port 7011 context "$ctx" action 0 |
+		awk '{ print $NF }')
+	if [ -n "$id" ]; then
+		d=$(queue_deltas 7011)
+		echo "interrupts during the burst (queue 0, queue 1): $d"
+		set -- $d
+		[ "$2" -gt 20 ] && [ "$1" -lt $(($2 / 4)) ] || rc=1
+		R ethtool -N "$REMOTE_IF" delete "$id" || rc=1
+	else
+		rc=1
+	fi
+	R ethtool -X "$REMOTE_IF" context "$ctx" delete || rc=1
+	R ethtool -X "$REMOTE_IF" default
+	return $rc
+}
+expect rss-context rss_context
+
 # ethtool -X moves the flow's traffic from one queue to the other (UDP over
 # IPv4 hashes the addresses only, so one flow is one indirection entry).
 rss_indir() {

@@ -40,8 +40,8 @@ use crate::{
             ethtool::{
                 self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
                 EthMacStats, ExtAck, FlowRule, KernelRingParam, LinkKsettings, LinkMode, RingParam,
-                RmonStats, RuleCount, RxfhFields, RxfhParam, StatsData, StringSet, Strings,
-                TcpDataSplit,
+                RmonStats, RuleCount, RxfhContext, RxfhFields, RxfhParam, StatsData, StringSet,
+                Strings, TcpDataSplit,
             },
             qstats,
             skbuff::{DropReason, SkBuff},
@@ -258,6 +258,59 @@ impl Port {
 }
 
 impl Port {
+    /// Creates (`new` gives the core's context, for the table in use) or
+    /// changes RSS context `context`, the device's table 1: the table the
+    /// request has, or one spread over all RX queues for a new context
+    /// without one. The context shares the key and hash function of
+    /// context 0, so a request for another key or function fails.
+    fn set_context(
+        dev: &net::Device<Self>,
+        context: u32,
+        new: Option<&mut RxfhContext>,
+        param: &RxfhParam,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        let port = dev.data();
+        if context != 1 {
+            return Err(EINVAL);
+        }
+        if param.hfunc() != rss_hash::NO_CHANGE && param.hfunc() != rss_hash::TOP {
+            extack.set_message(c"fbnic: only the Toeplitz hash is supported");
+            return Err(EOPNOTSUPP);
+        }
+        if param.key().is_some() {
+            extack.set_message(c"fbnic: RSS contexts share the key of context 0");
+            return Err(EOPNOTSUPP);
+        }
+        let queues = port.config().rx;
+        let mut table = [0u8; rpc::INDIR_ENTRIES as usize];
+        match (param.indir(), new) {
+            (Some(indir), _) => {
+                if indir.len() != table.len() || indir.iter().any(|&q| q >= queues) {
+                    return Err(EINVAL);
+                }
+                for (dst, &q) in table.iter_mut().zip(indir) {
+                    // CAST: checked above to be a queue number, below 128.
+                    *dst = q as u8;
+                }
+            }
+            (None, Some(ctx)) => {
+                for (i, (dst, entry)) in table.iter_mut().zip(ctx.indir_mut()).enumerate() {
+                    // CAST: 256 entries, queue numbers below 128.
+                    *dst = (i as u32 % queues.max(1)) as u8;
+                    *entry = u32::from(*dst);
+                }
+            }
+            (None, None) => return Ok(()),
+        }
+        let mut rss = port.rss.lock();
+        rss.context1 = Some(table);
+        if dev.is_running() {
+            rpc::write_rss(&port.shared.regs, &rss);
+        }
+        Ok(())
+    }
+
     /// The header split the queues are programmed with at open.
     fn header_split(&self) -> HeaderSplit {
         *self.split.lock()
@@ -893,10 +946,10 @@ impl ethtool::Operations for Port {
         let port = dev.data();
         let rx_queues = port.config().rx;
         let rss = port.rss.lock();
-        let running = dev.is_running().then_some((&port.shared.regs, &*rss));
+        let regs = dev.is_running().then_some(&port.shared.regs);
         port.rules
             .lock()
-            .insert(rule, rx_queues, running)
+            .insert(rule, rx_queues, &rss, regs)
             .map_err(|Refused(e, why)| {
                 dev_info!(port.shared.dev, "flow rule refused: {}\n", why);
                 e
@@ -906,8 +959,44 @@ impl ethtool::Operations for Port {
     fn delete_rule(dev: &net::Device<Self>, location: u32) -> Result {
         let port = dev.data();
         let rss = port.rss.lock();
-        let running = dev.is_running().then_some((&port.shared.regs, &*rss));
-        port.rules.lock().delete(location, running)
+        let regs = dev.is_running().then_some(&port.shared.regs);
+        port.rules.lock().delete(location, &rss, regs)
+    }
+
+    const RXFH_MAX_CONTEXTS: u32 = rpc::RSS_CONTEXTS;
+
+    fn create_rxfh_context(
+        dev: &net::Device<Self>,
+        context: u32,
+        ctx: &mut RxfhContext,
+        param: &RxfhParam,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        ctx.set_hfunc(rss_hash::TOP);
+        Self::set_context(dev, context, Some(ctx), param, extack)
+    }
+
+    fn modify_rxfh_context(
+        dev: &net::Device<Self>,
+        context: u32,
+        _ctx: &mut RxfhContext,
+        param: &RxfhParam,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        Self::set_context(dev, context, None, param, extack)
+    }
+
+    fn remove_rxfh_context(
+        dev: &net::Device<Self>,
+        context: u32,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        if context != 1 {
+            return Err(EINVAL);
+        }
+        // The table stays in the device: no rule points at it any more.
+        dev.data().rss.lock().context1 = None;
+        Ok(())
     }
 
     fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {

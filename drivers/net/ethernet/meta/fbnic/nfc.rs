@@ -298,21 +298,29 @@ impl Rules {
             .ok_or(Refused(ENOSPC, "the rule table is full"))
     }
 
-    /// Installs `rule` for a port with `rx_queues` queues and returns its
-    /// location; nothing changes if it fails. The device is written only
-    /// if `regs` is given (the port is up); see [`Rules::write`].
+    /// Installs `rule` for a port with `rx_queues` queues and the RSS
+    /// configuration `rss`, and returns its location; nothing changes if
+    /// it fails. The device is written only if `regs` is given (the port is
+    /// up); see [`Rules::write`].
     pub(crate) fn insert(
         &mut self,
         rule: &FlowRule,
         rx_queues: u32,
-        regs: Option<(&Regs, &Rss)>,
+        rss: &Rss,
+        regs: Option<&Regs>,
     ) -> Result<u32, Refused> {
         match rule.action {
             RuleAction::Queue(q) if q >= rx_queues => {
                 return Err(Refused(EINVAL, "no such queue"));
             }
-            RuleAction::Rss { context, offset } if context != 0 || offset != 0 => {
-                return Err(Refused(EINVAL, "fbnic has no additional RSS contexts"));
+            RuleAction::Rss { offset, .. } if offset != 0 => {
+                return Err(Refused(EINVAL, "no queue offset for RSS contexts"));
+            }
+            RuleAction::Rss { context: 1, .. } if rss.context1.is_none() => {
+                return Err(Refused(EINVAL, "no such RSS context"));
+            }
+            RuleAction::Rss { context, .. } if context > 1 => {
+                return Err(Refused(EINVAL, "no such RSS context"));
             }
             _ => (),
         }
@@ -349,7 +357,7 @@ impl Rules {
             sport: m.sport,
             dport: m.dport,
         });
-        if let Some((regs, rss)) = regs {
+        if let Some(regs) = regs {
             // The addresses first, so that the rule never points at a
             // stale one; a new entry changes no other rule's matches, as
             // addresses do not overlap.
@@ -366,7 +374,7 @@ impl Rules {
 
     /// Removes the rule at `location` (`ENOENT` if there is none), from the
     /// device too if `regs` is given.
-    pub(crate) fn delete(&mut self, location: u32, regs: Option<(&Regs, &Rss)>) -> Result {
+    pub(crate) fn delete(&mut self, location: u32, rss: &Rss, regs: Option<&Regs>) -> Result {
         let r = self
             .rules
             .get_mut(location as usize)
@@ -374,7 +382,7 @@ impl Rules {
             .ok_or(ENOENT)?;
         let src_freed = r.src.filter(|&i| self.ip_src.put(i));
         let dst_freed = r.dst.filter(|&i| self.ip_dst.put(i));
-        if let Some((regs, rss)) = regs {
+        if let Some(regs) = regs {
             // The rule first, then the addresses only it used.
             self.write_rule(regs, rss, location);
             if let Some(i) = src_freed {
@@ -412,7 +420,8 @@ impl Rules {
         let act0 = match r.rule.action {
             RuleAction::Queue(q) => host | rpc::ACT_TBL0_Q_SEL | rpc::ACT_TBL0_Q_ID.prep(q),
             RuleAction::Drop => rpc::ACT_TBL0_DROP,
-            RuleAction::Rss { .. } => host,
+            RuleAction::Rss { context: 0, .. } => host,
+            RuleAction::Rss { .. } => host | rpc::ACT_TBL0_RSS_CTXT_ID,
         };
         regs.wr32(rpc_ram::act_tbl0(entry), act0);
         regs.wr32(

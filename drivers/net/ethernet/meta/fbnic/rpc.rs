@@ -40,6 +40,8 @@ use kernel::prelude::*;
 
 /// Entries of an indirection table.
 pub(crate) const INDIR_ENTRIES: u32 = 256;
+/// RSS contexts, the default one included: one indirection table each.
+pub(crate) const RSS_CONTEXTS: u32 = 2;
 /// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
 pub(crate) const MAX_FRAME: u32 = 9742;
 /// Bytes of per-frame overhead the parser accounts (`RMI_CONFIG_OH_BYTES`
@@ -184,6 +186,9 @@ pub(crate) struct Rss {
     /// The hash input of each flow class (`RXH_*` bits), by
     /// [`FlowClass`] order.
     fields: [u32; FlowClass::ALL.len()],
+    /// The indirection table of RSS context 1 (table 1), if the user
+    /// created it; it shares the key and hash input of context 0.
+    pub(crate) context1: Option<[u8; INDIR_ENTRIES as usize]>,
 }
 
 impl Rss {
@@ -197,6 +202,7 @@ impl Rss {
             key,
             table: [0; INDIR_ENTRIES as usize],
             fields: FlowClass::ALL.map(FlowClass::default_fields),
+            context1: None,
         };
         rss.spread(queues);
         rss
@@ -237,6 +243,12 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
     for (i, queue) in rss.table.iter().enumerate() {
         // CAST: 256 entries.
         regs.wr32(rpc_ram::rss_tbl(0, i as u32), u32::from(*queue));
+    }
+    if let Some(table) = &rss.context1 {
+        for (i, queue) in table.iter().enumerate() {
+            // CAST: 256 entries.
+            regs.wr32(rpc_ram::rss_tbl(1, i as u32), u32::from(*queue));
+        }
     }
 }
 
