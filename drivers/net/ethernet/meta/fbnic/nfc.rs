@@ -49,6 +49,7 @@ struct IpAddr {
 impl IpAddr {
     /// An IPv4 (`N` = 4) or IPv6 (16) address match.
     fn new<const N: usize>(m: &Masked<[u8; N]>) -> Option<Self> {
+        const { assert!(N == 4 || N == 16) };
         let mut a = Self {
             value: [0; 16],
             care: [0; 16],
