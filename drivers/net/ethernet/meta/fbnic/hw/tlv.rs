@@ -1078,7 +1078,7 @@ pub mod msg {
     pub const FW_WRITE_CHUNK_RESP: u16 = 0x25;
     /// **Firmware to host**: the update finished ([`super::finish_upgrade`]).
     pub const FW_FINISH_UPGRADE_REQ: u16 = 0x28;
-    /// Host acknowledgement of the finish (unused by the C driver).
+    /// Host acknowledgment of the finish (unused by the C driver).
     pub const FW_FINISH_UPGRADE_RESP: u16 = 0x29;
     /// Read module EEPROM ([`super::qsfp`]).
     pub const QSFP_READ_REQ: u16 = 0x38;
@@ -1092,7 +1092,7 @@ pub mod msg {
     pub const LOG_SEND_LOGS_REQ: u16 = 0x43;
     /// **Firmware to host**: log lines ([`super::log_msg`]).
     pub const LOG_MSG_REQ: u16 = 0x44;
-    /// Host acknowledgement of log lines (unused by the C driver).
+    /// Host acknowledgment of log lines (unused by the C driver).
     pub const LOG_MSG_RESP: u16 = 0x45;
     /// Host tells the firmware its RX filter set ([`super::rpc_mac_sync`]).
     pub const RPC_MAC_SYNC_REQ: u16 = 0x46;
@@ -2092,8 +2092,9 @@ mod tests {
         let len = build_test_msg(&mut full).unwrap();
         for size in 0..len {
             let mut buf = std::vec![0u8; size];
+            let result = build_test_msg(&mut buf);
             assert!(
-                matches!(build_test_msg(&mut buf), Err(BuildError::NoSpace { available, .. }) if available == size),
+                matches!(result, Err(BuildError::NoSpace { available, .. }) if available == size),
                 "size {size}"
             );
         }
