@@ -19,7 +19,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test bench selftests setup emu module clippy unit clean
+.PHONY: all demo test bench selftests setup emu module clippy unit intree clean
 
 all: module emu
 
@@ -52,6 +52,14 @@ bench: module emu
 # The kernel's net selftests in the VM: make selftests [DRIVER=c|rust] [TESTS="ping stats"]
 selftests: module emu
 	@scripts/selftests.sh --driver $(or $(DRIVER),c) $(if $(TESTS),--tests "$(TESTS)")
+
+# The driver as a patch series against Linux 7.3 (results/intree/), checked
+# with checkpatch --strict and applied to a copy of the tree. Needs the
+# kernel source only (setup's packages stage installs it), no kernel build.
+intree:
+	@[ -d "$(FBNIC_CACHE)/src/current" ] || [ -f /usr/src/linux-source-7.3.tar.xz ] || \
+		scripts/setup.sh packages
+	@scripts/intree.sh --check
 
 clean:
 	@if [ -d "$(FBNIC_CACHE)/kernel/current/build" ]; then \
