@@ -91,7 +91,9 @@ if [ -z "$SRC" ]; then
 	fi
 fi
 [ -d "$SRC" ] || die "no kernel source tree at $SRC (--src, or scripts/setup.sh packages)"
-SRC=$(cd "$SRC" && pwd)
+# The physical path: $FBNIC_CACHE/src/current is a symbolic link, and a
+# copy of the link would be the tree itself.
+SRC=$(cd "$SRC" && pwd -P)
 for f in Makefile MAINTAINERS scripts/checkpatch.pl $META/Kconfig $META/Makefile; do
 	[ -f "$SRC/$f" ] || die "$SRC is not a kernel source tree (no $f)"
 done
@@ -389,6 +391,7 @@ log "wrote a cover letter and $(wc -l <"$OUT/series") patches to $OUT/patches (o
 # files rather than into hard-linked ones.
 apply_series() {
 	local dir=$1 p
+	[ "$(cd "$dir" && pwd -P)" != "$SRC" ] || die "$dir is the source tree itself"
 	while read -r p; do
 		patch -d "$dir" -p1 -s --batch --forward <"$OUT/patches/$p" ||
 			die "$p does not apply to $dir"
@@ -399,10 +402,12 @@ apply_series() {
 # them (quick, and patch(1) breaks the links of what it changes), else a
 # full copy.
 copy_tree() {
-	cp -al "$1" "$2" 2>/dev/null && return 0
-	log "no hard links from $1 to $2: copying the whole tree"
-	rm -rf "$2"
-	cp -a "$1" "$2"
+	if ! cp -al "$1/." "$2" 2>/dev/null; then
+		log "no hard links from $1 to $2: copying the whole tree"
+		rm -rf "$2"
+		cp -a "$1/." "$2"
+	fi
+	[ -d "$2" ] && [ ! -L "$2" ] || die "$2: not a copy of $1"
 }
 
 if [ -n "$CHECK" ]; then
