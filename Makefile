@@ -9,6 +9,9 @@
 # artifacts under $(FBNIC_CACHE) (default ~/.cache/fbnic-rs).
 #
 #   make bench    iperf3 with both drivers on the emulator: Rust/C ratios
+#   make check    the longer tier: make test with both selftests lists whole
+#                 and the whole netinstall (install, reboot, bad input)
+#   make netinstall [DRIVER=rust|c]   install Debian over emulated fbnic
 #
 # Finer targets: setup, emu, module, clippy, unit, clean.
 
@@ -19,7 +22,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test bench selftests setup emu module clippy unit intree clean
+.PHONY: all demo test check netinstall netinstall-setup bench selftests setup emu module clippy unit intree clean
 
 all: module emu
 
@@ -41,8 +44,24 @@ unit:
 demo: module emu
 	@scripts/demo.sh
 
-test: module emu
+test: module emu netinstall-setup
 	@tests/run.sh
+
+check: module emu netinstall-setup
+	@scripts/setup.sh provision-c
+	@scripts/setup.sh provision-rust-m
+	@tests/run.sh --tier full
+
+# What make test's netinstall needs beyond the lab: the Debian mirror and
+# the Rust provisioning kernel (cached, keyed by their inputs).
+netinstall-setup: setup
+	@scripts/setup.sh mirror
+	@scripts/setup.sh provision-rust
+
+netinstall: module emu
+	@scripts/setup.sh mirror
+	@scripts/setup.sh provision-$(or $(DRIVER),rust)
+	@scripts/netinstall.sh --driver $(or $(DRIVER),rust)
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
 # medians and Rust/C ratios.

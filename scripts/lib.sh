@@ -55,6 +55,30 @@ lab_root_dir() { echo "$FBNIC_CACHE/root/$(lab_root_key)"; }
 
 BINDGEN=$FBNIC_CACHE/tools/bin/bindgen
 
+# A kernel on top of the lab kernel (scripts/setup.sh provision-VARIANT):
+# the provisioning kernel of a driver (rust or c, fbnic built in) or the
+# in-tree series built as a module (rust-m). The Rust variants build the
+# tree the in-tree series (scripts/intree.sh) makes. Keyed by the lab
+# kernel, the fragment and every file that goes into the series.
+intree_inputs_key() {
+	(cd "$FBNIC_TOP" && git ls-files -z -- drivers rust include Kconfig \
+		scripts/intree.sh | xargs -0 cat | sha256sum | cut -c1-16)
+}
+provision_key() {
+	input_key "$FBNIC_TOP/scripts/provision-$1.config" "$(kernel_key)" \
+		"$(case $1 in rust*) intree_inputs_key ;; esac)"
+}
+provision_dir() { echo "$FBNIC_CACHE/provision/$1/$(provision_key "$1")"; }
+
+# The netinstall's Debian mirror and installer tools (scripts/setup.sh
+# mirror), keyed by the package list, the suite and the layout's version
+# (raise it when stage_mirror changes what it makes).
+NETINSTALL_SUITE=trixie
+mirror_key() {
+	input_key "$FBNIC_TOP/scripts/netinstall/packages" "$NETINSTALL_SUITE" "mirror layout 3"
+}
+mirror_dir() { echo "$FBNIC_CACHE/mirror/$(mirror_key)"; }
+
 # make for the kernel tree and modules against it, in its own environment
 # (nothing leaks into the caller's): Debian's rustc-web (with rust-src)
 # comes before rustup's toolchain, which host crates keep using, and

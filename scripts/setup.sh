@@ -7,6 +7,8 @@
 # heavy artifacts live under $FBNIC_CACHE, outside the repository.
 #
 # Usage: scripts/setup.sh [packages|bindgen|kernel|root|selftests|all]
+#        scripts/setup.sh [mirror|provision-rust|provision-c]   (netinstall)
+#        scripts/setup.sh provision-rust-m   (the in-tree series as a module)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,6 +31,7 @@ HOST_PACKAGES=(
 	mmdebstrap uidmap
 	dwarves python3-yaml python3-jsonschema
 	gcc make
+	apt-utils dnsmasq-base wget iproute2
 )
 
 have_packages() {
@@ -113,7 +116,7 @@ stage_kernel() {
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$kd/build" \
 		"$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config" >/dev/null
 	"${mk[@]}" -s olddefconfig
-	check_kernel_config "$kd/build/.config"
+	check_kernel_config "$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config"
 	"${mk[@]}" -s bzImage modules
 	rm -rf "$kd/modroot"
 	"${mk[@]}" -s INSTALL_MOD_PATH="$kd/modroot" INSTALL_MOD_STRIP=1 \
@@ -146,7 +149,7 @@ seed_kernel_build() {
 # Every option of the fragment must survive olddefconfig; a silently
 # dropped one (missing dependency) would cost an hour of confusion later.
 check_kernel_config() {
-	local cfg=$1 line bad=0
+	local cfg=$1 frag=$2 line bad=0
 	while read -r line; do
 		case "$line" in
 		CONFIG_*=*)
@@ -156,8 +159,8 @@ check_kernel_config() {
 			! grep -q "^${line:2:-11}=" "$cfg" || { log "config: $line"; bad=1; }
 			;;
 		esac
-	done <"$FBNIC_TOP/scripts/kernel.config"
-	[ $bad -eq 0 ] || die "kernel config fragment not satisfied"
+	done <"$frag"
+	[ $bad -eq 0 ] || die "kernel config fragment $frag not satisfied"
 }
 
 # One trixie root serves two purposes: QEMU 11 for the host (run through
@@ -247,6 +250,128 @@ stage_selftests() {
 	prune_siblings "$dir"
 }
 
+# The netinstall's Debian mirror: exactly the packages debootstrap (the
+# suite's own debootstrap, run here with --download-only) fetches for the
+# minbase variant plus scripts/netinstall/packages, from the Debian mirror
+# this machine's apt uses, in a plain repository layout (pool/ and an
+# unsigned dists/SUITE/Release made by apt-ftparchive). Next to it, tools/
+# holds the suite's debootstrap, which the installer runs.
+stage_mirror() {
+	local md mirror pkgs deb
+	md=$(mirror_dir)
+	if [ -f "$md/.built" ]; then
+		ln -sfn "$md" "$FBNIC_CACHE/mirror/current"
+		return 0
+	fi
+	mirror=$(debian_mirror)
+	[ -n "$mirror" ] || die "cannot find the Debian mirror in apt's sources"
+	rm -rf "$md"
+	mkdir -p "$md/tools/debs" "$md/work"
+	(cd "$md/tools/debs" &&
+		apt-get download -qq "debootstrap/$NETINSTALL_SUITE" 2>&1 |
+		grep -v '^W: Download is performed unsandboxed' || true)
+	ls "$md/tools/debs/"debootstrap_*.deb >/dev/null 2>&1 || die "could not download debootstrap"
+	dpkg-deb -x "$md/tools/debs"/debootstrap_*.deb "$md/tools/debootstrap"
+	pkgs=$(grep -v '^#' "$FBNIC_TOP/scripts/netinstall/packages" | xargs | tr ' ' ,)
+	DEBOOTSTRAP_DIR=$md/tools/debootstrap/usr/share/debootstrap \
+		"$md/tools/debootstrap/usr/sbin/debootstrap" --download-only --arch=amd64 \
+		--variant=minbase --include="$pkgs" \
+		--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+		"$NETINSTALL_SUITE" "$md/work" "$mirror" >"$md/debootstrap.log" 2>&1 ||
+		{ tail -n 20 "$md/debootstrap.log" >&2; die "debootstrap --download-only failed"; }
+	mkdir -p "$md/debian/pool/main" "$md/debian/dists/$NETINSTALL_SUITE/main/binary-amd64"
+	# Named as in Debian's pool, without the version's epoch (apt's
+	# cache writes it as %3a, which an HTTP client would send encoded).
+	for deb in "$md/work/var/cache/apt/archives/"*.deb; do
+		mv "$deb" "$md/debian/pool/main/$(basename "$deb" | sed 's/_[0-9]*%3a/_/')"
+	done
+	rm -rf "$md/work"
+	(
+		cd "$md/debian"
+		apt-ftparchive packages pool/main >"dists/$NETINSTALL_SUITE/main/binary-amd64/Packages"
+		gzip -9kn "dists/$NETINSTALL_SUITE/main/binary-amd64/Packages"
+		cd "dists/$NETINSTALL_SUITE"
+		apt-ftparchive -o "APT::FTPArchive::Release::Suite=$NETINSTALL_SUITE" \
+			-o "APT::FTPArchive::Release::Codename=$NETINSTALL_SUITE" \
+			-o APT::FTPArchive::Release::Components=main \
+			-o APT::FTPArchive::Release::Architectures=amd64 \
+			-o APT::FTPArchive::Release::Origin=fbnic-rs-netinstall \
+			release . >"$md/Release.tmp"
+		mv "$md/Release.tmp" Release
+	)
+	log "mirror: $(ls "$md/debian/pool/main" | wc -l) packages, $(du -sh "$md/debian" | cut -f1)"
+	touch "$md/.built"
+	ln -sfn "$md" "$FBNIC_CACHE/mirror/current"
+	prune_siblings "$md"
+}
+
+# A kernel built on the lab kernel's: its configuration plus the fragment
+# scripts/provision-VARIANT.config, see provision_dir in scripts/lib.sh.
+#   rust     the provisioning kernel, the Rust fbnic built in (=y)
+#   c        the same with the C driver built in, for comparison
+#   rust-m   the in-tree series built as a module (=m): fbnic.ko
+# For the Rust variants the tree is the pristine 7.3 source with the in-tree
+# series applied: the series' changes are kept in an overlay layer of their
+# own (upper/), and the build runs in a private mount namespace where that
+# layer is mounted over the pristine tree at the tree's own path. The build
+# directory starts as a copy of the lab kernel's, so Kbuild rebuilds only
+# what the series and the fragment change (the paths it recorded are the
+# same), not the whole tree; the shared source is never written.
+stage_provision() {
+	local var=$1 pd src kd frag lower fns
+	pd=$(provision_dir "$var")
+	if [ -f "$pd/.built" ]; then
+		ln -sfn "$pd" "$FBNIC_CACHE/provision/$var/current"
+		return 0
+	fi
+	src=$(readlink -f "$FBNIC_CACHE/src/current")
+	kd=$(kernel_dir)
+	[ -f "$kd/.built" ] || die "no lab kernel; run scripts/setup.sh kernel"
+	frag=$FBNIC_TOP/scripts/provision-$var.config
+	rm -rf "$pd"
+	mkdir -p "$pd"
+	lower=$src
+	case $var in
+	rust*)
+		"$FBNIC_TOP/scripts/intree.sh" --src "$src" --out "$pd/intree" >"$pd/intree.log" 2>&1 ||
+			{ tail -n 20 "$pd/intree.log" >&2; die "scripts/intree.sh failed"; }
+		mkdir -p "$pd/upper" "$pd/ovl-work" "$pd/merged"
+		unshare -m -- bash -ec '
+			mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/ovl-work" "$2/merged"
+			cd "$2/merged"
+			while read -r p; do
+				patch -p1 -s --no-backup-if-mismatch <"$2/intree/patches/$p"
+			done <"$2/intree/series"
+		' _ "$src" "$pd" || die "the in-tree series does not apply to $src"
+		rm -rf "$pd/ovl-work" "$pd/merged"
+		lower=$pd/upper:$src
+		;;
+	esac
+	log "provision-$var: starting from the lab kernel's build"
+	cp -a "$kd/build" "$pd/build.tmp"
+	mv "$pd/build.tmp" "$pd/build"
+	fns="$(declare -f kernel_make log die check_kernel_config); $(declare -p LLVM_SUFFIX BINDGEN)"
+	unshare -m -- bash -ec "$fns"'
+		src=$1 lower=$2 pd=$3 frag=$4 jobs=$5
+		[ "$lower" = "$src" ] || mount -t overlay overlay -o "lowerdir=$lower" "$src"
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$pd/build" "$pd/build/.config" "$frag" >/dev/null
+		kernel_make -C "$src" O="$pd/build" -s olddefconfig
+		check_kernel_config "$pd/build/.config" "$frag"
+		kernel_make -C "$src" O="$pd/build" -j"$jobs" -s bzImage modules
+	' _ "$src" "$lower" "$pd" "$frag" "$(nproc)" >"$pd/build.log" 2>&1 ||
+		{ grep -E 'error|Error' "$pd/build.log" | head -n 20 >&2; die "kernel build ($var) failed (see $pd/build.log)"; }
+	cp "$pd/build/arch/x86/boot/bzImage" "$pd/bzImage"
+	cp "$pd/build/.config" "$pd/config"
+	cp "$pd/build/System.map" "$pd/System.map"
+	[ ! -f "$pd/build/drivers/net/ethernet/meta/fbnic/rust/fbnic.ko" ] ||
+		cp "$pd/build/drivers/net/ethernet/meta/fbnic/rust/fbnic.ko" "$pd/fbnic.ko"
+	# The build directory is large and seeds nothing else.
+	rm -rf "$pd/build"
+	touch "$pd/.built"
+	ln -sfn "$pd" "$FBNIC_CACHE/provision/$var/current"
+	prune_siblings "$pd"
+}
+
 main() {
 	local what=${1:-all}
 	mkdir -p "$FBNIC_CACHE"
@@ -263,6 +388,10 @@ main() {
 	kernel) stage kernel stage_kernel ;;
 	root) stage root stage_root ;;
 	selftests) stage selftests stage_selftests ;;
+	mirror) stage mirror stage_mirror ;;
+	provision-rust) stage provision-rust stage_provision rust ;;
+	provision-c) stage provision-c stage_provision c ;;
+	provision-rust-m) stage provision-rust-m stage_provision rust-m ;;
 	all)
 		stage packages stage_packages
 		stage bindgen stage_bindgen
