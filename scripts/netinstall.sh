@@ -9,7 +9,7 @@
 #
 #   --driver    which fbnic driver the provisioning kernel has built in and
 #               the installed system loads as a module (default rust)
-#   --quick     the cases of make test: check, no-dhcp, bad-payload
+#   --quick     the cases of make test: install, no-dhcp, bad-payload
 #   --cases     any of: install (install, then boot the installed system),
 #               check (provisioning boot, DHCP, checked downloads), no-dhcp,
 #               bad-payload, bad-package. Default: install no-dhcp
@@ -36,7 +36,7 @@ driver=rust results= console=0 cases="install no-dhcp bad-payload bad-package"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
-	--quick) cases="check no-dhcp bad-payload"; shift ;;
+	--quick) cases="install no-dhcp bad-payload"; shift ;;
 	--cases) cases=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--console) console=1; shift ;;
@@ -231,6 +231,11 @@ boot_vm() {
 			done
 			[ $console -eq 0 ] || sed -n "$((seen + 1)),${n}p" "$con"
 			seen=$n
+			# The installed system releases its lease when it shuts
+			# down: keep dnsmasq's leases as they are while it is up.
+			if [ ! -f "$run/leases-online" ] && grep -aq '^netinstall-online: ' "$con"; then
+				cp "$run/leases" "$run/leases-online" 2>/dev/null || true
+			fi
 		fi
 		kill -0 "$qemu_pid" 2>/dev/null || break
 		if [ $SECONDS -ge $deadline ]; then
@@ -247,15 +252,26 @@ boot_vm() {
 	return $rc
 }
 
-# results/.../stages.md: each guest stage's duration, from the moments its
-# line appeared on the console (1 s resolution).
-write_stages() {
+# results/.../summary.md: when and how this run was made, its results, and
+# each guest stage's duration, from the moments its line appeared on the
+# console (1 s resolution).
+write_summary() {
 	{
+		echo "# netinstall, $driver driver"
+		echo
+		echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$FBNIC_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)," \
+			"$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg):"
+		echo
+		echo "    scripts/netinstall.sh --driver $driver --cases \"$cases\""
+		echo
+		sed 's/^/    /' "$results/results.txt"
+		echo
+		[ -f "$results/stages.txt" ] || return 0
 		echo "| boot | stage | seconds |"
 		echo "|---|---|---|"
 		awk '{ if (prev_boot == $1) printf "| %s | %s | %d |\n", $1, prev, $3 - t
 			prev_boot = $1; prev = $2; t = $3 }' "$results/stages.txt"
-	} >"$results/stages.md"
+	} >"$results/summary.md"
 }
 
 record() {
@@ -371,15 +387,17 @@ case_install() {
 	say "stage reboot into the installed system"
 	t1=$SECONDS
 	boot_vm installed "$kd/build/arch/x86/boot/bzImage" "" \
-		"console=ttyS0 root=/dev/vda1 rootfstype=ext2 rw net.ifnames=0 panic=-1 loglevel=4" 600 || true
+		"console=ttyS0 root=/dev/vda1 rootfstype=ext2 ro net.ifnames=0 panic=-1 loglevel=4" 300 || true
 	keep_logs install
 	cp "$results/console-installed.log" "$results/console-installed.log" 2>/dev/null || true
+	cp "$run/leases-online" "$results/leases-online.txt" 2>/dev/null || true
 	if con_has installed 'netinstall-online: OK' &&
 		con_has installed 'netinstall-online: eth0: driver fbnic' &&
-		grep -q ' fbnic-installed ' "$run/leases"; then
+		grep -q 'DHCPACK.* fbnic-installed$' "$run/dnsmasq.log" &&
+		grep -q ' fbnic-installed ' "$run/leases-online"; then
 		record "PASS netinstall/install: Debian installed over $driver fbnic in $((t1 - t0)) s; the installed system booted, leased as fbnic-installed and fetched the probe in $((SECONDS - t1)) s"
 	else
-		record "FAIL netinstall/install: the installed system did not show it is on the network: $(con_line installed 'netinstall-online: FAILED' || echo 'no report') (see console-installed.log)"
+		record "FAIL netinstall/install: the installed system did not show it is on the network: $(con_line installed 'netinstall-online: FAILED' || echo 'no OK from it, or no lease for fbnic-installed') (see console-installed.log, leases-online.txt)"
 	fi
 	stop_world
 }
@@ -397,7 +415,7 @@ for c in $cases; do
 	*) die "unknown case $c" ;;
 	esac
 done
-[ ! -f "$results/stages.txt" ] || write_stages
+write_summary
 passed=$(grep -c '^PASS' "$results/results.txt" || true)
 failed=$(grep -vc '^PASS' "$results/results.txt" || true)
 if [ "$failed" -eq 0 ]; then
