@@ -231,11 +231,12 @@ boot_vm() {
 			done
 			[ $console -eq 0 ] || sed -n "$((seen + 1)),${n}p" "$con"
 			seen=$n
-			# The installed system releases its lease when it shuts
-			# down: keep dnsmasq's leases as they are while it is up.
-			if [ ! -f "$run/leases-online" ] && grep -aq '^netinstall-online: ' "$con"; then
-				cp "$run/leases" "$run/leases-online" 2>/dev/null || true
-			fi
+		fi
+		# The installed system releases its lease when it shuts down:
+		# keep dnsmasq's leases file as it is while the lease is there.
+		if [ "$name" = installed ] && [ ! -f "$run/leases-online" ] &&
+			grep -q ' fbnic-installed ' "$run/leases" 2>/dev/null; then
+			cp "$run/leases" "$run/leases-online"
 		fi
 		kill -0 "$qemu_pid" 2>/dev/null || break
 		if [ $SECONDS -ge $deadline ]; then
