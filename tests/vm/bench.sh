@@ -30,14 +30,8 @@ cpu_busy() {
 		print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 
-# mmio_ctl COMMAND: one command on the emulator's control channel; prints
-# the answer line.
-exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo ||
-	{ echo "bench: no control channel"; exit 1; }
-mmio_ctl() {
-	local answer
-	printf '%s\n' "$*" >&7 && IFS= read -r -t 10 answer <&7 && echo "$answer"
-}
+# The emulator's control channel (emu_request from lib/lab.sh).
+emu_open || { echo "bench: no control channel"; exit 1; }
 
 ip netns exec remote iperf3 -s -D -B "$REMOTE_V4" >/dev/null 2>&1
 sleep 0.5
@@ -45,7 +39,7 @@ for streams in 1 4; do
 	for dir in tx rx; do
 		rev=
 		[ $dir = rx ] && rev=-R
-		mmio_ctl mmio 0 reset >/dev/null && mmio_ctl mmio 1 reset >/dev/null ||
+		emu_request mmio 0 reset >/dev/null && emu_request mmio 1 reset >/dev/null ||
 			echo "bench: the emulator did not reset its access counters"
 		insn_mark
 		c0=$(cpu_busy)
@@ -58,7 +52,7 @@ for streams in 1 4; do
 		fi
 		c1=$(cpu_busy)
 		insn_mark
-		m0=$(mmio_ctl mmio 0 40) m1=$(mmio_ctl mmio 1 40)
+		m0=$(emu_request mmio 0 40) m1=$(emu_request mmio 1 40)
 		python3 - "$RESULTS/iperf-$streams-$dir.json" "$streams" "$dir" \
 			"$c0" "$c1" "$DRIVER" "$mark" "$m0" "$m1" >>"$out" <<'EOF'
 import json, sys

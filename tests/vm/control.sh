@@ -29,17 +29,8 @@ rust ptp-clock-runs the Rust driver has no PTP clock yet (outside issue 5's list
 
 TEMP_MC=61500 VOLT_MV=812
 
-# emu_ctl COMMAND...: one command on the emulator's control socket; prints
-# the answer, succeeds on "ok".
-CTL_TTY=/dev/ttyS1
-exec 7<>"$CTL_TTY" && stty -F "$CTL_TTY" raw -echo || say "no control channel on $CTL_TTY"
-emu_ctl() {
-	local answer
-	printf '%s\n' "$*" >&7 || return
-	IFS= read -r -t 10 answer <&7 || { echo "no answer from the emulator to: $*"; return 1; }
-	echo "$*: $answer"
-	case $answer in ok*) return 0 ;; *) return 1 ;; esac
-}
+# The emulator's control channel (emu_ctl from lib/lab.sh).
+emu_open || say "no control channel on $EMU_TTY"
 check control-channel emu_ctl status
 
 # wait_for SECONDS CMD...: polls CMD every 0.2 s.

@@ -60,14 +60,9 @@ expect iperf3-tcp-reverse iperf -R
 # segment as a packet (with TSO the C driver counts segments, the Rust
 # driver buffers).
 #
-# emu_count PORT NAME: counter NAME of PORT from the emulator's control
-# channel (the guest's /dev/ttyS1).
-emu_count() (
-	exec 7<>/dev/ttyS1 && stty -F /dev/ttyS1 raw -echo || exit 1
-	printf 'status %s\n' "$1" >&7
-	IFS= read -r -t 10 answer <&7 || exit 1
-	echo "$answer" | sed -n "s/.* $2 \\([0-9]*\\).*/\\1/p"
-)
+# Counters of the emulator's ports, over its control channel (emu_count
+# from lib/lab.sh).
+emu_open || say "no control channel on $EMU_TTY"
 emu_doorbells() { emu_count 0 tx-doorbells; }
 tx_batched() {
 	local d0 d1 p0 p1 stats=/sys/class/net/$NETIF/statistics/tx_packets

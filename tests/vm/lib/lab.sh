@@ -187,3 +187,31 @@ code.write(b"\x48\x87\xc9\xc3")  # xchg %rcx,%rcx; ret
 ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(code)))()
 '
 }
+
+# The emulator's control channel, relayed by scripts/vm-run.sh to the
+# guest's second serial port: one line per command, one answer line (its
+# protocol: tools/fbnic-emu/README.md). emu_open once per script, then:
+#   emu_request CMD...   prints the answer line; fails without one (10 s)
+#   emu_ctl CMD...       prints "CMD: answer"; succeeds on an "ok" answer
+#   emu_count PORT NAME  prints counter NAME from "status PORT"
+EMU_TTY=/dev/ttyS1
+emu_open() {
+	exec 7<>"$EMU_TTY" && stty -F "$EMU_TTY" raw -echo
+}
+emu_request() {
+	local answer
+	printf '%s\n' "$*" >&7 || return
+	IFS= read -r -t 10 answer <&7 || return
+	printf '%s\n' "$answer"
+}
+emu_ctl() {
+	local answer
+	answer=$(emu_request "$@") || { echo "no answer from the emulator to: $*"; return 1; }
+	echo "$*: $answer"
+	case $answer in ok*) return 0 ;; *) return 1 ;; esac
+}
+emu_count() {
+	local answer
+	answer=$(emu_request status "$1") || return
+	printf '%s\n' "$answer" | sed -n "s/.* $2 \\([0-9]*\\).*/\\1/p"
+}
