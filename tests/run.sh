@@ -95,6 +95,8 @@ rust_files() {
 lint module-clippy module_clippy
 lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"
+# The in-tree series: generated, checkpatch --strict clean, applies to 7.3.
+lint intree-checkpatch "$FBNIC_TOP/scripts/intree.sh" --check --out "$out/intree"
 log "build checks: $((SECONDS - t0)) s"
 
 # collect RC DRIVER SUITE RESULTS OUT: records each line of a VM run's
