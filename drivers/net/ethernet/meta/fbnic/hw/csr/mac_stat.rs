@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! MAC statistics (IEEE 802.3 / RMON counters), each a 64-bit counter with
+//! the low half at the listed dword and the high half at +1.
+
+/// First dword of the block.
+pub const START: u32 = 0x11a00;
+/// Last dword the driver reads (the high half of `TX_CONTROL_FRAMES`);
+/// fbnic_csr.h has no end delimiter for this block.
+pub const END: u32 = 0x11a5f;
+
+/// `FBNIC_MAC_STAT_RX_XOFF_STB_L`: pause frames received.
+pub const RX_XOFF_STB_L: u32 = 0x11a00;
+/// `FBNIC_MAC_STAT_TX_XOFF_STB_L`: pause frames sent.
+pub const TX_XOFF_STB_L: u32 = 0x11a04;
+/// `FBNIC_MAC_STAT_RX_BYTE_COUNT_L`.
+pub const RX_BYTE_COUNT_L: u32 = 0x11a08;
+/// `FBNIC_MAC_STAT_RX_ALIGN_ERROR_L`.
+pub const RX_ALIGN_ERROR_L: u32 = 0x11a0a;
+/// `FBNIC_MAC_STAT_RX_TOOLONG_L`.
+pub const RX_TOOLONG_L: u32 = 0x11a0e;
+/// `FBNIC_MAC_STAT_RX_RECEIVED_OK_L`.
+pub const RX_RECEIVED_OK_L: u32 = 0x11a12;
+/// `FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L`.
+pub const RX_PACKET_BAD_FCS_L: u32 = 0x11a14;
+/// `FBNIC_MAC_STAT_RX_IFINERRORS_L`.
+pub const RX_IFINERRORS_L: u32 = 0x11a18;
+/// `FBNIC_MAC_STAT_RX_MULTICAST_L`.
+pub const RX_MULTICAST_L: u32 = 0x11a1c;
+/// `FBNIC_MAC_STAT_RX_BROADCAST_L`.
+pub const RX_BROADCAST_L: u32 = 0x11a1e;
+/// `FBNIC_MAC_STAT_RX_UNDERSIZE_L`.
+pub const RX_UNDERSIZE_L: u32 = 0x11a24;
+/// `FBNIC_MAC_STAT_RX_PACKET_64_BYTES_L`.
+pub const RX_PACKET_64_BYTES_L: u32 = 0x11a26;
+/// `FBNIC_MAC_STAT_RX_PACKET_65_127_BYTES_L`.
+pub const RX_PACKET_65_127_BYTES_L: u32 = 0x11a28;
+/// `FBNIC_MAC_STAT_RX_PACKET_128_255_BYTES_L`.
+pub const RX_PACKET_128_255_BYTES_L: u32 = 0x11a2a;
+/// `FBNIC_MAC_STAT_RX_PACKET_256_511_BYTES_L`.
+pub const RX_PACKET_256_511_BYTES_L: u32 = 0x11a2c;
+/// `FBNIC_MAC_STAT_RX_PACKET_512_1023_BYTES_L`.
+pub const RX_PACKET_512_1023_BYTES_L: u32 = 0x11a2e;
+/// `FBNIC_MAC_STAT_RX_PACKET_1024_1518_BYTES_L`.
+pub const RX_PACKET_1024_1518_BYTES_L: u32 = 0x11a30;
+/// `FBNIC_MAC_STAT_RX_PACKET_1519_MAX_BYTES_L`.
+pub const RX_PACKET_1519_MAX_BYTES_L: u32 = 0x11a32;
+/// `FBNIC_MAC_STAT_RX_OVERSIZE_L` (the C high half is spelled
+/// `..._OVERSSIZE_H`).
+pub const RX_OVERSIZE_L: u32 = 0x11a34;
+/// `FBNIC_MAC_STAT_RX_JABBER_L`.
+pub const RX_JABBER_L: u32 = 0x11a36;
+/// `FBNIC_MAC_STAT_RX_FRAGMENT_L`.
+pub const RX_FRAGMENT_L: u32 = 0x11a38;
+/// `FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L`.
+pub const RX_CONTROL_FRAMES_L: u32 = 0x11a3c;
+/// `FBNIC_MAC_STAT_TX_BYTE_COUNT_L`.
+pub const TX_BYTE_COUNT_L: u32 = 0x11a3e;
+/// `FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L`.
+pub const TX_TRANSMITTED_OK_L: u32 = 0x11a42;
+/// `FBNIC_MAC_STAT_TX_IFOUTERRORS_L`.
+pub const TX_IFOUTERRORS_L: u32 = 0x11a46;
+/// `FBNIC_MAC_STAT_TX_MULTICAST_L`.
+pub const TX_MULTICAST_L: u32 = 0x11a4a;
+/// `FBNIC_MAC_STAT_TX_BROADCAST_L`.
+pub const TX_BROADCAST_L: u32 = 0x11a4c;
+/// `FBNIC_MAC_STAT_TX_PACKET_64_BYTES_L`.
+pub const TX_PACKET_64_BYTES_L: u32 = 0x11a4e;
+/// `FBNIC_MAC_STAT_TX_PACKET_65_127_BYTES_L`.
+pub const TX_PACKET_65_127_BYTES_L: u32 = 0x11a50;
+/// `FBNIC_MAC_STAT_TX_PACKET_128_255_BYTES_L`.
+pub const TX_PACKET_128_255_BYTES_L: u32 = 0x11a52;
+/// `FBNIC_MAC_STAT_TX_PACKET_256_511_BYTES_L`.
+pub const TX_PACKET_256_511_BYTES_L: u32 = 0x11a54;
+/// `FBNIC_MAC_STAT_TX_PACKET_512_1023_BYTES_L`.
+pub const TX_PACKET_512_1023_BYTES_L: u32 = 0x11a56;
+/// `FBNIC_MAC_STAT_TX_PACKET_1024_1518_BYTES_L`.
+pub const TX_PACKET_1024_1518_BYTES_L: u32 = 0x11a58;
+/// `FBNIC_MAC_STAT_TX_PACKET_1519_MAX_BYTES_L`.
+pub const TX_PACKET_1519_MAX_BYTES_L: u32 = 0x11a5a;
+/// `FBNIC_MAC_STAT_TX_CONTROL_FRAMES_L`.
+pub const TX_CONTROL_FRAMES_L: u32 = 0x11a5e;
