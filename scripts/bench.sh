@@ -176,7 +176,7 @@ if any(x.get("mmio_reads_per_gb") is not None for xs in runs.values() for x in x
         lambda m: f"{m[0] / 1e3:.1f}")
     rlines = ["Register accesses per MB moved, by register (the emulator's "
               "`mmio` top list: `q+0x...` is a per-queue register summed over "
-              "the queues, see hw/csr.rs `queue`), over every round of a case.", ""]
+              "the queues, see hw/csr/queue.rs), over every round of a case.", ""]
     for d in drivers:
         rlines += [f"## {d}", ""]
         for streams in (1, 4):
