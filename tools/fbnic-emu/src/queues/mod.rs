@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The queue engines of one port: TX work queues and their completion
+//! queue, RX buffer queues and completion queue, and the completion
+//! interrupt moderation that ties them to MSI-X vectors.
+//!
+//! Guest doorbell writes (TWQ tails, BDQ tails, TCQ/RCQ heads) arrive on the
+//! vfio-user thread. They are stored in the register file like any other
+//! register; [`Datapath::csr_written`] then only notes which queue needs
+//! service and wakes the port's worker thread, which does the DMA. Ring
+//! resets are the one thing applied on the spot, under the engine lock, so
+//! that a `CTL = RESET` followed at once by `CTL = ENABLE` cannot be missed.
+//!
+//! Completion interrupts: a completion written to a TCQ or RCQ whose
+//! `TIM_MASK`/`RIM_MASK` is clear counts towards the vector in its
+//! `TIM_CTL`/`RIM_CTL`; the vector is asserted once `THRESHOLD` completions
+//! are pending or the coalescing timeout latched in `INTR_CQ_REARM(v)`
+//! (TCQ or RCQ) has passed since the first of them, whichever is first.
+//!
+//! Received frames (from the peer port's TX, or a TAP) wait in the port's
+//! inbox, standing in for the RX packet buffer, until the worker places
+//! them. With `RDE_CTL0.DROP_MODE = NEVER` a frame that finds no buffers
+//! stays at the head of the inbox, and a full inbox pushes back on the
+//! sender, like pause frames on a real link; with `DROP_IMMEDIATE` it is
+//! dropped and counted in the queue's RDE drop counters.
+//!
+//! Ring positions: the engine keeps free-running positions modulo twice the
+//! ring size so that the DONE bit of every completion it writes follows
+//! [`done_for_position`]: 1 on even laps, 0 on odd laps.
+//!
+//! The pieces: the TX engine (`tx`), the RX engine (`rx`), completion
+//! interrupt moderation (`moderation`) and the worker thread with its
+//! inbox (`worker`).
+//!
+//! [`done_for_position`]: fbnic_hw::desc::done_for_position
+
+mod moderation;
+mod rx;
+mod tx;
+mod worker;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
+
+use fbnic_hw::csr::{intr, queue};
+
+use crate::device::FbnicDevice;
+use crate::lso;
+use crate::regs::RegisterFile;
+use crate::stats::Dir;
+
+use moderation::VectorState;
+use rx::RxQueue;
+use tx::{TxQueue, MAX_TX_PACKET};
+use worker::Kick;
+
+pub use worker::{INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
+
+/// Ring entries for a `*_SIZE` register (log2 in bits 3:0, 0 meaning 64K).
+fn ring_entries(size_reg: u32) -> u32 {
+    match size_reg & 0xf {
+        0 => 1 << 16,
+        n => 1 << n,
+    }
+}
+
+/// A descriptor ring as programmed: base address and entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Ring {
+    base: u64,
+    size: u32,
+}
+
+impl Ring {
+    fn read(csr: &RegisterFile, q: u32, bal: u32, bah: u32, size: u32) -> Self {
+        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
+        Ring {
+            base: (u64::from(rd(bah)) << 32)
+                | u64::from(queue::BAL_MASK.prep(queue::BAL_MASK.get(rd(bal)))),
+            size: ring_entries(rd(size)),
+        }
+    }
+
+    fn mask(&self) -> u32 {
+        self.size - 1
+    }
+
+    /// Address of entry `pos` (taken modulo the ring size).
+    fn entry(&self, pos: u32) -> u64 {
+        self.base + u64::from(pos & self.mask()) * 8
+    }
+}
+
+/// Why a queue was stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueError {
+    /// A descriptor of a type not allowed where it appeared.
+    BadType { pos: u32, raw: u64 },
+    /// An address/length descriptor of length 0.
+    ZeroLength { pos: u32 },
+    /// A descriptor or buffer outside guest memory.
+    Dma {
+        addr: u64,
+        len: u64,
+        what: &'static str,
+    },
+    /// A packet larger than any the device accepts.
+    TooLong { len: usize },
+    /// The META's offload request does not fit the packet.
+    Offload(lso::OffloadError),
+}
+
+impl fmt::Display for QueueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueueError::BadType { pos, raw } => {
+                write!(
+                    f,
+                    "descriptor {pos} ({raw:#018x}) has a type not allowed there"
+                )
+            }
+            QueueError::ZeroLength { pos } => write!(f, "descriptor {pos} has length 0"),
+            QueueError::Dma { addr, len, what } => {
+                write!(
+                    f,
+                    "{what} at {addr:#x} ({len} bytes) is outside guest memory"
+                )
+            }
+            QueueError::TooLong { len } => write!(f, "packet of {len} bytes is too long"),
+            QueueError::Offload(e) => write!(f, "offload request: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for QueueError {}
+
+/// Where transmitted frames go: the other end of the port's cable.
+pub trait Wire: Send + Sync {
+    /// Delivers one frame (no FCS).
+    fn send(&self, frame: &[u8]);
+    /// True while the far end asks the sender to hold off.
+    fn congested(&self) -> bool {
+        false
+    }
+}
+
+/// A frame tap (packet capture) on a port: sees every frame the port sends
+/// and every frame it receives from its wire.
+pub trait Tap: Send + Sync {
+    fn frame(&self, dir: Dir, frame: &[u8]);
+}
+
+/// Mutable engine state, under one lock.
+struct Engine {
+    tx: Vec<TxQueue>,
+    rx: Vec<RxQueue>,
+    vectors: Vec<VectorState>,
+    /// Gather buffer for one TX packet.
+    pkt: Vec<u8>,
+    /// Segment buffer for LSO.
+    seg: Vec<u8>,
+    /// Earliest time a blocked TX queue should be retried.
+    retry_at: Option<Instant>,
+}
+
+/// The datapath of one port.
+pub struct Datapath {
+    queues: u16,
+    engine: Mutex<Engine>,
+    kick: Kick,
+    /// TX queues with doorbells not yet serviced, one bit per queue.
+    dirty_tx: [AtomicU64; 2],
+    /// RX work may be possible (frames arrived or buffers were posted).
+    rx_work: AtomicBool,
+    inbox: Mutex<VecDeque<Vec<u8>>>,
+    wire: RwLock<Option<Arc<dyn Wire>>>,
+    taps: RwLock<Vec<Arc<dyn Tap>>>,
+    stop: AtomicBool,
+    /// Origin of the timestamps the engine reports.
+    epoch: Instant,
+    /// Frames the RX engine placed across header and payload buffers.
+    rx_split: AtomicU64,
+    /// Writes to the TWQ tail doorbells, all queues.
+    tx_doorbells: AtomicU64,
+}
+
+impl Datapath {
+    /// The engines of a port with `queues` queue triads of each kind.
+    pub fn new(queues: u16) -> Self {
+        let n = usize::from(queues);
+        Datapath {
+            queues,
+            engine: Mutex::new(Engine {
+                tx: (0..n).map(|_| TxQueue::default()).collect(),
+                rx: (0..n).map(|_| RxQueue::default()).collect(),
+                vectors: vec![VectorState::default(); intr::MAX_MSIX_VECS as usize],
+                pkt: Vec::with_capacity(MAX_TX_PACKET),
+                seg: Vec::with_capacity(16 * 1024),
+                retry_at: None,
+            }),
+            kick: Kick::default(),
+            dirty_tx: [AtomicU64::new(0), AtomicU64::new(0)],
+            rx_work: AtomicBool::new(false),
+            inbox: Mutex::new(VecDeque::new()),
+            wire: RwLock::new(None),
+            taps: RwLock::new(Vec::new()),
+            stop: AtomicBool::new(false),
+            epoch: Instant::now(),
+            rx_split: AtomicU64::new(0),
+            tx_doorbells: AtomicU64::new(0),
+        }
+    }
+
+    /// Frames received so far that went partly into payload buffers: split
+    /// after their headers (or at the header limit), as the queue's
+    /// `RDE_CTL0/1` asked. What the control socket's `status` reports as
+    /// `rx-split`.
+    pub fn rx_split(&self) -> u64 {
+        self.rx_split.load(Ordering::Relaxed)
+    }
+
+    /// Writes the driver made to a TWQ tail doorbell, on all queues: fewer
+    /// than the packets sent when it batches them. What the control
+    /// socket's `status` reports as `tx-doorbells`.
+    pub fn tx_doorbells(&self) -> u64 {
+        self.tx_doorbells.load(Ordering::Relaxed)
+    }
+
+    fn engine(&self) -> MutexGuard<'_, Engine> {
+        // Engine updates leave consistent state at every await point; a
+        // panic in a worker must not wedge the vfio-user thread too.
+        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Connects the port's cable.
+    pub fn set_wire(&self, wire: Option<Arc<dyn Wire>>) {
+        *self.wire.write().unwrap_or_else(|e| e.into_inner()) = wire;
+    }
+
+    /// Adds a frame tap.
+    pub fn add_tap(&self, tap: Arc<dyn Tap>) {
+        self.taps
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(tap);
+    }
+
+    fn tap(&self, dir: Dir, frame: &[u8]) {
+        for t in self.taps.read().unwrap_or_else(|e| e.into_inner()).iter() {
+            t.frame(dir, frame);
+        }
+    }
+
+    /// True if a TX doorbell awaits service.
+    pub fn has_tx_work(&self) -> bool {
+        self.dirty_tx.iter().any(|w| w.load(Ordering::Acquire) != 0)
+    }
+
+    fn mark_tx(&self, q: u32) {
+        if let Some(word) = self.dirty_tx.get(q as usize / 64) {
+            word.fetch_or(1 << (q % 64), Ordering::AcqRel);
+        }
+    }
+
+    /// Called after the guest wrote `val` to BAR0 register `reg` (already
+    /// stored): doorbells wake the worker, ring resets apply at once.
+    pub fn csr_written(&self, dev: &FbnicDevice, reg: u32, val: u32) {
+        let Some((q, off)) = queue::decode(reg) else {
+            return;
+        };
+        if q >= u32::from(self.queues) {
+            return;
+        }
+        let zero = |regs: &[u32]| {
+            for r in regs {
+                dev.csr().write(queue::reg(q, *r), 0);
+            }
+        };
+        match off {
+            queue::TWQ0_TAIL | queue::TWQ1_TAIL => {
+                self.tx_doorbells.fetch_add(1, Ordering::Relaxed);
+                self.mark_tx(q);
+            }
+            queue::TCQ_HEAD => self.mark_tx(q),
+            queue::BDQ_HPQ_TAIL | queue::BDQ_PPQ_TAIL | queue::RCQ_HEAD => {
+                self.rx_work.store(true, Ordering::Release);
+            }
+            queue::TWQ0_CTL | queue::TWQ1_CTL | queue::TCQ_CTL => {
+                let reset = match off {
+                    queue::TWQ0_CTL | queue::TWQ1_CTL => val & queue::TWQ_CTL_RESET != 0,
+                    _ => val & queue::TCQ_CTL_RESET != 0,
+                };
+                if reset {
+                    let mut eng = self.engine();
+                    let t = &mut eng.tx[q as usize];
+                    match off {
+                        // A reset zeroes both ends of the ring, the
+                        // doorbell the driver writes included.
+                        queue::TWQ0_CTL => {
+                            t.twq0_head = 0;
+                            zero(&[queue::TWQ0_PTRS, queue::TWQ0_TAIL]);
+                        }
+                        queue::TWQ1_CTL => {
+                            t.twq1_head = 0;
+                            zero(&[queue::TWQ1_PTRS, queue::TWQ1_TAIL]);
+                        }
+                        _ => {
+                            t.tcq_tail = 0;
+                            zero(&[queue::TCQ_PTRS, queue::TCQ_HEAD]);
+                        }
+                    }
+                    t.stopped = false;
+                }
+                self.mark_tx(q);
+            }
+            queue::RCQ_CTL | queue::BDQ_CTL => {
+                let reset = match off {
+                    queue::RCQ_CTL => val & queue::RCQ_CTL_RESET != 0,
+                    _ => val & queue::BDQ_CTL_RESET != 0,
+                };
+                if reset {
+                    let mut eng = self.engine();
+                    let r = &mut eng.rx[q as usize];
+                    if off == queue::RCQ_CTL {
+                        r.rcq_tail = 0;
+                        zero(&[queue::RCQ_PTRS, queue::RCQ_HEAD]);
+                    } else {
+                        r.hpq_head = 0;
+                        r.ppq_head = 0;
+                        r.hdr = None;
+                        zero(&[
+                            queue::BDQ_HPQ_PTRS,
+                            queue::BDQ_PPQ_PTRS,
+                            queue::BDQ_HPQ_TAIL,
+                            queue::BDQ_PPQ_TAIL,
+                        ]);
+                    }
+                    r.stopped = false;
+                }
+                self.rx_work.store(true, Ordering::Release);
+            }
+            _ => return,
+        }
+        self.kick.kick();
+    }
+
+    /// Function reset: every ring forgets its position, pending frames and
+    /// timers are dropped.
+    pub fn reset(&self) {
+        let mut eng = self.engine();
+        for t in eng.tx.iter_mut() {
+            *t = TxQueue::default();
+        }
+        for r in eng.rx.iter_mut() {
+            *r = RxQueue::default();
+        }
+        for v in eng.vectors.iter_mut() {
+            *v = VectorState::default();
+        }
+        eng.retry_at = None;
+        drop(eng);
+        self.inbox().clear();
+        for w in &self.dirty_tx {
+            w.store(0, Ordering::Release);
+        }
+    }
+
+    /// Asks the worker to exit.
+    pub fn shutdown(&self) {
+        self.stop.store(true, Ordering::Release);
+        self.kick.kick();
+    }
+
+    /// The 40-bit timestamp clock of TX and RX timestamps: nanoseconds
+    /// since the port was created.
+    fn timestamp(&self) -> u64 {
+        (self.epoch.elapsed().as_nanos() as u64) & ((1 << 40) - 1)
+    }
+}
+
+/// Reads the 8-byte descriptor at `addr`.
+fn read_desc(dev: &FbnicDevice, addr: u64, what: &'static str) -> Result<u64, QueueError> {
+    dev.memory()
+        .read_u64(addr)
+        .map_err(|_| QueueError::Dma { addr, len: 8, what })
+}
+
+fn write_desc(
+    dev: &FbnicDevice,
+    addr: u64,
+    val: u64,
+    what: &'static str,
+) -> Result<(), QueueError> {
+    dev.memory()
+        .write_u64(addr, val)
+        .map_err(|_| QueueError::Dma { addr, len: 8, what })
+}

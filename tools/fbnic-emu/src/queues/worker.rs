@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The worker thread of a port: its inbox of received frames (the RX
+//! packet buffer), the kick that wakes it, and its service loop.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::Instant;
+
+use crate::device::FbnicDevice;
+use crate::stats::{self, Dir};
+
+use super::rx::Placed;
+use super::{Datapath, Engine};
+
+/// Frames the inbox holds before the sender is told to wait.
+pub const INBOX_SOFT_LIMIT: usize = 512;
+/// Frames the inbox holds at most; beyond it frames are dropped.
+pub const INBOX_HARD_LIMIT: usize = 4096;
+
+/// Wakes the worker.
+#[derive(Default)]
+pub(super) struct Kick {
+    flag: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Kick {
+    pub(super) fn kick(&self) {
+        let mut f = self.flag.lock().unwrap_or_else(|e| e.into_inner());
+        if !*f {
+            *f = true;
+            self.cv.notify_one();
+        }
+    }
+
+    /// Waits for a kick or `deadline`; returns with the flag cleared.
+    fn wait(&self, deadline: Option<Instant>) {
+        let mut f = self.flag.lock().unwrap_or_else(|e| e.into_inner());
+        while !*f {
+            match deadline {
+                None => f = self.cv.wait(f).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if d <= now {
+                        break;
+                    }
+                    f = self
+                        .cv
+                        .wait_timeout(f, d - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+            }
+        }
+        *f = false;
+    }
+}
+
+impl Datapath {
+    pub(super) fn inbox(&self) -> MutexGuard<'_, VecDeque<Vec<u8>>> {
+        self.inbox.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A frame arrived from the wire. Returns false if the inbox was full
+    /// and the frame was dropped.
+    pub fn receive(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
+        if !dev.link().carrier() {
+            // Nothing arrives over a cable without carrier.
+            return false;
+        }
+        let mut f = frame.to_vec();
+        // The wire carries at least a minimum-size frame; a TAP hands over
+        // unpadded ones.
+        if f.len() < 60 {
+            f.resize(60, 0);
+        }
+        let accepted = {
+            let mut inbox = self.inbox();
+            if inbox.len() >= INBOX_HARD_LIMIT {
+                false
+            } else {
+                inbox.push_back(f);
+                true
+            }
+        };
+        if !accepted {
+            // The RX packet buffer overflowed: the host FIFO's drop count.
+            let csr = dev.csr();
+            stats::add32(
+                csr,
+                fbnic_hw::csr::rxb::drop_frms_sts(fbnic_hw::csr::rxb::FIFO_HOST),
+                1,
+            );
+            return false;
+        }
+        self.rx_work.store(true, Ordering::Release);
+        self.kick.kick();
+        true
+    }
+
+    /// True while the inbox asks senders to wait.
+    pub fn congested(&self) -> bool {
+        self.inbox().len() >= INBOX_SOFT_LIMIT
+    }
+
+    /// Frames waiting in the inbox.
+    pub fn inbox_len(&self) -> usize {
+        self.inbox().len()
+    }
+
+    /// Starts the worker thread of `dev`'s port.
+    pub fn spawn(dev: Arc<FbnicDevice>, name: String) -> std::io::Result<thread::JoinHandle<()>> {
+        thread::Builder::new().name(name).spawn(move || {
+            let dp = dev.datapath();
+            let mut deadline = None;
+            while !dp.stop.load(Ordering::Acquire) {
+                dp.kick.wait(deadline);
+                deadline = dp.run_once(&dev);
+            }
+        })
+    }
+
+    /// One service round: every dirty TX queue, the inbox, then due
+    /// interrupts. Returns when the next round is due even without a kick.
+    /// Tests and the benchmark call this directly instead of a worker.
+    pub fn run_once(&self, dev: &FbnicDevice) -> Option<Instant> {
+        let mut eng = self.engine();
+        let now = Instant::now();
+        if eng.retry_at.is_some_and(|t| t <= now) {
+            eng.retry_at = None;
+        }
+        for (w, word) in self.dirty_tx.iter().enumerate() {
+            let mut bits = word.swap(0, Ordering::AcqRel);
+            while bits != 0 {
+                let q = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if q >= u32::from(self.queues) {
+                    continue;
+                }
+                if eng.service_tx(self, dev, q) {
+                    // Budget used up or held back: come back for the rest.
+                    self.mark_tx(q);
+                }
+            }
+        }
+        if self.rx_work.swap(false, Ordering::AcqRel) {
+            self.service_rx(&mut eng, dev);
+        }
+        let next = eng.fire_due(dev, Instant::now());
+        let more = self.dirty_tx.iter().any(|w| w.load(Ordering::Acquire) != 0);
+        if more && eng.retry_at.is_none() {
+            // Budget-limited queues: go again at once.
+            self.kick.kick();
+        }
+        [next, eng.retry_at].into_iter().flatten().min()
+    }
+
+    /// Places inbox frames until the inbox is empty or a queue asks to
+    /// wait.
+    fn service_rx(&self, eng: &mut Engine, dev: &FbnicDevice) {
+        loop {
+            let Some(frame) = self.inbox().pop_front() else {
+                return;
+            };
+            self.tap(Dir::Rx, &frame);
+            if eng.rx_frame(self, dev, &frame) == Placed::Wait {
+                self.inbox().push_front(frame);
+                return;
+            }
+        }
+    }
+}
