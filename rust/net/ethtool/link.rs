@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Link settings for `ethtool <dev>`: speed, duplex, port and link modes
+//! (`struct ethtool_link_ksettings`).
+
+use kernel::prelude::*;
+
+use crate::kernel_ext::bindings;
+
+/// A link mode, as listed in `supported` and `advertising` link mode masks
+/// (`enum ethtool_link_mode_bit_indices`, the modes drivers here report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkMode {
+    /// 25GBASE-CR, full duplex.
+    Base25000CrFull,
+    /// 50GBASE-CR2, full duplex.
+    Base50000Cr2Full,
+    /// 50GBASE-CR, full duplex.
+    Base50000CrFull,
+    /// 100GBASE-CR2, full duplex.
+    Base100000Cr2Full,
+    /// Fibre / direct-attach port.
+    Fibre,
+    /// Autonegotiation.
+    Autoneg,
+}
+
+impl LinkMode {
+    fn bit(self) -> u32 {
+        match self {
+            Self::Base25000CrFull => {
+                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseCR_Full_BIT
+            }
+            Self::Base50000Cr2Full => {
+                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT
+            }
+            Self::Base50000CrFull => {
+                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR_Full_BIT
+            }
+            Self::Base100000Cr2Full => {
+                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT
+            }
+            Self::Fibre => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FIBRE_BIT,
+            Self::Autoneg => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Autoneg_BIT,
+        }
+    }
+}
+
+/// Sets `bit` in a link mode bitmap of `unsigned long`s.
+fn set_mode(mask: &mut [c_ulong], bit: u32) {
+    let bits = c_ulong::BITS;
+    if let Some(word) = mask.get_mut((bit / bits) as usize) {
+        *word |= 1 << (bit % bits);
+    }
+}
+
+/// Link settings for `ethtool <dev>` (`struct ethtool_link_ksettings`).
+///
+/// The core passes them in zeroed, that is: no modes, speed 0, duplex
+/// half, port TP, autonegotiation off. Drivers report what applies; a link
+/// that is down reports [`LinkKsettings::set_unknown_speed`].
+#[repr(transparent)]
+pub struct LinkKsettings(bindings::ethtool_link_ksettings);
+
+impl LinkKsettings {
+    /// Sets the current speed in Mb/s and full duplex.
+    pub fn set_speed_full_duplex(&mut self, mbps: u32) {
+        self.0.base.speed = mbps;
+        self.0.base.duplex = bindings::DUPLEX_FULL as u8;
+    }
+
+    /// Reports speed and duplex as unknown (link down).
+    pub fn set_unknown_speed(&mut self) {
+        self.0.base.speed = bindings::SPEED_UNKNOWN as u32;
+        self.0.base.duplex = bindings::DUPLEX_UNKNOWN as u8;
+    }
+
+    /// Sets the port type to a direct-attach copper cable (`PORT_DA`).
+    pub fn set_port_direct_attach(&mut self) {
+        self.0.base.port = bindings::PORT_DA as u8;
+    }
+
+    /// Sets the number of lanes in use.
+    pub fn set_lanes(&mut self, lanes: u32) {
+        self.0.lanes = lanes;
+    }
+
+    /// Adds `mode` to the supported modes.
+    pub fn add_supported(&mut self, mode: LinkMode) {
+        set_mode(&mut self.0.link_modes.supported, mode.bit());
+    }
+
+    /// Adds `mode` to the advertised modes.
+    pub fn add_advertising(&mut self, mode: LinkMode) {
+        set_mode(&mut self.0.link_modes.advertising, mode.bit());
+    }
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Receive side scaling: the hash function, indirection table and key
+//! (`ethtool -x/-X`), additional RSS contexts, and the hash input of each
+//! flow type (`ethtool -n/-N ... rx-flow-hash`).
+
+use crate::kernel_ext::bindings;
+
+/// RSS hash functions (`ETH_RSS_HASH_*`).
+pub mod rss_hash {
+    /// No change requested (in [`super::RxfhParam`] for `set_rxfh`).
+    pub const NO_CHANGE: u8 = 0;
+    /// Toeplitz.
+    pub const TOP: u8 = 1 << 0;
+}
+
+/// RSS configuration for `ethtool -x` / `-X` (`struct
+/// ethtool_rxfh_param`): hash function, indirection table and key. On
+/// `get_rxfh` the driver fills the table and key that the core asked for;
+/// on `set_rxfh` absent parts are not to change.
+#[repr(transparent)]
+pub struct RxfhParam(pub(super) bindings::ethtool_rxfh_param);
+
+impl RxfhParam {
+    /// The hash function (one of [`rss_hash`]).
+    pub fn hfunc(&self) -> u8 {
+        self.0.hfunc
+    }
+
+    /// Sets the hash function.
+    pub fn set_hfunc(&mut self, hfunc: u8) {
+        self.0.hfunc = hfunc;
+    }
+
+    /// The RSS context (0 for the default one).
+    pub fn rss_context(&self) -> u32 {
+        self.0.rss_context
+    }
+
+    /// The indirection table, if part of the request.
+    pub fn indir(&self) -> Option<&[u32]> {
+        // SAFETY: The core passes NULL or an array of `indir_size` entries
+        // (the size the driver reported), valid for the call.
+        (!self.0.indir.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts(self.0.indir, self.0.indir_size as usize)
+        })
+    }
+
+    /// The indirection table to fill, if asked for.
+    pub fn indir_mut(&mut self) -> Option<&mut [u32]> {
+        // SAFETY: As for `indir`; the array is the driver's to write during
+        // `get_rxfh`.
+        (!self.0.indir.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts_mut(self.0.indir, self.0.indir_size as usize)
+        })
+    }
+
+    /// The hash key, if part of the request.
+    pub fn key(&self) -> Option<&[u8]> {
+        // SAFETY: The core passes NULL or `key_size` bytes (the size the
+        // driver reported), valid for the call.
+        (!self.0.key.is_null())
+            .then(|| unsafe { core::slice::from_raw_parts(self.0.key, self.0.key_size as usize) })
+    }
+
+    /// The hash key to fill, if asked for.
+    pub fn key_mut(&mut self) -> Option<&mut [u8]> {
+        // SAFETY: As for `key`, writable during `get_rxfh`.
+        (!self.0.key.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts_mut(self.0.key, self.0.key_size as usize)
+        })
+    }
+}
+
+/// Flow types of `ethtool -n/-N ... rx-flow-hash` and of flow rules (the
+/// `*_FLOW` values of `include/uapi/linux/ethtool.h`, part of the user
+/// ABI; bindgen does not carry them over).
+pub mod flow_type {
+    /// TCP over IPv4.
+    pub const TCP_V4: u32 = 0x01;
+    /// UDP over IPv4.
+    pub const UDP_V4: u32 = 0x02;
+    /// SCTP over IPv4.
+    pub const SCTP_V4: u32 = 0x03;
+    /// IPsec AH or ESP over IPv4.
+    pub const AH_ESP_V4: u32 = 0x04;
+    /// TCP over IPv6.
+    pub const TCP_V6: u32 = 0x05;
+    /// UDP over IPv6.
+    pub const UDP_V6: u32 = 0x06;
+    /// SCTP over IPv6.
+    pub const SCTP_V6: u32 = 0x07;
+    /// IPsec AH or ESP over IPv6.
+    pub const AH_ESP_V6: u32 = 0x08;
+    /// IPsec AH over IPv4.
+    pub const AH_V4: u32 = 0x09;
+    /// IPsec ESP over IPv4.
+    pub const ESP_V4: u32 = 0x0a;
+    /// IPsec AH over IPv6.
+    pub const AH_V6: u32 = 0x0b;
+    /// IPsec ESP over IPv6.
+    pub const ESP_V6: u32 = 0x0c;
+    /// Any IPv4 (flow rules).
+    pub const IPV4_USER: u32 = 0x0d;
+    /// Any IPv6 (flow rules).
+    pub const IPV6_USER: u32 = 0x0e;
+    /// Other IPv4 (hashing).
+    pub const IPV4: u32 = 0x10;
+    /// Other IPv6 (hashing).
+    pub const IPV6: u32 = 0x11;
+    /// Anything else, by Ethernet header.
+    pub const ETHER: u32 = 0x12;
+    /// The flag bits that may come with a flow type (`FLOW_EXT`,
+    /// `FLOW_MAC_EXT`, `FLOW_RSS`); mask them off for the type itself.
+    pub const FLAGS: u32 = 0x8000_0000 | 0x4000_0000 | 0x2000_0000;
+}
+
+/// The header fields that can feed the RSS hash (`RXH_*` in
+/// `include/uapi/linux/ethtool.h`, user ABI).
+pub mod rxh {
+    /// Destination MAC address.
+    pub const L2DA: u32 = 1 << 1;
+    /// VLAN tag.
+    pub const VLAN: u32 = 1 << 2;
+    /// L3 protocol.
+    pub const L3_PROTO: u32 = 1 << 3;
+    /// Source IP address.
+    pub const IP_SRC: u32 = 1 << 4;
+    /// Destination IP address.
+    pub const IP_DST: u32 = 1 << 5;
+    /// L4 bytes 0 and 1 (the source port of TCP, UDP and SCTP).
+    pub const L4_B_0_1: u32 = 1 << 6;
+    /// L4 bytes 2 and 3 (the destination port).
+    pub const L4_B_2_3: u32 = 1 << 7;
+    /// GTP tunnel endpoint identifier.
+    pub const GTP_TEID: u32 = 1 << 8;
+    /// IPv6 flow label.
+    pub const IP6_FL: u32 = 1 << 9;
+    /// Not hashed: the flow type's frames are dropped.
+    pub const DISCARD: u32 = 1 << 31;
+}
+
+/// The hash input of one flow type (`struct ethtool_rxfh_fields`, `ethtool
+/// -n/-N DEV rx-flow-hash TYPE`): which [`rxh`] fields of frames of
+/// [`flow_type`](Self::flow_type) feed the RSS hash.
+#[repr(transparent)]
+pub struct RxfhFields(bindings::ethtool_rxfh_fields);
+
+impl RxfhFields {
+    /// The flow type (one of [`flow_type`]); the core has removed the
+    /// `FLOW_RSS` flag.
+    pub fn flow_type(&self) -> u32 {
+        self.0.flow_type
+    }
+
+    /// The RSS context: 0 unless the driver declares per-context fields.
+    pub fn rss_context(&self) -> u32 {
+        self.0.rss_context
+    }
+
+    /// The fields, a mask of [`rxh`] bits.
+    pub fn fields(&self) -> u32 {
+        self.0.data
+    }
+
+    /// Reports the fields (on `get_rxfh_fields`).
+    pub fn set_fields(&mut self, fields: u32) {
+        self.0.data = fields;
+    }
+}
+
+/// An additional RSS context (`struct ethtool_rxfh_context`, `ethtool -X
+/// DEV context new`), kept by the core: its indirection table, hash key and
+/// function, which the core updates after the driver's callback succeeds.
+#[repr(transparent)]
+pub struct RxfhContext(bindings::ethtool_rxfh_context);
+
+impl RxfhContext {
+    /// The context's indirection table as the core has it: the old one in
+    /// `modify_rxfh_context`; in `create_rxfh_context` the driver fills it
+    /// when the request has none.
+    pub fn indir_mut(&mut self) -> &mut [u32] {
+        let priv_size = usize::from(self.0.priv_size).next_multiple_of(4);
+        // SAFETY: The core allocates a context with `priv_size` bytes of
+        // driver data, then the table of `indir_size` entries (at the
+        // 4-byte aligned offset `ethtool_rxfh_context_indir()` computes),
+        // then the key, all in `data`; the context is ours during the
+        // callback.
+        unsafe {
+            core::slice::from_raw_parts_mut(
+                self.0.data.as_mut_ptr().add(priv_size).cast::<u32>(),
+                self.0.indir_size as usize,
+            )
+        }
+    }
+
+    /// Sets the hash function (one of [`rss_hash`]).
+    pub fn set_hfunc(&mut self, hfunc: u8) {
+        self.0.hfunc = hfunc;
+    }
+}
