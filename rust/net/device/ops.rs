@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `net_device_ops` callbacks: the [`Operations`] a driver implements,
+//! and the C operation table with the `extern "C"` functions that call
+//! them.
+
+use core::{
+    marker::PhantomData,
+    mem::ManuallyDrop, //
+};
+use kernel::{
+    error::{
+        from_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    prelude::*, //
+};
+
+use super::{
+    AddrList,
+    Device,
+    Features,
+    Stats64,
+    ETH_ALEN, //
+};
+use crate::kernel_ext::{
+    bindings,
+    net::skbuff::SkBuff, //
+};
+
+/// What [`Operations::start_xmit`] did with a packet.
+pub enum TxResult {
+    /// The driver took the packet: queued it to the hardware, or dropped it
+    /// (`NETDEV_TX_OK`).
+    Ok,
+    /// The queue was full and the packet is handed back, for the stack to
+    /// requeue it (`NETDEV_TX_BUSY`). A driver should stop the queue before
+    /// it fills up instead, so that this does not happen.
+    Busy(SkBuff),
+}
+
+/// The `net_device_ops` callbacks of a network device whose private data is
+/// `Self`.
+///
+/// [`start_xmit`](Operations::start_xmit) is mandatory; every other method
+/// the implementation leaves out is left NULL in the C table, and the
+/// networking core's default applies.
+///
+/// The methods are called concurrently with each other, except that
+/// [`open`](Operations::open) and [`stop`](Operations::stop) are serialized
+/// by RTNL and `start_xmit` runs with the TX queue's lock held, so `Self`
+/// gets only shared access and must be [`Sync`].
+#[vtable]
+pub trait Operations: Sized + Send + Sync {
+    /// The interface is brought up (`ndo_open`, under RTNL). Returning an
+    /// error keeps it down.
+    fn open(_dev: &Device<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The interface is brought down (`ndo_stop`, under RTNL). The stack
+    /// ignores errors: the interface is down afterwards either way.
+    fn stop(_dev: &Device<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits a packet (`ndo_start_xmit`), from process or softirq
+    /// context with the TX queue locked.
+    ///
+    /// `more` is the stack's hint (`netdev_xmit_more()`) that another
+    /// packet for the same queue follows at once: the driver may then
+    /// defer its doorbell, see
+    /// [`TxQueue::sent_more`](super::TxQueue::sent_more).
+    fn start_xmit(dev: &Device<Self>, skb: SkBuff, more: bool) -> TxResult;
+
+    /// Reports the interface statistics (`ndo_get_stats64`), from any
+    /// context; it must not sleep.
+    fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Programs the receive filters (`ndo_set_rx_mode_async`): the device
+    /// is to accept frames to its own address ([`Device::mac_address`]),
+    /// to broadcast, to the unicast addresses in `uc` and the multicast
+    /// addresses in `mc`, or everything with [`Device::is_promisc`], all
+    /// multicast with [`Device::is_allmulti`].
+    ///
+    /// Called in process context under RTNL, with snapshots of the
+    /// device's address lists, whenever a list or those flags change while
+    /// the interface is up. An error makes the core retry later.
+    fn set_rx_mode(_dev: &Device<Self>, _uc: &AddrList, _mc: &AddrList) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the device's MAC address to `addr` (`ndo_set_mac_address`,
+    /// under RTNL), for instance in its receive filter if it is up. When
+    /// this returns `Ok`, the address of the interface becomes `addr`; on
+    /// error nothing changes. The driver checks that `addr` suits it, at
+    /// least with [`is_valid_ether_addr`](super::is_valid_ether_addr)
+    /// (`EADDRNOTAVAIL` otherwise).
+    fn set_mac_address(_dev: &Device<Self>, _addr: &[u8; ETH_ALEN]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Narrows the offloads the stack may use for `skb`
+    /// (`ndo_features_check`), before it is passed to
+    /// [`start_xmit`](Operations::start_xmit): what the device cannot do
+    /// for this packet (headers too long for its descriptors, a tunnel it
+    /// does not parse) the stack then does in software. Returns the
+    /// features to keep, at most `features`.
+    ///
+    /// Called on the transmit path, possibly in softirq context; it must
+    /// not sleep. Without this method the core's default applies, which
+    /// checks VLAN-tagged packets only.
+    fn features_check(_dev: &Device<Self>, _skb: &SkBuff, _features: Features) -> Features {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C operation table of `T` and the callbacks in it.
+pub(super) struct OpsTable<T>(PhantomData<T>);
+
+impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device allocated by
+    /// [`Builder::new`](super::Builder::new) for `T`; the networking core
+    /// calls this for registered devices only.
+    unsafe extern "C" fn open(ndev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, which keeps it and its `T` alive while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        from_result(|| T::open(dev).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`].
+    unsafe extern "C" fn stop(ndev: *mut bindings::net_device) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        from_result(|| T::stop(dev).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `skb` must be a valid socket
+    /// buffer whose ownership the networking core passes to the driver.
+    unsafe extern "C" fn start_xmit(
+        skb: *mut bindings::sk_buff,
+        ndev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `skb` is valid and ours.
+        let skb = unsafe { SkBuff::from_raw(skb) };
+        // SAFETY: No requirement; inside `ndo_start_xmit` the flag the stack
+        // set for this packet is the one read (per CPU or per task).
+        let more = unsafe { bindings::netdev_xmit_more() };
+
+        match T::start_xmit(dev, skb, more) {
+            TxResult::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxResult::Busy(skb) => {
+                // With NETDEV_TX_BUSY the packet goes back to the stack.
+                skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `storage` must be valid for
+    /// writes and not accessed by anything else during the call.
+    unsafe extern "C" fn get_stats64(
+        ndev: *mut bindings::net_device,
+        storage: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `Stats64` is a `#[repr(transparent)]` wrapper of
+        // `rtnl_link_stats64`, and per the safety requirement `storage` is
+        // valid and exclusively ours for the call.
+        let stats = unsafe { &mut *storage.cast::<Stats64>() };
+        T::get_stats64(dev, stats);
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `uc` and `mc` must be valid
+    /// address lists that nothing changes during the call.
+    unsafe extern "C" fn set_rx_mode(
+        ndev: *mut bindings::net_device,
+        uc: *mut bindings::netdev_hw_addr_list,
+        mc: *mut bindings::netdev_hw_addr_list,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement both lists are valid and
+        // unchanging for the call (the core's private snapshots).
+        let (uc, mc) = unsafe { (AddrList::from_raw(uc), AddrList::from_raw(mc)) };
+        from_result(|| T::set_rx_mode(dev, uc, mc).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `addr` must point to a valid
+    /// `struct sockaddr`, and the caller must hold RTNL.
+    unsafe extern "C" fn set_mac_address(
+        ndev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        let mut mac = [0u8; ETH_ALEN];
+        // SAFETY: Per the safety requirement `addr` is a valid `struct
+        // sockaddr`, whose `sa_data` holds at least `ETH_ALEN` bytes.
+        unsafe {
+            let data = core::ptr::addr_of!((*addr.cast::<bindings::sockaddr>()).sa_data);
+            core::ptr::copy_nonoverlapping(data.cast::<u8>(), mac.as_mut_ptr(), ETH_ALEN);
+        }
+        from_result(|| {
+            T::set_mac_address(dev, &mac)?;
+            // SAFETY: The device is valid, the caller holds RTNL, and `mac`
+            // is `ETH_ALEN` bytes.
+            unsafe { bindings::eth_hw_addr_set(ndev, mac.as_ptr()) };
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `skb` must be a valid socket
+    /// buffer that stays valid and unchanged during the call.
+    unsafe extern "C" fn features_check(
+        skb: *mut bindings::sk_buff,
+        ndev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `skb` is valid for the call.
+        // The stack keeps its ownership: `ManuallyDrop` never frees it,
+        // and the driver only gets a shared reference.
+        let skb = ManuallyDrop::new(unsafe { SkBuff::from_raw(skb) });
+        let kept = T::features_check(dev, &skb, Features(features));
+        features & kept.0
+    }
+
+    const VTABLE: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
+        ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
+        ndo_start_xmit: Some(Self::start_xmit),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64)
+        } else {
+            None
+        },
+        ndo_set_rx_mode_async: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address)
+        } else {
+            None
+        },
+        ndo_features_check: if T::HAS_FEATURES_CHECK {
+            Some(Self::features_check)
+        } else {
+            None
+        },
+        ..pin_init::zeroed()
+    };
+
+    pub(super) const fn build() -> &'static bindings::net_device_ops {
+        &Self::VTABLE
+    }
+}
