@@ -178,7 +178,7 @@ fn register_netdev<'bound>(
         builder.set_queue_napi(index, QueueType::Rx, Some(napi));
     }
     // Tunnels: IPv6 in IPv6 segmented whole, the others through
-    // GSO_PARTIAL (see txrx::tx_plan); inner checksums like outer ones.
+    // GSO_PARTIAL (see txrx::tx::tx_plan); inner checksums like outer ones.
     let offloads = net::Features::SG
         | net::Features::HW_CSUM
         | net::Features::TSO

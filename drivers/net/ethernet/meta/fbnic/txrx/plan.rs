@@ -17,7 +17,7 @@ use crate::{
     },
 };
 
-/// Why the device cannot do a packet's offloads ([`super::tx_plan`]).
+/// Why the device cannot do a packet's offloads ([`super::tx::tx_plan`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Unsupported {
     /// Its headers do not fit the META descriptor: no checksum either.
@@ -28,7 +28,7 @@ pub(crate) enum Unsupported {
 }
 
 /// How a packet goes out, worked out from the offloads the stack asks for
-/// ([`super::tx_plan`]).
+/// ([`super::tx::tx_plan`]).
 pub(crate) struct TxPlan {
     /// The TWD META descriptor.
     pub(super) meta: u64,
@@ -58,7 +58,7 @@ const IPV6_HLEN: u32 = 40;
 const IPPROTO_IPV6: u8 = 41;
 
 /// The plan for a packet of `len` bytes whose linear part is `head`, for
-/// the offloads the stack asks for (see [`super::tx_plan`]).
+/// the offloads the stack asks for (see [`super::tx::tx_plan`]).
 pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, Unsupported> {
     let mut meta = TxMeta {
         dest_mac: true,

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The receive path of a queue pair: the header and payload buffer queues
+//! (HPQ, PPQ) with the pages posted on them, the completion queue (RCQ),
+//! the header-split setting, and turning completions into socket buffers
+//! in the NAPI poll, refilling the buffer queues as it goes.
+
+#![forbid(unsafe_code)]
+
+use kernel::{alloc::flags::__GFP_NOWARN, device, prelude::*};
+
+use super::rings::{ring, wrap, RingSizes, Rings};
+use crate::{
+    hw::{
+        csr::queue,
+        desc::{self, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion},
+    },
+    kernel_ext::{
+        dma::DescRing,
+        net::{
+            self,
+            page_pool::{self, PagePool, RxPage},
+            skbuff::SkBuff,
+            Napi, NapiContext,
+        },
+    },
+    netdev::Port,
+    regs::Regs,
+    stats::RxCounters,
+};
+
+/// Most completions of one received packet (`FBNIC_MAX_RX_PKT_DESC`).
+const MAX_RX_PKT_DESC: u32 = 7;
+/// Pages each RX page pool keeps for reuse, in rings' worth of its
+/// buffer queue. Pages come back from the stack in bursts (a socket's
+/// receive queue read at once); a pool that holds one ring's worth frees
+/// most of them and allocates and maps new ones, which stalled
+/// single-stream TCP for up to a second at a time in the lab (bench:
+/// 1-stream RX 0.04 Gbit/s with one ring's worth, 0.15 with four).
+pub(super) const POOL_RINGS: u32 = 4;
+/// Bytes of an RX buffer (a BDQ fragment).
+const RX_BUF: u32 = desc::bd::FRAG_SIZE as u32;
+/// RX buffers per page (`FBNIC_BD_FRAG_COUNT`): a page is posted as this
+/// many consecutive descriptors.
+const FRAG_COUNT: u32 = desc::bd::frag_count(page_pool::PAGE_SIZE as u64) as u32;
+
+/// Tail room behind a packet in a header buffer, for the socket buffer's
+/// shared info (`FBNIC_RX_TROOM`).
+pub(crate) const RX_TROOM: u32 = page_pool::SKB_SHINFO_ROOM;
+/// Head room in front of a packet in a header buffer (`FBNIC_RX_HROOM`):
+/// at least 128 bytes, sized so that head room plus tail room is a whole
+/// number of 128-byte units, the device's placement granule.
+pub(crate) const RX_HROOM: u32 = (RX_TROOM + 128).next_multiple_of(128) - RX_TROOM;
+/// The device's placement granule in a buffer.
+const RX_ALIGN: u32 = 128;
+/// Largest header-split threshold: the most a header buffer takes
+/// (`FBNIC_HDS_THRESH_MAX`).
+pub(crate) const HDS_THRESH_MAX: u32 = RX_BUF - RX_HROOM - RX_TROOM;
+/// Default header-split threshold (`FBNIC_HDS_THRESH_DEFAULT`): a
+/// standard frame fits a header buffer whole.
+pub(crate) const HDS_THRESH_DEFAULT: u32 = 1536;
+/// Below this threshold the device splits every frame after its headers
+/// (`FBNIC_HDR_BYTES_MIN`); it is also the least it is programmed with.
+const HDR_BYTES_MIN: u32 = 256;
+
+const _: () = assert!(RingSizes::MIN >= 2 * MAX_RX_PKT_DESC);
+const _: () = assert!(RingSizes::MIN >= 2 * FRAG_COUNT);
+
+/// Which buffer queue.
+#[derive(Clone, Copy)]
+pub(super) enum Bdq {
+    Header,
+    Payload,
+}
+
+/// How received frames are split between header and payload buffers
+/// (`ethtool -G ... tcp-data-split ... hds-thresh ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderSplit {
+    /// Split frames after their headers (`tcp-data-split on` or `auto`);
+    /// otherwise frames go to the header buffer whole as far as they fit.
+    pub(crate) enabled: bool,
+    /// Frames up to this many bytes are not split (`hds-thresh`).
+    pub(crate) thresh: u32,
+}
+
+impl Default for HeaderSplit {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            thresh: HDS_THRESH_DEFAULT,
+        }
+    }
+}
+
+impl HeaderSplit {
+    /// `RDE_CTL0.EN_HDR_SPLIT` and `RDE_CTL1.MAX_HDR` for this setting.
+    /// As in the C driver, a threshold below [`HDR_BYTES_MIN`] makes the
+    /// device split every frame after its headers, and the header limit
+    /// never goes below that; without split the whole header buffer may
+    /// be used.
+    fn registers(&self) -> (bool, u32) {
+        if !self.enabled {
+            return (false, HDS_THRESH_MAX);
+        }
+        (
+            self.thresh < HDR_BYTES_MIN,
+            self.thresh.clamp(HDR_BYTES_MIN, HDS_THRESH_MAX),
+        )
+    }
+}
+
+/// A buffer queue's pages, by page slot, and its positions in slots.
+pub(super) struct BufRing {
+    /// The page posted at each slot, until the device is done with it.
+    pages: KVec<Option<RxPage>>,
+    /// Oldest slot still posted.
+    head: u32,
+    /// Next slot to post.
+    tail: u32,
+}
+
+impl BufRing {
+    fn new(slots: u32) -> Result<Self> {
+        let mut pages = KVec::with_capacity(slots as usize, GFP_KERNEL | __GFP_NOWARN)?;
+        for _ in 0..slots {
+            pages.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            pages,
+            head: 0,
+            tail: 0,
+        })
+    }
+
+    fn mask(&self) -> u32 {
+        // CAST: a power of two of at most 64K slots.
+        self.pages.len() as u32 - 1
+    }
+
+    /// Gives back the pages of the slots before `to`, which the device has
+    /// moved past (`fbnic_clean_bdq()`): into `pool`'s cache when it is
+    /// theirs, as from the NAPI poll.
+    fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>, napi: &NapiContext<'_>) {
+        let mask = self.mask();
+        let to = to & mask;
+        let mut pool = pool;
+        while self.head != to {
+            if let Some(slot) = self.pages.get_mut(self.head as usize) {
+                match pool.as_deref_mut() {
+                    Some(pool) => RxPage::release_slot(slot, pool, napi),
+                    None => *slot = None,
+                }
+            }
+            self.head = (self.head + 1) & mask;
+        }
+    }
+
+    /// Gives back every page and starts over from slot 0.
+    pub(super) fn clear(&mut self) {
+        for slot in self.pages.iter_mut() {
+            *slot = None;
+        }
+        self.head = 0;
+        self.tail = 0;
+    }
+}
+
+/// What one poll received, for the queue's counters: adding it once per
+/// poll keeps the per-packet work to plain arithmetic.
+#[derive(Default)]
+struct RxCount {
+    packets: u64,
+    bytes: u64,
+    csum_unnecessary: u64,
+    csum_none: u64,
+    dropped: u64,
+}
+
+impl RxCount {
+    fn add_to(&self, stats: &RxCounters) {
+        for (counter, n) in [
+            (&stats.packets, self.packets),
+            (&stats.bytes, self.bytes),
+            (&stats.csum_unnecessary, self.csum_unnecessary),
+            (&stats.csum_none, self.csum_none),
+            (&stats.dropped, self.dropped),
+        ] {
+            if n != 0 {
+                counter.add(n);
+            }
+        }
+    }
+}
+
+/// The packet being received: its socket buffer, built from the header
+/// piece and extended by each payload piece until the META completion.
+pub(super) enum RxPacket {
+    None,
+    Building(SkBuff),
+    /// A piece could not be used: drop the packet at its META.
+    Failed,
+}
+
+/// The RX buffer queues (HPQ, PPQ) and completion queue (RCQ), with the
+/// positions on them, the pages posted, the page pools while the
+/// interface is up, and the packet being received.
+pub(super) struct RxRing {
+    pub(super) hpq_descs: DescRing,
+    pub(super) ppq_descs: DescRing,
+    pub(super) rcq: DescRing,
+    /// Descriptors of the HPQ, the PPQ and the RCQ.
+    pub(super) hpq_size: u32,
+    pub(super) ppq_size: u32,
+    pub(super) rcq_size: u32,
+    /// Next RCQ entry, modulo twice its size.
+    pub(super) rcq_head: u32,
+    pub(super) hpq: BufRing,
+    pub(super) ppq: BufRing,
+    /// Header pages and payload pages, between enable and flush.
+    pub(super) hpq_pool: Option<PagePool>,
+    pub(super) ppq_pool: Option<PagePool>,
+    pub(super) pkt: RxPacket,
+}
+
+impl RxRing {
+    pub(super) fn new(dev: &device::Device<device::Bound>, sizes: RingSizes) -> Result<Self> {
+        Ok(Self {
+            hpq_descs: ring(dev, sizes.hpq)?,
+            ppq_descs: ring(dev, sizes.ppq)?,
+            rcq: ring(dev, sizes.rcq)?,
+            hpq_size: sizes.hpq,
+            ppq_size: sizes.ppq,
+            rcq_size: sizes.rcq,
+            rcq_head: 0,
+            hpq: BufRing::new(sizes.hpq / FRAG_COUNT)?,
+            ppq: BufRing::new(sizes.ppq / FRAG_COUNT)?,
+            hpq_pool: None,
+            ppq_pool: None,
+            pkt: RxPacket::None,
+        })
+    }
+
+    /// Gives back every page and the packet being received, and destroys
+    /// the page pools.
+    pub(super) fn flush(&mut self) {
+        self.pkt = RxPacket::None;
+        self.hpq.clear();
+        self.ppq.clear();
+        self.hpq_pool = None;
+        self.ppq_pool = None;
+    }
+}
+
+impl Rings {
+    /// Programs how the RX DMA engine places frames (`RDE_CTL0/1`, as in
+    /// `fbnic_enable_rcq()`): head and tail room in header buffers, the
+    /// header-split setting, never dropping for want of buffers. May be
+    /// called while the queue runs: it applies from the next frame on, and
+    /// the header page layout the driver relies on does not change.
+    pub(crate) fn set_header_split(&self, regs: &Regs, split: HeaderSplit) {
+        let (hdr_split, max_hdr) = split.registers();
+        regs.wr32(
+            self.qreg(queue::RDE_CTL0),
+            queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_NEVER)
+                | queue::RDE_CTL0_MIN_HROOM_MASK.prep(RX_HROOM)
+                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM)
+                | if hdr_split {
+                    queue::RDE_CTL0_EN_HDR_SPLIT
+                } else {
+                    0
+                },
+        );
+        regs.wr32(
+            self.qreg(queue::RDE_CTL1),
+            queue::RDE_CTL1_MAX_HDR_MASK.prep(max_hdr),
+        );
+    }
+
+    /// Gives back every RX page and destroys the page pools, after
+    /// [`Rings::disable`] with NAPI disabled (the RX part of
+    /// `fbnic_flush()`, `fbnic_free_qt_page_pools()`). Pages still in
+    /// socket buffers go back to the destroyed pools' memory as the stack
+    /// frees them.
+    pub(crate) fn flush_rx(&self) {
+        if let Some(rx) = (*self.rx.lock()).as_mut() {
+            rx.flush();
+        }
+    }
+
+    /// Posts fresh pages at the free slots of a buffer queue and tells the
+    /// device (`fbnic_fill_bdq()`). Returns whether the queue is full (the
+    /// pool may be short of memory; the next poll tries again).
+    pub(super) fn fill(
+        &self,
+        regs: &Regs,
+        which: Bdq,
+        descs: &DescRing,
+        ring: &mut BufRing,
+        pool: Option<&mut PagePool>,
+        napi: &NapiContext<'_>,
+    ) -> bool {
+        let Some(pool) = pool else {
+            return false;
+        };
+        let tail_reg = match which {
+            Bdq::Header => queue::BDQ_HPQ_TAIL,
+            Bdq::Payload => queue::BDQ_PPQ_TAIL,
+        };
+        let mask = ring.mask();
+        let start = ring.tail;
+        let mut full = true;
+        while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
+            let Some(page) = pool.alloc(napi) else {
+                self.stats.rx.alloc_fail.inc();
+                full = false;
+                break;
+            };
+            let slot = ring.tail;
+            let posted = (0..FRAG_COUNT).all(|frag| {
+                // CAST: slots and fragments number below 2^16.
+                let desc = RxBufDesc::fragment(
+                    page.dma_addr(),
+                    slot as u16,
+                    frag as u16,
+                    FRAG_COUNT as u16,
+                );
+                desc.encode()
+                    .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
+                    .is_ok()
+            });
+            if !posted {
+                full = false;
+                break;
+            }
+            ring.pages[slot as usize] = Some(page);
+            ring.tail = (slot + 1) & mask;
+        }
+        if ring.tail != start {
+            regs.wr32(self.qreg(tail_reg), ring.tail * FRAG_COUNT);
+        }
+        full
+    }
+
+    /// Starts a packet at its header piece (`fbnic_pkt_prepare()`): the
+    /// socket buffer's head is the packet's part of the header page, with
+    /// the head room the device left in front and the tail room behind.
+    fn rx_header(rx: &mut RxRing, al: &RxAddrLen, napi: &Napi) -> RxPacket {
+        let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
+        let Some(page) = rx
+            .hpq
+            .pages
+            .get_mut(usize::from(slot))
+            .and_then(Option::as_mut)
+        else {
+            return RxPacket::Failed;
+        };
+        let (off, len) = (u32::from(al.off), u32::from(al.len));
+        // The first header of a buffer starts at the head room rounded up
+        // to the granule: its buffer starts at 0. The others start a head
+        // room before their data.
+        let start = if off == RX_HROOM.next_multiple_of(RX_ALIGN) {
+            0
+        } else {
+            off.saturating_sub(RX_HROOM)
+        };
+        // The buffer ends where the next header's would start (minus its
+        // head room), or at the end of the buffer once it is finished.
+        let end = if al.page_fin {
+            RX_BUF
+        } else {
+            (off + len + RX_TROOM + RX_HROOM).next_multiple_of(RX_ALIGN) - RX_HROOM
+        };
+        let Some(size) = end.checked_sub(start) else {
+            return RxPacket::Failed;
+        };
+        let headroom = off - start;
+        let start = start + u32::from(frag) * RX_BUF;
+        page.sync_for_cpu(start, size);
+        let Some(head) = page.take_ref() else {
+            return RxPacket::Failed;
+        };
+        match napi.build_skb(head, start, size, headroom, len) {
+            Some(skb) => RxPacket::Building(skb),
+            None => RxPacket::Failed,
+        }
+    }
+
+    /// Adds a payload piece to the packet (`fbnic_add_rx_frag()`). A piece
+    /// that finishes its buffer owns the rest of it; otherwise it takes
+    /// whole granules.
+    fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
+        let RxPacket::Building(skb) = &mut rx.pkt else {
+            return;
+        };
+        let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
+        let (off, len) = (u32::from(al.off), u32::from(al.len));
+        let truesize = if al.page_fin {
+            RX_BUF.saturating_sub(off)
+        } else {
+            len.next_multiple_of(RX_ALIGN)
+        };
+        let off = off + u32::from(frag) * RX_BUF;
+        let added = match rx
+            .ppq
+            .pages
+            .get_mut(usize::from(slot))
+            .and_then(Option::as_mut)
+        {
+            Some(page) => {
+                page.sync_for_cpu(off, truesize);
+                page.take_ref()
+                    .is_some_and(|r| skb.add_rx_frag(r, off, len, truesize).is_ok())
+            }
+            None => false,
+        };
+        if !added {
+            rx.pkt = RxPacket::Failed;
+        }
+    }
+
+    /// Receives up to `budget` packets (`fbnic_clean_rcq()`), from the poll
+    /// function, then gives back the pages the device is done with and
+    /// refills both buffer queues. Returns how many packets.
+    pub(crate) fn clean_rx(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<Port>,
+        napi: &NapiContext<'_>,
+        budget: i32,
+    ) -> i32 {
+        let mut guard = self.rx.lock();
+        let Some(rx) = (*guard).as_mut() else {
+            return 0;
+        };
+        let size = rx.rcq_size;
+        let mut done = 0;
+        let mut seen = false;
+        // Buffer slots of the latest header and payload pieces.
+        let (mut hpq_at, mut ppq_at) = (None, None);
+        let features = dev.features();
+        // Counted here and added to the queue's counters once per poll.
+        let mut count = RxCount::default();
+
+        while done < budget {
+            let raw = rx.rcq.read(rx.rcq_head);
+            if RxCompletion::done(raw) != done_for_position(rx.rcq_head, size) {
+                break;
+            }
+            rx.rcq_head = wrap(rx.rcq_head.wrapping_add(1), size << 1);
+            seen = true;
+
+            match RxCompletion::decode(raw) {
+                RxCompletion::HdrAl(al) => {
+                    // A header starts a packet; a previous one without its
+                    // META is dropped (with its pages) here.
+                    hpq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
+                    if !matches!(rx.pkt, RxPacket::None) {
+                        count.dropped += 1;
+                    }
+                    rx.pkt = RxPacket::None;
+                    rx.pkt = Self::rx_header(rx, &al, napi);
+                }
+                RxCompletion::PayAl(al) => {
+                    ppq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
+                    Self::rx_payload(rx, &al);
+                }
+                RxCompletion::OptMeta(_) => (),
+                RxCompletion::Meta(meta) => {
+                    match core::mem::replace(&mut rx.pkt, RxPacket::None) {
+                        RxPacket::Building(mut skb) if !meta.uncorrectable() => {
+                            count.packets += 1;
+                            count.bytes += u64::from(skb.len());
+                            if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary
+                            {
+                                skb.set_checksum_unnecessary();
+                                count.csum_unnecessary += 1;
+                            } else {
+                                count.csum_none += 1;
+                            }
+                            if features.contains(net::Features::RXHASH)
+                                && meta.l3_type != L3Type::Other
+                            {
+                                skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
+                            }
+                            // CAST: at most 128 queues.
+                            skb.record_rx_queue(self.index as u16);
+                            dev.eth_type_trans(&mut skb);
+                            napi.gro_receive(skb);
+                        }
+                        _ => count.dropped += 1,
+                    }
+                    done += 1;
+                }
+            }
+        }
+        count.add_to(&self.stats.rx);
+
+        if seen {
+            regs.wr32(self.qreg(queue::RCQ_HEAD), wrap(rx.rcq_head, size));
+        }
+        // Pages before the latest piece's are finished: the device moved on.
+        if let Some(at) = hpq_at {
+            rx.hpq
+                .release_until(u32::from(at), rx.hpq_pool.as_mut(), napi);
+        }
+        self.fill(
+            regs,
+            Bdq::Header,
+            &rx.hpq_descs,
+            &mut rx.hpq,
+            rx.hpq_pool.as_mut(),
+            napi,
+        );
+        if let Some(at) = ppq_at {
+            rx.ppq
+                .release_until(u32::from(at), rx.ppq_pool.as_mut(), napi);
+        }
+        self.fill(
+            regs,
+            Bdq::Payload,
+            &rx.ppq_descs,
+            &mut rx.ppq,
+            rx.ppq_pool.as_mut(),
+            napi,
+        );
+        done
+    }
+}

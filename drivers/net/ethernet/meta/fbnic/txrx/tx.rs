@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The transmit path of a queue pair: the TX work queue (TWQ0) and its
+//! completion queue (TCQ), the packets in flight on them, queueing a
+//! packet (with the TWQ tail doorbell batched while the stack has more)
+//! and retiring what the device sent; the TX engine's offload setup; the
+//! stack's offload check, made with the [planner](super::plan).
+
+#![forbid(unsafe_code)]
+
+use kernel::{alloc::flags::__GFP_NOWARN, device, prelude::*};
+
+use super::{
+    plan::{plan, TxKind, TxPlan, Unsupported},
+    rings::{ring, wrap, RingSizes, Rings},
+};
+use crate::{
+    hw::{
+        csr::{queue, tce},
+        csum,
+        desc::{done_for_position, TxAddrLen, TxCompletion},
+    },
+    kernel_ext::{
+        dma::DescRing,
+        net::{
+            self,
+            skbuff::{DropReason, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
+        },
+    },
+    netdev::Port,
+    regs::Regs,
+};
+
+/// Most descriptors one packet takes: a META and one AL per DMA segment.
+const MAX_PKT_DESCS: u32 = 1 + MAX_TX_SEGS as u32;
+
+const _: () = assert!(RingSizes::MIN >= 2 * MAX_PKT_DESCS);
+
+/// TCP header flags (`TCPHDR_*`).
+const TCP_FIN: u32 = 0x01;
+const TCP_PSH: u32 = 0x08;
+const TCP_CWR: u32 = 0x80;
+
+/// Sets up the TX engine's offload behaviour, once at probe (the TCE part
+/// of `fbnic_mac_init_regs()`): when segmenting, only the last segment
+/// keeps FIN and PSH and only the first keeps CWR, IPv4 IDs increment, and
+/// checksum insertion works as the stack expects.
+pub(crate) fn init_tx_engine(regs: &Regs) {
+    regs.wr32(
+        tce::LSO_CTRL,
+        tce::LSO_CTRL_IPID_MODE_INC
+            | tce::LSO_CTRL_TCPF_CLR_1ST.prep(TCP_PSH | TCP_FIN)
+            | tce::LSO_CTRL_TCPF_CLR_MID.prep(TCP_PSH | TCP_CWR | TCP_FIN)
+            | tce::LSO_CTRL_TCPF_CLR_END.prep(TCP_CWR),
+    );
+    regs.wr32(tce::CSO_CTRL, 0);
+}
+
+/// Works out the META descriptor and accounting of `skb`
+/// (`fbnic_tx_offloads()`, `fbnic_tx_lso()`), reading its headers only.
+///
+/// The device segments TCP and UDP (`SKB_GSO_UDP_L4`) over IPv4 and IPv6,
+/// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
+/// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
+/// L4 it copies as they are. [`features_check`] makes the same plan
+/// before the stack segments and sends anything else to software, so the
+/// transmit path drops what still fails here (it should not happen). The
+/// headers are thus read twice per packet, as the C driver does too.
+pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
+    plan(skb.len(), skb.head(), skb.tx_offload())
+}
+
+/// The offloads `features` the device can do for `skb`
+/// (`fbnic_features_check()`): [`tx_plan`] must succeed for the packet as
+/// it will reach the transmit path, or the stack does the part that fails
+/// in software.
+///
+/// The stack asks before it segments: a tunnel other than 6in6 reaches
+/// the transmit path as `SKB_GSO_PARTIAL`, with the same header layout,
+/// so it is judged as such.
+pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Features {
+    let mut features = features;
+    let mut offload = skb.tx_offload();
+    if let TxOffload::Gso(_, g) = &mut offload {
+        if g.inner_network_offset.is_some() && !g.partial {
+            // GSO_PARTIAL leaves the inner IPv4 ID the same in every
+            // segment; the stack allows that only with MANGLEID.
+            if !features.contains(net::Features::TSO_MANGLEID) {
+                features = features.without(net::Features::TSO);
+            }
+            g.partial = !g.features.intersects(net::Features::GSO_IPXIP6);
+        }
+    }
+    match plan(skb.len(), skb.head(), offload) {
+        Ok(_) => features,
+        Err(Unsupported::Segmentation) => features.without(net::Features::GSO_MASK),
+        Err(Unsupported::Checksum) => {
+            features.without(net::Features::GSO_MASK | net::Features::CSUM_MASK)
+        }
+    }
+}
+
+/// Takes `payload` out of the pseudo-header checksum at `field` of a
+/// packet to segment (see [`TxPlan::lso_csum`]).
+fn fix_lso_csum(skb: &mut SkBuff, (field, payload): (usize, u16)) -> Result {
+    let head = skb.writable_head()?;
+    let check = head.get_mut(field..field + 2).ok_or(EINVAL)?;
+    let fixed = csum::remove_from_sum(u16::from_be_bytes([check[0], check[1]]), payload);
+    check.copy_from_slice(&fixed.to_be_bytes());
+    Ok(())
+}
+
+/// A packet on the TX ring.
+pub(super) struct InFlight {
+    skb: TxSkb,
+    /// Descriptors it took.
+    descs: u32,
+    /// Frames it makes on the wire.
+    packets: u32,
+    /// Their bytes, as accounted to the byte queue limits.
+    bytes: u32,
+}
+
+/// A TX work queue (TWQ0) and its completion queue (TCQ), with the
+/// positions on them.
+pub(super) struct TxRing {
+    pub(super) twq: DescRing,
+    pub(super) tcq: DescRing,
+    /// Descriptors of each of the two.
+    pub(super) size: u32,
+    /// Next TWQ descriptor to fill (free running).
+    pub(super) tail: u32,
+    /// The tail last written to the device's doorbell (free running):
+    /// behind `tail` while the stack says more packets follow.
+    pub(super) rung: u32,
+    /// Oldest TWQ descriptor the device has not completed (free running).
+    pub(super) head: u32,
+    /// Next TCQ entry, modulo twice its size (for the DONE phase).
+    pub(super) tcq_head: u32,
+    /// The packet whose META descriptor is at each ring position.
+    pub(super) pending: KVVec<Option<InFlight>>,
+}
+
+impl TxRing {
+    pub(super) fn new(dev: &device::Device<device::Bound>, size: u32) -> Result<Self> {
+        let mut pending = KVVec::with_capacity(size as usize, GFP_KERNEL | __GFP_NOWARN)?;
+        for _ in 0..size {
+            pending.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            twq: ring(dev, size)?,
+            tcq: ring(dev, size)?,
+            size,
+            tail: 0,
+            rung: 0,
+            head: 0,
+            tcq_head: 0,
+            pending,
+        })
+    }
+
+    fn free(&self) -> u32 {
+        self.size
+            .saturating_sub(1)
+            .saturating_sub(self.tail.wrapping_sub(self.head))
+    }
+}
+
+impl Rings {
+    /// Drops the packets still on the TX ring after [`Rings::disable`]
+    /// (`fbnic_flush()`).
+    pub(crate) fn flush(&self, txq: &net::TxQueue) {
+        if let Some(tx) = (*self.tx.lock()).as_mut() {
+            for slot in tx.pending.iter_mut() {
+                if slot.take().is_some() {
+                    self.stats.tx.dropped.inc();
+                }
+            }
+            tx.head = tx.tail;
+        }
+        txq.reset();
+    }
+
+    /// Queues `skb` for transmission (`fbnic_xmit_frame()`). The TWQ tail
+    /// doorbell is deferred while the stack says `more` packets follow and
+    /// the queue is running; a packet that is dropped or requeued instead
+    /// rings it for those queued before, so none waits for a doorbell
+    /// that never comes.
+    pub(crate) fn xmit(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<Port>,
+        txq: &net::TxQueue,
+        mut skb: SkBuff,
+        more: bool,
+    ) -> net::TxResult {
+        let mut guard = self.tx.lock();
+        let Some(tx) = (*guard).as_mut() else {
+            // A queue the stack should not use: no TX ring behind it.
+            self.stats.tx.dropped.inc();
+            skb.drop_with_reason(DropReason::DevReady);
+            return net::TxResult::Ok;
+        };
+        if tx.free() < MAX_PKT_DESCS {
+            // Stopped too late: the stack requeues the packet.
+            txq.stop();
+            self.ring_tx(regs, tx);
+            self.stats.tx.stop.inc();
+            return net::TxResult::Busy(skb);
+        }
+
+        let plan = tx_plan(&skb).map_err(|_| EINVAL).and_then(|plan| {
+            if let Some(at) = plan.lso_csum {
+                fix_lso_csum(&mut skb, at)?;
+            }
+            Ok(plan)
+        });
+        let Ok(plan) = plan else {
+            self.stats.tx.dropped.inc();
+            self.ring_tx(regs, tx);
+            skb.drop_with_reason(DropReason::NotSpecified);
+            return net::TxResult::Ok;
+        };
+        let bytes = plan.wire_bytes;
+        let pkt = match skb.map_for_tx(dev) {
+            Ok(pkt) => pkt,
+            Err(skb) => {
+                self.stats.tx.dropped.inc();
+                self.ring_tx(regs, tx);
+                skb.drop_with_reason(DropReason::NoMem);
+                return net::TxResult::Ok;
+            }
+        };
+
+        let size = tx.size;
+        let first = tx.tail;
+        let segs = pkt.segments();
+        let written = (|| -> Result {
+            for (i, seg) in segs.iter().enumerate() {
+                let al = TxAddrLen {
+                    addr: seg.addr,
+                    len: u16::try_from(seg.len)?,
+                    last: i + 1 == segs.len(),
+                }
+                .encode()
+                .map_err(|_| EINVAL)?;
+                // CAST: `i` is below MAX_TX_SEGS.
+                tx.twq.write(first.wrapping_add(1 + i as u32), al);
+            }
+            tx.twq.write(first, plan.meta);
+            Ok(())
+        })();
+        if written.is_err() || segs.is_empty() {
+            // Nothing was handed to the device: `pkt` unmaps and frees.
+            self.stats.tx.dropped.inc();
+            self.ring_tx(regs, tx);
+            return net::TxResult::Ok;
+        }
+
+        // CAST: at most MAX_TX_SEGS + 1.
+        let descs = 1 + segs.len() as u32;
+        tx.pending[wrap(first, size) as usize] = Some(InFlight {
+            skb: pkt,
+            descs,
+            packets: plan.packets,
+            bytes,
+        });
+        tx.tail = first.wrapping_add(descs);
+        // Stop before accounting, so that `sent_more` sees the stop and
+        // asks for the doorbell: no packet may come after this one.
+        if tx.free() < MAX_PKT_DESCS {
+            txq.stop();
+            self.stats.tx.stop.inc();
+        }
+        if txq.sent_more(bytes, more) {
+            self.ring_tx(regs, tx);
+        }
+        let counters = &self.stats.tx;
+        match plan.kind {
+            TxKind::Plain => counters.csum_none.inc(),
+            TxKind::Csum => counters.csum_partial.inc(),
+            TxKind::Gso => {
+                counters.gso_packets.inc();
+                counters.gso_wire_packets.add(u64::from(plan.packets));
+                counters.gso_bytes.add(u64::from(bytes));
+            }
+        }
+        net::TxResult::Ok
+    }
+
+    /// Writes the TWQ tail doorbell if descriptors were queued since it
+    /// was last written.
+    fn ring_tx(&self, regs: &Regs, tx: &mut TxRing) {
+        if tx.rung != tx.tail {
+            regs.wr32(self.qreg(queue::TWQ0_TAIL), wrap(tx.tail, tx.size));
+            tx.rung = tx.tail;
+        }
+    }
+
+    /// Retires what the device sent (`fbnic_clean_tcq()`), from the poll
+    /// function.
+    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, budget: i32) {
+        let mut guard = self.tx.lock();
+        let Some(tx) = (*guard).as_mut() else {
+            return;
+        };
+        let size = tx.size;
+        let (mut packets, mut bytes) = (0u32, 0u32);
+        let mut seen = false;
+
+        loop {
+            let raw = tx.tcq.read(tx.tcq_head);
+            if TxCompletion::done(raw) != done_for_position(tx.tcq_head, size) {
+                break;
+            }
+            tx.tcq_head = wrap(tx.tcq_head.wrapping_add(1), size << 1);
+            seen = true;
+
+            let Ok(TxCompletion::Head0 { head }) = TxCompletion::decode(raw) else {
+                continue;
+            };
+            // Retire whole packets up to the device's new head.
+            let head = wrap(u32::from(head), size);
+            while wrap(tx.head, size) != head && tx.head != tx.tail {
+                let pos = wrap(tx.head, size) as usize;
+                let Some(done) = tx.pending[pos].take() else {
+                    // Not a packet boundary: the device misreported.
+                    tx.head = tx.tail;
+                    break;
+                };
+                packets += done.packets;
+                bytes += done.bytes;
+                tx.head = tx.head.wrapping_add(done.descs);
+                done.skb.complete(budget);
+            }
+        }
+
+        if seen {
+            regs.wr32(self.qreg(queue::TCQ_HEAD), wrap(tx.tcq_head, size));
+        }
+        if packets > 0 {
+            self.stats.tx.packets.add(u64::from(packets));
+            self.stats.tx.bytes.add(u64::from(bytes));
+            txq.completed(packets, bytes);
+            if txq.is_stopped() {
+                txq.wake();
+                self.stats.tx.wake.inc();
+            }
+        }
+    }
+}
