@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The network interface: open and stop (ownership of the NIC, link
-//! watching, the service task), carrier from the link, and the ethtool
-//! view of the driver, firmware and link.
+//! watching, the service task), carrier from the link, the NAPI poll,
+//! transmit, receive mode and MAC address, and per-queue statistics
+//! (qstats). The ethtool operations are in [`ethtool`].
 //!
 //! The datapath is a set of queue pairs ([`crate::txrx`]), each polled by
 //! its own NAPI instance on its own interrupt vector. There is a queue pair
@@ -14,6 +15,8 @@
 //! a request that cannot be met changes nothing.
 
 #![forbid(unsafe_code)]
+
+mod ethtool;
 
 use kernel::{
     device::{self, Bound},
@@ -29,31 +32,21 @@ use kernel::{
 };
 
 use crate::{
-    hw::{
-        fw::{Aui, Capabilities, LinkConfig},
-        toeplitz,
-    },
+    hw::fw::LinkConfig,
     kernel_ext::{
         irq::IrqName,
         net::{
-            self,
-            ethtool::{
-                self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
-                EthMacStats, ExtAck, FlowRule, KernelRingParam, LinkKsettings, LinkMode, RingParam,
-                RmonStats, RuleCount, RxfhContext, RxfhFields, RxfhParam, StatsData, StringSet,
-                Strings, TcpDataSplit,
-            },
-            qstats,
+            self, qstats,
             skbuff::{DropReason, SkBuff},
             NapiContext, QueueType, Rtnl,
         },
         workqueue::{cancel_delayed_sync, system_dfl},
     },
     link::{Change, Link},
-    nfc::{Refused, Rules},
-    rpc::{self, FlowClass, MacFilter, Rss},
+    nfc::Rules,
+    rpc::{self, MacFilter, Rss},
     shared::Shared,
-    stats::{EthtoolStats, RxSnapshot, TxSnapshot},
+    stats::{RxSnapshot, TxSnapshot},
     txrx::{self, HeaderSplit, QueuePair, RingMem, RingSizes},
 };
 
@@ -258,59 +251,6 @@ impl Port {
 }
 
 impl Port {
-    /// Creates (`new` gives the core's context, for the table in use) or
-    /// changes RSS context `context`, the device's table 1: the table the
-    /// request has, or one spread over all RX queues for a new context
-    /// without one. The context shares the key and hash function of
-    /// context 0, so a request for another key or function fails.
-    fn set_context(
-        dev: &net::Device<Self>,
-        context: u32,
-        new: Option<&mut RxfhContext>,
-        param: &RxfhParam,
-        extack: &mut ExtAck<'_>,
-    ) -> Result {
-        let port = dev.data();
-        if context != 1 {
-            return Err(EINVAL);
-        }
-        if param.hfunc() != rss_hash::NO_CHANGE && param.hfunc() != rss_hash::TOP {
-            extack.set_message(c"fbnic: only the Toeplitz hash is supported");
-            return Err(EOPNOTSUPP);
-        }
-        if param.key().is_some() {
-            extack.set_message(c"fbnic: RSS contexts share the key of context 0");
-            return Err(EOPNOTSUPP);
-        }
-        let queues = port.config().rx;
-        let mut table = [0u8; rpc::INDIR_ENTRIES as usize];
-        match (param.indir(), new) {
-            (Some(indir), _) => {
-                if indir.len() != table.len() || indir.iter().any(|&q| q >= queues) {
-                    return Err(EINVAL);
-                }
-                for (dst, &q) in table.iter_mut().zip(indir) {
-                    // CAST: checked above to be a queue number, below 128.
-                    *dst = q as u8;
-                }
-            }
-            (None, Some(ctx)) => {
-                for (i, (dst, entry)) in table.iter_mut().zip(ctx.indir_mut()).enumerate() {
-                    // CAST: 256 entries, queue numbers below 128.
-                    *dst = (i as u32 % queues.max(1)) as u8;
-                    *entry = u32::from(*dst);
-                }
-            }
-            (None, None) => return Ok(()),
-        }
-        let mut rss = port.rss.lock();
-        rss.context1 = Some(table);
-        if dev.is_running() {
-            rpc::write_rss(&port.shared.regs, &rss);
-        }
-        Ok(())
-    }
-
     /// The header split the queues are programmed with at open.
     fn header_split(&self) -> HeaderSplit {
         *self.split.lock()
@@ -651,413 +591,6 @@ impl net::Operations for Port {
         features: net::Features,
     ) -> net::Features {
         txrx::features_check(skb, features)
-    }
-}
-
-#[vtable]
-impl ethtool::Operations for Port {
-    fn get_drvinfo(dev: &net::Device<Self>, info: &mut DrvInfo) {
-        let shared = &dev.data().shared;
-        info.set_driver(c"fbnic");
-        info.set_bus_info(shared.dev.name());
-        if let Some(Capabilities { running, .. }) = shared.mbx.caps() {
-            info.set_fw_version(format_args!("{running}"));
-        }
-    }
-
-    fn get_ringparam(
-        dev: &net::Device<Self>,
-        ring: &mut RingParam,
-        kernel_ring: &mut KernelRingParam,
-    ) {
-        let port = dev.data();
-        let s = port.config().sizes;
-        ring.set_rx(s.rcq, RingSizes::MAX);
-        ring.set_rx_mini(s.hpq, RingSizes::MAX);
-        ring.set_rx_jumbo(s.ppq, RingSizes::MAX);
-        ring.set_tx(s.twq, RingSizes::MAX);
-        // The mode in effect (auto splits, as the C driver always does);
-        // the core reports the configured hds-thresh.
-        let split = port.header_split();
-        kernel_ring.set_tcp_data_split(if split.enabled {
-            TcpDataSplit::On
-        } else {
-            TcpDataSplit::Off
-        });
-        kernel_ring.set_hds_thresh_max(txrx::HDS_THRESH_MAX);
-    }
-
-    const SUPPORTED_RING_PARAMS: u32 = ring_params::TCP_DATA_SPLIT | ring_params::HDS_THRESH;
-
-    fn set_ringparam(
-        dev: &net::Device<Self>,
-        rtnl: &Rtnl<'_>,
-        ring: &RingParam,
-        kernel_ring: &KernelRingParam,
-        extack: &mut ExtAck<'_>,
-    ) -> Result {
-        let port = dev.data();
-        // Check everything before changing anything. Sizes round up to a
-        // power of two, as in the C driver (0 stays 0 and is refused).
-        let pow2 = |n: u32| if n == 0 { 0 } else { n.next_power_of_two() };
-        let sizes = RingSizes {
-            twq: pow2(ring.tx()),
-            hpq: pow2(ring.rx_mini()),
-            ppq: pow2(ring.rx_jumbo()),
-            rcq: pow2(ring.rx()),
-        };
-        let all = [sizes.twq, sizes.hpq, sizes.ppq, sizes.rcq];
-        if all.iter().any(|&n| n < RingSizes::MIN) {
-            extack.set_message(c"fbnic: requested ring size too small (64 at least)");
-            return Err(EINVAL);
-        }
-        if all.iter().any(|&n| n > RingSizes::MAX) {
-            extack.set_message(c"fbnic: requested ring size too large (65536 at most)");
-            return Err(EINVAL);
-        }
-        let thresh = kernel_ring.hds_thresh();
-        if thresh > txrx::HDS_THRESH_MAX {
-            extack.set_message(c"hds-thresh is larger than a header buffer");
-            return Err(EINVAL);
-        }
-        let split = HeaderSplit {
-            enabled: kernel_ring.tcp_data_split() != TcpDataSplit::Off,
-            thresh,
-        };
-
-        // New ring sizes first: the only part that can fail.
-        {
-            let mut config = port.config.lock();
-            if sizes != config.sizes {
-                let new = QueueConfig { sizes, ..*config };
-                port.reconfigure(dev, rtnl, &mut config, new)
-                    .inspect_err(|e| {
-                        if *e == ENOMEM {
-                            extack.set_message(c"fbnic: no memory for rings of that size");
-                        }
-                    })?;
-            }
-        }
-
-        let mut cur = port.split.lock();
-        if *cur == split {
-            return Ok(());
-        }
-        *cur = split;
-        if dev.is_running() {
-            for q in &port.queues {
-                q.rings.set_header_split(&port.shared.regs, split);
-            }
-        }
-        Ok(())
-    }
-
-    fn get_channels(dev: &net::Device<Self>, channels: &mut Channels) {
-        let port = dev.data();
-        let config = port.config();
-        // CAST: at most 128 queues.
-        let max = port.queues.len() as u32;
-        let combined = config.rx.min(config.tx);
-        channels.set_combined(combined, max);
-        channels.set_rx(config.rx - combined, max);
-        channels.set_tx(config.tx - combined, max);
-        channels.set_other(NON_QUEUE_VECTORS, NON_QUEUE_VECTORS);
-    }
-
-    fn set_channels(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, ch: &Channels) -> Result {
-        let port = dev.data();
-        // CAST: at most 128 queues.
-        let max = port.queues.len() as u32;
-        // The rules of `fbnic_set_channels()`, except that a TX or RX
-        // queue without the other needs a combined one to share a vector
-        // with: RX-only and TX-only vectors are not supported.
-        if ch.other() != NON_QUEUE_VECTORS {
-            dev_err!(
-                port.shared.dev,
-                "the other channels are fixed at {}\n",
-                NON_QUEUE_VECTORS
-            );
-            return Err(EINVAL);
-        }
-        if ch.rx() != 0 && ch.tx() != 0 {
-            dev_err!(
-                port.shared.dev,
-                "RX-only and TX-only channels together are not supported\n"
-            );
-            return Err(EINVAL);
-        }
-        let (rx, tx) = (ch.rx() + ch.combined(), ch.tx() + ch.combined());
-        if rx == 0 || tx == 0 || ch.combined() == 0 || rx > max || tx > max {
-            dev_err!(
-                port.shared.dev,
-                "channels must be 1 to {} combined, plus RX-only or TX-only ones up to {} queues\n",
-                max,
-                max
-            );
-            return Err(EINVAL);
-        }
-
-        let mut config = port.config.lock();
-        if rx == config.rx && tx == config.tx {
-            return Ok(());
-        }
-        let new = QueueConfig { rx, tx, ..*config };
-        port.reconfigure(dev, rtnl, &mut config, new)
-    }
-
-    const SUPPORTED_COALESCE: u32 = coalesce::RX_USECS | coalesce::TX_USECS;
-
-    fn get_coalesce(dev: &net::Device<Self>, c: &mut Coalesce) -> Result {
-        let port = dev.data();
-        c.set_rx_usecs(port.rx_usecs.load(Relaxed));
-        c.set_tx_usecs(port.tx_usecs.load(Relaxed));
-        Ok(())
-    }
-
-    fn set_coalesce(dev: &net::Device<Self>, c: &Coalesce) -> Result {
-        let port = dev.data();
-        if c.rx_usecs() > txrx::MAX_USECS || c.tx_usecs() > txrx::MAX_USECS {
-            dev_err!(
-                port.shared.dev,
-                "coalescing timeouts above {} us are not supported\n",
-                txrx::MAX_USECS
-            );
-            return Err(EINVAL);
-        }
-        // Takes effect at each queue's next interrupt re-arm.
-        port.rx_usecs.store(c.rx_usecs(), Relaxed);
-        port.tx_usecs.store(c.tx_usecs(), Relaxed);
-        Ok(())
-    }
-
-    fn get_rx_ring_count(dev: &net::Device<Self>) -> u32 {
-        dev.data().config().rx
-    }
-
-    fn get_rxfh_indir_size(_dev: &net::Device<Self>) -> u32 {
-        rpc::INDIR_ENTRIES
-    }
-
-    fn get_rxfh_key_size(_dev: &net::Device<Self>) -> u32 {
-        // CAST: 40 bytes.
-        toeplitz::KEY_LEN as u32
-    }
-
-    fn get_rxfh(dev: &net::Device<Self>, param: &mut RxfhParam) -> Result {
-        let rss = dev.data().rss.lock();
-        param.set_hfunc(rss_hash::TOP);
-        if let Some(indir) = param.indir_mut() {
-            for (dst, &q) in indir.iter_mut().zip(rss.table.iter()) {
-                *dst = u32::from(q);
-            }
-        }
-        if let Some(key) = param.key_mut() {
-            let n = key.len().min(rss.key.len());
-            key[..n].copy_from_slice(&rss.key[..n]);
-        }
-        Ok(())
-    }
-
-    fn set_rxfh(dev: &net::Device<Self>, param: &RxfhParam) -> Result {
-        let port = dev.data();
-        if param.rss_context() != 0 {
-            return Err(EOPNOTSUPP);
-        }
-        if param.hfunc() != rss_hash::NO_CHANGE && param.hfunc() != rss_hash::TOP {
-            dev_err!(port.shared.dev, "only the Toeplitz hash is supported\n");
-            return Err(EOPNOTSUPP);
-        }
-        // Check everything before changing anything.
-        let queues = port.config().rx as usize;
-        if let Some(indir) = param.indir() {
-            if indir.len() != rpc::INDIR_ENTRIES as usize
-                || indir.iter().any(|&q| q as usize >= queues)
-            {
-                return Err(EINVAL);
-            }
-        }
-        let key: Option<&[u8; toeplitz::KEY_LEN]> = match param.key() {
-            Some(key) => Some(key.try_into().map_err(|_| EINVAL)?),
-            None => None,
-        };
-
-        let mut rss = port.rss.lock();
-        if let Some(indir) = param.indir() {
-            for (dst, &q) in rss.table.iter_mut().zip(indir) {
-                // CAST: checked above to be a queue number, below 128.
-                *dst = q as u8;
-            }
-        }
-        if let Some(key) = key {
-            rss.key = *key;
-        }
-        if dev.is_running() {
-            rpc::write_rss(&port.shared.regs, &rss);
-        }
-        Ok(())
-    }
-
-    fn get_rxfh_fields(dev: &net::Device<Self>, fields: &mut RxfhFields) -> Result {
-        let class = FlowClass::of_flow_type(fields.flow_type()).ok_or(EINVAL)?;
-        fields.set_fields(dev.data().rss.lock().fields(class));
-        Ok(())
-    }
-
-    fn set_rxfh_fields(
-        dev: &net::Device<Self>,
-        fields: &RxfhFields,
-        extack: &mut ExtAck<'_>,
-    ) -> Result {
-        let port = dev.data();
-        let Some(class) = FlowClass::of_flow_type(fields.flow_type()) else {
-            extack.set_message(c"fbnic: no RSS hash setting for this flow type");
-            return Err(EINVAL);
-        };
-        // One set of fields per class for all contexts (the core asks for
-        // others only of drivers that declare per-context fields).
-        if fields.rss_context() != 0 {
-            return Err(EOPNOTSUPP);
-        }
-        let mut rss = port.rss.lock();
-        rss.set_fields(class, fields.fields()).inspect_err(|_| {
-            extack.set_message(c"fbnic: cannot hash this flow type over those fields");
-        })?;
-        if dev.is_running() {
-            rpc::write_rss_rules(&port.shared.regs, &rss);
-            // Flow rules that spread by RSS hash as their class does.
-            port.rules.lock().write(&port.shared.regs, &rss);
-        }
-        Ok(())
-    }
-
-    fn get_rule_count(dev: &net::Device<Self>) -> Result<RuleCount> {
-        Ok(dev.data().rules.lock().count())
-    }
-
-    fn get_rule(dev: &net::Device<Self>, location: u32) -> Result<FlowRule> {
-        dev.data().rules.lock().get(location)
-    }
-
-    fn get_rule_locations(dev: &net::Device<Self>, locations: &mut [u32]) -> Result<u32> {
-        dev.data().rules.lock().locations(locations)
-    }
-
-    fn insert_rule(dev: &net::Device<Self>, rule: &FlowRule) -> Result<u32> {
-        let port = dev.data();
-        let rx_queues = port.config().rx;
-        let rss = port.rss.lock();
-        let regs = dev.is_running().then_some(&port.shared.regs);
-        port.rules
-            .lock()
-            .insert(rule, rx_queues, &rss, regs)
-            .map_err(|Refused(e, why)| {
-                dev_info!(port.shared.dev, "flow rule refused: {}\n", why);
-                e
-            })
-    }
-
-    fn delete_rule(dev: &net::Device<Self>, location: u32) -> Result {
-        let port = dev.data();
-        let rss = port.rss.lock();
-        let regs = dev.is_running().then_some(&port.shared.regs);
-        port.rules.lock().delete(location, &rss, regs)
-    }
-
-    const RXFH_MAX_CONTEXTS: u32 = rpc::RSS_CONTEXTS;
-
-    fn create_rxfh_context(
-        dev: &net::Device<Self>,
-        context: u32,
-        ctx: &mut RxfhContext,
-        param: &RxfhParam,
-        extack: &mut ExtAck<'_>,
-    ) -> Result {
-        ctx.set_hfunc(rss_hash::TOP);
-        Self::set_context(dev, context, Some(ctx), param, extack)
-    }
-
-    fn modify_rxfh_context(
-        dev: &net::Device<Self>,
-        context: u32,
-        _ctx: &mut RxfhContext,
-        param: &RxfhParam,
-        extack: &mut ExtAck<'_>,
-    ) -> Result {
-        Self::set_context(dev, context, None, param, extack)
-    }
-
-    fn remove_rxfh_context(
-        dev: &net::Device<Self>,
-        context: u32,
-        _extack: &mut ExtAck<'_>,
-    ) -> Result {
-        if context != 1 {
-            return Err(EINVAL);
-        }
-        // The table stays in the device: no rule points at it any more.
-        dev.data().rss.lock().context1 = None;
-        Ok(())
-    }
-
-    fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {
-        let shared = &dev.data().shared;
-        shared.mac_stats.fill(&shared.regs, stats);
-    }
-
-    fn get_eth_ctrl_stats(dev: &net::Device<Self>, stats: &mut EthCtrlStats) {
-        let shared = &dev.data().shared;
-        shared.mac_stats.fill_ctrl(&shared.regs, stats);
-    }
-
-    fn get_rmon_stats(dev: &net::Device<Self>, stats: &mut RmonStats<'_>) {
-        let shared = &dev.data().shared;
-        shared.mac_stats.fill_rmon(&shared.regs, stats);
-    }
-
-    fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
-        match set {
-            // CAST: a few thousand at most.
-            StringSet::Stats => Ok(EthtoolStats::count(dev.data().queues.len()) as u32),
-            StringSet::Other(_) => Err(EOPNOTSUPP),
-        }
-    }
-
-    fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
-        if set == StringSet::Stats {
-            EthtoolStats::names(dev.data().queues.len(), strings);
-        }
-    }
-
-    fn get_ethtool_stats(dev: &net::Device<Self>, data: &mut StatsData<'_>) {
-        let port = dev.data();
-        let shared = &port.shared;
-        let queues = port
-            .queues
-            .iter()
-            .map(|q| (q.rings.rx_stats(), q.rings.tx_stats()));
-        shared.ethtool_stats.values(&shared.regs, queues, data);
-    }
-
-    fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {
-        let link = &dev.data().service.link;
-        let config = link.config();
-        let mode = match config.aui {
-            Aui::Gaui25 => LinkMode::Base25000CrFull,
-            Aui::Laui2 => LinkMode::Base50000Cr2Full,
-            Aui::Gaui50x1 => LinkMode::Base50000CrFull,
-            Aui::Gaui100x2 => LinkMode::Base100000Cr2Full,
-        };
-        settings.add_supported(mode);
-        settings.add_advertising(mode);
-        settings.add_supported(LinkMode::Fibre);
-        settings.set_port_direct_attach();
-        if link.is_up() {
-            settings.set_speed_full_duplex(config.speed_mbps());
-            settings.set_lanes(config.lanes());
-        } else {
-            settings.set_unknown_speed();
-        }
-        Ok(())
     }
 }
 
