@@ -217,16 +217,25 @@ boot_vm() {
 		-device '{"driver":"vfio-user-pci","socket":{"path":"'"$run/port0.sock"'","type":"unix"},"addr":"0x5"}' \
 		-serial "file:$con" -monitor none >"$results/qemu-$name.log" 2>&1 &
 	qemu_pid=$!
+	echo "$name boot $SECONDS" >>"$results/stages.txt"
 	deadline=$((SECONDS + timeout))
+	local alive=1
 	while :; do
-		n=$(grep -ac '' "$con" || true)
+		# Checked before the console is read, so that what the guest
+		# wrote before it stopped is read once more.
+		kill -0 "$qemu_pid" 2>/dev/null || alive=0
+		# Whole lines only: a line still being written is read when
+		# it is complete.
+		n=$(wc -l <"$con")
 		if [ "$n" -gt "$seen" ]; then
 			sed -n "$((seen + 1)),${n}p" "$con" | tr -d '\r' |
-				grep -aE '^netinstall(-online)?: ' | while IFS= read -r line; do
+				grep -aoE 'netinstall(-online)?: .*' | while IFS= read -r line; do
 				say "  $line"
 				case $line in
 				"netinstall: stage "*)
 					echo "$name ${line#netinstall: stage } $SECONDS" >>"$results/stages.txt" ;;
+				"netinstall-online: eth0"*)
+					echo "$name online $SECONDS" >>"$results/stages.txt" ;;
 				esac
 			done
 			[ $console -eq 0 ] || sed -n "$((seen + 1)),${n}p" "$con"
@@ -238,7 +247,7 @@ boot_vm() {
 			grep -q ' fbnic-installed ' "$run/leases" 2>/dev/null; then
 			cp "$run/leases" "$run/leases-online"
 		fi
-		kill -0 "$qemu_pid" 2>/dev/null || break
+		[ $alive -eq 1 ] || break
 		if [ $SECONDS -ge $deadline ]; then
 			say "  $name: no end after ${timeout}s; stopping the VM"
 			rc=124
@@ -255,7 +264,8 @@ boot_vm() {
 
 # results/.../summary.md: when and how this run was made, its results, and
 # each guest stage's duration, from the moments its line appeared on the
-# console (1 s resolution).
+# console (1 s resolution). "boot" is QEMU's start to the first stage (the
+# firmware and the kernel); the installed system has "online", its report.
 write_summary() {
 	{
 		echo "# netinstall, $driver driver"
