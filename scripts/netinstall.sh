@@ -40,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--cases) cases=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--console) console=1; shift ;;
-	*) die "unknown option $1" ;;
+	-h | --help) sed -n '3,/^set -euo/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
 	esac
 done
 case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
