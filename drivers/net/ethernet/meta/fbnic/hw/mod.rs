@@ -33,5 +33,6 @@ pub mod csum;
 pub mod desc;
 pub mod field;
 pub mod fw;
+pub mod reg;
 pub mod tlv;
 pub mod toeplitz;
