@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Small register behaviours the driver relies on outside the interrupt,
-//! link and mailbox blocks:
+//! What a guest write leaves in a BAR0 register, decided by the register's
+//! declaration in `fbnic_hw::csr` (its [`Access`](fbnic_hw::reg::Access),
+//! its implemented bits and its reset value), not by a list kept here:
 //!
-//! - the queue managers' `*_IDLE` bitmaps read all-ones: nothing is ever
-//!   in flight when the driver checks (`fbnic_wait_all_queues_idle()`);
+//! - the queue managers' `*_IDLE` bitmaps are read-only and reset to all
+//!   ones: nothing is ever in flight when the driver checks
+//!   (`fbnic_wait_all_queues_idle()`);
 //! - error status registers are write-one-to-clear (`RXB_ERR_INTR_STS`:
 //!   the driver clears pause-storm causes by writing them back);
 //! - the per-queue ring registers keep only their implemented bits, and the
@@ -13,64 +15,41 @@
 //!   checks with its read/write masks.
 //!
 //! The datapath may give `*_PTRS` live values; this module only decides
-//! what a guest *write* leaves in a register.
+//! what a guest *write* leaves in a register. Registers with behaviour of
+//! their own (interrupts, link, PTP, mailbox) are handled by their blocks
+//! before this.
 
-use fbnic_hw::csr::{qm_rx, qm_tx, queue, rxb};
+use fbnic_hw::csr;
 
-/// Reads of registers whose value is fixed: the idle bitmaps.
-pub fn fixed_read(reg: u32) -> Option<u32> {
-    let within = |first: u32, count: u32| reg >= first && reg < first + count;
-    let idle = within(qm_tx::twq_idle(0), qm_tx::TWQ_IDLE_CNT)
-        || within(qm_tx::tqs_idle(0), qm_tx::TQS_IDLE_CNT)
-        || within(qm_tx::tde_idle(0), qm_tx::TDE_IDLE_CNT)
-        || within(qm_tx::tcq_idle(0), qm_tx::TCQ_IDLE_CNT)
-        || within(qm_rx::rcq_idle(0), qm_rx::RCQ_IDLE_CNT)
-        || within(qm_rx::hpq_idle(0), qm_rx::HPQ_IDLE_CNT)
-        || within(qm_rx::ppq_idle(0), qm_rx::PPQ_IDLE_CNT);
-    idle.then_some(!0)
-}
+use crate::regs::RegisterFile;
 
 /// What a guest write of `val` to `reg`, which holds `current`, stores:
-/// `Some(value)` to store, `None` to drop the write, or `Some(val)`
-/// unchanged for registers with no special rule.
+/// `Some(value)` to store, `None` to drop the write. Undeclared dwords
+/// hold what is written.
 pub fn write_filter(reg: u32, val: u32, current: u32) -> Option<u32> {
-    if fixed_read(reg).is_some() {
-        return None;
+    match csr::lookup(0, reg) {
+        Some((info, _, _)) => info.apply_write(current, val),
+        None => Some(val),
     }
-    if reg == rxb::ERR_INTR_STS {
-        return Some(current & !val);
-    }
-    let Some((_, off)) = queue::decode(reg) else {
-        return Some(val);
-    };
-    match off {
-        // Hardware-owned head/tail pointers.
-        queue::TWQ0_PTRS
-        | queue::TWQ1_PTRS
-        | queue::TCQ_PTRS
-        | queue::RCQ_PTRS
-        | queue::BDQ_HPQ_PTRS
-        | queue::BDQ_PPQ_PTRS => None,
-        queue::TWQ0_SIZE | queue::TWQ1_SIZE => Some(val & queue::TWQ_SIZE_MASK.mask()),
-        queue::TCQ_SIZE => Some(val & queue::TCQ_SIZE_MASK.mask()),
-        queue::RCQ_SIZE => Some(val & queue::RCQ_SIZE_MASK.mask()),
-        queue::BDQ_HPQ_SIZE | queue::BDQ_PPQ_SIZE => Some(val & queue::BDQ_SIZE_MASK.mask()),
-        // Ring bases are 128-byte aligned.
-        queue::TWQ0_BAL
-        | queue::TWQ1_BAL
-        | queue::TCQ_BAL
-        | queue::RCQ_BAL
-        | queue::BDQ_HPQ_BAL
-        | queue::BDQ_PPQ_BAL => Some(val & queue::BAL_MASK.mask()),
-        _ => Some(val),
+}
+
+/// Gives every declared BAR0 register of nonzero reset value that value;
+/// the rest of a freshly zeroed register file is already right.
+pub fn apply_resets(csr: &RegisterFile) {
+    for r in csr::registers().filter(|r| r.bar == 0 && r.reset != 0) {
+        for n in 0..r.dims[0].0 {
+            for m in 0..r.dims[1].0 {
+                csr.write(r.dword(n, m), r.reset);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::device::{DeviceParams, FbnicDevice};
     use crate::identity::DEFAULT_DSN;
+    use fbnic_hw::csr::{queue, rxb};
 
     #[test]
     fn error_status_is_write_one_to_clear() {
@@ -78,14 +57,14 @@ mod tests {
             dsn: DEFAULT_DSN,
             queues: 2,
         });
-        let ps = rxb::ERR_INTR_STS_PS.prep(0xf);
+        let ps = rxb::ERR_INTR_STS::PS.prep(0xf);
         // What fbnic_mac_ps_protect_config() writes leaves no cause behind.
-        dev.csr_write(rxb::ERR_INTR_STS, ps);
-        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS), 0);
+        dev.csr_write(rxb::ERR_INTR_STS::INDEX, ps);
+        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS::INDEX), 0);
         // A cause the device raised clears only where ones are written.
-        dev.csr().write(rxb::ERR_INTR_STS, ps | 1);
-        dev.csr_write(rxb::ERR_INTR_STS, ps);
-        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS), 1);
+        dev.csr().write(rxb::ERR_INTR_STS::INDEX, ps | 1);
+        dev.csr_write(rxb::ERR_INTR_STS::INDEX, ps);
+        assert_eq!(dev.csr_read(rxb::ERR_INTR_STS::INDEX), 1);
     }
 
     #[test]
@@ -115,46 +94,47 @@ mod tests {
         let sz = 0xf;
         // (offset, read mask, write mask) as in pattern_test[].
         let table = [
-            (queue::TWQ0_CTL, 1, 1),
-            (queue::TWQ0_PTRS, 0, !0),
-            (queue::TWQ0_SIZE, sz, !0),
-            (queue::TWQ0_BAL, bal, !0),
-            (queue::TWQ0_BAH, !0, !0),
-            (queue::TWQ1_CTL, 1, 1),
-            (queue::TWQ1_PTRS, 0, !0),
-            (queue::TWQ1_SIZE, sz, !0),
-            (queue::TWQ1_BAL, bal, !0),
-            (queue::TWQ1_BAH, !0, !0),
-            (queue::TCQ_CTL, 1, 1),
-            (queue::TCQ_PTRS, 0, !0),
-            (queue::TCQ_SIZE, sz, !0),
-            (queue::TCQ_BAL, bal, !0),
-            (queue::TCQ_BAH, !0, !0),
-            (queue::RCQ_CTL, 1, 1),
-            (queue::RCQ_PTRS, 0, !0),
-            (queue::RCQ_SIZE, sz, !0),
-            (queue::RCQ_BAL, bal, !0),
-            (queue::RCQ_BAH, !0, !0),
-            (queue::BDQ_CTL, 1, 1),
-            (queue::BDQ_HPQ_PTRS, 0, !0),
-            (queue::BDQ_HPQ_SIZE, sz, !0),
-            (queue::BDQ_HPQ_BAL, bal, !0),
-            (queue::BDQ_HPQ_BAH, !0, !0),
-            (queue::BDQ_PPQ_PTRS, 0, !0),
-            (queue::BDQ_PPQ_SIZE, sz, !0),
-            (queue::BDQ_PPQ_BAL, bal, !0),
-            (queue::BDQ_PPQ_BAH, !0, !0),
+            (queue::TWQ0_CTL::INFO, 1, 1),
+            (queue::TWQ0_PTRS::INFO, 0, !0),
+            (queue::TWQ0_SIZE::INFO, sz, !0),
+            (queue::TWQ0_BAL::INFO, bal, !0),
+            (queue::TWQ0_BAH::INFO, !0, !0),
+            (queue::TWQ1_CTL::INFO, 1, 1),
+            (queue::TWQ1_PTRS::INFO, 0, !0),
+            (queue::TWQ1_SIZE::INFO, sz, !0),
+            (queue::TWQ1_BAL::INFO, bal, !0),
+            (queue::TWQ1_BAH::INFO, !0, !0),
+            (queue::TCQ_CTL::INFO, 1, 1),
+            (queue::TCQ_PTRS::INFO, 0, !0),
+            (queue::TCQ_SIZE::INFO, sz, !0),
+            (queue::TCQ_BAL::INFO, bal, !0),
+            (queue::TCQ_BAH::INFO, !0, !0),
+            (queue::RCQ_CTL::INFO, 1, 1),
+            (queue::RCQ_PTRS::INFO, 0, !0),
+            (queue::RCQ_SIZE::INFO, sz, !0),
+            (queue::RCQ_BAL::INFO, bal, !0),
+            (queue::RCQ_BAH::INFO, !0, !0),
+            (queue::BDQ_CTL::INFO, 1, 1),
+            (queue::BDQ_HPQ_PTRS::INFO, 0, !0),
+            (queue::BDQ_HPQ_SIZE::INFO, sz, !0),
+            (queue::BDQ_HPQ_BAL::INFO, bal, !0),
+            (queue::BDQ_HPQ_BAH::INFO, !0, !0),
+            (queue::BDQ_PPQ_PTRS::INFO, 0, !0),
+            (queue::BDQ_PPQ_SIZE::INFO, sz, !0),
+            (queue::BDQ_PPQ_BAL::INFO, bal, !0),
+            (queue::BDQ_PPQ_BAH::INFO, !0, !0),
         ];
         for q in 0..64 {
             for &(off, read, write) in &table {
-                let reg = queue::reg(q, off);
+                let reg = off.dword(q, 0);
                 for pat in [!0u32, 0x5a5a_5a5a, 0xa5a5_a5a5, 0] {
                     let val = pat & write;
                     dev.csr_write(reg, val);
                     assert_eq!(
                         dev.csr_read(reg),
                         val & read,
-                        "q{q} off {off:#x} pat {pat:#x}"
+                        "q{q} {} pat {pat:#x}",
+                        off.name
                     );
                 }
             }

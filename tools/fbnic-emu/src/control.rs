@@ -462,9 +462,9 @@ mod tests {
         let p = ports();
         assert!(execute(&p, "status 0").ends_with(" tx-doorbells 0"));
         // Two TWQ tail writes count; a TCQ head write is no doorbell.
-        p[0].csr_write(queue::reg(0, queue::TWQ0_TAIL), 0);
-        p[0].csr_write(queue::reg(1, queue::TWQ0_TAIL), 0);
-        p[0].csr_write(queue::reg(0, queue::TCQ_HEAD), 0);
+        p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(0, 0), 0);
+        p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(1, 0), 0);
+        p[0].csr_write(queue::TCQ_HEAD::INFO.dword(0, 0), 0);
         assert!(execute(&p, "status 0").ends_with(" tx-doorbells 2"));
         assert!(execute(&p, "status 1").ends_with(" tx-doorbells 0"));
     }
@@ -473,13 +473,13 @@ mod tests {
     fn mmio_counts_guest_accesses() {
         use fbnic_hw::csr::queue;
         let p = ports();
-        let twq0_tail = u64::from(queue::reg(1, queue::TWQ0_TAIL)) * 4;
+        let twq0_tail = u64::from(queue::TWQ0_TAIL::INFO.dword(1, 0)) * 4;
         p[1].region_write(pci::BAR_CSR.index, twq0_tail, &[0; 4])
             .unwrap();
         let mut data = [0; 4];
         p[1].region_read(pci::BAR_FW.index, 0, &mut data).unwrap();
         // The device's own register use is no guest access.
-        p[1].csr_write(queue::reg(0, queue::TWQ0_TAIL), 0);
+        p[1].csr_write(queue::TWQ0_TAIL::INFO.dword(0, 0), 0);
         assert_eq!(
             execute(&p, "mmio 1"),
             "ok port 1: bar0-reads 0 bar0-writes 1 bar4-reads 1 bar4-writes 0 top w:q+0x002=1"

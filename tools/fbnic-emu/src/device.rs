@@ -144,7 +144,7 @@ impl FbnicDevice {
     /// the firmware) and, if `flap` is given, loses carrier once as planned
     /// after the host first opens it.
     pub fn with_link(params: DeviceParams, link: LinkConfig, flap: Option<FlapPlan>) -> Self {
-        FbnicDevice {
+        let dev = FbnicDevice {
             params,
             config: Mutex::new(ConfigSpace::new(ConfigParams {
                 dsn: params.dsn,
@@ -159,7 +159,9 @@ impl FbnicDevice {
             link: Link::new(link, flap),
             ptp: PtpClock::new(),
             mmio: MmioCounters::new(),
-        }
+        };
+        blocks::apply_resets(&dev.csr);
+        dev
     }
 
     pub fn params(&self) -> &DeviceParams {
@@ -233,6 +235,7 @@ impl FbnicDevice {
     pub fn reset(&self) {
         self.config().reset();
         self.csr.reset();
+        blocks::apply_resets(&self.csr);
         self.fw.reset();
         self.intr.reset();
         self.datapath.reset();
@@ -263,10 +266,7 @@ impl FbnicDevice {
         match reg {
             // The "device still there" register the driver checks after an
             // all-ones read: hardwired to zero.
-            master::SPARE_0 => 0,
-            // The engines finish every doorbell's work before sleeping, so
-            // the queue managers always report all queues idle.
-            r if is_idle_reg(r) => u32::MAX,
+            master::SPARE_0::INDEX => 0,
             _ => self.csr.read(reg).unwrap_or(0),
         }
     }
@@ -280,8 +280,10 @@ impl FbnicDevice {
             return;
         }
         match reg {
-            master::SPARE_0 => {}
-            pul::OB_TLP_HDR_AR_CFG | pul::OB_TLP_HDR_AW_CFG => self.pul_write(reg, val),
+            master::SPARE_0::INDEX => {}
+            pul::OB_TLP_HDR_AR_CFG::INDEX | pul::OB_TLP_HDR_AW_CFG::INDEX => {
+                self.pul_write(reg, val)
+            }
             _ => {
                 let current = self.csr.read(reg).unwrap_or(0);
                 if let Some(stored) = blocks::write_filter(reg, val, current) {
@@ -296,10 +298,10 @@ impl FbnicDevice {
     /// the matching mailbox ring.
     fn pul_write(&self, reg: u32, val: u32) {
         self.csr.write(reg, val);
-        if reg == pul::OB_TLP_HDR_AR_CFG && val & pul::OB_TLP_HDR_AR_CFG_FLUSH != 0 {
+        if reg == pul::OB_TLP_HDR_AR_CFG::INDEX && val & pul::OB_TLP_HDR_AR_CFG::FLUSH.mask() != 0 {
             self.firmware.reset_request_ring(self);
         }
-        if reg == pul::OB_TLP_HDR_AW_CFG && val & pul::OB_TLP_HDR_AW_CFG_FLUSH != 0 {
+        if reg == pul::OB_TLP_HDR_AW_CFG::INDEX && val & pul::OB_TLP_HDR_AW_CFG::FLUSH.mask() != 0 {
             self.firmware.reset_buffer_ring();
         }
         self.firmware.ring_doorbell();
@@ -307,7 +309,7 @@ impl FbnicDevice {
 
     /// Guest read of BAR4 register `reg`.
     ///
-    /// [`FW_ZERO_REG`](csr::mbx::FW_ZERO_REG) needs no case here: it is the
+    /// [`FW_ZERO_REG`](csr::mbx::FW_ZERO_REG::INDEX) needs no case here: it is the
     /// low dword of mailbox RX
     /// descriptor 0, which resets to 0 and which the driver itself writes
     /// (to 0, or to a posted buffer with page-aligned address and flag bits),
@@ -448,19 +450,6 @@ impl FbnicDevice {
     }
 }
 
-/// The queue managers' idle bitmaps (one bit per queue).
-fn is_idle_reg(reg: u32) -> bool {
-    use fbnic_hw::csr::{qm_rx, qm_tx};
-    let within = |start: u32, n: u32| (start..start + n).contains(&reg);
-    within(qm_tx::twq_idle(0), qm_tx::TWQ_IDLE_CNT)
-        || within(qm_tx::tqs_idle(0), qm_tx::TQS_IDLE_CNT)
-        || within(qm_tx::tde_idle(0), qm_tx::TDE_IDLE_CNT)
-        || within(qm_tx::tcq_idle(0), qm_tx::TCQ_IDLE_CNT)
-        || within(qm_rx::hpq_idle(0), qm_rx::HPQ_IDLE_CNT)
-        || within(qm_rx::ppq_idle(0), qm_rx::PPQ_IDLE_CNT)
-        || within(qm_rx::rcq_idle(0), qm_rx::RCQ_IDLE_CNT)
-}
-
 fn on_off(b: bool) -> &'static str {
     if b {
         "on"
@@ -595,11 +584,11 @@ mod tests {
     #[test]
     fn zero_registers_read_zero() {
         let dev = device();
-        let spare = u64::from(master::SPARE_0) * 4;
+        let spare = u64::from(master::SPARE_0::INDEX) * 4;
         wr32(&dev, 0, spare, 0xffff_ffff);
         assert_eq!(rd32(&dev, 0, spare), 0);
         // FW_ZERO_REG reads 0 out of reset and is ordinary mailbox storage.
-        let zero = u64::from(csr::mbx::FW_ZERO_REG) * 4;
+        let zero = u64::from(csr::mbx::FW_ZERO_REG::INDEX) * 4;
         assert_eq!(rd32(&dev, 4, zero), 0);
         wr32(&dev, 4, zero, 0x0000_1003);
         assert_eq!(rd32(&dev, 4, zero), 0x0000_1003);

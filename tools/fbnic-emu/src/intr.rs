@@ -122,52 +122,37 @@ enum Reg {
     TcqTimeout(usize),
 }
 
+/// A register array's decoder, and what an access to an instance means.
+type Decoder<I> = (fn(u32) -> Option<I>, fn(usize) -> Reg);
+
 fn decode(reg: u32) -> Option<Reg> {
-    let w = |base: fn(u32) -> u32| -> Option<usize> {
-        let b = base(0);
-        (reg >= b && reg < b + intr::BITMAP_CNT).then(|| (reg - b) as usize)
-    };
-    if let Some(n) = w(intr::status) {
-        return Some(Reg::Status(n));
-    }
-    if let Some(n) = w(intr::mask) {
-        return Some(Reg::Mask(n));
-    }
-    if let Some(n) = w(intr::set) {
-        return Some(Reg::Set(n));
-    }
-    if let Some(n) = w(intr::clear) {
-        return Some(Reg::Clear(n));
-    }
-    if let Some(n) = w(intr::sw_status) {
-        return Some(Reg::SwStatus(n));
-    }
-    if let Some(n) = w(intr::sw_ac_mode) {
-        return Some(Reg::AcMode(n));
-    }
-    if let Some(n) = w(intr::mask_set) {
-        return Some(Reg::MaskSet(n));
-    }
-    if let Some(n) = w(intr::mask_clear) {
-        return Some(Reg::MaskClear(n));
+    let bitmaps: [Decoder<intr::BitmapIdx>; 8] = [
+        (intr::STATUS::decode, Reg::Status),
+        (intr::MASK::decode, Reg::Mask),
+        (intr::SET::decode, Reg::Set),
+        (intr::CLEAR::decode, Reg::Clear),
+        (intr::SW_STATUS::decode, Reg::SwStatus),
+        (intr::SW_AC_MODE::decode, Reg::AcMode),
+        (intr::MASK_SET::decode, Reg::MaskSet),
+        (intr::MASK_CLEAR::decode, Reg::MaskClear),
+    ];
+    for (decode, kind) in bitmaps {
+        if let Some(n) = decode(reg) {
+            return Some(kind(n.get() as usize));
+        }
     }
     // The routing table runs past the block's END delimiter (0x5f): the
     // PCS cause is entry 34 at dword 0x62.
-    let ctrl = intr::msix_ctrl(0);
-    if reg >= ctrl && reg - ctrl < intr::MSIX_CTRL_CNT {
-        return Some(Reg::MsixCtrl((reg - ctrl) as usize));
+    if let Some(n) = intr::MSIX_CTRL::decode(reg) {
+        return Some(Reg::MsixCtrl(n.get() as usize));
     }
-    if (intr::CQ_START..=intr::CQ_END).contains(&reg) {
-        let rel = reg - intr::CQ_START;
-        let set = (rel / 4) as usize;
-        return match rel % 4 {
-            0 => Some(Reg::Rearm(set)),
-            1 => Some(Reg::RcqTimeout(set)),
-            2 => Some(Reg::TcqTimeout(set)),
-            _ => None,
-        };
-    }
-    None
+    let sets: [Decoder<intr::VectorIdx>; 3] = [
+        (intr::CQ_REARM::decode, Reg::Rearm),
+        (intr::RCQ_TIMEOUT::decode, Reg::RcqTimeout),
+        (intr::TCQ_TIMEOUT::decode, Reg::TcqTimeout),
+    ];
+    sets.into_iter()
+        .find_map(|(decode, kind)| decode(reg).map(|v| kind(v.get() as usize)))
 }
 
 /// The interrupt block of one function, in front of its MSI-X vectors.
@@ -222,8 +207,8 @@ impl InterruptController {
             Reg::MsixCtrl(n) => st.msix_ctrl[n],
             Reg::Rearm(v) => {
                 let r = &st.rearm[v];
-                intr::CQ_REARM_RCQ_TIMEOUT.prep(u32::from(r.rcq_timeout))
-                    | intr::CQ_REARM_TCQ_TIMEOUT.prep(u32::from(r.tcq_timeout))
+                intr::CQ_REARM::RCQ_TIMEOUT.prep(u32::from(r.rcq_timeout))
+                    | intr::CQ_REARM::TCQ_TIMEOUT.prep(u32::from(r.tcq_timeout))
             }
             Reg::RcqTimeout(v) => u32::from(st.rearm[v].rcq_timeout),
             Reg::TcqTimeout(v) => u32::from(st.rearm[v].tcq_timeout),
@@ -263,14 +248,14 @@ impl InterruptController {
                 Reg::Rearm(v) => {
                     let r = &mut st.rearm[v];
                     r.last_write = val;
-                    if val & intr::CQ_REARM_RCQ_TIMEOUT_UPD_EN != 0 {
+                    if val & intr::CQ_REARM::RCQ_TIMEOUT_UPD_EN.mask() != 0 {
                         // A 14-bit field always fits in u16.
-                        r.rcq_timeout = intr::CQ_REARM_RCQ_TIMEOUT.get(val) as u16;
+                        r.rcq_timeout = intr::CQ_REARM::RCQ_TIMEOUT.get(val) as u16;
                     }
-                    if val & intr::CQ_REARM_TCQ_TIMEOUT_UPD_EN != 0 {
-                        r.tcq_timeout = intr::CQ_REARM_TCQ_TIMEOUT.get(val) as u16;
+                    if val & intr::CQ_REARM::TCQ_TIMEOUT_UPD_EN.mask() != 0 {
+                        r.tcq_timeout = intr::CQ_REARM::TCQ_TIMEOUT.get(val) as u16;
                     }
-                    if val & intr::CQ_REARM_INTR_UNMASK != 0 {
+                    if val & intr::CQ_REARM::INTR_UNMASK.mask() != 0 {
                         r.unmasks += 1;
                         let (n, bit) = (v / 32, 1u32 << (v % 32));
                         st.mask[n] &= !bit;
@@ -338,11 +323,11 @@ impl InterruptController {
     /// disabled (the cause is then dropped, as in hardware).
     pub fn raise_cause(&self, source: u32) -> Option<u16> {
         let ctrl = self.msix_ctrl(source)?;
-        if ctrl & intr::MSIX_CTRL_ENABLE == 0 {
+        if ctrl & intr::MSIX_CTRL::ENABLE.mask() == 0 {
             return None;
         }
         // An 8-bit field.
-        let vector = intr::MSIX_CTRL_VECTOR.get(ctrl) as u16;
+        let vector = intr::MSIX_CTRL::VECTOR.get(ctrl) as u16;
         self.assert(vector);
         Some(vector)
     }
@@ -415,15 +400,19 @@ mod tests {
     fn reset_state_is_masked_quiet_and_auto_clearing() {
         let (ic, _fds) = controller(4);
         for n in 0..8 {
-            assert_eq!(ic.read(intr::status(n)), Some(0));
-            assert_eq!(ic.read(intr::mask(n)), Some(!0));
-            assert_eq!(ic.read(intr::sw_ac_mode(n)), Some(!0));
-            assert_eq!(ic.read(intr::sw_status(n)), Some(0));
+            assert_eq!(ic.read(intr::STATUS::INFO.dword(n, 0)), Some(0));
+            assert_eq!(ic.read(intr::MASK::INFO.dword(n, 0)), Some(!0));
+            assert_eq!(ic.read(intr::SW_AC_MODE::INFO.dword(n, 0)), Some(!0));
+            assert_eq!(ic.read(intr::SW_STATUS::INFO.dword(n, 0)), Some(0));
         }
-        assert_eq!(ic.read(intr::msix_ctrl(34)), Some(0));
-        assert_eq!(ic.read(intr::cq_rearm(5)), Some(0));
+        assert_eq!(ic.read(intr::MSIX_CTRL::INFO.dword(34, 0)), Some(0));
+        assert_eq!(ic.read(intr::CQ_REARM::INFO.dword(5, 0)), Some(0));
         assert_eq!(ic.read(0x3ff), None, "outside the block");
-        assert_eq!(ic.read(intr::cq_rearm(0) + 3), None, "rearm set padding");
+        assert_eq!(
+            ic.read(intr::CQ_REARM::INFO.dword(0, 0) + 3),
+            None,
+            "rearm set padding"
+        );
     }
 
     /// The exact sequence of `fbnic_msix_test()` for one vector.
@@ -433,26 +422,26 @@ mod tests {
         for v in [2u32, 31, 33] {
             let (n, m) = (v / 32, 1u32 << (v % 32));
             let fd = &fds[v as usize];
-            ic.write(intr::mask_set(n), m);
-            ic.write(intr::clear(n), m);
+            ic.write(intr::MASK_SET::INFO.dword(n, 0), m);
+            ic.write(intr::CLEAR::INFO.dword(n, 0), m);
             // Masked: SET must not interrupt.
-            ic.write(intr::set(n), m);
+            ic.write(intr::SET::INFO.dword(n, 0), m);
             assert_eq!(fired(fd), 0, "v{v}: masked SET fired");
-            assert_ne!(ic.read(intr::status(n)).unwrap() & m, 0);
-            assert_ne!(ic.read(intr::sw_status(n)).unwrap() & m, 0);
+            assert_ne!(ic.read(intr::STATUS::INFO.dword(n, 0)).unwrap() & m, 0);
+            assert_ne!(ic.read(intr::SW_STATUS::INFO.dword(n, 0)).unwrap() & m, 0);
             // Unmask with status pending: fires once.
-            ic.write(intr::mask_clear(n), m);
+            ic.write(intr::MASK_CLEAR::INFO.dword(n, 0), m);
             assert_eq!(fired(fd), 1, "v{v}: unmask with pending status");
             // Auto-masked and auto-cleared, so a second unmask is quiet.
-            ic.write(intr::mask_clear(n), m);
+            ic.write(intr::MASK_CLEAR::INFO.dword(n, 0), m);
             assert_eq!(fired(fd), 0, "v{v}: second unmask fired");
             // Unmasked SET fires...
-            ic.write(intr::set(n), m);
+            ic.write(intr::SET::INFO.dword(n, 0), m);
             assert_eq!(fired(fd), 1, "v{v}: unmasked SET");
             // ...and leaves status clear and mask set.
-            assert_eq!(ic.read(intr::status(n)).unwrap() & m, 0);
-            assert_ne!(ic.read(intr::mask(n)).unwrap() & m, 0);
-            assert_eq!(ic.read(intr::sw_status(n)).unwrap() & m, 0);
+            assert_eq!(ic.read(intr::STATUS::INFO.dword(n, 0)).unwrap() & m, 0);
+            assert_ne!(ic.read(intr::MASK::INFO.dword(n, 0)).unwrap() & m, 0);
+            assert_eq!(ic.read(intr::SW_STATUS::INFO.dword(n, 0)).unwrap() & m, 0);
         }
         // No other vector was disturbed.
         assert_eq!(fired(&fds[3]), 0);
@@ -462,27 +451,27 @@ mod tests {
     fn mailbox_vector_without_auto_clear_keeps_status_until_cleared() {
         let (ic, fds) = controller(4);
         // fbnic_mbx_init(): auto-clear off for vector 0 only.
-        ic.write(intr::sw_ac_mode(0), !1);
-        ic.write(intr::clear(0), 1);
+        ic.write(intr::SW_AC_MODE::INFO.dword(0, 0), !1);
+        ic.write(intr::CLEAR::INFO.dword(0, 0), 1);
         // Firmware signals while masked (the "alive" bit the driver polls).
         ic.assert(0);
         assert_eq!(fired(&fds[0]), 0);
-        assert_eq!(ic.read(intr::status(0)), Some(1));
+        assert_eq!(ic.read(intr::STATUS::INFO.dword(0, 0)), Some(1));
         // Handler unmasks: fires, masks, status stays.
-        ic.write(intr::mask_clear(0), 1);
+        ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), 1);
         assert_eq!(fired(&fds[0]), 1);
-        assert_eq!(ic.read(intr::status(0)), Some(1));
-        assert_eq!(ic.read(intr::mask(0)).unwrap() & 1, 1);
+        assert_eq!(ic.read(intr::STATUS::INFO.dword(0, 0)), Some(1));
+        assert_eq!(ic.read(intr::MASK::INFO.dword(0, 0)).unwrap() & 1, 1);
         // Clear then unmask: quiet.
-        ic.write(intr::clear(0), 1);
-        ic.write(intr::mask_clear(0), 1);
+        ic.write(intr::CLEAR::INFO.dword(0, 0), 1);
+        ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), 1);
         assert_eq!(fired(&fds[0]), 0);
         // Firmware signals while unmasked: immediate.
         ic.assert(0);
         assert_eq!(fired(&fds[0]), 1);
         assert!(ic.is_pending(0) && ic.is_masked(0));
         // Vector 1 still auto-clears.
-        ic.write(intr::mask_clear(0), 2);
+        ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), 2);
         ic.assert(1);
         assert_eq!(fired(&fds[1]), 1);
         assert!(!ic.is_pending(1));
@@ -507,10 +496,10 @@ mod tests {
                         let (ic, fds) = controller(3);
                         let v = 2u32;
                         let m = 1u32 << v;
-                        ic.write(intr::sw_ac_mode(0), if ac { !0 } else { !m });
+                        ic.write(intr::SW_AC_MODE::INFO.dword(0, 0), if ac { !0 } else { !m });
                         // Reach the start state without firing.
                         if pending {
-                            ic.write(intr::set(0), m);
+                            ic.write(intr::SET::INFO.dword(0, 0), m);
                         }
                         if !masked {
                             if pending {
@@ -518,22 +507,22 @@ mod tests {
                                 let mut st = ic.lock();
                                 st.mask[0] &= !m;
                             } else {
-                                ic.write(intr::mask_clear(0), m);
+                                ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), m);
                             }
                         }
                         assert_eq!(fired(&fds[2]), 0);
                         match op {
                             Op::Set => {
-                                ic.write(intr::set(0), m);
+                                ic.write(intr::SET::INFO.dword(0, 0), m);
                             }
                             Op::Clear => {
-                                ic.write(intr::clear(0), m);
+                                ic.write(intr::CLEAR::INFO.dword(0, 0), m);
                             }
                             Op::MaskSet => {
-                                ic.write(intr::mask_set(0), m);
+                                ic.write(intr::MASK_SET::INFO.dword(0, 0), m);
                             }
                             Op::MaskClear => {
-                                ic.write(intr::mask_clear(0), m);
+                                ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), m);
                             }
                             Op::Assert => ic.assert(2),
                         }
@@ -565,19 +554,19 @@ mod tests {
     #[test]
     fn cause_routing_follows_msix_ctrl() {
         let (ic, fds) = controller(4);
-        ic.write(intr::mask_clear(0), !0);
+        ic.write(intr::MASK_CLEAR::INFO.dword(0, 0), !0);
         // Not routed: dropped.
         assert_eq!(ic.raise_cause(intr::MSIX_CTRL_PCS_IDX), None);
         assert_eq!(fired(&fds[1]), 0);
         // fbnic_mac_request_irq(): PCS cause to vector 1, enabled.
         ic.write(
-            intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX),
-            1 | intr::MSIX_CTRL_ENABLE,
+            intr::MSIX_CTRL::INFO.dword(intr::MSIX_CTRL_PCS_IDX, 0),
+            1 | intr::MSIX_CTRL::ENABLE.mask(),
         );
         assert_eq!(ic.raise_cause(intr::MSIX_CTRL_PCS_IDX), Some(1));
         assert_eq!(fired(&fds[1]), 1);
         // fbnic_mac_free_irq(): vector kept, enable dropped.
-        ic.write(intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX), 1);
+        ic.write(intr::MSIX_CTRL::INFO.dword(intr::MSIX_CTRL_PCS_IDX, 0), 1);
         assert_eq!(ic.raise_cause(intr::MSIX_CTRL_PCS_IDX), None);
         assert_eq!(ic.raise_cause(intr::MSIX_CTRL_CNT), None);
         assert_eq!(ic.msix_ctrl(intr::MSIX_CTRL_PCS_IDX), Some(1));
@@ -597,25 +586,28 @@ mod tests {
         // Pending cause on masked vector 5, then the NAPI rearm.
         ic.assert(5);
         assert_eq!(fired(&fds[5]), 0);
-        let val = intr::CQ_REARM_RCQ_TIMEOUT.prep(30)
-            | intr::CQ_REARM_RCQ_TIMEOUT_UPD_EN
-            | intr::CQ_REARM_TCQ_TIMEOUT.prep(400)
-            | intr::CQ_REARM_TCQ_TIMEOUT_UPD_EN
-            | intr::CQ_REARM_INTR_UNMASK;
-        assert!(ic.write(intr::cq_rearm(5), val));
+        let val = intr::CQ_REARM::RCQ_TIMEOUT.prep(30)
+            | intr::CQ_REARM::RCQ_TIMEOUT_UPD_EN.mask()
+            | intr::CQ_REARM::TCQ_TIMEOUT.prep(400)
+            | intr::CQ_REARM::TCQ_TIMEOUT_UPD_EN.mask()
+            | intr::CQ_REARM::INTR_UNMASK.mask();
+        assert!(ic.write(intr::CQ_REARM::INFO.dword(5, 0), val));
         assert_eq!(fired(&fds[5]), 1);
         let st = ic.rearm_state(5).unwrap();
         assert_eq!((st.rcq_timeout, st.tcq_timeout, st.unmasks), (30, 400, 1));
         assert_eq!(seen.load(Ordering::SeqCst), 5 << 16 | 30);
         // Without UPD_EN the timeouts stay; without UNMASK no unmask.
-        ic.write(intr::cq_rearm(5), intr::CQ_REARM_RCQ_TIMEOUT.prep(7));
+        ic.write(
+            intr::CQ_REARM::INFO.dword(5, 0),
+            intr::CQ_REARM::RCQ_TIMEOUT.prep(7),
+        );
         assert_eq!(ic.rearm_state(5).unwrap().rcq_timeout, 30);
         assert!(ic.is_masked(5));
-        assert_eq!(ic.read(intr::rcq_timeout(5)), Some(30));
-        assert_eq!(ic.read(intr::tcq_timeout(5)), Some(400));
+        assert_eq!(ic.read(intr::RCQ_TIMEOUT::INFO.dword(5, 0)), Some(30));
+        assert_eq!(ic.read(intr::TCQ_TIMEOUT::INFO.dword(5, 0)), Some(400));
         assert_eq!(
-            ic.read(intr::cq_rearm(5)),
-            Some(intr::CQ_REARM_RCQ_TIMEOUT.prep(30) | intr::CQ_REARM_TCQ_TIMEOUT.prep(400))
+            ic.read(intr::CQ_REARM::INFO.dword(5, 0)),
+            Some(intr::CQ_REARM::RCQ_TIMEOUT.prep(30) | intr::CQ_REARM::TCQ_TIMEOUT.prep(400))
         );
         ic.reset();
         assert_eq!(ic.rearm_state(5), Some(RearmState::default()));
@@ -625,14 +617,14 @@ mod tests {
     #[test]
     fn strobes_read_zero_and_status_is_read_only() {
         let (ic, fds) = controller(4);
-        ic.write(intr::status(0), !0);
-        ic.write(intr::mask(0), 0);
-        assert_eq!(ic.read(intr::status(0)), Some(0));
-        assert_eq!(ic.read(intr::mask(0)), Some(!0));
-        assert_eq!(ic.read(intr::set(0)), Some(0));
-        assert_eq!(ic.read(intr::mask_clear(0)), Some(0));
+        ic.write(intr::STATUS::INFO.dword(0, 0), !0);
+        ic.write(intr::MASK::INFO.dword(0, 0), 0);
+        assert_eq!(ic.read(intr::STATUS::INFO.dword(0, 0)), Some(0));
+        assert_eq!(ic.read(intr::MASK::INFO.dword(0, 0)), Some(!0));
+        assert_eq!(ic.read(intr::SET::INFO.dword(0, 0)), Some(0));
+        assert_eq!(ic.read(intr::MASK_CLEAR::INFO.dword(0, 0)), Some(0));
         // A vector beyond the MSI-X table is latched but not delivered.
-        ic.write(intr::mask_clear(7), !0);
+        ic.write(intr::MASK_CLEAR::INFO.dword(7, 0), !0);
         ic.assert(255);
         assert!(ic.is_masked(255));
         ic.assert(300);

@@ -152,9 +152,18 @@ impl LinkConfig {
     fn pcs_out(&self) -> (u32, u32) {
         let lanes = self.lane_mask();
         match self.fec {
-            FecMode::None => (sig::PCS_OUT0_LINK | sig::PCS_OUT0_BLOCK_LOCK.prep(lanes), 0),
-            FecMode::Rs => (sig::PCS_OUT0_LINK | sig::PCS_OUT0_AMPS_LOCK.prep(lanes), 0),
-            FecMode::BaseR => (sig::PCS_OUT0_LINK, sig::PCS_OUT1_FCFEC_LOCK.prep(lanes)),
+            FecMode::None => (
+                sig::PCS_OUT0::LINK.mask() | sig::PCS_OUT0::BLOCK_LOCK.prep(lanes),
+                0,
+            ),
+            FecMode::Rs => (
+                sig::PCS_OUT0::LINK.mask() | sig::PCS_OUT0::AMPS_LOCK.prep(lanes),
+                0,
+            ),
+            FecMode::BaseR => (
+                sig::PCS_OUT0::LINK.mask(),
+                sig::PCS_OUT1::FCFEC_LOCK.prep(lanes),
+            ),
         }
     }
 }
@@ -335,10 +344,10 @@ impl Link {
             (0, 0)
         };
         Some(match reg {
-            sig::PCS_OUT0 => out0,
-            sig::PCS_OUT1 => out1,
-            sig::PCS_INTR_STS => st.intr_sts,
-            sig::PCS_INTR_MASK => st.intr_mask,
+            sig::PCS_OUT0::INDEX => out0,
+            sig::PCS_OUT1::INDEX => out1,
+            sig::PCS_INTR_STS::INDEX => st.intr_sts,
+            sig::PCS_INTR_MASK::INDEX => st.intr_mask,
             _ => {
                 let (page, off) = pcs_page(reg)?;
                 match off {
@@ -366,12 +375,12 @@ impl Link {
             let mut st = self.lock();
             match reg {
                 // Writes latch fresh status; the status is always fresh.
-                sig::PCS_OUT0 | sig::PCS_OUT1 => false,
-                sig::PCS_INTR_STS => {
+                sig::PCS_OUT0::INDEX | sig::PCS_OUT1::INDEX => false,
+                sig::PCS_INTR_STS::INDEX => {
                     st.intr_sts &= !val;
                     false
                 }
-                sig::PCS_INTR_MASK => {
+                sig::PCS_INTR_MASK::INDEX => {
                     st.intr_mask = val;
                     st.intr_sts & !val != 0
                 }
@@ -396,10 +405,7 @@ impl Link {
 
 /// (PCS instance, register offset) of a BAR0 dword in the PCS pages.
 fn pcs_page(reg: u32) -> Option<(usize, u32)> {
-    (0..pcs::MDIO_ADDRS).find_map(|n| {
-        let base = pcs::page(n);
-        (reg >= base && reg < base + 0x400).then(|| (n as usize, reg - base))
-    })
+    pcs::PCS::decode(reg).map(|(n, r)| (n.get() as usize, r.get()))
 }
 
 #[cfg(test)]
@@ -447,30 +453,42 @@ mod tests {
     #[test]
     fn pcs_registers_follow_speed_and_carrier() {
         let dev = device(cfg(LinkSpeed::G25, FecMode::Rs));
-        let ctrl1 = pcs::reg(PCS_CTRL1, 0);
+        let ctrl1 = pcs::PCS::INFO.dword(0, PCS_CTRL1);
         assert_eq!(dev.csr_read(ctrl1), 0x2054);
         // Soft reset self-clears, speed stays.
         dev.csr_write(ctrl1, CTRL1_RESET);
         assert_eq!(dev.csr_read(ctrl1), 0x2054);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_BASER_STAT1, 0)), BASER_BLKLK);
+        assert_eq!(
+            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
+            STAT1_LSTATUS
+        );
+        assert_eq!(
+            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_BASER_STAT1)),
+            BASER_BLKLK
+        );
         // Other PCS registers are storage; fault registers read 0.
-        assert_eq!(dev.csr_read(pcs::reg(0x8, 0)), 0);
+        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, 0x8)), 0);
         dev.link().set_carrier(&dev, false);
-        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), 0);
+        assert_eq!(dev.csr_read(sig::PCS_OUT0::INDEX), 0);
+        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)), 0);
         // Latching low: a drop and recovery between two reads is still
         // reported by the first read.
         dev.link().set_carrier(&dev, true);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
+        assert_eq!(
+            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
+            STAT1_LSTATUS
+        );
         dev.link().set_carrier(&dev, false);
         dev.link().set_carrier(&dev, true);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), 0);
-        assert_eq!(dev.csr_read(pcs::reg(PCS_STAT1, 0)), STAT1_LSTATUS);
-        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0x0800_0002);
+        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)), 0);
+        assert_eq!(
+            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
+            STAT1_LSTATUS
+        );
+        assert_eq!(dev.csr_read(sig::PCS_OUT0::INDEX), 0x0800_0002);
         // The flush write changes nothing.
-        dev.csr_write(sig::PCS_OUT0, !0);
-        assert_eq!(dev.csr_read(sig::PCS_OUT0), 0x0800_0002);
+        dev.csr_write(sig::PCS_OUT0::INDEX, !0);
+        assert_eq!(dev.csr_read(sig::PCS_OUT0::INDEX), 0x0800_0002);
     }
 
     #[test]
@@ -478,27 +496,33 @@ mod tests {
         let dev = device(LinkConfig::default());
         // Reset: causes masked.
         dev.link().set_carrier(&dev, false);
-        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), sig::PCS_INTR_LINK_DOWN);
+        assert_eq!(
+            dev.csr_read(sig::PCS_INTR_STS::INDEX),
+            sig::PCS_INTR_LINK_DOWN
+        );
         assert!(!dev.intr().is_pending(1));
         // W1C.
-        dev.csr_write(sig::PCS_INTR_STS, sig::PCS_INTR_LINK_DOWN);
-        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), 0);
+        dev.csr_write(sig::PCS_INTR_STS::INDEX, sig::PCS_INTR_LINK_DOWN);
+        assert_eq!(dev.csr_read(sig::PCS_INTR_STS::INDEX), 0);
         // The driver routes the PCS cause to vector 1 and unmasks.
         dev.csr_write(
-            intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX),
-            1 | intr::MSIX_CTRL_ENABLE,
+            intr::MSIX_CTRL::INFO.dword(intr::MSIX_CTRL_PCS_IDX, 0),
+            1 | intr::MSIX_CTRL::ENABLE.mask(),
         );
         dev.csr_write(
-            sig::PCS_INTR_MASK,
+            sig::PCS_INTR_MASK::INDEX,
             !(sig::PCS_INTR_LINK_UP | sig::PCS_INTR_LINK_DOWN),
         );
         dev.link().set_carrier(&dev, true);
-        assert_eq!(dev.csr_read(sig::PCS_INTR_STS), sig::PCS_INTR_LINK_UP);
+        assert_eq!(
+            dev.csr_read(sig::PCS_INTR_STS::INDEX),
+            sig::PCS_INTR_LINK_UP
+        );
         assert!(dev.intr().is_pending(1), "PCS cause reached vector 1");
         // Unmasking with a pending cause raises it too.
-        dev.csr_write(intr::clear(0), 2);
-        dev.csr_write(sig::PCS_INTR_MASK, !0);
-        dev.csr_write(sig::PCS_INTR_MASK, 0);
+        dev.csr_write(intr::CLEAR::INFO.dword(0, 0), 2);
+        dev.csr_write(sig::PCS_INTR_MASK::INDEX, !0);
+        dev.csr_write(sig::PCS_INTR_MASK::INDEX, 0);
         assert!(dev.intr().is_pending(1));
     }
 

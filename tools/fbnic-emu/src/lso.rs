@@ -112,10 +112,10 @@ impl LsoCtrl {
     /// flag byte plus NS); only the byte is used.
     pub fn from_reg(v: u32) -> Self {
         LsoCtrl {
-            clr_first: tce::LSO_CTRL_TCPF_CLR_1ST.get(v) as u8,
-            clr_mid: tce::LSO_CTRL_TCPF_CLR_MID.get(v) as u8,
-            clr_last: tce::LSO_CTRL_TCPF_CLR_END.get(v) as u8,
-            ipid_inc: v & tce::LSO_CTRL_IPID_MODE_INC != 0,
+            clr_first: tce::LSO_CTRL::TCPF_CLR_1ST.get(v) as u8,
+            clr_mid: tce::LSO_CTRL::TCPF_CLR_MID.get(v) as u8,
+            clr_last: tce::LSO_CTRL::TCPF_CLR_END.get(v) as u8,
+            ipid_inc: v & tce::LSO_CTRL::IPID_MODE_INC.mask() != 0,
         }
     }
 }

@@ -143,9 +143,9 @@ mod tests {
             "bar0-reads 0 bar0-writes 0 bar4-reads 0 bar4-writes 0 top"
         );
         // TWQ0 tails of queues 0 and 5 count as one register.
-        m.count(Bar::Csr, Dir::Write, queue::reg(0, queue::TWQ0_TAIL));
-        m.count(Bar::Csr, Dir::Write, queue::reg(5, queue::TWQ0_TAIL));
-        m.count(Bar::Csr, Dir::Write, queue::reg(5, queue::TWQ0_TAIL));
+        m.count(Bar::Csr, Dir::Write, queue::TWQ0_TAIL::INFO.dword(0, 0));
+        m.count(Bar::Csr, Dir::Write, queue::TWQ0_TAIL::INFO.dword(5, 0));
+        m.count(Bar::Csr, Dir::Write, queue::TWQ0_TAIL::INFO.dword(5, 0));
         m.count(Bar::Csr, Dir::Read, 0x8);
         m.count(Bar::Csr, Dir::Write, 0x8);
         m.count(Bar::Fw, Dir::Read, 0x10);

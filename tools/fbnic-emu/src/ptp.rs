@@ -103,10 +103,12 @@ impl PtpClock {
     /// Guest read of a PTP register, or `None` if `reg` is plain storage.
     pub fn read(&self, reg: u32) -> Option<u32> {
         match reg {
-            ptp::CTR_VAL_HI | ptp::MONO_PTP_CTR_HI => Some((self.now_ns() >> 32) as u32),
-            ptp::CTR_VAL_LO | ptp::MONO_PTP_CTR_LO => Some(self.now_ns() as u32),
+            ptp::CTR_VAL_HI::INDEX | ptp::MONO_PTP_CTR_HI::INDEX => {
+                Some((self.now_ns() >> 32) as u32)
+            }
+            ptp::CTR_VAL_LO::INDEX | ptp::MONO_PTP_CTR_LO::INDEX => Some(self.now_ns() as u32),
             // A strobe register: nothing to read back.
-            ptp::ADJUST => Some(0),
+            ptp::ADJUST::INDEX => Some(0),
             _ => None,
         }
     }
@@ -118,38 +120,41 @@ impl PtpClock {
         let now = Instant::now();
         let operand = |r: u32| regs.read(r).unwrap_or(0);
         match reg {
-            ptp::CTRL => {
+            ptp::CTRL::INDEX => {
                 let mut st = self.lock();
                 st.rebase(now);
-                st.enabled = val & ptp::CTRL_EN != 0;
+                st.enabled = val & ptp::CTRL::EN.mask() != 0;
                 drop(st);
                 // The other control bits (outputs, tick interval) are kept
                 // as written.
                 regs.write(reg, val);
                 true
             }
-            ptp::ADJUST => {
+            ptp::ADJUST::INDEX => {
                 let mut st = self.lock();
                 st.rebase(now);
-                if val & ptp::ADJUST_INIT != 0 {
-                    st.base =
-                        u64::from(operand(ptp::INIT_HI)) << 32 | u64::from(operand(ptp::INIT_LO));
+                if val & ptp::ADJUST::INIT.mask() != 0 {
+                    st.base = u64::from(operand(ptp::INIT_HI::INDEX)) << 32
+                        | u64::from(operand(ptp::INIT_LO::INDEX));
                 }
-                if val & ptp::ADJUST_ADDEND_SET != 0 {
-                    let ns = u64::from(ptp::ADD_VAL_NS_MASK.get(operand(ptp::ADD_VAL_NS)));
-                    st.addend = ns << 32 | u64::from(operand(ptp::ADD_VAL_SUBNS));
+                if val & ptp::ADJUST::ADDEND_SET.mask() != 0 {
+                    let ns = u64::from(ptp::ADD_VAL_NS::MASK.get(operand(ptp::ADD_VAL_NS::INDEX)));
+                    st.addend = ns << 32 | u64::from(operand(ptp::ADD_VAL_SUBNS::INDEX));
                 }
-                let nudge = u64::from(operand(ptp::NUDGE_NS));
-                if val & ptp::ADJUST_ADD_NUDGE != 0 {
+                let nudge = u64::from(operand(ptp::NUDGE_NS::INDEX));
+                if val & ptp::ADJUST::ADD_NUDGE.mask() != 0 {
                     st.base = st.base.wrapping_add(nudge);
                 }
-                if val & ptp::ADJUST_SUB_NUDGE != 0 {
+                if val & ptp::ADJUST::SUB_NUDGE.mask() != 0 {
                     st.base = st.base.wrapping_sub(nudge);
                 }
                 true
             }
             // The counter itself is read-only.
-            ptp::CTR_VAL_HI | ptp::CTR_VAL_LO | ptp::MONO_PTP_CTR_HI | ptp::MONO_PTP_CTR_LO => true,
+            ptp::CTR_VAL_HI::INDEX
+            | ptp::CTR_VAL_LO::INDEX
+            | ptp::MONO_PTP_CTR_HI::INDEX
+            | ptp::MONO_PTP_CTR_LO::INDEX => true,
             _ => false,
         }
     }
@@ -173,9 +178,9 @@ mod tests {
     /// The driver's read: HI, LO, HI again until stable.
     fn read(dev: &FbnicDevice) -> u64 {
         loop {
-            let hi = dev.csr_read(ptp::CTR_VAL_HI);
-            let lo = dev.csr_read(ptp::CTR_VAL_LO);
-            if hi == dev.csr_read(ptp::CTR_VAL_HI) {
+            let hi = dev.csr_read(ptp::CTR_VAL_HI::INDEX);
+            let lo = dev.csr_read(ptp::CTR_VAL_LO::INDEX);
+            if hi == dev.csr_read(ptp::CTR_VAL_HI::INDEX) {
                 return u64::from(hi) << 32 | u64::from(lo);
             }
         }
@@ -183,13 +188,16 @@ mod tests {
 
     /// fbnic_ptp_reset(): nominal addend, counter initialised to 0, enabled.
     fn driver_reset(dev: &FbnicDevice) {
-        dev.csr_write(ptp::CTRL, ptp::CTRL_EN);
-        dev.csr_write(ptp::ADD_VAL_NS, (NOMINAL_ADDEND >> 32) as u32);
-        dev.csr_write(ptp::ADD_VAL_SUBNS, NOMINAL_ADDEND as u32);
-        dev.csr_write(ptp::INIT_HI, 0);
-        dev.csr_write(ptp::INIT_LO, 0);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_INIT);
-        dev.csr_write(ptp::CTRL, ptp::CTRL_EN | ptp::CTRL_TQS_OUT_EN);
+        dev.csr_write(ptp::CTRL::INDEX, ptp::CTRL::EN.mask());
+        dev.csr_write(ptp::ADD_VAL_NS::INDEX, (NOMINAL_ADDEND >> 32) as u32);
+        dev.csr_write(ptp::ADD_VAL_SUBNS::INDEX, NOMINAL_ADDEND as u32);
+        dev.csr_write(ptp::INIT_HI::INDEX, 0);
+        dev.csr_write(ptp::INIT_LO::INDEX, 0);
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::INIT.mask());
+        dev.csr_write(
+            ptp::CTRL::INDEX,
+            ptp::CTRL::EN.mask() | ptp::CTRL::TQS_OUT_EN.mask(),
+        );
     }
 
     #[test]
@@ -206,9 +214,12 @@ mod tests {
         let dt = read(&dev) - t0;
         let host = host0.elapsed().as_nanos() as u64;
         assert!(dt >= 50_000_000 && dt <= host, "{dt} vs {host}");
-        assert_eq!(dev.csr_read(ptp::CTRL), ptp::CTRL_EN | ptp::CTRL_TQS_OUT_EN);
+        assert_eq!(
+            dev.csr_read(ptp::CTRL::INDEX),
+            ptp::CTRL::EN.mask() | ptp::CTRL::TQS_OUT_EN.mask()
+        );
         // Disabling holds the value.
-        dev.csr_write(ptp::CTRL, 0);
+        dev.csr_write(ptp::CTRL::INDEX, 0);
         let held = read(&dev);
         sleep(Duration::from_millis(5));
         assert_eq!(read(&dev), held);
@@ -218,24 +229,24 @@ mod tests {
     fn init_nudge_and_addend() {
         let dev = device();
         driver_reset(&dev);
-        dev.csr_write(ptp::CTRL, 0);
-        dev.csr_write(ptp::INIT_HI, 7);
-        dev.csr_write(ptp::INIT_LO, 100);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_INIT);
+        dev.csr_write(ptp::CTRL::INDEX, 0);
+        dev.csr_write(ptp::INIT_HI::INDEX, 7);
+        dev.csr_write(ptp::INIT_LO::INDEX, 100);
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::INIT.mask());
         assert_eq!(read(&dev), 7 << 32 | 100);
-        dev.csr_write(ptp::NUDGE_NS, 50);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_ADD_NUDGE);
+        dev.csr_write(ptp::NUDGE_NS::INDEX, 50);
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::ADD_NUDGE.mask());
         assert_eq!(read(&dev), 7 << 32 | 150);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_SUB_NUDGE);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_SUB_NUDGE);
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::SUB_NUDGE.mask());
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::SUB_NUDGE.mask());
         assert_eq!(read(&dev), 7 << 32 | 50);
-        assert_eq!(dev.csr_read(ptp::ADJUST), 0);
+        assert_eq!(dev.csr_read(ptp::ADJUST::INDEX), 0);
         // Twice the nominal addend: the counter runs twice as fast.
         let fast = 2 * NOMINAL_ADDEND;
-        dev.csr_write(ptp::ADD_VAL_NS, (fast >> 32) as u32);
-        dev.csr_write(ptp::ADD_VAL_SUBNS, fast as u32);
-        dev.csr_write(ptp::ADJUST, ptp::ADJUST_ADDEND_SET);
-        dev.csr_write(ptp::CTRL, ptp::CTRL_EN);
+        dev.csr_write(ptp::ADD_VAL_NS::INDEX, (fast >> 32) as u32);
+        dev.csr_write(ptp::ADD_VAL_SUBNS::INDEX, fast as u32);
+        dev.csr_write(ptp::ADJUST::INDEX, ptp::ADJUST::ADDEND_SET.mask());
+        dev.csr_write(ptp::CTRL::INDEX, ptp::CTRL::EN.mask());
         let host0 = Instant::now();
         let t0 = read(&dev);
         sleep(Duration::from_millis(40));
@@ -246,7 +257,7 @@ mod tests {
             "{dt} vs 2x{host}"
         );
         // Writes to the counter are ignored; reset stops it at 0.
-        dev.csr_write(ptp::CTR_VAL_LO, 0);
+        dev.csr_write(ptp::CTR_VAL_LO::INDEX, 0);
         assert!(read(&dev) > t0);
         dev.reset();
         assert_eq!(read(&dev), 0);

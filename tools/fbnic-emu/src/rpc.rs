@@ -27,6 +27,7 @@
 //! means "don't care".
 
 use fbnic_hw::csr::{rpc, rpc_ram};
+use fbnic_hw::reg::RegInfo;
 use fbnic_hw::toeplitz;
 
 use crate::parse::{Ip, Parsed, IPPROTO_UDP};
@@ -88,31 +89,28 @@ fn macda_lookup(regs: &impl CsrRead, da: &[u8; 6]) -> Option<u32> {
         u16::from_be_bytes([da[0], da[1]]),
     ];
     (0..rpc_ram::TCAM_MACDA_NUM_ENTRIES).find(|&e| {
-        regs.rd(rpc_ram::tcam_macda(e, rpc_ram::TCAM_MACDA_WORD_LEN)) & rpc_ram::TCAM_VALIDATE != 0
+        regs.rd(rpc_ram::TCAM_MACDA::INFO.dword(e, rpc_ram::TCAM_MACDA_WORD_LEN))
+            & rpc_ram::TCAM_VALIDATE
+            != 0
             && (0..rpc_ram::TCAM_MACDA_WORD_LEN)
                 .zip(key)
-                .all(|(w, k)| word_matches(regs.rd(rpc_ram::tcam_macda(e, w)), k))
+                .all(|(w, k)| word_matches(regs.rd(rpc_ram::TCAM_MACDA::INFO.dword(e, w)), k))
     })
 }
 
 /// Lowest valid IP TCAM entry (of the table whose register function is
 /// `reg`) matching `addr` (16 bytes, IPv4 in the last 4).
-fn ip_lookup(
-    regs: &impl CsrRead,
-    reg: fn(u32, u32) -> u32,
-    addr: &[u8; 16],
-    v6: bool,
-) -> Option<u32> {
+fn ip_lookup(regs: &impl CsrRead, reg: RegInfo, addr: &[u8; 16], v6: bool) -> Option<u32> {
     let last = rpc_ram::TCAM_IP_ADDR_WORD_LEN;
     (0..rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES).find(|&e| {
-        let flags = regs.rd(reg(e, last));
+        let flags = regs.rd(reg.dword(e, last));
         flags & rpc_ram::TCAM_VALIDATE != 0
             && (flags & rpc_ram::TCAM_IP_IS_V6 != 0) == v6
             && (0..last).all(|w| {
                 // Word i is the i-th 16-bit group counted from the end.
                 let i = (7 - w) as usize * 2;
                 let key = u16::from_be_bytes([addr[i], addr[i + 1]]);
-                word_matches(regs.rd(reg(e, w)), key)
+                word_matches(regs.rd(reg.dword(e, w)), key)
             })
     })
 }
@@ -146,10 +144,10 @@ pub fn action_key(regs: &impl CsrRead, frame: &[u8], p: &Parsed) -> [u16; 11] {
         if v6 {
             w1 |= rpc_ram::TCAM_ACT1_IP_IS_V6;
         }
-        if let Some(i) = ip_lookup(regs, rpc_ram::tcam_ipsrc, &src, v6) {
+        if let Some(i) = ip_lookup(regs, rpc_ram::TCAM_IPSRC::INFO, &src, v6) {
             w0 |= rpc_ram::TCAM_ACT0_IPSRC_IDX.prep(i) | rpc_ram::TCAM_ACT0_IPSRC_VALID;
         }
-        if let Some(i) = ip_lookup(regs, rpc_ram::tcam_ipdst, &dst, v6) {
+        if let Some(i) = ip_lookup(regs, rpc_ram::TCAM_IPDST::INFO, &dst, v6) {
             w0 |= rpc_ram::TCAM_ACT0_IPDST_IDX.prep(i) | rpc_ram::TCAM_ACT0_IPDST_VALID;
         }
     }
@@ -169,11 +167,13 @@ pub fn action_key(regs: &impl CsrRead, frame: &[u8], p: &Parsed) -> [u16; 11] {
 /// Lowest valid action TCAM entry matching `key`.
 fn action_lookup(regs: &impl CsrRead, key: &[u16; 11]) -> Option<u32> {
     (0..rpc_ram::TCAM_ACT_NUM_ENTRIES).find(|&e| {
-        regs.rd(rpc_ram::tcam_act(e, rpc_ram::TCAM_ACT_WORD_LEN)) & rpc_ram::TCAM_VALIDATE != 0
+        regs.rd(rpc_ram::TCAM_ACT::INFO.dword(e, rpc_ram::TCAM_ACT_WORD_LEN))
+            & rpc_ram::TCAM_VALIDATE
+            != 0
             && key
                 .iter()
                 .enumerate()
-                .all(|(w, &k)| word_matches(regs.rd(rpc_ram::tcam_act(e, w as u32)), k))
+                .all(|(w, &k)| word_matches(regs.rd(rpc_ram::TCAM_ACT::INFO.dword(e, w as u32)), k))
     })
 }
 
@@ -181,7 +181,7 @@ fn action_lookup(regs: &impl CsrRead, key: &[u16; 11]) -> Option<u32> {
 pub fn rss_key(regs: &impl CsrRead) -> [u8; toeplitz::KEY_LEN] {
     let mut words = [0u32; toeplitz::KEY_DWORDS];
     for (i, w) in words.iter_mut().enumerate() {
-        *w = regs.rd(rpc::rss_key(i as u32));
+        *w = regs.rd(rpc::RSS_KEY::INFO.dword(i as u32, 0));
     }
     toeplitz::key_from_regs(&words)
 }
@@ -221,23 +221,26 @@ pub fn rss_input(act1: u32, frame: &[u8], p: &Parsed, out: &mut Vec<u8>) {
 
 /// Classifies `frame` (parsed as `p`) for a port with `queues` RX queues.
 pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> Verdict {
-    let rmi = regs.rd(rpc::RMI_CONFIG);
-    if rmi & rpc::RMI_CONFIG_ENABLE == 0 {
+    let rmi = regs.rd(rpc::RMI_CONFIG::INDEX);
+    if rmi & rpc::RMI_CONFIG::ENABLE.mask() == 0 {
         return Verdict::Drop(DropReason::Disabled);
     }
     // The driver programs the largest frame it accepts (9742 bytes, its
     // maximum MTU plus the Ethernet header).
-    let mtu = rpc::RMI_CONFIG_MTU.get(rmi) as usize;
+    let mtu = rpc::RMI_CONFIG::MTU.get(rmi) as usize;
     if mtu != 0 && frame.len() > mtu {
         return Verdict::Drop(DropReason::Oversize);
     }
     let key = action_key(regs, frame, p);
     let entry = action_lookup(regs, &key);
     let (act0, act1) = match entry {
-        Some(e) => (regs.rd(rpc_ram::act_tbl0(e)), regs.rd(rpc_ram::act_tbl1(e))),
+        Some(e) => (
+            regs.rd(rpc_ram::ACT_TBL0::INFO.dword(e, 0)),
+            regs.rd(rpc_ram::ACT_TBL1::INFO.dword(e, 0)),
+        ),
         None => (
-            regs.rd(rpc::ACT_TBL0_DEFAULT),
-            regs.rd(rpc::ACT_TBL1_DEFAULT),
+            regs.rd(rpc::ACT_TBL0_DEFAULT::INDEX),
+            regs.rd(rpc::ACT_TBL1_DEFAULT::INDEX),
         ),
     };
     let dest = rpc::ACT_TBL0_DEST_MASK.get(act0);
@@ -255,7 +258,7 @@ pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> V
         rpc::ACT_TBL0_Q_ID.get(act0) as u16
     } else {
         let table = u32::from(act0 & rpc::ACT_TBL0_RSS_CTXT_ID != 0);
-        regs.rd(rpc_ram::rss_tbl(table, rss_hash & 0xff)) as u16
+        regs.rd(rpc_ram::RSS_TBL::INFO.dword(table, rss_hash & 0xff)) as u16
     };
     if queue >= queues {
         return Verdict::Drop(DropReason::BadQueue(queue));

@@ -57,38 +57,38 @@ fn buckets(dir: Dir, wire_len: usize) -> (u32, Option<u32>) {
     let (mac, fine) = match dir {
         Dir::Tx => (
             [
-                mac_stat::TX_PACKET_64_BYTES_L,
-                mac_stat::TX_PACKET_65_127_BYTES_L,
-                mac_stat::TX_PACKET_128_255_BYTES_L,
-                mac_stat::TX_PACKET_256_511_BYTES_L,
-                mac_stat::TX_PACKET_512_1023_BYTES_L,
-                mac_stat::TX_PACKET_1024_1518_BYTES_L,
-                mac_stat::TX_PACKET_1519_MAX_BYTES_L,
+                mac_stat::TX_PACKET_64_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_65_127_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_128_255_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_256_511_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_512_1023_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_1024_1518_BYTES_L::INDEX,
+                mac_stat::TX_PACKET_1519_MAX_BYTES_L::INDEX,
             ],
             [
-                tmi::STAT_TX_PACKET_1519_2047_BYTES_L,
-                tmi::STAT_TX_PACKET_2048_4095_BYTES_L,
-                tmi::STAT_TX_PACKET_4096_8191_BYTES_L,
-                tmi::STAT_TX_PACKET_8192_9216_BYTES_L,
-                tmi::STAT_TX_PACKET_9217_MAX_BYTES_L,
+                tmi::STAT_TX_PACKET_1519_2047_BYTES_L::INDEX,
+                tmi::STAT_TX_PACKET_2048_4095_BYTES_L::INDEX,
+                tmi::STAT_TX_PACKET_4096_8191_BYTES_L::INDEX,
+                tmi::STAT_TX_PACKET_8192_9216_BYTES_L::INDEX,
+                tmi::STAT_TX_PACKET_9217_MAX_BYTES_L::INDEX,
             ],
         ),
         Dir::Rx => (
             [
-                mac_stat::RX_PACKET_64_BYTES_L,
-                mac_stat::RX_PACKET_65_127_BYTES_L,
-                mac_stat::RX_PACKET_128_255_BYTES_L,
-                mac_stat::RX_PACKET_256_511_BYTES_L,
-                mac_stat::RX_PACKET_512_1023_BYTES_L,
-                mac_stat::RX_PACKET_1024_1518_BYTES_L,
-                mac_stat::RX_PACKET_1519_MAX_BYTES_L,
+                mac_stat::RX_PACKET_64_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_65_127_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_128_255_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_256_511_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_512_1023_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_1024_1518_BYTES_L::INDEX,
+                mac_stat::RX_PACKET_1519_MAX_BYTES_L::INDEX,
             ],
             [
-                rpc::STAT_RX_PACKET_1519_2047_BYTES_L,
-                rpc::STAT_RX_PACKET_2048_4095_BYTES_L,
-                rpc::STAT_RX_PACKET_4096_8191_BYTES_L,
-                rpc::STAT_RX_PACKET_8192_9216_BYTES_L,
-                rpc::STAT_RX_PACKET_9217_MAX_BYTES_L,
+                rpc::STAT_RX_PACKET_1519_2047_BYTES_L::INDEX,
+                rpc::STAT_RX_PACKET_2048_4095_BYTES_L::INDEX,
+                rpc::STAT_RX_PACKET_4096_8191_BYTES_L::INDEX,
+                rpc::STAT_RX_PACKET_8192_9216_BYTES_L::INDEX,
+                rpc::STAT_RX_PACKET_9217_MAX_BYTES_L::INDEX,
             ],
         ),
     };
@@ -118,16 +118,16 @@ pub fn count_frame(csr: &RegisterFile, dir: Dir, frame: &[u8]) {
     let wire = frame.len() + FCS_LEN;
     let (ok, bytes, mcast, bcast) = match dir {
         Dir::Tx => (
-            mac_stat::TX_TRANSMITTED_OK_L,
-            mac_stat::TX_BYTE_COUNT_L,
-            mac_stat::TX_MULTICAST_L,
-            mac_stat::TX_BROADCAST_L,
+            mac_stat::TX_TRANSMITTED_OK_L::INDEX,
+            mac_stat::TX_BYTE_COUNT_L::INDEX,
+            mac_stat::TX_MULTICAST_L::INDEX,
+            mac_stat::TX_BROADCAST_L::INDEX,
         ),
         Dir::Rx => (
-            mac_stat::RX_RECEIVED_OK_L,
-            mac_stat::RX_BYTE_COUNT_L,
-            mac_stat::RX_MULTICAST_L,
-            mac_stat::RX_BROADCAST_L,
+            mac_stat::RX_RECEIVED_OK_L::INDEX,
+            mac_stat::RX_BYTE_COUNT_L::INDEX,
+            mac_stat::RX_MULTICAST_L::INDEX,
+            mac_stat::RX_BROADCAST_L::INDEX,
         ),
     };
     add64(csr, ok, 1);
@@ -157,8 +157,14 @@ fn count_mac_control(csr: &RegisterFile, dir: Dir, frame: &[u8]) {
         return;
     }
     let (ctrl, pause) = match dir {
-        Dir::Tx => (mac_stat::TX_CONTROL_FRAMES_L, mac_stat::TX_XOFF_STB_L),
-        Dir::Rx => (mac_stat::RX_CONTROL_FRAMES_L, mac_stat::RX_XOFF_STB_L),
+        Dir::Tx => (
+            mac_stat::TX_CONTROL_FRAMES_L::INDEX,
+            mac_stat::TX_XOFF_STB_L::INDEX,
+        ),
+        Dir::Rx => (
+            mac_stat::RX_CONTROL_FRAMES_L::INDEX,
+            mac_stat::RX_XOFF_STB_L::INDEX,
+        ),
     };
     add64(csr, ctrl, 1);
     if frame.get(14..16) == Some(&MAC_CONTROL_PAUSE[..]) {
@@ -182,12 +188,12 @@ pub enum Rde {
 /// Counts one RX DMA engine event on queue `q`.
 pub fn count_rde(csr: &RegisterFile, q: u16, what: Rde) {
     let off = match what {
-        Rde::Packet => queue::RDE_PKT_CNT,
-        Rde::Error => queue::RDE_PKT_ERR_CNT,
-        Rde::CqDrop => queue::RDE_CQ_DROP_CNT,
-        Rde::BdqDrop => queue::RDE_BDQ_DROP_CNT,
+        Rde::Packet => queue::RDE_PKT_CNT::INFO,
+        Rde::Error => queue::RDE_PKT_ERR_CNT::INFO,
+        Rde::CqDrop => queue::RDE_CQ_DROP_CNT::INFO,
+        Rde::BdqDrop => queue::RDE_BDQ_DROP_CNT::INFO,
     };
-    add32(csr, queue::reg(u32::from(q), off), 1);
+    add32(csr, off.dword(u32::from(q), 0), 1);
 }
 
 /// Adds `n` to an RX buffer byte counter: its high half is 4 dwords up,
@@ -205,12 +211,36 @@ fn add64_rxb(csr: &RegisterFile, reg_l: u32, n: u64) {
 /// host dequeue port (INTF and PBUF). Bytes include the FCS.
 pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
     let wire = (frame.len() + FCS_LEN) as u64;
-    add32(csr, rxb::drbo_frm_cnt_src(rxb::ENQUEUE_NET), 1);
-    add64_rxb(csr, rxb::drbo_byte_cnt_src_l(rxb::ENQUEUE_NET), wire);
-    add32(csr, rxb::intf_frm_cnt_dst(rxb::DEQUEUE_HOST), 1);
-    add64_rxb(csr, rxb::intf_byte_cnt_dst_l(rxb::DEQUEUE_HOST), wire);
-    add32(csr, rxb::pbuf_frm_cnt_dst(rxb::DEQUEUE_HOST), 1);
-    add64_rxb(csr, rxb::pbuf_byte_cnt_dst_l(rxb::DEQUEUE_HOST), wire);
+    add32(
+        csr,
+        rxb::DRBO_FRM_CNT_SRC::INFO.dword(rxb::ENQUEUE_NET, 0),
+        1,
+    );
+    add64_rxb(
+        csr,
+        rxb::DRBO_BYTE_CNT_SRC_L::INFO.dword(rxb::ENQUEUE_NET, 0),
+        wire,
+    );
+    add32(
+        csr,
+        rxb::INTF_FRM_CNT_DST::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        1,
+    );
+    add64_rxb(
+        csr,
+        rxb::INTF_BYTE_CNT_DST_L::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        wire,
+    );
+    add32(
+        csr,
+        rxb::PBUF_FRM_CNT_DST::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        1,
+    );
+    add64_rxb(
+        csr,
+        rxb::PBUF_BYTE_CNT_DST_L::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        wire,
+    );
 }
 
 #[cfg(test)]
@@ -220,9 +250,12 @@ mod tests {
     #[test]
     fn sixty_four_bit_counters_carry() {
         let csr = RegisterFile::new(0x20000);
-        csr.write(mac_stat::RX_BYTE_COUNT_L, 0xffff_fff0);
-        add64(&csr, mac_stat::RX_BYTE_COUNT_L, 0x20);
-        assert_eq!(read64(&csr, mac_stat::RX_BYTE_COUNT_L), 0x1_0000_0010);
+        csr.write(mac_stat::RX_BYTE_COUNT_L::INDEX, 0xffff_fff0);
+        add64(&csr, mac_stat::RX_BYTE_COUNT_L::INDEX, 0x20);
+        assert_eq!(
+            read64(&csr, mac_stat::RX_BYTE_COUNT_L::INDEX),
+            0x1_0000_0010
+        );
     }
 
     #[test]
@@ -233,40 +266,55 @@ mod tests {
         let mut jumbo = vec![0u8; 9000];
         jumbo[0] = 0x01;
         count_frame(&csr, Dir::Rx, &jumbo);
-        assert_eq!(read64(&csr, mac_stat::TX_TRANSMITTED_OK_L), 1);
-        assert_eq!(read64(&csr, mac_stat::TX_BYTE_COUNT_L), 64);
-        assert_eq!(read64(&csr, mac_stat::TX_BROADCAST_L), 1);
-        assert_eq!(read64(&csr, mac_stat::TX_PACKET_64_BYTES_L), 1);
-        assert_eq!(read64(&csr, mac_stat::RX_MULTICAST_L), 1);
-        assert_eq!(read64(&csr, mac_stat::RX_PACKET_1519_MAX_BYTES_L), 1);
-        assert_eq!(read64(&csr, rpc::STAT_RX_PACKET_8192_9216_BYTES_L), 1);
-        assert_eq!(read64(&csr, mac_stat::RX_BROADCAST_L), 0);
+        assert_eq!(read64(&csr, mac_stat::TX_TRANSMITTED_OK_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_BYTE_COUNT_L::INDEX), 64);
+        assert_eq!(read64(&csr, mac_stat::TX_BROADCAST_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_PACKET_64_BYTES_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::RX_MULTICAST_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::RX_PACKET_1519_MAX_BYTES_L::INDEX), 1);
+        assert_eq!(
+            read64(&csr, rpc::STAT_RX_PACKET_8192_9216_BYTES_L::INDEX),
+            1
+        );
+        assert_eq!(read64(&csr, mac_stat::RX_BROADCAST_L::INDEX), 0);
     }
 
     #[test]
     fn rx_buffer_counts_frames_to_the_host() {
         let csr = RegisterFile::new(0x20000);
-        let byte_l = rxb::intf_byte_cnt_dst_l(rxb::DEQUEUE_HOST);
+        let byte_l = rxb::INTF_BYTE_CNT_DST_L::INFO.dword(rxb::DEQUEUE_HOST, 0);
         csr.write(byte_l, 0xffff_fff0);
         count_rxb_to_host(&csr, &[0u8; 60]);
         count_rxb_to_host(&csr, &[0u8; 1514]);
-        assert_eq!(csr.read(rxb::drbo_frm_cnt_src(rxb::ENQUEUE_NET)), Some(2));
         assert_eq!(
-            csr.read(rxb::drbo_byte_cnt_src_l(rxb::ENQUEUE_NET)),
+            csr.read(rxb::DRBO_FRM_CNT_SRC::INFO.dword(rxb::ENQUEUE_NET, 0)),
+            Some(2)
+        );
+        assert_eq!(
+            csr.read(rxb::DRBO_BYTE_CNT_SRC_L::INFO.dword(rxb::ENQUEUE_NET, 0)),
             Some(64 + 1518)
         );
-        assert_eq!(csr.read(rxb::intf_frm_cnt_dst(rxb::DEQUEUE_HOST)), Some(2));
-        assert_eq!(csr.read(rxb::pbuf_frm_cnt_dst(rxb::DEQUEUE_HOST)), Some(2));
+        assert_eq!(
+            csr.read(rxb::INTF_FRM_CNT_DST::INFO.dword(rxb::DEQUEUE_HOST, 0)),
+            Some(2)
+        );
+        assert_eq!(
+            csr.read(rxb::PBUF_FRM_CNT_DST::INFO.dword(rxb::DEQUEUE_HOST, 0)),
+            Some(2)
+        );
         // The carry lands in the high half, 4 dwords up.
         assert_eq!(
-            csr.read(rxb::intf_byte_cnt_dst_h(rxb::DEQUEUE_HOST)),
+            csr.read(rxb::INTF_BYTE_CNT_DST_H::INFO.dword(rxb::DEQUEUE_HOST, 0)),
             Some(1)
         );
         assert_eq!(
             csr.read(byte_l),
             Some(0xffff_fff0u32.wrapping_add(64 + 1518))
         );
-        assert_eq!(csr.read(rxb::intf_frm_cnt_dst(rxb::DEQUEUE_BMC)), Some(0));
+        assert_eq!(
+            csr.read(rxb::INTF_FRM_CNT_DST::INFO.dword(rxb::DEQUEUE_BMC, 0)),
+            Some(0)
+        );
     }
 
     #[test]
@@ -281,9 +329,9 @@ mod tests {
         count_frame(&csr, Dir::Rx, &other_ctrl);
         count_frame(&csr, Dir::Tx, &other_ctrl);
         count_frame(&csr, Dir::Tx, &[0u8; 60]);
-        assert_eq!(read64(&csr, mac_stat::RX_CONTROL_FRAMES_L), 2);
-        assert_eq!(read64(&csr, mac_stat::RX_XOFF_STB_L), 1);
-        assert_eq!(read64(&csr, mac_stat::TX_CONTROL_FRAMES_L), 1);
-        assert_eq!(read64(&csr, mac_stat::TX_XOFF_STB_L), 0);
+        assert_eq!(read64(&csr, mac_stat::RX_CONTROL_FRAMES_L::INDEX), 2);
+        assert_eq!(read64(&csr, mac_stat::RX_XOFF_STB_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_CONTROL_FRAMES_L::INDEX), 1);
+        assert_eq!(read64(&csr, mac_stat::TX_XOFF_STB_L::INDEX), 0);
     }
 }

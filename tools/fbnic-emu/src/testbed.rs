@@ -17,6 +17,7 @@ use fbnic_hw::desc::{
     bd, done_for_position, rcd, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, TxAddrLen,
     TxCompletion, TxMeta,
 };
+use fbnic_hw::reg::RegInfo;
 use fbnic_hw::toeplitz;
 
 use crate::device::{DeviceParams, FbnicDevice};
@@ -130,11 +131,11 @@ impl Testbed {
             pending: None,
         };
         tb.dev.csr_write(
-            tce::LSO_CTRL,
-            tce::LSO_CTRL_IPID_MODE_INC
-                | tce::LSO_CTRL_TCPF_CLR_1ST.prep(0x08 | 0x01)
-                | tce::LSO_CTRL_TCPF_CLR_MID.prep(0x08 | 0x80 | 0x01)
-                | tce::LSO_CTRL_TCPF_CLR_END.prep(0x80),
+            tce::LSO_CTRL::INDEX,
+            tce::LSO_CTRL::IPID_MODE_INC.mask()
+                | tce::LSO_CTRL::TCPF_CLR_1ST.prep(0x08 | 0x01)
+                | tce::LSO_CTRL::TCPF_CLR_MID.prep(0x08 | 0x80 | 0x01)
+                | tce::LSO_CTRL::TCPF_CLR_END.prep(0x80),
         );
         for q in 0..queues {
             tb.enable_queue(q, false);
@@ -147,12 +148,12 @@ impl Testbed {
         self.dev.datapath()
     }
 
-    fn wr(&self, q: u16, off: u32, v: u32) {
-        self.dev.csr_write(queue::reg(u32::from(q), off), v);
+    fn wr(&self, q: u16, off: RegInfo, v: u32) {
+        self.dev.csr_write(off.dword(u32::from(q), 0), v);
     }
 
-    fn rd(&self, q: u16, off: u32) -> u32 {
-        self.dev.csr_read(queue::reg(u32::from(q), off))
+    fn rd(&self, q: u16, off: RegInfo) -> u32 {
+        self.dev.csr_read(off.dword(u32::from(q), 0))
     }
 
     /// Programs and enables queue `q`'s rings (`fbnic_enable_twq0/tcq/bdq/
@@ -161,54 +162,54 @@ impl Testbed {
         let l = Layout::of(q);
         let log = |n: u32| n.trailing_zeros() & 0xf;
         let v = 2 + u32::from(q);
-        self.wr(q, queue::TWQ0_CTL, queue::TWQ_CTL_RESET);
-        self.wr(q, queue::TWQ0_BAL, l.twq as u32);
-        self.wr(q, queue::TWQ0_BAH, (l.twq >> 32) as u32);
-        self.wr(q, queue::TWQ0_SIZE, log(RING));
-        self.wr(q, queue::TWQ0_CTL, queue::TWQ_CTL_ENABLE);
-        self.wr(q, queue::TCQ_CTL, queue::TCQ_CTL_RESET);
-        self.wr(q, queue::TCQ_BAL, l.tcq as u32);
-        self.wr(q, queue::TCQ_BAH, (l.tcq >> 32) as u32);
-        self.wr(q, queue::TCQ_SIZE, log(RING));
-        self.wr(q, queue::TIM_CTL, v);
-        self.wr(q, queue::TIM_THRESHOLD, (RING - 1) / 2);
-        self.wr(q, queue::TIM_MASK, 0);
-        self.wr(q, queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
+        self.wr(q, queue::TWQ0_CTL::INFO, queue::TWQ0_CTL::RESET.mask());
+        self.wr(q, queue::TWQ0_BAL::INFO, l.twq as u32);
+        self.wr(q, queue::TWQ0_BAH::INFO, (l.twq >> 32) as u32);
+        self.wr(q, queue::TWQ0_SIZE::INFO, log(RING));
+        self.wr(q, queue::TWQ0_CTL::INFO, queue::TWQ0_CTL::ENABLE.mask());
+        self.wr(q, queue::TCQ_CTL::INFO, queue::TCQ_CTL::RESET.mask());
+        self.wr(q, queue::TCQ_BAL::INFO, l.tcq as u32);
+        self.wr(q, queue::TCQ_BAH::INFO, (l.tcq >> 32) as u32);
+        self.wr(q, queue::TCQ_SIZE::INFO, log(RING));
+        self.wr(q, queue::TIM_CTL::INFO, v);
+        self.wr(q, queue::TIM_THRESHOLD::INFO, (RING - 1) / 2);
+        self.wr(q, queue::TIM_MASK::INFO, 0);
+        self.wr(q, queue::TCQ_CTL::INFO, queue::TCQ_CTL::ENABLE.mask());
 
-        self.wr(q, queue::BDQ_CTL, queue::BDQ_CTL_RESET);
-        self.wr(q, queue::BDQ_HPQ_BAL, l.hpq as u32);
-        self.wr(q, queue::BDQ_HPQ_BAH, (l.hpq >> 32) as u32);
-        self.wr(q, queue::BDQ_HPQ_SIZE, log(BDQ));
-        self.wr(q, queue::BDQ_PPQ_BAL, l.ppq as u32);
-        self.wr(q, queue::BDQ_PPQ_BAH, (l.ppq >> 32) as u32);
-        self.wr(q, queue::BDQ_PPQ_SIZE, log(BDQ));
+        self.wr(q, queue::BDQ_CTL::INFO, queue::BDQ_CTL::RESET.mask());
+        self.wr(q, queue::BDQ_HPQ_BAL::INFO, l.hpq as u32);
+        self.wr(q, queue::BDQ_HPQ_BAH::INFO, (l.hpq >> 32) as u32);
+        self.wr(q, queue::BDQ_HPQ_SIZE::INFO, log(BDQ));
+        self.wr(q, queue::BDQ_PPQ_BAL::INFO, l.ppq as u32);
+        self.wr(q, queue::BDQ_PPQ_BAH::INFO, (l.ppq >> 32) as u32);
+        self.wr(q, queue::BDQ_PPQ_SIZE::INFO, log(BDQ));
         self.wr(
             q,
-            queue::BDQ_CTL,
-            queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
+            queue::BDQ_CTL::INFO,
+            queue::BDQ_CTL::ENABLE.mask() | queue::BDQ_CTL::PPQ_ENABLE.mask(),
         );
-        let c0 = queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_IMMEDIATE)
-            | queue::RDE_CTL0_MIN_HROOM_MASK.prep(192)
-            | queue::RDE_CTL0_MIN_TROOM_MASK.prep(320)
+        let c0 = queue::RDE_CTL0::DROP_MODE.prep(queue::RDE_CTL0_DROP_IMMEDIATE)
+            | queue::RDE_CTL0::MIN_HROOM.prep(192)
+            | queue::RDE_CTL0::MIN_TROOM.prep(320)
             | if hdr_split {
-                queue::RDE_CTL0_EN_HDR_SPLIT
+                queue::RDE_CTL0::EN_HDR_SPLIT.mask()
             } else {
                 0
             };
-        self.wr(q, queue::RDE_CTL0, c0);
+        self.wr(q, queue::RDE_CTL0::INFO, c0);
         self.wr(
             q,
-            queue::RDE_CTL1,
-            queue::RDE_CTL1_MAX_HDR_MASK.prep(if hdr_split { 256 } else { 1536 }),
+            queue::RDE_CTL1::INFO,
+            queue::RDE_CTL1::MAX_HDR.prep(if hdr_split { 256 } else { 1536 }),
         );
-        self.wr(q, queue::RCQ_CTL, queue::RCQ_CTL_RESET);
-        self.wr(q, queue::RCQ_BAL, l.rcq as u32);
-        self.wr(q, queue::RCQ_BAH, (l.rcq >> 32) as u32);
-        self.wr(q, queue::RCQ_SIZE, log(RING));
-        self.wr(q, queue::RIM_CTL, v);
-        self.wr(q, queue::RIM_THRESHOLD, (RING - 1) / 2);
-        self.wr(q, queue::RIM_MASK, 0);
-        self.wr(q, queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
+        self.wr(q, queue::RCQ_CTL::INFO, queue::RCQ_CTL::RESET.mask());
+        self.wr(q, queue::RCQ_BAL::INFO, l.rcq as u32);
+        self.wr(q, queue::RCQ_BAH::INFO, (l.rcq >> 32) as u32);
+        self.wr(q, queue::RCQ_SIZE::INFO, log(RING));
+        self.wr(q, queue::RIM_CTL::INFO, v);
+        self.wr(q, queue::RIM_THRESHOLD::INFO, (RING - 1) / 2);
+        self.wr(q, queue::RIM_MASK::INFO, 0);
+        self.wr(q, queue::RCQ_CTL::INFO, queue::RCQ_CTL::ENABLE.mask());
         self.sw[usize::from(q)] = SwQueue::default();
         // Buffer i is page i of the queue's page area, ID i.
         let mem = self.dev.memory();
@@ -226,21 +227,20 @@ impl Testbed {
             mem.write_u64(l.ppq + u64::from(i) * 8, p.encode().unwrap_or(0))
                 .ok();
         }
-        self.wr(q, queue::BDQ_HPQ_TAIL, BDQ - 1);
-        self.wr(q, queue::BDQ_PPQ_TAIL, BDQ - 1);
+        self.wr(q, queue::BDQ_HPQ_TAIL::INFO, BDQ - 1);
+        self.wr(q, queue::BDQ_PPQ_TAIL::INFO, BDQ - 1);
     }
 
     /// Sets RDE_CTL0's drop mode of queue `q`.
     pub fn set_drop_never(&self, q: u16, never: bool) {
-        let c0 = self.rd(q, queue::RDE_CTL0);
+        let c0 = self.rd(q, queue::RDE_CTL0::INFO);
         let mode = if never {
             queue::RDE_CTL0_DROP_NEVER
         } else {
             queue::RDE_CTL0_DROP_IMMEDIATE
         };
-        let c0 = (c0 & !queue::RDE_CTL0_DROP_MODE_MASK.mask())
-            | queue::RDE_CTL0_DROP_MODE_MASK.prep(mode);
-        self.wr(q, queue::RDE_CTL0, c0);
+        let c0 = (c0 & !queue::RDE_CTL0::DROP_MODE.mask()) | queue::RDE_CTL0::DROP_MODE.prep(mode);
+        self.wr(q, queue::RDE_CTL0::INFO, c0);
     }
 
     /// Guest address of queue `q`'s TX buffer area.
@@ -263,7 +263,7 @@ impl Testbed {
             sw.twq_tail = (sw.twq_tail + 1) % RING;
         }
         let tail = sw.twq_tail;
-        self.wr(q, queue::TWQ0_TAIL, tail);
+        self.wr(q, queue::TWQ0_TAIL::INFO, tail);
     }
 
     /// Queues `pkt` on queue `q` with `meta` (completion requested),
@@ -320,7 +320,7 @@ impl Testbed {
             sw.tcq_head = (sw.tcq_head + 1) % (2 * RING);
         }
         let head = sw.tcq_head % RING;
-        self.wr(q, queue::TCQ_HEAD, head);
+        self.wr(q, queue::TCQ_HEAD::INFO, head);
         out
     }
 
@@ -376,13 +376,13 @@ impl Testbed {
             }
         }
         let head = self.sw[usize::from(q)].rcq_head % RING;
-        self.wr(q, queue::RCQ_HEAD, head);
+        self.wr(q, queue::RCQ_HEAD::INFO, head);
         // Give back every buffer but the one the device may still fill.
         for (ptrs, tail) in [
-            (queue::BDQ_HPQ_PTRS, queue::BDQ_HPQ_TAIL),
-            (queue::BDQ_PPQ_PTRS, queue::BDQ_PPQ_TAIL),
+            (queue::BDQ_HPQ_PTRS::INFO, queue::BDQ_HPQ_TAIL::INFO),
+            (queue::BDQ_PPQ_PTRS::INFO, queue::BDQ_PPQ_TAIL::INFO),
         ] {
-            let head = queue::BDQ_PTRS_HEAD_MASK.get(self.rd(q, ptrs));
+            let head = queue::BDQ_HPQ_PTRS::HEAD.get(self.rd(q, ptrs));
             self.wr(q, tail, head.wrapping_sub(1) & (BDQ - 1));
         }
         out
@@ -419,11 +419,14 @@ pub fn write_macda(dev: &FbnicDevice, idx: u32, addr: [u8; 6], mask: [u8; 6]) {
         let v = u32::from(u16::from_be_bytes([addr[i], addr[i + 1]]));
         let m = u32::from(u16::from_be_bytes([mask[i], mask[i + 1]]));
         dev.csr_write(
-            rpc_ram::tcam_macda(idx, w),
-            rpc_ram::TCAM_MACDA_MASK.prep(m) | rpc_ram::TCAM_MACDA_VALUE.prep(v),
+            rpc_ram::TCAM_MACDA::INFO.dword(idx, w),
+            rpc_ram::TCAM_MACDA::MASK.prep(m) | rpc_ram::TCAM_MACDA::VALUE.prep(v),
         );
     }
-    dev.csr_write(rpc_ram::tcam_macda(idx, 3), rpc_ram::TCAM_VALIDATE);
+    dev.csr_write(
+        rpc_ram::TCAM_MACDA::INFO.dword(idx, 3),
+        rpc_ram::TCAM_VALIDATE,
+    );
 }
 
 /// Writes action TCAM entry `idx` with its action (`fbnic_update_act_tcam`).
@@ -435,16 +438,19 @@ pub fn write_act(
     act0: u32,
     act1: u32,
 ) {
-    dev.csr_write(rpc_ram::act_tbl0(idx), act0);
-    dev.csr_write(rpc_ram::act_tbl1(idx), act1);
+    dev.csr_write(rpc_ram::ACT_TBL0::INFO.dword(idx, 0), act0);
+    dev.csr_write(rpc_ram::ACT_TBL1::INFO.dword(idx, 0), act1);
     for w in 0..11u32 {
         dev.csr_write(
-            rpc_ram::tcam_act(idx, w),
-            rpc_ram::TCAM_ACT_MASK.prep(u32::from(mask[w as usize]))
-                | rpc_ram::TCAM_ACT_VALUE.prep(u32::from(value[w as usize])),
+            rpc_ram::TCAM_ACT::INFO.dword(idx, w),
+            rpc_ram::TCAM_ACT::MASK.prep(u32::from(mask[w as usize]))
+                | rpc_ram::TCAM_ACT::VALUE.prep(u32::from(value[w as usize])),
         );
     }
-    dev.csr_write(rpc_ram::tcam_act(idx, 11), rpc_ram::TCAM_VALIDATE);
+    dev.csr_write(
+        rpc_ram::TCAM_ACT::INFO.dword(idx, 11),
+        rpc_ram::TCAM_VALIDATE,
+    );
 }
 
 /// Programs the classifier as the driver does without a BMC: own address
@@ -487,18 +493,18 @@ pub fn program_rpc(dev: &FbnicDevice, queues: u16) {
         write_act(dev, 57 + i as u32, value, mask, act0, *rss);
     }
     for i in 0..rpc_ram::RSS_TBL_SIZE {
-        dev.csr_write(rpc_ram::rss_tbl(0, i), i % u32::from(queues));
-        dev.csr_write(rpc_ram::rss_tbl(1, i), i % u32::from(queues));
+        dev.csr_write(rpc_ram::RSS_TBL::INFO.dword(0, i), i % u32::from(queues));
+        dev.csr_write(rpc_ram::RSS_TBL::INFO.dword(1, i), i % u32::from(queues));
     }
     for (i, w) in toeplitz::key_to_regs(&RSS_KEY).iter().enumerate() {
-        dev.csr_write(rpc::rss_key(i as u32), *w);
+        dev.csr_write(rpc::RSS_KEY::INFO.dword(i as u32, 0), *w);
     }
-    dev.csr_write(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
-    dev.csr_write(rpc::ACT_TBL1_DEFAULT, 0);
+    dev.csr_write(rpc::ACT_TBL0_DEFAULT::INDEX, rpc::ACT_TBL0_DROP);
+    dev.csr_write(rpc::ACT_TBL1_DEFAULT::INDEX, 0);
     dev.csr_write(
-        rpc::RMI_CONFIG,
-        rpc::RMI_CONFIG_MTU.prep(9216 + 18)
-            | rpc::RMI_CONFIG_OH_BYTES.prep(20)
-            | rpc::RMI_CONFIG_ENABLE,
+        rpc::RMI_CONFIG::INDEX,
+        rpc::RMI_CONFIG::MTU.prep(9216 + 18)
+            | rpc::RMI_CONFIG::OH_BYTES.prep(20)
+            | rpc::RMI_CONFIG::ENABLE.mask(),
     );
 }

@@ -86,7 +86,7 @@ fn mac_filtering() {
     jumbo.truncate(9234);
     assert!(matches!(verdict(&tb, &jumbo), Verdict::Host { .. }));
     // RPC disabled: nothing.
-    tb.dev.csr_write(rpc::RMI_CONFIG, 0);
+    tb.dev.csr_write(rpc::RMI_CONFIG::INDEX, 0);
     assert_eq!(
         verdict(&tb, &frame_to(B_MAC, 1)),
         Verdict::Drop(DropReason::Disabled)
@@ -138,7 +138,7 @@ fn ntuple_rules_win_over_rss_lowest_first() {
     );
     // An RSS context rule uses indirection table 1.
     for i in 0..rpc_ram::RSS_TBL_SIZE {
-        tb.dev.csr_write(rpc_ram::rss_tbl(1, i), 7);
+        tb.dev.csr_write(rpc_ram::RSS_TBL::INFO.dword(1, i), 7);
     }
     let ctx = rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST) | rpc::ACT_TBL0_RSS_CTXT_ID;
     testbed::write_act(&tb.dev, 2, value, mask, ctx, rpc::ACT_TBL1_RSS_ENA_IP_SRC);
@@ -172,10 +172,13 @@ fn ip_tcam_rules() {
             1 => (0xc000, 0x0000),
             _ => (0, 0xffff),
         };
-        tb.dev.csr_write(rpc_ram::tcam_ipdst(1, w), (m << 16) | v);
+        tb.dev
+            .csr_write(rpc_ram::TCAM_IPDST::INFO.dword(1, w), (m << 16) | v);
     }
-    tb.dev
-        .csr_write(rpc_ram::tcam_ipdst(1, 8), rpc_ram::TCAM_VALIDATE);
+    tb.dev.csr_write(
+        rpc_ram::TCAM_IPDST::INFO.dword(1, 8),
+        rpc_ram::TCAM_VALIDATE,
+    );
     let mut value = [0u16; 11];
     let mut mask = [0xffffu16; 11];
     value[0] = (rpc_ram::TCAM_ACT0_IPDST_VALID | rpc_ram::TCAM_ACT0_IPDST_IDX.prep(1)) as u16;

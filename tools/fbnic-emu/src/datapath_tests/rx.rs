@@ -15,7 +15,7 @@ fn rx_timestamps_when_the_action_asks() {
     assert_eq!(received(&mut b, 1)[0].1.ts, None);
     // The TCP4 RSS rule with TS_ENA, as fbnic_rss_reinit() sets it for
     // HWTSTAMP_FILTER_ALL.
-    let reg = rpc_ram::act_tbl0(60);
+    let reg = rpc_ram::ACT_TBL0::INFO.dword(60, 0);
     let act0 = b.dev.csr_read(reg);
     b.dev.csr_write(reg, act0 | rpc::ACT_TBL0_TS_ENA);
     a.send(0, TxMeta::default(), &frame, 2048);
@@ -133,7 +133,7 @@ fn bad_rx_buffers_stop_the_rx_queue_without_panic() {
     let (mut a, mut b) = pair(1);
     let frame = tcp4(b"x", TCP_ACK, false);
     // Header buffer descriptor 0 points outside guest memory.
-    let hpq = b.dev.csr_read(queue::reg(0, queue::BDQ_HPQ_BAL));
+    let hpq = b.dev.csr_read(queue::BDQ_HPQ_BAL::INFO.dword(0, 0));
     let bad = fbnic_hw::desc::RxBufDesc {
         addr: 1 << 44,
         id: 0,
@@ -145,7 +145,7 @@ fn bad_rx_buffers_stop_the_rx_queue_without_panic() {
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
     assert!(b.poll_rx(0).is_empty());
-    assert_eq!(b.dev.csr_read(queue::reg(0, queue::RDE_PKT_ERR_CNT)), 1);
+    assert_eq!(b.dev.csr_read(queue::RDE_PKT_ERR_CNT::INFO.dword(0, 0)), 1);
     // Stopped: later frames are dropped, not placed.
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
@@ -161,23 +161,23 @@ fn bad_rx_buffers_stop_the_rx_queue_without_panic() {
 fn drops_when_buffers_run_out_and_drop_never_waits() {
     let (mut a, mut b) = pair(1);
     // Take the buffers away.
-    b.dev.csr_write(queue::reg(0, queue::BDQ_HPQ_TAIL), 0);
+    b.dev.csr_write(queue::BDQ_HPQ_TAIL::INFO.dword(0, 0), 0);
     b.enable_queue(0, false);
-    b.dev.csr_write(queue::reg(0, queue::BDQ_HPQ_TAIL), 0);
+    b.dev.csr_write(queue::BDQ_HPQ_TAIL::INFO.dword(0, 0), 0);
     let frame = tcp4(b"x", TCP_ACK, false);
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
-    assert_eq!(b.dev.csr_read(queue::reg(0, queue::RDE_BDQ_DROP_CNT)), 1);
+    assert_eq!(b.dev.csr_read(queue::RDE_BDQ_DROP_CNT::INFO.dword(0, 0)), 1);
     assert!(b.poll_rx(0).is_empty());
 
     // DROP_NEVER: the frame waits in the inbox until buffers are posted.
     b.enable_queue(0, false);
-    b.dev.csr_write(queue::reg(0, queue::BDQ_HPQ_TAIL), 0);
+    b.dev.csr_write(queue::BDQ_HPQ_TAIL::INFO.dword(0, 0), 0);
     b.set_drop_never(0, true);
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
     assert_eq!(b.datapath().inbox_len(), 1);
-    b.dev.csr_write(queue::reg(0, queue::BDQ_HPQ_TAIL), 10);
+    b.dev.csr_write(queue::BDQ_HPQ_TAIL::INFO.dword(0, 0), 10);
     settle(&a, &b);
     assert_eq!(b.datapath().inbox_len(), 0);
     assert_eq!(b.poll_rx(0).len(), 1);
@@ -195,7 +195,8 @@ fn completion_interrupts_follow_rim_routing_and_mask() {
     let dup = file.try_clone().unwrap();
     b.dev.interrupts().attach(2, vec![dup]).unwrap();
     // Vectors come out of reset masked; NAPI enable unmasks.
-    b.dev.csr_write(fbnic_hw::csr::intr::mask_clear(0), 1 << 2);
+    b.dev
+        .csr_write(fbnic_hw::csr::intr::MASK_CLEAR::INFO.dword(0, 0), 1 << 2);
     let frame = tcp4(b"x", TCP_ACK, false);
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
@@ -204,10 +205,10 @@ fn completion_interrupts_follow_rim_routing_and_mask() {
     b.poll_rx(0);
     // Delivery masked the vector; the rearm unmasks it.
     b.dev.csr_write(
-        fbnic_hw::csr::intr::cq_rearm(2),
-        fbnic_hw::csr::intr::CQ_REARM_INTR_UNMASK,
+        fbnic_hw::csr::intr::CQ_REARM::INFO.dword(2, 0),
+        fbnic_hw::csr::intr::CQ_REARM::INTR_UNMASK.mask(),
     );
-    b.dev.csr_write(queue::reg(0, queue::RIM_MASK), 1);
+    b.dev.csr_write(queue::RIM_MASK::INFO.dword(0, 0), 1);
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
     assert!(file.read(&mut v).is_err(), "masked RIM raises nothing");

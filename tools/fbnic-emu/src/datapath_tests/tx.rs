@@ -4,6 +4,7 @@
 //! timestamps, TWQ1, bad descriptors.
 
 use super::*;
+use fbnic_hw::reg::RegInfo;
 
 #[test]
 fn frame_crosses_the_cable_with_completions() {
@@ -31,16 +32,22 @@ fn frame_crosses_the_cable_with_completions() {
     let key = toeplitz::Input::ipv4_ports(SRC4, DST4, 40960, 5201);
     assert_eq!(p.meta.rss_hash, key.hash(&testbed::RSS_KEY));
     assert_eq!(
-        b.dev.csr_read(queue::reg(0, queue::RDE_PKT_CNT)),
+        b.dev.csr_read(queue::RDE_PKT_CNT::INFO.dword(0, 0)),
         1,
         "per-queue RDE packet counter"
     );
     assert_eq!(
-        crate::stats::read64(a.dev.csr(), fbnic_hw::csr::mac_stat::TX_TRANSMITTED_OK_L),
+        crate::stats::read64(
+            a.dev.csr(),
+            fbnic_hw::csr::mac_stat::TX_TRANSMITTED_OK_L::INDEX
+        ),
         1
     );
     assert_eq!(
-        crate::stats::read64(b.dev.csr(), fbnic_hw::csr::mac_stat::RX_RECEIVED_OK_L),
+        crate::stats::read64(
+            b.dev.csr(),
+            fbnic_hw::csr::mac_stat::RX_RECEIVED_OK_L::INDEX
+        ),
         1
     );
 }
@@ -57,7 +64,7 @@ fn no_carrier_no_frames() {
     assert!(received(&mut b, 1).is_empty());
     let csr = a.dev.csr();
     assert_eq!(
-        crate::stats::read64(csr, fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L),
+        crate::stats::read64(csr, fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L::INDEX),
         1
     );
     a.dev.link().set_carrier(&a.dev, true);
@@ -116,16 +123,18 @@ fn twq1_sends_address_lists_under_the_default_meta() {
     .encode()
     .unwrap();
     a.dev
-        .csr_write(fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_L, dm as u32);
-    a.dev
-        .csr_write(fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_H, (dm >> 32) as u32);
-    let wr = |off, v| a.dev.csr_write(queue::reg(0, off), v);
-    wr(queue::TWQ1_CTL, queue::TWQ_CTL_RESET);
-    wr(queue::TWQ1_BAL, ring as u32);
-    wr(queue::TWQ1_BAH, 0);
-    wr(queue::TWQ1_SIZE, 6);
-    wr(queue::TWQ1_CTL, queue::TWQ_CTL_ENABLE);
-    wr(queue::TWQ1_TAIL, 2);
+        .csr_write(fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_L::INDEX, dm as u32);
+    a.dev.csr_write(
+        fbnic_hw::csr::qm_tx::TWQ_DEFAULT_META_H::INDEX,
+        (dm >> 32) as u32,
+    );
+    let wr = |off: RegInfo, v| a.dev.csr_write(off.dword(0, 0), v);
+    wr(queue::TWQ1_CTL::INFO, queue::TWQ0_CTL::RESET.mask());
+    wr(queue::TWQ1_BAL::INFO, ring as u32);
+    wr(queue::TWQ1_BAH::INFO, 0);
+    wr(queue::TWQ1_SIZE::INFO, 6);
+    wr(queue::TWQ1_CTL::INFO, queue::TWQ0_CTL::ENABLE.mask());
+    wr(queue::TWQ1_TAIL::INFO, 2);
     settle(&a, &b);
     assert_eq!(a.poll_tx(0), vec![TxCompletion::Head1 { head: 2 }]);
     let rx = received(&mut b, 1);
@@ -169,7 +178,7 @@ fn bad_descriptors_stop_the_queue_without_panic() {
         settle(&a, &b);
         assert_eq!(a.poll_tx(0), vec![]);
     }
-    assert_eq!(a.dev.csr_read(queue::reg(0, queue::TWQ0_ERR_CNT)), 4);
+    assert_eq!(a.dev.csr_read(queue::TWQ0_ERR_CNT::INFO.dword(0, 0)), 4);
     // A reset brings it back.
     a.enable_queue(0, false);
     a.send(0, TxMeta::default(), &frame, 2048);

@@ -248,8 +248,8 @@ impl Firmware {
         // At most one lap: a ring full of skips must not spin.
         for _ in 0..mbx::DESC_LEN {
             let mut r = lock(&self.rings);
-            let cfg = dev.csr().read(pul::OB_TLP_HDR_AR_CFG).unwrap_or(0);
-            if cfg & pul::OB_TLP_HDR_AR_CFG_BME == 0 {
+            let cfg = dev.csr().read(pul::OB_TLP_HDR_AR_CFG::INDEX).unwrap_or(0);
+            if cfg & pul::OB_TLP_HDR_AR_CFG::BME.mask() == 0 {
                 break;
             }
             let idx = r.req_idx;
@@ -347,8 +347,8 @@ impl Firmware {
         let mut completed = false;
         for _ in 0..mbx::DESC_LEN {
             let mut r = lock(&self.rings);
-            let cfg = dev.csr().read(pul::OB_TLP_HDR_AW_CFG).unwrap_or(0);
-            if r.outbox.is_empty() || cfg & pul::OB_TLP_HDR_AW_CFG_BME == 0 {
+            let cfg = dev.csr().read(pul::OB_TLP_HDR_AW_CFG::INDEX).unwrap_or(0);
+            if r.outbox.is_empty() || cfg & pul::OB_TLP_HDR_AW_CFG::BME.mask() == 0 {
                 break;
             }
             let idx = r.buf_idx;
@@ -409,19 +409,27 @@ impl Firmware {
     }
 }
 
-fn read_desc(dev: &FbnicDevice, ring: u32, idx: u32) -> u64 {
-    let reg = mbx::ipc_mbx(ring, idx);
+fn read_desc(dev: &FbnicDevice, ring: mbx::MbxIdx, idx: u32) -> u64 {
+    let (lo, hi) = desc_dwords(ring, idx);
     let fw = dev.fw();
-    MbxDesc::join(fw.read(reg).unwrap_or(0), fw.read(reg + 1).unwrap_or(0))
+    MbxDesc::join(fw.read(lo).unwrap_or(0), fw.read(hi).unwrap_or(0))
+}
+
+/// The BAR4 dwords of descriptor `idx` of mailbox `ring`: low, high.
+fn desc_dwords(ring: mbx::MbxIdx, idx: u32) -> (u32, u32) {
+    (
+        mbx::IPC_MBX::INFO.dword(ring.get(), idx),
+        mbx::IPC_MBX_HI::INFO.dword(ring.get(), idx),
+    )
 }
 
 /// Writes a descriptor back high dword first, so that a host reading low
 /// then high never sees the new ownership bits with a stale length.
-fn write_desc(dev: &FbnicDevice, ring: u32, idx: u32, raw: u64) {
-    let reg = mbx::ipc_mbx(ring, idx);
-    let (lo, hi) = MbxDesc::split(raw);
-    dev.fw().write(reg + 1, hi);
-    dev.fw().write(reg, lo);
+fn write_desc(dev: &FbnicDevice, ring: mbx::MbxIdx, idx: u32, raw: u64) {
+    let (lo, hi) = desc_dwords(ring, idx);
+    let (low, high) = MbxDesc::split(raw);
+    dev.fw().write(hi, high);
+    dev.fw().write(lo, low);
 }
 
 /// Starts the firmware thread of `dev`. It holds only a weak reference and

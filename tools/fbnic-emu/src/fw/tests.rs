@@ -65,36 +65,38 @@ impl Host {
         h
     }
 
-    fn wr_desc(&self, ring: u32, idx: u32, raw: u64) {
+    fn wr_desc(&self, ring: mbx::MbxIdx, idx: u32, raw: u64) {
         let (lo, hi) = MbxDesc::split(raw);
-        let reg = mbx::ipc_mbx(ring, idx);
+        let reg = mbx::IPC_MBX::INFO.dword(ring.get(), idx);
         self.dev.fw_write(reg + 1, hi);
         self.dev.fw_write(reg, lo);
     }
 
-    fn rd_desc(&self, ring: u32, idx: u32) -> MbxDesc {
-        let reg = mbx::ipc_mbx(ring, idx);
+    fn rd_desc(&self, ring: mbx::MbxIdx, idx: u32) -> MbxDesc {
+        let reg = mbx::IPC_MBX::INFO.dword(ring.get(), idx);
         MbxDesc::decode(MbxDesc::join(
             self.dev.fw_read(reg),
             self.dev.fw_read(reg + 1),
         ))
     }
 
-    fn reset_ring(&self, ring: u32) {
+    fn reset_ring(&self, ring: mbx::MbxIdx) {
         if ring == mbx::RX_IDX {
             self.dev.csr_write(
-                pul::OB_TLP_HDR_AW_CFG,
-                pul::OB_TLP_HDR_AW_CFG_FLUSH | pul::OB_TLP_HDR_AW_CFG_FLUSH_MODE,
+                pul::OB_TLP_HDR_AW_CFG::INDEX,
+                pul::OB_TLP_HDR_AW_CFG::FLUSH.mask() | pul::OB_TLP_HDR_AW_CFG::FLUSH_MODE.mask(),
             );
         } else {
-            self.dev
-                .csr_write(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_FLUSH);
+            self.dev.csr_write(
+                pul::OB_TLP_HDR_AR_CFG::INDEX,
+                pul::OB_TLP_HDR_AR_CFG::FLUSH.mask(),
+            );
         }
-        let reg = mbx::ipc_mbx(ring, 0);
+        let reg = mbx::IPC_MBX::INFO.dword(ring.get(), 0);
         self.dev.fw_write(reg, 0);
         self.dev.fw_write(reg + 1, 0);
         for d in (1..mbx::DESC_LEN).rev() {
-            let reg = mbx::ipc_mbx(ring, d);
+            let reg = mbx::IPC_MBX::INFO.dword(ring.get(), d);
             self.dev.fw_write(reg, mbx_desc::SKIP as u32);
             self.dev.fw_write(reg + 1, 0);
         }
@@ -102,16 +104,24 @@ impl Host {
 
     /// fbnic_mbx_init() + fbnic_mbx_poll_tx_ready() up to the caps request.
     fn init(&mut self) {
-        self.dev.csr_write(intr::sw_ac_mode(0), !1);
-        self.dev.csr_write(intr::clear(0), 1);
+        self.dev.csr_write(intr::SW_AC_MODE::INFO.dword(0, 0), !1);
+        self.dev.csr_write(intr::CLEAR::INFO.dword(0, 0), 1);
         self.reset_ring(mbx::RX_IDX);
         self.reset_ring(mbx::TX_IDX);
-        assert_eq!(self.dev.csr_read(intr::status(0)) & 1, 1, "firmware alive");
-        self.dev.csr_write(intr::clear(0), 1);
-        self.dev
-            .csr_write(pul::OB_TLP_HDR_AW_CFG, pul::OB_TLP_HDR_AW_CFG_BME);
-        self.dev
-            .csr_write(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_BME);
+        assert_eq!(
+            self.dev.csr_read(intr::STATUS::INFO.dword(0, 0)) & 1,
+            1,
+            "firmware alive"
+        );
+        self.dev.csr_write(intr::CLEAR::INFO.dword(0, 0), 1);
+        self.dev.csr_write(
+            pul::OB_TLP_HDR_AW_CFG::INDEX,
+            pul::OB_TLP_HDR_AW_CFG::BME.mask(),
+        );
+        self.dev.csr_write(
+            pul::OB_TLP_HDR_AR_CFG::INDEX,
+            pul::OB_TLP_HDR_AR_CFG::BME.mask(),
+        );
         for _ in 0..mbx::DESC_LEN - 1 {
             self.post_rx_buffer();
         }
@@ -125,7 +135,7 @@ impl Host {
         let tail = self.rx_tail;
         self.rx_tail = (tail + 1) % mbx::DESC_LEN;
         self.dev
-            .fw_write(mbx::ipc_mbx(mbx::RX_IDX, self.rx_tail), 0);
+            .fw_write(mbx::IPC_MBX::INFO.dword(mbx::RX_IDX.get(), self.rx_tail), 0);
         let d = MbxDesc {
             len: PAGE_SIZE as u16,
             addr: Self::rx_page(tail),
@@ -142,7 +152,7 @@ impl Host {
         self.dev.memory().write(addr, bytes).unwrap();
         self.tx_tail = (tail + 1) % mbx::DESC_LEN;
         self.dev
-            .fw_write(mbx::ipc_mbx(mbx::TX_IDX, self.tx_tail), 0);
+            .fw_write(mbx::IPC_MBX::INFO.dword(mbx::TX_IDX.get(), self.tx_tail), 0);
         let d = MbxDesc {
             len,
             eom: true,
@@ -189,7 +199,7 @@ impl Host {
             self.dev.memory().read(d.addr, &mut buf).unwrap();
             out.push(buf);
             self.dev
-                .fw_write(mbx::ipc_mbx(mbx::RX_IDX, self.rx_head), 0);
+                .fw_write(mbx::IPC_MBX::INFO.dword(mbx::RX_IDX.get(), self.rx_head), 0);
             self.rx_head = (self.rx_head + 1) % mbx::DESC_LEN;
             // Repost the same page at the tail, as the driver does.
             let tail = self.rx_tail;
@@ -237,7 +247,7 @@ fn capabilities_handshake() {
     assert!(a.u32(cap_resp::UEFI_VERSION).is_some());
     assert!(!a.flag(cap_resp::BMC_PRESENT));
     // Every completion raised vector 0's cause.
-    assert_eq!(h.dev.csr_read(intr::status(0)) & 1, 1);
+    assert_eq!(h.dev.csr_read(intr::STATUS::INFO.dword(0, 0)) & 1, 1);
 }
 
 #[test]
@@ -301,16 +311,20 @@ fn unmapped_request_buffer_is_an_error() {
 #[test]
 fn no_dma_without_bus_mastering() {
     let mut h = Host::new();
-    h.dev.csr_write(pul::OB_TLP_HDR_AR_CFG, 0);
+    h.dev.csr_write(pul::OB_TLP_HDR_AR_CFG::INDEX, 0);
     h.send(msg::HOST_CAP_REQ, |_| {});
     assert!(h.poll_tx().is_empty(), "request not read");
-    h.dev
-        .csr_write(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_BME);
-    h.dev.csr_write(pul::OB_TLP_HDR_AW_CFG, 0);
+    h.dev.csr_write(
+        pul::OB_TLP_HDR_AR_CFG::INDEX,
+        pul::OB_TLP_HDR_AR_CFG::BME.mask(),
+    );
+    h.dev.csr_write(pul::OB_TLP_HDR_AW_CFG::INDEX, 0);
     assert_eq!(h.poll_tx(), vec![false]);
     assert!(h.poll_rx().is_empty(), "answer not written");
-    h.dev
-        .csr_write(pul::OB_TLP_HDR_AW_CFG, pul::OB_TLP_HDR_AW_CFG_BME);
+    h.dev.csr_write(
+        pul::OB_TLP_HDR_AW_CFG::INDEX,
+        pul::OB_TLP_HDR_AW_CFG::BME.mask(),
+    );
     h.dev.firmware().poll(&h.dev);
     assert_eq!(h.poll_rx().len(), 1);
 }
@@ -583,14 +597,16 @@ fn firmware_upgrade_errors() {
 #[test]
 fn buffer_ring_reset_drops_queued_messages() {
     let mut h = Host::new();
-    h.dev.csr_write(pul::OB_TLP_HDR_AW_CFG, 0);
+    h.dev.csr_write(pul::OB_TLP_HDR_AW_CFG::INDEX, 0);
     h.send(msg::HOST_CAP_REQ, |_| {});
     assert_eq!(h.poll_tx(), vec![false]);
     h.reset_ring(mbx::RX_IDX);
     h.rx_head = 0;
     h.rx_tail = 0;
-    h.dev
-        .csr_write(pul::OB_TLP_HDR_AW_CFG, pul::OB_TLP_HDR_AW_CFG_BME);
+    h.dev.csr_write(
+        pul::OB_TLP_HDR_AW_CFG::INDEX,
+        pul::OB_TLP_HDR_AW_CFG::BME.mask(),
+    );
     for _ in 0..mbx::DESC_LEN - 1 {
         h.post_rx_buffer();
     }

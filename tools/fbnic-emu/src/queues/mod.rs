@@ -46,6 +46,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use fbnic_hw::csr::{intr, queue};
+use fbnic_hw::reg::RegInfo;
 
 use crate::device::FbnicDevice;
 use crate::lso;
@@ -75,8 +76,8 @@ struct Ring {
 }
 
 impl Ring {
-    fn read(csr: &RegisterFile, q: u32, bal: u32, bah: u32, size: u32) -> Self {
-        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
+    fn read(csr: &RegisterFile, q: u32, bal: RegInfo, bah: RegInfo, size: RegInfo) -> Self {
+        let rd = |off: RegInfo| csr.read(off.dword(q, 0)).unwrap_or(0);
         Ring {
             base: (u64::from(rd(bah)) << 32)
                 | u64::from(queue::BAL_MASK.prep(queue::BAL_MASK.get(rd(bal)))),
@@ -271,27 +272,28 @@ impl Datapath {
         let Some((q, off)) = queue::decode(reg) else {
             return;
         };
+        let q = q.get();
         if q >= u32::from(self.queues) {
             return;
         }
-        let zero = |regs: &[u32]| {
+        let zero = |regs: &[RegInfo]| {
             for r in regs {
-                dev.csr().write(queue::reg(q, *r), 0);
+                dev.csr().write(r.dword(q, 0), 0);
             }
         };
         match off {
-            queue::TWQ0_TAIL | queue::TWQ1_TAIL => {
+            off::TWQ0_TAIL | off::TWQ1_TAIL => {
                 self.tx_doorbells.fetch_add(1, Ordering::Relaxed);
                 self.mark_tx(q);
             }
-            queue::TCQ_HEAD => self.mark_tx(q),
-            queue::BDQ_HPQ_TAIL | queue::BDQ_PPQ_TAIL | queue::RCQ_HEAD => {
+            off::TCQ_HEAD => self.mark_tx(q),
+            off::BDQ_HPQ_TAIL | off::BDQ_PPQ_TAIL | off::RCQ_HEAD => {
                 self.rx_work.store(true, Ordering::Release);
             }
-            queue::TWQ0_CTL | queue::TWQ1_CTL | queue::TCQ_CTL => {
+            off::TWQ0_CTL | off::TWQ1_CTL | off::TCQ_CTL => {
                 let reset = match off {
-                    queue::TWQ0_CTL | queue::TWQ1_CTL => val & queue::TWQ_CTL_RESET != 0,
-                    _ => val & queue::TCQ_CTL_RESET != 0,
+                    off::TWQ0_CTL | off::TWQ1_CTL => val & queue::TWQ0_CTL::RESET.mask() != 0,
+                    _ => val & queue::TCQ_CTL::RESET.mask() != 0,
                 };
                 if reset {
                     let mut eng = self.engine();
@@ -299,43 +301,43 @@ impl Datapath {
                     match off {
                         // A reset zeroes both ends of the ring, the
                         // doorbell the driver writes included.
-                        queue::TWQ0_CTL => {
+                        off::TWQ0_CTL => {
                             t.twq0_head = 0;
-                            zero(&[queue::TWQ0_PTRS, queue::TWQ0_TAIL]);
+                            zero(&[queue::TWQ0_PTRS::INFO, queue::TWQ0_TAIL::INFO]);
                         }
-                        queue::TWQ1_CTL => {
+                        off::TWQ1_CTL => {
                             t.twq1_head = 0;
-                            zero(&[queue::TWQ1_PTRS, queue::TWQ1_TAIL]);
+                            zero(&[queue::TWQ1_PTRS::INFO, queue::TWQ1_TAIL::INFO]);
                         }
                         _ => {
                             t.tcq_tail = 0;
-                            zero(&[queue::TCQ_PTRS, queue::TCQ_HEAD]);
+                            zero(&[queue::TCQ_PTRS::INFO, queue::TCQ_HEAD::INFO]);
                         }
                     }
                     t.stopped = false;
                 }
                 self.mark_tx(q);
             }
-            queue::RCQ_CTL | queue::BDQ_CTL => {
+            off::RCQ_CTL | off::BDQ_CTL => {
                 let reset = match off {
-                    queue::RCQ_CTL => val & queue::RCQ_CTL_RESET != 0,
-                    _ => val & queue::BDQ_CTL_RESET != 0,
+                    off::RCQ_CTL => val & queue::RCQ_CTL::RESET.mask() != 0,
+                    _ => val & queue::BDQ_CTL::RESET.mask() != 0,
                 };
                 if reset {
                     let mut eng = self.engine();
                     let r = &mut eng.rx[q as usize];
-                    if off == queue::RCQ_CTL {
+                    if off == off::RCQ_CTL {
                         r.rcq_tail = 0;
-                        zero(&[queue::RCQ_PTRS, queue::RCQ_HEAD]);
+                        zero(&[queue::RCQ_PTRS::INFO, queue::RCQ_HEAD::INFO]);
                     } else {
                         r.hpq_head = 0;
                         r.ppq_head = 0;
                         r.hdr = None;
                         zero(&[
-                            queue::BDQ_HPQ_PTRS,
-                            queue::BDQ_PPQ_PTRS,
-                            queue::BDQ_HPQ_TAIL,
-                            queue::BDQ_PPQ_TAIL,
+                            queue::BDQ_HPQ_PTRS::INFO,
+                            queue::BDQ_PPQ_PTRS::INFO,
+                            queue::BDQ_HPQ_TAIL::INFO,
+                            queue::BDQ_PPQ_TAIL::INFO,
                         ]);
                     }
                     r.stopped = false;
@@ -397,4 +399,22 @@ fn write_desc(
     dev.memory()
         .write_u64(addr, val)
         .map_err(|_| QueueError::Dma { addr, len: 8, what })
+}
+
+/// In-block offsets of the per-queue registers the doorbell dispatch
+/// matches on, taken from their declarations.
+mod off {
+    use fbnic_hw::csr::queue;
+
+    pub const BDQ_CTL: u32 = queue::offset(&queue::BDQ_CTL::INFO);
+    pub const BDQ_HPQ_TAIL: u32 = queue::offset(&queue::BDQ_HPQ_TAIL::INFO);
+    pub const BDQ_PPQ_TAIL: u32 = queue::offset(&queue::BDQ_PPQ_TAIL::INFO);
+    pub const RCQ_CTL: u32 = queue::offset(&queue::RCQ_CTL::INFO);
+    pub const RCQ_HEAD: u32 = queue::offset(&queue::RCQ_HEAD::INFO);
+    pub const TCQ_CTL: u32 = queue::offset(&queue::TCQ_CTL::INFO);
+    pub const TCQ_HEAD: u32 = queue::offset(&queue::TCQ_HEAD::INFO);
+    pub const TWQ0_CTL: u32 = queue::offset(&queue::TWQ0_CTL::INFO);
+    pub const TWQ0_TAIL: u32 = queue::offset(&queue::TWQ0_TAIL::INFO);
+    pub const TWQ1_CTL: u32 = queue::offset(&queue::TWQ1_CTL::INFO);
+    pub const TWQ1_TAIL: u32 = queue::offset(&queue::TWQ1_TAIL::INFO);
 }

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use fbnic_hw::csr::queue;
+use fbnic_hw::reg::RegInfo;
 
 use crate::device::FbnicDevice;
 
@@ -33,16 +34,24 @@ impl Engine {
     /// RCQ for interrupt moderation.
     pub(super) fn completion(&mut self, dev: &FbnicDevice, q: u32, rx: bool, n: u32) {
         let csr = dev.csr();
-        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
+        let rd = |off: RegInfo| csr.read(off.dword(q, 0)).unwrap_or(0);
         let (ctl, thr, mask) = if rx {
-            (queue::RIM_CTL, queue::RIM_THRESHOLD, queue::RIM_MASK)
+            (
+                queue::RIM_CTL::INFO,
+                queue::RIM_THRESHOLD::INFO,
+                queue::RIM_MASK::INFO,
+            )
         } else {
-            (queue::TIM_CTL, queue::TIM_THRESHOLD, queue::TIM_MASK)
+            (
+                queue::TIM_CTL::INFO,
+                queue::TIM_THRESHOLD::INFO,
+                queue::TIM_MASK::INFO,
+            )
         };
         if rd(mask) & 1 != 0 {
             return;
         }
-        let v = queue::TIM_CTL_MSIX_MASK.get(rd(ctl)) as usize;
+        let v = queue::TIM_CTL::MSIX.get(rd(ctl)) as usize;
         let threshold = rd(thr) & 0x7fff;
         let Some(vs) = self.vectors.get_mut(v) else {
             return;

@@ -10,6 +10,7 @@ use fbnic_hw::csr::{queue, rpc};
 use fbnic_hw::desc::{
     bd, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, RxOptMeta,
 };
+use fbnic_hw::reg::RegInfo;
 use log::{debug, error};
 
 use crate::csum;
@@ -67,15 +68,15 @@ struct Layout {
 
 impl Layout {
     fn read(csr: &RegisterFile, q: u32) -> Self {
-        let c0 = csr.read(queue::reg(q, queue::RDE_CTL0)).unwrap_or(0);
-        let c1 = csr.read(queue::reg(q, queue::RDE_CTL1)).unwrap_or(0);
+        let c0 = csr.read(queue::RDE_CTL0::INFO.dword(q, 0)).unwrap_or(0);
+        let c1 = csr.read(queue::RDE_CTL1::INFO.dword(q, 0)).unwrap_or(0);
         Layout {
-            split: c0 & queue::RDE_CTL0_EN_HDR_SPLIT != 0,
-            max_hdr: queue::RDE_CTL1_MAX_HDR_MASK.get(c1) as usize,
-            hroom: queue::RDE_CTL0_MIN_HROOM_MASK.get(c0) as usize,
-            troom: queue::RDE_CTL0_MIN_TROOM_MASK.get(c0) as usize,
-            pad: queue::RDE_CTL1_PADLEN_MASK.get(c1) as usize,
-            drop_never: queue::RDE_CTL0_DROP_MODE_MASK.get(c0) == queue::RDE_CTL0_DROP_NEVER,
+            split: c0 & queue::RDE_CTL0::EN_HDR_SPLIT.mask() != 0,
+            max_hdr: queue::RDE_CTL1::MAX_HDR.get(c1) as usize,
+            hroom: queue::RDE_CTL0::MIN_HROOM.get(c0) as usize,
+            troom: queue::RDE_CTL0::MIN_TROOM.get(c0) as usize,
+            pad: queue::RDE_CTL1::PADLEN.get(c1) as usize,
+            drop_never: queue::RDE_CTL0::DROP_MODE.get(c0) == queue::RDE_CTL0_DROP_NEVER,
         }
     }
 
@@ -159,7 +160,11 @@ fn rx_meta(frame: &[u8], p: &Parsed, rss_hash: u32) -> RxMeta {
 impl Engine {
     /// Free RCQ entries (one kept unused).
     fn rcq_free(&self, dev: &FbnicDevice, q: u32, rcq: &Ring) -> usize {
-        let head = dev.csr().read(queue::reg(q, queue::RCQ_HEAD)).unwrap_or(0) & rcq.mask();
+        let head = dev
+            .csr()
+            .read(queue::RCQ_HEAD::INFO.dword(q, 0))
+            .unwrap_or(0)
+            & rcq.mask();
         let used = self.rx[q as usize].rcq_tail.wrapping_sub(head) & rcq.mask();
         (rcq.size - 1 - used) as usize
     }
@@ -173,7 +178,7 @@ impl Engine {
         let (q, rss_hash, ts) = match verdict {
             Verdict::Drop(reason) => {
                 if reason == DropReason::Oversize {
-                    stats::add32(csr, rpc::CNTR_OVR_SIZE_ERR, 1);
+                    stats::add32(csr, rpc::CNTR_OVR_SIZE_ERR::INDEX, 1);
                 }
                 debug!(
                     "RX frame of {} bytes dropped by the classifier: {reason:?}",
@@ -212,16 +217,16 @@ impl Engine {
     fn count_parse(&self, csr: &RegisterFile, p: &Parsed) {
         if p.fragment {
             let reg = match p.ip {
-                Some(parse::Ip::V4 { .. }) => rpc::CNTR_IPV4_FRAG,
-                _ => rpc::CNTR_IPV6_FRAG,
+                Some(parse::Ip::V4 { .. }) => rpc::CNTR_IPV4_FRAG::INDEX,
+                _ => rpc::CNTR_IPV6_FRAG::INDEX,
             };
             stats::add32(csr, reg, 1);
         }
         if p.unknown_ext {
-            stats::add32(csr, rpc::CNTR_UNKN_EXT_HDR, 1);
+            stats::add32(csr, rpc::CNTR_UNKN_EXT_HDR::INDEX, 1);
         }
         if p.ip.is_none() && p.ethertype != 0x0806 {
-            stats::add32(csr, rpc::CNTR_UNKN_ETYPE, 1);
+            stats::add32(csr, rpc::CNTR_UNKN_ETYPE::INDEX, 1);
         }
     }
 
@@ -236,12 +241,12 @@ impl Engine {
         ts: Option<u64>,
     ) -> Result<Placed, QueueError> {
         let csr = dev.csr();
-        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
+        let rd = |off: RegInfo| csr.read(off.dword(q, 0)).unwrap_or(0);
         let qi = q as u16;
-        let bdq_ctl = rd(queue::BDQ_CTL);
+        let bdq_ctl = rd(queue::BDQ_CTL::INFO);
         if self.rx[q as usize].stopped
-            || rd(queue::RCQ_CTL) & queue::RCQ_CTL_ENABLE == 0
-            || bdq_ctl & queue::BDQ_CTL_ENABLE == 0
+            || rd(queue::RCQ_CTL::INFO) & queue::RCQ_CTL::ENABLE.mask() == 0
+            || bdq_ctl & queue::BDQ_CTL::ENABLE.mask() == 0
         {
             stats::count_rde(csr, qi, Rde::BdqDrop);
             return Ok(Placed::Done);
@@ -250,19 +255,25 @@ impl Engine {
         let hpq = Ring::read(
             csr,
             q,
-            queue::BDQ_HPQ_BAL,
-            queue::BDQ_HPQ_BAH,
-            queue::BDQ_HPQ_SIZE,
+            queue::BDQ_HPQ_BAL::INFO,
+            queue::BDQ_HPQ_BAH::INFO,
+            queue::BDQ_HPQ_SIZE::INFO,
         );
         let ppq = Ring::read(
             csr,
             q,
-            queue::BDQ_PPQ_BAL,
-            queue::BDQ_PPQ_BAH,
-            queue::BDQ_PPQ_SIZE,
+            queue::BDQ_PPQ_BAL::INFO,
+            queue::BDQ_PPQ_BAH::INFO,
+            queue::BDQ_PPQ_SIZE::INFO,
         );
-        let rcq = Ring::read(csr, q, queue::RCQ_BAL, queue::RCQ_BAH, queue::RCQ_SIZE);
-        let ppq_on = bdq_ctl & queue::BDQ_CTL_PPQ_ENABLE != 0;
+        let rcq = Ring::read(
+            csr,
+            q,
+            queue::RCQ_BAL::INFO,
+            queue::RCQ_BAH::INFO,
+            queue::RCQ_SIZE::INFO,
+        );
+        let ppq_on = bdq_ctl & queue::BDQ_CTL::PPQ_ENABLE.mask() != 0;
 
         let (mut cut, mut overflow) = header_cut(&layout, p, frame.len());
         if !ppq_on {
@@ -289,8 +300,8 @@ impl Engine {
         // Resources: a header slot, payload fragments, completions.
         let hlen = cut + layout.pad;
         let r = &self.rx[q as usize];
-        let hpq_tail = rd(queue::BDQ_HPQ_TAIL) & hpq.mask();
-        let ppq_tail = rd(queue::BDQ_PPQ_TAIL) & ppq.mask();
+        let hpq_tail = rd(queue::BDQ_HPQ_TAIL::INFO) & hpq.mask();
+        let ppq_tail = rd(queue::BDQ_PPQ_TAIL::INFO) & ppq.mask();
         let hpq_avail = hpq_tail.wrapping_sub(r.hpq_head) & hpq.mask();
         let ppq_avail = ppq_tail.wrapping_sub(r.ppq_head) & ppq.mask();
         let reuse = r.hdr.filter(|h| layout.fits(h.next_off, hlen));
@@ -393,17 +404,17 @@ impl Engine {
         }
         let r = &self.rx[q as usize];
         csr.write(
-            queue::reg(q, queue::RCQ_PTRS),
-            queue::RCQ_PTRS_TAIL_MASK.prep(r.rcq_tail & rcq.mask())
-                | queue::RCQ_PTRS_HEAD_MASK.prep(rd(queue::RCQ_HEAD) & rcq.mask()),
+            queue::RCQ_PTRS::INFO.dword(q, 0),
+            queue::RCQ_PTRS::TAIL.prep(r.rcq_tail & rcq.mask())
+                | queue::RCQ_PTRS::HEAD.prep(rd(queue::RCQ_HEAD::INFO) & rcq.mask()),
         );
         csr.write(
-            queue::reg(q, queue::BDQ_HPQ_PTRS),
-            queue::BDQ_PTRS_HEAD_MASK.prep(r.hpq_head) | (hpq_tail & 0xffff),
+            queue::BDQ_HPQ_PTRS::INFO.dword(q, 0),
+            queue::BDQ_HPQ_PTRS::HEAD.prep(r.hpq_head) | (hpq_tail & 0xffff),
         );
         csr.write(
-            queue::reg(q, queue::BDQ_PPQ_PTRS),
-            queue::BDQ_PTRS_HEAD_MASK.prep(r.ppq_head) | (ppq_tail & 0xffff),
+            queue::BDQ_PPQ_PTRS::INFO.dword(q, 0),
+            queue::BDQ_HPQ_PTRS::HEAD.prep(r.ppq_head) | (ppq_tail & 0xffff),
         );
         stats::count_rde(csr, qi, Rde::Packet);
         if !payload.is_empty() {

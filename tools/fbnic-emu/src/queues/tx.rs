@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use fbnic_hw::csr::{qm_tx, queue, tce};
 use fbnic_hw::desc::{done_for_position, twd, TxAddrLen, TxCompletion, TxMeta};
+use fbnic_hw::reg::RegInfo;
 use log::error;
 
 use crate::device::FbnicDevice;
@@ -41,7 +42,11 @@ impl Datapath {
     /// output error.
     fn emit(&self, dev: &FbnicDevice, frame: &[u8]) {
         if !dev.link().carrier() {
-            stats::add64(dev.csr(), fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L, 1);
+            stats::add64(
+                dev.csr(),
+                fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L::INDEX,
+                1,
+            );
             return;
         }
         stats::count_frame(dev.csr(), Dir::Tx, frame);
@@ -64,18 +69,20 @@ impl Engine {
     /// Services TWQ0 and TWQ1 of queue `q`. Returns true if work remains.
     pub(super) fn service_tx(&mut self, dp: &Datapath, dev: &FbnicDevice, q: u32) -> bool {
         let csr = dev.csr();
-        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
-        if self.tx[q as usize].stopped || rd(queue::TCQ_CTL) & queue::TCQ_CTL_ENABLE == 0 {
+        let rd = |off: RegInfo| csr.read(off.dword(q, 0)).unwrap_or(0);
+        if self.tx[q as usize].stopped
+            || rd(queue::TCQ_CTL::INFO) & queue::TCQ_CTL::ENABLE.mask() == 0
+        {
             return false;
         }
         let mut more = false;
         for twq1 in [false, true] {
             let ctl = rd(if twq1 {
-                queue::TWQ1_CTL
+                queue::TWQ1_CTL::INFO
             } else {
-                queue::TWQ0_CTL
+                queue::TWQ0_CTL::INFO
             });
-            if ctl & queue::TWQ_CTL_ENABLE == 0 {
+            if ctl & queue::TWQ0_CTL::ENABLE.mask() == 0 {
                 continue;
             }
             match self.run_twq(dp, dev, q, twq1) {
@@ -87,11 +94,11 @@ impl Engine {
                     );
                     self.tx[q as usize].stopped = true;
                     let cnt = if twq1 {
-                        queue::TWQ1_ERR_CNT
+                        queue::TWQ1_ERR_CNT::INFO
                     } else {
-                        queue::TWQ0_ERR_CNT
+                        queue::TWQ0_ERR_CNT::INFO
                     };
-                    stats::add32(csr, queue::reg(q, cnt), 1);
+                    stats::add32(csr, cnt.dword(q, 0), 1);
                     return false;
                 }
             }
@@ -108,24 +115,42 @@ impl Engine {
         twq1: bool,
     ) -> Result<bool, QueueError> {
         let csr = dev.csr();
-        let rd = |off| csr.read(queue::reg(q, off)).unwrap_or(0);
+        let rd = |off: RegInfo| csr.read(off.dword(q, 0)).unwrap_or(0);
         let ring = if twq1 {
-            Ring::read(csr, q, queue::TWQ1_BAL, queue::TWQ1_BAH, queue::TWQ1_SIZE)
+            Ring::read(
+                csr,
+                q,
+                queue::TWQ1_BAL::INFO,
+                queue::TWQ1_BAH::INFO,
+                queue::TWQ1_SIZE::INFO,
+            )
         } else {
-            Ring::read(csr, q, queue::TWQ0_BAL, queue::TWQ0_BAH, queue::TWQ0_SIZE)
+            Ring::read(
+                csr,
+                q,
+                queue::TWQ0_BAL::INFO,
+                queue::TWQ0_BAH::INFO,
+                queue::TWQ0_SIZE::INFO,
+            )
         };
-        let tcq = Ring::read(csr, q, queue::TCQ_BAL, queue::TCQ_BAH, queue::TCQ_SIZE);
+        let tcq = Ring::read(
+            csr,
+            q,
+            queue::TCQ_BAL::INFO,
+            queue::TCQ_BAH::INFO,
+            queue::TCQ_SIZE::INFO,
+        );
         let tail = rd(if twq1 {
-            queue::TWQ1_TAIL
+            queue::TWQ1_TAIL::INFO
         } else {
-            queue::TWQ0_TAIL
+            queue::TWQ0_TAIL::INFO
         }) & ring.mask();
         let default_meta = TxMeta::decode(
-            (u64::from(csr.read(qm_tx::TWQ_DEFAULT_META_H).unwrap_or(0)) << 32)
-                | u64::from(csr.read(qm_tx::TWQ_DEFAULT_META_L).unwrap_or(0)),
+            (u64::from(csr.read(qm_tx::TWQ_DEFAULT_META_H::INDEX).unwrap_or(0)) << 32)
+                | u64::from(csr.read(qm_tx::TWQ_DEFAULT_META_L::INDEX).unwrap_or(0)),
         )
         .unwrap_or_default();
-        let lso_ctrl = LsoCtrl::from_reg(csr.read(tce::LSO_CTRL).unwrap_or(0));
+        let lso_ctrl = LsoCtrl::from_reg(csr.read(tce::LSO_CTRL::INDEX).unwrap_or(0));
         let mut head = {
             let t = &self.tx[q as usize];
             if twq1 {
@@ -221,13 +246,13 @@ impl Engine {
             t.twq0_head = head;
         }
         let ptrs = if twq1 {
-            queue::TWQ1_PTRS
+            queue::TWQ1_PTRS::INFO
         } else {
-            queue::TWQ0_PTRS
+            queue::TWQ0_PTRS::INFO
         };
         csr.write(
-            queue::reg(q, ptrs),
-            queue::TWQ_PTRS_HEAD_MASK.prep(head) | (tail & 0xffff),
+            ptrs.dword(q, 0),
+            queue::TWQ0_PTRS::HEAD.prep(head) | (tail & 0xffff),
         );
         if let Some(h) = completed {
             let c = if twq1 {
@@ -264,7 +289,11 @@ impl Engine {
     /// Free TCQ entries, keeping one unused so a full ring is told apart
     /// from an empty one.
     fn tcq_free(&self, dev: &FbnicDevice, q: u32, tcq: &Ring) -> usize {
-        let head = dev.csr().read(queue::reg(q, queue::TCQ_HEAD)).unwrap_or(0) & tcq.mask();
+        let head = dev
+            .csr()
+            .read(queue::TCQ_HEAD::INFO.dword(q, 0))
+            .unwrap_or(0)
+            & tcq.mask();
         let used = self.tx[q as usize].tcq_tail.wrapping_sub(head) & tcq.mask();
         (tcq.size - 1 - used) as usize
     }
@@ -284,8 +313,8 @@ impl Engine {
         write_desc(dev, tcq.entry(pos), raw, "TX completion")?;
         t.tcq_tail = (pos + 1) & (2 * tcq.size - 1);
         dev.csr().write(
-            queue::reg(q, queue::TCQ_PTRS),
-            queue::TCQ_PTRS_TAIL_MASK.prep(t.tcq_tail & tcq.mask()),
+            queue::TCQ_PTRS::INFO.dword(q, 0),
+            queue::TCQ_PTRS::TAIL.prep(t.tcq_tail & tcq.mask()),
         );
         self.completion(dev, q, false, 1);
         Ok(())

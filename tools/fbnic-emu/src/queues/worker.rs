@@ -91,7 +91,7 @@ impl Datapath {
             let csr = dev.csr();
             stats::add32(
                 csr,
-                fbnic_hw::csr::rxb::drop_frms_sts(fbnic_hw::csr::rxb::FIFO_HOST),
+                fbnic_hw::csr::rxb::DROP_FRMS_STS::INFO.dword(fbnic_hw::csr::rxb::FIFO_HOST, 0),
                 1,
             );
             return false;

@@ -34,9 +34,14 @@ use kernel::{
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
+use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
-        csr::{self, intr, mbx, pul},
+        csr::{
+            intr,
+            mbx,
+            pul, //
+        },
         desc::{mbx_desc, MbxDesc},
         fw::{Capabilities, CapsError, MbxRing},
         tlv::{self, heartbeat, msg, ownership, Message, MsgBuilder},
@@ -163,8 +168,9 @@ impl Mailbox {
 
         // The firmware mailbox cause is acknowledged by software only, and
         // a stale one must not count as the firmware's answer.
-        regs.wr32(intr::sw_ac_mode(0), !(1 << csr::FW_MSIX_ENTRY));
-        regs.wr32(intr::clear(0), 1 << csr::FW_MSIX_ENTRY);
+        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+        regs.write_raw(intr::SW_AC_MODE::at(word), !bit);
+        regs.write_raw(intr::CLEAR::at(word), bit);
         reset_ring(regs, mbx::RX_IDX);
         reset_ring(regs, mbx::TX_IDX);
 
@@ -187,8 +193,14 @@ impl Mailbox {
         }
 
         // The firmware is alive: let it DMA, and give it pages to write to.
-        regs.wr32(pul::OB_TLP_HDR_AW_CFG, pul::OB_TLP_HDR_AW_CFG_BME);
-        regs.wr32(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_BME);
+        regs.write(
+            pul::OB_TLP_HDR_AW_CFG::AT,
+            pul::OB_TLP_HDR_AW_CFG::zeroed().set(pul::OB_TLP_HDR_AW_CFG::BME),
+        );
+        regs.write(
+            pul::OB_TLP_HDR_AR_CFG::AT,
+            pul::OB_TLP_HDR_AR_CFG::zeroed().set(pul::OB_TLP_HDR_AR_CFG::BME),
+        );
         st.ready = true;
         while let Some(slot) = st.rx.post() {
             self.post_rx(regs, slot)?;
@@ -235,7 +247,8 @@ impl Mailbox {
     /// sent, then resets both rings, which also stops the firmware's DMA
     /// into the pages (`fbnic_fw_free_mbx()`).
     pub(crate) fn stop(&self, regs: &Regs, dev: &device::Device) {
-        regs.wr32(intr::mask_set(0), 1 << csr::FW_MSIX_ENTRY);
+        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+        regs.write_raw(intr::MASK_SET::at(word), bit);
 
         let start = Instant::<Monotonic>::now();
         let mut st = self.state.lock();
@@ -317,7 +330,10 @@ impl Mailbox {
 
             // Give a page back: this descriptor's stays out of the ring as
             // the one free slot, and the previous free slot's is posted.
-            regs.fw_wr32(mbx::ipc_mbx(mbx::RX_IDX, head), 0);
+            regs.write_raw(
+                mbx::IPC_MBX::at(mbx::RX_IDX, mbx::DescIdx::wrapping(head)),
+                0,
+            );
             st.rx.retire();
             if let Some(slot) = st.rx.post() {
                 // Cannot fail: the address is a valid coherent page.
@@ -542,60 +558,70 @@ fn page_addr(base: DmaAddress, slot: u32) -> u64 {
 }
 
 /// Reads descriptor `desc` of mailbox `mbx_idx`.
-fn rd_desc(regs: &Regs, mbx_idx: u32, desc: u32) -> u64 {
-    let reg = mbx::ipc_mbx(mbx_idx, desc);
-    MbxDesc::join(regs.fw_rd32(reg), regs.fw_rd32(reg + 1))
+fn rd_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, desc: u32) -> u64 {
+    let desc = mbx::DescIdx::wrapping(desc);
+    MbxDesc::join(
+        regs.read_raw(mbx::IPC_MBX::at(mbx_idx, desc)),
+        regs.read_raw(mbx::IPC_MBX_HI::at(mbx_idx, desc)),
+    )
 }
 
 /// Posts descriptor `desc` at `slot`: first the stop marker in the next
 /// descriptor, then the high half and, after a flush, the low half that
 /// holds the ownership bits, so the firmware never sees half a descriptor.
-fn post_desc(regs: &Regs, mbx_idx: u32, slot: u32, desc: u64) {
-    let next = (slot + 1) % mbx::DESC_LEN;
-    regs.fw_wr32(mbx::ipc_mbx(mbx_idx, next), 0);
+fn post_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, slot: u32, desc: u64) {
+    let next = mbx::DescIdx::wrapping(slot.wrapping_add(1));
+    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, next), 0);
 
     let (low, high) = MbxDesc::split(desc);
-    let reg = mbx::ipc_mbx(mbx_idx, slot);
-    regs.fw_wr32(reg + 1, high);
+    let slot = mbx::DescIdx::wrapping(slot);
+    regs.write_raw(mbx::IPC_MBX_HI::at(mbx_idx, slot), high);
     regs.fw_wrfl();
-    regs.fw_wr32(reg, low);
+    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, slot), low);
 }
 
 /// Writes a descriptor the other way round, low (ownership) half first, to
 /// invalidate it before its address goes away.
-fn invalidate_desc(regs: &Regs, mbx_idx: u32, slot: u32, low: u32) {
-    let reg = mbx::ipc_mbx(mbx_idx, slot);
-    regs.fw_wr32(reg, low);
+fn invalidate_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, slot: mbx::DescIdx, low: u32) {
+    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, slot), low);
     regs.fw_wrfl();
-    regs.fw_wr32(reg + 1, 0);
+    regs.write_raw(mbx::IPC_MBX_HI::at(mbx_idx, slot), 0);
 }
 
 /// Resets a ring (`fbnic_mbx_reset_desc_ring()`): stops and flushes the
 /// device's DMA for that direction, then leaves descriptor 0 as a stop and
 /// all others as skips.
-fn reset_ring(regs: &Regs, mbx_idx: u32) {
+fn reset_ring(regs: &Regs, mbx_idx: mbx::MbxIdx) {
     if mbx_idx == mbx::RX_IDX {
-        regs.wr32(
-            pul::OB_TLP_HDR_AW_CFG,
-            pul::OB_TLP_HDR_AW_CFG_FLUSH | pul::OB_TLP_HDR_AW_CFG_FLUSH_MODE,
+        regs.write(
+            pul::OB_TLP_HDR_AW_CFG::AT,
+            pul::OB_TLP_HDR_AW_CFG::zeroed()
+                .set(pul::OB_TLP_HDR_AW_CFG::FLUSH)
+                .set(pul::OB_TLP_HDR_AW_CFG::FLUSH_MODE),
         );
     } else {
-        regs.wr32(pul::OB_TLP_HDR_AR_CFG, pul::OB_TLP_HDR_AR_CFG_FLUSH);
+        regs.write(
+            pul::OB_TLP_HDR_AR_CFG::AT,
+            pul::OB_TLP_HDR_AR_CFG::zeroed().set(pul::OB_TLP_HDR_AR_CFG::FLUSH),
+        );
     }
     regs.wrfl();
 
-    invalidate_desc(regs, mbx_idx, 0, 0);
-    for slot in (1..mbx::DESC_LEN).rev() {
+    let mut slots = mbx::DescIdx::all();
+    if let Some(first) = slots.next() {
+        invalidate_desc(regs, mbx_idx, first, 0);
+    }
+    for slot in slots.rev() {
         invalidate_desc(regs, mbx_idx, slot, mbx_desc::SKIP as u32);
     }
 }
 
 /// Acknowledges the mailbox cause if it is pending (`fbnic_mbx_event()`).
 fn take_event(regs: &Regs) -> bool {
-    let bit = 1 << csr::FW_MSIX_ENTRY;
-    if regs.rd32(intr::status(0)) & bit == 0 {
+    let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+    if regs.read_raw(intr::STATUS::at(word)) & bit == 0 {
         return false;
     }
-    regs.wr32(intr::clear(0), bit);
+    regs.write_raw(intr::CLEAR::at(word), bit);
     true
 }

@@ -18,9 +18,14 @@ use kernel::{
     time::{Delta, Instant, Monotonic},
 };
 
+use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
-        csr::{self, intr, mac, sig},
+        csr::{
+            intr,
+            mac,
+            sig, //
+        },
         fw::{Fec, LinkConfig},
     },
     regs::Regs,
@@ -103,13 +108,15 @@ impl Link {
     /// cause to vector 1, clears stale events and checks the link once
     /// (`fbnic_mac_request_irq()`, `fbnic_mac_prepare()`).
     pub(crate) fn start(&self, regs: &Regs) -> Change {
-        regs.wr32(
-            intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX),
-            csr::PCS_MSIX_ENTRY | intr::MSIX_CTRL_ENABLE,
+        regs.write(
+            intr::MSIX_CTRL::at(intr::PCS_SOURCE),
+            intr::MSIX_CTRL::zeroed()
+                .with(intr::MSIX_CTRL::VECTOR, intr::PCS_VECTOR.get())
+                .set(intr::MSIX_CTRL::ENABLE),
         );
-        regs.wr32(intr::msix_ctrl(intr::MSIX_CTRL_RXB_IDX), 0);
-        regs.wr32(sig::PCS_INTR_MASK, !0);
-        regs.wr32(sig::PCS_INTR_STS, !0);
+        regs.write_raw(intr::MSIX_CTRL::at(intr::RXB_SOURCE), 0);
+        regs.write_raw(sig::PCS_INTR_MASK::AT, !0);
+        regs.write_raw(sig::PCS_INTR_STS::AT, !0);
 
         let mut st = self.state.lock();
         if !self.pcs_link_up(regs) {
@@ -128,12 +135,13 @@ impl Link {
         let change = if st.up { Change::Down } else { Change::None };
         st.open = false;
         st.up = false;
-        regs.wr32(
-            intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX),
-            csr::PCS_MSIX_ENTRY,
+        regs.write(
+            intr::MSIX_CTRL::at(intr::PCS_SOURCE),
+            intr::MSIX_CTRL::zeroed().with(intr::MSIX_CTRL::VECTOR, intr::PCS_VECTOR.get()),
         );
-        regs.wr32(sig::PCS_INTR_MASK, !0);
-        regs.wr32(intr::mask_set(0), 1 << csr::PCS_MSIX_ENTRY);
+        regs.write_raw(sig::PCS_INTR_MASK::AT, !0);
+        let (word, bit) = intr::vector_bit(intr::PCS_VECTOR);
+        regs.write_raw(intr::MASK_SET::at(word), bit);
         regs.wrfl();
         self.mac_down(regs);
         change
@@ -146,8 +154,8 @@ impl Link {
         let mut st = self.state.lock();
         if !st.open {
             // Acknowledge but leave the cause masked: nothing listens.
-            regs.wr32(
-                sig::PCS_INTR_STS,
+            regs.write_raw(
+                sig::PCS_INTR_STS::AT,
                 sig::PCS_INTR_LINK_DOWN | sig::PCS_INTR_LINK_UP,
             );
             return Change::None;
@@ -155,14 +163,16 @@ impl Link {
 
         // The status bits latch; flush them so they show the present
         // state, then take the events that led here.
-        regs.wr32(
-            sig::PCS_OUT0,
-            sig::PCS_OUT0_LINK | sig::PCS_OUT0_BLOCK_LOCK.mask() | sig::PCS_OUT0_AMPS_LOCK.mask(),
+        regs.write_raw(
+            sig::PCS_OUT0::AT,
+            sig::PCS_OUT0::LINK.mask()
+                | sig::PCS_OUT0::BLOCK_LOCK.mask()
+                | sig::PCS_OUT0::AMPS_LOCK.mask(),
         );
-        regs.wr32(sig::PCS_OUT1, sig::PCS_OUT1_FCFEC_LOCK.mask());
+        regs.write_raw(sig::PCS_OUT1::AT, sig::PCS_OUT1::FCFEC_LOCK.mask());
         regs.wrfl();
-        regs.wr32(
-            sig::PCS_INTR_STS,
+        regs.write_raw(
+            sig::PCS_INTR_STS::AT,
             sig::PCS_INTR_LINK_DOWN | sig::PCS_INTR_LINK_UP,
         );
 
@@ -185,11 +195,12 @@ impl Link {
         };
 
         // Only changes of the link state interrupt from here on.
-        regs.wr32(
-            sig::PCS_INTR_MASK,
+        regs.write_raw(
+            sig::PCS_INTR_MASK::AT,
             !(sig::PCS_INTR_LINK_DOWN | sig::PCS_INTR_LINK_UP),
         );
-        regs.wr32(intr::mask_clear(0), 1 << csr::PCS_MSIX_ENTRY);
+        let (word, bit) = intr::vector_bit(intr::PCS_VECTOR);
+        regs.write_raw(intr::MASK_CLEAR::at(word), bit);
 
         let change = match (st.up, link) {
             (false, true) => {
@@ -207,8 +218,8 @@ impl Link {
     }
 
     fn pcs_link_up(&self, regs: &Regs) -> bool {
-        let out0 = regs.rd32(sig::PCS_OUT0);
-        let out1 = regs.rd32(sig::PCS_OUT1);
+        let out0 = regs.read_raw(sig::PCS_OUT0::AT);
+        let out1 = regs.read_raw(sig::PCS_OUT1::AT);
         self.config.pcs_link_up(out0, out1)
     }
 
@@ -216,33 +227,35 @@ impl Link {
     /// parser filters, not the MAC), TX padding, no pause frames, and no
     /// fault handling without FEC.
     fn command_config(&self) -> u32 {
-        let mut cfg = mac::COMMAND_CONFIG_TX_PAD_EN
-            | mac::COMMAND_CONFIG_PROMISC_EN
-            | mac::COMMAND_CONFIG_TX_PAUSE_DIS
-            | mac::COMMAND_CONFIG_RX_PAUSE_DIS;
+        let mut cfg = mac::COMMAND_CONFIG::TX_PAD_EN.mask()
+            | mac::COMMAND_CONFIG::PROMISC_EN.mask()
+            | mac::COMMAND_CONFIG::TX_PAUSE_DIS.mask()
+            | mac::COMMAND_CONFIG::RX_PAUSE_DIS.mask();
         if self.config.fec == Fec::Off {
-            cfg |= mac::COMMAND_CONFIG_FLT_HDL_DIS;
+            cfg |= mac::COMMAND_CONFIG::FLT_HDL_DIS.mask();
         }
         cfg
     }
 
-    const MAC_RESETS: u32 = sig::MAC_IN0_RESET_FF_TX_CLK
-        | sig::MAC_IN0_RESET_TX_CLK
-        | sig::MAC_IN0_RESET_FF_RX_CLK
-        | sig::MAC_IN0_RESET_RX_CLK;
+    const MAC_RESETS: u32 = sig::MAC_IN0::RESET_FF_TX_CLK.mask()
+        | sig::MAC_IN0::RESET_TX_CLK.mask()
+        | sig::MAC_IN0::RESET_FF_RX_CLK.mask()
+        | sig::MAC_IN0::RESET_RX_CLK.mask();
 
     /// Takes the MAC out of reset and enables both directions.
     fn mac_up(&self, regs: &Regs) {
-        regs.rmw32(sig::MAC_IN0, Self::MAC_RESETS, 0);
-        regs.wr32(
-            mac::COMMAND_CONFIG,
-            self.command_config() | mac::COMMAND_CONFIG_RX_ENA | mac::COMMAND_CONFIG_TX_ENA,
+        regs.rmw_raw(sig::MAC_IN0::AT, Self::MAC_RESETS, 0);
+        regs.write_raw(
+            mac::COMMAND_CONFIG::AT,
+            self.command_config()
+                | mac::COMMAND_CONFIG::RX_ENA.mask()
+                | mac::COMMAND_CONFIG::TX_ENA.mask(),
         );
     }
 
     /// Disables the MAC and holds it in reset.
     fn mac_down(&self, regs: &Regs) {
-        regs.rmw32(sig::MAC_IN0, 0, Self::MAC_RESETS);
-        regs.wr32(mac::COMMAND_CONFIG, self.command_config());
+        regs.rmw_raw(sig::MAC_IN0::AT, 0, Self::MAC_RESETS);
+        regs.write_raw(mac::COMMAND_CONFIG::AT, self.command_config());
     }
 }

@@ -19,7 +19,18 @@
 use kernel::prelude::*;
 
 use crate::{
-    hw::csr::{rpc, rpc_ram},
+    hw::{
+        csr::{
+            rpc,
+            rpc_ram, //
+        },
+        reg::{
+            Bar0,
+            Io32,
+            Loc,
+            RegisterIo, //
+        },
+    },
     kernel_ext::net::ethtool::{
         flow_type, nfc::location, FlowMatch, FlowRule, IpMatch, Masked, RuleAction, RuleCount,
     },
@@ -30,9 +41,16 @@ use crate::{
 /// Locations of flow rules.
 pub(crate) const RULES: u32 = 48;
 /// The action TCAM entry of location 0.
-const FIRST_ENTRY: u32 = 2;
+const FIRST_ENTRY: u32 = rpc_ram::ACT_TBL_NFC_OFFSET;
 /// Entries of each IP TCAM.
 const IP_ENTRIES: usize = rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES as usize;
+
+/// Where word `m` of entry `n` of one of the IP TCAMs is.
+type IpTcamReg = fn(rpc_ram::IpIdx, rpc_ram::IpWordIdx) -> Loc<Bar0>;
+/// The inner source address TCAM.
+const IP_SRC: IpTcamReg = |n, m| rpc_ram::TCAM_IPSRC::at(n, m).loc();
+/// The inner destination address TCAM.
+const IP_DST: IpTcamReg = |n, m| rpc_ram::TCAM_IPDST::at(n, m).loc();
 
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
@@ -125,22 +143,24 @@ impl IpTcam {
 
     /// Writes entry `i` (invalidated if free) to the TCAM whose registers
     /// `reg` gives.
-    fn write_entry(&self, regs: &Regs, reg: fn(u32, u32) -> u32, i: usize) {
-        // CAST: eight entries.
-        let entry = i as u32;
-        let last = rpc_ram::TCAM_IP_ADDR_WORD_LEN;
+    fn write_entry(&self, regs: &Regs, reg: IpTcamReg, i: usize) {
+        // CAST: `i` indexes the eight entries.
+        let Some(entry) = rpc_ram::IpIdx::new(i as u32) else {
+            return;
+        };
+        let last = rpc_ram::IpWordIdx::new_const::<{ rpc_ram::TCAM_IP_ADDR_WORD_LEN }>();
         // Invalidate first: the words below change one at a time.
-        regs.wr32(reg(entry, last), 0);
+        regs.write32(reg(entry, last), 0);
         let Some(Some((a, _))) = self.entries.get(i) else {
             return;
         };
         // Word w is the w-th 16-bit group counted from the end; the mask
         // field holds the bits that do not matter.
-        for word in 0..last {
-            let at = (7 - word as usize) * 2;
+        for word in rpc_ram::IpWordIdx::all().take_while(|&w| w != last) {
+            let at = (7 - word.get() as usize) * 2;
             let value = u16::from_be_bytes([a.value[at], a.value[at + 1]]);
             let care = u16::from_be_bytes([a.care[at], a.care[at + 1]]);
-            regs.wr32(
+            regs.write32(
                 reg(entry, word),
                 rpc_ram::TCAM_IP_ADDR_VALUE.prep(value.into())
                     | rpc_ram::TCAM_IP_ADDR_MASK.prep((!care).into()),
@@ -148,11 +168,11 @@ impl IpTcam {
         }
         regs.wrfl();
         let v6 = if a.v6 { rpc_ram::TCAM_IP_IS_V6 } else { 0 };
-        regs.wr32(reg(entry, last), v6 | rpc_ram::TCAM_VALIDATE);
+        regs.write32(reg(entry, last), v6 | rpc_ram::TCAM_VALIDATE);
     }
 
     /// Writes every entry.
-    fn write(&self, regs: &Regs, reg: fn(u32, u32) -> u32) {
+    fn write(&self, regs: &Regs, reg: IpTcamReg) {
         for i in 0..IP_ENTRIES {
             self.write_entry(regs, reg, i);
         }
@@ -363,10 +383,10 @@ impl Rules {
             // stale one; a new entry changes no other rule's matches, as
             // addresses do not overlap.
             if let Some((i, true)) = src {
-                self.ip_src.write_entry(regs, rpc_ram::tcam_ipsrc, i);
+                self.ip_src.write_entry(regs, IP_SRC, i);
             }
             if let Some((i, true)) = dst {
-                self.ip_dst.write_entry(regs, rpc_ram::tcam_ipdst, i);
+                self.ip_dst.write_entry(regs, IP_DST, i);
             }
             self.write_rule(regs, rss, at);
         }
@@ -387,10 +407,10 @@ impl Rules {
             // The rule first, then the addresses only it used.
             self.write_rule(regs, rss, location);
             if let Some(i) = src_freed {
-                self.ip_src.write_entry(regs, rpc_ram::tcam_ipsrc, i);
+                self.ip_src.write_entry(regs, IP_SRC, i);
             }
             if let Some(i) = dst_freed {
-                self.ip_dst.write_entry(regs, rpc_ram::tcam_ipdst, i);
+                self.ip_dst.write_entry(regs, IP_DST, i);
             }
         }
         Ok(())
@@ -399,8 +419,8 @@ impl Rules {
     /// Writes every rule and both IP TCAMs to the device; free locations
     /// are invalidated.
     pub(crate) fn write(&self, regs: &Regs, rss: &Rss) {
-        self.ip_src.write(regs, rpc_ram::tcam_ipsrc);
-        self.ip_dst.write(regs, rpc_ram::tcam_ipdst);
+        self.ip_src.write(regs, IP_SRC);
+        self.ip_dst.write(regs, IP_DST);
         for at in 0..RULES {
             self.write_rule(regs, rss, at);
         }
@@ -411,9 +431,12 @@ impl Rules {
     /// rule's flow class, as `rss` sets it, and an RSS action spreads them
     /// by it.
     fn write_rule(&self, regs: &Regs, rss: &Rss, location: u32) {
-        let entry = FIRST_ENTRY + location;
+        let Some(entry) = rpc_ram::ActIdx::new(FIRST_ENTRY + location) else {
+            return;
+        };
+        let validate = rpc_ram::ActWordIdx::new_const::<{ rpc_ram::TCAM_ACT_WORD_LEN }>();
         // Invalidate first: the words below change one at a time.
-        regs.wr32(rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN), 0);
+        regs.write_raw(rpc_ram::TCAM_ACT::at(entry, validate), 0);
         let Some(Some(r)) = self.rules.get(location as usize) else {
             return;
         };
@@ -424,13 +447,13 @@ impl Rules {
             RuleAction::Rss { context: 0, .. } => host,
             RuleAction::Rss { .. } => host | rpc::ACT_TBL0_RSS_CTXT_ID,
         };
-        regs.wr32(rpc_ram::act_tbl0(entry), act0);
-        regs.wr32(
-            rpc_ram::act_tbl1(entry),
+        regs.write_raw(rpc_ram::ACT_TBL0::at(entry), act0);
+        regs.write_raw(
+            rpc_ram::ACT_TBL1::at(entry),
             rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(rss.fields(r.class))),
         );
-        for word in 0..rpc_ram::TCAM_ACT_WORD_LEN {
-            let (value, care) = match word {
+        for word in rpc_ram::ActWordIdx::all().take_while(|&w| w != validate) {
+            let (value, care) = match word.get() {
                 0 => {
                     let (mut value, mut care) = (0, 0);
                     if let Some(i) = r.src {
@@ -458,15 +481,15 @@ impl Rules {
                 rpc_ram::TCAM_ACT_L4_DST_WORD => (r.dport.value.into(), r.dport.mask.into()),
                 _ => (0, 0),
             };
-            regs.wr32(
-                rpc_ram::tcam_act(entry, word),
-                rpc_ram::TCAM_ACT_VALUE.prep(value & care)
-                    | rpc_ram::TCAM_ACT_MASK.prep(!care & 0xffff),
+            regs.write_raw(
+                rpc_ram::TCAM_ACT::at(entry, word),
+                rpc_ram::TCAM_ACT::VALUE.prep(value & care)
+                    | rpc_ram::TCAM_ACT::MASK.prep(!care & 0xffff),
             );
         }
         regs.wrfl();
-        regs.wr32(
-            rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN),
+        regs.write_raw(
+            rpc_ram::TCAM_ACT::at(entry, validate),
             rpc_ram::TCAM_VALIDATE,
         );
     }
@@ -474,12 +497,12 @@ impl Rules {
     /// Invalidates every rule and address in the device (the rules stay
     /// here, for the next [`Rules::write`]).
     pub(crate) fn clear(regs: &Regs) {
-        for i in 0..RULES {
-            for word in 0..=rpc_ram::TCAM_ACT_WORD_LEN {
-                regs.wr32(rpc_ram::tcam_act(FIRST_ENTRY + i, word), 0);
+        for entry in (FIRST_ENTRY..FIRST_ENTRY + RULES).filter_map(rpc_ram::ActIdx::new) {
+            for word in rpc_ram::ActWordIdx::all() {
+                regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), 0);
             }
         }
-        IpTcam::default().write(regs, rpc_ram::tcam_ipsrc);
-        IpTcam::default().write(regs, rpc_ram::tcam_ipdst);
+        IpTcam::default().write(regs, IP_SRC);
+        IpTcam::default().write(regs, IP_DST);
     }
 }

@@ -17,6 +17,7 @@
 
 use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
 
+use crate::hw::reg::RegisterIo;
 use crate::{
     hw::csr::{self, intr},
     kernel_ext::{
@@ -94,9 +95,8 @@ impl pci::Driver for FbnicDriver {
         let caps = shared.mbx.start(&shared.regs, pdev.as_ref())?;
         let mailbox = MailboxGuard(shared.clone());
         irq::request_threaded(pdev, csr::FW_MSIX_ENTRY, c"fbnic-fw", shared.clone())?;
-        shared
-            .regs
-            .wr32(intr::mask_clear(0), 1 << csr::FW_MSIX_ENTRY);
+        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+        shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
         let netdev = match register_netdev(pdev, &shared, queues) {

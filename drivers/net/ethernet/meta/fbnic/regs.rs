@@ -3,8 +3,12 @@
 //! The register BARs: BAR0 holds the device's CSRs, BAR4 the firmware
 //! mailbox.
 //!
-//! Register numbers in [`csr`] are dword indices, as in the C driver; they
-//! turn into byte offsets here and nowhere else.
+//! Registers are the typed declarations of [`csr`]: [`Regs`] implements
+//! [`Io32`] for both BARs, and the typed accessors of [`RegisterIo`]
+//! (`read`, `write`, `read_raw`, `write_raw`, `update`) pick the BAR from
+//! the register's declaration. A location is an [`At`](crate::hw::reg::At)
+//! that only a declaration makes; there is no accessor that takes a number.
+//! Dword indices turn into byte offsets here and nowhere else.
 //!
 //! The mappings are device-managed (`DevresBar`): the interrupt handlers and
 //! the service task that use them are `'static`, and may still run briefly
@@ -21,13 +25,31 @@ use kernel::{
     prelude::*,
 };
 
-use crate::hw::csr;
+use crate::hw::{
+    csr::{
+        self,
+        master,
+        mbx, //
+    },
+    reg::{
+        Bar0,
+        Bar4,
+        Io32,
+        Loc,
+        RegisterIo, //
+    },
+};
 
 /// Byte offset of the register with dword index `index`.
 const fn offset(index: u32) -> usize {
     // CAST: a dword index times four fits in 34 bits, and this driver only
     // builds for 64-bit kernels.
     csr::byte_offset(index) as usize
+}
+
+/// Byte offset of register location `loc`.
+const fn loc_offset<B: crate::hw::reg::Bar>(loc: Loc<B>) -> usize {
+    offset(loc.index())
 }
 
 /// How much of BAR0 the driver needs: everything up to the last per-queue
@@ -60,69 +82,29 @@ impl Regs {
         Ok(Self { bar0, bar4 })
     }
 
-    /// Reads CSR `reg` (`rd32()`); all ones once the device is gone.
-    pub(crate) fn rd32(&self, reg: u32) -> u32 {
-        self.bar0
-            .try_access()
-            .and_then(|bar| (&*bar).try_read32(offset(reg)).ok())
-            .unwrap_or(u32::MAX)
-    }
-
-    /// Writes CSR `reg` (`wr32()`); does nothing once the device is gone.
-    pub(crate) fn wr32(&self, reg: u32, value: u32) {
-        if let Some(bar) = self.bar0.try_access() {
-            // Every register index the driver uses is below BAR0_SIZE; a
-            // failed bounds check would be a driver bug that only loses
-            // this write.
-            let _ = (&*bar).try_write32(value, offset(reg));
-        }
-    }
-
-    /// Reads, modifies and writes back CSR `reg`.
-    pub(crate) fn rmw32(&self, reg: u32, clear: u32, set: u32) {
-        let value = self.rd32(reg);
-        self.wr32(reg, (value & !clear) | set);
-    }
-
     /// Flushes posted CSR writes (`wrfl()`).
     pub(crate) fn wrfl(&self) {
-        self.rd32(csr::master::SPARE_0);
-    }
-
-    /// Reads mailbox register `reg` in BAR4 (`fw_rd32()`).
-    pub(crate) fn fw_rd32(&self, reg: u32) -> u32 {
-        self.bar4
-            .try_access()
-            .and_then(|bar| (&*bar).try_read32(offset(reg)).ok())
-            .unwrap_or(u32::MAX)
-    }
-
-    /// Writes mailbox register `reg` in BAR4 (`fw_wr32()`).
-    pub(crate) fn fw_wr32(&self, reg: u32, value: u32) {
-        if let Some(bar) = self.bar4.try_access() {
-            // As in `wr32`: only mailbox registers, all inside BAR4_SIZE.
-            let _ = (&*bar).try_write32(value, offset(reg));
-        }
+        self.read_raw(master::SPARE_0::AT);
     }
 
     /// Flushes posted BAR4 writes (`fw_wrfl()`).
     pub(crate) fn fw_wrfl(&self) {
-        self.fw_rd32(csr::mbx::FW_ZERO_REG);
+        self.read_raw(mbx::FW_ZERO_REG::AT);
     }
 
     /// Whether the firmware BAR still answers (`fbnic_fw_present()`): a
     /// device that fell off the bus reads all ones everywhere, and
     /// `FW_ZERO_REG` reads all ones only then.
     pub(crate) fn fw_present(&self) -> bool {
-        self.fw_rd32(csr::mbx::FW_ZERO_REG) != u32::MAX
+        self.read_raw(mbx::FW_ZERO_REG::AT) != u32::MAX
     }
 
     /// Checks that both BARs answer, and logs their sizes and what was read
     /// to find out. A device that fell off the bus reads all ones
     /// everywhere, and these two registers read all ones only then.
     pub(crate) fn probe_present(&self, pdev: &pci::Device<Bound>) -> Result {
-        let spare = self.rd32(csr::master::SPARE_0);
-        let fw_zero = self.fw_rd32(csr::mbx::FW_ZERO_REG);
+        let spare = self.read_raw(master::SPARE_0::AT);
+        let fw_zero = self.read_raw(mbx::FW_ZERO_REG::AT);
 
         dev_info!(
             pdev,
@@ -138,5 +120,43 @@ impl Regs {
             return Err(ENODEV);
         }
         Ok(())
+    }
+}
+
+impl Io32<Bar0> for Regs {
+    /// Reads a CSR (`rd32()`); all ones once the device is gone.
+    fn read32(&self, loc: Loc<Bar0>) -> u32 {
+        self.bar0
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Writes a CSR (`wr32()`); does nothing once the device is gone.
+    fn write32(&self, loc: Loc<Bar0>, value: u32) {
+        if let Some(bar) = self.bar0.try_access() {
+            // Every declared BAR0 register lies below BAR0_SIZE (the queue
+            // blocks end the map); a failed bounds check would be a wrong
+            // declaration, and it only loses this write.
+            let _ = (&*bar).try_write32(value, loc_offset(loc));
+        }
+    }
+}
+
+impl Io32<Bar4> for Regs {
+    /// Reads a mailbox register (`fw_rd32()`).
+    fn read32(&self, loc: Loc<Bar4>) -> u32 {
+        self.bar4
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Writes a mailbox register (`fw_wr32()`).
+    fn write32(&self, loc: Loc<Bar4>, value: u32) {
+        if let Some(bar) = self.bar4.try_access() {
+            // As for BAR0: the mailbox rings end below BAR4_SIZE.
+            let _ = (&*bar).try_write32(value, loc_offset(loc));
+        }
     }
 }

@@ -24,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
         csr::{rpc, rpc_ram},
@@ -236,19 +237,17 @@ impl Rss {
 
 /// Writes the RSS key and indirection table to the device.
 pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
-    for (i, word) in toeplitz::key_to_regs(&rss.key).iter().enumerate() {
-        // CAST: fewer than 14 key registers.
-        regs.wr32(rpc::rss_key(i as u32), *word);
+    for (n, word) in rpc::RssKeyIdx::all().zip(toeplitz::key_to_regs(&rss.key).iter()) {
+        regs.write_raw(rpc::RSS_KEY::at(n), *word);
     }
-    for (i, queue) in rss.table.iter().enumerate() {
-        // CAST: 256 entries.
-        regs.wr32(rpc_ram::rss_tbl(0, i as u32), u32::from(*queue));
-    }
-    if let Some(table) = &rss.context1 {
-        for (i, queue) in table.iter().enumerate() {
-            // CAST: 256 entries.
-            regs.wr32(rpc_ram::rss_tbl(1, i as u32), u32::from(*queue));
+    let write_table = |t, table: &[u8]| {
+        for (e, queue) in rpc_ram::RssEntryIdx::all().zip(table.iter()) {
+            regs.write_raw(rpc_ram::RSS_TBL::at(t, e), u32::from(*queue));
         }
+    };
+    write_table(rpc_ram::RssTblIdx::new_const::<0>(), &rss.table[..]);
+    if let Some(table) = &rss.context1 {
+        write_table(rpc_ram::RssTblIdx::new_const::<1>(), &table[..]);
     }
 }
 
@@ -261,7 +260,9 @@ const RSS_FIRST_ENTRY: u32 = rpc_ram::TCAM_ACT_NUM_ENTRIES - FlowClass::ALL.len(
 pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
     for (i, class) in FlowClass::ALL.into_iter().enumerate() {
         // CAST: seven rules.
-        let entry = RSS_FIRST_ENTRY + i as u32;
+        let Some(entry) = rpc_ram::ActIdx::new(RSS_FIRST_ENTRY + i as u32) else {
+            continue;
+        };
         let fields = rss.fields(class);
         // A class whose frames are discarded goes nowhere.
         let act0 = if fields & rxh::DISCARD != 0 {
@@ -269,25 +270,26 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
         } else {
             rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
         };
-        regs.wr32(rpc_ram::act_tbl0(entry), act0);
-        regs.wr32(
-            rpc_ram::act_tbl1(entry),
+        regs.write_raw(rpc_ram::ACT_TBL0::at(entry), act0);
+        regs.write_raw(
+            rpc_ram::ACT_TBL1::at(entry),
             rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(fields)),
         );
         // Word 1: a MAC DA entry matched, plus the class's flags; the bits
         // not set are don't-care. Every other word: don't care.
         let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | class.tcam_flags();
-        for word in 0..rpc_ram::TCAM_ACT_WORD_LEN {
-            let tcam = if word == 1 {
-                rpc_ram::TCAM_ACT_VALUE.prep(value) | rpc_ram::TCAM_ACT_MASK.prep(!value & 0xffff)
+        let validate = rpc_ram::ActWordIdx::new_const::<{ rpc_ram::TCAM_ACT_WORD_LEN }>();
+        for word in rpc_ram::ActWordIdx::all().take_while(|&w| w != validate) {
+            let tcam = if word.get() == 1 {
+                rpc_ram::TCAM_ACT::VALUE.prep(value) | rpc_ram::TCAM_ACT::MASK.prep(!value & 0xffff)
             } else {
-                rpc_ram::TCAM_ACT_MASK.prep(0xffff)
+                rpc_ram::TCAM_ACT::MASK.prep(0xffff)
             };
-            regs.wr32(rpc_ram::tcam_act(entry, word), tcam);
+            regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), tcam);
         }
         regs.wrfl();
-        regs.wr32(
-            rpc_ram::tcam_act(entry, rpc_ram::TCAM_ACT_WORD_LEN),
+        regs.write_raw(
+            rpc_ram::TCAM_ACT::at(entry, validate),
             rpc_ram::TCAM_VALIDATE,
         );
     }
@@ -297,9 +299,11 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
 fn clear_rss_rules(regs: &Regs) {
     for i in 0..FlowClass::ALL.len() {
         // CAST: seven rules.
-        let entry = RSS_FIRST_ENTRY + i as u32;
-        for word in 0..=rpc_ram::TCAM_ACT_WORD_LEN {
-            regs.wr32(rpc_ram::tcam_act(entry, word), 0);
+        let Some(entry) = rpc_ram::ActIdx::new(RSS_FIRST_ENTRY + i as u32) else {
+            continue;
+        };
+        for word in rpc_ram::ActWordIdx::all() {
+            regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), 0);
         }
     }
 }
@@ -310,13 +314,13 @@ pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
     write_rss(regs, rss);
     write_rss_rules(regs, rss);
     rules.write(regs, rss);
-    regs.wr32(rpc::ACT_TBL1_DEFAULT, 0);
-    regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
-    regs.wr32(
-        rpc::RMI_CONFIG,
-        rpc::RMI_CONFIG_MTU.prep(MAX_FRAME)
-            | rpc::RMI_CONFIG_OH_BYTES.prep(OH_BYTES)
-            | rpc::RMI_CONFIG_ENABLE,
+    regs.write_raw(rpc::ACT_TBL1_DEFAULT::AT, 0);
+    regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
+    regs.write_raw(
+        rpc::RMI_CONFIG::AT,
+        rpc::RMI_CONFIG::MTU.prep(MAX_FRAME)
+            | rpc::RMI_CONFIG::OH_BYTES.prep(OH_BYTES)
+            | rpc::RMI_CONFIG::ENABLE.mask(),
     );
     regs.wrfl();
 }
@@ -324,8 +328,11 @@ pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
 /// Stops delivering frames to the host (`fbnic_rpc_reset_valid_entries()`
 /// and the RMI disable of `fbnic_rss_disable_hw()`).
 pub(crate) fn disable(regs: &Regs) {
-    regs.wr32(rpc::RMI_CONFIG, rpc::RMI_CONFIG_OH_BYTES.prep(OH_BYTES));
-    regs.wr32(rpc::ACT_TBL0_DEFAULT, rpc::ACT_TBL0_DROP);
+    regs.write_raw(
+        rpc::RMI_CONFIG::AT,
+        rpc::RMI_CONFIG::OH_BYTES.prep(OH_BYTES),
+    );
+    regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
     clear_rss_rules(regs);
     Rules::clear(regs);
     regs.wrfl();
@@ -474,30 +481,33 @@ impl MacFilter {
                 continue;
             }
             // CAST: 32 entries.
-            let entry = i as u32;
+            let Some(entry) = rpc_ram::MacdaIdx::new(i as u32) else {
+                continue;
+            };
+            let validate = rpc_ram::MacdaWordIdx::new_const::<{ rpc_ram::TCAM_MACDA_WORD_LEN }>();
             match want {
                 None => {
-                    for word in 0..=rpc_ram::TCAM_MACDA_WORD_LEN {
-                        regs.wr32(rpc_ram::tcam_macda(entry, word), 0);
+                    for word in rpc_ram::MacdaWordIdx::all() {
+                        regs.write_raw(rpc_ram::TCAM_MACDA::at(entry, word), 0);
                     }
                 }
                 Some(e) => {
                     // Invalid while it changes, then valid.
-                    regs.wr32(rpc_ram::tcam_macda(entry, rpc_ram::TCAM_MACDA_WORD_LEN), 0);
+                    regs.write_raw(rpc_ram::TCAM_MACDA::at(entry, validate), 0);
                     // Word w holds bytes 4 - 2w and 5 - 2w.
-                    for word in 0..rpc_ram::TCAM_MACDA_WORD_LEN {
-                        let b = (4 - 2 * word) as usize;
+                    for word in rpc_ram::MacdaWordIdx::all().take_while(|&w| w != validate) {
+                        let b = (4 - 2 * word.get()) as usize;
                         let value = u16::from_be_bytes([e.addr[b], e.addr[b + 1]]);
                         let mask = u16::from_be_bytes([e.dont_care[b], e.dont_care[b + 1]]);
-                        regs.wr32(
-                            rpc_ram::tcam_macda(entry, word),
-                            rpc_ram::TCAM_MACDA_VALUE.prep(u32::from(value))
-                                | rpc_ram::TCAM_MACDA_MASK.prep(u32::from(mask)),
+                        regs.write_raw(
+                            rpc_ram::TCAM_MACDA::at(entry, word),
+                            rpc_ram::TCAM_MACDA::VALUE.prep(u32::from(value))
+                                | rpc_ram::TCAM_MACDA::MASK.prep(u32::from(mask)),
                         );
                     }
                     regs.wrfl();
-                    regs.wr32(
-                        rpc_ram::tcam_macda(entry, rpc_ram::TCAM_MACDA_WORD_LEN),
+                    regs.write_raw(
+                        rpc_ram::TCAM_MACDA::at(entry, validate),
                         rpc_ram::TCAM_VALIDATE,
                     );
                 }

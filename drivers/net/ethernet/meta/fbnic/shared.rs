@@ -17,9 +17,10 @@ use kernel::{
     sync::{aref::ARef, Arc},
 };
 
+use crate::hw::reg::RegisterIo;
 use crate::{
     fw::Mailbox,
-    hw::csr::{self, intr},
+    hw::csr::intr,
     regs::Regs,
     stats::{EthMac, EthtoolStats},
 };
@@ -62,7 +63,8 @@ impl ThreadedHandler for Shared {
     fn handle_threaded(&self) -> IrqReturn {
         self.mbx.poll(&self.regs, &self.dev);
         // The vector masked itself when it fired; open it again.
-        self.regs.wr32(intr::mask_clear(0), 1 << csr::FW_MSIX_ENTRY);
+        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+        self.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         IrqReturn::Handled
     }
 }

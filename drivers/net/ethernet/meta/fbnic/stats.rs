@@ -32,7 +32,21 @@ use kernel::{
 use core::fmt;
 
 use crate::{
-    hw::csr::{mac_stat, queue, rpc, rxb, tce, tmi},
+    hw::{
+        csr::{
+            mac_stat,
+            queue,
+            rpc,
+            rxb,
+            tce,
+            tmi, //
+        },
+        reg::{
+            Bar0,
+            Io32,
+            Loc, //
+        },
+    },
     kernel_ext::net::ethtool::{
         EthCtrlStats, EthMacStats, RmonRanges, RmonStats, StatsData, Strings,
     },
@@ -164,56 +178,74 @@ impl RingStats {
     }
 }
 
-/// The MAC counters reported: the low dword of each 64-bit counter (its
-/// high dword follows); first those of [`EthMac::fill`] in its order, then
+/// Where a 64-bit counter's two halves are.
+#[derive(Clone, Copy)]
+struct Pair {
+    lo: Loc<Bar0>,
+    hi: Loc<Bar0>,
+}
+
+/// The [`Pair`] of the counter declared as `<name>_L` and `<name>_H`.
+macro_rules! pair {
+    ($blk:ident :: $name:ident) => {
+        ::kernel::macros::paste! {
+            Pair {
+                lo: $blk::[<$name _L>]::AT.loc(),
+                hi: $blk::[<$name _H>]::AT.loc(),
+            }
+        }
+    };
+}
+
+/// The MAC counters reported, each 64 bits wide; first those of [`EthMac::fill`] in its order, then
 /// the MAC Control ones ([`CTRL`]), then RMON's ([`RMON`]).
-const MAC_COUNTERS: [u32; CTRL + 2 + 4 + 2 * RMON_BUCKETS] = [
-    mac_stat::TX_TRANSMITTED_OK_L,
-    mac_stat::RX_RECEIVED_OK_L,
-    mac_stat::RX_PACKET_BAD_FCS_L,
-    mac_stat::RX_ALIGN_ERROR_L,
-    mac_stat::TX_BYTE_COUNT_L,
-    mac_stat::RX_BYTE_COUNT_L,
-    mac_stat::TX_MULTICAST_L,
-    mac_stat::TX_BROADCAST_L,
-    mac_stat::RX_MULTICAST_L,
-    mac_stat::RX_BROADCAST_L,
-    mac_stat::RX_TOOLONG_L,
-    mac_stat::TX_IFOUTERRORS_L,
-    mac_stat::RX_IFINERRORS_L,
+const MAC_COUNTERS: [Pair; CTRL + 2 + 4 + 2 * RMON_BUCKETS] = [
+    pair!(mac_stat::TX_TRANSMITTED_OK),
+    pair!(mac_stat::RX_RECEIVED_OK),
+    pair!(mac_stat::RX_PACKET_BAD_FCS),
+    pair!(mac_stat::RX_ALIGN_ERROR),
+    pair!(mac_stat::TX_BYTE_COUNT),
+    pair!(mac_stat::RX_BYTE_COUNT),
+    pair!(mac_stat::TX_MULTICAST),
+    pair!(mac_stat::TX_BROADCAST),
+    pair!(mac_stat::RX_MULTICAST),
+    pair!(mac_stat::RX_BROADCAST),
+    pair!(mac_stat::RX_TOOLONG),
+    pair!(mac_stat::TX_IFOUTERRORS),
+    pair!(mac_stat::RX_IFINERRORS),
     // CTRL
-    mac_stat::TX_CONTROL_FRAMES_L,
-    mac_stat::RX_CONTROL_FRAMES_L,
+    pair!(mac_stat::TX_CONTROL_FRAMES),
+    pair!(mac_stat::RX_CONTROL_FRAMES),
     // RMON
-    mac_stat::RX_UNDERSIZE_L,
-    mac_stat::RX_OVERSIZE_L,
-    mac_stat::RX_FRAGMENT_L,
-    mac_stat::RX_JABBER_L,
+    pair!(mac_stat::RX_UNDERSIZE),
+    pair!(mac_stat::RX_OVERSIZE),
+    pair!(mac_stat::RX_FRAGMENT),
+    pair!(mac_stat::RX_JABBER),
     // RMON received frames per size bucket of [`RMON_RANGES`]: the MAC
     // counts up to 1518 bytes, the parser beyond.
-    mac_stat::RX_PACKET_64_BYTES_L,
-    mac_stat::RX_PACKET_65_127_BYTES_L,
-    mac_stat::RX_PACKET_128_255_BYTES_L,
-    mac_stat::RX_PACKET_256_511_BYTES_L,
-    mac_stat::RX_PACKET_512_1023_BYTES_L,
-    mac_stat::RX_PACKET_1024_1518_BYTES_L,
-    rpc::STAT_RX_PACKET_1519_2047_BYTES_L,
-    rpc::STAT_RX_PACKET_2048_4095_BYTES_L,
-    rpc::STAT_RX_PACKET_4096_8191_BYTES_L,
-    rpc::STAT_RX_PACKET_8192_9216_BYTES_L,
-    rpc::STAT_RX_PACKET_9217_MAX_BYTES_L,
+    pair!(mac_stat::RX_PACKET_64_BYTES),
+    pair!(mac_stat::RX_PACKET_65_127_BYTES),
+    pair!(mac_stat::RX_PACKET_128_255_BYTES),
+    pair!(mac_stat::RX_PACKET_256_511_BYTES),
+    pair!(mac_stat::RX_PACKET_512_1023_BYTES),
+    pair!(mac_stat::RX_PACKET_1024_1518_BYTES),
+    pair!(rpc::STAT_RX_PACKET_1519_2047_BYTES),
+    pair!(rpc::STAT_RX_PACKET_2048_4095_BYTES),
+    pair!(rpc::STAT_RX_PACKET_4096_8191_BYTES),
+    pair!(rpc::STAT_RX_PACKET_8192_9216_BYTES),
+    pair!(rpc::STAT_RX_PACKET_9217_MAX_BYTES),
     // RMON sent frames: the MAC, then the TX engine beyond 1518 bytes.
-    mac_stat::TX_PACKET_64_BYTES_L,
-    mac_stat::TX_PACKET_65_127_BYTES_L,
-    mac_stat::TX_PACKET_128_255_BYTES_L,
-    mac_stat::TX_PACKET_256_511_BYTES_L,
-    mac_stat::TX_PACKET_512_1023_BYTES_L,
-    mac_stat::TX_PACKET_1024_1518_BYTES_L,
-    tmi::STAT_TX_PACKET_1519_2047_BYTES_L,
-    tmi::STAT_TX_PACKET_2048_4095_BYTES_L,
-    tmi::STAT_TX_PACKET_4096_8191_BYTES_L,
-    tmi::STAT_TX_PACKET_8192_9216_BYTES_L,
-    tmi::STAT_TX_PACKET_9217_MAX_BYTES_L,
+    pair!(mac_stat::TX_PACKET_64_BYTES),
+    pair!(mac_stat::TX_PACKET_65_127_BYTES),
+    pair!(mac_stat::TX_PACKET_128_255_BYTES),
+    pair!(mac_stat::TX_PACKET_256_511_BYTES),
+    pair!(mac_stat::TX_PACKET_512_1023_BYTES),
+    pair!(mac_stat::TX_PACKET_1024_1518_BYTES),
+    pair!(tmi::STAT_TX_PACKET_1519_2047_BYTES),
+    pair!(tmi::STAT_TX_PACKET_2048_4095_BYTES),
+    pair!(tmi::STAT_TX_PACKET_4096_8191_BYTES),
+    pair!(tmi::STAT_TX_PACKET_8192_9216_BYTES),
+    pair!(tmi::STAT_TX_PACKET_9217_MAX_BYTES),
 ];
 
 /// Where the MAC Control counters start in [`MAC_COUNTERS`].
@@ -242,10 +274,10 @@ static RMON_RANGES: RmonRanges = RmonRanges::new([
 /// Reads a 64-bit counter whose high dword may change while the low one
 /// is read (`fbnic_stat_rd64()`): high, low, high again; if the high dword
 /// moved, the low one is not trusted and only the high part counts.
-fn rd64(regs: &Regs, low: u32) -> u64 {
-    let before = regs.rd32(low + 1);
-    let lo = regs.rd32(low);
-    let hi = regs.rd32(low + 1);
+fn rd64(regs: &Regs, c: Pair) -> u64 {
+    let before = regs.read32(c.hi);
+    let lo = regs.read32(c.lo);
+    let hi = regs.read32(c.hi);
     if before == hi {
         u64::from(hi) << 32 | u64::from(lo)
     } else {
@@ -264,8 +296,8 @@ impl EthMac {
     /// Takes the baseline.
     pub(crate) fn new(regs: &Regs) -> impl PinInit<Self> {
         let mut base = [0; MAC_COUNTERS.len()];
-        for (b, &reg) in base.iter_mut().zip(MAC_COUNTERS.iter()) {
-            *b = rd64(regs, reg);
+        for (b, &c) in base.iter_mut().zip(MAC_COUNTERS.iter()) {
+            *b = rd64(regs, c);
         }
         pin_init!(Self {
             base <- new_mutex!(base),
@@ -276,8 +308,8 @@ impl EthMac {
     fn since(&self, regs: &Regs) -> [u64; MAC_COUNTERS.len()] {
         let base = self.base.lock();
         let mut v = [0u64; MAC_COUNTERS.len()];
-        for ((v, &reg), &b) in v.iter_mut().zip(MAC_COUNTERS.iter()).zip(base.iter()) {
-            *v = rd64(regs, reg).wrapping_sub(b);
+        for ((v, &c), &b) in v.iter_mut().zip(MAC_COUNTERS.iter()).zip(base.iter()) {
+            *v = rd64(regs, c).wrapping_sub(b);
         }
         v
     }
@@ -332,10 +364,8 @@ impl EthMac {
 enum Width {
     /// A 32-bit counter: reported modulo 2^32 since probe.
     C32,
-    /// A 64-bit counter, high half in the next register.
-    C64,
-    /// A 64-bit RX buffer counter, high half 4 registers up.
-    Rxb64,
+    /// A 64-bit counter, high half in the given register.
+    C64(Loc<Bar0>),
     /// A level, not a counter: reported as it is.
     Gauge,
 }
@@ -361,11 +391,11 @@ impl fmt::Display for Name {
 #[derive(Clone, Copy)]
 struct HwStat {
     name: Name,
-    reg: u32,
+    reg: Loc<Bar0>,
     width: Width,
 }
 
-const fn stat(prefix: &'static str, reg: u32, width: Width) -> HwStat {
+const fn stat(prefix: &'static str, reg: Loc<Bar0>, width: Width) -> HwStat {
     HwStat {
         name: Name {
             prefix,
@@ -381,7 +411,7 @@ const fn indexed(
     prefix: &'static str,
     index: u32,
     suffix: &'static str,
-    reg: u32,
+    reg: Loc<Bar0>,
     width: Width,
 ) -> HwStat {
     HwStat {
@@ -400,45 +430,137 @@ const fn indexed(
 fn hw_stats() -> impl Iterator<Item = HwStat> {
     use Width::*;
     let fixed = [
-        stat("tti_cm_drop_frames", tce::TTI_CM_DROP_PKTS, C32),
-        stat("tti_cm_drop_bytes", tce::TTI_CM_DROP_BYTE_L, C64),
-        stat("tti_frame_drop_frames", tce::TTI_FRAME_DROP_PKTS, C32),
-        stat("tti_frame_drop_bytes", tce::TTI_FRAME_DROP_BYTE_L, C64),
-        stat("tti_tbi_drop_frames", tce::TBI_DROP_PKTS, C32),
-        stat("tti_tbi_drop_bytes", tce::TBI_DROP_BYTE_L, C64),
-        stat("rpc_unkn_etype", rpc::CNTR_UNKN_ETYPE, C32),
-        stat("rpc_unkn_ext_hdr", rpc::CNTR_UNKN_EXT_HDR, C32),
-        stat("rpc_ipv4_frag", rpc::CNTR_IPV4_FRAG, C32),
-        stat("rpc_ipv6_frag", rpc::CNTR_IPV6_FRAG, C32),
-        stat("rpc_ipv4_esp", rpc::CNTR_IPV4_ESP, C32),
-        stat("rpc_ipv6_esp", rpc::CNTR_IPV6_ESP, C32),
-        stat("rpc_tcp_opt_err", rpc::CNTR_TCP_OPT_ERR, C32),
-        stat("rpc_out_of_hdr_err", rpc::CNTR_OUT_OF_HDR_ERR, C32),
+        stat("tti_cm_drop_frames", tce::TTI_CM_DROP_PKTS::AT.loc(), C32),
+        stat(
+            "tti_cm_drop_bytes",
+            tce::TTI_CM_DROP_BYTE_L::AT.loc(),
+            C64(tce::TTI_CM_DROP_BYTE_H::AT.loc()),
+        ),
+        stat(
+            "tti_frame_drop_frames",
+            tce::TTI_FRAME_DROP_PKTS::AT.loc(),
+            C32,
+        ),
+        stat(
+            "tti_frame_drop_bytes",
+            tce::TTI_FRAME_DROP_BYTE_L::AT.loc(),
+            C64(tce::TTI_FRAME_DROP_BYTE_H::AT.loc()),
+        ),
+        stat("tti_tbi_drop_frames", tce::TBI_DROP_PKTS::AT.loc(), C32),
+        stat(
+            "tti_tbi_drop_bytes",
+            tce::TBI_DROP_BYTE_L::AT.loc(),
+            C64(tce::TBI_DROP_BYTE_H::AT.loc()),
+        ),
+        stat("rpc_unkn_etype", rpc::CNTR_UNKN_ETYPE::AT.loc(), C32),
+        stat("rpc_unkn_ext_hdr", rpc::CNTR_UNKN_EXT_HDR::AT.loc(), C32),
+        stat("rpc_ipv4_frag", rpc::CNTR_IPV4_FRAG::AT.loc(), C32),
+        stat("rpc_ipv6_frag", rpc::CNTR_IPV6_FRAG::AT.loc(), C32),
+        stat("rpc_ipv4_esp", rpc::CNTR_IPV4_ESP::AT.loc(), C32),
+        stat("rpc_ipv6_esp", rpc::CNTR_IPV6_ESP::AT.loc(), C32),
+        stat("rpc_tcp_opt_err", rpc::CNTR_TCP_OPT_ERR::AT.loc(), C32),
+        stat(
+            "rpc_out_of_hdr_err",
+            rpc::CNTR_OUT_OF_HDR_ERR::AT.loc(),
+            C32,
+        ),
     ];
-    let enqueue = (0..rxb::ENQUEUE_INDICES).flat_map(|i| {
+    let enqueue = rxb::EnqueueIdx::all().flat_map(|i| {
         [
-            indexed("rxb_integrity_err", i, "", rxb::integrity_err(i), C32),
-            indexed("rxb_mac_err", i, "", rxb::mac_err(i), C32),
-            indexed("rxb_parser_err", i, "", rxb::parser_err(i), C32),
-            indexed("rxb_frm_err", i, "", rxb::frm_err(i), C32),
-            indexed("rxb_drbo", i, "_frames", rxb::drbo_frm_cnt_src(i), C32),
-            indexed("rxb_drbo", i, "_bytes", rxb::drbo_byte_cnt_src_l(i), Rxb64),
+            indexed(
+                "rxb_integrity_err",
+                i.get(),
+                "",
+                rxb::INTEGRITY_ERR::at(i).loc(),
+                C32,
+            ),
+            indexed("rxb_mac_err", i.get(), "", rxb::MAC_ERR::at(i).loc(), C32),
+            indexed(
+                "rxb_parser_err",
+                i.get(),
+                "",
+                rxb::PARSER_ERR::at(i).loc(),
+                C32,
+            ),
+            indexed("rxb_frm_err", i.get(), "", rxb::FRM_ERR::at(i).loc(), C32),
+            indexed(
+                "rxb_drbo",
+                i.get(),
+                "_frames",
+                rxb::DRBO_FRM_CNT_SRC::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_drbo",
+                i.get(),
+                "_bytes",
+                rxb::DRBO_BYTE_CNT_SRC_L::at(i).loc(),
+                C64(rxb::DRBO_BYTE_CNT_SRC_H::at(i).loc()),
+            ),
         ]
     });
-    let fifo = (0..rxb::FIFO_INDICES).flat_map(|i| {
+    let fifo = rxb::FifoIdx::all().flat_map(|i| {
         [
-            indexed("rxb_fifo", i, "_drop", rxb::trans_drop_sts(i), C32),
-            indexed("rxb_fifo", i, "_dropped_frames", rxb::drop_frms_sts(i), C32),
-            indexed("rxb_fifo", i, "_ecn", rxb::trans_ecn_sts(i), C32),
-            indexed("rxb_fifo", i, "_level", rxb::pbuf_fifo_level(i), Gauge),
+            indexed(
+                "rxb_fifo",
+                i.get(),
+                "_drop",
+                rxb::TRANS_DROP_STS::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_fifo",
+                i.get(),
+                "_dropped_frames",
+                rxb::DROP_FRMS_STS::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_fifo",
+                i.get(),
+                "_ecn",
+                rxb::TRANS_ECN_STS::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_fifo",
+                i.get(),
+                "_level",
+                rxb::PBUF_FIFO_LEVEL::at(i).loc(),
+                Gauge,
+            ),
         ]
     });
-    let dequeue = (0..rxb::DEQUEUE_INDICES).flat_map(|i| {
+    let dequeue = rxb::DequeueIdx::all().flat_map(|i| {
         [
-            indexed("rxb_intf", i, "_frames", rxb::intf_frm_cnt_dst(i), C32),
-            indexed("rxb_intf", i, "_bytes", rxb::intf_byte_cnt_dst_l(i), Rxb64),
-            indexed("rxb_pbuf", i, "_frames", rxb::pbuf_frm_cnt_dst(i), C32),
-            indexed("rxb_pbuf", i, "_bytes", rxb::pbuf_byte_cnt_dst_l(i), Rxb64),
+            indexed(
+                "rxb_intf",
+                i.get(),
+                "_frames",
+                rxb::INTF_FRM_CNT_DST::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_intf",
+                i.get(),
+                "_bytes",
+                rxb::INTF_BYTE_CNT_DST_L::at(i).loc(),
+                C64(rxb::INTF_BYTE_CNT_DST_H::at(i).loc()),
+            ),
+            indexed(
+                "rxb_pbuf",
+                i.get(),
+                "_frames",
+                rxb::PBUF_FRM_CNT_DST::at(i).loc(),
+                C32,
+            ),
+            indexed(
+                "rxb_pbuf",
+                i.get(),
+                "_bytes",
+                rxb::PBUF_BYTE_CNT_DST_L::at(i).loc(),
+                C64(rxb::PBUF_BYTE_CNT_DST_H::at(i).loc()),
+            ),
         ]
     });
     // `Iterator::` spelled out: the prelude's `Init` has a `chain` too.
@@ -447,28 +569,21 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
     Iterator::chain(all, dequeue)
 }
 
+/// Where a per-queue counter of queue `q` is.
+type QueueCounter = fn(queue::QueueIdx) -> Loc<Bar0>;
+
 /// The RX DMA engine's counters of each queue (`rde_<n>_...`).
-const RDE_STATS: [(&str, u32); 3] = [
-    ("_pkt_err", queue::RDE_PKT_ERR_CNT),
-    ("_pkt_cq_drop", queue::RDE_CQ_DROP_CNT),
-    ("_pkt_bdq_drop", queue::RDE_BDQ_DROP_CNT),
+const RDE_STATS: [(&str, QueueCounter); 3] = [
+    ("_pkt_err", |q| queue::RDE_PKT_ERR_CNT::at(q).loc()),
+    ("_pkt_cq_drop", |q| queue::RDE_CQ_DROP_CNT::at(q).loc()),
+    ("_pkt_bdq_drop", |q| queue::RDE_BDQ_DROP_CNT::at(q).loc()),
 ];
 
 /// Reads a counter as it is.
-fn read(regs: &Regs, reg: u32, width: Width) -> u64 {
+fn read(regs: &Regs, reg: Loc<Bar0>, width: Width) -> u64 {
     match width {
-        Width::C32 | Width::Gauge => u64::from(regs.rd32(reg)),
-        Width::C64 => rd64(regs, reg),
-        Width::Rxb64 => {
-            let before = regs.rd32(reg + 4);
-            let lo = regs.rd32(reg);
-            let hi = regs.rd32(reg + 4);
-            if before == hi {
-                u64::from(hi) << 32 | u64::from(lo)
-            } else {
-                u64::from(hi) << 32
-            }
-        }
+        Width::C32 | Width::Gauge => u64::from(regs.read32(reg)),
+        Width::C64(hi) => rd64(regs, Pair { lo: reg, hi }),
     }
 }
 
@@ -476,7 +591,7 @@ fn read(regs: &Regs, reg: u32, width: Width) -> u64 {
 fn since(now: u64, base: u64, width: Width) -> u64 {
     match width {
         Width::C32 => u64::from((now as u32).wrapping_sub(base as u32)),
-        Width::C64 | Width::Rxb64 => now.wrapping_sub(base),
+        Width::C64(_) => now.wrapping_sub(base),
         Width::Gauge => now,
     }
 }
@@ -552,10 +667,10 @@ impl EthtoolStats {
             hw_base.push(read(regs, s.reg, s.width), GFP_KERNEL)?;
         }
         let mut rde_base = KVec::with_capacity(queue::MAX_QUEUES as usize, GFP_KERNEL)?;
-        for q in 0..queue::MAX_QUEUES {
+        for q in queue::QueueIdx::all() {
             let mut b = [0; RDE_STATS.len()];
-            for (b, &(_, off)) in b.iter_mut().zip(RDE_STATS.iter()) {
-                *b = u64::from(regs.rd32(queue::reg(q, off)));
+            for (b, &(_, at)) in b.iter_mut().zip(RDE_STATS.iter()) {
+                *b = u64::from(regs.read32(at(q)));
             }
             rde_base.push(b, GFP_KERNEL)?;
         }
@@ -594,13 +709,17 @@ impl EthtoolStats {
         queues: impl Iterator<Item = (RxSnapshot, TxSnapshot)>,
         out: &mut StatsData<'_>,
     ) {
-        for (q, (rx, tx)) in queues.enumerate() {
+        for (q, (rx, tx)) in queue::QueueIdx::all().zip(queues) {
             rx_values(&rx).into_iter().for_each(|v| out.push(v));
             tx_values(&tx).into_iter().for_each(|v| out.push(v));
-            let base = self.rde_base.get(q).copied().unwrap_or_default();
-            for (&(_, off), b) in RDE_STATS.iter().zip(base) {
-                // CAST: fewer than 128 queue pairs.
-                let now = u64::from(regs.rd32(queue::reg(q as u32, off)));
+            // CAST: a queue index is below 128.
+            let base = self
+                .rde_base
+                .get(q.get() as usize)
+                .copied()
+                .unwrap_or_default();
+            for (&(_, at), b) in RDE_STATS.iter().zip(base) {
+                let now = u64::from(regs.read32(at(q)));
                 out.push(since(now, b, Width::C32));
             }
         }

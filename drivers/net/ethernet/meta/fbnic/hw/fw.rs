@@ -303,13 +303,13 @@ impl LinkConfig {
     /// (block lock without FEC, alignment-marker lock with RS-FEC, FEC
     /// lock with BASE-R).
     pub const fn pcs_link_up(&self, out0: u32, out1: u32) -> bool {
-        if out0 & csr::sig::PCS_OUT0_LINK == 0 {
+        if out0 & csr::sig::PCS_OUT0::LINK.mask() == 0 {
             return false;
         }
         let locked = match self.fec {
-            Fec::Off => csr::sig::PCS_OUT0_BLOCK_LOCK.get(out0),
-            Fec::Rs => csr::sig::PCS_OUT0_AMPS_LOCK.get(out0),
-            Fec::BaseR => csr::sig::PCS_OUT1_FCFEC_LOCK.get(out1),
+            Fec::Off => csr::sig::PCS_OUT0::BLOCK_LOCK.get(out0),
+            Fec::Rs => csr::sig::PCS_OUT0::AMPS_LOCK.get(out0),
+            Fec::BaseR => csr::sig::PCS_OUT1::FCFEC_LOCK.get(out1),
         };
         locked == self.lane_mask()
     }

@@ -20,6 +20,12 @@ use super::{
     tx::TxRing,
     HeaderSplit,
 };
+use crate::hw::reg::{
+    Bar0,
+    Io32,
+    Loc,
+    RegisterIo, //
+};
 use crate::{
     hw::csr::{intr, qm_rx, qm_tx, queue},
     kernel_ext::{
@@ -43,7 +49,7 @@ pub(crate) const FIRST_VECTOR: u32 = 2;
 pub(crate) const RX_USECS: u32 = 30;
 pub(crate) const TX_USECS: u32 = 35;
 /// Largest moderation timeout the re-arm register holds.
-pub(crate) const MAX_USECS: u32 = intr::CQ_REARM_RCQ_TIMEOUT.max();
+pub(crate) const MAX_USECS: u32 = intr::CQ_REARM::RCQ_TIMEOUT.max();
 
 /// The number of descriptors of each ring of a queue pair, as `ethtool -G`
 /// sets them: `tx` the TWQ (and its TCQ, the same size, as in the C
@@ -83,21 +89,15 @@ const IDLE_TIMEOUT: Delta = Delta::from_millis(500);
 /// their memory is given back (`fbnic_wait_all_queues_idle()`). Fails with
 /// `ETIMEDOUT` if they do not within [`IDLE_TIMEOUT`].
 pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
-    // Each bitmap: its n-th register, and how many there are.
-    type IdleRegs = (fn(u32) -> u32, u32);
-    let groups: [IdleRegs; 7] = [
-        (qm_tx::twq_idle, qm_tx::TWQ_IDLE_CNT),
-        (qm_tx::tqs_idle, qm_tx::TQS_IDLE_CNT),
-        (qm_tx::tde_idle, qm_tx::TDE_IDLE_CNT),
-        (qm_tx::tcq_idle, qm_tx::TCQ_IDLE_CNT),
-        (qm_rx::hpq_idle, qm_rx::HPQ_IDLE_CNT),
-        (qm_rx::ppq_idle, qm_rx::PPQ_IDLE_CNT),
-        (qm_rx::rcq_idle, qm_rx::RCQ_IDLE_CNT),
-    ];
+    let all_ones = |at: Loc<Bar0>| regs.read32(at) == u32::MAX;
     let idle = || {
-        groups
-            .iter()
-            .all(|&(reg, count)| (0..count).all(|n| regs.rd32(reg(n)) == u32::MAX))
+        qm_tx::TwqIdleIdx::all().all(|n| all_ones(qm_tx::TWQ_IDLE::at(n).loc()))
+            && qm_tx::TqsIdleIdx::all().all(|n| all_ones(qm_tx::TQS_IDLE::at(n).loc()))
+            && qm_tx::TdeIdleIdx::all().all(|n| all_ones(qm_tx::TDE_IDLE::at(n).loc()))
+            && qm_tx::TcqIdleIdx::all().all(|n| all_ones(qm_tx::TCQ_IDLE::at(n).loc()))
+            && qm_rx::HpqIdleIdx::all().all(|n| all_ones(qm_rx::HPQ_IDLE::at(n).loc()))
+            && qm_rx::PpqIdleIdx::all().all(|n| all_ones(qm_rx::PPQ_IDLE::at(n).loc()))
+            && qm_rx::RcqIdleIdx::all().all(|n| all_ones(qm_rx::RCQ_IDLE::at(n).loc()))
     };
     let start = Instant::<Monotonic>::now();
     while !idle() {
@@ -171,9 +171,14 @@ pub(crate) struct QueuePair {
 impl QueuePair {
     /// Allocates queue pair `index`, without rings.
     pub(crate) fn new(index: u32) -> Result<Pin<KBox<Self>>> {
+        // The device has register blocks for `MAX_QUEUES` queues and
+        // interrupt registers for 256 vectors; a slot outside either has
+        // no registers to program.
+        let queue = queue::QueueIdx::new(index).ok_or(EINVAL)?;
+        let vector = intr::VectorIdx::new(FIRST_VECTOR + index).ok_or(EINVAL)?;
         KBox::pin_init(
             pin_init!(Self {
-                rings <- Rings::new(index),
+                rings <- Rings::new(index, queue, vector),
                 napi <- Napi::new(),
             }),
             GFP_KERNEL,
@@ -191,6 +196,10 @@ impl QueuePair {
 pub(crate) struct Rings {
     /// Queue pair number.
     pub(super) index: u32,
+    /// The same, as the index of its register block.
+    pub(super) queue: queue::QueueIdx,
+    /// Its MSI-X vector, as the index of its interrupt registers.
+    pub(super) irq: intr::VectorIdx,
     /// Its counters, which outlive the rings.
     pub(crate) stats: RingStats,
     #[pin]
@@ -201,9 +210,11 @@ pub(crate) struct Rings {
 
 impl Rings {
     /// An empty slot for queue pair `index`.
-    fn new(index: u32) -> impl PinInit<Self> {
+    fn new(index: u32, queue: queue::QueueIdx, irq: intr::VectorIdx) -> impl PinInit<Self> {
         pin_init!(Self {
             index,
+            queue,
+            irq,
             stats: RingStats::new(),
             tx <- new_spinlock!(None),
             rx <- new_spinlock!(None),
@@ -230,13 +241,9 @@ impl Rings {
         self.stats.tx.snapshot()
     }
 
-    pub(super) fn qreg(&self, offset: u32) -> u32 {
-        queue::reg(self.index, offset)
-    }
-
     /// The queue pair's MSI-X vector.
     pub(crate) fn vector(&self) -> u32 {
-        FIRST_VECTOR + self.index
+        self.irq.get()
     }
 
     /// Creates the RX page pools, programs and enables the rings in use
@@ -250,7 +257,7 @@ impl Rings {
         split: HeaderSplit,
         napi: &NapiContext<'_>,
     ) -> Result {
-        let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
+        let q = self.queue;
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
@@ -262,47 +269,50 @@ impl Rings {
             tx.head = 0;
             tx.tcq_head = 0;
 
-            wr(queue::TWQ0_CTL, queue::TWQ_CTL_RESET);
-            wr(queue::TWQ0_BAL, lo(tx.twq.dma_address()));
-            wr(queue::TWQ0_BAH, hi(tx.twq.dma_address()));
-            wr(queue::TWQ0_SIZE, log_size(tx.size));
-            wr(queue::TWQ0_CTL, queue::TWQ_CTL_ENABLE);
+            regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::RESET.mask());
+            regs.write_raw(queue::TWQ0_BAL::at(q), lo(tx.twq.dma_address()));
+            regs.write_raw(queue::TWQ0_BAH::at(q), hi(tx.twq.dma_address()));
+            regs.write_raw(queue::TWQ0_SIZE::at(q), log_size(tx.size));
+            regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::ENABLE.mask());
 
-            wr(queue::TCQ_CTL, queue::TCQ_CTL_RESET);
-            wr(queue::TCQ_BAL, lo(tx.tcq.dma_address()));
-            wr(queue::TCQ_BAH, hi(tx.tcq.dma_address()));
-            wr(queue::TCQ_SIZE, log_size(tx.size));
-            wr(queue::TIM_CTL, self.vector());
-            wr(queue::TIM_THRESHOLD, tx.size.saturating_sub(1) / 2);
-            wr(queue::TIM_MASK, 0);
-            wr(queue::TCQ_CTL, queue::TCQ_CTL_ENABLE);
+            regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::RESET.mask());
+            regs.write_raw(queue::TCQ_BAL::at(q), lo(tx.tcq.dma_address()));
+            regs.write_raw(queue::TCQ_BAH::at(q), hi(tx.tcq.dma_address()));
+            regs.write_raw(queue::TCQ_SIZE::at(q), log_size(tx.size));
+            regs.write_raw(queue::TIM_CTL::at(q), self.vector());
+            regs.write_raw(queue::TIM_THRESHOLD::at(q), tx.size.saturating_sub(1) / 2);
+            regs.write_raw(queue::TIM_MASK::at(q), 0);
+            regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::ENABLE.mask());
         }
 
         let mut guard = self.rx.lock();
         if let Some(rx) = (*guard).as_mut() {
             rx.rcq.clear();
 
-            wr(queue::BDQ_CTL, queue::BDQ_CTL_RESET);
-            wr(queue::BDQ_HPQ_BAL, lo(rx.hpq_descs.dma_address()));
-            wr(queue::BDQ_HPQ_BAH, hi(rx.hpq_descs.dma_address()));
-            wr(queue::BDQ_HPQ_SIZE, log_size(rx.hpq_size));
-            wr(queue::BDQ_PPQ_BAL, lo(rx.ppq_descs.dma_address()));
-            wr(queue::BDQ_PPQ_BAH, hi(rx.ppq_descs.dma_address()));
-            wr(queue::BDQ_PPQ_SIZE, log_size(rx.ppq_size));
-            wr(
-                queue::BDQ_CTL,
-                queue::BDQ_CTL_ENABLE | queue::BDQ_CTL_PPQ_ENABLE,
+            regs.write_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::RESET.mask());
+            regs.write_raw(queue::BDQ_HPQ_BAL::at(q), lo(rx.hpq_descs.dma_address()));
+            regs.write_raw(queue::BDQ_HPQ_BAH::at(q), hi(rx.hpq_descs.dma_address()));
+            regs.write_raw(queue::BDQ_HPQ_SIZE::at(q), log_size(rx.hpq_size));
+            regs.write_raw(queue::BDQ_PPQ_BAL::at(q), lo(rx.ppq_descs.dma_address()));
+            regs.write_raw(queue::BDQ_PPQ_BAH::at(q), hi(rx.ppq_descs.dma_address()));
+            regs.write_raw(queue::BDQ_PPQ_SIZE::at(q), log_size(rx.ppq_size));
+            regs.write_raw(
+                queue::BDQ_CTL::at(q),
+                queue::BDQ_CTL::ENABLE.mask() | queue::BDQ_CTL::PPQ_ENABLE.mask(),
             );
 
             self.set_header_split(regs, split);
-            wr(queue::RCQ_CTL, queue::RCQ_CTL_RESET);
-            wr(queue::RCQ_BAL, lo(rx.rcq.dma_address()));
-            wr(queue::RCQ_BAH, hi(rx.rcq.dma_address()));
-            wr(queue::RCQ_SIZE, log_size(rx.rcq_size));
-            wr(queue::RIM_CTL, self.vector());
-            wr(queue::RIM_THRESHOLD, rx.rcq_size.saturating_sub(1) / 2);
-            wr(queue::RIM_MASK, 0);
-            wr(queue::RCQ_CTL, queue::RCQ_CTL_ENABLE);
+            regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::RESET.mask());
+            regs.write_raw(queue::RCQ_BAL::at(q), lo(rx.rcq.dma_address()));
+            regs.write_raw(queue::RCQ_BAH::at(q), hi(rx.rcq.dma_address()));
+            regs.write_raw(queue::RCQ_SIZE::at(q), log_size(rx.rcq_size));
+            regs.write_raw(queue::RIM_CTL::at(q), self.vector());
+            regs.write_raw(
+                queue::RIM_THRESHOLD::at(q),
+                rx.rcq_size.saturating_sub(1) / 2,
+            );
+            regs.write_raw(queue::RIM_MASK::at(q), 0);
+            regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::ENABLE.mask());
 
             // Page pools, and pages for every buffer to the device.
             rx.rcq_head = 0;
@@ -347,35 +357,36 @@ impl Rings {
 
     /// Stops all rings of the slot, in use or not (`fbnic_disable()`).
     pub(crate) fn disable(&self, regs: &Regs) {
-        let wr = |offset: u32, value: u32| regs.wr32(self.qreg(offset), value);
+        let q = self.queue;
 
-        regs.rmw32(self.qreg(queue::TWQ0_CTL), queue::TWQ_CTL_ENABLE, 0);
-        wr(queue::TCQ_CTL, 0);
-        wr(queue::TIM_MASK, queue::TIM_MASK_MASK);
-        regs.rmw32(self.qreg(queue::BDQ_CTL), queue::BDQ_CTL_ENABLE, 0);
-        wr(queue::RCQ_CTL, 0);
-        wr(queue::RIM_MASK, queue::RIM_MASK_MASK);
+        regs.rmw_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::ENABLE.mask(), 0);
+        regs.write_raw(queue::TCQ_CTL::at(q), 0);
+        regs.write_raw(queue::TIM_MASK::at(q), queue::TIM_MASK::MASK.mask());
+        regs.rmw_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::ENABLE.mask(), 0);
+        regs.write_raw(queue::RCQ_CTL::at(q), 0);
+        regs.write_raw(queue::RIM_MASK::at(q), queue::RIM_MASK::MASK.mask());
         regs.wrfl();
     }
 
     /// Unmasks the queue pair's interrupt, with the given moderation
     /// timeouts in microseconds (`fbnic_config_txrx_usecs()`).
     pub(crate) fn arm(&self, regs: &Regs, rx_usecs: u32, tx_usecs: u32) {
-        regs.wr32(
-            intr::cq_rearm(self.vector()),
-            intr::CQ_REARM_INTR_UNMASK
-                | intr::CQ_REARM_RCQ_TIMEOUT.prep(rx_usecs)
-                | intr::CQ_REARM_RCQ_TIMEOUT_UPD_EN
-                | intr::CQ_REARM_TCQ_TIMEOUT.prep(tx_usecs)
-                | intr::CQ_REARM_TCQ_TIMEOUT_UPD_EN,
+        regs.write(
+            intr::CQ_REARM::at(self.irq),
+            intr::CQ_REARM::zeroed()
+                .set(intr::CQ_REARM::INTR_UNMASK)
+                .with(intr::CQ_REARM::RCQ_TIMEOUT, rx_usecs)
+                .set(intr::CQ_REARM::RCQ_TIMEOUT_UPD_EN)
+                .with(intr::CQ_REARM::TCQ_TIMEOUT, tx_usecs)
+                .set(intr::CQ_REARM::TCQ_TIMEOUT_UPD_EN),
         );
     }
 
     /// Fires the queue pair's interrupt once, so that anything that
     /// arrived during bring-up is seen (`fbnic_napi_enable()`).
     pub(crate) fn kick(&self, regs: &Regs) {
-        let v = self.vector();
-        regs.wr32(intr::set(v / 32), 1 << (v % 32));
+        let (word, bit) = intr::vector_bit(self.irq);
+        regs.write_raw(intr::SET::at(word), bit);
         regs.wrfl();
     }
 }

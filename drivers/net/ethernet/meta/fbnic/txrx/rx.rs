@@ -10,6 +10,10 @@
 use kernel::{alloc::flags::__GFP_NOWARN, device, prelude::*};
 
 use super::rings::{ring, wrap, RingSizes, Rings};
+use crate::hw::reg::{
+    Io32,
+    RegisterIo, //
+};
 use crate::{
     hw::{
         csr::queue,
@@ -260,20 +264,20 @@ impl Rings {
     /// the header page layout the driver relies on does not change.
     pub(crate) fn set_header_split(&self, regs: &Regs, split: HeaderSplit) {
         let (hdr_split, max_hdr) = split.registers();
-        regs.wr32(
-            self.qreg(queue::RDE_CTL0),
-            queue::RDE_CTL0_DROP_MODE_MASK.prep(queue::RDE_CTL0_DROP_NEVER)
-                | queue::RDE_CTL0_MIN_HROOM_MASK.prep(RX_HROOM)
-                | queue::RDE_CTL0_MIN_TROOM_MASK.prep(RX_TROOM)
+        regs.write_raw(
+            queue::RDE_CTL0::at(self.queue),
+            queue::RDE_CTL0::DROP_MODE.prep(queue::RDE_CTL0_DROP_NEVER)
+                | queue::RDE_CTL0::MIN_HROOM.prep(RX_HROOM)
+                | queue::RDE_CTL0::MIN_TROOM.prep(RX_TROOM)
                 | if hdr_split {
-                    queue::RDE_CTL0_EN_HDR_SPLIT
+                    queue::RDE_CTL0::EN_HDR_SPLIT.mask()
                 } else {
                     0
                 },
         );
-        regs.wr32(
-            self.qreg(queue::RDE_CTL1),
-            queue::RDE_CTL1_MAX_HDR_MASK.prep(max_hdr),
+        regs.write_raw(
+            queue::RDE_CTL1::at(self.queue),
+            queue::RDE_CTL1::MAX_HDR.prep(max_hdr),
         );
     }
 
@@ -304,8 +308,8 @@ impl Rings {
             return false;
         };
         let tail_reg = match which {
-            Bdq::Header => queue::BDQ_HPQ_TAIL,
-            Bdq::Payload => queue::BDQ_PPQ_TAIL,
+            Bdq::Header => queue::BDQ_HPQ_TAIL::at(self.queue).loc(),
+            Bdq::Payload => queue::BDQ_PPQ_TAIL::at(self.queue).loc(),
         };
         let mask = ring.mask();
         let start = ring.tail;
@@ -337,7 +341,7 @@ impl Rings {
             ring.tail = (slot + 1) & mask;
         }
         if ring.tail != start {
-            regs.wr32(self.qreg(tail_reg), ring.tail * FRAG_COUNT);
+            regs.write32(tail_reg, ring.tail * FRAG_COUNT);
         }
         full
     }
@@ -497,7 +501,7 @@ impl Rings {
         count.add_to(&self.stats.rx);
 
         if seen {
-            regs.wr32(self.qreg(queue::RCQ_HEAD), wrap(rx.rcq_head, size));
+            regs.write_raw(queue::RCQ_HEAD::at(self.queue), wrap(rx.rcq_head, size));
         }
         // Pages before the latest piece's are finished: the device moved on.
         if let Some(at) = hpq_at {

@@ -14,6 +14,7 @@ use super::{
     plan::{plan, TxKind, TxPlan, Unsupported},
     rings::{ring, wrap, RingSizes, Rings},
 };
+use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
         csr::{queue, tce},
@@ -46,14 +47,14 @@ const TCP_CWR: u32 = 0x80;
 /// keeps FIN and PSH and only the first keeps CWR, IPv4 IDs increment, and
 /// checksum insertion works as the stack expects.
 pub(crate) fn init_tx_engine(regs: &Regs) {
-    regs.wr32(
-        tce::LSO_CTRL,
-        tce::LSO_CTRL_IPID_MODE_INC
-            | tce::LSO_CTRL_TCPF_CLR_1ST.prep(TCP_PSH | TCP_FIN)
-            | tce::LSO_CTRL_TCPF_CLR_MID.prep(TCP_PSH | TCP_CWR | TCP_FIN)
-            | tce::LSO_CTRL_TCPF_CLR_END.prep(TCP_CWR),
+    regs.write_raw(
+        tce::LSO_CTRL::AT,
+        tce::LSO_CTRL::IPID_MODE_INC.mask()
+            | tce::LSO_CTRL::TCPF_CLR_1ST.prep(TCP_PSH | TCP_FIN)
+            | tce::LSO_CTRL::TCPF_CLR_MID.prep(TCP_PSH | TCP_CWR | TCP_FIN)
+            | tce::LSO_CTRL::TCPF_CLR_END.prep(TCP_CWR),
     );
-    regs.wr32(tce::CSO_CTRL, 0);
+    regs.write_raw(tce::CSO_CTRL::AT, 0);
 }
 
 /// Works out the META descriptor and accounting of `skb`
@@ -292,7 +293,7 @@ impl Rings {
     /// was last written.
     fn ring_tx(&self, regs: &Regs, tx: &mut TxRing) {
         if tx.rung != tx.tail {
-            regs.wr32(self.qreg(queue::TWQ0_TAIL), wrap(tx.tail, tx.size));
+            regs.write_raw(queue::TWQ0_TAIL::at(self.queue), wrap(tx.tail, tx.size));
             tx.rung = tx.tail;
         }
     }
@@ -336,7 +337,7 @@ impl Rings {
         }
 
         if seen {
-            regs.wr32(self.qreg(queue::TCQ_HEAD), wrap(tx.tcq_head, size));
+            regs.write_raw(queue::TCQ_HEAD::at(self.queue), wrap(tx.tcq_head, size));
         }
         if packets > 0 {
             self.stats.tx.packets.add(u64::from(packets));

@@ -2,11 +2,20 @@
 
 //! Master block.
 
+use super::super::reg::{
+    register,
+    RegInfo, //
+};
+
 /// First dword of the block.
 pub const START: u32 = 0x0c400;
 /// Last dword of the block.
 pub const END: u32 = 0x0c452;
-/// `FBNIC_MASTER_SPARE_0`: read to flush posted writes, and read back
-/// when a BAR0 read returned all-ones to tell "device gone" (this reads
-/// all-ones too) from a register that really holds `0xffffffff`.
-pub const SPARE_0: u32 = 0x0c41b;
+register! {
+    /// `FBNIC_MASTER_SPARE_0`: read to flush posted writes, and read back
+    /// when a BAR0 read returned all-ones to tell "device gone" (this reads
+    /// all-ones too) from a register that really holds `0xffffffff`.
+    pub SPARE_0(Bar0) @ 0x0c41b = "FBNIC_MASTER_SPARE_0" {}
+}
+/// Every register of the block, in address order of declaration.
+pub const REGISTERS: &[RegInfo] = &[SPARE_0::INFO];

@@ -4,24 +4,24 @@
 //!
 //! # Units
 //!
-//! Every register number here is a **dword index**, exactly like the C
-//! `FBNIC_*` macros in `fbnic_csr.h`: the register lives at byte offset
-//! `index * 4` of its BAR (see [`byte_offset`] and [`dword_index`]). All
-//! registers are 32 bits wide and little endian; 64-bit counters are split
-//! into `_L`/`_H` (or `_31_0`/`_63_32`) halves.
+//! Every register is a type declared with
+//! [`register!`](super::reg::register) (see [`super::reg`]): its location is
+//! a **dword index**, exactly like the C `FBNIC_*` macros in `fbnic_csr.h`,
+//! and the register lives at byte offset `index * 4` of its BAR (see
+//! [`byte_offset`] and [`dword_index`]). All registers are 32 bits wide and
+//! little endian; 64-bit counters are split into `_L`/`_H` (or
+//! `_31_0`/`_63_32`) halves, declared as two registers.
 //!
 //! # Layout
 //!
 //! One sub-module per hardware block, each in a file of its own and named
 //! after the C prefix it replaces (`FBNIC_INTR_*` is [`intr`],
 //! `FBNIC_QUEUE_*` is [`queue`], ...). Inside a block the C prefix is
-//! dropped, so `FBNIC_RPC_RMI_CONFIG_ENABLE` is `rpc::RMI_CONFIG_ENABLE`.
-//! Registers that repeat take their instance number as an argument of a
-//! small `const fn` (`intr::status(n)`), next to a `*_CNT` constant giving
-//! the number of instances; the arithmetic wraps instead of panicking, so an
-//! index outside `0..CNT` yields a register outside the array rather than a
-//! crash. Multi-bit fields are [`Field32`]s; single-bit flags are `u32`
-//! masks.
+//! dropped, so `FBNIC_RPC_RMI_CONFIG_ENABLE` is the field
+//! `rpc::RMI_CONFIG::ENABLE`. Registers that repeat are arrays indexed by a
+//! bounded index type (`intr::STATUS::at(intr::BitmapIdx)`), which cannot
+//! hold a number past the array. Fields shared by several registers (the
+//! action table layout, say) stay [`Field32`] constants.
 //!
 //! Each block also exports its `START`/`END` section delimiters (inclusive
 //! dword indices), which the register dump (`ethtool -d`) walks and which
@@ -33,6 +33,7 @@
 //! headers the driver relies on).
 
 use super::field::Field32;
+use super::reg::RegInfo;
 
 /// Byte offset within its BAR of the register with dword index `index`.
 pub const fn byte_offset(index: u32) -> u64 {
@@ -159,6 +160,78 @@ pub const SECTIONS: [Section; 20] = [
     section("QUEUE", queue::START, queue::END),
     section("RPC_RAM", rpc_ram::START, rpc_ram::END),
 ];
+
+/// Every block's register table, in [`SECTIONS`] order, then BAR4.
+pub const BLOCKS: [&[RegInfo]; 19] = [
+    intr::REGISTERS,
+    qm_tx::REGISTERS,
+    qm_rx::REGISTERS,
+    tce::REGISTERS,
+    tce_ram::REGISTERS,
+    tmi::REGISTERS,
+    ptp::REGISTERS,
+    rxb::REGISTERS,
+    rpc::REGISTERS,
+    fab::REGISTERS,
+    master::REGISTERS,
+    pcs::REGISTERS,
+    mac::REGISTERS,
+    sig::REGISTERS,
+    mac_stat::REGISTERS,
+    pul::REGISTERS,
+    queue::REGISTERS,
+    rpc_ram::REGISTERS,
+    mbx::REGISTERS,
+];
+
+/// Every declared register.
+pub fn registers() -> impl Iterator<Item = &'static RegInfo> {
+    BLOCKS.iter().flat_map(|b| b.iter())
+}
+
+/// The first and last dword any register of `block` covers.
+const fn extent(block: &[RegInfo]) -> (u32, u32) {
+    let (mut lo, mut hi) = (u32::MAX, 0);
+    let mut i = 0;
+    while i < block.len() {
+        let r = &block[i];
+        if r.base < lo {
+            lo = r.base;
+        }
+        if let Some(last) = r.index_of(r.dims[0].0 - 1, r.dims[1].0 - 1) {
+            if last > hi {
+                hi = last;
+            }
+        }
+        i += 1;
+    }
+    (lo, hi)
+}
+
+/// [`extent`] of each of [`BLOCKS`], so that a lookup only searches the
+/// blocks whose span holds the dword.
+const EXTENTS: [(u32, u32); 19] = {
+    let mut e = [(0, 0); 19];
+    let mut i = 0;
+    while i < BLOCKS.len() {
+        e[i] = extent(BLOCKS[i]);
+        i += 1;
+    }
+    e
+};
+
+/// The register declared at dword `index` of BAR `bar`, with the instance
+/// there. Where two declarations cover one dword (a register and the
+/// window it sits in), the first in [`BLOCKS`] order wins.
+pub fn lookup(bar: u32, index: u32) -> Option<(&'static RegInfo, u32, u32)> {
+    BLOCKS
+        .iter()
+        .zip(EXTENTS.iter())
+        .filter(|(_, &(lo, hi))| index >= lo && index <= hi)
+        .flat_map(|(block, _)| block.iter())
+        .filter(|r| r.bar == bar)
+        .find_map(|r| r.instance(index).map(|(n, m)| (r, n, m)))
+}
 
 /// The section holding BAR0 dword `index`, if any.
 pub fn section_of(index: u32) -> Option<&'static Section> {

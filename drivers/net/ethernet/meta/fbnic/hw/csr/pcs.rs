@@ -4,23 +4,27 @@
 //! driver's software MDIO bus.
 //!
 //! The driver maps an MMD 3 (PCS) access at PHY address `addr` and register
-//! `regnum` to dword `page(addr) + regnum`, after swapping the DesignWare
+//! `regnum` to dword [`PCS`]`(addr, regnum)`, after swapping the DesignWare
 //! vendor bit (15) for fbnic's (9); see
 //! [`pcs::mdio_pcs_index`](mdio_pcs_index). MMD 8 (separated PMA) registers
 //! 200..=206 map onto [`pcs::rsfec_control`](rsfec_control).
+
+use super::super::reg::{
+    index,
+    register,
+    At,
+    RegInfo, //
+};
 
 /// First dword of the PCS pages.
 pub const START: u32 = 0x10000;
 /// Last dword of the PCS pages.
 pub const END: u32 = 0x10668;
 
-/// `FBNIC_PCS_PAGE(n)`: first dword of PCS instance `n` (0 or 1).
-pub const fn page(n: u32) -> u32 {
-    0x10000u32.wrapping_add(n.wrapping_mul(0x400))
-}
-/// `FBNIC_PCS(reg, n)`: register `reg` of PCS instance `n`.
-pub const fn reg(reg: u32, n: u32) -> u32 {
-    page(n).wrapping_add(reg)
+register! {
+    /// `FBNIC_PCS(reg, n)`: register `m` of PCS instance `n` (the C macro
+    /// takes them the other way round).
+    pub PCS(Bar0) @ 0x10000, [PcsIdx * 0x400, PcsRegIdx * 1] = "FBNIC_PCS(m, n)" {}
 }
 /// PCS instances the MDIO bus exposes (addresses 0 and 1).
 pub const MDIO_ADDRS: u32 = 2;
@@ -38,8 +42,8 @@ pub const MDIO_ZERO_MASK: u32 = MDIO_DW_VENDOR - MDIO_PCS_VENDOR;
 /// reserved register number). The driver additionally synthesises
 /// `DEVID1/2` and ORs presence bits into `DEVS1`; those reads do not
 /// come from here.
-pub const fn mdio_pcs_index(addr: u32, regnum: u32) -> Option<u32> {
-    if addr >= MDIO_ADDRS || regnum & MDIO_ZERO_MASK != 0 || regnum > 0xffff {
+pub const fn mdio_pcs_index(addr: u32, regnum: u32) -> Option<At<PCS>> {
+    if regnum & MDIO_ZERO_MASK != 0 || regnum > 0xffff {
         return None;
     }
     let regnum = if regnum & MDIO_DW_VENDOR != 0 {
@@ -47,55 +51,88 @@ pub const fn mdio_pcs_index(addr: u32, regnum: u32) -> Option<u32> {
     } else {
         regnum
     };
-    Some(reg(regnum, addr))
+    match (PcsIdx::new(addr), PcsRegIdx::new(regnum)) {
+        (Some(n), Some(r)) => Some(PCS::at(n, r)),
+        _ => None,
+    }
 }
 
 /// First dword of the RS-FEC block.
 pub const RSFEC_START: u32 = 0x10800;
 /// Last dword of the RS-FEC block.
 pub const RSFEC_END: u32 = 0x108c8;
-/// `FBNIC_RSFEC_CONTROL(n)`: RS-FEC engine `n` (only 0 is used); its
-/// registers mirror IEEE MMD 1/8 registers 200..=206.
-pub const fn rsfec_control(n: u32) -> u32 {
-    0x10800u32.wrapping_add(n.wrapping_mul(8))
-}
-/// `FBNIC_RSFEC_CCW_LO(n)`: corrected codewords (clear on read).
-pub const fn rsfec_ccw_lo(n: u32) -> u32 {
-    0x10802u32.wrapping_add(n.wrapping_mul(8))
-}
-/// `FBNIC_RSFEC_CCW_HI(n)`.
-pub const fn rsfec_ccw_hi(n: u32) -> u32 {
-    0x10803u32.wrapping_add(n.wrapping_mul(8))
-}
-/// `FBNIC_RSFEC_NCCW_LO(n)`: uncorrectable codewords (clear on read).
-pub const fn rsfec_nccw_lo(n: u32) -> u32 {
-    0x10804u32.wrapping_add(n.wrapping_mul(8))
-}
-/// `FBNIC_RSFEC_NCCW_HI(n)`.
-pub const fn rsfec_nccw_hi(n: u32) -> u32 {
-    0x10805u32.wrapping_add(n.wrapping_mul(8))
+register! {
+    /// Register `m` of RS-FEC engine `n`: the window MMD 8 registers
+    /// 200..=206 map onto.
+    pub RSFEC(Bar0) @ 0x10800, [RsfecIdx * 8, RsfecRegIdx * 1] = "FBNIC_RSFEC_CONTROL(n) + (m)" {}
+    /// `FBNIC_RSFEC_CONTROL(n)`: RS-FEC engine `n` (only 0 is used); its
+    /// registers mirror IEEE MMD 1/8 registers 200..=206.
+    pub RSFEC_CONTROL(Bar0) @ 0x10800, [RsfecIdx * 8] = "FBNIC_RSFEC_CONTROL(n)" {}
+    /// `FBNIC_RSFEC_CCW_LO(n)`: corrected codewords (clear on read).
+    pub RSFEC_CCW_LO(Bar0) @ 0x10802, [RsfecIdx * 8] = "FBNIC_RSFEC_CCW_LO(n)" {}
+    /// `FBNIC_RSFEC_CCW_HI(n)`.
+    pub RSFEC_CCW_HI(Bar0) @ 0x10803, [RsfecIdx * 8] = "FBNIC_RSFEC_CCW_HI(n)" {}
+    /// `FBNIC_RSFEC_NCCW_LO(n)`: uncorrectable codewords (clear on read).
+    pub RSFEC_NCCW_LO(Bar0) @ 0x10804, [RsfecIdx * 8] = "FBNIC_RSFEC_NCCW_LO(n)" {}
+    /// `FBNIC_RSFEC_NCCW_HI(n)`.
+    pub RSFEC_NCCW_HI(Bar0) @ 0x10805, [RsfecIdx * 8] = "FBNIC_RSFEC_NCCW_HI(n)" {}
 }
 /// PCS lanes (`FBNIC_PCS_MAX_LANES`).
 pub const MAX_LANES: u32 = 4;
-/// `FBNIC_PCS_SYMBLERR_LO(n)`: symbol errors of lane `n` (clear on read).
-pub const fn symblerr_lo(n: u32) -> u32 {
-    0x10880u32.wrapping_add(n.wrapping_mul(2))
+register! {
+    /// `FBNIC_PCS_SYMBLERR_LO(n)`: symbol errors of lane `n` (clear on read).
+    pub SYMBLERR_LO(Bar0) @ 0x10880, [LaneIdx * 2] = "FBNIC_PCS_SYMBLERR_LO(n)" {}
+    /// `FBNIC_PCS_SYMBLERR_HI(n)`.
+    pub SYMBLERR_HI(Bar0) @ 0x10881, [LaneIdx * 2] = "FBNIC_PCS_SYMBLERR_HI(n)" {}
 }
-/// `FBNIC_PCS_SYMBLERR_HI(n)`.
-pub const fn symblerr_hi(n: u32) -> u32 {
-    0x10881u32.wrapping_add(n.wrapping_mul(2))
-}
-
 /// BAR0 dword the driver reads for an MMD 8 (separated PMA) register,
 /// or `None` for registers it synthesises (everything but the RS-FEC
 /// range `MDIO_PMA_RSFEC_CTRL..=MDIO_PMA_RSFEC_LANE_MAP`) or addresses
 /// >= 2.
-pub const fn mdio_rsfec_index(addr: u32, regnum: u32) -> Option<u32> {
-    if addr >= MDIO_ADDRS
-        || regnum < super::mdio::PMA_RSFEC_CTRL
-        || regnum > super::mdio::PMA_RSFEC_LANE_MAP
-    {
+pub const fn mdio_rsfec_index(addr: u32, regnum: u32) -> Option<At<RSFEC>> {
+    if addr >= MDIO_ADDRS || regnum < super::mdio::PMA_RSFEC_CTRL {
         return None;
     }
-    Some(rsfec_control(addr).wrapping_add(regnum - super::mdio::PMA_RSFEC_CTRL))
+    match (
+        RsfecIdx::new(addr),
+        RsfecRegIdx::new(regnum - super::mdio::PMA_RSFEC_CTRL),
+    ) {
+        (Some(n), Some(r)) => Some(RSFEC::at(n, r)),
+        _ => None,
+    }
+}
+
+/// Every register of the block, in address order of declaration.
+pub const REGISTERS: &[RegInfo] = &[
+    PCS::INFO,
+    RSFEC::INFO,
+    RSFEC_CONTROL::INFO,
+    RSFEC_CCW_LO::INFO,
+    RSFEC_CCW_HI::INFO,
+    RSFEC_NCCW_LO::INFO,
+    RSFEC_NCCW_HI::INFO,
+    SYMBLERR_LO::INFO,
+    SYMBLERR_HI::INFO,
+];
+
+index! {
+    /// A PCS instance: an MDIO PHY address below `MDIO_ADDRS`.
+    pub PcsIdx < MDIO_ADDRS;
+}
+index! {
+    /// A register number within a PCS page.
+    pub PcsRegIdx < 0x400;
+}
+index! {
+    /// A register of the RS-FEC window: MMD 8 registers
+    /// `PMA_RSFEC_CTRL..=PMA_RSFEC_LANE_MAP`.
+    pub RsfecRegIdx < super::mdio::PMA_RSFEC_LANE_MAP - super::mdio::PMA_RSFEC_CTRL + 1;
+}
+index! {
+    /// An RS-FEC engine.
+    pub RsfecIdx < MAX_LANES;
+}
+index! {
+    /// A PCS lane.
+    pub LaneIdx < MAX_LANES;
 }

@@ -4,6 +4,11 @@
 //! parser error counters. The TCAMs and tables are in
 //! [`rpc_ram`](super::rpc_ram).
 
+use super::super::reg::{
+    index,
+    register,
+    RegInfo, //
+};
 use super::Field32;
 
 /// First dword of the block.
@@ -11,21 +16,23 @@ pub const START: u32 = 0x08400;
 /// Last dword of the block.
 pub const END: u32 = 0x0856b;
 
-/// `FBNIC_RPC_RMI_CONFIG`: frames reach the host only while `ENABLE` is
-/// set (it must reset to 0).
-pub const RMI_CONFIG: u32 = 0x08400;
-/// Bytes of per-frame overhead (the driver uses 20).
-pub const RMI_CONFIG_OH_BYTES: Field32 = Field32::new(4, 0);
-/// Frames arrive with their FCS.
-pub const RMI_CONFIG_FCS_PRESENT: u32 = 1 << 8;
-/// Deliver frames to the host.
-pub const RMI_CONFIG_ENABLE: u32 = 1 << 12;
-/// Largest frame.
-pub const RMI_CONFIG_MTU: Field32 = Field32::new(31, 16);
-
-/// `FBNIC_RPC_ACT_TBL0_DEFAULT`: action for frames no TCAM entry matches
-/// (layout as [`rpc_ram::act_tbl0`](super::rpc_ram::act_tbl0)).
-pub const ACT_TBL0_DEFAULT: u32 = 0x0840a;
+register! {
+    /// `FBNIC_RPC_RMI_CONFIG`: frames reach the host only while `ENABLE` is
+    /// set (it must reset to 0).
+    pub RMI_CONFIG(Bar0) @ 0x08400 = "FBNIC_RPC_RMI_CONFIG" {
+        /// Bytes of per-frame overhead (the driver uses 20).
+        OH_BYTES: 4:0 = "FBNIC_RPC_RMI_CONFIG_OH_BYTES";
+        /// Frames arrive with their FCS.
+        FCS_PRESENT: 8:8 = "FBNIC_RPC_RMI_CONFIG_FCS_PRESENT";
+        /// Deliver frames to the host.
+        ENABLE: 12:12 = "FBNIC_RPC_RMI_CONFIG_ENABLE";
+        /// Largest frame.
+        MTU: 31:16 = "FBNIC_RPC_RMI_CONFIG_MTU";
+    }
+    /// `FBNIC_RPC_ACT_TBL0_DEFAULT`: action for frames no TCAM entry matches
+    /// (layout as [`rpc_ram::act_tbl0`](super::rpc_ram::act_tbl0)).
+    pub ACT_TBL0_DEFAULT(Bar0) @ 0x0840a = "FBNIC_RPC_ACT_TBL0_DEFAULT" {}
+}
 /// Drop the frame.
 pub const ACT_TBL0_DROP: u32 = 1 << 0;
 /// Destination set (`ACT_TBL0_DEST_*`).
@@ -49,8 +56,10 @@ pub const ACT_TBL0_ACT_TBL_IDX: u32 = 1 << 29;
 /// RSS context: indirection table 0 or 1.
 pub const ACT_TBL0_RSS_CTXT_ID: u32 = 1 << 30;
 
-/// `FBNIC_RPC_ACT_TBL1_DEFAULT`: RSS field selection for unmatched frames.
-pub const ACT_TBL1_DEFAULT: u32 = 0x0840b;
+register! {
+    /// `FBNIC_RPC_ACT_TBL1_DEFAULT`: RSS field selection for unmatched frames.
+    pub ACT_TBL1_DEFAULT(Bar0) @ 0x0840b = "FBNIC_RPC_ACT_TBL1_DEFAULT" {}
+}
 /// RSS hash input selection (`ACT_TBL1_RSS_ENA_*` bits).
 pub const ACT_TBL1_RSS_ENA_MASK: Field32 = Field32::new(15, 0);
 /// Hash the IP source address.
@@ -76,11 +85,11 @@ pub const ACT_TBL1_RSS_ENA_L3_PROT: u32 = 512;
 /// Hash the L4 protocol.
 pub const ACT_TBL1_RSS_ENA_L4_PROT: u32 = 1024;
 
-/// `FBNIC_RPC_RSS_KEY(n)`: Toeplitz key, big-endian within each dword
-/// (key byte `i` is bits `31 - 8 * (i % 4)` down of dword `i / 4`); see
-/// [`super::super::toeplitz::key_from_regs`].
-pub const fn rss_key(n: u32) -> u32 {
-    0x0840cu32.wrapping_add(n)
+register! {
+    /// `FBNIC_RPC_RSS_KEY(n)`: Toeplitz key, big-endian within each dword
+    /// (key byte `i` is bits `31 - 8 * (i % 4)` down of dword `i / 4`); see
+    /// [`super::super::toeplitz::key_from_regs`].
+    pub RSS_KEY(Bar0) @ 0x0840c, [RssKeyIdx * 1] = "FBNIC_RPC_RSS_KEY(n)" {}
 }
 /// Key length in bits (`FBNIC_RPC_RSS_KEY_BIT_LEN`).
 pub const RSS_KEY_BIT_LEN: u32 = 425;
@@ -94,34 +103,77 @@ pub const RSS_KEY_LAST_IDX: u32 = RSS_KEY_DWORD_LEN - 1;
 pub const RSS_KEY_LAST_MASK: u32 =
     Field32::new(31, RSS_KEY_DWORD_LEN * 32 - RSS_KEY_BIT_LEN).mask();
 
-/// `FBNIC_RPC_CNTR_TCP_OPT_ERR`.
-pub const CNTR_TCP_OPT_ERR: u32 = 0x0849e;
-/// `FBNIC_RPC_CNTR_UNKN_ETYPE`.
-pub const CNTR_UNKN_ETYPE: u32 = 0x0849f;
-/// `FBNIC_RPC_CNTR_IPV4_FRAG`.
-pub const CNTR_IPV4_FRAG: u32 = 0x084a0;
-/// `FBNIC_RPC_CNTR_IPV6_FRAG`.
-pub const CNTR_IPV6_FRAG: u32 = 0x084a1;
-/// `FBNIC_RPC_CNTR_IPV4_ESP`.
-pub const CNTR_IPV4_ESP: u32 = 0x084a2;
-/// `FBNIC_RPC_CNTR_IPV6_ESP`.
-pub const CNTR_IPV6_ESP: u32 = 0x084a3;
-/// `FBNIC_RPC_CNTR_UNKN_EXT_HDR`.
-pub const CNTR_UNKN_EXT_HDR: u32 = 0x084a4;
-/// `FBNIC_RPC_CNTR_OUT_OF_HDR_ERR`.
-pub const CNTR_OUT_OF_HDR_ERR: u32 = 0x084a5;
-/// `FBNIC_RPC_CNTR_OVR_SIZE_ERR`.
-pub const CNTR_OVR_SIZE_ERR: u32 = 0x084a6;
+register! {
+    /// `FBNIC_RPC_CNTR_TCP_OPT_ERR`.
+    pub CNTR_TCP_OPT_ERR(Bar0) @ 0x0849e = "FBNIC_RPC_CNTR_TCP_OPT_ERR" {}
+    /// `FBNIC_RPC_CNTR_UNKN_ETYPE`.
+    pub CNTR_UNKN_ETYPE(Bar0) @ 0x0849f = "FBNIC_RPC_CNTR_UNKN_ETYPE" {}
+    /// `FBNIC_RPC_CNTR_IPV4_FRAG`.
+    pub CNTR_IPV4_FRAG(Bar0) @ 0x084a0 = "FBNIC_RPC_CNTR_IPV4_FRAG" {}
+    /// `FBNIC_RPC_CNTR_IPV6_FRAG`.
+    pub CNTR_IPV6_FRAG(Bar0) @ 0x084a1 = "FBNIC_RPC_CNTR_IPV6_FRAG" {}
+    /// `FBNIC_RPC_CNTR_IPV4_ESP`.
+    pub CNTR_IPV4_ESP(Bar0) @ 0x084a2 = "FBNIC_RPC_CNTR_IPV4_ESP" {}
+    /// `FBNIC_RPC_CNTR_IPV6_ESP`.
+    pub CNTR_IPV6_ESP(Bar0) @ 0x084a3 = "FBNIC_RPC_CNTR_IPV6_ESP" {}
+    /// `FBNIC_RPC_CNTR_UNKN_EXT_HDR`.
+    pub CNTR_UNKN_EXT_HDR(Bar0) @ 0x084a4 = "FBNIC_RPC_CNTR_UNKN_EXT_HDR" {}
+    /// `FBNIC_RPC_CNTR_OUT_OF_HDR_ERR`.
+    pub CNTR_OUT_OF_HDR_ERR(Bar0) @ 0x084a5 = "FBNIC_RPC_CNTR_OUT_OF_HDR_ERR" {}
+    /// `FBNIC_RPC_CNTR_OVR_SIZE_ERR`.
+    pub CNTR_OVR_SIZE_ERR(Bar0) @ 0x084a6 = "FBNIC_RPC_CNTR_OVR_SIZE_ERR" {}
+    /// `FBNIC_RPC_TCAM_MACDA_VALIDATE`.
+    pub TCAM_MACDA_VALIDATE(Bar0) @ 0x0852d = "FBNIC_RPC_TCAM_MACDA_VALIDATE" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L` (high half at +1).
+    pub STAT_RX_PACKET_1519_2047_BYTES_L(Bar0) @ 0x0855f = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_H`: the high half.
+    pub STAT_RX_PACKET_1519_2047_BYTES_H(Bar0) @ 0x08560 = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_H" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L`.
+    pub STAT_RX_PACKET_2048_4095_BYTES_L(Bar0) @ 0x08561 = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_H`: the high half.
+    pub STAT_RX_PACKET_2048_4095_BYTES_H(Bar0) @ 0x08562 = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_H" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L`.
+    pub STAT_RX_PACKET_4096_8191_BYTES_L(Bar0) @ 0x08563 = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_H`: the high half.
+    pub STAT_RX_PACKET_4096_8191_BYTES_H(Bar0) @ 0x08564 = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_H" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L`.
+    pub STAT_RX_PACKET_8192_9216_BYTES_L(Bar0) @ 0x08565 = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_H`: the high half.
+    pub STAT_RX_PACKET_8192_9216_BYTES_H(Bar0) @ 0x08566 = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_H" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L`.
+    pub STAT_RX_PACKET_9217_MAX_BYTES_L(Bar0) @ 0x08567 = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L" {}
+    /// `FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_H`: the high half.
+    pub STAT_RX_PACKET_9217_MAX_BYTES_H(Bar0) @ 0x08568 = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_H" {}
+}
+/// Every register of the block, in address order of declaration.
+pub const REGISTERS: &[RegInfo] = &[
+    RMI_CONFIG::INFO,
+    ACT_TBL0_DEFAULT::INFO,
+    ACT_TBL1_DEFAULT::INFO,
+    RSS_KEY::INFO,
+    CNTR_TCP_OPT_ERR::INFO,
+    CNTR_UNKN_ETYPE::INFO,
+    CNTR_IPV4_FRAG::INFO,
+    CNTR_IPV6_FRAG::INFO,
+    CNTR_IPV4_ESP::INFO,
+    CNTR_IPV6_ESP::INFO,
+    CNTR_UNKN_EXT_HDR::INFO,
+    CNTR_OUT_OF_HDR_ERR::INFO,
+    CNTR_OVR_SIZE_ERR::INFO,
+    TCAM_MACDA_VALIDATE::INFO,
+    STAT_RX_PACKET_1519_2047_BYTES_L::INFO,
+    STAT_RX_PACKET_1519_2047_BYTES_H::INFO,
+    STAT_RX_PACKET_2048_4095_BYTES_L::INFO,
+    STAT_RX_PACKET_2048_4095_BYTES_H::INFO,
+    STAT_RX_PACKET_4096_8191_BYTES_L::INFO,
+    STAT_RX_PACKET_4096_8191_BYTES_H::INFO,
+    STAT_RX_PACKET_8192_9216_BYTES_L::INFO,
+    STAT_RX_PACKET_8192_9216_BYTES_H::INFO,
+    STAT_RX_PACKET_9217_MAX_BYTES_L::INFO,
+    STAT_RX_PACKET_9217_MAX_BYTES_H::INFO,
+];
 
-/// `FBNIC_RPC_TCAM_MACDA_VALIDATE`.
-pub const TCAM_MACDA_VALIDATE: u32 = 0x0852d;
-/// `FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L` (high half at +1).
-pub const STAT_RX_PACKET_1519_2047_BYTES_L: u32 = 0x0855f;
-/// `FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L`.
-pub const STAT_RX_PACKET_2048_4095_BYTES_L: u32 = 0x08561;
-/// `FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L`.
-pub const STAT_RX_PACKET_4096_8191_BYTES_L: u32 = 0x08563;
-/// `FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L`.
-pub const STAT_RX_PACKET_8192_9216_BYTES_L: u32 = 0x08565;
-/// `FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L`.
-pub const STAT_RX_PACKET_9217_MAX_BYTES_L: u32 = 0x08567;
+index! {
+    /// An index below `RSS_KEY_DWORD_LEN`.
+    pub RssKeyIdx < RSS_KEY_DWORD_LEN;
+}

@@ -9,6 +9,11 @@
 //! match words, flushes, then sets it. Addresses are written as big-endian
 //! u16s **last half first**: word 0 holds the least significant 16 bits.
 
+use super::super::reg::{
+    index,
+    register,
+    RegInfo, //
+};
 use super::Field32;
 
 /// First dword of the block.
@@ -16,14 +21,12 @@ pub const START: u32 = 0x08800;
 /// Last dword of the block.
 pub const END: u32 = 0x08f1f;
 
-/// `FBNIC_RPC_ACT_TBL0(n)`: action of action TCAM entry `n` (layout as
-/// [`super::rpc::ACT_TBL0_DEFAULT`]).
-pub const fn act_tbl0(n: u32) -> u32 {
-    0x08800u32.wrapping_add(n)
-}
-/// `FBNIC_RPC_ACT_TBL1(n)`: RSS field selection of entry `n`.
-pub const fn act_tbl1(n: u32) -> u32 {
-    0x08840u32.wrapping_add(n)
+register! {
+    /// `FBNIC_RPC_ACT_TBL0(n)`: action of action TCAM entry `n` (layout as
+    /// [`super::rpc::ACT_TBL0_DEFAULT`]).
+    pub ACT_TBL0(Bar0) @ 0x08800, [ActIdx * 1] = "FBNIC_RPC_ACT_TBL0(n)" {}
+    /// `FBNIC_RPC_ACT_TBL1(n)`: RSS field selection of entry `n`.
+    pub ACT_TBL1(Bar0) @ 0x08840, [ActIdx * 1] = "FBNIC_RPC_ACT_TBL1(n)" {}
 }
 /// Entries in the action table and action TCAM.
 pub const ACT_TBL_NUM_ENTRIES: u32 = 64;
@@ -35,17 +38,15 @@ pub const TCAM_VALIDATE: u32 = 1 << 31;
 pub const TCAM_ACT_WORD_LEN: u32 = 11;
 /// Entries in the action TCAM.
 pub const TCAM_ACT_NUM_ENTRIES: u32 = 64;
-/// `FBNIC_RPC_TCAM_ACT(m, n)`: word `word` of action TCAM entry `entry`.
-pub const fn tcam_act(entry: u32, word: u32) -> u32 {
-    0x08880u32
-        .wrapping_add(word.wrapping_mul(0x40))
-        .wrapping_add(entry)
+register! {
+    /// `FBNIC_RPC_TCAM_ACT(m, n)`: word `word` of action TCAM entry `entry`.
+    pub TCAM_ACT(Bar0) @ 0x08880, [ActIdx * 1, ActWordIdx * 0x40] = "FBNIC_RPC_TCAM_ACT(n, m)" {
+        /// Value bits of an action TCAM word.
+        VALUE: 15:0 = "FBNIC_RPC_TCAM_ACT_VALUE";
+        /// Don't-care bits of an action TCAM word.
+        MASK: 31:16 = "FBNIC_RPC_TCAM_ACT_MASK";
+    }
 }
-/// Value bits of an action TCAM word.
-pub const TCAM_ACT_VALUE: Field32 = Field32::new(15, 0);
-/// Don't-care bits of an action TCAM word.
-pub const TCAM_ACT_MASK: Field32 = Field32::new(31, 16);
-
 /// Word 0: index of the matching inner source IP TCAM entry.
 pub const TCAM_ACT0_IPSRC_IDX: Field32 = Field32::new(2, 0);
 /// Word 0: an inner source IP entry matched.
@@ -97,16 +98,15 @@ pub const ACT_TBL_RSS_OFFSET: u32 = ACT_TBL_NUM_ENTRIES - RSS_EN_NUM_ENTRIES;
 pub const TCAM_MACDA_WORD_LEN: u32 = 3;
 /// Entries in the MAC DA TCAM.
 pub const TCAM_MACDA_NUM_ENTRIES: u32 = 32;
-/// `FBNIC_RPC_TCAM_MACDA(m, n)`: word `word` of MAC DA entry `entry`.
-pub const fn tcam_macda(entry: u32, word: u32) -> u32 {
-    0x08b80u32
-        .wrapping_add(word.wrapping_mul(0x20))
-        .wrapping_add(entry)
+register! {
+    /// `FBNIC_RPC_TCAM_MACDA(m, n)`: word `word` of MAC DA entry `entry`.
+    pub TCAM_MACDA(Bar0) @ 0x08b80, [MacdaIdx * 1, MacdaWordIdx * 0x20] = "FBNIC_RPC_TCAM_MACDA(n, m)" {
+        /// Value bits of a MAC DA TCAM word.
+        VALUE: 15:0 = "FBNIC_RPC_TCAM_MACDA_VALUE";
+        /// Don't-care bits of a MAC DA TCAM word.
+        MASK: 31:16 = "FBNIC_RPC_TCAM_MACDA_MASK";
+    }
 }
-/// Value bits of a MAC DA TCAM word.
-pub const TCAM_MACDA_VALUE: Field32 = Field32::new(15, 0);
-/// Don't-care bits of a MAC DA TCAM word.
-pub const TCAM_MACDA_MASK: Field32 = Field32::new(31, 16);
 /// MAC DA entries 0..4: BMC addresses.
 pub const TCAM_MACDA_BMC_ADDR_IDX: u32 = 0;
 /// MAC DA entry for broadcast.
@@ -132,39 +132,66 @@ pub const TCAM_IP_IS_V6: u32 = 1 << 0;
 pub const TCAM_IP_ADDR_VALUE: Field32 = Field32::new(15, 0);
 /// Don't-care bits of an IP TCAM word.
 pub const TCAM_IP_ADDR_MASK: Field32 = Field32::new(31, 16);
-/// `FBNIC_RPC_TCAM_OUTER_IPSRC(m, n)`.
-pub const fn tcam_outer_ipsrc(entry: u32, word: u32) -> u32 {
-    0x08c00u32
-        .wrapping_add(word.wrapping_mul(8))
-        .wrapping_add(entry)
-}
-/// `FBNIC_RPC_TCAM_OUTER_IPDST(m, n)`.
-pub const fn tcam_outer_ipdst(entry: u32, word: u32) -> u32 {
-    0x08c48u32
-        .wrapping_add(word.wrapping_mul(8))
-        .wrapping_add(entry)
-}
-/// `FBNIC_RPC_TCAM_IPSRC(m, n)`.
-pub const fn tcam_ipsrc(entry: u32, word: u32) -> u32 {
-    0x08c90u32
-        .wrapping_add(word.wrapping_mul(8))
-        .wrapping_add(entry)
-}
-/// `FBNIC_RPC_TCAM_IPDST(m, n)`.
-pub const fn tcam_ipdst(entry: u32, word: u32) -> u32 {
-    0x08cd8u32
-        .wrapping_add(word.wrapping_mul(8))
-        .wrapping_add(entry)
-}
-
-/// `FBNIC_RPC_RSS_TBL(n, m)`: entry `entry` of indirection table `table`;
-/// each entry holds an RX queue number.
-pub const fn rss_tbl(table: u32, entry: u32) -> u32 {
-    0x08d20u32
-        .wrapping_add(table.wrapping_mul(0x100))
-        .wrapping_add(entry)
+register! {
+    /// `FBNIC_RPC_TCAM_OUTER_IPSRC(m, n)`.
+    pub TCAM_OUTER_IPSRC(Bar0) @ 0x08c00, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_OUTER_IPSRC(n, m)" {}
+    /// `FBNIC_RPC_TCAM_OUTER_IPDST(m, n)`.
+    pub TCAM_OUTER_IPDST(Bar0) @ 0x08c48, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_OUTER_IPDST(n, m)" {}
+    /// `FBNIC_RPC_TCAM_IPSRC(m, n)`.
+    pub TCAM_IPSRC(Bar0) @ 0x08c90, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_IPSRC(n, m)" {}
+    /// `FBNIC_RPC_TCAM_IPDST(m, n)`.
+    pub TCAM_IPDST(Bar0) @ 0x08cd8, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_IPDST(n, m)" {}
+    /// `FBNIC_RPC_RSS_TBL(n, m)`: entry `entry` of indirection table `table`;
+    /// each entry holds an RX queue number.
+    pub RSS_TBL(Bar0) @ 0x08d20, [RssTblIdx * 0x100, RssEntryIdx * 1] = "FBNIC_RPC_RSS_TBL(n, m)" {}
 }
 /// Indirection tables (RSS contexts).
 pub const RSS_TBL_COUNT: u32 = 2;
 /// Entries per indirection table.
 pub const RSS_TBL_SIZE: u32 = 256;
+
+/// Every register of the block, in address order of declaration.
+pub const REGISTERS: &[RegInfo] = &[
+    ACT_TBL0::INFO,
+    ACT_TBL1::INFO,
+    TCAM_ACT::INFO,
+    TCAM_MACDA::INFO,
+    TCAM_OUTER_IPSRC::INFO,
+    TCAM_OUTER_IPDST::INFO,
+    TCAM_IPSRC::INFO,
+    TCAM_IPDST::INFO,
+    RSS_TBL::INFO,
+];
+
+index! {
+    /// An index below `ACT_TBL_NUM_ENTRIES`.
+    pub ActIdx < ACT_TBL_NUM_ENTRIES;
+}
+index! {
+    /// An index below `TCAM_ACT_WORD_LEN + 1`.
+    pub ActWordIdx < TCAM_ACT_WORD_LEN + 1;
+}
+index! {
+    /// An index below `TCAM_MACDA_NUM_ENTRIES`.
+    pub MacdaIdx < TCAM_MACDA_NUM_ENTRIES;
+}
+index! {
+    /// An index below `TCAM_MACDA_WORD_LEN + 1`.
+    pub MacdaWordIdx < TCAM_MACDA_WORD_LEN + 1;
+}
+index! {
+    /// An index below `TCAM_IP_ADDR_NUM_ENTRIES`.
+    pub IpIdx < TCAM_IP_ADDR_NUM_ENTRIES;
+}
+index! {
+    /// An index below `TCAM_IP_ADDR_WORD_LEN + 1`.
+    pub IpWordIdx < TCAM_IP_ADDR_WORD_LEN + 1;
+}
+index! {
+    /// An index below `RSS_TBL_COUNT`.
+    pub RssTblIdx < RSS_TBL_COUNT;
+}
+index! {
+    /// An index below `RSS_TBL_SIZE`.
+    pub RssEntryIdx < RSS_TBL_SIZE;
+}

@@ -6,16 +6,23 @@
 
 use super::*;
 
+fn idx<T>(i: Option<T>) -> T {
+    i.expect("index in range")
+}
+
 #[test]
 fn byte_offsets_are_four_times_the_index() {
-    assert_eq!(byte_offset(intr::mask(0)), 0x20);
-    assert_eq!(byte_offset(intr::cq_rearm(1)), 0x1010);
-    assert_eq!(byte_offset(master::SPARE_0), 0x3106c);
-    assert_eq!(byte_offset(pul::OB_TLP_HDR_AW_CFG), 0xc40f4);
-    assert_eq!(byte_offset(queue::base(1)), 0x101000);
+    let b1 = idx(intr::BitmapIdx::new(0));
+    assert_eq!(intr::MASK::at(b1).loc().byte_offset(), 0x20);
+    let v1 = idx(intr::VectorIdx::new(1));
+    assert_eq!(intr::CQ_REARM::at(v1).loc().byte_offset(), 0x1010);
+    assert_eq!(master::SPARE_0::AT.loc().byte_offset(), 0x3106c);
+    assert_eq!(pul::OB_TLP_HDR_AW_CFG::AT.loc().byte_offset(), 0xc40f4);
+    let q1 = idx(queue::QueueIdx::new(1));
+    assert_eq!(queue::TWQ0_CTL::at(q1).loc().byte_offset(), 0x101000);
     assert_eq!(byte_offset(queue::END), 0x17fffc);
     assert_eq!(byte_offset(u32::MAX), 0x3_ffff_fffc);
-    assert_eq!(dword_index(0x3106c), Some(master::SPARE_0));
+    assert_eq!(dword_index(0x3106c), Some(master::SPARE_0::AT.index()));
     assert_eq!(dword_index(0x3106d), None);
     assert_eq!(dword_index(u64::MAX - 3), None);
 }
@@ -24,35 +31,118 @@ fn byte_offsets_are_four_times_the_index() {
 fn indexed_registers_match_the_c_comments() {
     // The byte addresses here are the ones fbnic_csr.h writes next to
     // each macro.
-    assert_eq!(byte_offset(intr::sw_ac_mode(2)), 0xa0 + 8);
+    let off = |i: u32| byte_offset(i);
     assert_eq!(
-        byte_offset(intr::msix_ctrl(intr::MSIX_CTRL_PCS_IDX)),
-        0x100 + 4 * 34
+        off(intr::SW_AC_MODE::at(idx(intr::BitmapIdx::new(2))).index()),
+        0xa0 + 8
     );
-    assert_eq!(byte_offset(intr::tcq_timeout(3)), 0x1008 + 16 * 3);
+    let pcs = idx(intr::MsixSrcIdx::new(intr::MSIX_CTRL_PCS_IDX));
+    assert_eq!(off(intr::MSIX_CTRL::at(pcs).index()), 0x100 + 4 * 34);
+    let v3 = idx(intr::VectorIdx::new(3));
+    assert_eq!(off(intr::TCQ_TIMEOUT::at(v3).index()), 0x1008 + 16 * 3);
+    let act5 = idx(rpc_ram::ActIdx::new(5));
+    let w11 = idx(rpc_ram::ActWordIdx::new(11));
     assert_eq!(
-        byte_offset(rpc_ram::tcam_act(5, 11)),
+        off(rpc_ram::TCAM_ACT::at(act5, w11).index()),
         0x22200 + 256 * 11 + 4 * 5
     );
+    let da31 = idx(rpc_ram::MacdaIdx::new(31));
+    let dw3 = idx(rpc_ram::MacdaWordIdx::new(3));
     assert_eq!(
-        byte_offset(rpc_ram::tcam_macda(31, 3)),
+        off(rpc_ram::TCAM_MACDA::at(da31, dw3).index()),
         0x22e00 + 128 * 3 + 4 * 31
     );
+    let ip7 = idx(rpc_ram::IpIdx::new(7));
+    let ipw8 = idx(rpc_ram::IpWordIdx::new(8));
     assert_eq!(
-        byte_offset(rpc_ram::tcam_outer_ipdst(7, 8)),
+        off(rpc_ram::TCAM_OUTER_IPDST::at(ip7, ipw8).index()),
         0x23120 + 32 * 8 + 4 * 7
     );
-    assert_eq!(byte_offset(rpc_ram::tcam_ipdst(0, 8)), 0x23360 + 32 * 8);
+    let ip0 = idx(rpc_ram::IpIdx::new(0));
     assert_eq!(
-        byte_offset(rpc_ram::rss_tbl(1, 255)),
+        off(rpc_ram::TCAM_IPDST::at(ip0, ipw8).index()),
+        0x23360 + 32 * 8
+    );
+    let t1 = idx(rpc_ram::RssTblIdx::new(1));
+    let e255 = idx(rpc_ram::RssEntryIdx::new(255));
+    assert_eq!(
+        off(rpc_ram::RSS_TBL::at(t1, e255).index()),
         0x23480 + 1024 + 4 * 255
     );
-    assert_eq!(rpc_ram::rss_tbl(1, 255), rpc_ram::END);
-    assert_eq!(byte_offset(tce_ram::tcam(7, 2)), 0x10800 + 32 * 2 + 4 * 7);
-    assert_eq!(byte_offset(rxb::drop_bytes_sts_h(4)), 0x20204 + 8 * 4);
-    assert_eq!(byte_offset(pcs::symblerr_hi(3)), 0x42204 + 8 * 3);
-    assert_eq!(byte_offset(mbx::ipc_mbx(mbx::TX_IDX, 0)), 0x18080);
-    assert_eq!(mbx::FW_ZERO_REG, 0x6000);
+    assert_eq!(rpc_ram::RSS_TBL::at(t1, e255).index(), rpc_ram::END);
+    let tce7 = idx(tce_ram::TceTcamIdx::new(7));
+    let tw2 = idx(tce_ram::TceWordIdx::new(2));
+    assert_eq!(
+        off(tce_ram::TCAM::at(tce7, tw2).index()),
+        0x10800 + 32 * 2 + 4 * 7
+    );
+    let f4 = idx(rxb::FifoIdx::new(4));
+    assert_eq!(off(rxb::DROP_BYTES_STS_H::at(f4).index()), 0x20204 + 8 * 4);
+    let l3 = idx(pcs::LaneIdx::new(3));
+    assert_eq!(off(pcs::SYMBLERR_HI::at(l3).index()), 0x42204 + 8 * 3);
+    let d0 = idx(mbx::DescIdx::new(0));
+    assert_eq!(off(mbx::IPC_MBX::at(mbx::TX_IDX, d0).index()), 0x18080);
+    assert_eq!(mbx::FW_ZERO_REG::AT.index(), 0x6000);
+}
+
+#[test]
+fn indices_are_bounded_by_the_arrays() {
+    assert!(queue::QueueIdx::new(queue::MAX_QUEUES).is_none());
+    assert!(intr::VectorIdx::new(256).is_none());
+    assert!(rpc_ram::ActWordIdx::new(rpc_ram::TCAM_ACT_WORD_LEN).is_some());
+    assert!(rpc_ram::ActWordIdx::new(rpc_ram::TCAM_ACT_WORD_LEN + 1).is_none());
+    assert!(mbx::MbxIdx::new(mbx::INDICES).is_none());
+    // The last instance of every array lies inside its section.
+    for r in registers().filter(|r| r.bar == 0) {
+        let (c0, c1) = (r.dims[0].0, r.dims[1].0);
+        let last = r.index_of(c0 - 1, c1 - 1).unwrap();
+        // MAC_STAT has no section in fbnic_csr.h, and INTR_MSIX_CTRL
+        // runs past CSR_END_INTR there; the PCS section ends before the
+        // second page does.
+        if r.base >= mac_stat::START && r.base <= mac_stat::END
+            || ["MSIX_CTRL", "PCS"].contains(&r.name)
+        {
+            continue;
+        }
+        assert!(section_of(r.base).is_some(), "{} is in no section", r.name);
+        assert_eq!(
+            section_of(last),
+            section_of(r.base),
+            "{} runs out of its section",
+            r.name
+        );
+    }
+}
+
+#[test]
+fn lookup_finds_every_instance() {
+    let q = idx(queue::QueueIdx::new(77));
+    let tail = queue::TWQ0_TAIL::at(q).index();
+    let (info, n, m) = lookup(0, tail).unwrap();
+    assert_eq!((info.name, n, m), ("TWQ0_TAIL", 77, 0));
+    let (info, n, m) = lookup(4, 0x6001 + 2 * 5 + 32).unwrap();
+    assert_eq!((info.name, n, m), ("IPC_MBX_HI", 1, 5));
+    // BAR0 and BAR4 are distinct index spaces.
+    assert_eq!(lookup(0, 0x6001).map(|r| r.0.bar), None);
+    assert_eq!(lookup(0, 0x3ff), None);
+    // Every declared instance is found again (first declaration wins).
+    for r in registers() {
+        let i = r.index_of(r.dims[0].0 - 1, r.dims[1].0 - 1).unwrap();
+        assert!(lookup(r.bar, i).is_some(), "{}", r.name);
+    }
+}
+
+#[test]
+fn access_rules_of_the_declarations() {
+    use super::super::reg::Access;
+    let q = idx(queue::QueueIdx::new(0));
+    let _ = q;
+    assert_eq!(queue::TWQ0_PTRS::INFO.access, Access::ReadOnly);
+    assert_eq!(queue::TWQ0_SIZE::INFO.apply_write(0, !0), Some(0xf));
+    assert_eq!(queue::RCQ_BAL::INFO.apply_write(0, !0), Some(0xffff_ff80));
+    assert_eq!(rxb::ERR_INTR_STS::INFO.access, Access::WriteOneToClear);
+    assert_eq!(qm_tx::TWQ_IDLE::INFO.reset, !0);
+    assert_eq!(qm_tx::TWQ_IDLE::INFO.access, Access::ReadOnly);
 }
 
 #[test]
@@ -65,64 +155,74 @@ fn rss_key_geometry() {
 }
 
 #[test]
-fn queue_decode_inverts_reg() {
+fn queue_decode_inverts_at() {
     for q in [0, 1, 77, queue::MAX_QUEUES - 1] {
-        for off in [queue::TWQ0_CTL, queue::BDQ_PPQ_BAH, queue::RIM_COAL_STATUS] {
-            assert_eq!(queue::decode(queue::reg(q, off)), Some((q, off)));
-        }
+        let qi = idx(queue::QueueIdx::new(q));
+        assert_eq!(
+            queue::decode(queue::TWQ0_CTL::at(qi).index()),
+            Some((qi, 0x000))
+        );
+        assert_eq!(
+            queue::decode(queue::BDQ_PPQ_BAH::at(qi).index()),
+            Some((qi, queue::offset(&queue::BDQ_PPQ_BAH::INFO)))
+        );
+        assert_eq!(
+            queue::TWQ0_TAIL::decode(queue::TWQ0_TAIL::at(qi).index()),
+            Some(qi)
+        );
     }
+    assert_eq!(queue::offset(&queue::RIM_COAL_STATUS::INFO), 0x2c5);
     assert_eq!(queue::decode(queue::START - 1), None);
     assert_eq!(queue::decode(queue::END + 1), None);
-    // Out-of-range queue numbers wrap instead of panicking.
-    let _ = queue::reg(u32::MAX, u32::MAX);
 }
 
 #[test]
 fn mailbox_decode_inverts_ipc_mbx() {
-    for m in 0..mbx::INDICES {
-        for d in 0..mbx::DESC_LEN {
-            let lo = mbx::ipc_mbx(m, d);
+    for m in mbx::MbxIdx::all() {
+        for d in mbx::DescIdx::all() {
+            let lo = mbx::IPC_MBX::at(m, d).index();
             assert_eq!(mbx::decode(lo), Some((m, d, false)));
             assert_eq!(mbx::decode(lo + 1), Some((m, d, true)));
+            assert_eq!(mbx::IPC_MBX_HI::at(m, d).index(), lo + 1);
         }
     }
     assert_eq!(mbx::END, 0x603f);
     assert_eq!(mbx::decode(0x6040), None);
-    assert_eq!(mbx::decode(mbx::NS_OTP_STATUS), None);
+    assert_eq!(mbx::decode(mbx::NS_OTP_STATUS::AT.index()), None);
 }
 
 #[test]
 fn pcs_mdio_mapping() {
     // Standard registers map straight into the page.
-    assert_eq!(pcs::mdio_pcs_index(0, mdio::CTRL1), Some(0x10000));
-    assert_eq!(pcs::mdio_pcs_index(1, mdio::STAT1), Some(0x10401));
-    assert_eq!(pcs::mdio_pcs_index(0, mdio::PCS_BASER_STAT1), Some(0x10020));
+    let pcs_at = |addr, reg| pcs::mdio_pcs_index(addr, reg).map(|at| at.index());
+    let fec_at = |addr, reg| pcs::mdio_rsfec_index(addr, reg).map(|at| at.index());
+    assert_eq!(pcs_at(0, mdio::CTRL1), Some(0x10000));
+    assert_eq!(pcs_at(1, mdio::STAT1), Some(0x10401));
+    assert_eq!(pcs_at(0, mdio::PCS_BASER_STAT1), Some(0x10020));
     // DesignWare vendor registers move from bit 15 to bit 9.
-    assert_eq!(
-        pcs::mdio_pcs_index(0, mdio::DW_VR_XS_PCS_DIG_STS),
-        Some(0x10210)
-    );
-    assert_eq!(
-        pcs::mdio_pcs_index(0, mdio::DW_VR_XS_PCS_DIG_CTRL1),
-        Some(0x10200)
-    );
+    assert_eq!(pcs_at(0, mdio::DW_VR_XS_PCS_DIG_STS), Some(0x10210));
+    assert_eq!(pcs_at(0, mdio::DW_VR_XS_PCS_DIG_CTRL1), Some(0x10200));
     // Reserved register numbers and third PCS instance read as 0.
-    assert_eq!(pcs::mdio_pcs_index(0, 0x0200), None);
-    assert_eq!(pcs::mdio_pcs_index(2, mdio::STAT1), None);
-    assert_eq!(pcs::mdio_pcs_index(0, 0x1_0000), None);
-    assert_eq!(pcs::mdio_rsfec_index(0, 200), Some(0x10800));
-    assert_eq!(pcs::mdio_rsfec_index(1, 206), Some(0x10808 + 6));
-    assert_eq!(pcs::mdio_rsfec_index(0, 207), None);
-    assert_eq!(pcs::mdio_rsfec_index(0, 199), None);
+    assert_eq!(pcs_at(0, 0x0200), None);
+    assert_eq!(pcs_at(2, mdio::STAT1), None);
+    assert_eq!(pcs_at(0, 0x1_0000), None);
+    assert_eq!(fec_at(0, 200), Some(0x10800));
+    assert_eq!(fec_at(1, 206), Some(0x10808 + 6));
+    assert_eq!(fec_at(0, 207), None);
+    assert_eq!(fec_at(0, 199), None);
 }
 
 #[test]
 fn sections_are_ordered_and_disjoint() {
     assert_eq!(section_of(0x5f).map(|s| s.name), Some("INTR"));
     assert_eq!(section_of(0x60), None);
-    assert_eq!(section_of(rpc::RMI_CONFIG).map(|s| s.name), Some("RPC"));
     assert_eq!(
-        section_of(queue::reg(3, queue::RCQ_HEAD)).map(|s| s.name),
+        section_of(rpc::RMI_CONFIG::AT.index()).map(|s| s.name),
+        Some("RPC")
+    );
+    let q3 = idx(queue::QueueIdx::new(3));
+    assert_eq!(
+        section_of(queue::RCQ_HEAD::at(q3).index()).map(|s| s.name),
         Some("QUEUE")
     );
     for pair in SECTIONS.windows(2) {
@@ -144,9 +244,9 @@ fn sections_are_ordered_and_disjoint() {
 #[test]
 fn link_fields() {
     // 100G RS-FEC link as the map documents it: LINK + 4 AM locks.
-    let out0 = sig::PCS_OUT0_LINK | sig::PCS_OUT0_AMPS_LOCK.prep(0xf);
+    let out0 = sig::PCS_OUT0::LINK.mask() | sig::PCS_OUT0::AMPS_LOCK.prep(0xf);
     assert_eq!(out0, 0x0800_001e);
-    assert_eq!(sig::PCS_OUT0_BLOCK_LOCK.mask(), 0x01ff_ffe0);
+    assert_eq!(sig::PCS_OUT0::BLOCK_LOCK.mask(), 0x01ff_ffe0);
     assert_eq!(tce::txb_cldr_slot_dest_id(3, 3).mask(), 0xc000_0000);
     assert_eq!(tce::txb_cldr_slot_dest_id(1, 2).mask(), 0x3000);
 }
