@@ -26,9 +26,15 @@
 
 use kernel::{
     alloc::Flags,
-    device::{Bound, Device},
-    dma::{Coherent, DmaAddress},
-    prelude::*,
+    device::{
+        Bound,
+        Device, //
+    },
+    dma::{
+        Coherent,
+        DmaAddress, //
+    },
+    prelude::*, //
 };
 
 /// A ring of 64-bit little-endian descriptors in coherent DMA memory.

@@ -40,11 +40,16 @@ use kernel::{
     device::Bound,
     devres,
     error::to_result,
-    irq::{Handler, IrqReturn, ThreadedHandler, ThreadedIrqReturn},
+    irq::{
+        Handler,
+        IrqReturn,
+        ThreadedHandler,
+        ThreadedIrqReturn, //
+    },
     pci,
     prelude::*,
     sync::Arc,
-    types::Opaque,
+    types::Opaque, //
 };
 
 use crate::kernel_ext::pci::as_raw;

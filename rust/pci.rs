@@ -19,12 +19,18 @@
 use core::marker::PhantomData;
 use kernel::{
     bindings,
-    device::{Bound, Core},
+    device::{
+        Bound,
+        Core, //
+    },
     devres,
-    dma::{Device as _, DmaMask},
+    dma::{
+        Device as _,
+        DmaMask, //
+    },
     pci,
     prelude::*,
-    sync::aref::ARef,
+    sync::aref::ARef, //
 };
 
 /// Returns the C `struct pci_dev` behind `pdev`.

@@ -40,7 +40,12 @@
 use kernel::{
     bindings,
     sync::Arc,
-    workqueue::{HasDelayedWork, Queue, Work, WorkItem},
+    workqueue::{
+        HasDelayedWork,
+        Queue,
+        Work,
+        WorkItem, //
+    }, //
 };
 
 /// Returns the system's default unbound workqueue (`system_dfl_wq`).

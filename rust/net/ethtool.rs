@@ -57,7 +57,15 @@ pub use link::{
     LinkKsettings,
     LinkMode, //
 };
-pub use nfc::{FlowMatch, FlowRule, Ip4Match, Ip6Match, IpMatch, Masked, RuleAction};
+pub use nfc::{
+    FlowMatch,
+    FlowRule,
+    Ip4Match,
+    Ip6Match,
+    IpMatch,
+    Masked,
+    RuleAction, //
+};
 pub use rings::{
     ring_params,
     Channels,

@@ -48,10 +48,23 @@
 //!
 //! [`Builder::add_napi`]: super::Builder::add_napi
 
-use core::{marker::PhantomData, marker::PhantomPinned, ops::Deref};
-use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
+use core::{
+    marker::PhantomData,
+    marker::PhantomPinned,
+    ops::Deref, //
+};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::Mutex,
+    types::Opaque, //
+};
 
-use super::{skbuff::SkBuff, Device, Operations};
+use super::{
+    skbuff::SkBuff,
+    Device,
+    Operations, //
+};
 use crate::kernel_ext::bindings;
 
 /// The poll function of a device's NAPI instances.

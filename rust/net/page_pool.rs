@@ -73,14 +73,24 @@
 //! page.release_to(&mut pool, napi);
 //! ```
 
-use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{ffi::c_long, prelude::*};
+use core::{
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
+use kernel::{
+    ffi::c_long,
+    prelude::*, //
+};
 
 use super::{
     device::raw_device,
-    napi::{Napi, NapiContext},
+    napi::{
+        Napi,
+        NapiContext, //
+    },
     skbuff::SkBuff,
-    Device,
+    Device, //
 };
 use crate::kernel_ext::bindings;
 

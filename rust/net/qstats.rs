@@ -46,7 +46,10 @@
 //! ```
 
 use core::marker::PhantomData;
-use kernel::{error::VTABLE_DEFAULT_ERROR, prelude::*};
+use kernel::{
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*, //
+};
 
 use super::Device;
 use crate::kernel_ext::bindings;

@@ -15,8 +15,16 @@
 //!
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
-use core::{mem::ManuallyDrop, ptr::NonNull};
-use kernel::{device, error::to_result, prelude::*, sync::aref::ARef};
+use core::{
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
+use kernel::{
+    device,
+    error::to_result,
+    prelude::*,
+    sync::aref::ARef, //
+};
 
 use super::device::raw_device;
 

@@ -15,15 +15,27 @@ use kernel::{
     new_mutex,
     prelude::*,
     sync::Mutex,
-    time::{Delta, Instant, Monotonic},
+    time::{
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 use crate::{
     hw::{
-        csr::{self, intr, mac, sig},
-        fw::{Fec, LinkConfig},
+        csr::{
+            self,
+            intr,
+            mac,
+            sig, //
+        },
+        fw::{
+            Fec,
+            LinkConfig, //
+        }, //
     },
-    regs::Regs,
+    regs::Regs, //
 };
 
 /// How long the link must stay locked after it came back before it counts

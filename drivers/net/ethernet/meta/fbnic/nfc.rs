@@ -19,12 +19,26 @@
 use kernel::prelude::*;
 
 use crate::{
-    hw::csr::{rpc, rpc_ram},
+    hw::csr::{
+        rpc,
+        rpc_ram, //
+    },
     kernel_ext::net::ethtool::{
-        flow_type, nfc::location, FlowMatch, FlowRule, IpMatch, Masked, RuleAction, RuleCount,
+        flow_type,
+        nfc::location,
+        FlowMatch,
+        FlowRule,
+        IpMatch,
+        Masked,
+        RuleAction,
+        RuleCount, //
     },
     regs::Regs,
-    rpc::{rss_enable_bits, FlowClass, Rss},
+    rpc::{
+        rss_enable_bits,
+        FlowClass,
+        Rss, //
+    }, //
 };
 
 /// Locations of flow rules.

@@ -15,19 +15,54 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
+use kernel::{
+    device::Core,
+    dma::DmaMask,
+    pci,
+    prelude::*,
+    sync::Arc, //
+};
 
 use crate::{
-    hw::csr::{self, intr},
-    kernel_ext::{
-        irq::{self, IrqName},
-        net::{self, QueueType, ETH_ALEN},
-        pci::{alloc_irq_vectors, irq_vector, serial_number, DmaDriver, EnabledDevice},
+    hw::csr::{
+        self,
+        intr, //
     },
-    netdev::{NapiIrq, Port, QueueConfig, Service, NON_QUEUE_VECTORS},
+    kernel_ext::{
+        irq::{
+            self,
+            IrqName, //
+        },
+        net::{
+            self,
+            QueueType,
+            ETH_ALEN, //
+        },
+        pci::{
+            alloc_irq_vectors,
+            irq_vector,
+            serial_number,
+            DmaDriver,
+            EnabledDevice, //
+        }, //
+    },
+    netdev::{
+        NapiIrq,
+        Port,
+        QueueConfig,
+        Service,
+        NON_QUEUE_VECTORS, //
+    },
     regs::Regs,
-    shared::{MailboxGuard, Shared},
-    txrx::{self, QueuePair, RingSizes},
+    shared::{
+        MailboxGuard,
+        Shared, //
+    },
+    txrx::{
+        self,
+        QueuePair,
+        RingSizes, //
+    }, //
 };
 
 /// Most queue pairs.

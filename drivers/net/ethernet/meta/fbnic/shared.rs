@@ -12,16 +12,28 @@
 
 use kernel::{
     device,
-    irq::{IrqReturn, ThreadedHandler},
+    irq::{
+        IrqReturn,
+        ThreadedHandler, //
+    },
     prelude::*,
-    sync::{aref::ARef, Arc},
+    sync::{
+        aref::ARef,
+        Arc, //
+    }, //
 };
 
 use crate::{
     fw::Mailbox,
-    hw::csr::{self, intr},
+    hw::csr::{
+        self,
+        intr, //
+    },
     regs::Regs,
-    stats::{EthMac, EthtoolStats},
+    stats::{
+        EthMac,
+        EthtoolStats, //
+    }, //
 };
 
 /// One fbnic PCI function, as everything after probe sees it.

@@ -24,19 +24,34 @@ use kernel::{
     new_mutex,
     prelude::*,
     sync::{
-        atomic::{Atomic, Relaxed},
-        Mutex,
-    },
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Mutex, //
+    }, //
 };
 
 use core::fmt;
 
 use crate::{
-    hw::csr::{mac_stat, queue, rpc, rxb, tce, tmi},
-    kernel_ext::net::ethtool::{
-        EthCtrlStats, EthMacStats, RmonRanges, RmonStats, StatsData, Strings,
+    hw::csr::{
+        mac_stat,
+        queue,
+        rpc,
+        rxb,
+        tce,
+        tmi, //
     },
-    regs::Regs,
+    kernel_ext::net::ethtool::{
+        EthCtrlStats,
+        EthMacStats,
+        RmonRanges,
+        RmonStats,
+        StatsData,
+        Strings, //
+    },
+    regs::Regs, //
 };
 
 /// A 64-bit event counter with one writer at a time.
