@@ -108,11 +108,11 @@ pub use registration::{
 pub use stats64::Stats64;
 
 /// Length of an Ethernet (MAC) address in bytes.
-pub const ETH_ALEN: usize = bindings::ETH_ALEN as usize;
+pub const ETH_ALEN: usize = u32_as_usize(bindings::ETH_ALEN);
 
 /// Alignment the networking core guarantees for the private area of a
 /// `struct net_device` (`NETDEV_ALIGN`).
-const NETDEV_ALIGN: usize = 32;
+const NETDEV_ALIGN: usize = u32_as_usize(bindings::NETDEV_ALIGN);
 
 /// Returns the C `struct device` behind `dev`.
 ///

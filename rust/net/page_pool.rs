@@ -238,7 +238,9 @@ impl PagePool {
         p.__bindgen_anon_2.slow = bindings::page_pool_params__bindgen_ty_2_page_pool_params_slow {
             netdev: dev.as_raw(),
             queue_idx: params.queue_idx,
-            flags: PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+            // The pool maps its pages for the device and syncs recycled
+            // pages for it.
+            flags: bindings::PP_FLAG_DMA_MAP | bindings::PP_FLAG_DMA_SYNC_DEV,
             ..Default::default()
         };
         // SAFETY: `p` is fully initialized; the parent of a device the

@@ -403,7 +403,7 @@ impl Drop for SkBuff {
 
 /// Most DMA segments of a packet to transmit: its linear part and
 /// `MAX_SKB_FRAGS` page fragments.
-pub const MAX_TX_SEGS: usize = 18;
+pub const MAX_TX_SEGS: usize = 1 + u32_as_usize(bindings::MAX_SKB_FRAGS);
 
 /// Checksum insertion the stack asks for (`CHECKSUM_PARTIAL`). Offsets are
 /// from the start of the packet's data (the Ethernet header).
