@@ -34,6 +34,7 @@ use kernel::{
         Coherent,
         DmaAddress, //
     },
+    num::casts::FromSafeCast,
     prelude::*, //
 };
 
@@ -54,9 +55,7 @@ impl DescRing {
         if !len.is_power_of_two() {
             return Err(EINVAL);
         }
-        // CAST: a `u32` fits a `usize` on every architecture Linux runs
-        // Rust on.
-        let len = len as usize;
+        let len = usize::from_safe_cast(len);
         let mem = Coherent::<u64>::zeroed_slice(dev, len, flags)?;
         // INVARIANT: `mem` holds `len` descriptors, a power of two.
         Ok(Self { mem, mask: len - 1 })
@@ -82,7 +81,7 @@ impl DescRing {
     /// device last wrote it (`READ_ONCE()`).
     #[inline]
     pub fn read(&self, pos: u32) -> u64 {
-        let i = pos as usize & self.mask;
+        let i = usize::from_safe_cast(pos) & self.mask;
         // SAFETY: By the type invariant `i` indexes a descriptor of the
         // allocation, which lives as long as `self`; it is aligned for a
         // `u64`. The read is volatile: the device writes the ring at any
@@ -95,7 +94,7 @@ impl DescRing {
     /// (`WRITE_ONCE()`); the device sees it once told through a doorbell.
     #[inline]
     pub fn write(&self, pos: u32, value: u64) {
-        let i = pos as usize & self.mask;
+        let i = usize::from_safe_cast(pos) & self.mask;
         // SAFETY: As for `read`; coherent memory is shared with the device
         // by design, and the caller's ring ownership (`&self` within its
         // lock, like `io_write!`) keeps CPU writers from racing.

@@ -310,6 +310,7 @@ unsafe extern "C" fn hard_handler<T: ThreadedHandler>(
     // SAFETY: Per the safety requirement `ptr` points to a live `T`.
     let data = unsafe { &*ptr.cast::<T>() };
     let ret: ThreadedIrqReturn = T::handle(data);
+    // CAST: `ThreadedIrqReturn` is `repr(u32)`, its discriminants are the C values.
     bindings::irqreturn_t(ret as c_uint)
 }
 
@@ -323,5 +324,6 @@ unsafe extern "C" fn thread_handler<T: ThreadedHandler>(
     // SAFETY: Per the safety requirement `ptr` points to a live `T`.
     let data = unsafe { &*ptr.cast::<T>() };
     let ret: IrqReturn = T::handle_threaded(data);
+    // CAST: `IrqReturn` is `repr(u32)`, its discriminants are the C values.
     bindings::irqreturn_t(ret as c_uint)
 }

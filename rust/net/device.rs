@@ -72,6 +72,7 @@ use kernel::{
         Bound, //
     },
     error::to_result,
+    num::casts::u32_as_usize,
     prelude::*,
     types::Opaque, //
 };

@@ -80,6 +80,11 @@ use core::{
 };
 use kernel::{
     ffi::c_long,
+    num::casts::{
+        u32_as_usize,
+        usize_into_u32,
+        FromSafeCast, //
+    },
     prelude::*, //
 };
 
@@ -95,7 +100,7 @@ use super::{
 use crate::kernel_ext::bindings;
 
 /// Page size of the system (`PAGE_SIZE`).
-pub const PAGE_SIZE: u32 = kernel::page::PAGE_SIZE as u32;
+pub const PAGE_SIZE: u32 = usize_into_u32::<{ kernel::page::PAGE_SIZE }>();
 
 /// References an [`RxPage`] starts with: one per byte of the page, more
 /// than the pieces of data a page can be cut into
@@ -106,17 +111,10 @@ pub const RX_PAGE_REFS: u32 = PAGE_SIZE;
 /// socket buffer's head: `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))`.
 pub const SKB_SHINFO_ROOM: u32 = {
     let size = core::mem::size_of::<bindings::skb_shared_info>();
-    let align = bindings::SMP_CACHE_BYTES as usize;
+    let align = u32_as_usize(bindings::SMP_CACHE_BYTES);
     // CAST: a few hundred bytes.
     ((size + align - 1) & !(align - 1)) as u32
 };
-
-/// `PP_FLAG_DMA_MAP`: the pool maps its pages for the device.
-const PP_FLAG_DMA_MAP: u32 = 1 << 0;
-/// `PP_FLAG_DMA_SYNC_DEV`: the pool syncs recycled pages for the device.
-const PP_FLAG_DMA_SYNC_DEV: u32 = 1 << 1;
-/// `NUMA_NO_NODE`.
-const NUMA_NO_NODE: i32 = -1;
 
 /// How the pages of a pool are used.
 ///
@@ -527,7 +525,7 @@ impl Napi {
         let skb = unsafe {
             let data = bindings::lowmem_page_address(page)
                 .cast::<u8>()
-                .add(start as usize);
+                .add(usize::from_safe_cast(start));
             bindings::napi_build_skb(data.cast(), size)
         };
         if skb.is_null() {
@@ -538,6 +536,7 @@ impl Napi {
         // bytes plus the shared info fit in its `size` bytes (checked
         // above).
         unsafe {
+            // CAST: within a page (checked above), which fits an `int`.
             bindings::skb_reserve(skb, headroom as c_int);
             bindings::__skb_put(skb, len);
             bindings::skb_mark_for_recycle(skb);
@@ -572,13 +571,14 @@ impl SkBuff {
             bindings::skb_mark_for_recycle(raw);
             (*bindings::skb_end_pointer(raw).cast::<bindings::skb_shared_info>()).nr_frags
         };
-        if !in_page || usize::from(nr_frags) >= bindings::MAX_SKB_FRAGS as usize {
+        if !in_page || u32::from(nr_frags) >= bindings::MAX_SKB_FRAGS {
             return Err(frag);
         }
         let page = frag.into_raw();
         // SAFETY: Slot `nr_frags` is free (below MAX_SKB_FRAGS), the range
         // is within the page, and the socket buffer takes our reference
-        // to it.
+        // to it. CAST: `offset` and `len` are within the page (checked
+        // above), which fits an `int`.
         unsafe {
             bindings::skb_add_rx_frag(
                 raw,

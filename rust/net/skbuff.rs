@@ -22,6 +22,11 @@ use core::{
 use kernel::{
     device,
     error::to_result,
+    num::casts::{
+        u32_as_usize,
+        u32_into_u8,
+        FromSafeCast, //
+    },
     prelude::*,
     sync::aref::ARef, //
 };
@@ -138,27 +143,11 @@ impl SkBuff {
         // data is `headlen` bytes at `data`, which nobody changes while
         // the shared borrow lasts (a driver gets `&mut` for that, through
         // `writable_head`).
-        unsafe { core::slice::from_raw_parts((*raw).data, bindings::skb_headlen(raw) as usize) }
-    }
-
-    /// Appends `len` bytes to the packet's data (`skb_put()`) and returns
-    /// them for the driver to fill. Fails with `ENOSPC` if the buffer has
-    /// less room than that (where the C function would panic).
-    pub fn put(&mut self, len: u32) -> Result<&mut [u8]> {
-        let raw = self.0.as_ptr();
-        // SAFETY: By the type invariant the buffer is valid and ours.
-        if unsafe { bindings::skb_tailroom(raw) } < len as c_int {
-            return Err(ENOSPC);
-        }
-        // SAFETY: There is room for `len` more bytes, which `skb_put()`
-        // returns; they belong to this buffer, which `&mut self` borrows
-        // exclusively for the lifetime of the slice.
         unsafe {
-            let data = bindings::skb_put(raw, len);
-            Ok(core::slice::from_raw_parts_mut(
-                data.cast::<u8>(),
-                len as usize,
-            ))
+            core::slice::from_raw_parts(
+                (*raw).data,
+                usize::from_safe_cast(bindings::skb_headlen(raw)),
+            )
         }
     }
 
@@ -257,7 +246,7 @@ impl SkBuff {
                 .__bindgen_anon_4
                 .headers
                 .as_mut()
-                .set_ip_summed(bindings::CHECKSUM_UNNECESSARY as u8)
+                .set_ip_summed(u32_into_u8::<{ bindings::CHECKSUM_UNNECESSARY }>())
         };
     }
 
@@ -291,7 +280,7 @@ impl SkBuff {
         // at `data`) belongs to this buffer alone, and `&mut self`
         // borrows it exclusively for the lifetime of the slice.
         unsafe {
-            let len = bindings::skb_headlen(raw) as usize;
+            let len = usize::from_safe_cast(bindings::skb_headlen(raw));
             Ok(core::slice::from_raw_parts_mut((*raw).data, len))
         }
     }
@@ -333,7 +322,7 @@ impl SkBuff {
                 bindings::dma_map_single_attrs(
                     ddev,
                     (*raw).data.cast(),
-                    head_len as usize,
+                    usize::from_safe_cast(head_len),
                     bindings::dma_data_direction::DMA_TO_DEVICE,
                     0,
                 )
@@ -359,7 +348,7 @@ impl SkBuff {
                     ddev,
                     frag,
                     0,
-                    len as usize,
+                    usize::from_safe_cast(len),
                     bindings::dma_data_direction::DMA_TO_DEVICE,
                 );
                 (addr, len)
@@ -537,7 +526,7 @@ impl TxSkb {
                     bindings::dma_unmap_single_attrs(
                         dev,
                         seg.addr,
-                        seg.len as usize,
+                        usize::from_safe_cast(seg.len),
                         bindings::dma_data_direction::DMA_TO_DEVICE,
                         0,
                     );
@@ -545,7 +534,7 @@ impl TxSkb {
                     bindings::dma_unmap_page_attrs(
                         dev,
                         seg.addr,
-                        seg.len as usize,
+                        usize::from_safe_cast(seg.len),
                         bindings::dma_data_direction::DMA_TO_DEVICE,
                         0,
                     );

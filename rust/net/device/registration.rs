@@ -19,6 +19,7 @@ use kernel::{
         Bound, //
     },
     error::to_result,
+    num::casts::FromSafeCast,
     prelude::*,
     revocable::Revocable,
     sync::Arc, //
@@ -298,19 +299,10 @@ impl<T: Operations> Builder<'_, T> {
         // bitfield that bindgen renders in an anonymous union.
         unsafe {
             let anon = &mut (*raw).__bindgen_anon_1.__bindgen_anon_1;
-            // CAST: a 32-bit flag, widened.
-            let flags = anon.priv_flags() | bindings::netdev_priv_flags_IFF_UNICAST_FLT as c_ulong;
+            let flags = anon.priv_flags()
+                | c_ulong::from_safe_cast(bindings::netdev_priv_flags_IFF_UNICAST_FLT);
             anon.set_priv_flags(flags);
         }
-    }
-
-    /// Sets the number of TX and RX queues the stack uses at first
-    /// (`netif_set_real_num_queues()`), at most the numbers the device was
-    /// allocated with.
-    pub fn set_real_num_queues(&mut self, tx: u32, rx: u32) -> Result {
-        // SAFETY: By the type invariant the device is valid and
-        // unregistered, which needs no lock.
-        to_result(unsafe { bindings::netif_set_real_num_queues(self.ndev.as_ptr(), tx, rx) })
     }
 
     /// Records which NAPI instance services queue `index` of `kind`

@@ -7,6 +7,7 @@
 use core::marker::PhantomData;
 use kernel::{
     error::from_result,
+    num::casts::FromSafeCast,
     prelude::*, //
 };
 
@@ -493,7 +494,7 @@ impl<T: Operations> OpsTable<T> {
         let Ok(count) = T::get_sset_count(dev, set) else {
             return;
         };
-        let len = count as usize * GSTRING_LEN;
+        let len = usize::from_safe_cast(count) * GSTRING_LEN;
         // SAFETY: Per the safety requirement `data` holds `len` bytes for
         // us to write during the call.
         let buf = unsafe { core::slice::from_raw_parts_mut(data, len) };
@@ -513,7 +514,7 @@ impl<T: Operations> OpsTable<T> {
         let dev = unsafe { Device::<T>::from_raw(ndev) };
         // SAFETY: Per the safety requirement `stats` is valid; `n_stats` is
         // the number of values `data` holds.
-        let n = unsafe { (*stats).n_stats } as usize;
+        let n = usize::from_safe_cast(unsafe { (*stats).n_stats });
         // SAFETY: `data` holds `n` values for us to write during the call.
         let data = unsafe { core::slice::from_raw_parts_mut(data, n) };
         T::get_ethtool_stats(dev, &mut StatsData { data, next: 0 });

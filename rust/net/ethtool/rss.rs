@@ -46,7 +46,7 @@ impl RxfhParam {
         // SAFETY: The core passes NULL or an array of `indir_size` entries
         // (the size the driver reported), valid for the call.
         (!self.0.indir.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts(self.0.indir, self.0.indir_size as usize)
+            core::slice::from_raw_parts(self.0.indir, usize::from_safe_cast(self.0.indir_size))
         })
     }
 
@@ -55,7 +55,7 @@ impl RxfhParam {
         // SAFETY: As for `indir`; the array is the driver's to write during
         // `get_rxfh`.
         (!self.0.indir.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts_mut(self.0.indir, self.0.indir_size as usize)
+            core::slice::from_raw_parts_mut(self.0.indir, usize::from_safe_cast(self.0.indir_size))
         })
     }
 
@@ -63,15 +63,16 @@ impl RxfhParam {
     pub fn key(&self) -> Option<&[u8]> {
         // SAFETY: The core passes NULL or `key_size` bytes (the size the
         // driver reported), valid for the call.
-        (!self.0.key.is_null())
-            .then(|| unsafe { core::slice::from_raw_parts(self.0.key, self.0.key_size as usize) })
+        (!self.0.key.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts(self.0.key, usize::from_safe_cast(self.0.key_size))
+        })
     }
 
     /// The hash key to fill, if asked for.
     pub fn key_mut(&mut self) -> Option<&mut [u8]> {
         // SAFETY: As for `key`, writable during `get_rxfh`.
         (!self.0.key.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts_mut(self.0.key, self.0.key_size as usize)
+            core::slice::from_raw_parts_mut(self.0.key, usize::from_safe_cast(self.0.key_size))
         })
     }
 }
@@ -190,7 +191,7 @@ impl RxfhContext {
         unsafe {
             core::slice::from_raw_parts_mut(
                 self.0.data.as_mut_ptr().add(priv_size).cast::<u32>(),
-                self.0.indir_size as usize,
+                usize::from_safe_cast(self.0.indir_size),
             )
         }
     }
