@@ -65,7 +65,10 @@ use super::{
     Device,
     Operations, //
 };
-use crate::kernel_ext::bindings;
+use crate::kernel_ext::{
+    bindings,
+    pci::IrqVector, //
+};
 
 /// The poll function of a device's NAPI instances.
 pub trait Poll: Operations {
@@ -183,11 +186,11 @@ impl Napi {
         unsafe { &*ptr.cast::<Self>() }
     }
 
-    /// Records the interrupt that schedules this instance
+    /// Records the interrupt vector that schedules this instance
     /// (`netif_napi_set_irq()`), reported to user space through the netdev
     /// netlink family (and used for IRQ affinity by the core).
-    pub fn set_irq(&self, irq: u32) {
-        let Ok(irq) = c_int::try_from(irq) else {
+    pub fn set_irq(&self, vector: &IrqVector<'_>) {
+        let Ok(irq) = c_int::try_from(vector.irq()) else {
             return;
         };
         // SAFETY: By the type invariant the instance is valid; the core
