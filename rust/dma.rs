@@ -67,11 +67,6 @@ impl DescRing {
         (self.mask + 1) as u32
     }
 
-    /// Whether the ring has no descriptors (never: it has at least one).
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// Bus address of the first descriptor, for the device.
     pub fn dma_address(&self) -> DmaAddress {
         self.mem.dma_address()

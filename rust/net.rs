@@ -18,7 +18,6 @@ pub mod skbuff;
 
 pub use device::{
     is_valid_ether_addr,
-    AddrIter,
     AddrList,
     Builder,
     Device,

@@ -89,7 +89,6 @@ mod stats64;
 
 pub use addr::{
     is_valid_ether_addr,
-    AddrIter,
     AddrList, //
 };
 pub use features::Features;
@@ -206,13 +205,6 @@ impl<T> Device<T> {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
-    /// Returns whether the stack considers the link up
-    /// (`netif_carrier_ok()`).
-    pub fn carrier_ok(&self) -> bool {
-        // SAFETY: By the type invariant, `self.as_raw()` is valid.
-        unsafe { bindings::netif_carrier_ok(self.as_raw()) }
-    }
-
     /// Returns whether the interface is up (`netif_running()`): between a
     /// successful [`Operations::open`] and the matching
     /// [`Operations::stop`].
@@ -251,12 +243,6 @@ impl<T> Device<T> {
     /// (`IFF_ALLMULTI`).
     pub fn is_allmulti(&self) -> bool {
         self.flags() & bindings::net_device_flags_IFF_ALLMULTI != 0
-    }
-
-    /// Whether the interface receives broadcast frames (`IFF_BROADCAST`,
-    /// set for every Ethernet device).
-    pub fn is_broadcast(&self) -> bool {
-        self.flags() & bindings::net_device_flags_IFF_BROADCAST != 0
     }
 
     /// Returns the features currently switched on.
@@ -302,13 +288,6 @@ impl<T> Device<T> {
     pub fn start_queues(&self) {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_tx_start_all_queues(self.as_raw()) }
-    }
-
-    /// Stops the stack from transmitting on any TX queue
-    /// (`netif_tx_stop_all_queues()`).
-    pub fn stop_queues(&self) {
-        // SAFETY: By the type invariant, `self.as_raw()` is valid.
-        unsafe { bindings::netif_tx_stop_all_queues(self.as_raw()) }
     }
 
     /// Restarts all TX queues stopped for lack of space

@@ -60,8 +60,6 @@ pub use link::{
 pub use nfc::{
     FlowMatch,
     FlowRule,
-    Ip4Match,
-    Ip6Match,
     IpMatch,
     Masked,
     RuleAction, //
@@ -89,8 +87,7 @@ pub use stats::{
     StatsData,
     StringSet,
     Strings,
-    GSTRING_LEN,
-    RMON_HIST_MAX, //
+    GSTRING_LEN, //
 };
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -106,20 +103,9 @@ impl DrvInfo {
         copy_str(&mut self.0.driver, name.to_bytes());
     }
 
-    /// Sets the driver version. Drivers in the kernel tree leave it unset:
-    /// the core then reports the kernel version.
-    pub fn set_version(&mut self, version: &CStr) {
-        copy_str(&mut self.0.version, version.to_bytes());
-    }
-
     /// Sets the firmware version.
     pub fn set_fw_version(&mut self, version: fmt::Arguments<'_>) {
         format_str(&mut self.0.fw_version, version);
-    }
-
-    /// Sets the expansion ROM version.
-    pub fn set_erom_version(&mut self, version: fmt::Arguments<'_>) {
-        format_str(&mut self.0.erom_version, version);
     }
 
     /// Sets the bus address, e.g. the PCI device name.

@@ -271,15 +271,6 @@ impl Napi {
         unsafe { bindings::napi_complete_done(self.as_raw(), work_done) }
     }
 
-    /// Allocates a socket buffer for a received packet of `len` bytes
-    /// (`napi_alloc_skb()`), from the poll function.
-    pub fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
-        // SAFETY: By the type invariant the instance is valid.
-        let skb = unsafe { bindings::napi_alloc_skb(self.as_raw(), len) };
-        // SAFETY: A non-NULL result is a new socket buffer we own.
-        (!skb.is_null()).then(|| unsafe { SkBuff::from_raw(skb) })
-    }
-
     /// Passes a received packet to the stack through GRO
     /// (`napi_gro_receive()`), from the poll function.
     pub fn gro_receive(&self, skb: SkBuff) {

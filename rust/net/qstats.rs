@@ -92,11 +92,6 @@ setters!(Rx {
     packets;
     /// Sets how often a buffer could not be allocated (`rx-alloc-fail`).
     alloc_fail;
-    /// Sets the packets the device dropped for any reason (`rx-hw-drops`).
-    hw_drops;
-    /// Sets the packets the device dropped for lack of buffers or
-    /// completion space (`rx-hw-drop-overruns`).
-    hw_drop_overruns;
     /// Sets the packets received with `CHECKSUM_COMPLETE`
     /// (`rx-csum-complete`).
     csum_complete;
@@ -106,9 +101,6 @@ setters!(Rx {
     /// Sets the packets received without checksum information
     /// (`rx-csum-none`).
     csum_none;
-    /// Sets the packets whose checksum the device found bad
-    /// (`rx-csum-bad`).
-    csum_bad;
 });
 
 setters!(Tx {
@@ -117,8 +109,6 @@ setters!(Tx {
     bytes;
     /// Sets the number of packets transmitted (`tx-packets`).
     packets;
-    /// Sets the packets the device dropped (`tx-hw-drops`).
-    hw_drops;
     /// Sets the packets sent without a checksum request (`tx-csum-none`).
     csum_none;
     /// Sets the packets the device inserted a checksum into

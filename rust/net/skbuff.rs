@@ -6,7 +6,7 @@
 //!
 //! A driver receives packets to transmit as owned [`SkBuff`]s. It either
 //! hands them back to the stack (see [`TxResult::Busy`]) or frees them, and
-//! freeing says what happened: [`SkBuff::consume`] after a successful
+//! freeing says what happened: [`TxSkb::complete`] after a successful
 //! transmission, [`SkBuff::drop_with_reason`] (or plain `drop`, reason
 //! unspecified) for a packet that is lost. The difference shows in drop
 //! monitors and tracepoints. Both free from any context
@@ -43,12 +43,8 @@ pub enum DropReason {
     NotSpecified,
     /// The device cannot send or receive right now, e.g. it is down.
     DevReady,
-    /// The ring has no room for the packet.
-    FullRing,
     /// Memory for the packet (or its mapping) could not be allocated.
     NoMem,
-    /// The packet is larger than the device can handle.
-    PktTooBig,
 }
 
 impl DropReason {
@@ -56,9 +52,7 @@ impl DropReason {
         match self {
             Self::NotSpecified => bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
             Self::DevReady => bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
-            Self::FullRing => bindings::skb_drop_reason_SKB_DROP_REASON_FULL_RING,
             Self::NoMem => bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM,
-            Self::PktTooBig => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
         }
     }
 }
@@ -105,34 +99,11 @@ impl SkBuff {
         unsafe { (*self.0.as_ptr()).len }
     }
 
-    /// Returns whether the packet is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Returns the TX queue the stack picked for the packet
     /// (`skb_get_queue_mapping()`).
     pub fn queue_mapping(&self) -> u16 {
         // SAFETY: By the type invariant the buffer is valid.
         unsafe { bindings::skb_get_queue_mapping(self.0.as_ptr()) }
-    }
-
-    /// Returns the packet's bytes if they are all in the linear data area,
-    /// `None` if some are in page fragments.
-    pub fn linear_data(&self) -> Option<&[u8]> {
-        let raw = self.0.as_ptr();
-        // SAFETY: By the type invariant the buffer is valid; a buffer
-        // without paged data (`data_len == 0`) holds `len` bytes at `data`,
-        // and they do not change while the driver owns the buffer.
-        unsafe {
-            if (*raw).data_len != 0 {
-                return None;
-            }
-            Some(core::slice::from_raw_parts(
-                (*raw).data,
-                (*raw).len as usize,
-            ))
-        }
     }
 
     /// Returns the packet's linear data (`skb_headlen()` bytes at
@@ -363,14 +334,6 @@ impl SkBuff {
         Ok(mapped)
     }
 
-    /// Frees a packet that was handled successfully, e.g. transmitted
-    /// (`dev_consume_skb_any()`). It does not count as a drop.
-    pub fn consume(self) {
-        // SAFETY: By the type invariant we own the buffer, and `into_raw`
-        // gives up that ownership so it is freed exactly once.
-        unsafe { bindings::dev_consume_skb_any(self.into_raw()) }
-    }
-
     /// Frees a packet that is lost, recording why
     /// (`dev_kfree_skb_any_reason()`).
     pub fn drop_with_reason(self, reason: DropReason) {
@@ -488,16 +451,6 @@ impl TxSkb {
     /// The mapped segments, in packet order.
     pub fn segments(&self) -> &[TxSeg] {
         &self.segs[..self.nsegs]
-    }
-
-    /// The packet's length in bytes.
-    pub fn len(&self) -> u32 {
-        self.skb.len()
-    }
-
-    /// Whether the packet is empty.
-    pub fn is_empty(&self) -> bool {
-        self.skb.is_empty()
     }
 
     /// Unmaps everything and returns the packet.

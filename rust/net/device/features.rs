@@ -17,8 +17,6 @@ impl Features {
         Self(1 << bit)
     }
 
-    /// No features.
-    pub const EMPTY: Self = Self(0);
     /// Scatter-gather: packets may come in page fragments.
     pub const SG: Self = Self::bit(bindings::NETIF_F_SG_BIT);
     /// The device inserts any L4 checksum (`CHECKSUM_PARTIAL`).

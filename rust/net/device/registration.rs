@@ -369,13 +369,6 @@ unsafe impl<T: Operations> Send for Registration<'_, T> {}
 unsafe impl<T: Operations> Sync for Registration<'_, T> {}
 
 impl<T: Operations> Registration<'_, T> {
-    /// Returns the registered device.
-    pub fn device(&self) -> &Device<T> {
-        // SAFETY: By the type invariant `self.ndev` is a device of
-        // `Builder<T>` with `T` initialized, valid while `self` is.
-        unsafe { Device::from_raw(self.ndev.as_ptr()) }
-    }
-
     /// Returns a handle that reaches the device from contexts that cannot
     /// borrow the registration, such as interrupt handlers and work items,
     /// for as long as it stays registered.

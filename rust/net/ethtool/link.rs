@@ -27,8 +27,6 @@ pub enum LinkMode {
     Base100000Cr2Full,
     /// Fibre / direct-attach port.
     Fibre,
-    /// Autonegotiation.
-    Autoneg,
 }
 
 impl LinkMode {
@@ -47,7 +45,6 @@ impl LinkMode {
                 bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT
             }
             Self::Fibre => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FIBRE_BIT,
-            Self::Autoneg => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Autoneg_BIT,
         }
     }
 }
