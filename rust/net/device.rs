@@ -393,6 +393,11 @@ impl<T> Device<T> {
 /// The networking core calls configuration callbacks (ethtool operations
 /// among them) under RTNL; the abstractions hand such callbacks an `&Rtnl`
 /// so that they can call functions that need the lock.
+///
+/// # Invariants
+///
+/// The current thread holds RTNL for `'a`. (The raw pointer in the marker
+/// keeps the value on the thread: it is neither `Send` nor `Sync`.)
 pub struct Rtnl<'a>(PhantomData<(&'a (), *mut ())>);
 
 impl Rtnl<'_> {
@@ -402,6 +407,7 @@ impl Rtnl<'_> {
     ///
     /// The current thread holds RTNL for the lifetime of the value.
     pub(super) unsafe fn new() -> Self {
+        // INVARIANT: The caller guarantees it.
         Self(PhantomData)
     }
 }

@@ -317,9 +317,10 @@ impl Drop for PagePool {
 
 /// A page of a pool and the pool, as the pieces below share them.
 ///
-/// Invariant of every user: `page` came from `pool` and is not back yet,
-/// which keeps `pool` allocated (the core frees a destroyed pool only once
-/// all its pages have returned); the page is `len` bytes.
+/// It is `Copy` and has no invariant of its own: [`RxPage`] and [`PageRef`],
+/// which hold one, guarantee that `page` came from `pool` and is not back
+/// yet, which keeps `pool` allocated (the core frees a destroyed pool only
+/// once all its pages have returned), and that the page is `len` bytes.
 #[derive(Clone, Copy)]
 struct PoolPageRef {
     page: NonNull<bindings::page>,
