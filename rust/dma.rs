@@ -17,11 +17,20 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
+//! # use kernel::{device::{Bound, Device}, prelude::*};
+//! use kernel_ext::dma::DescRing;
+//!
+//! # fn no_run(dev: &Device<Bound>) -> Result {
 //! let rcq = DescRing::zeroed(dev, 1024, GFP_KERNEL)?;
-//! regs.write(RCQ_BAL, rcq.dma_address() as u32);
-//! // In the poll loop: positions run freely and wrap.
-//! let raw = rcq.read(head);
+//! // The device gets the ring's bus address:
+//! let _base = rcq.dma_address();
+//! // In the poll loop, positions run freely and wrap: 1025 reads
+//! // descriptor 1.
+//! let head: u32 = 1025;
+//! let _raw = rcq.read(head);
+//! # Ok(())
+//! # }
 //! ```
 
 use kernel::{

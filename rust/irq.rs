@@ -17,10 +17,25 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::{irq::{IrqReturn, ThreadedHandler}, prelude::*, sync::Arc};
+//! ```
+//! use kernel::{
+//!     device::Bound,
+//!     irq::{
+//!         IrqReturn,
+//!         ThreadedHandler, //
+//!     },
+//!     pci,
+//!     prelude::*,
+//!     sync::Arc, //
+//! };
+//! use kernel_ext::{
+//!     irq,
+//!     pci::alloc_irq_vectors, //
+//! };
 //!
-//! struct Mailbox { /* registers, rings */ }
+//! struct Mailbox {
+//!     // Registers, rings, ...
+//! }
 //!
 //! impl ThreadedHandler for Mailbox {
 //!     fn handle_threaded(&self) -> IrqReturn {
@@ -30,14 +45,13 @@
 //! }
 //!
 //! fn setup(pdev: &pci::Device<Bound>, mbx: Arc<Mailbox>) -> Result {
-//!     kernel_ext::pci::alloc_irq_vectors(pdev, 1, 8)?;
-//!     kernel_ext::irq::request_threaded(pdev, 0, c"my-mailbox", mbx)
+//!     let vectors = alloc_irq_vectors(pdev, 1, 8)?;
+//!     irq::request_threaded(vectors.index(0)?, c"my-mailbox", mbx)
 //! }
 //! ```
 
 use kernel::{
     bindings,
-    device::Bound,
     devres,
     error::to_result,
     irq::{

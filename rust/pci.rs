@@ -75,20 +75,49 @@ pub trait DmaDriver: pci::Driver {
 ///
 /// # Examples
 ///
-/// ```ignore
-/// use kernel::{dma::DmaMask, pci};
+/// ```
+/// use kernel::{
+///     device::Core,
+///     dma::DmaMask,
+///     pci,
+///     prelude::*, //
+/// };
+/// use kernel_ext::pci::{
+///     DmaDriver,
+///     DmaMasked, //
+/// };
 ///
-/// impl kernel_ext::pci::DmaDriver for MyDriver {
+/// struct MyDriver;
+///
+/// kernel::pci_device_table!(
+///     PCI_TABLE,
+///     <MyDriver as pci::Driver>::IdInfo,
+///     [(pci::DeviceId::from_id(pci::Vendor::META, 0x0013), ())]
+/// );
+///
+/// impl pci::Driver for MyDriver {
+///     type IdInfo = ();
+///     type Data<'bound> = ();
+///
+///     const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+///
+///     fn probe<'bound>(
+///         pdev: &'bound pci::Device<Core<'_>>,
+///         _id_info: Option<&'bound Self::IdInfo>,
+///     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+///         // The mask is set: map DMA memory for the device from here on.
+///         dev_info!(pdev, "probed\n");
+///         Ok(())
+///     }
+/// }
+///
+/// impl DmaDriver for MyDriver {
 ///     const DMA_MASKS: &'static [DmaMask] = &[DmaMask::new::<46>(), DmaMask::new::<32>()];
 /// }
 ///
-/// kernel::module_pci_driver! {
-///     type: kernel_ext::pci::DmaMasked<MyDriver>,
-///     name: "my_driver",
-///     authors: ["..."],
-///     description: "...",
-///     license: "GPL",
-/// }
+/// // Registered as `DmaMasked<MyDriver>`, e.g. with
+/// // `kernel::module_pci_driver!`.
+/// type Registered = DmaMasked<MyDriver>;
 /// ```
 pub struct DmaMasked<T>(PhantomData<T>);
 
@@ -144,6 +173,28 @@ fn set_dma_mask(pdev: &pci::Device<Core<'_>>, masks: &[DmaMask]) -> Result {
 /// for C drivers. Keep it in the driver's data, declared after every field
 /// that still accesses the device when dropped (fields drop in declaration
 /// order).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{
+///     device::Core,
+///     pci,
+///     prelude::*, //
+/// };
+/// use kernel_ext::pci::EnabledDevice;
+///
+/// struct Data<'bound> {
+///     // Fields that still use the device when dropped come first.
+///     _enabled: EnabledDevice<'bound>,
+/// }
+///
+/// fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Data<'bound>> {
+///     let enabled = EnabledDevice::new(pdev)?;
+///     pdev.set_master();
+///     Ok(Data { _enabled: enabled })
+/// }
+/// ```
 ///
 /// # Invariants
 ///

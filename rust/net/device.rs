@@ -26,9 +26,21 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::{device::Bound, device::Device, prelude::*};
-//! use kernel_ext::net::{self, skbuff::SkBuff};
+//! ```
+//! use kernel::{
+//!     device::{
+//!         Bound,
+//!         Device, //
+//!     },
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     skbuff::{
+//!         DropReason,
+//!         SkBuff, //
+//!     },
+//! };
 //!
 //! struct Port {
 //!     // Register BARs, rings, counters, ...
@@ -43,14 +55,14 @@
 //!     }
 //!
 //!     fn stop(dev: &net::Device<Self>) -> Result {
-//!         dev.stop_queues();
+//!         dev.tx_disable();
 //!         dev.carrier_off();
 //!         Ok(())
 //!     }
 //!
 //!     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
 //!         // Hand `skb` to the hardware, or drop it:
-//!         skb.consume();
+//!         skb.drop_with_reason(DropReason::DevReady);
 //!         net::TxResult::Ok
 //!     }
 //! }

@@ -12,16 +12,31 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
 //! use kernel::prelude::*;
-//! use kernel_ext::net::{self, ethtool};
+//! use kernel_ext::net::{
+//!     self,
+//!     ethtool, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
+//! struct Port {
+//!     fw_major: u32,
+//!     fw_minor: u32,
+//! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! #[vtable]
 //! impl ethtool::Operations for Port {
 //!     fn get_drvinfo(dev: &net::Device<Self>, info: &mut ethtool::DrvInfo) {
 //!         info.set_driver(c"my_driver");
-//!         info.set_bus_info(dev.parent().name());
-//!         info.set_fw_version(fmt!("{}.{}", dev.data().fw_major, dev.data().fw_minor));
+//!         info.set_fw_version(format_args!("{}.{}", dev.data().fw_major, dev.data().fw_minor));
 //!     }
 //! }
 //! ```

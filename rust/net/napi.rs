@@ -25,25 +25,55 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
+//! use kernel::{
+//!     device::{
+//!         Bound,
+//!         Device, //
+//!     },
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     Napi,
+//!     NapiContext, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
 //! #[pin_data]
 //! struct Port {
 //!     #[pin]
 //!     napi: Napi,
 //! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! impl net::Poll for Port {
 //!     fn poll(dev: &net::Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32 {
 //!         let done = clean_rings(dev.data(), napi, budget);
 //!         if done < budget && napi.complete_done(done) {
-//!             rearm_interrupt(dev.data());
+//!             // Re-enable the queue's interrupt.
 //!         }
 //!         done
 //!     }
 //! }
 //!
-//! let mut builder = net::Builder::new(parent, 1, 1, pin_init!(Port { napi <- Napi::new() }))?;
-//! builder.add_napi(|port| &port.napi);
+//! fn clean_rings(_port: &Port, _napi: &NapiContext<'_>, _budget: i32) -> i32 {
+//!     // Complete transmissions, receive up to `budget` packets.
+//!     0
+//! }
+//!
+//! fn register(parent: &Device<Bound>) -> Result<net::Registration<'_, Port>> {
+//!     let port = pin_init!(Port { napi <- Napi::new() });
+//!     let mut builder = net::Builder::new(parent, 1, 1, port)?;
+//!     builder.add_napi(|port| &port.napi);
+//!     builder.register()
+//! }
 //! ```
 //!
 //! [`Builder::add_napi`]: super::Builder::add_napi
@@ -232,9 +262,16 @@ impl Napi {
     ///
     /// # Examples
     ///
-    /// ```ignore
+    /// ```
+    /// # use kernel::prelude::*;
+    /// # use kernel_ext::net::{Napi, NapiContext};
+    /// # fn fill_rings(_ctx: &NapiContext<'_>) {}
+    /// # fn no_run(napi: &Napi) -> Result {
+    /// // At open: fill the rings, then let the instance poll.
     /// napi.with_disabled(|ctx| fill_rings(ctx)).ok_or(EBUSY)?;
     /// napi.enable();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn with_disabled<R>(&self, f: impl FnOnce(&NapiContext<'_>) -> R) -> Option<R> {
         let enabled = self.enabled.lock();

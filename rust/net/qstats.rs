@@ -19,26 +19,50 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::prelude::*;
-//! use kernel_ext::net::{self, qstats};
+//! ```
+//! use kernel::{
+//!     num::casts::FromSafeCast,
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     qstats, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
+//! struct Counters {
+//!     packets: u64,
+//!     bytes: u64,
+//! }
+//!
+//! struct Port {
+//!     rx: KVec<Counters>,
+//!     tx: KVec<Counters>,
+//! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! #[vtable]
 //! impl qstats::Operations for Port {
 //!     fn get_queue_stats_rx(dev: &net::Device<Self>, index: u32, rx: &mut qstats::Rx) {
-//!         if let Some(q) = dev.data().queues.get(index as usize) {
-//!             rx.packets(q.rx_packets()).bytes(q.rx_bytes());
+//!         if let Some(q) = dev.data().rx.get(usize::from_safe_cast(index)) {
+//!             rx.packets(q.packets).bytes(q.bytes);
 //!         }
 //!     }
 //!
 //!     fn get_queue_stats_tx(dev: &net::Device<Self>, index: u32, tx: &mut qstats::Tx) {
-//!         if let Some(q) = dev.data().queues.get(index as usize) {
-//!             tx.packets(q.tx_packets()).bytes(q.tx_bytes());
+//!         if let Some(q) = dev.data().tx.get(usize::from_safe_cast(index)) {
+//!             tx.packets(q.packets).bytes(q.bytes);
 //!         }
 //!     }
 //!
-//!     fn get_base_stats(dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
-//!         // Nothing counted outside the live queues yet.
+//!     fn get_base_stats(_dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
+//!         // Nothing counted outside the live queues.
 //!         rx.packets(0).bytes(0);
 //!         tx.packets(0).bytes(0);
 //!     }

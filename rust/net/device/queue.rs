@@ -66,9 +66,14 @@ impl TxQueue {
     ///
     /// # Examples
     ///
-    /// ```ignore
-    /// if txq.sent_more(bytes, more) {
-    ///     regs.wr32(TAIL, tail);
+    /// ```
+    /// use kernel_ext::net::TxQueue;
+    ///
+    /// # fn ring_doorbell(_tail: u32) {}
+    /// fn queued(txq: &TxQueue, bytes: u32, more: bool, tail: u32) {
+    ///     if txq.sent_more(bytes, more) {
+    ///         ring_doorbell(tail);
+    ///     }
     /// }
     /// ```
     pub fn sent_more(&self, bytes: u32, more: bool) -> bool {

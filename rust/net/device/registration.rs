@@ -428,9 +428,23 @@ unsafe impl<T: Sync> Sync for DevicePtr<T> {}
 ///
 /// # Examples
 ///
-/// ```ignore
+/// ```
+/// # use kernel::prelude::*;
+/// # use kernel_ext::net::{self, skbuff::SkBuff};
+/// use kernel_ext::net::Handle;
+///
+/// # struct Port;
+/// # #[vtable]
+/// # impl net::Operations for Port {
+/// #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+/// #         drop(skb);
+/// #         net::TxResult::Ok
+/// #     }
+/// # }
 /// // In a link-change interrupt handler:
-/// self.netdev.with(|dev| if up { dev.carrier_on() } else { dev.carrier_off() });
+/// fn link_changed(netdev: &Handle<Port>, up: bool) {
+///     netdev.with(|dev| if up { dev.carrier_on() } else { dev.carrier_off() });
+/// }
 /// ```
 #[pin_data]
 pub struct Handle<T> {
