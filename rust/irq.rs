@@ -136,6 +136,48 @@ unsafe fn install<T: Send + Sync + 'static>(
 /// the device is unbound, under a name that can change later, e.g. to
 /// follow the name of the network interface the vector serves. Meant for
 /// work that must start at once, such as scheduling NAPI.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{
+///     irq::{
+///         Handler,
+///         IrqReturn, //
+///     },
+///     prelude::*,
+///     sync::Arc, //
+/// };
+/// use kernel_ext::{
+///     irq::{
+///         self,
+///         IrqName, //
+///     },
+///     pci::IrqVector, //
+/// };
+///
+/// struct Queue {
+///     // The queue's NAPI instance, ...
+/// }
+///
+/// impl Handler for Queue {
+///     fn handle(&self) -> IrqReturn {
+///         // Schedule NAPI.
+///         IrqReturn::Handled
+///     }
+/// }
+///
+/// fn setup(vector: IrqVector<'_>, queue: Arc<Queue>) -> Result<Arc<IrqName>> {
+///     let name = IrqName::new(c"my-napi")?;
+///     irq::request_named(vector, name.clone(), queue)?;
+///     Ok(name)
+/// }
+///
+/// // Once the interface is registered, and whenever it is renamed:
+/// fn rename(name: &IrqName, ifname: &str, index: u32) {
+///     name.set(format_args!("{ifname}-TxRx-{index}"));
+/// }
+/// ```
 pub fn request_named<T>(vector: IrqVector<'_>, name: Arc<IrqName>, handler: Arc<T>) -> Result
 where
     T: Handler + Send + 'static,

@@ -13,6 +13,52 @@
 //! (`dev_*_skb_any()`), so they suit transmit, completion and teardown paths
 //! alike.
 //!
+//! # Examples
+//!
+//! The transmit path: map the packet, describe its segments to the device,
+//! keep it until the device has sent it.
+//!
+//! ```
+//! use kernel::prelude::*;
+//! use kernel_ext::net::{
+//!     self,
+//!     skbuff::{
+//!         DropReason,
+//!         SkBuff,
+//!         TxSkb, //
+//!     },
+//! };
+//!
+//! struct Port {
+//!     // The TX ring: descriptors, and the packets the device still reads.
+//! }
+//! # fn post(_port: &Port, _addr: u64, _len: u32) {}
+//! # fn keep(_port: &Port, _skb: TxSkb) {}
+//!
+//! #[vtable]
+//! impl net::Operations for Port {
+//!     fn start_xmit(dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//!         let mapped = match skb.map_for_tx(dev) {
+//!             Ok(mapped) => mapped,
+//!             Err(skb) => {
+//!                 skb.drop_with_reason(DropReason::NoMem);
+//!                 return net::TxResult::Ok;
+//!             }
+//!         };
+//!         for seg in mapped.segments() {
+//!             post(dev.data(), seg.addr, seg.len);
+//!         }
+//!         keep(dev.data(), mapped);
+//!         net::TxResult::Ok
+//!     }
+//! }
+//!
+//! // In the NAPI poll, for each packet the device has sent:
+//! fn sent(skb: TxSkb, budget: i32) {
+//!     skb.complete(budget);
+//! }
+//! ```
+//!
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
 use core::{
