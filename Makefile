@@ -13,7 +13,7 @@
 #                 and the whole netinstall (install, reboot, bad input)
 #   make netinstall [DRIVER=rust|c]   install Debian over emulated fbnic
 #
-# Finer targets: setup, emu, module, clippy, unit, clean.
+# Finer targets: setup, emu, module, clippy, doctests, unit, clean.
 
 SHELL := /bin/bash
 FBNIC_CACHE ?= $(HOME)/.cache/fbnic-rs
@@ -22,7 +22,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check netinstall netinstall-setup bench selftests setup emu module clippy unit intree clean
+.PHONY: all demo test check netinstall netinstall-setup bench selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -36,7 +36,12 @@ module: setup
 	@$(LAB) kmake M=$(CURDIR) modules
 
 clippy: setup
-	@$(LAB) kmake M=$(CURDIR) CLIPPY=1 modules
+	@$(LAB) kmake M=$(CURDIR) CLIPPY=1 KERNEL_EXT_DOCTESTS=y modules
+
+# The module, and the doc examples of rust/ compiled against it (see
+# "The kernel_ext layer's doc examples" in the driver's Kbuild).
+doctests: setup
+	@$(LAB) kmake M=$(CURDIR) KERNEL_EXT_DOCTESTS=y modules
 
 unit:
 	cargo test --workspace

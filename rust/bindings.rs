@@ -34,7 +34,10 @@
 )]
 
 use kernel::ffi;
-use pin_init::{MaybeZeroable, Zeroable};
+use pin_init::{
+    MaybeZeroable,
+    Zeroable, //
+};
 
 pub use kernel::bindings::device;
 

@@ -17,18 +17,34 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
+//! # use kernel::{device::{Bound, Device}, prelude::*};
+//! use kernel_ext::dma::DescRing;
+//!
+//! # fn no_run(dev: &Device<Bound>) -> Result {
 //! let rcq = DescRing::zeroed(dev, 1024, GFP_KERNEL)?;
-//! regs.write(RCQ_BAL, rcq.dma_address() as u32);
-//! // In the poll loop: positions run freely and wrap.
-//! let raw = rcq.read(head);
+//! // The device gets the ring's bus address:
+//! let _base = rcq.dma_address();
+//! // In the poll loop, positions run freely and wrap: 1025 reads
+//! // descriptor 1.
+//! let head: u32 = 1025;
+//! let _raw = rcq.read(head);
+//! # Ok(())
+//! # }
 //! ```
 
 use kernel::{
     alloc::Flags,
-    device::{Bound, Device},
-    dma::{Coherent, DmaAddress},
-    prelude::*,
+    device::{
+        Bound,
+        Device, //
+    },
+    dma::{
+        Coherent,
+        DmaAddress, //
+    },
+    num::casts::FromSafeCast,
+    prelude::*, //
 };
 
 /// A ring of 64-bit little-endian descriptors in coherent DMA memory.
@@ -48,9 +64,7 @@ impl DescRing {
         if !len.is_power_of_two() {
             return Err(EINVAL);
         }
-        // CAST: a `u32` fits a `usize` on every architecture Linux runs
-        // Rust on.
-        let len = len as usize;
+        let len = usize::from_safe_cast(len);
         let mem = Coherent::<u64>::zeroed_slice(dev, len, flags)?;
         // INVARIANT: `mem` holds `len` descriptors, a power of two.
         Ok(Self { mem, mask: len - 1 })
@@ -62,11 +76,6 @@ impl DescRing {
         (self.mask + 1) as u32
     }
 
-    /// Whether the ring has no descriptors (never: it has at least one).
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// Bus address of the first descriptor, for the device.
     pub fn dma_address(&self) -> DmaAddress {
         self.mem.dma_address()
@@ -76,7 +85,7 @@ impl DescRing {
     /// device last wrote it (`READ_ONCE()`).
     #[inline]
     pub fn read(&self, pos: u32) -> u64 {
-        let i = pos as usize & self.mask;
+        let i = usize::from_safe_cast(pos) & self.mask;
         // SAFETY: By the type invariant `i` indexes a descriptor of the
         // allocation, which lives as long as `self`; it is aligned for a
         // `u64`. The read is volatile: the device writes the ring at any
@@ -89,7 +98,7 @@ impl DescRing {
     /// (`WRITE_ONCE()`); the device sees it once told through a doorbell.
     #[inline]
     pub fn write(&self, pos: u32, value: u64) {
-        let i = pos as usize & self.mask;
+        let i = usize::from_safe_cast(pos) & self.mask;
         // SAFETY: As for `read`; coherent memory is shared with the device
         // by design, and the caller's ring ownership (`&self` within its
         // lock, like `io_write!`) keeps CPU writers from racing.

@@ -17,10 +17,25 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::{irq::{IrqReturn, ThreadedHandler}, prelude::*, sync::Arc};
+//! ```
+//! use kernel::{
+//!     device::Bound,
+//!     irq::{
+//!         IrqReturn,
+//!         ThreadedHandler, //
+//!     },
+//!     pci,
+//!     prelude::*,
+//!     sync::Arc, //
+//! };
+//! use kernel_ext::{
+//!     irq,
+//!     pci::alloc_irq_vectors, //
+//! };
 //!
-//! struct Mailbox { /* registers, rings */ }
+//! struct Mailbox {
+//!     // Registers, rings, ...
+//! }
 //!
 //! impl ThreadedHandler for Mailbox {
 //!     fn handle_threaded(&self) -> IrqReturn {
@@ -30,24 +45,28 @@
 //! }
 //!
 //! fn setup(pdev: &pci::Device<Bound>, mbx: Arc<Mailbox>) -> Result {
-//!     kernel_ext::pci::alloc_irq_vectors(pdev, 1, 8)?;
-//!     kernel_ext::irq::request_threaded(pdev, 0, c"my-mailbox", mbx)
+//!     let vectors = alloc_irq_vectors(pdev, 1, 8)?;
+//!     irq::request_threaded(vectors.index(0)?, c"my-mailbox", mbx)
 //! }
 //! ```
 
 use kernel::{
     bindings,
-    device::Bound,
     devres,
     error::to_result,
-    irq::{Handler, IrqReturn, ThreadedHandler, ThreadedIrqReturn},
-    pci,
+    irq::{
+        Handler,
+        IrqReturn,
+        ThreadedHandler,
+        ThreadedIrqReturn, //
+    },
+    num::casts::FromSafeCast,
     prelude::*,
     sync::Arc,
-    types::Opaque,
+    types::Opaque, //
 };
 
-use crate::kernel_ext::pci::as_raw;
+use crate::kernel_ext::pci::IrqVector;
 
 /// An installed interrupt handler, freed when dropped.
 ///
@@ -73,81 +92,112 @@ impl<T: Send + Sync + 'static> Drop for Installed<T> {
     }
 }
 
-/// Installs `handler` as the (hard interrupt) handler of the device's
-/// interrupt vector `vector`, until the device is unbound. Meant for work
-/// that must start at once, such as scheduling NAPI.
-pub fn request<T>(
-    pdev: &pci::Device<Bound>,
-    vector: u32,
-    name: &'static CStr,
-    handler: Arc<T>,
-) -> Result
-where
-    T: Handler + Send + 'static,
-{
-    // SAFETY: `pdev` is a valid, bound PCI device.
-    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
-    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
-    let cookie = Arc::as_ptr(&handler).cast_mut().cast::<c_void>();
+/// Installs `data` with the C handlers `hard` and `thread` on `vector`,
+/// until the device is unbound.
+///
+/// # Safety
+///
+/// `hard` and `thread` take their cookie for a pointer to a `T`, as
+/// `Arc::as_ptr(&data)` is. `name` is a NUL-terminated string valid until
+/// the handler is freed: `'static`, or inside `keep_name`.
+unsafe fn install<T: Send + Sync + 'static>(
+    vector: IrqVector<'_>,
+    hard: bindings::irq_handler_t,
+    thread: bindings::irq_handler_t,
+    flags: c_ulong,
+    name: *const c_char,
+    keep_name: Option<Arc<IrqName>>,
+    data: Arc<T>,
+) -> Result {
+    let cookie = Arc::as_ptr(&data).cast_mut().cast::<c_void>();
 
-    // SAFETY: As in `request_threaded`, with no thread.
+    // SAFETY: `vector` is an allocated interrupt of a bound device (its
+    // type invariant). The callbacks interpret `cookie` as a `T` and `name`
+    // stays valid (the safety requirements); both live until `free_irq()`
+    // in `Installed::drop`, because `Installed` holds `data` and
+    // `keep_name`.
     to_result(unsafe {
-        bindings::request_threaded_irq(
-            irq,
-            Some(plain_handler::<T>),
-            None,
-            0,
-            name.as_char_ptr(),
-            cookie,
-        )
+        bindings::request_threaded_irq(vector.irq(), hard, thread, flags, name, cookie)
     })?;
 
     // INVARIANT: Installed just above with this cookie.
     let installed = Installed {
-        irq,
-        data: handler,
-        _name: None,
+        irq: vector.irq(),
+        data,
+        _name: keep_name,
     };
-    devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+
+    // If this fails, `installed` is dropped on the way out, freeing the
+    // interrupt again.
+    devres::register(vector.device().as_ref(), installed, GFP_KERNEL)
 }
 
-/// Like [`request`], with a name that can change later, e.g. to follow
-/// the name of the network interface the vector serves.
-pub fn request_named<T>(
-    pdev: &pci::Device<Bound>,
-    vector: u32,
-    name: Arc<IrqName>,
-    handler: Arc<T>,
-) -> Result
+/// Installs `handler` as the (hard interrupt) handler of `vector`, until
+/// the device is unbound, under a name that can change later, e.g. to
+/// follow the name of the network interface the vector serves. Meant for
+/// work that must start at once, such as scheduling NAPI.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{
+///     irq::{
+///         Handler,
+///         IrqReturn, //
+///     },
+///     prelude::*,
+///     sync::Arc, //
+/// };
+/// use kernel_ext::{
+///     irq::{
+///         self,
+///         IrqName, //
+///     },
+///     pci::IrqVector, //
+/// };
+///
+/// struct Queue {
+///     // The queue's NAPI instance, ...
+/// }
+///
+/// impl Handler for Queue {
+///     fn handle(&self) -> IrqReturn {
+///         // Schedule NAPI.
+///         IrqReturn::Handled
+///     }
+/// }
+///
+/// fn setup(vector: IrqVector<'_>, queue: Arc<Queue>) -> Result<Arc<IrqName>> {
+///     let name = IrqName::new(c"my-napi")?;
+///     irq::request_named(vector, name.clone(), queue)?;
+///     Ok(name)
+/// }
+///
+/// // Once the interface is registered, and whenever it is renamed:
+/// fn rename(name: &IrqName, ifname: &str, index: u32) {
+///     name.set(format_args!("{ifname}-TxRx-{index}"));
+/// }
+/// ```
+pub fn request_named<T>(vector: IrqVector<'_>, name: Arc<IrqName>, handler: Arc<T>) -> Result
 where
     T: Handler + Send + 'static,
 {
-    // SAFETY: `pdev` is a valid, bound PCI device.
-    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
-    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
-    let cookie = Arc::as_ptr(&handler).cast_mut().cast::<c_void>();
+    let name_ptr = name.as_char_ptr();
 
-    // SAFETY: As in `request`; `name` points into the `IrqName`, which
-    // `Installed` keeps alive until after `free_irq()`, and it is always
-    // NUL-terminated.
-    to_result(unsafe {
-        bindings::request_threaded_irq(
-            irq,
+    // SAFETY: `plain_handler::<T>` takes its cookie for a `T`; `name_ptr`
+    // points into the `IrqName` passed along to be kept, and it is always
+    // NUL-terminated (its type invariant).
+    unsafe {
+        install(
+            vector,
             Some(plain_handler::<T>),
             None,
             0,
-            name.as_char_ptr(),
-            cookie,
+            name_ptr,
+            Some(name),
+            handler,
         )
-    })?;
-
-    // INVARIANT: Installed just above with this cookie.
-    let installed = Installed {
-        irq,
-        data: handler,
-        _name: Some(name),
-    };
-    devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+    }
 }
 
 /// Bytes of an [`IrqName`], NUL included.
@@ -233,8 +283,8 @@ impl IrqName {
 
 /// # Safety
 ///
-/// Only for `request()`: `ptr` is the cookie, an `Arc<T>` payload kept
-/// alive until the handler is freed.
+/// Only for [`request_named`]: `ptr` is the cookie, an
+/// `Arc<T>` payload kept alive until the handler is freed.
 unsafe extern "C" fn plain_handler<T: Handler>(
     _irq: c_int,
     ptr: *mut c_void,
@@ -242,56 +292,35 @@ unsafe extern "C" fn plain_handler<T: Handler>(
     // SAFETY: Per the safety requirement `ptr` points to a live `T`.
     let data = unsafe { &*ptr.cast::<T>() };
     let ret: IrqReturn = T::handle(data);
+    // CAST: `IrqReturn` is `repr(u32)`, its discriminants are the C values.
     bindings::irqreturn_t(ret as c_uint)
 }
 
-/// Installs `handler` as the threaded handler of the device's interrupt
-/// vector `vector` (a vector allocated with
-/// [`alloc_irq_vectors`](crate::kernel_ext::pci::alloc_irq_vectors)), until
-/// the device is unbound.
+/// Installs `handler` as the threaded handler of `vector` (one of the
+/// vectors [`alloc_irq_vectors`] allocated), until the device is unbound.
 ///
 /// The hard-interrupt part is [`ThreadedHandler::handle`] (by default, wake
 /// the thread); the line stays masked until
 /// [`ThreadedHandler::handle_threaded`] returns (`IRQF_ONESHOT`).
-pub fn request_threaded<T>(
-    pdev: &pci::Device<Bound>,
-    vector: u32,
-    name: &'static CStr,
-    handler: Arc<T>,
-) -> Result
+///
+/// [`alloc_irq_vectors`]: crate::kernel_ext::pci::alloc_irq_vectors
+pub fn request_threaded<T>(vector: IrqVector<'_>, name: &'static CStr, handler: Arc<T>) -> Result
 where
     T: ThreadedHandler + Send + 'static,
 {
-    // SAFETY: `pdev` is a valid, bound PCI device.
-    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
-    let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
-    let cookie = Arc::as_ptr(&handler).cast_mut().cast::<c_void>();
-
-    // SAFETY: The callbacks match what `request_threaded_irq()` expects and
-    // interpret `cookie` as an `Arc<T>` payload, which stays valid until
-    // `free_irq()` in `Installed::drop`. `name` is `'static`.
-    to_result(unsafe {
-        bindings::request_threaded_irq(
-            irq,
+    // SAFETY: `hard_handler::<T>` and `thread_handler::<T>` take their
+    // cookie for a `T`; `name` is `'static`.
+    unsafe {
+        install(
+            vector,
             Some(hard_handler::<T>),
             Some(thread_handler::<T>),
-            // CAST: IRQ flags are small bit values; `c_ulong` holds them.
-            bindings::IRQF_ONESHOT as c_ulong,
+            usize::from_safe_cast(bindings::IRQF_ONESHOT),
             name.as_char_ptr(),
-            cookie,
+            None,
+            handler,
         )
-    })?;
-
-    // INVARIANT: Installed just above with this cookie.
-    let installed = Installed {
-        irq,
-        data: handler,
-        _name: None,
-    };
-
-    // If this fails, `installed` is dropped on the way out, freeing the
-    // interrupt again.
-    devres::register(pdev.as_ref(), installed, GFP_KERNEL)
+    }
 }
 
 /// # Safety
@@ -305,6 +334,7 @@ unsafe extern "C" fn hard_handler<T: ThreadedHandler>(
     // SAFETY: Per the safety requirement `ptr` points to a live `T`.
     let data = unsafe { &*ptr.cast::<T>() };
     let ret: ThreadedIrqReturn = T::handle(data);
+    // CAST: `ThreadedIrqReturn` is `repr(u32)`, its discriminants are the C values.
     bindings::irqreturn_t(ret as c_uint)
 }
 
@@ -318,5 +348,6 @@ unsafe extern "C" fn thread_handler<T: ThreadedHandler>(
     // SAFETY: Per the safety requirement `ptr` points to a live `T`.
     let data = unsafe { &*ptr.cast::<T>() };
     let ret: IrqReturn = T::handle_threaded(data);
+    // CAST: `IrqReturn` is `repr(u32)`, its discriminants are the C values.
     bindings::irqreturn_t(ret as c_uint)
 }

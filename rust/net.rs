@@ -17,10 +17,26 @@ pub mod qstats;
 pub mod skbuff;
 
 pub use device::{
-    is_valid_ether_addr, AddrIter, AddrList, Builder, Device, Features, Handle, Operations,
-    QueueType, Registration, Rtnl, Stats64, TxQueue, TxResult, ETH_ALEN,
+    is_valid_ether_addr,
+    AddrList,
+    Builder,
+    Device,
+    Features,
+    Handle,
+    Operations,
+    QueueType,
+    Registration,
+    Rtnl,
+    Stats64,
+    TxQueue,
+    TxResult,
+    ETH_ALEN, //
 };
-pub use napi::{Napi, NapiContext, Poll};
+pub use napi::{
+    Napi,
+    NapiContext,
+    Poll, //
+};
 
 /// Fills `key` with the system's RSS hash key (`netdev_rss_key_fill()`):
 /// one random key shared by all devices, so that a flow hashes the same

@@ -16,15 +16,24 @@
 //!
 //! C header: [`include/linux/pci.h`](srctree/include/linux/pci.h)
 
-use core::marker::PhantomData;
+use core::{
+    marker::PhantomData,
+    num::NonZero, //
+};
 use kernel::{
     bindings,
-    device::{Bound, Core},
+    device::{
+        Bound,
+        Core, //
+    },
     devres,
-    dma::{Device as _, DmaMask},
+    dma::{
+        Device as _,
+        DmaMask, //
+    },
     pci,
     prelude::*,
-    sync::aref::ARef,
+    sync::aref::ARef, //
 };
 
 /// Returns the C `struct pci_dev` behind `pdev`.
@@ -66,20 +75,49 @@ pub trait DmaDriver: pci::Driver {
 ///
 /// # Examples
 ///
-/// ```ignore
-/// use kernel::{dma::DmaMask, pci};
+/// ```
+/// use kernel::{
+///     device::Core,
+///     dma::DmaMask,
+///     pci,
+///     prelude::*, //
+/// };
+/// use kernel_ext::pci::{
+///     DmaDriver,
+///     DmaMasked, //
+/// };
 ///
-/// impl kernel_ext::pci::DmaDriver for MyDriver {
+/// struct MyDriver;
+///
+/// kernel::pci_device_table!(
+///     PCI_TABLE,
+///     <MyDriver as pci::Driver>::IdInfo,
+///     [(pci::DeviceId::from_id(pci::Vendor::META, 0x0013), ())]
+/// );
+///
+/// impl pci::Driver for MyDriver {
+///     type IdInfo = ();
+///     type Data<'bound> = ();
+///
+///     const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+///
+///     fn probe<'bound>(
+///         pdev: &'bound pci::Device<Core<'_>>,
+///         _id_info: Option<&'bound Self::IdInfo>,
+///     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+///         // The mask is set: map DMA memory for the device from here on.
+///         dev_info!(pdev, "probed\n");
+///         Ok(())
+///     }
+/// }
+///
+/// impl DmaDriver for MyDriver {
 ///     const DMA_MASKS: &'static [DmaMask] = &[DmaMask::new::<46>(), DmaMask::new::<32>()];
 /// }
 ///
-/// kernel::module_pci_driver! {
-///     type: kernel_ext::pci::DmaMasked<MyDriver>,
-///     name: "my_driver",
-///     authors: ["..."],
-///     description: "...",
-///     license: "GPL",
-/// }
+/// // Registered as `DmaMasked<MyDriver>`, e.g. with
+/// // `kernel::module_pci_driver!`.
+/// type Registered = DmaMasked<MyDriver>;
 /// ```
 pub struct DmaMasked<T>(PhantomData<T>);
 
@@ -136,6 +174,28 @@ fn set_dma_mask(pdev: &pci::Device<Core<'_>>, masks: &[DmaMask]) -> Result {
 /// that still accesses the device when dropped (fields drop in declaration
 /// order).
 ///
+/// # Examples
+///
+/// ```
+/// use kernel::{
+///     device::Core,
+///     pci,
+///     prelude::*, //
+/// };
+/// use kernel_ext::pci::EnabledDevice;
+///
+/// struct Data<'bound> {
+///     // Fields that still use the device when dropped come first.
+///     _enabled: EnabledDevice<'bound>,
+/// }
+///
+/// fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Data<'bound>> {
+///     let enabled = EnabledDevice::new(pdev)?;
+///     pdev.set_master();
+///     Ok(Data { _enabled: enabled })
+/// }
+/// ```
+///
 /// # Invariants
 ///
 /// `pdev` was enabled by [`EnabledDevice::new`], and this value holds that
@@ -165,17 +225,18 @@ impl Drop for EnabledDevice<'_> {
     }
 }
 
-/// MSI-X vectors allocated to a device, freed when dropped.
+/// The device-managed allocation behind [`IrqVectors`]: frees the vectors
+/// when the device's resource list releases it, at unbind.
 ///
 /// # Invariants
 ///
 /// `pdev` has MSI-X vectors allocated by [`alloc_irq_vectors`], owned by
 /// this value.
-struct Vectors {
+struct VectorAllocation {
     pdev: ARef<pci::Device>,
 }
 
-impl Drop for Vectors {
+impl Drop for VectorAllocation {
     fn drop(&mut self) {
         // SAFETY: By the type invariant the vectors are allocated and ours.
         // Interrupt handlers on them are device-managed too and were
@@ -184,24 +245,109 @@ impl Drop for Vectors {
     }
 }
 
-/// Allocates between `min` and `max` MSI-X vectors for `pdev` and returns
-/// how many it got. They stay allocated until the device is unbound.
+/// Allocates between `min` and `max` MSI-X vectors for `pdev`. They stay
+/// allocated until the device is unbound.
 ///
-/// Unlike `pci::Device::alloc_irq_vectors()`, which returns a value whose
-/// drop frees the vectors, the allocation is device-managed: interrupt
-/// handlers installed with [`crate::kernel_ext::irq::request_threaded`]
-/// (also device-managed, and installed later) are therefore always freed
-/// before the vectors they use, in whatever order the driver drops things.
-pub fn alloc_irq_vectors(pdev: &pci::Device<Bound>, min: u32, max: u32) -> Result<u32> {
+/// Unlike `pci::Device::alloc_irq_vectors()`, whose
+/// `pci::IrqVectorRegistration` frees the vectors when dropped, the
+/// allocation is device-managed: interrupt handlers installed with
+/// [`crate::kernel_ext::irq::request_threaded`] (also device-managed, and
+/// installed later) are therefore always freed before the vectors they
+/// use, in whatever order the driver drops things.
+///
+/// # Examples
+///
+/// ```
+/// # use kernel::{device::Bound, pci, prelude::*};
+/// use kernel_ext::pci::alloc_irq_vectors;
+///
+/// # fn no_run(pdev: &pci::Device<Bound>) -> Result {
+/// // Vector 0 for the mailbox, one more for each of up to 8 queues.
+/// let vectors = alloc_irq_vectors(pdev, 2, 9)?;
+/// let queues = vectors.len() - 1;
+/// let mailbox = vectors.index(0)?;
+/// dev_info!(pdev, "mailbox on IRQ {}, {} queues\n", mailbox.irq(), queues);
+/// # Ok(())
+/// # }
+/// ```
+pub fn alloc_irq_vectors(pdev: &pci::Device<Bound>, min: u32, max: u32) -> Result<IrqVectors<'_>> {
     // SAFETY: `pdev` is a valid, bound PCI device.
     let ret =
         unsafe { bindings::pci_alloc_irq_vectors(as_raw(pdev), min, max, bindings::PCI_IRQ_MSIX) };
-    let count = u32::try_from(ret).map_err(|_| Error::from_errno(ret))?;
+    let len = u32::try_from(ret).map_err(|_| Error::from_errno(ret))?;
+    let len = NonZero::new(len).ok_or(EINVAL)?;
 
     // INVARIANT: Allocated just above.
-    let vectors = Vectors { pdev: pdev.into() };
-    devres::register(pdev.as_ref(), vectors, GFP_KERNEL)?;
-    Ok(count)
+    let allocation = VectorAllocation { pdev: pdev.into() };
+    devres::register(pdev.as_ref(), allocation, GFP_KERNEL)?;
+
+    // INVARIANT: `len` vectors allocated just above, freed by the device's
+    // resource list when `pdev` is unbound, which `'_` outlasts.
+    Ok(IrqVectors { pdev, len })
+}
+
+/// The MSI-X vectors [`alloc_irq_vectors`] allocated to a device: the
+/// device-managed counterpart of `pci::IrqVectorRegistration`.
+///
+/// # Invariants
+///
+/// `pdev` has `len` MSI-X vectors allocated, which stay allocated while it
+/// is bound, at least for `'a`.
+#[derive(Clone, Copy)]
+pub struct IrqVectors<'a> {
+    pdev: &'a pci::Device<Bound>,
+    len: NonZero<u32>,
+}
+
+impl<'a> IrqVectors<'a> {
+    /// Returns the number of allocated vectors, at least the `min` that
+    /// [`alloc_irq_vectors`] was asked for.
+    pub fn len(&self) -> u32 {
+        self.len.get()
+    }
+
+    /// Returns the vector at `index` (its MSI-X table entry), or
+    /// [`EINVAL`] if `index` is not below [`Self::len`].
+    pub fn index(&self, index: u32) -> Result<IrqVector<'a>> {
+        if index >= self.len() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `self.pdev` is a valid, bound PCI device.
+        let irq = unsafe { bindings::pci_irq_vector(as_raw(self.pdev), index) };
+        let irq = u32::try_from(irq).map_err(|_| Error::from_errno(irq))?;
+
+        // INVARIANT: `pci_irq_vector()` resolved an allocated vector of
+        // `self.pdev`, allocated for `'a` by the invariant of `Self`.
+        Ok(IrqVector {
+            pdev: self.pdev,
+            irq,
+        })
+    }
+}
+
+/// One of the vectors of an [`IrqVectors`], resolved to its Linux interrupt
+/// number: what [`crate::kernel_ext::irq`] installs handlers on. The
+/// counterpart of `pci::IrqVector`.
+///
+/// # Invariants
+///
+/// `irq` is the interrupt number of an MSI-X vector allocated to `pdev`,
+/// which stays allocated for `'a`.
+pub struct IrqVector<'a> {
+    pdev: &'a pci::Device<Bound>,
+    irq: u32,
+}
+
+impl<'a> IrqVector<'a> {
+    /// Returns the Linux interrupt number (`pci_irq_vector()`).
+    pub fn irq(&self) -> u32 {
+        self.irq
+    }
+
+    /// Returns the device the vector belongs to.
+    pub fn device(&self) -> &'a pci::Device<Bound> {
+        self.pdev
+    }
 }
 
 /// Returns the device's serial number from its PCIe Device Serial Number
@@ -212,12 +358,4 @@ pub fn serial_number<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>
     let dsn = unsafe { bindings::pci_get_dsn(as_raw(pdev)) };
     // The C function returns 0 when the capability is missing.
     (dsn != 0).then_some(dsn)
-}
-
-/// Returns the Linux interrupt number of the device's vector `vector`
-/// (`pci_irq_vector()`).
-pub fn irq_vector(pdev: &pci::Device<Bound>, vector: u32) -> Result<u32> {
-    // SAFETY: `pdev` is a valid, bound PCI device.
-    let irq = unsafe { bindings::pci_irq_vector(as_raw(pdev), vector) };
-    u32::try_from(irq).map_err(|_| Error::from_errno(irq))
 }

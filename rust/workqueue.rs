@@ -12,26 +12,56 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::{sync::Arc, workqueue::{self, DelayedWork, WorkItem}};
+//! ```
+//! use kernel::{
+//!     prelude::*,
+//!     sync::Arc,
+//!     time::msecs_to_jiffies,
+//!     workqueue::{
+//!         impl_has_delayed_work,
+//!         new_delayed_work,
+//!         DelayedWork,
+//!         WorkItem, //
+//!     },
+//! };
+//! use kernel_ext::workqueue::{
+//!     cancel_delayed_sync,
+//!     system_dfl, //
+//! };
 //!
 //! #[pin_data]
 //! struct Service {
 //!     #[pin]
 //!     work: DelayedWork<Service>,
 //! }
-//! kernel::impl_has_delayed_work! { impl HasDelayedWork<Self> for Service { self.work } }
+//!
+//! impl_has_delayed_work! {
+//!     impl HasDelayedWork<Self> for Service { self.work }
+//! }
 //!
 //! impl WorkItem for Service {
 //!     type Pointer = Arc<Service>;
+//!
 //!     fn run(this: Arc<Service>) {
-//!         // ... and run again in a second:
-//!         let _ = workqueue::system().enqueue_delayed(this, kernel::time::msecs_to_jiffies(1000));
+//!         // Do the periodic work, and run again in a second.
+//!         let _ = system_dfl().enqueue_delayed(this, msecs_to_jiffies(1000));
 //!     }
 //! }
 //!
+//! fn start() -> Result<Arc<Service>> {
+//!     let service = Arc::pin_init(
+//!         pin_init!(Service {
+//!             work <- new_delayed_work!("Service::work"),
+//!         }),
+//!         GFP_KERNEL,
+//!     )?;
+//!     let _ = system_dfl().enqueue_delayed(service.clone(), msecs_to_jiffies(1000));
+//!     Ok(service)
+//! }
+//!
 //! fn stop(service: &Arc<Service>) {
-//!     kernel_ext::workqueue::cancel_delayed_sync(service);
+//!     // Once this returns, `run` is neither running nor queued.
+//!     cancel_delayed_sync(service);
 //! }
 //! ```
 //!
@@ -40,7 +70,12 @@
 use kernel::{
     bindings,
     sync::Arc,
-    workqueue::{HasDelayedWork, Queue, Work, WorkItem},
+    workqueue::{
+        HasDelayedWork,
+        Queue,
+        Work,
+        WorkItem, //
+    }, //
 };
 
 /// Returns the system's default unbound workqueue (`system_dfl_wq`).

@@ -73,7 +73,8 @@ done <"$out/cargo-results.txt"
 log "host unit tests: $((SECONDS - t0)) s"
 
 # Build hygiene: the module builds without a warning, also under clippy;
-# host crates are clippy-clean; everything is rustfmt-formatted.
+# rust/'s doc examples compile; host crates are clippy-clean; everything
+# is rustfmt-formatted.
 t0=$SECONDS
 lint() {
 	local name=$1 log=$out/build-$1.log
@@ -93,6 +94,7 @@ rust_files() {
 	git -C "$FBNIC_TOP" ls-files -- '*.rs' | sed "s|^|$FBNIC_TOP/|"
 }
 lint module-clippy module_clippy
+lint doctests kmake M="$FBNIC_TOP" KERNEL_EXT_DOCTESTS=y modules
 lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"
 # The in-tree series: generated, checkpatch --strict clean, applies to 7.3.

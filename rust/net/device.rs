@@ -26,9 +26,21 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::{device::Bound, device::Device, prelude::*};
-//! use kernel_ext::net::{self, skbuff::SkBuff};
+//! ```
+//! use kernel::{
+//!     device::{
+//!         Bound,
+//!         Device, //
+//!     },
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     skbuff::{
+//!         DropReason,
+//!         SkBuff, //
+//!     },
+//! };
 //!
 //! struct Port {
 //!     // Register BARs, rings, counters, ...
@@ -43,14 +55,14 @@
 //!     }
 //!
 //!     fn stop(dev: &net::Device<Self>) -> Result {
-//!         dev.stop_queues();
+//!         dev.tx_disable();
 //!         dev.carrier_off();
 //!         Ok(())
 //!     }
 //!
 //!     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
 //!         // Hand `skb` to the hardware, or drop it:
-//!         skb.consume();
+//!         skb.drop_with_reason(DropReason::DevReady);
 //!         net::TxResult::Ok
 //!     }
 //! }
@@ -72,6 +84,7 @@ use kernel::{
         Bound, //
     },
     error::to_result,
+    num::casts::u32_as_usize,
     prelude::*,
     types::Opaque, //
 };
@@ -88,7 +101,6 @@ mod stats64;
 
 pub use addr::{
     is_valid_ether_addr,
-    AddrIter,
     AddrList, //
 };
 pub use features::Features;
@@ -108,11 +120,11 @@ pub use registration::{
 pub use stats64::Stats64;
 
 /// Length of an Ethernet (MAC) address in bytes.
-pub const ETH_ALEN: usize = bindings::ETH_ALEN as usize;
+pub const ETH_ALEN: usize = u32_as_usize(bindings::ETH_ALEN);
 
 /// Alignment the networking core guarantees for the private area of a
 /// `struct net_device` (`NETDEV_ALIGN`).
-const NETDEV_ALIGN: usize = 32;
+const NETDEV_ALIGN: usize = u32_as_usize(bindings::NETDEV_ALIGN);
 
 /// Returns the C `struct device` behind `dev`.
 ///
@@ -205,13 +217,6 @@ impl<T> Device<T> {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
-    /// Returns whether the stack considers the link up
-    /// (`netif_carrier_ok()`).
-    pub fn carrier_ok(&self) -> bool {
-        // SAFETY: By the type invariant, `self.as_raw()` is valid.
-        unsafe { bindings::netif_carrier_ok(self.as_raw()) }
-    }
-
     /// Returns whether the interface is up (`netif_running()`): between a
     /// successful [`Operations::open`] and the matching
     /// [`Operations::stop`].
@@ -250,12 +255,6 @@ impl<T> Device<T> {
     /// (`IFF_ALLMULTI`).
     pub fn is_allmulti(&self) -> bool {
         self.flags() & bindings::net_device_flags_IFF_ALLMULTI != 0
-    }
-
-    /// Whether the interface receives broadcast frames (`IFF_BROADCAST`,
-    /// set for every Ethernet device).
-    pub fn is_broadcast(&self) -> bool {
-        self.flags() & bindings::net_device_flags_IFF_BROADCAST != 0
     }
 
     /// Returns the features currently switched on.
@@ -301,13 +300,6 @@ impl<T> Device<T> {
     pub fn start_queues(&self) {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_tx_start_all_queues(self.as_raw()) }
-    }
-
-    /// Stops the stack from transmitting on any TX queue
-    /// (`netif_tx_stop_all_queues()`).
-    pub fn stop_queues(&self) {
-        // SAFETY: By the type invariant, `self.as_raw()` is valid.
-        unsafe { bindings::netif_tx_stop_all_queues(self.as_raw()) }
     }
 
     /// Restarts all TX queues stopped for lack of space
@@ -413,6 +405,11 @@ impl<T> Device<T> {
 /// The networking core calls configuration callbacks (ethtool operations
 /// among them) under RTNL; the abstractions hand such callbacks an `&Rtnl`
 /// so that they can call functions that need the lock.
+///
+/// # Invariants
+///
+/// The current thread holds RTNL for `'a`. (The raw pointer in the marker
+/// keeps the value on the thread: it is neither `Send` nor `Sync`.)
 pub struct Rtnl<'a>(PhantomData<(&'a (), *mut ())>);
 
 impl Rtnl<'_> {
@@ -422,6 +419,7 @@ impl Rtnl<'_> {
     ///
     /// The current thread holds RTNL for the lifetime of the value.
     pub(super) unsafe fn new() -> Self {
+        // INVARIANT: The caller guarantees it.
         Self(PhantomData)
     }
 }

@@ -12,16 +12,31 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
 //! use kernel::prelude::*;
-//! use kernel_ext::net::{self, ethtool};
+//! use kernel_ext::net::{
+//!     self,
+//!     ethtool, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
+//! struct Port {
+//!     fw_major: u32,
+//!     fw_minor: u32,
+//! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! #[vtable]
 //! impl ethtool::Operations for Port {
 //!     fn get_drvinfo(dev: &net::Device<Self>, info: &mut ethtool::DrvInfo) {
 //!         info.set_driver(c"my_driver");
-//!         info.set_bus_info(dev.parent().name());
-//!         info.set_fw_version(fmt!("{}.{}", dev.data().fw_major, dev.data().fw_minor));
+//!         info.set_fw_version(format_args!("{}.{}", dev.data().fw_major, dev.data().fw_minor));
 //!     }
 //! }
 //! ```
@@ -57,7 +72,13 @@ pub use link::{
     LinkKsettings,
     LinkMode, //
 };
-pub use nfc::{FlowMatch, FlowRule, Ip4Match, Ip6Match, IpMatch, Masked, RuleAction};
+pub use nfc::{
+    FlowMatch,
+    FlowRule,
+    IpMatch,
+    Masked,
+    RuleAction, //
+};
 pub use rings::{
     ring_params,
     Channels,
@@ -81,8 +102,7 @@ pub use stats::{
     StatsData,
     StringSet,
     Strings,
-    GSTRING_LEN,
-    RMON_HIST_MAX, //
+    GSTRING_LEN, //
 };
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -98,20 +118,9 @@ impl DrvInfo {
         copy_str(&mut self.0.driver, name.to_bytes());
     }
 
-    /// Sets the driver version. Drivers in the kernel tree leave it unset:
-    /// the core then reports the kernel version.
-    pub fn set_version(&mut self, version: &CStr) {
-        copy_str(&mut self.0.version, version.to_bytes());
-    }
-
     /// Sets the firmware version.
     pub fn set_fw_version(&mut self, version: fmt::Arguments<'_>) {
         format_str(&mut self.0.fw_version, version);
-    }
-
-    /// Sets the expansion ROM version.
-    pub fn set_erom_version(&mut self, version: fmt::Arguments<'_>) {
-        format_str(&mut self.0.erom_version, version);
     }
 
     /// Sets the bus address, e.g. the PCI device name.

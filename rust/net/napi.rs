@@ -25,34 +25,80 @@
 //!
 //! # Examples
 //!
-//! ```ignore
+//! ```
+//! use kernel::{
+//!     device::{
+//!         Bound,
+//!         Device, //
+//!     },
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     Napi,
+//!     NapiContext, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
 //! #[pin_data]
 //! struct Port {
 //!     #[pin]
 //!     napi: Napi,
 //! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! impl net::Poll for Port {
 //!     fn poll(dev: &net::Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32 {
 //!         let done = clean_rings(dev.data(), napi, budget);
 //!         if done < budget && napi.complete_done(done) {
-//!             rearm_interrupt(dev.data());
+//!             // Re-enable the queue's interrupt.
 //!         }
 //!         done
 //!     }
 //! }
 //!
-//! let mut builder = net::Builder::new(parent, 1, 1, pin_init!(Port { napi <- Napi::new() }))?;
-//! builder.add_napi(|port| &port.napi);
+//! fn clean_rings(_port: &Port, _napi: &NapiContext<'_>, _budget: i32) -> i32 {
+//!     // Complete transmissions, receive up to `budget` packets.
+//!     0
+//! }
+//!
+//! fn register(parent: &Device<Bound>) -> Result<net::Registration<'_, Port>> {
+//!     let port = pin_init!(Port { napi <- Napi::new() });
+//!     let mut builder = net::Builder::new(parent, 1, 1, port)?;
+//!     builder.add_napi(|port| &port.napi);
+//!     builder.register()
+//! }
 //! ```
 //!
 //! [`Builder::add_napi`]: super::Builder::add_napi
 
-use core::{marker::PhantomData, marker::PhantomPinned, ops::Deref};
-use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
+use core::{
+    marker::PhantomData,
+    marker::PhantomPinned,
+    ops::Deref, //
+};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::Mutex,
+    types::Opaque, //
+};
 
-use super::{skbuff::SkBuff, Device, Operations};
-use crate::kernel_ext::bindings;
+use super::{
+    skbuff::SkBuff,
+    Device,
+    Operations, //
+};
+use crate::kernel_ext::{
+    bindings,
+    pci::IrqVector, //
+};
 
 /// The poll function of a device's NAPI instances.
 pub trait Poll: Operations {
@@ -170,11 +216,11 @@ impl Napi {
         unsafe { &*ptr.cast::<Self>() }
     }
 
-    /// Records the interrupt that schedules this instance
+    /// Records the interrupt vector that schedules this instance
     /// (`netif_napi_set_irq()`), reported to user space through the netdev
     /// netlink family (and used for IRQ affinity by the core).
-    pub fn set_irq(&self, irq: u32) {
-        let Ok(irq) = c_int::try_from(irq) else {
+    pub fn set_irq(&self, vector: &IrqVector<'_>) {
+        let Ok(irq) = c_int::try_from(vector.irq()) else {
             return;
         };
         // SAFETY: By the type invariant the instance is valid; the core
@@ -216,9 +262,16 @@ impl Napi {
     ///
     /// # Examples
     ///
-    /// ```ignore
+    /// ```
+    /// # use kernel::prelude::*;
+    /// # use kernel_ext::net::{Napi, NapiContext};
+    /// # fn fill_rings(_ctx: &NapiContext<'_>) {}
+    /// # fn no_run(napi: &Napi) -> Result {
+    /// // At open: fill the rings, then let the instance poll.
     /// napi.with_disabled(|ctx| fill_rings(ctx)).ok_or(EBUSY)?;
     /// napi.enable();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn with_disabled<R>(&self, f: impl FnOnce(&NapiContext<'_>) -> R) -> Option<R> {
         let enabled = self.enabled.lock();
@@ -253,15 +306,6 @@ impl Napi {
         // calls `poll` only with the instance scheduled, which this
         // requires.
         unsafe { bindings::napi_complete_done(self.as_raw(), work_done) }
-    }
-
-    /// Allocates a socket buffer for a received packet of `len` bytes
-    /// (`napi_alloc_skb()`), from the poll function.
-    pub fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
-        // SAFETY: By the type invariant the instance is valid.
-        let skb = unsafe { bindings::napi_alloc_skb(self.as_raw(), len) };
-        // SAFETY: A non-NULL result is a new socket buffer we own.
-        (!skb.is_null()).then(|| unsafe { SkBuff::from_raw(skb) })
     }
 
     /// Passes a received packet to the stack through GRO

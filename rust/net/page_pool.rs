@@ -37,55 +37,106 @@
 //! instance's poll straight into the pool's lock-free cache instead of its
 //! locked ring, and `page-pool-get` reports the instance (`napi-id`). The
 //! cache must then only be used from that poll or while the instance is
-//! disabled, so [`PagePool::alloc`] and [`RxPage::release_to`] take a
+//! disabled, so [`PagePool::alloc`] and [`RxPage::release_slot`] take a
 //! [`NapiContext`], which only the poll callback and
-//! [`Napi::with_disabled`] hand out. An unbound pool ([`PagePool::new`])
-//! has no such user besides the driver, and `&mut PagePool` serializes the
-//! cache.
+//! [`Napi::with_disabled`] hand out.
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel_ext::net::page_pool::{PagePool, Params};
+//! ```
+//! use kernel::prelude::*;
+//! use kernel_ext::net::{
+//!     self,
+//!     page_pool::{
+//!         PagePool,
+//!         Params,
+//!         RxPage, //
+//!     },
+//!     Napi,
+//!     NapiContext, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
 //!
-//! // At open, NAPI still disabled: a pool for RX queue 0, bound to its
-//! // NAPI instance, pages mapped for the device to write; fill the ring.
-//! let (mut pool, mut page) = napi
-//!     .with_disabled(|ctx| -> Result<_> {
-//!         let mut pool = PagePool::new_for_napi(dev, &Params::new(256, 0), ctx)?;
-//!         let page = pool.alloc(ctx).ok_or(ENOMEM)?;
-//!         Ok((pool, page))
-//!     })
-//!     .ok_or(EBUSY)??;
-//! post_to_device(page.dma_addr());
+//! #[pin_data]
+//! struct Port {
+//!     #[pin]
+//!     napi: Napi,
+//! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
-//! // In the NAPI poll (`napi: &NapiContext`), for a packet the device
-//! // wrote at `off`:
-//! page.sync_for_cpu(off - headroom, size);
-//! let head = page.take_ref().ok_or(EINVAL)?;
-//! let mut skb = napi
-//!     .build_skb(head, off - headroom, size, headroom, len)
-//!     .ok_or(ENOMEM)?;
-//! // ... payload pages: `skb.add_rx_frag(page_ref, off, len, truesize)`.
-//! napi.gro_receive(skb);
+//! // At open, NAPI still disabled: a pool for RX queue 0, bound to its NAPI
+//! // instance, pages mapped for the device to write, the first to post.
+//! fn open_queue(dev: &net::Device<Port>) -> Result<(PagePool, RxPage)> {
+//!     dev.data()
+//!         .napi
+//!         .with_disabled(|ctx| -> Result<_> {
+//!             let mut pool = PagePool::new_for_napi(dev, &Params::new(256, 0), ctx)?;
+//!             let page = pool.alloc(ctx).ok_or(ENOMEM)?;
+//!             Ok((pool, page))
+//!         })
+//!         .ok_or(EBUSY)?
+//! }
 //!
-//! // When the device has moved past the page:
-//! page.release_to(&mut pool, napi);
+//! // In the NAPI poll, for a packet of `len` bytes the device wrote at
+//! // `start + headroom` in `page`, in a buffer of `size` bytes:
+//! fn receive(
+//!     napi: &NapiContext<'_>,
+//!     page: &mut RxPage,
+//!     start: u32,
+//!     size: u32,
+//!     headroom: u32,
+//!     len: u32,
+//! ) -> Result {
+//!     page.sync_for_cpu(start, size);
+//!     let head = page.take_ref().ok_or(EINVAL)?;
+//!     let skb = napi
+//!         .build_skb(head, start, size, headroom, len)
+//!         .ok_or(ENOMEM)?;
+//!     // Payload pages: `skb.add_rx_frag(page_ref, offset, len, truesize)`.
+//!     napi.gro_receive(skb);
+//!     Ok(())
+//! }
+//!
+//! // When the device has moved past the page in `slot`:
+//! fn done(slot: &mut Option<RxPage>, pool: &mut PagePool, napi: &NapiContext<'_>) {
+//!     RxPage::release_slot(slot, pool, napi);
+//! }
 //! ```
 
-use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{ffi::c_long, prelude::*};
+use core::{
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
+use kernel::{
+    ffi::c_long,
+    num::casts::{
+        u32_as_usize,
+        usize_into_u32,
+        FromSafeCast, //
+    },
+    prelude::*, //
+};
 
 use super::{
     device::raw_device,
-    napi::{Napi, NapiContext},
+    napi::{
+        Napi,
+        NapiContext, //
+    },
     skbuff::SkBuff,
-    Device,
+    Device, //
 };
 use crate::kernel_ext::bindings;
 
 /// Page size of the system (`PAGE_SIZE`).
-pub const PAGE_SIZE: u32 = kernel::page::PAGE_SIZE as u32;
+pub const PAGE_SIZE: u32 = usize_into_u32::<{ kernel::page::PAGE_SIZE }>();
 
 /// References an [`RxPage`] starts with: one per byte of the page, more
 /// than the pieces of data a page can be cut into
@@ -96,17 +147,10 @@ pub const RX_PAGE_REFS: u32 = PAGE_SIZE;
 /// socket buffer's head: `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))`.
 pub const SKB_SHINFO_ROOM: u32 = {
     let size = core::mem::size_of::<bindings::skb_shared_info>();
-    let align = bindings::SMP_CACHE_BYTES as usize;
+    let align = u32_as_usize(bindings::SMP_CACHE_BYTES);
     // CAST: a few hundred bytes.
     ((size + align - 1) & !(align - 1)) as u32
 };
-
-/// `PP_FLAG_DMA_MAP`: the pool maps its pages for the device.
-const PP_FLAG_DMA_MAP: u32 = 1 << 0;
-/// `PP_FLAG_DMA_SYNC_DEV`: the pool syncs recycled pages for the device.
-const PP_FLAG_DMA_SYNC_DEV: u32 = 1 << 1;
-/// `NUMA_NO_NODE`.
-const NUMA_NO_NODE: i32 = -1;
 
 /// How the pages of a pool are used.
 ///
@@ -116,8 +160,6 @@ const NUMA_NO_NODE: i32 = -1;
 pub struct Params {
     pool_size: u32,
     queue_idx: u32,
-    order: u32,
-    nid: i32,
 }
 
 impl Params {
@@ -128,25 +170,7 @@ impl Params {
         Self {
             pool_size: pool_size.min(32768),
             queue_idx,
-            order: 0,
-            nid: NUMA_NO_NODE,
         }
-    }
-
-    /// Pages of `2^order` base pages each.
-    pub fn order(mut self, order: u32) -> Self {
-        self.order = order;
-        self
-    }
-
-    /// Allocates from NUMA node `nid`.
-    pub fn nid(mut self, nid: i32) -> Self {
-        self.nid = nid;
-        self
-    }
-
-    fn page_len(&self) -> Option<u32> {
-        PAGE_SIZE.checked_shl(self.order)
     }
 }
 
@@ -159,12 +183,10 @@ impl Params {
 ///
 /// # Invariants
 ///
-/// `ptr` is a live page pool created by [`PagePool::new`] or
-/// [`PagePool::new_for_napi`] with `PP_FLAG_DMA_MAP`, the NAPI instance
-/// `napi` (null: none) and pages of `page_len` bytes, whose creation
+/// `ptr` is a live page pool created by [`PagePool::new_for_napi`] with
+/// `PP_FLAG_DMA_MAP`, the NAPI instance `napi` and pages of `page_len` bytes, whose creation
 /// reference this value owns. Its lock-free allocation cache is only used
-/// through `&mut self` and, if `napi` is set, with a [`NapiContext`] that
-/// owns `napi`.
+/// through `&mut self` with a [`NapiContext`] that owns `napi`.
 pub struct PagePool {
     ptr: NonNull<bindings::page_pool>,
     napi: *mut bindings::napi_struct,
@@ -172,22 +194,16 @@ pub struct PagePool {
 }
 
 // SAFETY: The pool may be used and destroyed from any CPU; its lock-free
-// cache is only touched through `&mut self` (and for a bound pool with
-// proof of owning its NAPI instance's context, which the stack's direct
-// recycling also requires), so never by two CPUs at once.
+// cache is only touched through `&mut self` with proof of owning its NAPI
+// instance's context (which the stack's direct recycling also requires),
+// so never by two CPUs at once.
 unsafe impl Send for PagePool {}
 
 impl PagePool {
     /// Creates a pool for RX on `dev` (`page_pool_create()`), with pages
-    /// mapped for `dev`'s parent device and synced for it on recycling, not
-    /// bound to a NAPI instance: the stack returns pages through the
-    /// pool's locked ring.
-    pub fn new<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
-        Self::create(dev, params, core::ptr::null_mut())
-    }
-
-    /// Like [`PagePool::new`], but bound to the NAPI instance of `napi`
-    /// (`page_pool_params.napi`), which must service the pool's queue:
+    /// mapped for `dev`'s parent device and synced for it on recycling,
+    /// bound to the NAPI instance of `napi` (`page_pool_params.napi`),
+    /// which must service the pool's queue:
     /// pages the stack frees while that instance polls on its CPU go
     /// straight back to the pool's lock-free cache. Created with the
     /// instance disabled.
@@ -210,15 +226,15 @@ impl PagePool {
         params: &Params,
         napi: *mut bindings::napi_struct,
     ) -> Result<Self> {
-        let page_len = params.page_len().ok_or(EINVAL)?;
+        let page_len = PAGE_SIZE;
         let mut p = bindings::page_pool_params::default();
         // The fast and slow parameter groups are unions of a named struct
         // and its fields, as bindgen sees `struct_group_tagged()`; both
         // sides have the same layout, so writing the named one sets them.
         p.__bindgen_anon_1.fast = bindings::page_pool_params__bindgen_ty_1_page_pool_params_fast {
-            order: params.order,
+            order: 0,
             pool_size: params.pool_size,
-            nid: params.nid,
+            nid: bindings::NUMA_NO_NODE,
             dev: raw_device(dev.parent()),
             napi,
             dma_dir: bindings::dma_data_direction::DMA_FROM_DEVICE,
@@ -228,7 +244,9 @@ impl PagePool {
         p.__bindgen_anon_2.slow = bindings::page_pool_params__bindgen_ty_2_page_pool_params_slow {
             netdev: dev.as_raw(),
             queue_idx: params.queue_idx,
-            flags: PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+            // The pool maps its pages for the device and syncs recycled
+            // pages for it.
+            flags: bindings::PP_FLAG_DMA_MAP | bindings::PP_FLAG_DMA_SYNC_DEV,
             ..Default::default()
         };
         // SAFETY: `p` is fully initialized; the parent of a device the
@@ -248,19 +266,18 @@ impl PagePool {
         })
     }
 
-    /// Whether `ctx` may use this pool's lock-free cache: always for an
-    /// unbound pool (`&mut self` serializes it), for a bound one if `ctx`
-    /// owns its NAPI instance's context.
+    /// Whether `ctx` may use this pool's lock-free cache: if it owns the
+    /// context of the pool's NAPI instance.
     #[inline]
     fn owned_by(&self, ctx: &NapiContext<'_>) -> bool {
-        self.napi.is_null() || ctx.owns(self.napi)
+        ctx.owns(self.napi)
     }
 
     /// Allocates a page for the device to fill
     /// (`page_pool_dev_alloc_pages()`), holding [`RX_PAGE_REFS`]
     /// references to give out (`page_pool_fragment_page()`). `None` if
-    /// memory is short, or if the pool is bound to a NAPI instance whose
-    /// context `ctx` does not own.
+    /// memory is short, or if `ctx` does not own the context of the pool's
+    /// NAPI instance.
     #[inline]
     pub fn alloc(&mut self, ctx: &NapiContext<'_>) -> Option<RxPage> {
         if !self.owned_by(ctx) {
@@ -300,9 +317,10 @@ impl Drop for PagePool {
 
 /// A page of a pool and the pool, as the pieces below share them.
 ///
-/// Invariant of every user: `page` came from `pool` and is not back yet,
-/// which keeps `pool` allocated (the core frees a destroyed pool only once
-/// all its pages have returned); the page is `len` bytes.
+/// It is `Copy` and has no invariant of its own: [`RxPage`] and [`PageRef`],
+/// which hold one, guarantee that `page` came from `pool` and is not back
+/// yet, which keeps `pool` allocated (the core frees a destroyed pool only
+/// once all its pages have returned), and that the page is `len` bytes.
 #[derive(Clone, Copy)]
 struct PoolPageRef {
     page: NonNull<bindings::page>,
@@ -338,16 +356,6 @@ impl RxPage {
     #[inline]
     pub fn dma_addr(&self) -> u64 {
         self.dma
-    }
-
-    /// Size of the page in bytes.
-    pub fn len(&self) -> u32 {
-        self.page.len
-    }
-
-    /// Whether the page is empty (never: pages have a size).
-    pub fn is_empty(&self) -> bool {
-        self.page.len == 0
     }
 
     /// Makes `len` bytes at `offset`, written by the device, visible to the
@@ -387,20 +395,11 @@ impl RxPage {
         })
     }
 
-    /// Returns the page like dropping it does, but straight into the lock-
-    /// free cache of `pool` if the page is its last user, belongs to it and
-    /// `ctx` may use the cache (`allow_direct`, as a driver does from its
-    /// NAPI poll).
-    #[inline]
-    pub fn release_to(self, pool: &mut PagePool, ctx: &NapiContext<'_>) {
-        let direct = self.page.pool == pool.ptr && pool.owned_by(ctx);
-        let this = ManuallyDrop::new(self);
-        this.release(direct);
-    }
-
-    /// Like [`RxPage::release_to`], for the page in `slot` (if any), which
-    /// is left empty: a ring gives its pages back where they sit, without
-    /// moving each out first.
+    /// Returns the page in `slot` (if any) like dropping it does, but
+    /// straight into the lock-free cache of `pool` if the page is its last
+    /// user, belongs to it and `ctx` may use the cache (`allow_direct`, as
+    /// a driver does from its NAPI poll). `slot` is left empty: a ring
+    /// gives its pages back where they sit, without moving each out first.
     #[inline]
     pub fn release_slot(slot: &mut Option<RxPage>, pool: &mut PagePool, ctx: &NapiContext<'_>) {
         if let Some(page) = slot.as_ref() {
@@ -416,10 +415,12 @@ impl RxPage {
         // SAFETY: By the type invariant we own `refs` references to the
         // page. If they were the last (the result is 0), the page is ours
         // alone and goes back to its pool, which is allocated while the
-        // page is out. `direct` is only set by `release_to`, whose
+        // page is out. `direct` is only set by `release_slot`, whose
         // `&mut PagePool` and `NapiContext` make this the only user of the
         // pool's cache.
         unsafe {
+            // CAST: at most `RX_PAGE_REFS`, a page size, which fits a
+            // `long`.
             if bindings::page_pool_unref_page(page, self.refs as c_long) == 0 {
                 bindings::page_pool_put_unrefed_page(
                     self.page.pool.as_ptr(),
@@ -515,7 +516,7 @@ impl Napi {
         let skb = unsafe {
             let data = bindings::lowmem_page_address(page)
                 .cast::<u8>()
-                .add(start as usize);
+                .add(usize::from_safe_cast(start));
             bindings::napi_build_skb(data.cast(), size)
         };
         if skb.is_null() {
@@ -526,6 +527,7 @@ impl Napi {
         // bytes plus the shared info fit in its `size` bytes (checked
         // above).
         unsafe {
+            // CAST: within a page (checked above), which fits an `int`.
             bindings::skb_reserve(skb, headroom as c_int);
             bindings::__skb_put(skb, len);
             bindings::skb_mark_for_recycle(skb);
@@ -560,13 +562,14 @@ impl SkBuff {
             bindings::skb_mark_for_recycle(raw);
             (*bindings::skb_end_pointer(raw).cast::<bindings::skb_shared_info>()).nr_frags
         };
-        if !in_page || usize::from(nr_frags) >= bindings::MAX_SKB_FRAGS as usize {
+        if !in_page || u32::from(nr_frags) >= bindings::MAX_SKB_FRAGS {
             return Err(frag);
         }
         let page = frag.into_raw();
         // SAFETY: Slot `nr_frags` is free (below MAX_SKB_FRAGS), the range
         // is within the page, and the socket buffer takes our reference
-        // to it.
+        // to it. CAST: `offset` and `len` are within the page (checked
+        // above), which fits an `int`.
         unsafe {
             bindings::skb_add_rx_frag(
                 raw,

@@ -19,26 +19,50 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! use kernel::prelude::*;
-//! use kernel_ext::net::{self, qstats};
+//! ```
+//! use kernel::{
+//!     num::casts::FromSafeCast,
+//!     prelude::*, //
+//! };
+//! use kernel_ext::net::{
+//!     self,
+//!     qstats, //
+//! };
+//! # use kernel_ext::net::skbuff::SkBuff;
+//!
+//! struct Counters {
+//!     packets: u64,
+//!     bytes: u64,
+//! }
+//!
+//! struct Port {
+//!     rx: KVec<Counters>,
+//!     tx: KVec<Counters>,
+//! }
+//! # #[vtable]
+//! # impl net::Operations for Port {
+//! #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//! #         drop(skb);
+//! #         net::TxResult::Ok
+//! #     }
+//! # }
 //!
 //! #[vtable]
 //! impl qstats::Operations for Port {
 //!     fn get_queue_stats_rx(dev: &net::Device<Self>, index: u32, rx: &mut qstats::Rx) {
-//!         if let Some(q) = dev.data().queues.get(index as usize) {
-//!             rx.packets(q.rx_packets()).bytes(q.rx_bytes());
+//!         if let Some(q) = dev.data().rx.get(usize::from_safe_cast(index)) {
+//!             rx.packets(q.packets).bytes(q.bytes);
 //!         }
 //!     }
 //!
 //!     fn get_queue_stats_tx(dev: &net::Device<Self>, index: u32, tx: &mut qstats::Tx) {
-//!         if let Some(q) = dev.data().queues.get(index as usize) {
-//!             tx.packets(q.tx_packets()).bytes(q.tx_bytes());
+//!         if let Some(q) = dev.data().tx.get(usize::from_safe_cast(index)) {
+//!             tx.packets(q.packets).bytes(q.bytes);
 //!         }
 //!     }
 //!
-//!     fn get_base_stats(dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
-//!         // Nothing counted outside the live queues yet.
+//!     fn get_base_stats(_dev: &net::Device<Self>, rx: &mut qstats::Rx, tx: &mut qstats::Tx) {
+//!         // Nothing counted outside the live queues.
 //!         rx.packets(0).bytes(0);
 //!         tx.packets(0).bytes(0);
 //!     }
@@ -46,7 +70,10 @@
 //! ```
 
 use core::marker::PhantomData;
-use kernel::{error::VTABLE_DEFAULT_ERROR, prelude::*};
+use kernel::{
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*, //
+};
 
 use super::Device;
 use crate::kernel_ext::bindings;
@@ -89,11 +116,6 @@ setters!(Rx {
     packets;
     /// Sets how often a buffer could not be allocated (`rx-alloc-fail`).
     alloc_fail;
-    /// Sets the packets the device dropped for any reason (`rx-hw-drops`).
-    hw_drops;
-    /// Sets the packets the device dropped for lack of buffers or
-    /// completion space (`rx-hw-drop-overruns`).
-    hw_drop_overruns;
     /// Sets the packets received with `CHECKSUM_COMPLETE`
     /// (`rx-csum-complete`).
     csum_complete;
@@ -103,9 +125,6 @@ setters!(Rx {
     /// Sets the packets received without checksum information
     /// (`rx-csum-none`).
     csum_none;
-    /// Sets the packets whose checksum the device found bad
-    /// (`rx-csum-bad`).
-    csum_bad;
 });
 
 setters!(Tx {
@@ -114,8 +133,6 @@ setters!(Tx {
     bytes;
     /// Sets the number of packets transmitted (`tx-packets`).
     packets;
-    /// Sets the packets the device dropped (`tx-hw-drops`).
-    hw_drops;
     /// Sets the packets sent without a checksum request (`tx-csum-none`).
     csum_none;
     /// Sets the packets the device inserted a checksum into

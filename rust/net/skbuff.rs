@@ -6,17 +6,76 @@
 //!
 //! A driver receives packets to transmit as owned [`SkBuff`]s. It either
 //! hands them back to the stack (see [`TxResult::Busy`]) or frees them, and
-//! freeing says what happened: [`SkBuff::consume`] after a successful
+//! freeing says what happened: [`TxSkb::complete`] after a successful
 //! transmission, [`SkBuff::drop_with_reason`] (or plain `drop`, reason
 //! unspecified) for a packet that is lost. The difference shows in drop
 //! monitors and tracepoints. Both free from any context
 //! (`dev_*_skb_any()`), so they suit transmit, completion and teardown paths
 //! alike.
 //!
+//! # Examples
+//!
+//! The transmit path: map the packet, describe its segments to the device,
+//! keep it until the device has sent it.
+//!
+//! ```
+//! use kernel::prelude::*;
+//! use kernel_ext::net::{
+//!     self,
+//!     skbuff::{
+//!         DropReason,
+//!         SkBuff,
+//!         TxSkb, //
+//!     },
+//! };
+//!
+//! struct Port {
+//!     // The TX ring: descriptors, and the packets the device still reads.
+//! }
+//! # fn post(_port: &Port, _addr: u64, _len: u32) {}
+//! # fn keep(_port: &Port, _skb: TxSkb) {}
+//!
+//! #[vtable]
+//! impl net::Operations for Port {
+//!     fn start_xmit(dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+//!         let mapped = match skb.map_for_tx(dev) {
+//!             Ok(mapped) => mapped,
+//!             Err(skb) => {
+//!                 skb.drop_with_reason(DropReason::NoMem);
+//!                 return net::TxResult::Ok;
+//!             }
+//!         };
+//!         for seg in mapped.segments() {
+//!             post(dev.data(), seg.addr, seg.len);
+//!         }
+//!         keep(dev.data(), mapped);
+//!         net::TxResult::Ok
+//!     }
+//! }
+//!
+//! // In the NAPI poll, for each packet the device has sent:
+//! fn sent(skb: TxSkb, budget: i32) {
+//!     skb.complete(budget);
+//! }
+//! ```
+//!
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
-use core::{mem::ManuallyDrop, ptr::NonNull};
-use kernel::{device, error::to_result, prelude::*, sync::aref::ARef};
+use core::{
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
+use kernel::{
+    device,
+    error::to_result,
+    num::casts::{
+        u32_as_usize,
+        u32_into_u8,
+        FromSafeCast, //
+    },
+    prelude::*,
+    sync::aref::ARef, //
+};
 
 use super::device::raw_device;
 
@@ -30,12 +89,8 @@ pub enum DropReason {
     NotSpecified,
     /// The device cannot send or receive right now, e.g. it is down.
     DevReady,
-    /// The ring has no room for the packet.
-    FullRing,
     /// Memory for the packet (or its mapping) could not be allocated.
     NoMem,
-    /// The packet is larger than the device can handle.
-    PktTooBig,
 }
 
 impl DropReason {
@@ -43,9 +98,7 @@ impl DropReason {
         match self {
             Self::NotSpecified => bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
             Self::DevReady => bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
-            Self::FullRing => bindings::skb_drop_reason_SKB_DROP_REASON_FULL_RING,
             Self::NoMem => bindings::skb_drop_reason_SKB_DROP_REASON_NOMEM,
-            Self::PktTooBig => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
         }
     }
 }
@@ -92,34 +145,11 @@ impl SkBuff {
         unsafe { (*self.0.as_ptr()).len }
     }
 
-    /// Returns whether the packet is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Returns the TX queue the stack picked for the packet
     /// (`skb_get_queue_mapping()`).
     pub fn queue_mapping(&self) -> u16 {
         // SAFETY: By the type invariant the buffer is valid.
         unsafe { bindings::skb_get_queue_mapping(self.0.as_ptr()) }
-    }
-
-    /// Returns the packet's bytes if they are all in the linear data area,
-    /// `None` if some are in page fragments.
-    pub fn linear_data(&self) -> Option<&[u8]> {
-        let raw = self.0.as_ptr();
-        // SAFETY: By the type invariant the buffer is valid; a buffer
-        // without paged data (`data_len == 0`) holds `len` bytes at `data`,
-        // and they do not change while the driver owns the buffer.
-        unsafe {
-            if (*raw).data_len != 0 {
-                return None;
-            }
-            Some(core::slice::from_raw_parts(
-                (*raw).data,
-                (*raw).len as usize,
-            ))
-        }
     }
 
     /// Returns the packet's linear data (`skb_headlen()` bytes at
@@ -130,27 +160,11 @@ impl SkBuff {
         // data is `headlen` bytes at `data`, which nobody changes while
         // the shared borrow lasts (a driver gets `&mut` for that, through
         // `writable_head`).
-        unsafe { core::slice::from_raw_parts((*raw).data, bindings::skb_headlen(raw) as usize) }
-    }
-
-    /// Appends `len` bytes to the packet's data (`skb_put()`) and returns
-    /// them for the driver to fill. Fails with `ENOSPC` if the buffer has
-    /// less room than that (where the C function would panic).
-    pub fn put(&mut self, len: u32) -> Result<&mut [u8]> {
-        let raw = self.0.as_ptr();
-        // SAFETY: By the type invariant the buffer is valid and ours.
-        if unsafe { bindings::skb_tailroom(raw) } < len as c_int {
-            return Err(ENOSPC);
-        }
-        // SAFETY: There is room for `len` more bytes, which `skb_put()`
-        // returns; they belong to this buffer, which `&mut self` borrows
-        // exclusively for the lifetime of the slice.
         unsafe {
-            let data = bindings::skb_put(raw, len);
-            Ok(core::slice::from_raw_parts_mut(
-                data.cast::<u8>(),
-                len as usize,
-            ))
+            core::slice::from_raw_parts(
+                (*raw).data,
+                usize::from_safe_cast(bindings::skb_headlen(raw)),
+            )
         }
     }
 
@@ -249,7 +263,7 @@ impl SkBuff {
                 .__bindgen_anon_4
                 .headers
                 .as_mut()
-                .set_ip_summed(bindings::CHECKSUM_UNNECESSARY as u8)
+                .set_ip_summed(u32_into_u8::<{ bindings::CHECKSUM_UNNECESSARY }>())
         };
     }
 
@@ -283,7 +297,7 @@ impl SkBuff {
         // at `data`) belongs to this buffer alone, and `&mut self`
         // borrows it exclusively for the lifetime of the slice.
         unsafe {
-            let len = bindings::skb_headlen(raw) as usize;
+            let len = usize::from_safe_cast(bindings::skb_headlen(raw));
             Ok(core::slice::from_raw_parts_mut((*raw).data, len))
         }
     }
@@ -325,7 +339,7 @@ impl SkBuff {
                 bindings::dma_map_single_attrs(
                     ddev,
                     (*raw).data.cast(),
-                    head_len as usize,
+                    usize::from_safe_cast(head_len),
                     bindings::dma_data_direction::DMA_TO_DEVICE,
                     0,
                 )
@@ -351,7 +365,7 @@ impl SkBuff {
                     ddev,
                     frag,
                     0,
-                    len as usize,
+                    usize::from_safe_cast(len),
                     bindings::dma_data_direction::DMA_TO_DEVICE,
                 );
                 (addr, len)
@@ -364,14 +378,6 @@ impl SkBuff {
             mapped.nsegs += 1;
         }
         Ok(mapped)
-    }
-
-    /// Frees a packet that was handled successfully, e.g. transmitted
-    /// (`dev_consume_skb_any()`). It does not count as a drop.
-    pub fn consume(self) {
-        // SAFETY: By the type invariant we own the buffer, and `into_raw`
-        // gives up that ownership so it is freed exactly once.
-        unsafe { bindings::dev_consume_skb_any(self.into_raw()) }
     }
 
     /// Frees a packet that is lost, recording why
@@ -395,7 +401,7 @@ impl Drop for SkBuff {
 
 /// Most DMA segments of a packet to transmit: its linear part and
 /// `MAX_SKB_FRAGS` page fragments.
-pub const MAX_TX_SEGS: usize = 18;
+pub const MAX_TX_SEGS: usize = 1 + u32_as_usize(bindings::MAX_SKB_FRAGS);
 
 /// Checksum insertion the stack asks for (`CHECKSUM_PARTIAL`). Offsets are
 /// from the start of the packet's data (the Ethernet header).
@@ -493,16 +499,6 @@ impl TxSkb {
         &self.segs[..self.nsegs]
     }
 
-    /// The packet's length in bytes.
-    pub fn len(&self) -> u32 {
-        self.skb.len()
-    }
-
-    /// Whether the packet is empty.
-    pub fn is_empty(&self) -> bool {
-        self.skb.is_empty()
-    }
-
     /// Unmaps everything and returns the packet.
     fn unmap_into_skb(mut self) -> SkBuff {
         self.unmap();
@@ -529,7 +525,7 @@ impl TxSkb {
                     bindings::dma_unmap_single_attrs(
                         dev,
                         seg.addr,
-                        seg.len as usize,
+                        usize::from_safe_cast(seg.len),
                         bindings::dma_data_direction::DMA_TO_DEVICE,
                         0,
                     );
@@ -537,7 +533,7 @@ impl TxSkb {
                     bindings::dma_unmap_page_attrs(
                         dev,
                         seg.addr,
-                        seg.len as usize,
+                        usize::from_safe_cast(seg.len),
                         bindings::dma_data_direction::DMA_TO_DEVICE,
                         0,
                     );

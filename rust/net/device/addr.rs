@@ -48,11 +48,6 @@ impl AddrList {
         usize::try_from(count).unwrap_or(0)
     }
 
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The addresses, in list order (`netdev_hw_addr_list_for_each()`).
     pub fn iter(&self) -> AddrIter<'_> {
         // SAFETY: By the type invariant the list is valid; `list` is its

@@ -3,6 +3,8 @@
 //! Device features (`netdev_features_t`): the offloads a driver
 //! advertises and the stack asks for.
 
+use kernel::num::casts::u32_as_u64;
+
 use crate::kernel_ext::bindings;
 
 /// A set of device features (`netdev_features_t`): offloads a driver
@@ -15,8 +17,6 @@ impl Features {
         Self(1 << bit)
     }
 
-    /// No features.
-    pub const EMPTY: Self = Self(0);
     /// Scatter-gather: packets may come in page fragments.
     pub const SG: Self = Self::bit(bindings::NETIF_F_SG_BIT);
     /// The device inserts any L4 checksum (`CHECKSUM_PARTIAL`).
@@ -79,7 +79,7 @@ impl Features {
     /// `SKB_GSO_*` bits) needs: the same bits, shifted to
     /// `NETIF_F_GSO_SHIFT`.
     pub(crate) const fn from_gso_type(gso_type: u32) -> Self {
-        Self(((gso_type as u64) << bindings::NETIF_F_GSO_SHIFT) & Self::GSO_MASK.0)
+        Self((u32_as_u64(gso_type) << bindings::NETIF_F_GSO_SHIFT) & Self::GSO_MASK.0)
     }
 
     /// Whether the sets share a feature.

@@ -52,12 +52,6 @@ impl TxQueue {
         unsafe { bindings::netif_tx_queue_stopped(self.as_raw()) }
     }
 
-    /// Accounts `bytes` handed to the hardware (`netdev_tx_sent_queue()`).
-    pub fn sent(&self, bytes: u32) {
-        // SAFETY: By the type invariant the queue is valid.
-        unsafe { bindings::netdev_tx_sent_queue(self.as_raw(), bytes) }
-    }
-
     /// Accounts `bytes` handed to the hardware, with the stack's
     /// `more` hint from
     /// [`Operations::start_xmit`](super::Operations::start_xmit)
@@ -72,9 +66,14 @@ impl TxQueue {
     ///
     /// # Examples
     ///
-    /// ```ignore
-    /// if txq.sent_more(bytes, more) {
-    ///     regs.wr32(TAIL, tail);
+    /// ```
+    /// use kernel_ext::net::TxQueue;
+    ///
+    /// # fn ring_doorbell(_tail: u32) {}
+    /// fn queued(txq: &TxQueue, bytes: u32, more: bool, tail: u32) {
+    ///     if txq.sent_more(bytes, more) {
+    ///         ring_doorbell(tail);
+    ///     }
     /// }
     /// ```
     pub fn sent_more(&self, bytes: u32, more: bool) -> bool {

@@ -19,6 +19,7 @@ use kernel::{
         Bound, //
     },
     error::to_result,
+    num::casts::FromSafeCast,
     prelude::*,
     revocable::Revocable,
     sync::Arc, //
@@ -298,19 +299,10 @@ impl<T: Operations> Builder<'_, T> {
         // bitfield that bindgen renders in an anonymous union.
         unsafe {
             let anon = &mut (*raw).__bindgen_anon_1.__bindgen_anon_1;
-            // CAST: a 32-bit flag, widened.
-            let flags = anon.priv_flags() | bindings::netdev_priv_flags_IFF_UNICAST_FLT as c_ulong;
+            let flags = anon.priv_flags()
+                | c_ulong::from_safe_cast(bindings::netdev_priv_flags_IFF_UNICAST_FLT);
             anon.set_priv_flags(flags);
         }
-    }
-
-    /// Sets the number of TX and RX queues the stack uses at first
-    /// (`netif_set_real_num_queues()`), at most the numbers the device was
-    /// allocated with.
-    pub fn set_real_num_queues(&mut self, tx: u32, rx: u32) -> Result {
-        // SAFETY: By the type invariant the device is valid and
-        // unregistered, which needs no lock.
-        to_result(unsafe { bindings::netif_set_real_num_queues(self.ndev.as_ptr(), tx, rx) })
     }
 
     /// Records which NAPI instance services queue `index` of `kind`
@@ -377,13 +369,6 @@ unsafe impl<T: Operations> Send for Registration<'_, T> {}
 unsafe impl<T: Operations> Sync for Registration<'_, T> {}
 
 impl<T: Operations> Registration<'_, T> {
-    /// Returns the registered device.
-    pub fn device(&self) -> &Device<T> {
-        // SAFETY: By the type invariant `self.ndev` is a device of
-        // `Builder<T>` with `T` initialized, valid while `self` is.
-        unsafe { Device::from_raw(self.ndev.as_ptr()) }
-    }
-
     /// Returns a handle that reaches the device from contexts that cannot
     /// borrow the registration, such as interrupt handlers and work items,
     /// for as long as it stays registered.
@@ -443,9 +428,23 @@ unsafe impl<T: Sync> Sync for DevicePtr<T> {}
 ///
 /// # Examples
 ///
-/// ```ignore
+/// ```
+/// # use kernel::prelude::*;
+/// # use kernel_ext::net::{self, skbuff::SkBuff};
+/// use kernel_ext::net::Handle;
+///
+/// # struct Port;
+/// # #[vtable]
+/// # impl net::Operations for Port {
+/// #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+/// #         drop(skb);
+/// #         net::TxResult::Ok
+/// #     }
+/// # }
 /// // In a link-change interrupt handler:
-/// self.netdev.with(|dev| if up { dev.carrier_on() } else { dev.carrier_off() });
+/// fn link_changed(netdev: &Handle<Port>, up: bool) {
+///     netdev.with(|dev| if up { dev.carrier_on() } else { dev.carrier_off() });
+/// }
 /// ```
 #[pin_data]
 pub struct Handle<T> {

@@ -36,20 +36,10 @@ stats64_setters! {
     rx_bytes;
     /// Sets the number of bytes transmitted.
     tx_bytes;
-    /// Sets the number of bad packets received.
-    rx_errors;
-    /// Sets the number of packets that could not be transmitted.
-    tx_errors;
     /// Sets the number of received packets dropped by the driver or the
     /// device although they were fine.
     rx_dropped;
     /// Sets the number of packets dropped on transmit although they were
     /// fine.
     tx_dropped;
-    /// Sets the number of multicast packets received.
-    multicast;
-    /// Sets the number of received packets with a CRC error.
-    rx_crc_errors;
-    /// Sets the number of packets the device missed for lack of buffers.
-    rx_missed_errors;
 }

@@ -34,11 +34,12 @@ impl Coalesce {
 }
 
 /// Coalescing parameters a device supports (`ETHTOOL_COALESCE_*` in
-/// `include/linux/ethtool.h`, defined with `BIT()`, which bindgen cannot
-/// evaluate).
+/// `include/linux/ethtool.h`).
 pub mod coalesce {
+    use crate::kernel_ext::bindings;
+
     /// `rx-usecs`.
-    pub const RX_USECS: u32 = 1 << 0;
+    pub const RX_USECS: u32 = bindings::ETHTOOL_COALESCE_RX_USECS;
     /// `tx-usecs`.
-    pub const TX_USECS: u32 = 1 << 4;
+    pub const TX_USECS: u32 = bindings::ETHTOOL_COALESCE_TX_USECS;
 }

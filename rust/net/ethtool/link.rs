@@ -3,7 +3,13 @@
 //! Link settings for `ethtool <dev>`: speed, duplex, port and link modes
 //! (`struct ethtool_link_ksettings`).
 
-use kernel::prelude::*;
+use kernel::{
+    num::casts::{
+        u32_into_u8,
+        FromSafeCast, //
+    },
+    prelude::*, //
+};
 
 use crate::kernel_ext::bindings;
 
@@ -21,8 +27,6 @@ pub enum LinkMode {
     Base100000Cr2Full,
     /// Fibre / direct-attach port.
     Fibre,
-    /// Autonegotiation.
-    Autoneg,
 }
 
 impl LinkMode {
@@ -41,7 +45,6 @@ impl LinkMode {
                 bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT
             }
             Self::Fibre => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FIBRE_BIT,
-            Self::Autoneg => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Autoneg_BIT,
         }
     }
 }
@@ -49,7 +52,7 @@ impl LinkMode {
 /// Sets `bit` in a link mode bitmap of `unsigned long`s.
 fn set_mode(mask: &mut [c_ulong], bit: u32) {
     let bits = c_ulong::BITS;
-    if let Some(word) = mask.get_mut((bit / bits) as usize) {
+    if let Some(word) = mask.get_mut(usize::from_safe_cast(bit / bits)) {
         *word |= 1 << (bit % bits);
     }
 }
@@ -66,18 +69,20 @@ impl LinkKsettings {
     /// Sets the current speed in Mb/s and full duplex.
     pub fn set_speed_full_duplex(&mut self, mbps: u32) {
         self.0.base.speed = mbps;
-        self.0.base.duplex = bindings::DUPLEX_FULL as u8;
+        self.0.base.duplex = u32_into_u8::<{ bindings::DUPLEX_FULL }>();
     }
 
     /// Reports speed and duplex as unknown (link down).
     pub fn set_unknown_speed(&mut self) {
+        // CAST: `SPEED_UNKNOWN` is -1, which the C field holds as
+        // `(u32)-1`.
         self.0.base.speed = bindings::SPEED_UNKNOWN as u32;
-        self.0.base.duplex = bindings::DUPLEX_UNKNOWN as u8;
+        self.0.base.duplex = u32_into_u8::<{ bindings::DUPLEX_UNKNOWN }>();
     }
 
     /// Sets the port type to a direct-attach copper cable (`PORT_DA`).
     pub fn set_port_direct_attach(&mut self) {
-        self.0.base.port = bindings::PORT_DA as u8;
+        self.0.base.port = u32_into_u8::<{ bindings::PORT_DA }>();
     }
 
     /// Sets the number of lanes in use.

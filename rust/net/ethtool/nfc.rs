@@ -11,38 +11,32 @@
 //! encoded back the same way when the core asks for it.
 
 use crate::kernel_ext::bindings;
-use kernel::prelude::*;
+use kernel::{
+    num::casts::u32_into_u8,
+    prelude::*, //
+};
 
 use super::flow_type;
 
-/// `FLOW_EXT`: the rule also matches the extra fields (VLAN, user data).
-const FLOW_EXT: u32 = 0x8000_0000;
-/// `FLOW_MAC_EXT`: the rule also matches a destination MAC address.
-const FLOW_MAC_EXT: u32 = 0x4000_0000;
-/// `FLOW_RSS`: the rule's action is an RSS context, not a queue.
-const FLOW_RSS: u32 = 0x2000_0000;
-
-/// `ETH_RX_NFC_IP4`: the IP version field of an `IPV4_USER` rule.
-const ETH_RX_NFC_IP4: u8 = 1;
-
-/// `RX_CLS_FLOW_DISC`: drop matching frames.
+/// `RX_CLS_FLOW_DISC`: drop matching frames. (Like `RX_CLS_FLOW_WAKE`, a
+/// value above `i64::MAX`, which bindgen cannot carry over.)
 const RX_CLS_FLOW_DISC: u64 = u64::MAX;
 /// `RX_CLS_FLOW_WAKE`: wake the system on matching frames.
 const RX_CLS_FLOW_WAKE: u64 = u64::MAX - 1;
-/// `ETHTOOL_RX_FLOW_SPEC_RING_VF`: a virtual function's queue.
-const RING_VF: u64 = 0xff_0000_0000;
 
 /// Rule locations (`RX_CLS_LOC_*`).
 pub mod location {
+    use crate::kernel_ext::bindings;
+
     /// Any free location: the driver chooses (and reports it back).
-    pub const ANY: u32 = 0xffff_ffff;
+    pub const ANY: u32 = bindings::RX_CLS_LOC_ANY;
     /// The first free location (highest priority).
-    pub const FIRST: u32 = 0xffff_fffe;
+    pub const FIRST: u32 = bindings::RX_CLS_LOC_FIRST;
     /// The last free location (lowest priority).
-    pub const LAST: u32 = 0xffff_fffd;
+    pub const LAST: u32 = bindings::RX_CLS_LOC_LAST;
     /// In the rule count's table size: the driver takes the special
     /// locations above.
-    pub const SPECIAL: u32 = 0x8000_0000;
+    pub const SPECIAL: u32 = bindings::RX_CLS_LOC_SPECIAL;
 }
 
 /// A value and the bits of it that matter (a set mask bit must match).
@@ -246,7 +240,8 @@ impl FlowRule {
         rss_context: u32,
     ) -> Result<Self, RuleError> {
         // The extension fields count only if some of their mask is set.
-        if fs.flow_type & (FLOW_EXT | FLOW_MAC_EXT) != 0 && ext_used(&fs.m_ext) {
+        if fs.flow_type & (bindings::FLOW_EXT | bindings::FLOW_MAC_EXT) != 0 && ext_used(&fs.m_ext)
+        {
             return Err(RuleError::ExtraFields);
         }
         let ty = fs.flow_type & !flow_type::FLAGS;
@@ -279,9 +274,9 @@ impl FlowRule {
         let action = match fs.ring_cookie {
             RX_CLS_FLOW_DISC => RuleAction::Drop,
             RX_CLS_FLOW_WAKE => return Err(RuleError::Action),
-            c if c & RING_VF != 0 => return Err(RuleError::Action),
+            c if c & bindings::ETHTOOL_RX_FLOW_SPEC_RING_VF != 0 => return Err(RuleError::Action),
             // CAST: the VF bits are clear, the queue is the low 32 bits.
-            c if fs.flow_type & FLOW_RSS != 0 => RuleAction::Rss {
+            c if fs.flow_type & bindings::FLOW_RSS != 0 => RuleAction::Rss {
                 context: rss_context,
                 offset: c as u32,
             },
@@ -320,7 +315,7 @@ impl FlowRule {
                     x.tos.value,
                     x.proto.value,
                     x.l4_4_bytes.value,
-                    ETH_RX_NFC_IP4,
+                    u32_into_u8::<{ bindings::ETH_RX_NFC_IP4 }>(),
                 );
                 m.usr_ip4_spec = spec(|f| f.mask, x.tos.mask, x.proto.mask, x.l4_4_bytes.mask, 0);
             }
@@ -376,7 +371,7 @@ impl FlowRule {
                 None
             }
             RuleAction::Rss { context, offset } => {
-                ty |= FLOW_RSS;
+                ty |= bindings::FLOW_RSS;
                 fs.ring_cookie = u64::from(offset);
                 Some(context)
             }

@@ -7,6 +7,7 @@
 use core::marker::PhantomData;
 use kernel::{
     error::from_result,
+    num::casts::FromSafeCast,
     prelude::*, //
 };
 
@@ -39,14 +40,6 @@ use crate::kernel_ext::{
         Rtnl, //
     },
 };
-
-/// The `get_rxnfc`/`set_rxnfc` commands of flow rules (`ETHTOOL_*` in
-/// `include/uapi/linux/ethtool.h`).
-const ETHTOOL_GRXCLSRLCNT: u32 = 0x2e;
-const ETHTOOL_GRXCLSRULE: u32 = 0x2f;
-const ETHTOOL_GRXCLSRLALL: u32 = 0x30;
-const ETHTOOL_SRXCLSRLDEL: u32 = 0x31;
-const ETHTOOL_SRXCLSRLINS: u32 = 0x32;
 
 /// The C operation table of `T` and the callbacks in it.
 pub(super) struct OpsTable<T>(PhantomData<T>);
@@ -327,7 +320,7 @@ impl<T: Operations> OpsTable<T> {
     ///
     /// As for [`OpsTable::get_drvinfo`], with `info` the request, and
     /// `rule_locs` NULL or an array of `info.rule_cnt` entries for
-    /// `ETHTOOL_GRXCLSRLALL`, both valid and ours for the call.
+    /// `bindings::ETHTOOL_GRXCLSRLALL`, both valid and ours for the call.
     unsafe extern "C" fn get_rxnfc(
         ndev: *mut bindings::net_device,
         info: *mut bindings::ethtool_rxnfc,
@@ -339,7 +332,7 @@ impl<T: Operations> OpsTable<T> {
         let info = unsafe { &mut *info };
         from_result(|| {
             match info.cmd {
-                ETHTOOL_GRXCLSRLCNT => {
+                bindings::ETHTOOL_GRXCLSRLCNT => {
                     let count = T::get_rule_count(dev)?;
                     info.data = u64::from(count.table_size);
                     if count.special_locations {
@@ -347,7 +340,7 @@ impl<T: Operations> OpsTable<T> {
                     }
                     info.__bindgen_anon_1.rule_cnt = count.rules;
                 }
-                ETHTOOL_GRXCLSRULE => {
+                bindings::ETHTOOL_GRXCLSRULE => {
                     let rule = T::get_rule(dev, info.fs.location)?;
                     // Nothing of the request's spec but its location is
                     // meant to come back.
@@ -356,10 +349,10 @@ impl<T: Operations> OpsTable<T> {
                         info.__bindgen_anon_1.rss_context = context;
                     }
                 }
-                ETHTOOL_GRXCLSRLALL => {
+                bindings::ETHTOOL_GRXCLSRLALL => {
                     // SAFETY: Both members of the union are a `u32`; the
                     // core put the array's size in it.
-                    let cap = unsafe { info.__bindgen_anon_1.rule_cnt } as usize;
+                    let cap = usize::from_safe_cast(unsafe { info.__bindgen_anon_1.rule_cnt });
                     let locations = if rule_locs.is_null() || cap == 0 {
                         &mut [][..]
                     } else {
@@ -390,13 +383,13 @@ impl<T: Operations> OpsTable<T> {
         let info = unsafe { &mut *info };
         from_result(|| {
             match info.cmd {
-                ETHTOOL_SRXCLSRLINS => {
+                bindings::ETHTOOL_SRXCLSRLINS => {
                     // SAFETY: As in `get_rxnfc`, a `u32` either way.
                     let context = unsafe { info.__bindgen_anon_1.rss_context };
                     let rule = FlowRule::decode(&info.fs, context)?;
                     info.fs.location = T::insert_rule(dev, &rule)?;
                 }
-                ETHTOOL_SRXCLSRLDEL => T::delete_rule(dev, info.fs.location)?,
+                bindings::ETHTOOL_SRXCLSRLDEL => T::delete_rule(dev, info.fs.location)?,
                 _ => return Err(EOPNOTSUPP),
             }
             Ok(0)
@@ -501,7 +494,7 @@ impl<T: Operations> OpsTable<T> {
         let Ok(count) = T::get_sset_count(dev, set) else {
             return;
         };
-        let len = count as usize * GSTRING_LEN;
+        let len = usize::from_safe_cast(count) * GSTRING_LEN;
         // SAFETY: Per the safety requirement `data` holds `len` bytes for
         // us to write during the call.
         let buf = unsafe { core::slice::from_raw_parts_mut(data, len) };
@@ -521,7 +514,7 @@ impl<T: Operations> OpsTable<T> {
         let dev = unsafe { Device::<T>::from_raw(ndev) };
         // SAFETY: Per the safety requirement `stats` is valid; `n_stats` is
         // the number of values `data` holds.
-        let n = unsafe { (*stats).n_stats } as usize;
+        let n = usize::from_safe_cast(unsafe { (*stats).n_stats });
         // SAFETY: `data` holds `n` values for us to write during the call.
         let data = unsafe { core::slice::from_raw_parts_mut(data, n) };
         T::get_ethtool_stats(dev, &mut StatsData { data, next: 0 });

@@ -117,13 +117,15 @@ impl KernelRingParam {
 }
 
 /// Ring parameters beyond the sizes that a device lets user space set
-/// (`ETHTOOL_RING_USE_*`, defined with `BIT()`); the core refuses the
-/// others before the driver sees them.
+/// (`ETHTOOL_RING_USE_*`); the core refuses the others before the driver
+/// sees them.
 pub mod ring_params {
+    use crate::kernel_ext::bindings;
+
     /// `tcp-data-split`.
-    pub const TCP_DATA_SPLIT: u32 = 1 << 5;
+    pub const TCP_DATA_SPLIT: u32 = bindings::ETHTOOL_RING_USE_TCP_DATA_SPLIT;
     /// `hds-thresh`.
-    pub const HDS_THRESH: u32 = 1 << 6;
+    pub const HDS_THRESH: u32 = bindings::ETHTOOL_RING_USE_HDS_THRS;
 }
 
 /// Queue counts for `ethtool -l` (`struct ethtool_channels`).

@@ -4,14 +4,18 @@
 //! (`ethtool -x/-X`), additional RSS contexts, and the hash input of each
 //! flow type (`ethtool -n/-N ... rx-flow-hash`).
 
+use kernel::num::casts::FromSafeCast;
+
 use crate::kernel_ext::bindings;
 
 /// RSS hash functions (`ETH_RSS_HASH_*`).
 pub mod rss_hash {
+    use crate::kernel_ext::bindings;
+
     /// No change requested (in [`super::RxfhParam`] for `set_rxfh`).
-    pub const NO_CHANGE: u8 = 0;
+    pub const NO_CHANGE: u8 = bindings::ETH_RSS_HASH_NO_CHANGE;
     /// Toeplitz.
-    pub const TOP: u8 = 1 << 0;
+    pub const TOP: u8 = bindings::ETH_RSS_HASH_TOP;
 }
 
 /// RSS configuration for `ethtool -x` / `-X` (`struct
@@ -42,7 +46,7 @@ impl RxfhParam {
         // SAFETY: The core passes NULL or an array of `indir_size` entries
         // (the size the driver reported), valid for the call.
         (!self.0.indir.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts(self.0.indir, self.0.indir_size as usize)
+            core::slice::from_raw_parts(self.0.indir, usize::from_safe_cast(self.0.indir_size))
         })
     }
 
@@ -51,7 +55,7 @@ impl RxfhParam {
         // SAFETY: As for `indir`; the array is the driver's to write during
         // `get_rxfh`.
         (!self.0.indir.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts_mut(self.0.indir, self.0.indir_size as usize)
+            core::slice::from_raw_parts_mut(self.0.indir, usize::from_safe_cast(self.0.indir_size))
         })
     }
 
@@ -59,85 +63,83 @@ impl RxfhParam {
     pub fn key(&self) -> Option<&[u8]> {
         // SAFETY: The core passes NULL or `key_size` bytes (the size the
         // driver reported), valid for the call.
-        (!self.0.key.is_null())
-            .then(|| unsafe { core::slice::from_raw_parts(self.0.key, self.0.key_size as usize) })
+        (!self.0.key.is_null()).then(|| unsafe {
+            core::slice::from_raw_parts(self.0.key, usize::from_safe_cast(self.0.key_size))
+        })
     }
 
     /// The hash key to fill, if asked for.
     pub fn key_mut(&mut self) -> Option<&mut [u8]> {
         // SAFETY: As for `key`, writable during `get_rxfh`.
         (!self.0.key.is_null()).then(|| unsafe {
-            core::slice::from_raw_parts_mut(self.0.key, self.0.key_size as usize)
+            core::slice::from_raw_parts_mut(self.0.key, usize::from_safe_cast(self.0.key_size))
         })
     }
 }
 
 /// Flow types of `ethtool -n/-N ... rx-flow-hash` and of flow rules (the
-/// `*_FLOW` values of `include/uapi/linux/ethtool.h`, part of the user
-/// ABI; bindgen does not carry them over).
+/// `*_FLOW` values of `include/uapi/linux/ethtool.h`).
 pub mod flow_type {
+    use crate::kernel_ext::bindings;
+
     /// TCP over IPv4.
-    pub const TCP_V4: u32 = 0x01;
+    pub const TCP_V4: u32 = bindings::TCP_V4_FLOW;
     /// UDP over IPv4.
-    pub const UDP_V4: u32 = 0x02;
+    pub const UDP_V4: u32 = bindings::UDP_V4_FLOW;
     /// SCTP over IPv4.
-    pub const SCTP_V4: u32 = 0x03;
+    pub const SCTP_V4: u32 = bindings::SCTP_V4_FLOW;
     /// IPsec AH or ESP over IPv4.
-    pub const AH_ESP_V4: u32 = 0x04;
+    pub const AH_ESP_V4: u32 = bindings::AH_ESP_V4_FLOW;
     /// TCP over IPv6.
-    pub const TCP_V6: u32 = 0x05;
+    pub const TCP_V6: u32 = bindings::TCP_V6_FLOW;
     /// UDP over IPv6.
-    pub const UDP_V6: u32 = 0x06;
+    pub const UDP_V6: u32 = bindings::UDP_V6_FLOW;
     /// SCTP over IPv6.
-    pub const SCTP_V6: u32 = 0x07;
+    pub const SCTP_V6: u32 = bindings::SCTP_V6_FLOW;
     /// IPsec AH or ESP over IPv6.
-    pub const AH_ESP_V6: u32 = 0x08;
+    pub const AH_ESP_V6: u32 = bindings::AH_ESP_V6_FLOW;
     /// IPsec AH over IPv4.
-    pub const AH_V4: u32 = 0x09;
+    pub const AH_V4: u32 = bindings::AH_V4_FLOW;
     /// IPsec ESP over IPv4.
-    pub const ESP_V4: u32 = 0x0a;
+    pub const ESP_V4: u32 = bindings::ESP_V4_FLOW;
     /// IPsec AH over IPv6.
-    pub const AH_V6: u32 = 0x0b;
+    pub const AH_V6: u32 = bindings::AH_V6_FLOW;
     /// IPsec ESP over IPv6.
-    pub const ESP_V6: u32 = 0x0c;
+    pub const ESP_V6: u32 = bindings::ESP_V6_FLOW;
     /// Any IPv4 (flow rules).
-    pub const IPV4_USER: u32 = 0x0d;
+    pub const IPV4_USER: u32 = bindings::IPV4_USER_FLOW;
     /// Any IPv6 (flow rules).
-    pub const IPV6_USER: u32 = 0x0e;
+    pub const IPV6_USER: u32 = bindings::IPV6_USER_FLOW;
     /// Other IPv4 (hashing).
-    pub const IPV4: u32 = 0x10;
+    pub const IPV4: u32 = bindings::IPV4_FLOW;
     /// Other IPv6 (hashing).
-    pub const IPV6: u32 = 0x11;
+    pub const IPV6: u32 = bindings::IPV6_FLOW;
     /// Anything else, by Ethernet header.
-    pub const ETHER: u32 = 0x12;
+    pub const ETHER: u32 = bindings::ETHER_FLOW;
     /// The flag bits that may come with a flow type (`FLOW_EXT`,
     /// `FLOW_MAC_EXT`, `FLOW_RSS`); mask them off for the type itself.
-    pub const FLAGS: u32 = 0x8000_0000 | 0x4000_0000 | 0x2000_0000;
+    pub const FLAGS: u32 = bindings::FLOW_EXT | bindings::FLOW_MAC_EXT | bindings::FLOW_RSS;
 }
 
 /// The header fields that can feed the RSS hash (`RXH_*` in
-/// `include/uapi/linux/ethtool.h`, user ABI).
+/// `include/uapi/linux/ethtool.h`).
 pub mod rxh {
+    use crate::kernel_ext::bindings;
+
     /// Destination MAC address.
-    pub const L2DA: u32 = 1 << 1;
-    /// VLAN tag.
-    pub const VLAN: u32 = 1 << 2;
-    /// L3 protocol.
-    pub const L3_PROTO: u32 = 1 << 3;
+    pub const L2DA: u32 = bindings::RXH_L2DA;
     /// Source IP address.
-    pub const IP_SRC: u32 = 1 << 4;
+    pub const IP_SRC: u32 = bindings::RXH_IP_SRC;
     /// Destination IP address.
-    pub const IP_DST: u32 = 1 << 5;
+    pub const IP_DST: u32 = bindings::RXH_IP_DST;
     /// L4 bytes 0 and 1 (the source port of TCP, UDP and SCTP).
-    pub const L4_B_0_1: u32 = 1 << 6;
+    pub const L4_B_0_1: u32 = bindings::RXH_L4_B_0_1;
     /// L4 bytes 2 and 3 (the destination port).
-    pub const L4_B_2_3: u32 = 1 << 7;
-    /// GTP tunnel endpoint identifier.
-    pub const GTP_TEID: u32 = 1 << 8;
+    pub const L4_B_2_3: u32 = bindings::RXH_L4_B_2_3;
     /// IPv6 flow label.
-    pub const IP6_FL: u32 = 1 << 9;
+    pub const IP6_FL: u32 = bindings::RXH_IP6_FL;
     /// Not hashed: the flow type's frames are dropped.
-    pub const DISCARD: u32 = 1 << 31;
+    pub const DISCARD: u32 = bindings::RXH_DISCARD;
 }
 
 /// The hash input of one flow type (`struct ethtool_rxfh_fields`, `ethtool
@@ -189,7 +191,7 @@ impl RxfhContext {
         unsafe {
             core::slice::from_raw_parts_mut(
                 self.0.data.as_mut_ptr().add(priv_size).cast::<u32>(),
-                self.0.indir_size as usize,
+                usize::from_safe_cast(self.0.indir_size),
             )
         }
     }

@@ -5,6 +5,7 @@
 //! -S`, string sets).
 
 use core::fmt;
+use kernel::num::casts::u32_as_usize;
 
 use super::format_str;
 use crate::kernel_ext::bindings;
@@ -87,7 +88,7 @@ impl EthCtrlStats {
 }
 
 /// The most buckets of an RMON size histogram (`ETHTOOL_RMON_HIST_MAX`).
-pub const RMON_HIST_MAX: usize = bindings::ETHTOOL_RMON_HIST_MAX as usize;
+pub const RMON_HIST_MAX: usize = u32_as_usize(bindings::ETHTOOL_RMON_HIST_MAX);
 
 /// The frame size buckets of a device's RMON histograms: up to
 /// [`RMON_HIST_MAX`] inclusive byte ranges, in the order of the values
@@ -206,7 +207,7 @@ impl StringSet {
 
 /// Length of one name in a string set, including its NUL
 /// (`ETH_GSTRING_LEN`).
-pub const GSTRING_LEN: usize = bindings::ETH_GSTRING_LEN as usize;
+pub const GSTRING_LEN: usize = u32_as_usize(bindings::ETH_GSTRING_LEN);
 
 /// The names of a string set, as
 /// [`Operations::get_strings`](super::Operations::get_strings) fills them:

@@ -5,15 +5,15 @@
 //! The crate root only declares the driver's modules and registers the PCI
 //! driver. See `README` in this directory for how the pieces fit together.
 
-// Both are public so that their whole API counts as used: `hw` is shared
-// with the emulator, and `kernel_ext` is meant to become `kernel` crate code.
+// Public so that its whole API counts as used: `hw` is shared with the
+// emulator, which uses what the driver does not.
 pub mod hw;
 // Out of tree, the layer is the repository's top-level rust/ directory.
 // scripts/intree.sh, which turns the driver into a patch series against
 // a kernel tree, rewrites this path to "kernel_ext/lib.rs" (and drops this
 // comment): there the layer is the kernel_ext/ subdirectory.
 #[path = "../../../../../rust/lib.rs"]
-pub mod kernel_ext;
+mod kernel_ext;
 
 mod fw;
 mod link;

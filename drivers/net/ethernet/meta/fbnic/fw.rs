@@ -26,12 +26,23 @@
 
 use kernel::{
     device,
-    dma::{Coherent, DmaAddress},
-    io::{io_read, io_write},
+    dma::{
+        Coherent,
+        DmaAddress, //
+    },
+    io::{
+        io_read,
+        io_write, //
+    },
     new_mutex,
     prelude::*,
     sync::Mutex,
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{
+        delay::fsleep,
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 use crate::hw::reg::RegisterIo;
@@ -42,11 +53,25 @@ use crate::{
             mbx,
             pul, //
         },
-        desc::{mbx_desc, MbxDesc},
-        fw::{Capabilities, CapsError, MbxRing},
-        tlv::{self, heartbeat, msg, ownership, Message, MsgBuilder},
+        desc::{
+            mbx_desc,
+            MbxDesc, //
+        },
+        fw::{
+            Capabilities,
+            CapsError,
+            MbxRing, //
+        },
+        tlv::{
+            self,
+            heartbeat,
+            msg,
+            ownership,
+            Message,
+            MsgBuilder, //
+        }, //
     },
-    regs::Regs,
+    regs::Regs, //
 };
 
 /// Bytes in a mailbox page (`FBNIC_RX_PAGE_SIZE`: the descriptor's length

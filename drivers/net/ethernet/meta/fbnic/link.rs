@@ -15,7 +15,11 @@ use kernel::{
     new_mutex,
     prelude::*,
     sync::Mutex,
-    time::{Delta, Instant, Monotonic},
+    time::{
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 use crate::hw::reg::RegisterIo;
@@ -26,9 +30,12 @@ use crate::{
             mac,
             sig, //
         },
-        fw::{Fec, LinkConfig},
+        fw::{
+            Fec,
+            LinkConfig, //
+        }, //
     },
-    regs::Regs,
+    regs::Regs, //
 };
 
 /// How long the link must stay locked after it came back before it counts

@@ -19,16 +19,34 @@
 mod ethtool;
 
 use kernel::{
-    device::{self, Bound},
-    irq::{Handler, IrqReturn, ThreadedHandler},
-    new_delayed_work, new_mutex, new_spinlock,
+    device::{
+        self,
+        Bound, //
+    },
+    irq::{
+        Handler,
+        IrqReturn,
+        ThreadedHandler, //
+    },
+    new_delayed_work,
+    new_mutex,
+    new_spinlock,
     prelude::*,
     sync::{
-        atomic::{Atomic, Relaxed},
-        Arc, Mutex, SetOnce, SpinLock,
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Arc,
+        Mutex,
+        SetOnce,
+        SpinLock, //
     },
     time::msecs_to_jiffies,
-    workqueue::{DelayedWork, WorkItem},
+    workqueue::{
+        DelayedWork,
+        WorkItem, //
+    }, //
 };
 
 use crate::{
@@ -36,18 +54,43 @@ use crate::{
     kernel_ext::{
         irq::IrqName,
         net::{
-            self, qstats,
-            skbuff::{DropReason, SkBuff},
-            NapiContext, QueueType, Rtnl,
+            self,
+            qstats,
+            skbuff::{
+                DropReason,
+                SkBuff, //
+            },
+            NapiContext,
+            QueueType,
+            Rtnl, //
         },
-        workqueue::{cancel_delayed_sync, system_dfl},
+        workqueue::{
+            cancel_delayed_sync,
+            system_dfl, //
+        }, //
     },
-    link::{Change, Link},
+    link::{
+        Change,
+        Link, //
+    },
     nfc::Rules,
-    rpc::{self, MacFilter, Rss},
+    rpc::{
+        self,
+        MacFilter,
+        Rss, //
+    },
     shared::Shared,
-    stats::{RxSnapshot, TxSnapshot},
-    txrx::{self, HeaderSplit, QueuePair, RingMem, RingSizes},
+    stats::{
+        RxSnapshot,
+        TxSnapshot, //
+    },
+    txrx::{
+        self,
+        HeaderSplit,
+        QueuePair,
+        RingMem,
+        RingSizes, //
+    }, //
 };
 
 /// MSI-X vectors besides the queues': 0 for the mailbox, 1 for the PCS

@@ -32,10 +32,21 @@ use crate::{
         },
     },
     kernel_ext::net::ethtool::{
-        flow_type, nfc::location, FlowMatch, FlowRule, IpMatch, Masked, RuleAction, RuleCount,
+        flow_type,
+        nfc::location,
+        FlowMatch,
+        FlowRule,
+        IpMatch,
+        Masked,
+        RuleAction,
+        RuleCount, //
     },
     regs::Regs,
-    rpc::{rss_enable_bits, FlowClass, Rss},
+    rpc::{
+        rss_enable_bits,
+        FlowClass,
+        Rss, //
+    }, //
 };
 
 /// Locations of flow rules.

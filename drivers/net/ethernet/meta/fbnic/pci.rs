@@ -15,20 +15,55 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
+use kernel::{
+    device::Core,
+    dma::DmaMask,
+    pci,
+    prelude::*,
+    sync::Arc, //
+};
 
 use crate::hw::reg::RegisterIo;
 use crate::{
-    hw::csr::{self, intr},
-    kernel_ext::{
-        irq::{self, IrqName},
-        net::{self, QueueType, ETH_ALEN},
-        pci::{alloc_irq_vectors, irq_vector, serial_number, DmaDriver, EnabledDevice},
+    hw::csr::{
+        self,
+        intr, //
     },
-    netdev::{NapiIrq, Port, QueueConfig, Service, NON_QUEUE_VECTORS},
+    kernel_ext::{
+        irq::{
+            self,
+            IrqName, //
+        },
+        net::{
+            self,
+            QueueType,
+            ETH_ALEN, //
+        },
+        pci::{
+            alloc_irq_vectors,
+            serial_number,
+            DmaDriver,
+            EnabledDevice,
+            IrqVectors, //
+        }, //
+    },
+    netdev::{
+        NapiIrq,
+        Port,
+        QueueConfig,
+        Service,
+        NON_QUEUE_VECTORS, //
+    },
     regs::Regs,
-    shared::{MailboxGuard, Shared},
-    txrx::{self, QueuePair, RingSizes},
+    shared::{
+        MailboxGuard,
+        Shared, //
+    },
+    txrx::{
+        self,
+        QueuePair,
+        RingSizes, //
+    }, //
 };
 
 /// Most queue pairs.
@@ -88,18 +123,22 @@ impl pci::Driver for FbnicDriver {
         let want = NON_QUEUE_VECTORS + net::num_online_cpus().clamp(1, MAX_QUEUES);
         let vectors = alloc_irq_vectors(pdev, NON_QUEUE_VECTORS + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
-        let queues = vectors - NON_QUEUE_VECTORS;
+        let queues = vectors.len() - NON_QUEUE_VECTORS;
 
         txrx::init_tx_engine(&regs);
         let shared = Shared::new(pdev.as_ref(), regs)?;
         let caps = shared.mbx.start(&shared.regs, pdev.as_ref())?;
         let mailbox = MailboxGuard(shared.clone());
-        irq::request_threaded(pdev, csr::FW_MSIX_ENTRY, c"fbnic-fw", shared.clone())?;
+        irq::request_threaded(
+            vectors.index(csr::FW_MSIX_ENTRY)?,
+            c"fbnic-fw",
+            shared.clone(),
+        )?;
         let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
-        let netdev = match register_netdev(pdev, &shared, queues) {
+        let netdev = match register_netdev(pdev, &shared, &vectors, queues) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -119,6 +158,7 @@ impl pci::Driver for FbnicDriver {
 fn register_netdev<'bound>(
     pdev: &'bound pci::Device<Core<'_>>,
     shared: &Arc<Shared>,
+    vectors: &IrqVectors<'_>,
     queues: u32,
 ) -> Result<net::Registration<'bound, Port>> {
     let caps = shared.mbx.caps().ok_or(ENODEV)?;
@@ -140,7 +180,11 @@ fn register_netdev<'bound>(
     let mac = mac_from_dsn(dsn);
 
     let service = Service::new(shared.clone(), link)?;
-    irq::request_threaded(pdev, csr::PCS_MSIX_ENTRY, c"fbnic-pcs", service.clone())?;
+    irq::request_threaded(
+        vectors.index(csr::PCS_MSIX_ENTRY)?,
+        c"fbnic-pcs",
+        service.clone(),
+    )?;
 
     let mut pairs = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
     for i in 0..queues {
@@ -171,9 +215,9 @@ fn register_netdev<'bound>(
     for i in 0..queues as usize {
         builder.add_napi(|port| &port.queues[i].napi);
         // CAST: at most 128 queues.
-        let (index, irq) = (i as u32, irq_vector(pdev, txrx::FIRST_VECTOR + i as u32)?);
+        let index = i as u32;
         let napi = &builder.device().data().queues[i].napi;
-        napi.set_irq(irq);
+        napi.set_irq(&vectors.index(txrx::FIRST_VECTOR + index)?);
         builder.set_queue_napi(index, QueueType::Tx, Some(napi));
         builder.set_queue_napi(index, QueueType::Rx, Some(napi));
     }
@@ -212,8 +256,7 @@ fn register_netdev<'bound>(
             queue: i as usize,
         };
         irq::request_named(
-            pdev,
-            txrx::FIRST_VECTOR + i,
+            vectors.index(txrx::FIRST_VECTOR + i)?,
             name,
             Arc::new(handler, GFP_KERNEL)?,
         )?;

@@ -27,15 +27,22 @@
 use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
-        csr::{rpc, rpc_ram},
-        toeplitz,
+        csr::{
+            rpc,
+            rpc_ram, //
+        },
+        toeplitz, //
     },
     kernel_ext::net::{
-        ethtool::{flow_type, rxh},
-        AddrList, ETH_ALEN,
+        ethtool::{
+            flow_type,
+            rxh, //
+        },
+        AddrList,
+        ETH_ALEN, //
     },
     nfc::Rules,
-    regs::Regs,
+    regs::Regs, //
 };
 use kernel::prelude::*;
 
@@ -105,8 +112,10 @@ impl FlowClass {
     /// class apart from all others.
     pub(crate) fn tcam_flags(self) -> u32 {
         use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4,
+            TCAM_ACT1_IP_IS_V6 as V6,
+            TCAM_ACT1_IP_VALID as IP,
+            TCAM_ACT1_L4_IS_UDP as UDP,
+            TCAM_ACT1_L4_VALID as L4, //
         };
         match self {
             Self::Udp6 => L4 | UDP | IP | V6,
@@ -123,8 +132,10 @@ impl FlowClass {
     /// class and in no frame of another (a flow rule matches on these).
     pub(crate) fn tcam_care(self) -> u32 {
         use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4,
+            TCAM_ACT1_IP_IS_V6 as V6,
+            TCAM_ACT1_IP_VALID as IP,
+            TCAM_ACT1_L4_IS_UDP as UDP,
+            TCAM_ACT1_L4_VALID as L4, //
         };
         match self {
             Self::Udp6 | Self::Udp4 | Self::Tcp6 | Self::Tcp4 => L4 | UDP | IP | V6,

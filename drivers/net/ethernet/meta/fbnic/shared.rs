@@ -12,9 +12,15 @@
 
 use kernel::{
     device,
-    irq::{IrqReturn, ThreadedHandler},
+    irq::{
+        IrqReturn,
+        ThreadedHandler, //
+    },
     prelude::*,
-    sync::{aref::ARef, Arc},
+    sync::{
+        aref::ARef,
+        Arc, //
+    }, //
 };
 
 use crate::hw::reg::RegisterIo;
@@ -22,7 +28,10 @@ use crate::{
     fw::Mailbox,
     hw::csr::intr,
     regs::Regs,
-    stats::{EthMac, EthtoolStats},
+    stats::{
+        EthMac,
+        EthtoolStats, //
+    }, //
 };
 
 /// One fbnic PCI function, as everything after probe sees it.

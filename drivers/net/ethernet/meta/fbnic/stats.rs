@@ -24,9 +24,12 @@ use kernel::{
     new_mutex,
     prelude::*,
     sync::{
-        atomic::{Atomic, Relaxed},
-        Mutex,
-    },
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Mutex, //
+    }, //
 };
 
 use core::fmt;
@@ -48,9 +51,14 @@ use crate::{
         },
     },
     kernel_ext::net::ethtool::{
-        EthCtrlStats, EthMacStats, RmonRanges, RmonStats, StatsData, Strings,
+        EthCtrlStats,
+        EthMacStats,
+        RmonRanges,
+        RmonStats,
+        StatsData,
+        Strings, //
     },
-    regs::Regs,
+    regs::Regs, //
 };
 
 /// A 64-bit event counter with one writer at a time.

@@ -48,7 +48,21 @@ mod rx;
 mod tx;
 
 pub(crate) use rings::{
-    wait_all_idle, QueuePair, RingMem, RingSizes, FIRST_VECTOR, MAX_USECS, RX_USECS, TX_USECS,
+    wait_all_idle,
+    QueuePair,
+    RingMem,
+    RingSizes,
+    FIRST_VECTOR,
+    MAX_USECS,
+    RX_USECS,
+    TX_USECS, //
 };
-pub(crate) use rx::{HeaderSplit, HDS_THRESH_DEFAULT, HDS_THRESH_MAX};
-pub(crate) use tx::{features_check, init_tx_engine};
+pub(crate) use rx::{
+    HeaderSplit,
+    HDS_THRESH_DEFAULT,
+    HDS_THRESH_MAX, //
+};
+pub(crate) use tx::{
+    features_check,
+    init_tx_engine, //
+};

@@ -14,7 +14,14 @@ use core::fmt;
 
 use super::{
     csr,
-    tlv::{self, cap_resp, cap_resp::FwVersion, Message, TlvError, MAC_LEN},
+    tlv::{
+        self,
+        cap_resp,
+        cap_resp::FwVersion,
+        Message,
+        TlvError,
+        MAC_LEN, //
+    }, //
 };
 
 /// Why a capabilities response (`FW_CAP_RESP`) was rejected.
@@ -381,7 +388,10 @@ impl MbxRing {
 mod tests {
     use super::*;
     use crate::hw::tlv::MsgBuilder;
-    use std::{format, string::ToString};
+    use std::{
+        format,
+        string::ToString, //
+    };
 
     fn build(fill: impl FnOnce(&mut MsgBuilder<'_>)) -> std::vec::Vec<u8> {
         let mut buf = [0u8; 512];

@@ -8,28 +8,65 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::{prelude::*, sync::atomic::Relaxed};
+use kernel::{
+    prelude::*,
+    sync::atomic::Relaxed, //
+};
 
-use super::{Port, QueueConfig, NON_QUEUE_VECTORS};
+use super::{
+    Port,
+    QueueConfig,
+    NON_QUEUE_VECTORS, //
+};
 use crate::{
     hw::{
-        fw::{Aui, Capabilities},
-        toeplitz,
+        fw::{
+            Aui,
+            Capabilities, //
+        },
+        toeplitz, //
     },
     kernel_ext::net::{
         self,
         ethtool::{
-            self, coalesce, ring_params, rss_hash, Channels, Coalesce, DrvInfo, EthCtrlStats,
-            EthMacStats, ExtAck, FlowRule, KernelRingParam, LinkKsettings, LinkMode, RingParam,
-            RmonStats, RuleCount, RxfhContext, RxfhFields, RxfhParam, StatsData, StringSet,
-            Strings, TcpDataSplit,
+            self,
+            coalesce,
+            ring_params,
+            rss_hash,
+            Channels,
+            Coalesce,
+            DrvInfo,
+            EthCtrlStats,
+            EthMacStats,
+            ExtAck,
+            FlowRule,
+            KernelRingParam,
+            LinkKsettings,
+            LinkMode,
+            RingParam,
+            RmonStats,
+            RuleCount,
+            RxfhContext,
+            RxfhFields,
+            RxfhParam,
+            StatsData,
+            StringSet,
+            Strings,
+            TcpDataSplit, //
         },
-        Rtnl,
+        Rtnl, //
     },
     nfc::Refused,
-    rpc::{self, FlowClass},
+    rpc::{
+        self,
+        FlowClass, //
+    },
     stats::EthtoolStats,
-    txrx::{self, HeaderSplit, RingSizes},
+    txrx::{
+        self,
+        HeaderSplit,
+        RingSizes, //
+    }, //
 };
 
 impl Port {

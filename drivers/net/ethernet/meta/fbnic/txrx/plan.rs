@@ -10,11 +10,18 @@
 #![forbid(unsafe_code)]
 
 use crate::{
-    hw::desc::{L3Type, L4Type, TxMeta},
+    hw::desc::{
+        L3Type,
+        L4Type,
+        TxMeta, //
+    },
     kernel_ext::net::{
         self,
-        skbuff::{GsoKind, TxOffload},
-    },
+        skbuff::{
+            GsoKind,
+            TxOffload, //
+        }, //
+    }, //
 };
 
 /// Why the device cannot do a packet's offloads ([`super::tx::tx_plan`]).

@@ -9,16 +9,27 @@
 
 use kernel::{
     alloc::flags::__GFP_NOWARN,
-    device, new_spinlock,
+    device,
+    new_spinlock,
     prelude::*,
     sync::SpinLock,
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{
+        delay::fsleep,
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 use super::{
-    rx::{Bdq, RxPacket, RxRing, POOL_RINGS},
+    rx::{
+        Bdq,
+        RxPacket,
+        RxRing,
+        POOL_RINGS, //
+    },
     tx::TxRing,
-    HeaderSplit,
+    HeaderSplit, //
 };
 use crate::hw::reg::{
     Bar0,
@@ -27,18 +38,31 @@ use crate::hw::reg::{
     RegisterIo, //
 };
 use crate::{
-    hw::csr::{intr, qm_rx, qm_tx, queue},
+    hw::csr::{
+        intr,
+        qm_rx,
+        qm_tx,
+        queue, //
+    },
     kernel_ext::{
         dma::DescRing,
         net::{
             self,
-            page_pool::{PagePool, Params},
-            Napi, NapiContext,
-        },
+            page_pool::{
+                PagePool,
+                Params, //
+            },
+            Napi,
+            NapiContext, //
+        }, //
     },
     netdev::Port,
     regs::Regs,
-    stats::{RingStats, RxSnapshot, TxSnapshot},
+    stats::{
+        RingStats,
+        RxSnapshot,
+        TxSnapshot, //
+    }, //
 };
 
 /// MSI-X vector of queue pair 0.

@@ -7,30 +7,52 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::{alloc::flags::__GFP_NOWARN, device, prelude::*};
+use kernel::{
+    alloc::flags::__GFP_NOWARN,
+    device,
+    prelude::*, //
+};
 
-use super::rings::{ring, wrap, RingSizes, Rings};
-use crate::hw::reg::{
-    Io32,
-    RegisterIo, //
+use super::rings::{
+    ring,
+    wrap,
+    RingSizes,
+    Rings, //
 };
 use crate::{
     hw::{
         csr::queue,
-        desc::{self, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion},
+        desc::{
+            self,
+            done_for_position,
+            L3Type,
+            L4Type,
+            RxAddrLen,
+            RxBufDesc,
+            RxCompletion, //
+        },
+        reg::{
+            Io32,
+            RegisterIo, //
+        }, //
     },
     kernel_ext::{
         dma::DescRing,
         net::{
             self,
-            page_pool::{self, PagePool, RxPage},
+            page_pool::{
+                self,
+                PagePool,
+                RxPage, //
+            },
             skbuff::SkBuff,
-            Napi, NapiContext,
-        },
+            Napi,
+            NapiContext, //
+        }, //
     },
     netdev::Port,
     regs::Regs,
-    stats::RxCounters,
+    stats::RxCounters, //
 };
 
 /// Most completions of one received packet (`FBNIC_MAX_RX_PKT_DESC`).

@@ -8,28 +8,55 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::{alloc::flags::__GFP_NOWARN, device, prelude::*};
+use kernel::{
+    alloc::flags::__GFP_NOWARN,
+    device,
+    prelude::*, //
+};
 
 use super::{
-    plan::{plan, TxKind, TxPlan, Unsupported},
-    rings::{ring, wrap, RingSizes, Rings},
+    plan::{
+        plan,
+        TxKind,
+        TxPlan,
+        Unsupported, //
+    },
+    rings::{
+        ring,
+        wrap,
+        RingSizes,
+        Rings, //
+    }, //
 };
 use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
-        csr::{queue, tce},
+        csr::{
+            queue,
+            tce, //
+        },
         csum,
-        desc::{done_for_position, TxAddrLen, TxCompletion},
+        desc::{
+            done_for_position,
+            TxAddrLen,
+            TxCompletion, //
+        }, //
     },
     kernel_ext::{
         dma::DescRing,
         net::{
             self,
-            skbuff::{DropReason, SkBuff, TxOffload, TxSkb, MAX_TX_SEGS},
-        },
+            skbuff::{
+                DropReason,
+                SkBuff,
+                TxOffload,
+                TxSkb,
+                MAX_TX_SEGS, //
+            }, //
+        }, //
     },
     netdev::Port,
-    regs::Regs,
+    regs::Regs, //
 };
 
 /// Most descriptors one packet takes: a META and one AL per DMA segment.

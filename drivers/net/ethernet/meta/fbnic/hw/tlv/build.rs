@@ -3,7 +3,14 @@
 //! The building half of the codec: [`MsgBuilder`] writes a message into a
 //! caller-provided buffer.
 
-use super::{align4, Header, HDR_LEN, MAC_LEN, MSG_ID_MAX, RESULTS_MAX};
+use super::{
+    align4,
+    Header,
+    HDR_LEN,
+    MAC_LEN,
+    MSG_ID_MAX,
+    RESULTS_MAX, //
+};
 
 /// Why a message could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,10 @@
 //! IDs and schemas of its attributes, with the parser tables that map a
 //! message ID to its schema.
 
-use super::{AttrSpec, Schema};
+use super::{
+    AttrSpec,
+    Schema, //
+};
 
 /// Message IDs (`FBNIC_TLV_MSG_ID_*`). `REQ` messages go host to firmware
 /// and `RESP` back, except where noted.

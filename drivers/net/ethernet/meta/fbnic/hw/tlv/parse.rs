@@ -3,7 +3,14 @@
 //! The parsing half of the codec: the header, the schema types and the
 //! validating, zero-copy reader of messages and their attributes.
 
-use super::{align4, read_u32, HDR_LEN, MAC_LEN, RAW_DATA_MAX, RESULTS_MAX};
+use super::{
+    align4,
+    read_u32,
+    HDR_LEN,
+    MAC_LEN,
+    RAW_DATA_MAX,
+    RESULTS_MAX, //
+};
 
 /// A decoded TLV header (of a message or an attribute).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
