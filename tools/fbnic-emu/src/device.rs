@@ -6,11 +6,11 @@
 //! As in QEMU's igb/e1000e models, the pieces are kept apart: configuration
 //! space ([`crate::pci`]), register storage ([`crate::regs`]), guest memory
 //! ([`crate::memory`]) and interrupts ([`crate::interrupts`]). This module
-//! owns them and decides what a register access *does*. Today every register
-//! simply holds what was written; blocks (firmware mailbox, interrupt
-//! controller, MAC/PCS, queues, RPC) add their behaviour in
-//! [`FbnicDevice::csr_write`] / [`FbnicDevice::fw_write`] and their reads in
-//! the matching read functions.
+//! owns them and decides what a register access *does*: the register blocks
+//! with behaviour of their own (interrupt controller, link, PTP clock) get
+//! the accesses to the registers they declare ([`crate::regblock`]); the
+//! others are storage with their declared access rules, watched by the
+//! datapath (doorbells) and the firmware (mailbox).
 //!
 //! [`FbnicDevice`] is shared as an `Arc`: the vfio-user thread feeds it guest
 //! accesses while datapath threads (added later) use the same guest memory,
@@ -33,6 +33,7 @@ use crate::mmio::{self, MmioCounters};
 use crate::pci::{self, Bar, ConfigParams, ConfigSpace};
 use crate::ptp::PtpClock;
 use crate::queues::Datapath;
+use crate::regblock::{Bus, Dispatch, RegisterBlock};
 use crate::regs::RegisterFile;
 
 /// vfio region index of the configuration space (VFIO_PCI_CONFIG_REGION_INDEX).
@@ -129,6 +130,8 @@ pub struct FbnicDevice {
     firmware: Firmware,
     link: Link,
     ptp: PtpClock,
+    /// Which block answers for which BAR0 dwords.
+    dispatch: Dispatch,
     /// The guest's BAR accesses, counted.
     mmio: MmioCounters,
 }
@@ -144,6 +147,10 @@ impl FbnicDevice {
     /// the firmware) and, if `flap` is given, loses carrier once as planned
     /// after the host first opens it.
     pub fn with_link(params: DeviceParams, link: LinkConfig, flap: Option<FlapPlan>) -> Self {
+        let intr = InterruptController::new(Interrupts::new(params.msix_vectors()));
+        let link = Link::new(link, flap);
+        let ptp = PtpClock::new();
+        let dispatch = Dispatch::new(&[&intr, &link, &ptp]);
         let dev = FbnicDevice {
             params,
             config: Mutex::new(ConfigSpace::new(ConfigParams {
@@ -153,15 +160,29 @@ impl FbnicDevice {
             csr: RegisterFile::new((pci::BAR_CSR.size / 4) as usize),
             fw: RegisterFile::new((pci::BAR_FW.size / 4) as usize),
             memory: GuestMemory::new(),
-            intr: InterruptController::new(Interrupts::new(params.msix_vectors())),
+            intr,
             datapath: Datapath::new(params.queues),
             firmware: Firmware::new(),
-            link: Link::new(link, flap),
-            ptp: PtpClock::new(),
+            link,
+            ptp,
+            dispatch,
             mmio: MmioCounters::new(),
         };
         blocks::apply_resets(&dev.csr);
         dev
+    }
+
+    /// The register blocks, in the order [`Dispatch`] numbers them.
+    fn blocks(&self) -> [&dyn RegisterBlock; 3] {
+        [&self.intr, &self.link, &self.ptp]
+    }
+
+    /// What the register blocks may touch of the device.
+    fn bus(&self) -> Bus<'_> {
+        Bus {
+            csr: &self.csr,
+            intr: &self.intr,
+        }
     }
 
     pub fn params(&self) -> &DeviceParams {
@@ -255,12 +276,8 @@ impl FbnicDevice {
 
     /// Guest read of BAR0 register `reg` (a dword index).
     pub fn csr_read(&self, reg: u32) -> u32 {
-        if let Some(val) = self
-            .intr
-            .read(reg)
-            .or_else(|| self.link.read(reg))
-            .or_else(|| self.ptp.read(reg))
-        {
+        let block = self.dispatch.block_of(reg).map(|i| self.blocks()[i]);
+        if let Some(val) = block.and_then(|b| b.read(reg)) {
             return val;
         }
         match reg {
@@ -273,10 +290,8 @@ impl FbnicDevice {
 
     /// Guest write of BAR0 register `reg`.
     pub fn csr_write(&self, reg: u32, val: u32) {
-        if self.intr.write(reg, val)
-            || self.link.write(self, reg, val)
-            || self.ptp.write(&self.csr, reg, val)
-        {
+        let block = self.dispatch.block_of(reg).map(|i| self.blocks()[i]);
+        if block.is_some_and(|b| b.write(&self.bus(), reg, val)) {
             return;
         }
         match reg {

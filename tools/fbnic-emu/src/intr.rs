@@ -52,9 +52,11 @@
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use fbnic_hw::csr::intr;
+use fbnic_hw::reg::RegInfo;
 use log::{debug, warn};
 
 use crate::interrupts::Interrupts;
+use crate::regblock::{Bus, RegisterBlock};
 
 /// Bitmap dwords per state (`FBNIC_INTR_*_CNT`).
 const WORDS: usize = intr::BITMAP_CNT as usize;
@@ -358,6 +360,20 @@ impl InterruptController {
     /// `INTR_CQ_REARM` write.
     pub fn set_rearm_hook(&self, hook: Option<RearmHook>) {
         *self.rearm_hook.write().unwrap_or_else(|e| e.into_inner()) = hook;
+    }
+}
+
+impl RegisterBlock for InterruptController {
+    fn registers(&self) -> &'static [&'static [RegInfo]] {
+        &[intr::REGISTERS]
+    }
+
+    fn read(&self, reg: u32) -> Option<u32> {
+        InterruptController::read(self, reg)
+    }
+
+    fn write(&self, _bus: &Bus<'_>, reg: u32, val: u32) -> bool {
+        InterruptController::write(self, reg, val)
     }
 }
 

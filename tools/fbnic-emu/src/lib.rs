@@ -47,6 +47,7 @@ pub mod parse;
 pub mod pci;
 pub mod ptp;
 pub mod queues;
+pub mod regblock;
 pub mod regs;
 pub mod rpc;
 pub mod stats;

@@ -29,10 +29,13 @@ use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use fbnic_hw::csr::{intr, pcs, sig};
+use fbnic_hw::csr::{intr as csr_intr, pcs, sig};
+use fbnic_hw::reg::RegInfo;
 use log::info;
 
 use crate::device::FbnicDevice;
+use crate::intr::InterruptController;
+use crate::regblock::{Bus, RegisterBlock};
 
 /// Port speeds and lane layouts the firmware can report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,7 +302,7 @@ impl Link {
         };
         info!("link {}", if up { "up" } else { "down" });
         if raise {
-            dev.intr().raise_cause(intr::MSIX_CTRL_PCS_IDX);
+            dev.intr().raise_cause(csr_intr::MSIX_CTRL_PCS_IDX);
         }
     }
 
@@ -369,8 +372,10 @@ impl Link {
         })
     }
 
-    /// Guest write of a link register; false if `reg` is not one.
-    pub fn write(&self, dev: &FbnicDevice, reg: u32, val: u32) -> bool {
+    /// Guest write of a link register; false if `reg` is not one. A change
+    /// of the link interrupt mask that unmasks a pending event raises the
+    /// PCS cause in `intr`.
+    pub fn write(&self, intr: &InterruptController, reg: u32, val: u32) -> bool {
         let raise = {
             let mut st = self.lock();
             match reg {
@@ -397,9 +402,23 @@ impl Link {
             }
         };
         if raise {
-            dev.intr().raise_cause(intr::MSIX_CTRL_PCS_IDX);
+            intr.raise_cause(csr_intr::MSIX_CTRL_PCS_IDX);
         }
         true
+    }
+}
+
+impl RegisterBlock for Link {
+    fn registers(&self) -> &'static [&'static [RegInfo]] {
+        &[pcs::REGISTERS, sig::REGISTERS]
+    }
+
+    fn read(&self, reg: u32) -> Option<u32> {
+        Link::read(self, reg)
+    }
+
+    fn write(&self, bus: &Bus<'_>, reg: u32, val: u32) -> bool {
+        Link::write(self, bus.intr, reg, val)
     }
 }
 
@@ -506,8 +525,8 @@ mod tests {
         assert_eq!(dev.csr_read(sig::PCS_INTR_STS::INDEX), 0);
         // The driver routes the PCS cause to vector 1 and unmasks.
         dev.csr_write(
-            intr::MSIX_CTRL::INFO.dword(intr::MSIX_CTRL_PCS_IDX, 0),
-            1 | intr::MSIX_CTRL::ENABLE.mask(),
+            csr_intr::MSIX_CTRL::INFO.dword(csr_intr::MSIX_CTRL_PCS_IDX, 0),
+            1 | csr_intr::MSIX_CTRL::ENABLE.mask(),
         );
         dev.csr_write(
             sig::PCS_INTR_MASK::INDEX,
@@ -520,7 +539,7 @@ mod tests {
         );
         assert!(dev.intr().is_pending(1), "PCS cause reached vector 1");
         // Unmasking with a pending cause raises it too.
-        dev.csr_write(intr::CLEAR::INFO.dword(0, 0), 2);
+        dev.csr_write(csr_intr::CLEAR::INFO.dword(0, 0), 2);
         dev.csr_write(sig::PCS_INTR_MASK::INDEX, !0);
         dev.csr_write(sig::PCS_INTR_MASK::INDEX, 0);
         assert!(dev.intr().is_pending(1));

@@ -22,7 +22,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use fbnic_hw::csr::ptp;
+use fbnic_hw::reg::RegInfo;
 
+use crate::regblock::{Bus, RegisterBlock};
 use crate::regs::RegisterFile;
 
 /// The d_clock frequency (`FBNIC_CLOCK_FREQ`).
@@ -157,6 +159,20 @@ impl PtpClock {
             | ptp::MONO_PTP_CTR_LO::INDEX => true,
             _ => false,
         }
+    }
+}
+
+impl RegisterBlock for PtpClock {
+    fn registers(&self) -> &'static [&'static [RegInfo]] {
+        &[ptp::REGISTERS]
+    }
+
+    fn read(&self, reg: u32) -> Option<u32> {
+        PtpClock::read(self, reg)
+    }
+
+    fn write(&self, bus: &Bus<'_>, reg: u32, val: u32) -> bool {
+        PtpClock::write(self, bus.csr, reg, val)
     }
 }
 
