@@ -89,7 +89,6 @@ use kernel::{
     types::Opaque, //
 };
 
-use super::skbuff::SkBuff;
 use crate::kernel_ext::bindings;
 
 mod addr;
@@ -278,21 +277,6 @@ impl<T> Device<T> {
         // SAFETY: `txq` is a valid queue of this device, alive while `self`
         // is; `TxQueue` is a transparent wrapper of it.
         Some(unsafe { &*txq.cast::<TxQueue>() })
-    }
-
-    /// Sets the protocol of a received Ethernet frame and strips its
-    /// Ethernet header (`eth_type_trans()`), before the frame goes to the
-    /// stack.
-    pub fn eth_type_trans(&self, skb: &mut SkBuff) {
-        let raw = skb.as_raw();
-        // SAFETY: `raw` is a valid socket buffer we own holding at least
-        // the data the driver put in it, and `self.as_raw()` is a valid
-        // device; `eth_type_trans()` checks the length itself.
-        let protocol = unsafe { bindings::eth_type_trans(raw, self.as_raw()) };
-        // SAFETY: `protocol` is a member of the `headers` group, which
-        // bindgen renders as a union field under a generated name; the
-        // buffer is valid and ours.
-        unsafe { (*raw).__bindgen_anon_4.headers.as_mut().protocol = protocol };
     }
 
     /// Allows the stack to transmit on all TX queues

@@ -302,6 +302,21 @@ impl SkBuff {
         }
     }
 
+    /// Sets the protocol of a received Ethernet frame and strips its
+    /// Ethernet header (`eth_type_trans()`), before the frame goes to the
+    /// stack of `ndev`, the device it arrived on.
+    pub fn eth_type_trans<T>(&mut self, ndev: &super::Device<T>) {
+        let raw = self.as_raw();
+        // SAFETY: `raw` is a valid socket buffer we own holding at least
+        // the data the driver put in it, and `ndev.as_raw()` is a valid
+        // device; `eth_type_trans()` checks the length itself.
+        let protocol = unsafe { bindings::eth_type_trans(raw, ndev.as_raw()) };
+        // SAFETY: `protocol` is a member of the `headers` group, which
+        // bindgen renders as a union field under a generated name; the
+        // buffer is valid and ours.
+        unsafe { (*raw).__bindgen_anon_4.headers.as_mut().protocol = protocol };
+    }
+
     /// Maps the packet's data (linear part and page fragments) for the
     /// parent (bus) device of `ndev` to read (`dma_map_single()`,
     /// `skb_frag_dma_map()`), from `ndev`'s transmit path. On failure the

@@ -56,7 +56,6 @@ use crate::{
             NapiContext, //
         }, //
     },
-    netdev::Port,
     regs::Regs,
     stats::{
         RingStats,
@@ -274,10 +273,10 @@ impl Rings {
     /// and gives the device its RX buffers (`fbnic_alloc_qt_page_pools()`,
     /// `fbnic_enable()`, `fbnic_fill()`), with NAPI still disabled.
     /// Interrupts stay off until [`Rings::arm`].
-    pub(crate) fn enable(
+    pub(crate) fn enable<P>(
         &self,
         regs: &Regs,
-        dev: &net::Device<Port>,
+        dev: &net::Device<P>,
         split: HeaderSplit,
         napi: &NapiContext<'_>,
     ) -> Result {

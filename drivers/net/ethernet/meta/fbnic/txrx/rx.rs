@@ -50,7 +50,6 @@ use crate::{
             NapiContext, //
         }, //
     },
-    netdev::Port,
     regs::Regs,
     stats::RxCounters, //
 };
@@ -448,10 +447,10 @@ impl Rings {
     /// Receives up to `budget` packets (`fbnic_clean_rcq()`), from the poll
     /// function, then gives back the pages the device is done with and
     /// refills both buffer queues. Returns how many packets.
-    pub(crate) fn clean_rx(
+    pub(crate) fn clean_rx<P>(
         &self,
         regs: &Regs,
-        dev: &net::Device<Port>,
+        dev: &net::Device<P>,
         napi: &NapiContext<'_>,
         budget: i32,
     ) -> i32 {
@@ -511,7 +510,7 @@ impl Rings {
                             }
                             // CAST: at most 128 queues.
                             skb.record_rx_queue(self.index as u16);
-                            dev.eth_type_trans(&mut skb);
+                            skb.eth_type_trans(dev);
                             napi.gro_receive(skb);
                         }
                         _ => count.dropped += 1,

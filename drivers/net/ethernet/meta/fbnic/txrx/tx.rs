@@ -55,7 +55,6 @@ use crate::{
             }, //
         }, //
     },
-    netdev::Port,
     regs::Regs, //
 };
 
@@ -214,10 +213,10 @@ impl Rings {
     /// the queue is running; a packet that is dropped or requeued instead
     /// rings it for those queued before, so none waits for a doorbell
     /// that never comes.
-    pub(crate) fn xmit(
+    pub(crate) fn xmit<P: net::Operations>(
         &self,
         regs: &Regs,
-        dev: &net::Device<Port>,
+        dev: &net::Device<P>,
         txq: &net::TxQueue,
         mut skb: SkBuff,
         more: bool,
