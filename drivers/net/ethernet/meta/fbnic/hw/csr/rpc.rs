@@ -20,7 +20,7 @@ register! {
     /// `FBNIC_RPC_RMI_CONFIG`: frames reach the host only while `ENABLE` is
     /// set (it must reset to 0).
     pub RMI_CONFIG(Bar0) @ 0x08400 = "FBNIC_RPC_RMI_CONFIG" {
-        /// Bytes of per-frame overhead (the driver uses 20).
+        /// Bytes of per-frame overhead ([`RMI_CONFIG::OH_BYTES_DEFAULT`]).
         OH_BYTES: 4:0 = "FBNIC_RPC_RMI_CONFIG_OH_BYTES";
         /// Frames arrive with their FCS.
         FCS_PRESENT: 8:8 = "FBNIC_RPC_RMI_CONFIG_FCS_PRESENT";
@@ -29,6 +29,29 @@ register! {
         /// Largest frame.
         MTU: 31:16 = "FBNIC_RPC_RMI_CONFIG_MTU";
     }
+}
+
+impl RMI_CONFIG {
+    /// Per-frame overhead bytes the C driver always programs
+    /// (`fbnic_rss_reinit_hw()`, `fbnic_rss_disable_hw()`).
+    pub const OH_BYTES_DEFAULT: u32 = 20;
+
+    /// The value the C driver writes: with `enable`, frames up to
+    /// [`MAX_JUMBO_FRAME_SIZE`](super::MAX_JUMBO_FRAME_SIZE) reach the host
+    /// (`fbnic_rss_reinit_hw()`); without, the parser delivers nothing and
+    /// only the overhead stays programmed (`fbnic_rss_disable_hw()`).
+    pub const fn host(enable: bool) -> Self {
+        let off = Self::zeroed().with(Self::OH_BYTES, Self::OH_BYTES_DEFAULT);
+        if enable {
+            off.with(Self::MTU, super::MAX_JUMBO_FRAME_SIZE)
+                .set(Self::ENABLE)
+        } else {
+            off
+        }
+    }
+}
+
+register! {
     /// `FBNIC_RPC_ACT_TBL0_DEFAULT`: action for frames no TCAM entry matches
     /// (layout as [`rpc_ram::act_tbl0`](super::rpc_ram::act_tbl0)).
     pub ACT_TBL0_DEFAULT(Bar0) @ 0x0840a = "FBNIC_RPC_ACT_TBL0_DEFAULT" {}
