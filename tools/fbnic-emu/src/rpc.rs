@@ -225,8 +225,8 @@ pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> V
     if rmi & rpc::RMI_CONFIG::ENABLE.mask() == 0 {
         return Verdict::Drop(DropReason::Disabled);
     }
-    // The driver programs the largest frame it accepts (9742 bytes, its
-    // maximum MTU plus the Ethernet header).
+    // The driver programs the largest frame it accepts
+    // (`csr::MAX_JUMBO_FRAME_SIZE`, `RMI_CONFIG::host()`).
     let mtu = rpc::RMI_CONFIG::MTU.get(rmi) as usize;
     if mtu != 0 && frame.len() > mtu {
         return Verdict::Drop(DropReason::Oversize);

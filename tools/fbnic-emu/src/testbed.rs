@@ -501,10 +501,5 @@ pub fn program_rpc(dev: &FbnicDevice, queues: u16) {
     }
     dev.csr_write(rpc::ACT_TBL0_DEFAULT::INDEX, rpc::ACT_TBL0_DROP);
     dev.csr_write(rpc::ACT_TBL1_DEFAULT::INDEX, 0);
-    dev.csr_write(
-        rpc::RMI_CONFIG::INDEX,
-        rpc::RMI_CONFIG::MTU.prep(9216 + 18)
-            | rpc::RMI_CONFIG::OH_BYTES.prep(20)
-            | rpc::RMI_CONFIG::ENABLE.mask(),
-    );
+    dev.csr_write(rpc::RMI_CONFIG::INDEX, rpc::RMI_CONFIG::host(true).raw());
 }

@@ -79,11 +79,13 @@ fn mac_filtering() {
         verdict(&tb, &frame_to(other, 1)),
         Verdict::Host { .. }
     ));
-    // Longer than RMI_CONFIG.MTU (9234 in the testbed): dropped.
+    // Longer than RMI_CONFIG.MTU, the largest frame the driver programs:
+    // dropped.
+    let max = fbnic_hw::csr::MAX_JUMBO_FRAME_SIZE as usize;
     let mut jumbo = frame_to(B_MAC, 1);
-    jumbo.resize(9235, 0);
+    jumbo.resize(max + 1, 0);
     assert_eq!(verdict(&tb, &jumbo), Verdict::Drop(DropReason::Oversize));
-    jumbo.truncate(9234);
+    jumbo.truncate(max);
     assert!(matches!(verdict(&tb, &jumbo), Verdict::Host { .. }));
     // RPC disabled: nothing.
     tb.dev.csr_write(rpc::RMI_CONFIG::INDEX, 0);

@@ -70,8 +70,8 @@ use crate::{
 const MAX_QUEUES: u32 = 128;
 
 /// Largest MTU: the largest frame the MAC takes
-/// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header.
-const MAX_MTU: u32 = 9742 - 14;
+/// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header (14 bytes).
+const MAX_MTU: u32 = csr::MAX_JUMBO_FRAME_SIZE - 14;
 /// Smallest MTU: IPv6's minimum, as in the C driver.
 const MIN_MTU: u32 = 1280;
 

@@ -276,7 +276,7 @@ static RMON_RANGES: RmonRanges = RmonRanges::new([
     (4096, 8191),
     (8192, 9216),
     // CAST: 9742 fits.
-    (9217, crate::rpc::MAX_FRAME as u16),
+    (9217, crate::hw::csr::MAX_JUMBO_FRAME_SIZE as u16),
 ]);
 
 /// Reads a 64-bit counter whose high dword may change while the low one

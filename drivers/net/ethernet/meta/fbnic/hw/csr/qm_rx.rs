@@ -15,7 +15,8 @@ pub const END: u32 = 0x00c34;
 
 register! {
     /// `FBNIC_QM_RCQ_IDLE(n)`: RX completion queues idle (bit per queue).
-    pub RCQ_IDLE(Bar0) @ 0x00c00, [RcqIdleIdx * 1] = "FBNIC_QM_RCQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub RCQ_IDLE(Bar0) @ 0x00c00, [RcqIdleIdx * 1]
+        = "FBNIC_QM_RCQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `RCQ_IDLE`.
 pub const RCQ_IDLE_CNT: u32 = 4;
@@ -28,13 +29,15 @@ register! {
         TICK_CYCLES: 26:16 = "FBNIC_QM_RCQ_CTL0_TICK_CYCLES";
     }
     /// `FBNIC_QM_HPQ_IDLE(n)`: header page queues idle.
-    pub HPQ_IDLE(Bar0) @ 0x00c0f, [HpqIdleIdx * 1] = "FBNIC_QM_HPQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub HPQ_IDLE(Bar0) @ 0x00c0f, [HpqIdleIdx * 1]
+        = "FBNIC_QM_HPQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `HPQ_IDLE`.
 pub const HPQ_IDLE_CNT: u32 = 4;
 register! {
     /// `FBNIC_QM_PPQ_IDLE(n)`: payload page queues idle.
-    pub PPQ_IDLE(Bar0) @ 0x00c13, [PpqIdleIdx * 1] = "FBNIC_QM_PPQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub PPQ_IDLE(Bar0) @ 0x00c13, [PpqIdleIdx * 1]
+        = "FBNIC_QM_PPQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `PPQ_IDLE`.
 pub const PPQ_IDLE_CNT: u32 = 4;

@@ -19,7 +19,8 @@ pub const END: u32 = 0x00873;
 
 register! {
     /// `FBNIC_QM_TWQ_IDLE(n)`: TX work queues with nothing in flight.
-    pub TWQ_IDLE(Bar0) @ 0x00800, [TwqIdleIdx * 1] = "FBNIC_QM_TWQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub TWQ_IDLE(Bar0) @ 0x00800, [TwqIdleIdx * 1]
+        = "FBNIC_QM_TWQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `TWQ_IDLE`.
 pub const TWQ_IDLE_CNT: u32 = 8;
@@ -60,7 +61,8 @@ register! {
         BULK: 13:0 = "FBNIC_QM_TQS_MTU_CTL1_BULK";
     }
     /// `FBNIC_QM_TCQ_IDLE(n)`: TX completion queues with nothing pending.
-    pub TCQ_IDLE(Bar0) @ 0x00821, [TcqIdleIdx * 1] = "FBNIC_QM_TCQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub TCQ_IDLE(Bar0) @ 0x00821, [TcqIdleIdx * 1]
+        = "FBNIC_QM_TCQ_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `TCQ_IDLE`.
 pub const TCQ_IDLE_CNT: u32 = 4;
@@ -74,7 +76,8 @@ register! {
         TICK_CYCLES: 26:16 = "FBNIC_QM_TCQ_CTL0_TICK_CYCLES";
     }
     /// `FBNIC_QM_TQS_IDLE(n)`: TX queue schedulers idle.
-    pub TQS_IDLE(Bar0) @ 0x00830, [TqsIdleIdx * 1] = "FBNIC_QM_TQS_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub TQS_IDLE(Bar0) @ 0x00830, [TqsIdleIdx * 1]
+        = "FBNIC_QM_TQS_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `TQS_IDLE`.
 pub const TQS_IDLE_CNT: u32 = 8;
@@ -82,7 +85,8 @@ register! {
     /// `FBNIC_QM_TQS_EDT_TS_RANGE`: earliest-departure-time horizon.
     pub TQS_EDT_TS_RANGE(Bar0) @ 0x00849 = "FBNIC_QM_TQS_EDT_TS_RANGE" {}
     /// `FBNIC_QM_TDE_IDLE(n)`: TX DMA engines idle.
-    pub TDE_IDLE(Bar0) @ 0x00853, [TdeIdleIdx * 1] = "FBNIC_QM_TDE_IDLE(n)", read_only(), reset(0xffff_ffff) {}
+    pub TDE_IDLE(Bar0) @ 0x00853, [TdeIdleIdx * 1]
+        = "FBNIC_QM_TDE_IDLE(n)", read_only(), reset(0xffff_ffff) {}
 }
 /// Instances of `TDE_IDLE`.
 pub const TDE_IDLE_CNT: u32 = 8;

@@ -72,31 +72,37 @@ register! {
     /// `TWQ1_TAIL`.
     pub TWQ1_TAIL(Bar0) @ 0x40003, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_TAIL" {}
     /// `TWQ0_PTRS`: hardware head and tail.
-    pub TWQ0_PTRS(Bar0) @ 0x40004, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_PTRS", read_only() {
+    pub TWQ0_PTRS(Bar0) @ 0x40004, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_PTRS", read_only() {
         /// Hardware head.
         HEAD: 31:16 = "FBNIC_QUEUE_TWQ_PTRS_HEAD_MASK";
     }
     /// `TWQ1_PTRS`.
-    pub TWQ1_PTRS(Bar0) @ 0x40005, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_PTRS", read_only() {
+    pub TWQ1_PTRS(Bar0) @ 0x40005, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_PTRS", read_only() {
         /// Hardware head.
         HEAD: 31:16 = "FBNIC_QUEUE_TWQ_PTRS_HEAD_MASK";
     }
 }
 register! {
     /// `TWQ0_SIZE`.
-    pub TWQ0_SIZE(Bar0) @ 0x4000a, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_SIZE", writable(0xf) {
+    pub TWQ0_SIZE(Bar0) @ 0x4000a, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_TWQ_SIZE_MASK";
     }
     /// `TWQ1_SIZE`.
-    pub TWQ1_SIZE(Bar0) @ 0x4000b, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_SIZE", writable(0xf) {
+    pub TWQ1_SIZE(Bar0) @ 0x4000b, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_TWQ_SIZE_MASK";
     }
 }
 register! {
     /// `TWQ0_BAL`.
-    pub TWQ0_BAL(Bar0) @ 0x40020, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_BAL", writable(BAL_MASK.mask()) {}
+    pub TWQ0_BAL(Bar0) @ 0x40020, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_BAL",
+        writable(BAL_MASK.mask()) {}
 }
 /// Bits of a ring base address kept in any `*_BAL` register.
 pub const BAL_MASK: Field32 = Field32::new(31, 7);
@@ -104,17 +110,23 @@ register! {
     /// `TWQ0_BAH`.
     pub TWQ0_BAH(Bar0) @ 0x40021, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_BAH" {}
     /// `TWQ1_BAL`.
-    pub TWQ1_BAL(Bar0) @ 0x40022, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_BAL", writable(BAL_MASK.mask()) {}
+    pub TWQ1_BAL(Bar0) @ 0x40022, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_BAL",
+        writable(BAL_MASK.mask()) {}
     /// `TWQ1_BAH`.
     pub TWQ1_BAH(Bar0) @ 0x40023, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_BAH" {}
     /// `TWQ0_PKT_CNT`.
-    pub TWQ0_PKT_CNT(Bar0) @ 0x40062, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_PKT_CNT" {}
+    pub TWQ0_PKT_CNT(Bar0) @ 0x40062, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_PKT_CNT" {}
     /// `TWQ0_ERR_CNT`.
-    pub TWQ0_ERR_CNT(Bar0) @ 0x40063, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_ERR_CNT" {}
+    pub TWQ0_ERR_CNT(Bar0) @ 0x40063, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ0_ERR_CNT" {}
     /// `TWQ1_PKT_CNT`.
-    pub TWQ1_PKT_CNT(Bar0) @ 0x40072, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_PKT_CNT" {}
+    pub TWQ1_PKT_CNT(Bar0) @ 0x40072, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_PKT_CNT" {}
     /// `TWQ1_ERR_CNT`.
-    pub TWQ1_ERR_CNT(Bar0) @ 0x40073, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_ERR_CNT" {}
+    pub TWQ1_ERR_CNT(Bar0) @ 0x40073, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TWQ1_ERR_CNT" {}
     /// `TCQ_CTL`: TX completion queue control.
     pub TCQ_CTL(Bar0) @ 0x40080, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_CTL" {
         /// Hold the queue in reset.
@@ -125,17 +137,21 @@ register! {
     /// `TCQ_HEAD`: software's consumer index; frees space for the device.
     pub TCQ_HEAD(Bar0) @ 0x40081, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_HEAD" {}
     /// `TCQ_PTRS`: hardware pointers.
-    pub TCQ_PTRS(Bar0) @ 0x40082, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_PTRS", read_only() {
+    pub TCQ_PTRS(Bar0) @ 0x40082, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_PTRS", read_only() {
         /// Tail (producer) field of `TCQ_PTRS`.
         TAIL: 31:16 = "FBNIC_QUEUE_TCQ_PTRS_TAIL_MASK";
     }
     /// `TCQ_SIZE`.
-    pub TCQ_SIZE(Bar0) @ 0x40084, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_SIZE", writable(0xf) {
+    pub TCQ_SIZE(Bar0) @ 0x40084, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_TCQ_SIZE_MASK";
     }
     /// `TCQ_BAL`.
-    pub TCQ_BAL(Bar0) @ 0x400a0, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_BAL", writable(BAL_MASK.mask()) {}
+    pub TCQ_BAL(Bar0) @ 0x400a0, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_BAL",
+        writable(BAL_MASK.mask()) {}
     /// `TCQ_BAH`.
     pub TCQ_BAH(Bar0) @ 0x400a1, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TCQ_BAH" {}
     /// `TIM_CTL`: TX interrupt manager, routes TCQ events to a vector.
@@ -144,7 +160,8 @@ register! {
         MSIX: 7:0 = "FBNIC_QUEUE_TIM_CTL_MSIX_MASK";
     }
     /// `TIM_THRESHOLD`: completions that trigger an interrupt.
-    pub TIM_THRESHOLD(Bar0) @ 0x400c1, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TIM_THRESHOLD" {
+    pub TIM_THRESHOLD(Bar0) @ 0x400c1, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_TIM_THRESHOLD" {
         /// Threshold value.
         TWD: 14:0 = "FBNIC_QUEUE_TIM_THRESHOLD_TWD_MASK";
     }
@@ -182,19 +199,23 @@ register! {
     /// `RCQ_HEAD`: software's consumer index.
     pub RCQ_HEAD(Bar0) @ 0x40201, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_HEAD" {}
     /// `RCQ_PTRS`: hardware pointers.
-    pub RCQ_PTRS(Bar0) @ 0x40202, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_PTRS", read_only() {
+    pub RCQ_PTRS(Bar0) @ 0x40202, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_PTRS", read_only() {
         /// Tail (producer) field.
         TAIL: 31:16 = "FBNIC_QUEUE_RCQ_PTRS_TAIL_MASK";
         /// Head field.
         HEAD: 15:0 = "FBNIC_QUEUE_RCQ_PTRS_HEAD_MASK";
     }
     /// `RCQ_SIZE`.
-    pub RCQ_SIZE(Bar0) @ 0x40204, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_SIZE", writable(0xf) {
+    pub RCQ_SIZE(Bar0) @ 0x40204, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_RCQ_SIZE_MASK";
     }
     /// `RCQ_BAL`.
-    pub RCQ_BAL(Bar0) @ 0x40220, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_BAL", writable(BAL_MASK.mask()) {}
+    pub RCQ_BAL(Bar0) @ 0x40220, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_BAL",
+        writable(BAL_MASK.mask()) {}
     /// `RCQ_BAH`.
     pub RCQ_BAH(Bar0) @ 0x40221, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RCQ_BAH" {}
     /// `BDQ_CTL`: control of both buffer queues (header HPQ, payload PPQ).
@@ -207,18 +228,22 @@ register! {
         PPQ_ENABLE: 30:30 = "FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE";
     }
     /// `BDQ_HPQ_TAIL`: doorbell, in descriptors (page index x `FRAG_COUNT`).
-    pub BDQ_HPQ_TAIL(Bar0) @ 0x40241, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_TAIL" {}
+    pub BDQ_HPQ_TAIL(Bar0) @ 0x40241, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_TAIL" {}
     /// `BDQ_PPQ_TAIL`.
-    pub BDQ_PPQ_TAIL(Bar0) @ 0x40242, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_TAIL" {}
+    pub BDQ_PPQ_TAIL(Bar0) @ 0x40242, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_TAIL" {}
     /// `BDQ_HPQ_PTRS`.
-    pub BDQ_HPQ_PTRS(Bar0) @ 0x40243, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_PTRS", read_only() {
+    pub BDQ_HPQ_PTRS(Bar0) @ 0x40243, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_PTRS", read_only() {
         /// Hardware head.
         HEAD: 31:16 = "FBNIC_QUEUE_BDQ_PTRS_HEAD_MASK";
         /// Hardware tail.
         TAIL: 15:0 = "FBNIC_QUEUE_BDQ_PTRS_TAIL_MASK";
     }
     /// `BDQ_PPQ_PTRS`.
-    pub BDQ_PPQ_PTRS(Bar0) @ 0x40244, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_PTRS", read_only() {
+    pub BDQ_PPQ_PTRS(Bar0) @ 0x40244, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_PTRS", read_only() {
         /// Hardware head.
         HEAD: 31:16 = "FBNIC_QUEUE_BDQ_PTRS_HEAD_MASK";
         /// Hardware tail.
@@ -227,25 +252,33 @@ register! {
 }
 register! {
     /// `BDQ_HPQ_SIZE`.
-    pub BDQ_HPQ_SIZE(Bar0) @ 0x40247, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_SIZE", writable(0xf) {
+    pub BDQ_HPQ_SIZE(Bar0) @ 0x40247, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_BDQ_SIZE_MASK";
     }
     /// `BDQ_PPQ_SIZE`.
-    pub BDQ_PPQ_SIZE(Bar0) @ 0x40248, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_SIZE", writable(0xf) {
+    pub BDQ_PPQ_SIZE(Bar0) @ 0x40248, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_SIZE", writable(0xf) {
         /// log2 of the ring size (0 = 64 Ki).
         SIZE: 3:0 = "FBNIC_QUEUE_BDQ_SIZE_MASK";
     }
 }
 register! {
     /// `BDQ_HPQ_BAL`.
-    pub BDQ_HPQ_BAL(Bar0) @ 0x40260, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_BAL", writable(BAL_MASK.mask()) {}
+    pub BDQ_HPQ_BAL(Bar0) @ 0x40260, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_BAL",
+        writable(BAL_MASK.mask()) {}
     /// `BDQ_HPQ_BAH`.
-    pub BDQ_HPQ_BAH(Bar0) @ 0x40261, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_BAH" {}
+    pub BDQ_HPQ_BAH(Bar0) @ 0x40261, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_HPQ_BAH" {}
     /// `BDQ_PPQ_BAL`.
-    pub BDQ_PPQ_BAL(Bar0) @ 0x40262, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_BAL", writable(BAL_MASK.mask()) {}
+    pub BDQ_PPQ_BAL(Bar0) @ 0x40262, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_BAL",
+        writable(BAL_MASK.mask()) {}
     /// `BDQ_PPQ_BAH`.
-    pub BDQ_PPQ_BAH(Bar0) @ 0x40263, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_BAH" {}
+    pub BDQ_PPQ_BAH(Bar0) @ 0x40263, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_BDQ_PPQ_BAH" {}
     /// `RDE_CTL0`: RX DMA engine, buffer layout and drop policy.
     pub RDE_CTL0(Bar0) @ 0x402a0, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_CTL0" {
         /// Split headers into the header buffer and payload into PPQ pages.
@@ -287,20 +320,25 @@ pub const RDE_CTL1_PAYLD_PACK_ALL: u32 = 1;
 pub const RDE_CTL1_PAYLD_PACK_RSS: u32 = 2;
 register! {
     /// `RDE_PKT_CNT`.
-    pub RDE_PKT_CNT(Bar0) @ 0x402a2, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_PKT_CNT" {}
+    pub RDE_PKT_CNT(Bar0) @ 0x402a2, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_PKT_CNT" {}
     /// `RDE_PKT_ERR_CNT`: frames received with errors.
-    pub RDE_PKT_ERR_CNT(Bar0) @ 0x402a3, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_PKT_ERR_CNT" {}
+    pub RDE_PKT_ERR_CNT(Bar0) @ 0x402a3, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_PKT_ERR_CNT" {}
     /// `RDE_CQ_DROP_CNT`: frames dropped for lack of completion space.
-    pub RDE_CQ_DROP_CNT(Bar0) @ 0x402a4, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_CQ_DROP_CNT" {}
+    pub RDE_CQ_DROP_CNT(Bar0) @ 0x402a4, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_CQ_DROP_CNT" {}
     /// `RDE_BDQ_DROP_CNT`: frames dropped for lack of buffers.
-    pub RDE_BDQ_DROP_CNT(Bar0) @ 0x402a5, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_BDQ_DROP_CNT" {}
+    pub RDE_BDQ_DROP_CNT(Bar0) @ 0x402a5, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RDE_BDQ_DROP_CNT" {}
     /// `RIM_CTL`: RX interrupt manager, routes RCQ events to a vector.
     pub RIM_CTL(Bar0) @ 0x402c0, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RIM_CTL" {
         /// MSI-X vector for this queue's RX completions.
         MSIX: 7:0 = "FBNIC_QUEUE_RIM_CTL_MSIX_MASK";
     }
     /// `RIM_THRESHOLD`.
-    pub RIM_THRESHOLD(Bar0) @ 0x402c1, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RIM_THRESHOLD" {
+    pub RIM_THRESHOLD(Bar0) @ 0x402c1, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RIM_THRESHOLD" {
         /// Completions that trigger an interrupt.
         RCD: 14:0 = "FBNIC_QUEUE_RIM_THRESHOLD_RCD_MASK";
     }
@@ -320,7 +358,8 @@ register! {
         MASK: 0:0 = "FBNIC_QUEUE_RIM_MASK_MASK";
     }
     /// `RIM_COAL_STATUS`.
-    pub RIM_COAL_STATUS(Bar0) @ 0x402c5, [QueueIdx * 0x400] = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RIM_COAL_STATUS" {
+    pub RIM_COAL_STATUS(Bar0) @ 0x402c5, [QueueIdx * 0x400]
+        = "FBNIC_QUEUE(n) + FBNIC_QUEUE_RIM_COAL_STATUS" {
         /// Completions counted towards the threshold.
         RCD_COUNT: 30:16 = "FBNIC_QUEUE_RIM_RCD_COUNT_MASK";
         /// Coalescing timer.

@@ -20,7 +20,7 @@ register! {
     /// `FBNIC_RPC_RMI_CONFIG`: frames reach the host only while `ENABLE` is
     /// set (it must reset to 0).
     pub RMI_CONFIG(Bar0) @ 0x08400 = "FBNIC_RPC_RMI_CONFIG" {
-        /// Bytes of per-frame overhead (the driver uses 20).
+        /// Bytes of per-frame overhead ([`RMI_CONFIG::OH_BYTES_DEFAULT`]).
         OH_BYTES: 4:0 = "FBNIC_RPC_RMI_CONFIG_OH_BYTES";
         /// Frames arrive with their FCS.
         FCS_PRESENT: 8:8 = "FBNIC_RPC_RMI_CONFIG_FCS_PRESENT";
@@ -29,6 +29,29 @@ register! {
         /// Largest frame.
         MTU: 31:16 = "FBNIC_RPC_RMI_CONFIG_MTU";
     }
+}
+
+impl RMI_CONFIG {
+    /// Per-frame overhead bytes the C driver always programs
+    /// (`fbnic_rss_reinit_hw()`, `fbnic_rss_disable_hw()`).
+    pub const OH_BYTES_DEFAULT: u32 = 20;
+
+    /// The value the C driver writes: with `enable`, frames up to
+    /// [`MAX_JUMBO_FRAME_SIZE`](super::MAX_JUMBO_FRAME_SIZE) reach the host
+    /// (`fbnic_rss_reinit_hw()`); without, the parser delivers nothing and
+    /// only the overhead stays programmed (`fbnic_rss_disable_hw()`).
+    pub const fn host(enable: bool) -> Self {
+        let off = Self::zeroed().with(Self::OH_BYTES, Self::OH_BYTES_DEFAULT);
+        if enable {
+            off.with(Self::MTU, super::MAX_JUMBO_FRAME_SIZE)
+                .set(Self::ENABLE)
+        } else {
+            off
+        }
+    }
+}
+
+register! {
     /// `FBNIC_RPC_ACT_TBL0_DEFAULT`: action for frames no TCAM entry matches
     /// (layout as [`rpc_ram::act_tbl0`](super::rpc_ram::act_tbl0)).
     pub ACT_TBL0_DEFAULT(Bar0) @ 0x0840a = "FBNIC_RPC_ACT_TBL0_DEFAULT" {}
@@ -125,25 +148,35 @@ register! {
     /// `FBNIC_RPC_TCAM_MACDA_VALIDATE`.
     pub TCAM_MACDA_VALIDATE(Bar0) @ 0x0852d = "FBNIC_RPC_TCAM_MACDA_VALIDATE" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L` (high half at +1).
-    pub STAT_RX_PACKET_1519_2047_BYTES_L(Bar0) @ 0x0855f = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L" {}
+    pub STAT_RX_PACKET_1519_2047_BYTES_L(Bar0) @ 0x0855f
+        = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_H`: the high half.
-    pub STAT_RX_PACKET_1519_2047_BYTES_H(Bar0) @ 0x08560 = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_H" {}
+    pub STAT_RX_PACKET_1519_2047_BYTES_H(Bar0) @ 0x08560
+        = "FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_H" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L`.
-    pub STAT_RX_PACKET_2048_4095_BYTES_L(Bar0) @ 0x08561 = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L" {}
+    pub STAT_RX_PACKET_2048_4095_BYTES_L(Bar0) @ 0x08561
+        = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_H`: the high half.
-    pub STAT_RX_PACKET_2048_4095_BYTES_H(Bar0) @ 0x08562 = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_H" {}
+    pub STAT_RX_PACKET_2048_4095_BYTES_H(Bar0) @ 0x08562
+        = "FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_H" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L`.
-    pub STAT_RX_PACKET_4096_8191_BYTES_L(Bar0) @ 0x08563 = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L" {}
+    pub STAT_RX_PACKET_4096_8191_BYTES_L(Bar0) @ 0x08563
+        = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_H`: the high half.
-    pub STAT_RX_PACKET_4096_8191_BYTES_H(Bar0) @ 0x08564 = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_H" {}
+    pub STAT_RX_PACKET_4096_8191_BYTES_H(Bar0) @ 0x08564
+        = "FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_H" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L`.
-    pub STAT_RX_PACKET_8192_9216_BYTES_L(Bar0) @ 0x08565 = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L" {}
+    pub STAT_RX_PACKET_8192_9216_BYTES_L(Bar0) @ 0x08565
+        = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_H`: the high half.
-    pub STAT_RX_PACKET_8192_9216_BYTES_H(Bar0) @ 0x08566 = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_H" {}
+    pub STAT_RX_PACKET_8192_9216_BYTES_H(Bar0) @ 0x08566
+        = "FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_H" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L`.
-    pub STAT_RX_PACKET_9217_MAX_BYTES_L(Bar0) @ 0x08567 = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L" {}
+    pub STAT_RX_PACKET_9217_MAX_BYTES_L(Bar0) @ 0x08567
+        = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L" {}
     /// `FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_H`: the high half.
-    pub STAT_RX_PACKET_9217_MAX_BYTES_H(Bar0) @ 0x08568 = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_H" {}
+    pub STAT_RX_PACKET_9217_MAX_BYTES_H(Bar0) @ 0x08568
+        = "FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_H" {}
 }
 /// Every register of the block, in address order of declaration.
 pub const REGISTERS: &[RegInfo] = &[

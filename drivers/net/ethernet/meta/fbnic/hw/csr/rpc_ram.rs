@@ -100,7 +100,8 @@ pub const TCAM_MACDA_WORD_LEN: u32 = 3;
 pub const TCAM_MACDA_NUM_ENTRIES: u32 = 32;
 register! {
     /// `FBNIC_RPC_TCAM_MACDA(m, n)`: word `word` of MAC DA entry `entry`.
-    pub TCAM_MACDA(Bar0) @ 0x08b80, [MacdaIdx * 1, MacdaWordIdx * 0x20] = "FBNIC_RPC_TCAM_MACDA(n, m)" {
+    pub TCAM_MACDA(Bar0) @ 0x08b80, [MacdaIdx * 1, MacdaWordIdx * 0x20]
+        = "FBNIC_RPC_TCAM_MACDA(n, m)" {
         /// Value bits of a MAC DA TCAM word.
         VALUE: 15:0 = "FBNIC_RPC_TCAM_MACDA_VALUE";
         /// Don't-care bits of a MAC DA TCAM word.
@@ -134,9 +135,11 @@ pub const TCAM_IP_ADDR_VALUE: Field32 = Field32::new(15, 0);
 pub const TCAM_IP_ADDR_MASK: Field32 = Field32::new(31, 16);
 register! {
     /// `FBNIC_RPC_TCAM_OUTER_IPSRC(m, n)`.
-    pub TCAM_OUTER_IPSRC(Bar0) @ 0x08c00, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_OUTER_IPSRC(n, m)" {}
+    pub TCAM_OUTER_IPSRC(Bar0) @ 0x08c00, [IpIdx * 1, IpWordIdx * 8]
+        = "FBNIC_RPC_TCAM_OUTER_IPSRC(n, m)" {}
     /// `FBNIC_RPC_TCAM_OUTER_IPDST(m, n)`.
-    pub TCAM_OUTER_IPDST(Bar0) @ 0x08c48, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_OUTER_IPDST(n, m)" {}
+    pub TCAM_OUTER_IPDST(Bar0) @ 0x08c48, [IpIdx * 1, IpWordIdx * 8]
+        = "FBNIC_RPC_TCAM_OUTER_IPDST(n, m)" {}
     /// `FBNIC_RPC_TCAM_IPSRC(m, n)`.
     pub TCAM_IPSRC(Bar0) @ 0x08c90, [IpIdx * 1, IpWordIdx * 8] = "FBNIC_RPC_TCAM_IPSRC(n, m)" {}
     /// `FBNIC_RPC_TCAM_IPDST(m, n)`.

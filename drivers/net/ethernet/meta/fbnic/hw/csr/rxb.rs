@@ -216,21 +216,27 @@ register! {
     /// `FBNIC_RXB_DRBO_FRM_CNT_SRC(n)`: frames in, per enqueue source.
     pub DRBO_FRM_CNT_SRC(Bar0) @ 0x080f9, [EnqueueIdx * 1] = "FBNIC_RXB_DRBO_FRM_CNT_SRC(n)" {}
     /// `FBNIC_RXB_DRBO_BYTE_CNT_SRC_L(n)`; its high half is at +4, not +1.
-    pub DRBO_BYTE_CNT_SRC_L(Bar0) @ 0x080fd, [EnqueueIdx * 1] = "FBNIC_RXB_DRBO_BYTE_CNT_SRC_L(n)" {}
+    pub DRBO_BYTE_CNT_SRC_L(Bar0) @ 0x080fd, [EnqueueIdx * 1]
+        = "FBNIC_RXB_DRBO_BYTE_CNT_SRC_L(n)" {}
     /// `FBNIC_RXB_DRBO_BYTE_CNT_SRC_H(n)`.
-    pub DRBO_BYTE_CNT_SRC_H(Bar0) @ 0x08101, [EnqueueIdx * 1] = "FBNIC_RXB_DRBO_BYTE_CNT_SRC_H(n)" {}
+    pub DRBO_BYTE_CNT_SRC_H(Bar0) @ 0x08101, [EnqueueIdx * 1]
+        = "FBNIC_RXB_DRBO_BYTE_CNT_SRC_H(n)" {}
     /// `FBNIC_RXB_INTF_FRM_CNT_DST(n)`: frames out, per dequeue port.
     pub INTF_FRM_CNT_DST(Bar0) @ 0x08105, [DequeueIdx * 1] = "FBNIC_RXB_INTF_FRM_CNT_DST(n)" {}
     /// `FBNIC_RXB_INTF_BYTE_CNT_DST_L(n)`; high half at +4.
-    pub INTF_BYTE_CNT_DST_L(Bar0) @ 0x08109, [DequeueIdx * 1] = "FBNIC_RXB_INTF_BYTE_CNT_DST_L(n)" {}
+    pub INTF_BYTE_CNT_DST_L(Bar0) @ 0x08109, [DequeueIdx * 1]
+        = "FBNIC_RXB_INTF_BYTE_CNT_DST_L(n)" {}
     /// `FBNIC_RXB_INTF_BYTE_CNT_DST_H(n)`.
-    pub INTF_BYTE_CNT_DST_H(Bar0) @ 0x0810d, [DequeueIdx * 1] = "FBNIC_RXB_INTF_BYTE_CNT_DST_H(n)" {}
+    pub INTF_BYTE_CNT_DST_H(Bar0) @ 0x0810d, [DequeueIdx * 1]
+        = "FBNIC_RXB_INTF_BYTE_CNT_DST_H(n)" {}
     /// `FBNIC_RXB_PBUF_FRM_CNT_DST(n)`: frames out, per packet buffer port.
     pub PBUF_FRM_CNT_DST(Bar0) @ 0x08111, [DequeueIdx * 1] = "FBNIC_RXB_PBUF_FRM_CNT_DST(n)" {}
     /// `FBNIC_RXB_PBUF_BYTE_CNT_DST_L(n)`; high half at +4.
-    pub PBUF_BYTE_CNT_DST_L(Bar0) @ 0x08115, [DequeueIdx * 1] = "FBNIC_RXB_PBUF_BYTE_CNT_DST_L(n)" {}
+    pub PBUF_BYTE_CNT_DST_L(Bar0) @ 0x08115, [DequeueIdx * 1]
+        = "FBNIC_RXB_PBUF_BYTE_CNT_DST_L(n)" {}
     /// `FBNIC_RXB_PBUF_BYTE_CNT_DST_H(n)`.
-    pub PBUF_BYTE_CNT_DST_H(Bar0) @ 0x08119, [DequeueIdx * 1] = "FBNIC_RXB_PBUF_BYTE_CNT_DST_H(n)" {}
+    pub PBUF_BYTE_CNT_DST_H(Bar0) @ 0x08119, [DequeueIdx * 1]
+        = "FBNIC_RXB_PBUF_BYTE_CNT_DST_H(n)" {}
     /// `FBNIC_RXB_PBUF_FIFO_LEVEL(n)`: current fill level per FIFO.
     pub PBUF_FIFO_LEVEL(Bar0) @ 0x0811d, [FifoIdx * 1] = "FBNIC_RXB_PBUF_FIFO_LEVEL(n)" {}
     /// `FBNIC_RXB_PAUSE_STORM_UNIT_RD`.

@@ -91,7 +91,8 @@ register! {
     }
     /// `FBNIC_TCE_TXB_CLDR_SLOT_CFG(n)`: 16 slot words, each holding sixteen
     /// 2-bit destination IDs (`DEST_ID_i_j` at bits `8i+2j+1 : 8i+2j`).
-    pub TXB_CLDR_SLOT_CFG(Bar0) @ 0x0400c, [TxbCldrSlotCfgIdx * 1] = "FBNIC_TCE_TXB_CLDR_SLOT_CFG(n)" {}
+    pub TXB_CLDR_SLOT_CFG(Bar0) @ 0x0400c, [TxbCldrSlotCfgIdx * 1]
+        = "FBNIC_TCE_TXB_CLDR_SLOT_CFG(n)" {}
 }
 /// Instances of `TXB_CLDR_SLOT_CFG`.
 pub const TXB_CLDR_SLOT_CFG_CNT: u32 = 16;

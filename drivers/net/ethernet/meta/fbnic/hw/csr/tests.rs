@@ -250,3 +250,21 @@ fn link_fields() {
     assert_eq!(tce::txb_cldr_slot_dest_id(3, 3).mask(), 0xc000_0000);
     assert_eq!(tce::txb_cldr_slot_dest_id(1, 2).mask(), 0x3000);
 }
+
+#[test]
+fn rmi_config_is_what_the_c_driver_writes() {
+    // fbnic_rss_reinit_hw(): FIELD_PREP(MTU, FBNIC_MAX_JUMBO_FRAME_SIZE) |
+    // FIELD_PREP(OH_BYTES, 20) | ENABLE, with FBNIC_MAX_JUMBO_FRAME_SIZE
+    // 9742 (fbnic_mac.h).
+    assert_eq!(MAX_JUMBO_FRAME_SIZE, 9742);
+    assert_eq!(
+        rpc::RMI_CONFIG::host(true).raw(),
+        (9742 << 16) | (1 << 12) | 20
+    );
+    // fbnic_rss_disable_hw(): FIELD_PREP(OH_BYTES, 20) alone.
+    assert_eq!(rpc::RMI_CONFIG::host(false).raw(), 20);
+    let on = rpc::RMI_CONFIG::host(true);
+    assert_eq!(on.get(rpc::RMI_CONFIG::MTU), MAX_JUMBO_FRAME_SIZE);
+    assert!(rpc::RMI_CONFIG::MTU.fits(MAX_JUMBO_FRAME_SIZE));
+    assert!(rpc::RMI_CONFIG::OH_BYTES.fits(rpc::RMI_CONFIG::OH_BYTES_DEFAULT));
+}
