@@ -15,8 +15,21 @@
 //!   `NAME::AT` for a single register, `NAME::at(i)` for a register array,
 //!   whose index `i` is a bounded index type ([`index!`]) that can only hold
 //!   values below the array's length. No `u32` turns into a location.
-//! - Accessors ([`Io32`], [`RegisterIo`]) are generic over the BAR, so a
-//!   BAR4 register cannot be handed to a BAR0 mapping:
+//! - Accessors ([`Io32`], [`RegisterIo`]) are generic over the BAR. A
+//!   mailbox register goes to the BAR4 mapping, and the last queue is a
+//!   valid index:
+//!
+//! ```
+//! use fbnic_hw::csr::{mbx, queue};
+//! use fbnic_hw::reg::{Bar0, Bar4, Io32, RegisterIo};
+//! fn poke(bar0: &impl Io32<Bar0>, bar4: &impl Io32<Bar4>) {
+//!     bar4.write_raw(mbx::FW_ZERO_REG::AT, 0);
+//!     const Q: queue::QueueIdx = queue::QueueIdx::new_const::<127>();
+//!     bar0.write_raw(queue::TWQ0_TAIL::at(Q), 0);
+//! }
+//! ```
+//!
+//!   but a BAR4 register cannot be handed to a BAR0 mapping:
 //!
 //! ```compile_fail
 //! use fbnic_hw::reg::{Bar0, Io32, RegisterIo};
