@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Host build of the driver's decision logic.
+//!
+//! The files live with the kernel driver, next to the code that uses them,
+//! and are compiled twice: into the kernel module, and here, so that
+//! `cargo test` tests that logic on the host. Like `hw/` they are `core`
+//! only: no `kernel` crate, no allocation, no `unsafe`, and bad input gives
+//! an error value, never a panic. Each is a module of this crate under its
+//! own name (the driver's `txrx::plan` is `plan` here); they refer to
+//! nothing of the driver but `crate::hw`, which is the crate `fbnic-hw`
+//! here.
+
+#![no_std]
+// The items are `pub(crate)`, as the kernel build's `unreachable_pub` lint
+// wants them; their users are in the driver, whose build checks for dead
+// code. Here only the tests use them.
+#![cfg_attr(not(test), allow(dead_code))]
+
+#[cfg(test)]
+extern crate std;
+
+pub use fbnic_hw as hw;
+
+/// The driver's `txrx::plan`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/plan.rs"]
+pub mod plan;
