@@ -22,6 +22,12 @@ extern crate std;
 
 pub use fbnic_hw as hw;
 
+/// The driver's `nfc::ip_tcam`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/ip_tcam.rs"]
+pub mod ip_tcam;
+/// The driver's `nfc::placement`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/placement.rs"]
+pub mod placement;
 /// The driver's `txrx::plan`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/plan.rs"]
 pub mod plan;

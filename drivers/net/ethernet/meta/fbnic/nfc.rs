@@ -16,8 +16,23 @@
 
 #![forbid(unsafe_code)]
 
+mod ip_tcam;
+mod placement;
+
 use kernel::prelude::*;
 
+use self::{
+    ip_tcam::{
+        IpAddr,
+        IpTcam,
+        IP_ENTRIES, //
+    },
+    placement::{
+        place,
+        PlaceError,
+        Wanted, //
+    },
+};
 use crate::{
     hw::csr::{rpc, rpc_ram},
     kernel_ext::net::ethtool::{
@@ -31,98 +46,12 @@ use crate::{
 pub(crate) const RULES: u32 = 48;
 /// The action TCAM entry of location 0.
 const FIRST_ENTRY: u32 = 2;
-/// Entries of each IP TCAM.
-const IP_ENTRIES: usize = rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES as usize;
 
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
 
-/// An address of an IP TCAM: the bits that matter and their value (16
-/// bytes; IPv4 in the last 4).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct IpAddr {
-    value: [u8; 16],
-    care: [u8; 16],
-    v6: bool,
-}
-
-impl IpAddr {
-    /// An IPv4 (`N` = 4) or IPv6 (16) address match.
-    fn new<const N: usize>(m: &Masked<[u8; N]>) -> Option<Self> {
-        const { assert!(N == 4 || N == 16) };
-        let mut a = Self {
-            value: [0; 16],
-            care: [0; 16],
-            v6: N == 16,
-        };
-        a.value[16 - N..].copy_from_slice(&m.value);
-        a.care[16 - N..].copy_from_slice(&m.mask);
-        a.normalized()
-    }
-
-    /// The address with the bits that do not matter cleared; `None` if no
-    /// bit matters (no match on the address).
-    fn normalized(mut self) -> Option<Self> {
-        for (v, c) in self.value.iter_mut().zip(self.care) {
-            *v &= c;
-        }
-        self.care.iter().any(|&c| c != 0).then_some(self)
-    }
-
-    /// Whether some address matches both.
-    fn overlaps(&self, other: &Self) -> bool {
-        self.v6 == other.v6
-            && (0..16).all(|i| (self.value[i] ^ other.value[i]) & self.care[i] & other.care[i] == 0)
-    }
-}
-
-/// One side's IP TCAM: its addresses and how many rules use each.
-#[derive(Default)]
-struct IpTcam {
-    entries: [Option<(IpAddr, u32)>; IP_ENTRIES],
-}
-
+/// Writing the IP TCAMs; their bookkeeping is [`IpTcam`]'s own.
 impl IpTcam {
-    /// The entry for `addr`, shared if it is there, new otherwise (then
-    /// `true`, for the caller to write). `EBUSY` if the entries are all
-    /// taken or one holds an overlapping address.
-    fn take(&mut self, addr: IpAddr) -> Result<(usize, bool)> {
-        for (i, e) in self.entries.iter_mut().enumerate() {
-            match e {
-                Some((a, users)) if *a == addr => {
-                    *users += 1;
-                    return Ok((i, false));
-                }
-                Some((a, _)) if a.overlaps(&addr) => return Err(EBUSY),
-                _ => (),
-            }
-        }
-        let (i, free) = self
-            .entries
-            .iter_mut()
-            .enumerate()
-            .find(|(_, e)| e.is_none())
-            .ok_or(EBUSY)?;
-        *free = Some((addr, 1));
-        Ok((i, true))
-    }
-
-    /// Gives back a use of entry `i`; `true` if that was the last (the
-    /// entry is free, for the caller to clear).
-    fn put(&mut self, i: usize) -> bool {
-        let Some(e) = self.entries.get_mut(i) else {
-            return false;
-        };
-        if let Some((_, users)) = e {
-            *users -= 1;
-            if *users == 0 {
-                *e = None;
-                return true;
-            }
-        }
-        false
-    }
-
     /// Writes entry `i` (invalidated if free) to the TCAM whose registers
     /// `reg` gives.
     fn write_entry(&self, regs: &Regs, reg: fn(u32, u32) -> u32, i: usize) {
@@ -131,7 +60,7 @@ impl IpTcam {
         let last = rpc_ram::TCAM_IP_ADDR_WORD_LEN;
         // Invalidate first: the words below change one at a time.
         regs.wr32(reg(entry, last), 0);
-        let Some(Some((a, _))) = self.entries.get(i) else {
+        let Some(a) = self.get(i) else {
             return;
         };
         // Word w is the w-th 16-bit group counted from the end; the mask
@@ -156,6 +85,16 @@ impl IpTcam {
         for i in 0..IP_ENTRIES {
             self.write_entry(regs, reg, i);
         }
+    }
+}
+
+/// The location a rule asks for, from ethtool's (`RX_CLS_LOC_*` or a
+/// number): "any" is the last free one, as the C driver chooses.
+fn wanted_location(location: u32) -> Wanted {
+    match location {
+        location::ANY | location::LAST => Wanted::Last,
+        location::FIRST => Wanted::First,
+        l => Wanted::At(l),
     }
 }
 
@@ -224,8 +163,8 @@ impl Match {
         };
         Ok(Self {
             class,
-            src: IpAddr::new(&m.src),
-            dst: IpAddr::new(&m.dst),
+            src: IpAddr::new(&m.src.value, &m.src.mask),
+            dst: IpAddr::new(&m.dst.value, &m.dst.mask),
             sport: m.sport,
             dport: m.dport,
         })
@@ -279,24 +218,11 @@ impl Rules {
     /// The location a rule asking for `wanted` gets: a free one, the last
     /// (lowest priority) for "any", as the C driver chooses.
     fn place(&self, wanted: u32) -> Result<u32, Refused> {
-        let free = |i: &usize| self.rules[*i].is_none();
-        // CAST: at most 48.
-        let found = match wanted {
-            location::ANY | location::LAST => (0..RULES as usize).rev().find(free),
-            location::FIRST => (0..RULES as usize).find(free),
-            l if l < RULES => {
-                return if free(&(l as usize)) {
-                    Ok(l)
-                } else {
-                    Err(Refused(EBUSY, "a rule is there; delete it first"))
-                }
-            }
-            _ => return Err(Refused(EINVAL, "no such location")),
-        };
-        // CAST: below 48.
-        found
-            .map(|i| i as u32)
-            .ok_or(Refused(ENOSPC, "the rule table is full"))
+        place(&self.rules, wanted_location(wanted)).map_err(|e| match e {
+            PlaceError::Busy => Refused(EBUSY, "a rule is there; delete it first"),
+            PlaceError::NoSuchLocation => Refused(EINVAL, "no such location"),
+            PlaceError::Full => Refused(ENOSPC, "the rule table is full"),
+        })
     }
 
     /// Installs `rule` for a port with `rx_queues` queues and the RSS
@@ -481,5 +407,34 @@ impl Rules {
         }
         IpTcam::default().write(regs, rpc_ram::tcam_ipsrc);
         IpTcam::default().write(regs, rpc_ram::tcam_ipdst);
+    }
+}
+
+/// The conversion of ethtool's rule locations, run by KUnit when the module
+/// loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_nfc_location)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_locations() {
+        assert_eq!(wanted_location(location::ANY), Wanted::Last);
+        assert_eq!(wanted_location(location::LAST), Wanted::Last);
+        assert_eq!(wanted_location(location::FIRST), Wanted::First);
+    }
+
+    #[test]
+    fn numbered_locations() {
+        assert_eq!(wanted_location(0), Wanted::At(0));
+        assert_eq!(wanted_location(RULES - 1), Wanted::At(RULES - 1));
+        assert_eq!(wanted_location(RULES), Wanted::At(RULES));
+    }
+
+    #[test]
+    fn placement_errors() {
+        let rules = Rules::new();
+        assert!(matches!(rules.place(RULES), Err(Refused(e, _)) if e == EINVAL));
+        assert_eq!(rules.place(location::ANY).ok(), Some(RULES - 1));
+        assert_eq!(rules.place(location::FIRST).ok(), Some(0));
     }
 }
