@@ -25,6 +25,9 @@ pub use fbnic_hw as hw;
 /// The driver's `nfc::ip_tcam`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/ip_tcam.rs"]
 pub mod ip_tcam;
+/// The driver's `rpc::macda`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/macda.rs"]
+pub mod macda;
 /// The driver's `nfc::placement`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/placement.rs"]
 pub mod placement;

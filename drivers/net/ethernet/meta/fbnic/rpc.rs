@@ -24,6 +24,16 @@
 
 #![forbid(unsafe_code)]
 
+mod macda;
+
+use self::macda::{
+    MacEntry,
+    MacTable,
+    RxMode,
+    ETH_ALEN,
+    MACDA_ENTRIES,
+    MACDA_HOST, //
+};
 use crate::{
     hw::{
         csr::{rpc, rpc_ram},
@@ -31,12 +41,15 @@ use crate::{
     },
     kernel_ext::net::{
         ethtool::{flow_type, rxh},
-        AddrList, ETH_ALEN,
+        AddrList,
     },
     nfc::Rules,
     regs::Regs,
 };
 use kernel::prelude::*;
+
+// The MAC address length of the core-only module is the kernel's.
+const _: () = assert!(ETH_ALEN == crate::kernel_ext::net::ETH_ALEN);
 
 /// Entries of an indirection table.
 pub(crate) const INDIR_ENTRIES: u32 = 256;
@@ -331,61 +344,6 @@ pub(crate) fn disable(regs: &Regs) {
     regs.wrfl();
 }
 
-/// A MAC DA TCAM entry: an address and the bits of it that do not matter.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct MacEntry {
-    addr: [u8; ETH_ALEN],
-    /// A set bit is a don't-care bit.
-    dont_care: [u8; ETH_ALEN],
-}
-
-impl MacEntry {
-    /// Exactly `addr`.
-    const fn exact(addr: [u8; ETH_ALEN]) -> Self {
-        Self {
-            addr,
-            dont_care: [0; ETH_ALEN],
-        }
-    }
-
-    /// Every address.
-    const PROMISC: Self = Self {
-        addr: [0; ETH_ALEN],
-        dont_care: [0xff; ETH_ALEN],
-    };
-
-    /// Every group (multicast or broadcast) address: only the group bit,
-    /// bit 0 of the first byte, matters.
-    const ALLMULTI: Self = Self {
-        addr: [1, 0, 0, 0, 0, 0],
-        dont_care: [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff],
-    };
-}
-
-/// Entries of the MAC DA TCAM.
-const MACDA_ENTRIES: usize = rpc_ram::TCAM_MACDA_NUM_ENTRIES as usize;
-/// The entry of the broadcast address.
-const MACDA_BROADCAST: usize = rpc_ram::TCAM_MACDA_BROADCAST_IDX as usize;
-/// The multicast entries, filled from the top down.
-const MACDA_MULTICAST: core::ops::Range<usize> =
-    rpc_ram::TCAM_MACDA_MULTICAST_IDX as usize..rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize;
-/// The extra unicast entries, filled from the bottom up.
-const MACDA_UNICAST: core::ops::Range<usize> =
-    rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize..rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
-/// The entry of the interface's own address.
-const MACDA_HOST: usize = rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
-/// The promiscuous / all-multicast wildcard.
-const MACDA_WILDCARD: usize = rpc_ram::TCAM_MACDA_PROMISC_IDX as usize;
-
-/// How a port's receive filter ended up after a [`MacFilter::sync`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RxMode {
-    /// Every frame is received (asked for, or too many unicast addresses).
-    pub(crate) promisc: bool,
-    /// Every multicast frame is received (asked for, or too many groups).
-    pub(crate) allmulti: bool,
-}
-
 /// The MAC DA TCAM: the destination addresses the port receives
 /// (`fbnic_write_macda()` and the address list sync of
 /// `__fbnic_set_rx_mode()`).
@@ -394,7 +352,7 @@ pub(crate) struct RxMode {
 /// that change, with plain register writes: nothing in here sleeps.
 pub(crate) struct MacFilter {
     /// What each entry of the device holds; `None` for an invalid entry.
-    hw: [Option<MacEntry>; MACDA_ENTRIES],
+    hw: MacTable,
 }
 
 impl MacFilter {
@@ -417,31 +375,7 @@ impl MacFilter {
         promisc: bool,
         allmulti: bool,
     ) -> RxMode {
-        let mut want = [None; MACDA_ENTRIES];
-        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
-        want[MACDA_HOST] = Some(MacEntry::exact(*host));
-
-        let mut mode = RxMode { promisc, allmulti };
-        let mut slots = MACDA_UNICAST;
-        for addr in uc.iter() {
-            match slots.next() {
-                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
-                None => mode.promisc = true,
-            }
-        }
-        let mut slots = MACDA_MULTICAST.rev();
-        for addr in mc.iter() {
-            match slots.next() {
-                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
-                None => mode.allmulti = true,
-            }
-        }
-        if mode.promisc {
-            mode.allmulti = true;
-            want[MACDA_WILDCARD] = Some(MacEntry::PROMISC);
-        } else if mode.allmulti {
-            want[MACDA_WILDCARD] = Some(MacEntry::ALLMULTI);
-        }
+        let (want, mode) = macda::table(host, uc.iter(), mc.iter(), promisc, allmulti);
         self.write(regs, &want);
         mode
     }
@@ -456,10 +390,7 @@ impl MacFilter {
     /// Receives frames to `host` and broadcast only, until the next
     /// [`MacFilter::sync`] brings the address lists (at open).
     pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
-        let mut want = [None; MACDA_ENTRIES];
-        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
-        want[MACDA_HOST] = Some(MacEntry::exact(*host));
-        self.write(regs, &want);
+        self.write(regs, &macda::base(host));
     }
 
     /// Invalidates every entry (at stop).
@@ -468,7 +399,7 @@ impl MacFilter {
     }
 
     /// Writes the entries of `want` that differ from the device's.
-    fn write(&mut self, regs: &Regs, want: &[Option<MacEntry>; MACDA_ENTRIES]) {
+    fn write(&mut self, regs: &Regs, want: &MacTable) {
         for (i, (have, want)) in self.hw.iter_mut().zip(want.iter()).enumerate() {
             if have == want {
                 continue;
