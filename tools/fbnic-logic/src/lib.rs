@@ -14,14 +14,17 @@
 #![no_std]
 // The items are `pub(crate)`, as the kernel build's `unreachable_pub` lint
 // wants them; their users are in the driver, whose build checks for dead
-// code. Here only the tests use them.
-#![cfg_attr(not(test), allow(dead_code))]
+// code. Here only the tests use them, and not all of them.
+#![allow(dead_code)]
 
 #[cfg(test)]
 extern crate std;
 
 pub use fbnic_hw as hw;
 
+/// The driver's `netdev::channels`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/netdev/channels.rs"]
+pub mod channels;
 /// The driver's `nfc::ip_tcam`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/ip_tcam.rs"]
 pub mod ip_tcam;
@@ -34,3 +37,6 @@ pub mod placement;
 /// The driver's `txrx::plan`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/plan.rs"]
 pub mod plan;
+/// The driver's `txrx::sizes`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/sizes.rs"]
+pub mod sizes;

@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod channels;
 mod ethtool;
 
 use kernel::{

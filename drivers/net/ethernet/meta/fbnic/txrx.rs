@@ -36,19 +36,22 @@
 //! configured count).
 //!
 //! The modules: [`rings`] (the queue pair, its slot and ring memory, and
-//! programming the queues), [`tx`] (the transmit path), [`plan`] (the TX
-//! planner, which works out a packet's META descriptor from its headers)
-//! and [`rx`] (the receive path).
+//! programming the queues), [`sizes`] (ring sizes and positions), [`tx`]
+//! (the transmit path), [`plan`] (the TX planner, which works out a
+//! packet's META descriptor from its headers) and [`rx`] (the receive
+//! path).
 
 #![forbid(unsafe_code)]
 
 mod plan;
 mod rings;
 mod rx;
+mod sizes;
 mod tx;
 
 pub(crate) use rings::{
     wait_all_idle, QueuePair, RingMem, RingSizes, FIRST_VECTOR, MAX_USECS, RX_USECS, TX_USECS,
 };
 pub(crate) use rx::{HeaderSplit, HDS_THRESH_DEFAULT, HDS_THRESH_MAX};
+pub(crate) use sizes::SizeError;
 pub(crate) use tx::{features_check, init_tx_engine};

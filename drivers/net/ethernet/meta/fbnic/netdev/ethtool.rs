@@ -10,7 +10,15 @@
 
 use kernel::{prelude::*, sync::atomic::Relaxed};
 
-use super::{Port, QueueConfig, NON_QUEUE_VECTORS};
+use super::{
+    channels::{
+        self,
+        ChannelsError, //
+    },
+    Port,
+    QueueConfig,
+    NON_QUEUE_VECTORS, //
+};
 use crate::{
     hw::{
         fw::{Aui, Capabilities},
@@ -29,7 +37,7 @@ use crate::{
     nfc::Refused,
     rpc::{self, FlowClass},
     stats::EthtoolStats,
-    txrx::{self, HeaderSplit, RingSizes},
+    txrx::{self, HeaderSplit, RingSizes, SizeError},
 };
 
 impl Port {
@@ -132,22 +140,14 @@ impl ethtool::Operations for Port {
         let port = dev.data();
         // Check everything before changing anything. Sizes round up to a
         // power of two, as in the C driver (0 stays 0 and is refused).
-        let pow2 = |n: u32| if n == 0 { 0 } else { n.next_power_of_two() };
-        let sizes = RingSizes {
-            twq: pow2(ring.tx()),
-            hpq: pow2(ring.rx_mini()),
-            ppq: pow2(ring.rx_jumbo()),
-            rcq: pow2(ring.rx()),
-        };
-        let all = [sizes.twq, sizes.hpq, sizes.ppq, sizes.rcq];
-        if all.iter().any(|&n| n < RingSizes::MIN) {
-            extack.set_message(c"fbnic: requested ring size too small (64 at least)");
-            return Err(EINVAL);
-        }
-        if all.iter().any(|&n| n > RingSizes::MAX) {
-            extack.set_message(c"fbnic: requested ring size too large (65536 at most)");
-            return Err(EINVAL);
-        }
+        let sizes = RingSizes::requested(ring.tx(), ring.rx(), ring.rx_mini(), ring.rx_jumbo())
+            .inspect_err(|e| {
+                extack.set_message(match e {
+                    SizeError::TooSmall => c"fbnic: requested ring size too small (64 at least)",
+                    SizeError::TooLarge => c"fbnic: requested ring size too large (65536 at most)",
+                })
+            })
+            .map_err(|_| EINVAL)?;
         let thresh = kernel_ring.hds_thresh();
         if thresh > txrx::HDS_THRESH_MAX {
             extack.set_message(c"hds-thresh is larger than a header buffer");
@@ -204,31 +204,32 @@ impl ethtool::Operations for Port {
         // The rules of `fbnic_set_channels()`, except that a TX or RX
         // queue without the other needs a combined one to share a vector
         // with: RX-only and TX-only vectors are not supported.
-        if ch.other() != NON_QUEUE_VECTORS {
-            dev_err!(
-                port.shared.dev,
-                "the other channels are fixed at {}\n",
-                NON_QUEUE_VECTORS
-            );
-            return Err(EINVAL);
-        }
-        if ch.rx() != 0 && ch.tx() != 0 {
-            dev_err!(
-                port.shared.dev,
-                "RX-only and TX-only channels together are not supported\n"
-            );
-            return Err(EINVAL);
-        }
-        let (rx, tx) = (ch.rx() + ch.combined(), ch.tx() + ch.combined());
-        if rx == 0 || tx == 0 || ch.combined() == 0 || rx > max || tx > max {
-            dev_err!(
+        let req = channels::Request {
+            combined: ch.combined(),
+            rx: ch.rx(),
+            tx: ch.tx(),
+            other: ch.other(),
+        };
+        let counts = channels::queue_counts(req, max, NON_QUEUE_VECTORS);
+        let (rx, tx) = counts
+            .inspect_err(|e| match e {
+                ChannelsError::Other => dev_err!(
+                    port.shared.dev,
+                    "the other channels are fixed at {}\n",
+                    NON_QUEUE_VECTORS
+                ),
+                ChannelsError::RxAndTxOnly => dev_err!(
+                    port.shared.dev,
+                    "RX-only and TX-only channels together are not supported\n"
+                ),
+                ChannelsError::Range => dev_err!(
                 port.shared.dev,
                 "channels must be 1 to {} combined, plus RX-only or TX-only ones up to {} queues\n",
                 max,
                 max
-            );
-            return Err(EINVAL);
-        }
+            ),
+            })
+            .map_err(|_| EINVAL)?;
 
         let mut config = port.config.lock();
         if rx == config.rx && tx == config.tx {
