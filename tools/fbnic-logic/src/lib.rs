@@ -25,6 +25,12 @@ pub use fbnic_hw as hw;
 /// The driver's `netdev::channels`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/netdev/channels.rs"]
 pub mod channels;
+/// The driver's `nfc::class`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/class.rs"]
+pub mod class;
+/// The driver's `rpc::flow_class`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/flow_class.rs"]
+pub mod flow_class;
 /// The driver's `nfc::ip_tcam`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/ip_tcam.rs"]
 pub mod ip_tcam;
@@ -37,6 +43,10 @@ pub mod placement;
 /// The driver's `txrx::plan`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/plan.rs"]
 pub mod plan;
+/// The driver's `crate::rpc` as the other modules see it.
+mod rpc {
+    pub(crate) use crate::flow_class::FlowClass;
+}
 /// The driver's `txrx::sizes`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/txrx/sizes.rs"]
 pub mod sizes;

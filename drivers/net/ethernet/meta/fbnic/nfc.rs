@@ -16,12 +16,17 @@
 
 #![forbid(unsafe_code)]
 
+mod class;
 mod ip_tcam;
 mod placement;
 
 use kernel::prelude::*;
 
 use self::{
+    class::{
+        rule_class,
+        RuleL4, //
+    },
     ip_tcam::{
         IpAddr,
         IpTcam,
@@ -46,9 +51,6 @@ use crate::{
 pub(crate) const RULES: u32 = 48;
 /// The action TCAM entry of location 0.
 const FIRST_ENTRY: u32 = 2;
-
-const IPPROTO_TCP: u8 = 6;
-const IPPROTO_UDP: u8 = 17;
 
 /// Writing the IP TCAMs; their bookkeeping is [`IpTcam`]'s own.
 impl IpTcam {
@@ -85,6 +87,20 @@ impl IpTcam {
         for i in 0..IP_ENTRIES {
             self.write_entry(regs, reg, i);
         }
+    }
+}
+
+/// The L4 protocol a rule of flow type `ty` names, with the IP protocol
+/// match `proto` of `ip4` and `ip6` rules.
+fn rule_l4(ty: u32, proto: Masked<u8>) -> RuleL4 {
+    match ty {
+        flow_type::TCP_V4 | flow_type::TCP_V6 => RuleL4::Tcp,
+        flow_type::UDP_V4 | flow_type::UDP_V6 => RuleL4::Udp,
+        flow_type::IPV4_USER | flow_type::IPV6_USER => RuleL4::Ip {
+            value: proto.value,
+            mask: proto.mask,
+        },
+        _ => RuleL4::Unparsed,
     }
 }
 
@@ -140,27 +156,7 @@ impl Match {
         if m.tos.mask != 0 || m.l4_4_bytes.mask != 0 {
             return unsupported("fbnic matches no TOS, traffic class or raw L4 bytes");
         }
-        // The L4 protocol the rule names, if any: TCP or UDP only, by
-        // full mask.
-        let udp = match ty {
-            flow_type::TCP_V4 | flow_type::TCP_V6 => Some(false),
-            flow_type::UDP_V4 | flow_type::UDP_V6 => Some(true),
-            flow_type::IPV4_USER | flow_type::IPV6_USER => match (m.proto.mask, m.proto.value) {
-                (0, _) => None,
-                (0xff, IPPROTO_TCP) => Some(false),
-                (0xff, IPPROTO_UDP) => Some(true),
-                _ => return unsupported("only TCP and UDP are matched by protocol"),
-            },
-            _ => return unsupported("SCTP, AH and ESP are not parsed by fbnic"),
-        };
-        let class = match (N == 16, udp) {
-            (false, None) => FlowClass::Ip4,
-            (false, Some(false)) => FlowClass::Tcp4,
-            (false, Some(true)) => FlowClass::Udp4,
-            (true, None) => FlowClass::Ip6,
-            (true, Some(false)) => FlowClass::Tcp6,
-            (true, Some(true)) => FlowClass::Udp6,
-        };
+        let class = rule_class(N == 16, rule_l4(ty, m.proto)).or_else(unsupported)?;
         Ok(Self {
             class,
             src: IpAddr::new(&m.src.value, &m.src.mask),
@@ -410,9 +406,9 @@ impl Rules {
     }
 }
 
-/// The conversion of ethtool's rule locations, run by KUnit when the module
-/// loads (a kernel with KUnit).
-#[kunit_tests(fbnic_rs_nfc_location)]
+/// The conversions from ethtool's rule locations and flow types, run by
+/// KUnit when the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_nfc)]
 mod tests {
     use super::*;
 
@@ -428,6 +424,33 @@ mod tests {
         assert_eq!(wanted_location(0), Wanted::At(0));
         assert_eq!(wanted_location(RULES - 1), Wanted::At(RULES - 1));
         assert_eq!(wanted_location(RULES), Wanted::At(RULES));
+    }
+
+    #[test]
+    fn flow_types() {
+        let any = Masked { value: 0, mask: 0 };
+        let tcp = Masked {
+            value: 6,
+            mask: 0xff,
+        };
+        for ty in [flow_type::TCP_V4, flow_type::TCP_V6] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Tcp);
+        }
+        for ty in [flow_type::UDP_V4, flow_type::UDP_V6] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Udp);
+        }
+        for ty in [flow_type::IPV4_USER, flow_type::IPV6_USER] {
+            assert_eq!(
+                rule_l4(ty, tcp),
+                RuleL4::Ip {
+                    value: 6,
+                    mask: 0xff
+                }
+            );
+        }
+        for ty in [flow_type::SCTP_V4, flow_type::AH_ESP_V6, flow_type::ETHER] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Unparsed);
+        }
     }
 
     #[test]

@@ -24,8 +24,10 @@
 
 #![forbid(unsafe_code)]
 
+mod flow_class;
 mod macda;
 
+pub(crate) use self::flow_class::FlowClass;
 use self::macda::{
     MacEntry,
     MacTable,
@@ -61,21 +63,6 @@ pub(crate) const MAX_FRAME: u32 = 9742;
 /// as the C driver sets it).
 const OH_BYTES: u32 = 20;
 
-/// The flow classes of the RSS rules, in their action TCAM order: the
-/// parser's view of a frame, each with its own hash input. A more specific
-/// class comes first, as the lowest matching entry wins.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum FlowClass {
-    Udp6,
-    Udp4,
-    Tcp6,
-    Tcp4,
-    Ip6,
-    Ip4,
-    /// Everything else, hashed by Ethernet header.
-    Other,
-}
-
 /// Hash fields any class can use: the destination MAC, or none (drop).
 const FIELDS_L2: u32 = rxh::L2DA | rxh::DISCARD;
 /// Hash fields of an IPv4 class without ports.
@@ -83,17 +70,8 @@ const FIELDS_L3: u32 = FIELDS_L2 | rxh::IP_SRC | rxh::IP_DST;
 /// Hash fields of a class with ports.
 const FIELDS_L4: u32 = FIELDS_L3 | rxh::L4_B_0_1 | rxh::L4_B_2_3;
 
+/// ethtool's view of the flow classes: flow types and hash fields.
 impl FlowClass {
-    const ALL: [Self; 7] = [
-        Self::Udp6,
-        Self::Udp4,
-        Self::Tcp6,
-        Self::Tcp4,
-        Self::Ip6,
-        Self::Ip4,
-        Self::Other,
-    ];
-
     /// The class an ethtool flow type names (`ethtool -N ... rx-flow-hash
     /// TYPE`). IP protocols the parser does not know (SCTP, AH, ESP) are
     /// in the plain IP classes.
@@ -109,40 +87,6 @@ impl FlowClass {
             ETHER => Self::Other,
             _ => return None,
         })
-    }
-
-    /// The parser's flags a frame of the class has (word 1 of the action
-    /// TCAM key). The RSS rules care about these alone and rely on their
-    /// order; see [`FlowClass::tcam_care`] for the flags that tell the
-    /// class apart from all others.
-    pub(crate) fn tcam_flags(self) -> u32 {
-        use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4,
-        };
-        match self {
-            Self::Udp6 => L4 | UDP | IP | V6,
-            Self::Udp4 => L4 | UDP | IP,
-            Self::Tcp6 => L4 | IP | V6,
-            Self::Tcp4 => L4 | IP,
-            Self::Ip6 => IP | V6,
-            Self::Ip4 => IP,
-            Self::Other => 0,
-        }
-    }
-
-    /// The flags of word 1 that are set or clear in every frame of the
-    /// class and in no frame of another (a flow rule matches on these).
-    pub(crate) fn tcam_care(self) -> u32 {
-        use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4,
-        };
-        match self {
-            Self::Udp6 | Self::Udp4 | Self::Tcp6 | Self::Tcp4 => L4 | UDP | IP | V6,
-            Self::Ip6 | Self::Ip4 => IP | V6,
-            Self::Other => 0,
-        }
     }
 
     /// The hash fields (`RXH_*`) the device can take for the class.
