@@ -28,6 +28,9 @@ pub mod channels;
 /// The driver's `nfc::class`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/class.rs"]
 pub mod class;
+/// The driver's `stats::counter`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/stats/counter.rs"]
+pub mod counter;
 /// The driver's `rpc::flow_class`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/flow_class.rs"]
 pub mod flow_class;

@@ -20,6 +20,8 @@
 
 #![forbid(unsafe_code)]
 
+mod counter;
+
 use kernel::{
     new_mutex,
     prelude::*,
@@ -30,6 +32,12 @@ use kernel::{
 };
 
 use core::fmt;
+
+use self::counter::{
+    assemble,
+    since,
+    Width, //
+};
 
 use crate::{
     hw::csr::{mac_stat, queue, rpc, rxb, tce, tmi},
@@ -240,17 +248,12 @@ static RMON_RANGES: RmonRanges = RmonRanges::new([
 ]);
 
 /// Reads a 64-bit counter whose high dword may change while the low one
-/// is read (`fbnic_stat_rd64()`): high, low, high again; if the high dword
-/// moved, the low one is not trusted and only the high part counts.
+/// is read (`fbnic_stat_rd64()`): high, low, high again ([`assemble`]).
 fn rd64(regs: &Regs, low: u32) -> u64 {
     let before = regs.rd32(low + 1);
     let lo = regs.rd32(low);
     let hi = regs.rd32(low + 1);
-    if before == hi {
-        u64::from(hi) << 32 | u64::from(lo)
-    } else {
-        u64::from(hi) << 32
-    }
+    assemble(before, lo, hi)
 }
 
 /// The MAC counters of a port, relative to their values at probe.
@@ -325,19 +328,6 @@ impl EthMac {
             .frames_lost_due_to_int_mac_xmit_error(v[11])
             .frames_lost_due_to_int_mac_rcv_error(v[12]);
     }
-}
-
-/// How a hardware counter is read.
-#[derive(Clone, Copy)]
-enum Width {
-    /// A 32-bit counter: reported modulo 2^32 since probe.
-    C32,
-    /// A 64-bit counter, high half in the next register.
-    C64,
-    /// A 64-bit RX buffer counter, high half 4 registers up.
-    Rxb64,
-    /// A level, not a counter: reported as it is.
-    Gauge,
 }
 
 /// The name of a statistic: `prefix`, the index if any, `suffix`.
@@ -463,21 +453,8 @@ fn read(regs: &Regs, reg: u32, width: Width) -> u64 {
             let before = regs.rd32(reg + 4);
             let lo = regs.rd32(reg);
             let hi = regs.rd32(reg + 4);
-            if before == hi {
-                u64::from(hi) << 32 | u64::from(lo)
-            } else {
-                u64::from(hi) << 32
-            }
+            assemble(before, lo, hi)
         }
-    }
-}
-
-/// What a counter counted since `base` was read.
-fn since(now: u64, base: u64, width: Width) -> u64 {
-    match width {
-        Width::C32 => u64::from((now as u32).wrapping_sub(base as u32)),
-        Width::C64 | Width::Rxb64 => now.wrapping_sub(base),
-        Width::Gauge => now,
     }
 }
 
