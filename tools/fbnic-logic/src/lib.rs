@@ -34,6 +34,9 @@ pub mod counter;
 /// The driver's `rpc::flow_class`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/flow_class.rs"]
 pub mod flow_class;
+/// The driver's `rpc::indir`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/indir.rs"]
+pub mod indir;
 /// The driver's `nfc::ip_tcam`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/nfc/ip_tcam.rs"]
 pub mod ip_tcam;

@@ -25,9 +25,11 @@
 #![forbid(unsafe_code)]
 
 mod flow_class;
+pub(crate) mod indir;
 mod macda;
 
 pub(crate) use self::flow_class::FlowClass;
+use self::indir::Indir;
 use self::macda::{
     MacEntry,
     MacTable,
@@ -54,7 +56,7 @@ use kernel::prelude::*;
 const _: () = assert!(ETH_ALEN == crate::kernel_ext::net::ETH_ALEN);
 
 /// Entries of an indirection table.
-pub(crate) const INDIR_ENTRIES: u32 = 256;
+pub(crate) const INDIR_ENTRIES: u32 = indir::ENTRIES as u32;
 /// RSS contexts, the default one included: one indirection table each.
 pub(crate) const RSS_CONTEXTS: u32 = 2;
 /// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
@@ -139,13 +141,13 @@ pub(crate) struct Rss {
     pub(crate) key: [u8; toeplitz::KEY_LEN],
     /// Indirection table: entry `i` names the queue of hashes whose low
     /// byte is `i`.
-    pub(crate) table: [u8; INDIR_ENTRIES as usize],
+    pub(crate) table: Indir,
     /// The hash input of each flow class (`RXH_*` bits), by
     /// [`FlowClass`] order.
     fields: [u32; FlowClass::ALL.len()],
     /// The indirection table of RSS context 1 (table 1), if the user
     /// created it; it shares the key and hash input of context 0.
-    pub(crate) context1: Option<[u8; INDIR_ENTRIES as usize]>,
+    pub(crate) context1: Option<Indir>,
 }
 
 impl Rss {
@@ -168,11 +170,7 @@ impl Rss {
     /// Spreads the indirection table round-robin over `queues` queues (at
     /// least one), keeping the key (`fbnic_reset_indir_tbl()`).
     pub(crate) fn spread(&mut self, queues: u32) {
-        let queues = queues.max(1);
-        for (i, entry) in self.table.iter_mut().enumerate() {
-            // CAST: queue numbers are below 128.
-            *entry = (i as u32 % queues) as u8;
-        }
+        self.table = indir::spread(queues);
     }
 
     /// The hash input of `class` (`RXH_*` bits).

@@ -66,26 +66,17 @@ impl Port {
             return Err(EOPNOTSUPP);
         }
         let queues = port.config().rx;
-        let mut table = [0u8; rpc::INDIR_ENTRIES as usize];
-        match (param.indir(), new) {
-            (Some(indir), _) => {
-                if indir.len() != table.len() || indir.iter().any(|&q| q >= queues) {
-                    return Err(EINVAL);
-                }
-                for (dst, &q) in table.iter_mut().zip(indir) {
-                    // CAST: checked above to be a queue number, below 128.
-                    *dst = q as u8;
-                }
-            }
+        let table = match (param.indir(), new) {
+            (Some(indir), _) => rpc::indir::checked(indir, queues).map_err(|_| EINVAL)?,
             (None, Some(ctx)) => {
-                for (i, (dst, entry)) in table.iter_mut().zip(ctx.indir_mut()).enumerate() {
-                    // CAST: 256 entries, queue numbers below 128.
-                    *dst = (i as u32 % queues.max(1)) as u8;
-                    *entry = u32::from(*dst);
+                let table = rpc::indir::spread(queues);
+                for (entry, &q) in ctx.indir_mut().iter_mut().zip(&table) {
+                    *entry = u32::from(q);
                 }
+                table
             }
             (None, None) => return Ok(()),
-        }
+        };
         let mut rss = port.rss.lock();
         rss.context1 = Some(table);
         if dev.is_running() {
@@ -302,25 +293,20 @@ impl ethtool::Operations for Port {
             return Err(EOPNOTSUPP);
         }
         // Check everything before changing anything.
-        let queues = port.config().rx as usize;
-        if let Some(indir) = param.indir() {
-            if indir.len() != rpc::INDIR_ENTRIES as usize
-                || indir.iter().any(|&q| q as usize >= queues)
-            {
-                return Err(EINVAL);
-            }
-        }
+        let queues = port.config().rx;
+        let table = param
+            .indir()
+            .map(|indir| rpc::indir::checked(indir, queues))
+            .transpose()
+            .map_err(|_| EINVAL)?;
         let key: Option<&[u8; toeplitz::KEY_LEN]> = match param.key() {
             Some(key) => Some(key.try_into().map_err(|_| EINVAL)?),
             None => None,
         };
 
         let mut rss = port.rss.lock();
-        if let Some(indir) = param.indir() {
-            for (dst, &q) in rss.table.iter_mut().zip(indir) {
-                // CAST: checked above to be a queue number, below 128.
-                *dst = q as u8;
-            }
+        if let Some(table) = table {
+            rss.table = table;
         }
         if let Some(key) = key {
             rss.key = *key;
