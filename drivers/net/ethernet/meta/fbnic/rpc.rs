@@ -380,3 +380,73 @@ impl MacFilter {
         regs.wrfl();
     }
 }
+
+/// ethtool's flow types and hash fields in the classifier's terms, run by
+/// KUnit when the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_rpc)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_types() {
+        use flow_type::*;
+        let cases = [
+            (TCP_V4, FlowClass::Tcp4),
+            (UDP_V6, FlowClass::Udp6),
+            (SCTP_V4, FlowClass::Ip4),
+            (ESP_V6, FlowClass::Ip6),
+            (IPV4_USER, FlowClass::Ip4),
+            (ETHER, FlowClass::Other),
+            // The flags ethtool may add do not change the class.
+            (TCP_V6 | FLAGS, FlowClass::Tcp6),
+        ];
+        for (ty, class) in cases {
+            assert_eq!(FlowClass::of_flow_type(ty), Some(class));
+        }
+        assert_eq!(FlowClass::of_flow_type(0x7f), None);
+    }
+
+    #[test]
+    fn hash_fields() {
+        let mut rss = Rss::new(4);
+        let ports = rxh::IP_SRC | rxh::IP_DST | rxh::L4_B_0_1 | rxh::L4_B_2_3;
+        assert_eq!(rss.set_fields(FlowClass::Udp4, ports), Ok(()));
+        assert_eq!(rss.fields(FlowClass::Udp4), ports);
+        // Ports of plain IP, the flow label of IPv4, a VLAN tag: refused,
+        // and nothing changes.
+        for (class, fields) in [
+            (FlowClass::Ip4, ports),
+            (FlowClass::Tcp4, rxh::IP6_FL),
+            (FlowClass::Other, rxh::VLAN),
+        ] {
+            let before = rss.fields(class);
+            assert_eq!(rss.set_fields(class, fields), Err(EINVAL));
+            assert_eq!(rss.fields(class), before);
+        }
+        assert_eq!(rss.set_fields(FlowClass::Tcp6, rxh::IP6_FL), Ok(()));
+        assert_eq!(rss.set_fields(FlowClass::Other, rxh::DISCARD), Ok(()));
+    }
+
+    #[test]
+    fn enable_bits() {
+        assert_eq!(rss_enable_bits(0), 0);
+        assert_eq!(
+            rss_enable_bits(rxh::IP_SRC | rxh::L4_B_2_3),
+            rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_L4_DST
+        );
+        // The flow label of the outer and the inner IPv6 header both.
+        assert_eq!(
+            rss_enable_bits(rxh::IP6_FL),
+            rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL | rpc::ACT_TBL1_RSS_ENA_IV6_FL_LBL
+        );
+        // Discarding is an action, not a hash input.
+        assert_eq!(rss_enable_bits(rxh::DISCARD), 0);
+    }
+
+    #[test]
+    fn default_spread() {
+        let rss = Rss::new(3);
+        assert_eq!(rss.table[..4], [0, 1, 2, 0]);
+        assert!(rss.context1.is_none());
+    }
+}
