@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The first VM suite, for either driver: the module loads, binds to every
 # emulated fbnic function, unloads cleanly (also in a loop), and the kernel
-# log stays free of warnings and oopses.
+# log stays free of warnings and oopses. With the Rust driver on a kernel
+# with KUnit, the driver's KUnit suites report at the first load
+# (kunit/<suite>.<case> results).
 . /lab/lib/lab.sh
 
 # What each driver cannot do yet on the current emulator, with the reason.
@@ -34,6 +36,8 @@ sed 's/^/  /' "$RESULTS/fbnic-dmesg.txt"
 if [ "$DRIVER" = rust ]; then
 	# The probe read BAR0 and logged it (a real MMIO round trip to the emulator).
 	check probe-read-register grep -q 'fbnic.*BAR0' "$RESULTS/fbnic-dmesg.txt"
+	# The driver's KUnit suites ran at this first load: a result per case.
+	kunit_report "$(modprobe_path)"
 else
 	# With the emulated firmware the C driver probes through to a netdev.
 	check c-registers-netdev test -n "$(fbnic_netdev 0)"

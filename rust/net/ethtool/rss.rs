@@ -140,6 +140,10 @@ pub mod rxh {
     pub const IP6_FL: u32 = bindings::RXH_IP6_FL;
     /// Not hashed: the flow type's frames are dropped.
     pub const DISCARD: u32 = bindings::RXH_DISCARD;
+    /// VLAN tag. Only the KUnit suites name it, to see it refused, so it
+    /// is unused in a kernel without KUnit.
+    #[cfg_attr(not(CONFIG_KUNIT), allow(dead_code))]
+    pub const VLAN: u32 = bindings::RXH_VLAN;
 }
 
 /// The hash input of one flow type (`struct ethtool_rxfh_fields`, `ethtool

@@ -15,6 +15,7 @@ pub mod hw;
 #[path = "../../../../../rust/lib.rs"]
 mod kernel_ext;
 
+mod classifier;
 mod fw;
 mod link;
 mod netdev;

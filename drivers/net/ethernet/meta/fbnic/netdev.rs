@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod channels;
 mod ethtool;
 
 use kernel::{
@@ -50,6 +51,7 @@ use kernel::{
 };
 
 use crate::{
+    classifier,
     hw::fw::LinkConfig,
     kernel_ext::{
         irq::IrqName,
@@ -75,7 +77,6 @@ use crate::{
     },
     nfc::Rules,
     rpc::{
-        self,
         MacFilter,
         Rss, //
     },
@@ -372,7 +373,7 @@ impl Port {
             }
         }
         let rss = self.rss.lock();
-        rpc::enable(regs, &rss, &self.rules.lock());
+        classifier::enable(regs, &rss, &self.rules.lock());
         drop(rss);
         for q in active {
             q.napi.enable();
@@ -396,7 +397,7 @@ impl Port {
             q.napi.disable();
         }
         dev.tx_disable();
-        rpc::disable(regs);
+        classifier::disable(regs);
         for (i, q) in active.iter().enumerate() {
             q.rings.disable(regs);
             // CAST: at most 128 queues.

@@ -16,8 +16,28 @@
 
 #![forbid(unsafe_code)]
 
+mod class;
+mod ip_tcam;
+mod placement;
+
 use kernel::prelude::*;
 
+use self::{
+    class::{
+        rule_class,
+        RuleL4, //
+    },
+    ip_tcam::{
+        IpAddr,
+        IpTcam,
+        IP_ENTRIES, //
+    },
+    placement::{
+        place,
+        PlaceError,
+        Wanted, //
+    },
+};
 use crate::{
     hw::{
         csr::{
@@ -53,8 +73,6 @@ use crate::{
 pub(crate) const RULES: u32 = 48;
 /// The action TCAM entry of location 0.
 const FIRST_ENTRY: u32 = rpc_ram::ACT_TBL_NFC_OFFSET;
-/// Entries of each IP TCAM.
-const IP_ENTRIES: usize = rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES as usize;
 
 /// Where word `m` of entry `n` of one of the IP TCAMs is.
 type IpTcamReg = fn(rpc_ram::IpIdx, rpc_ram::IpWordIdx) -> Loc<Bar0>;
@@ -63,95 +81,8 @@ const IP_SRC: IpTcamReg = |n, m| rpc_ram::TCAM_IPSRC::at(n, m).loc();
 /// The inner destination address TCAM.
 const IP_DST: IpTcamReg = |n, m| rpc_ram::TCAM_IPDST::at(n, m).loc();
 
-const IPPROTO_TCP: u8 = 6;
-const IPPROTO_UDP: u8 = 17;
-
-/// An address of an IP TCAM: the bits that matter and their value (16
-/// bytes; IPv4 in the last 4).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct IpAddr {
-    value: [u8; 16],
-    care: [u8; 16],
-    v6: bool,
-}
-
-impl IpAddr {
-    /// An IPv4 (`N` = 4) or IPv6 (16) address match.
-    fn new<const N: usize>(m: &Masked<[u8; N]>) -> Option<Self> {
-        const { assert!(N == 4 || N == 16) };
-        let mut a = Self {
-            value: [0; 16],
-            care: [0; 16],
-            v6: N == 16,
-        };
-        a.value[16 - N..].copy_from_slice(&m.value);
-        a.care[16 - N..].copy_from_slice(&m.mask);
-        a.normalized()
-    }
-
-    /// The address with the bits that do not matter cleared; `None` if no
-    /// bit matters (no match on the address).
-    fn normalized(mut self) -> Option<Self> {
-        for (v, c) in self.value.iter_mut().zip(self.care) {
-            *v &= c;
-        }
-        self.care.iter().any(|&c| c != 0).then_some(self)
-    }
-
-    /// Whether some address matches both.
-    fn overlaps(&self, other: &Self) -> bool {
-        self.v6 == other.v6
-            && (0..16).all(|i| (self.value[i] ^ other.value[i]) & self.care[i] & other.care[i] == 0)
-    }
-}
-
-/// One side's IP TCAM: its addresses and how many rules use each.
-#[derive(Default)]
-struct IpTcam {
-    entries: [Option<(IpAddr, u32)>; IP_ENTRIES],
-}
-
+/// Writing the IP TCAMs; their bookkeeping is [`IpTcam`]'s own.
 impl IpTcam {
-    /// The entry for `addr`, shared if it is there, new otherwise (then
-    /// `true`, for the caller to write). `EBUSY` if the entries are all
-    /// taken or one holds an overlapping address.
-    fn take(&mut self, addr: IpAddr) -> Result<(usize, bool)> {
-        for (i, e) in self.entries.iter_mut().enumerate() {
-            match e {
-                Some((a, users)) if *a == addr => {
-                    *users += 1;
-                    return Ok((i, false));
-                }
-                Some((a, _)) if a.overlaps(&addr) => return Err(EBUSY),
-                _ => (),
-            }
-        }
-        let (i, free) = self
-            .entries
-            .iter_mut()
-            .enumerate()
-            .find(|(_, e)| e.is_none())
-            .ok_or(EBUSY)?;
-        *free = Some((addr, 1));
-        Ok((i, true))
-    }
-
-    /// Gives back a use of entry `i`; `true` if that was the last (the
-    /// entry is free, for the caller to clear).
-    fn put(&mut self, i: usize) -> bool {
-        let Some(e) = self.entries.get_mut(i) else {
-            return false;
-        };
-        if let Some((_, users)) = e {
-            *users -= 1;
-            if *users == 0 {
-                *e = None;
-                return true;
-            }
-        }
-        false
-    }
-
     /// Writes entry `i` (invalidated if free) to the TCAM whose registers
     /// `reg` gives.
     fn write_entry(&self, regs: &Regs, reg: IpTcamReg, i: usize) {
@@ -162,7 +93,7 @@ impl IpTcam {
         let last = rpc_ram::IpWordIdx::new_const::<{ rpc_ram::TCAM_IP_ADDR_WORD_LEN }>();
         // Invalidate first: the words below change one at a time.
         regs.write32(reg(entry, last), 0);
-        let Some(Some((a, _))) = self.entries.get(i) else {
+        let Some(a) = self.get(i) else {
             return;
         };
         // Word w is the w-th 16-bit group counted from the end; the mask
@@ -187,6 +118,30 @@ impl IpTcam {
         for i in 0..IP_ENTRIES {
             self.write_entry(regs, reg, i);
         }
+    }
+}
+
+/// The L4 protocol a rule of flow type `ty` names, with the IP protocol
+/// match `proto` of `ip4` and `ip6` rules.
+fn rule_l4(ty: u32, proto: Masked<u8>) -> RuleL4 {
+    match ty {
+        flow_type::TCP_V4 | flow_type::TCP_V6 => RuleL4::Tcp,
+        flow_type::UDP_V4 | flow_type::UDP_V6 => RuleL4::Udp,
+        flow_type::IPV4_USER | flow_type::IPV6_USER => RuleL4::Ip {
+            value: proto.value,
+            mask: proto.mask,
+        },
+        _ => RuleL4::Unparsed,
+    }
+}
+
+/// The location a rule asks for, from ethtool's (`RX_CLS_LOC_*` or a
+/// number): "any" is the last free one, as the C driver chooses.
+fn wanted_location(location: u32) -> Wanted {
+    match location {
+        location::ANY | location::LAST => Wanted::Last,
+        location::FIRST => Wanted::First,
+        l => Wanted::At(l),
     }
 }
 
@@ -232,31 +187,11 @@ impl Match {
         if m.tos.mask != 0 || m.l4_4_bytes.mask != 0 {
             return unsupported("fbnic matches no TOS, traffic class or raw L4 bytes");
         }
-        // The L4 protocol the rule names, if any: TCP or UDP only, by
-        // full mask.
-        let udp = match ty {
-            flow_type::TCP_V4 | flow_type::TCP_V6 => Some(false),
-            flow_type::UDP_V4 | flow_type::UDP_V6 => Some(true),
-            flow_type::IPV4_USER | flow_type::IPV6_USER => match (m.proto.mask, m.proto.value) {
-                (0, _) => None,
-                (0xff, IPPROTO_TCP) => Some(false),
-                (0xff, IPPROTO_UDP) => Some(true),
-                _ => return unsupported("only TCP and UDP are matched by protocol"),
-            },
-            _ => return unsupported("SCTP, AH and ESP are not parsed by fbnic"),
-        };
-        let class = match (N == 16, udp) {
-            (false, None) => FlowClass::Ip4,
-            (false, Some(false)) => FlowClass::Tcp4,
-            (false, Some(true)) => FlowClass::Udp4,
-            (true, None) => FlowClass::Ip6,
-            (true, Some(false)) => FlowClass::Tcp6,
-            (true, Some(true)) => FlowClass::Udp6,
-        };
+        let class = rule_class(N == 16, rule_l4(ty, m.proto)).or_else(unsupported)?;
         Ok(Self {
             class,
-            src: IpAddr::new(&m.src),
-            dst: IpAddr::new(&m.dst),
+            src: IpAddr::new(&m.src.value, &m.src.mask),
+            dst: IpAddr::new(&m.dst.value, &m.dst.mask),
             sport: m.sport,
             dport: m.dport,
         })
@@ -310,24 +245,11 @@ impl Rules {
     /// The location a rule asking for `wanted` gets: a free one, the last
     /// (lowest priority) for "any", as the C driver chooses.
     fn place(&self, wanted: u32) -> Result<u32, Refused> {
-        let free = |i: &usize| self.rules[*i].is_none();
-        // CAST: at most 48.
-        let found = match wanted {
-            location::ANY | location::LAST => (0..RULES as usize).rev().find(free),
-            location::FIRST => (0..RULES as usize).find(free),
-            l if l < RULES => {
-                return if free(&(l as usize)) {
-                    Ok(l)
-                } else {
-                    Err(Refused(EBUSY, "a rule is there; delete it first"))
-                }
-            }
-            _ => return Err(Refused(EINVAL, "no such location")),
-        };
-        // CAST: below 48.
-        found
-            .map(|i| i as u32)
-            .ok_or(Refused(ENOSPC, "the rule table is full"))
+        place(&self.rules, wanted_location(wanted)).map_err(|e| match e {
+            PlaceError::Busy => Refused(EBUSY, "a rule is there; delete it first"),
+            PlaceError::NoSuchLocation => Refused(EINVAL, "no such location"),
+            PlaceError::Full => Refused(ENOSPC, "the rule table is full"),
+        })
     }
 
     /// Installs `rule` for a port with `rx_queues` queues and the RSS
@@ -515,5 +437,61 @@ impl Rules {
         }
         IpTcam::default().write(regs, IP_SRC);
         IpTcam::default().write(regs, IP_DST);
+    }
+}
+
+/// The conversions from ethtool's rule locations and flow types, run by
+/// KUnit when the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_nfc)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_locations() {
+        assert_eq!(wanted_location(location::ANY), Wanted::Last);
+        assert_eq!(wanted_location(location::LAST), Wanted::Last);
+        assert_eq!(wanted_location(location::FIRST), Wanted::First);
+    }
+
+    #[test]
+    fn numbered_locations() {
+        assert_eq!(wanted_location(0), Wanted::At(0));
+        assert_eq!(wanted_location(RULES - 1), Wanted::At(RULES - 1));
+        assert_eq!(wanted_location(RULES), Wanted::At(RULES));
+    }
+
+    #[test]
+    fn flow_types() {
+        let any = Masked { value: 0, mask: 0 };
+        let tcp = Masked {
+            value: 6,
+            mask: 0xff,
+        };
+        for ty in [flow_type::TCP_V4, flow_type::TCP_V6] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Tcp);
+        }
+        for ty in [flow_type::UDP_V4, flow_type::UDP_V6] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Udp);
+        }
+        for ty in [flow_type::IPV4_USER, flow_type::IPV6_USER] {
+            assert_eq!(
+                rule_l4(ty, tcp),
+                RuleL4::Ip {
+                    value: 6,
+                    mask: 0xff
+                }
+            );
+        }
+        for ty in [flow_type::SCTP_V4, flow_type::AH_ESP_V6, flow_type::ETHER] {
+            assert_eq!(rule_l4(ty, any), RuleL4::Unparsed);
+        }
+    }
+
+    #[test]
+    fn placement_errors() {
+        let rules = Rules::new();
+        assert!(matches!(rules.place(RULES), Err(Refused(e, _)) if e == EINVAL));
+        assert_eq!(rules.place(location::ANY).ok(), Some(RULES - 1));
+        assert_eq!(rules.place(location::FIRST).ok(), Some(0));
     }
 }

@@ -25,6 +25,21 @@
 #![forbid(unsafe_code)]
 
 use crate::hw::reg::RegisterIo;
+
+mod flow_class;
+pub(crate) mod indir;
+mod macda;
+
+pub(crate) use self::flow_class::FlowClass;
+use self::indir::Indir;
+use self::macda::{
+    MacEntry,
+    MacTable,
+    RxMode,
+    ETH_ALEN,
+    MACDA_ENTRIES,
+    MACDA_HOST, //
+};
 use crate::{
     hw::{
         csr::{
@@ -39,15 +54,16 @@ use crate::{
             rxh, //
         },
         AddrList,
-        ETH_ALEN, //
     },
-    nfc::Rules,
     regs::Regs, //
 };
 use kernel::prelude::*;
 
+// The MAC address length of the core-only module is the kernel's.
+const _: () = assert!(ETH_ALEN == crate::kernel_ext::net::ETH_ALEN);
+
 /// Entries of an indirection table.
-pub(crate) const INDIR_ENTRIES: u32 = 256;
+pub(crate) const INDIR_ENTRIES: u32 = indir::ENTRIES as u32;
 /// RSS contexts, the default one included: one indirection table each.
 pub(crate) const RSS_CONTEXTS: u32 = 2;
 /// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
@@ -56,21 +72,6 @@ pub(crate) const MAX_FRAME: u32 = 9742;
 /// as the C driver sets it).
 const OH_BYTES: u32 = 20;
 
-/// The flow classes of the RSS rules, in their action TCAM order: the
-/// parser's view of a frame, each with its own hash input. A more specific
-/// class comes first, as the lowest matching entry wins.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum FlowClass {
-    Udp6,
-    Udp4,
-    Tcp6,
-    Tcp4,
-    Ip6,
-    Ip4,
-    /// Everything else, hashed by Ethernet header.
-    Other,
-}
-
 /// Hash fields any class can use: the destination MAC, or none (drop).
 const FIELDS_L2: u32 = rxh::L2DA | rxh::DISCARD;
 /// Hash fields of an IPv4 class without ports.
@@ -78,17 +79,8 @@ const FIELDS_L3: u32 = FIELDS_L2 | rxh::IP_SRC | rxh::IP_DST;
 /// Hash fields of a class with ports.
 const FIELDS_L4: u32 = FIELDS_L3 | rxh::L4_B_0_1 | rxh::L4_B_2_3;
 
+/// ethtool's view of the flow classes: flow types and hash fields.
 impl FlowClass {
-    const ALL: [Self; 7] = [
-        Self::Udp6,
-        Self::Udp4,
-        Self::Tcp6,
-        Self::Tcp4,
-        Self::Ip6,
-        Self::Ip4,
-        Self::Other,
-    ];
-
     /// The class an ethtool flow type names (`ethtool -N ... rx-flow-hash
     /// TYPE`). IP protocols the parser does not know (SCTP, AH, ESP) are
     /// in the plain IP classes.
@@ -104,44 +96,6 @@ impl FlowClass {
             ETHER => Self::Other,
             _ => return None,
         })
-    }
-
-    /// The parser's flags a frame of the class has (word 1 of the action
-    /// TCAM key). The RSS rules care about these alone and rely on their
-    /// order; see [`FlowClass::tcam_care`] for the flags that tell the
-    /// class apart from all others.
-    pub(crate) fn tcam_flags(self) -> u32 {
-        use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6,
-            TCAM_ACT1_IP_VALID as IP,
-            TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4, //
-        };
-        match self {
-            Self::Udp6 => L4 | UDP | IP | V6,
-            Self::Udp4 => L4 | UDP | IP,
-            Self::Tcp6 => L4 | IP | V6,
-            Self::Tcp4 => L4 | IP,
-            Self::Ip6 => IP | V6,
-            Self::Ip4 => IP,
-            Self::Other => 0,
-        }
-    }
-
-    /// The flags of word 1 that are set or clear in every frame of the
-    /// class and in no frame of another (a flow rule matches on these).
-    pub(crate) fn tcam_care(self) -> u32 {
-        use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6,
-            TCAM_ACT1_IP_VALID as IP,
-            TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4, //
-        };
-        match self {
-            Self::Udp6 | Self::Udp4 | Self::Tcp6 | Self::Tcp4 => L4 | UDP | IP | V6,
-            Self::Ip6 | Self::Ip4 => IP | V6,
-            Self::Other => 0,
-        }
     }
 
     /// The hash fields (`RXH_*`) the device can take for the class.
@@ -194,13 +148,13 @@ pub(crate) struct Rss {
     pub(crate) key: [u8; toeplitz::KEY_LEN],
     /// Indirection table: entry `i` names the queue of hashes whose low
     /// byte is `i`.
-    pub(crate) table: [u8; INDIR_ENTRIES as usize],
+    pub(crate) table: Indir,
     /// The hash input of each flow class (`RXH_*` bits), by
     /// [`FlowClass`] order.
     fields: [u32; FlowClass::ALL.len()],
     /// The indirection table of RSS context 1 (table 1), if the user
     /// created it; it shares the key and hash input of context 0.
-    pub(crate) context1: Option<[u8; INDIR_ENTRIES as usize]>,
+    pub(crate) context1: Option<Indir>,
 }
 
 impl Rss {
@@ -223,11 +177,7 @@ impl Rss {
     /// Spreads the indirection table round-robin over `queues` queues (at
     /// least one), keeping the key (`fbnic_reset_indir_tbl()`).
     pub(crate) fn spread(&mut self, queues: u32) {
-        let queues = queues.max(1);
-        for (i, entry) in self.table.iter_mut().enumerate() {
-            // CAST: queue numbers are below 128.
-            *entry = (i as u32 % queues) as u8;
-        }
+        self.table = indir::spread(queues);
     }
 
     /// The hash input of `class` (`RXH_*` bits).
@@ -307,7 +257,7 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
 }
 
 /// Invalidates the RSS rules.
-fn clear_rss_rules(regs: &Regs) {
+pub(crate) fn clear_rss_rules(regs: &Regs) {
     for i in 0..FlowClass::ALL.len() {
         // CAST: seven rules.
         let Some(entry) = rpc_ram::ActIdx::new(RSS_FIRST_ENTRY + i as u32) else {
@@ -319,12 +269,10 @@ fn clear_rss_rules(regs: &Regs) {
     }
 }
 
-/// Opens the classifier: the flow rules, RSS for the other frames to our
-/// addresses, drop for the rest. The MAC filter is written separately ([`MacFilter`]).
-pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
-    write_rss(regs, rss);
-    write_rss_rules(regs, rss);
-    rules.write(regs, rss);
+/// Lets frames reach the host: unmatched frames are dropped, matched ones
+/// go where their action says (the RMI part of `fbnic_rss_reinit_hw()`).
+/// The tables must be written first ([`crate::classifier::enable`]).
+pub(crate) fn open_rmi(regs: &Regs) {
     regs.write_raw(rpc::ACT_TBL1_DEFAULT::AT, 0);
     regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
     regs.write_raw(
@@ -336,72 +284,14 @@ pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
     regs.wrfl();
 }
 
-/// Stops delivering frames to the host (`fbnic_rpc_reset_valid_entries()`
-/// and the RMI disable of `fbnic_rss_disable_hw()`).
-pub(crate) fn disable(regs: &Regs) {
+/// Stops delivering frames to the host (the RMI disable of
+/// `fbnic_rss_disable_hw()`), before the tables are cleared.
+pub(crate) fn close_rmi(regs: &Regs) {
     regs.write_raw(
         rpc::RMI_CONFIG::AT,
         rpc::RMI_CONFIG::OH_BYTES.prep(OH_BYTES),
     );
     regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
-    clear_rss_rules(regs);
-    Rules::clear(regs);
-    regs.wrfl();
-}
-
-/// A MAC DA TCAM entry: an address and the bits of it that do not matter.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct MacEntry {
-    addr: [u8; ETH_ALEN],
-    /// A set bit is a don't-care bit.
-    dont_care: [u8; ETH_ALEN],
-}
-
-impl MacEntry {
-    /// Exactly `addr`.
-    const fn exact(addr: [u8; ETH_ALEN]) -> Self {
-        Self {
-            addr,
-            dont_care: [0; ETH_ALEN],
-        }
-    }
-
-    /// Every address.
-    const PROMISC: Self = Self {
-        addr: [0; ETH_ALEN],
-        dont_care: [0xff; ETH_ALEN],
-    };
-
-    /// Every group (multicast or broadcast) address: only the group bit,
-    /// bit 0 of the first byte, matters.
-    const ALLMULTI: Self = Self {
-        addr: [1, 0, 0, 0, 0, 0],
-        dont_care: [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff],
-    };
-}
-
-/// Entries of the MAC DA TCAM.
-const MACDA_ENTRIES: usize = rpc_ram::TCAM_MACDA_NUM_ENTRIES as usize;
-/// The entry of the broadcast address.
-const MACDA_BROADCAST: usize = rpc_ram::TCAM_MACDA_BROADCAST_IDX as usize;
-/// The multicast entries, filled from the top down.
-const MACDA_MULTICAST: core::ops::Range<usize> =
-    rpc_ram::TCAM_MACDA_MULTICAST_IDX as usize..rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize;
-/// The extra unicast entries, filled from the bottom up.
-const MACDA_UNICAST: core::ops::Range<usize> =
-    rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize..rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
-/// The entry of the interface's own address.
-const MACDA_HOST: usize = rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
-/// The promiscuous / all-multicast wildcard.
-const MACDA_WILDCARD: usize = rpc_ram::TCAM_MACDA_PROMISC_IDX as usize;
-
-/// How a port's receive filter ended up after a [`MacFilter::sync`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RxMode {
-    /// Every frame is received (asked for, or too many unicast addresses).
-    pub(crate) promisc: bool,
-    /// Every multicast frame is received (asked for, or too many groups).
-    pub(crate) allmulti: bool,
 }
 
 /// The MAC DA TCAM: the destination addresses the port receives
@@ -412,7 +302,7 @@ pub(crate) struct RxMode {
 /// that change, with plain register writes: nothing in here sleeps.
 pub(crate) struct MacFilter {
     /// What each entry of the device holds; `None` for an invalid entry.
-    hw: [Option<MacEntry>; MACDA_ENTRIES],
+    hw: MacTable,
 }
 
 impl MacFilter {
@@ -435,31 +325,7 @@ impl MacFilter {
         promisc: bool,
         allmulti: bool,
     ) -> RxMode {
-        let mut want = [None; MACDA_ENTRIES];
-        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
-        want[MACDA_HOST] = Some(MacEntry::exact(*host));
-
-        let mut mode = RxMode { promisc, allmulti };
-        let mut slots = MACDA_UNICAST;
-        for addr in uc.iter() {
-            match slots.next() {
-                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
-                None => mode.promisc = true,
-            }
-        }
-        let mut slots = MACDA_MULTICAST.rev();
-        for addr in mc.iter() {
-            match slots.next() {
-                Some(i) => want[i] = Some(MacEntry::exact(*addr)),
-                None => mode.allmulti = true,
-            }
-        }
-        if mode.promisc {
-            mode.allmulti = true;
-            want[MACDA_WILDCARD] = Some(MacEntry::PROMISC);
-        } else if mode.allmulti {
-            want[MACDA_WILDCARD] = Some(MacEntry::ALLMULTI);
-        }
+        let (want, mode) = macda::table(host, uc.iter(), mc.iter(), promisc, allmulti);
         self.write(regs, &want);
         mode
     }
@@ -474,10 +340,7 @@ impl MacFilter {
     /// Receives frames to `host` and broadcast only, until the next
     /// [`MacFilter::sync`] brings the address lists (at open).
     pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
-        let mut want = [None; MACDA_ENTRIES];
-        want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
-        want[MACDA_HOST] = Some(MacEntry::exact(*host));
-        self.write(regs, &want);
+        self.write(regs, &macda::base(host));
     }
 
     /// Invalidates every entry (at stop).
@@ -486,7 +349,7 @@ impl MacFilter {
     }
 
     /// Writes the entries of `want` that differ from the device's.
-    fn write(&mut self, regs: &Regs, want: &[Option<MacEntry>; MACDA_ENTRIES]) {
+    fn write(&mut self, regs: &Regs, want: &MacTable) {
         for (i, (have, want)) in self.hw.iter_mut().zip(want.iter()).enumerate() {
             if have == want {
                 continue;
@@ -526,5 +389,75 @@ impl MacFilter {
             *have = *want;
         }
         regs.wrfl();
+    }
+}
+
+/// ethtool's flow types and hash fields in the classifier's terms, run by
+/// KUnit when the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_rpc)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_types() {
+        use flow_type::*;
+        let cases = [
+            (TCP_V4, FlowClass::Tcp4),
+            (UDP_V6, FlowClass::Udp6),
+            (SCTP_V4, FlowClass::Ip4),
+            (ESP_V6, FlowClass::Ip6),
+            (IPV4_USER, FlowClass::Ip4),
+            (ETHER, FlowClass::Other),
+            // The flags ethtool may add do not change the class.
+            (TCP_V6 | FLAGS, FlowClass::Tcp6),
+        ];
+        for (ty, class) in cases {
+            assert_eq!(FlowClass::of_flow_type(ty), Some(class));
+        }
+        assert_eq!(FlowClass::of_flow_type(0x7f), None);
+    }
+
+    #[test]
+    fn hash_fields() {
+        let mut rss = Rss::new(4);
+        let ports = rxh::IP_SRC | rxh::IP_DST | rxh::L4_B_0_1 | rxh::L4_B_2_3;
+        assert_eq!(rss.set_fields(FlowClass::Udp4, ports), Ok(()));
+        assert_eq!(rss.fields(FlowClass::Udp4), ports);
+        // Ports of plain IP, the flow label of IPv4, a VLAN tag: refused,
+        // and nothing changes.
+        for (class, fields) in [
+            (FlowClass::Ip4, ports),
+            (FlowClass::Tcp4, rxh::IP6_FL),
+            (FlowClass::Other, rxh::VLAN),
+        ] {
+            let before = rss.fields(class);
+            assert_eq!(rss.set_fields(class, fields), Err(EINVAL));
+            assert_eq!(rss.fields(class), before);
+        }
+        assert_eq!(rss.set_fields(FlowClass::Tcp6, rxh::IP6_FL), Ok(()));
+        assert_eq!(rss.set_fields(FlowClass::Other, rxh::DISCARD), Ok(()));
+    }
+
+    #[test]
+    fn enable_bits() {
+        assert_eq!(rss_enable_bits(0), 0);
+        assert_eq!(
+            rss_enable_bits(rxh::IP_SRC | rxh::L4_B_2_3),
+            rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_L4_DST
+        );
+        // The flow label of the outer and the inner IPv6 header both.
+        assert_eq!(
+            rss_enable_bits(rxh::IP6_FL),
+            rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL | rpc::ACT_TBL1_RSS_ENA_IV6_FL_LBL
+        );
+        // Discarding is an action, not a hash input.
+        assert_eq!(rss_enable_bits(rxh::DISCARD), 0);
+    }
+
+    #[test]
+    fn default_spread() {
+        let rss = Rss::new(3);
+        assert_eq!(rss.table[..4], [0, 1, 2, 0]);
+        assert!(rss.context1.is_none());
     }
 }

@@ -20,6 +20,8 @@
 
 #![forbid(unsafe_code)]
 
+mod counter;
+
 use kernel::{
     new_mutex,
     prelude::*,
@@ -33,6 +35,12 @@ use kernel::{
 };
 
 use core::fmt;
+
+use self::counter::{
+    assemble,
+    since,
+    Width, //
+};
 
 use crate::{
     hw::{
@@ -280,17 +288,12 @@ static RMON_RANGES: RmonRanges = RmonRanges::new([
 ]);
 
 /// Reads a 64-bit counter whose high dword may change while the low one
-/// is read (`fbnic_stat_rd64()`): high, low, high again; if the high dword
-/// moved, the low one is not trusted and only the high part counts.
+/// is read (`fbnic_stat_rd64()`): high, low, high again ([`assemble`]).
 fn rd64(regs: &Regs, c: Pair) -> u64 {
     let before = regs.read32(c.hi);
     let lo = regs.read32(c.lo);
     let hi = regs.read32(c.hi);
-    if before == hi {
-        u64::from(hi) << 32 | u64::from(lo)
-    } else {
-        u64::from(hi) << 32
-    }
+    assemble(before, lo, hi)
 }
 
 /// The MAC counters of a port, relative to their values at probe.
@@ -367,15 +370,26 @@ impl EthMac {
     }
 }
 
-/// How a hardware counter is read.
+/// Where a hardware counter is, and how it is read.
 #[derive(Clone, Copy)]
-enum Width {
-    /// A 32-bit counter: reported modulo 2^32 since probe.
-    C32,
-    /// A 64-bit counter, high half in the given register.
-    C64(Loc<Bar0>),
-    /// A level, not a counter: reported as it is.
-    Gauge,
+enum Read {
+    /// A 32-bit counter.
+    C32(Loc<Bar0>),
+    /// A 64-bit counter in two registers.
+    C64(Pair),
+    /// A level, not a counter.
+    Gauge(Loc<Bar0>),
+}
+
+impl Read {
+    /// How the value counts ([`since`]).
+    fn width(self) -> Width {
+        match self {
+            Read::C32(_) => Width::C32,
+            Read::C64(_) => Width::C64,
+            Read::Gauge(_) => Width::Gauge,
+        }
+    }
 }
 
 /// The name of a statistic: `prefix`, the index if any, `suffix`.
@@ -399,19 +413,17 @@ impl fmt::Display for Name {
 #[derive(Clone, Copy)]
 struct HwStat {
     name: Name,
-    reg: Loc<Bar0>,
-    width: Width,
+    read: Read,
 }
 
-const fn stat(prefix: &'static str, reg: Loc<Bar0>, width: Width) -> HwStat {
+const fn stat(prefix: &'static str, read: Read) -> HwStat {
     HwStat {
         name: Name {
             prefix,
             index: None,
             suffix: "",
         },
-        reg,
-        width,
+        read,
     }
 }
 
@@ -419,8 +431,7 @@ const fn indexed(
     prefix: &'static str,
     index: u32,
     suffix: &'static str,
-    reg: Loc<Bar0>,
-    width: Width,
+    read: Read,
 ) -> HwStat {
     HwStat {
         name: Name {
@@ -428,146 +439,83 @@ const fn indexed(
             index: Some(index),
             suffix,
         },
-        reg,
-        width,
+        read,
     }
 }
 
 /// The device-wide counters, in `ethtool -S` order: those of the C driver
 /// (`fbnic_ethtool.c`) that this one can read, with its names.
 fn hw_stats() -> impl Iterator<Item = HwStat> {
-    use Width::*;
+    use Read::*;
     let fixed = [
-        stat("tti_cm_drop_frames", tce::TTI_CM_DROP_PKTS::AT.loc(), C32),
-        stat(
-            "tti_cm_drop_bytes",
-            tce::TTI_CM_DROP_BYTE_L::AT.loc(),
-            C64(tce::TTI_CM_DROP_BYTE_H::AT.loc()),
-        ),
-        stat(
-            "tti_frame_drop_frames",
-            tce::TTI_FRAME_DROP_PKTS::AT.loc(),
-            C32,
-        ),
-        stat(
-            "tti_frame_drop_bytes",
-            tce::TTI_FRAME_DROP_BYTE_L::AT.loc(),
-            C64(tce::TTI_FRAME_DROP_BYTE_H::AT.loc()),
-        ),
-        stat("tti_tbi_drop_frames", tce::TBI_DROP_PKTS::AT.loc(), C32),
-        stat(
-            "tti_tbi_drop_bytes",
-            tce::TBI_DROP_BYTE_L::AT.loc(),
-            C64(tce::TBI_DROP_BYTE_H::AT.loc()),
-        ),
-        stat("rpc_unkn_etype", rpc::CNTR_UNKN_ETYPE::AT.loc(), C32),
-        stat("rpc_unkn_ext_hdr", rpc::CNTR_UNKN_EXT_HDR::AT.loc(), C32),
-        stat("rpc_ipv4_frag", rpc::CNTR_IPV4_FRAG::AT.loc(), C32),
-        stat("rpc_ipv6_frag", rpc::CNTR_IPV6_FRAG::AT.loc(), C32),
-        stat("rpc_ipv4_esp", rpc::CNTR_IPV4_ESP::AT.loc(), C32),
-        stat("rpc_ipv6_esp", rpc::CNTR_IPV6_ESP::AT.loc(), C32),
-        stat("rpc_tcp_opt_err", rpc::CNTR_TCP_OPT_ERR::AT.loc(), C32),
-        stat(
-            "rpc_out_of_hdr_err",
-            rpc::CNTR_OUT_OF_HDR_ERR::AT.loc(),
-            C32,
-        ),
+        stat("tti_cm_drop_frames", C32(tce::TTI_CM_DROP_PKTS::AT.loc())),
+        stat("tti_cm_drop_bytes", C64(pair!(tce::TTI_CM_DROP_BYTE))),
+        stat("tti_frame_drop_frames", C32(tce::TTI_FRAME_DROP_PKTS::AT.loc())),
+        stat("tti_frame_drop_bytes", C64(pair!(tce::TTI_FRAME_DROP_BYTE))),
+        stat("tti_tbi_drop_frames", C32(tce::TBI_DROP_PKTS::AT.loc())),
+        stat("tti_tbi_drop_bytes", C64(pair!(tce::TBI_DROP_BYTE))),
+        stat("rpc_unkn_etype", C32(rpc::CNTR_UNKN_ETYPE::AT.loc())),
+        stat("rpc_unkn_ext_hdr", C32(rpc::CNTR_UNKN_EXT_HDR::AT.loc())),
+        stat("rpc_ipv4_frag", C32(rpc::CNTR_IPV4_FRAG::AT.loc())),
+        stat("rpc_ipv6_frag", C32(rpc::CNTR_IPV6_FRAG::AT.loc())),
+        stat("rpc_ipv4_esp", C32(rpc::CNTR_IPV4_ESP::AT.loc())),
+        stat("rpc_ipv6_esp", C32(rpc::CNTR_IPV6_ESP::AT.loc())),
+        stat("rpc_tcp_opt_err", C32(rpc::CNTR_TCP_OPT_ERR::AT.loc())),
+        stat("rpc_out_of_hdr_err", C32(rpc::CNTR_OUT_OF_HDR_ERR::AT.loc())),
     ];
-    let enqueue = rxb::EnqueueIdx::all().flat_map(|i| {
+    // RXB counters of 64 bits keep their high halves in a register array of
+    // their own, four dwords up.
+    let rxb_pair = |lo: Loc<Bar0>, hi: Loc<Bar0>| C64(Pair { lo, hi });
+    let enqueue = rxb::EnqueueIdx::all().flat_map(move |i| {
+        let n = i.get();
         [
-            indexed(
-                "rxb_integrity_err",
-                i.get(),
-                "",
-                rxb::INTEGRITY_ERR::at(i).loc(),
-                C32,
-            ),
-            indexed("rxb_mac_err", i.get(), "", rxb::MAC_ERR::at(i).loc(), C32),
-            indexed(
-                "rxb_parser_err",
-                i.get(),
-                "",
-                rxb::PARSER_ERR::at(i).loc(),
-                C32,
-            ),
-            indexed("rxb_frm_err", i.get(), "", rxb::FRM_ERR::at(i).loc(), C32),
+            indexed("rxb_integrity_err", n, "", C32(rxb::INTEGRITY_ERR::at(i).loc())),
+            indexed("rxb_mac_err", n, "", C32(rxb::MAC_ERR::at(i).loc())),
+            indexed("rxb_parser_err", n, "", C32(rxb::PARSER_ERR::at(i).loc())),
+            indexed("rxb_frm_err", n, "", C32(rxb::FRM_ERR::at(i).loc())),
+            indexed("rxb_drbo", n, "_frames", C32(rxb::DRBO_FRM_CNT_SRC::at(i).loc())),
             indexed(
                 "rxb_drbo",
-                i.get(),
-                "_frames",
-                rxb::DRBO_FRM_CNT_SRC::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_drbo",
-                i.get(),
+                n,
                 "_bytes",
-                rxb::DRBO_BYTE_CNT_SRC_L::at(i).loc(),
-                C64(rxb::DRBO_BYTE_CNT_SRC_H::at(i).loc()),
+                rxb_pair(
+                    rxb::DRBO_BYTE_CNT_SRC_L::at(i).loc(),
+                    rxb::DRBO_BYTE_CNT_SRC_H::at(i).loc(),
+                ),
             ),
         ]
     });
     let fifo = rxb::FifoIdx::all().flat_map(|i| {
+        let n = i.get();
         [
-            indexed(
-                "rxb_fifo",
-                i.get(),
-                "_drop",
-                rxb::TRANS_DROP_STS::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_fifo",
-                i.get(),
-                "_dropped_frames",
-                rxb::DROP_FRMS_STS::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_fifo",
-                i.get(),
-                "_ecn",
-                rxb::TRANS_ECN_STS::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_fifo",
-                i.get(),
-                "_level",
-                rxb::PBUF_FIFO_LEVEL::at(i).loc(),
-                Gauge,
-            ),
+            indexed("rxb_fifo", n, "_drop", C32(rxb::TRANS_DROP_STS::at(i).loc())),
+            indexed("rxb_fifo", n, "_dropped_frames", C32(rxb::DROP_FRMS_STS::at(i).loc())),
+            indexed("rxb_fifo", n, "_ecn", C32(rxb::TRANS_ECN_STS::at(i).loc())),
+            indexed("rxb_fifo", n, "_level", Gauge(rxb::PBUF_FIFO_LEVEL::at(i).loc())),
         ]
     });
-    let dequeue = rxb::DequeueIdx::all().flat_map(|i| {
+    let dequeue = rxb::DequeueIdx::all().flat_map(move |i| {
+        let n = i.get();
         [
+            indexed("rxb_intf", n, "_frames", C32(rxb::INTF_FRM_CNT_DST::at(i).loc())),
             indexed(
                 "rxb_intf",
-                i.get(),
-                "_frames",
-                rxb::INTF_FRM_CNT_DST::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_intf",
-                i.get(),
+                n,
                 "_bytes",
-                rxb::INTF_BYTE_CNT_DST_L::at(i).loc(),
-                C64(rxb::INTF_BYTE_CNT_DST_H::at(i).loc()),
+                rxb_pair(
+                    rxb::INTF_BYTE_CNT_DST_L::at(i).loc(),
+                    rxb::INTF_BYTE_CNT_DST_H::at(i).loc(),
+                ),
             ),
+            indexed("rxb_pbuf", n, "_frames", C32(rxb::PBUF_FRM_CNT_DST::at(i).loc())),
             indexed(
                 "rxb_pbuf",
-                i.get(),
-                "_frames",
-                rxb::PBUF_FRM_CNT_DST::at(i).loc(),
-                C32,
-            ),
-            indexed(
-                "rxb_pbuf",
-                i.get(),
+                n,
                 "_bytes",
-                rxb::PBUF_BYTE_CNT_DST_L::at(i).loc(),
-                C64(rxb::PBUF_BYTE_CNT_DST_H::at(i).loc()),
+                rxb_pair(
+                    rxb::PBUF_BYTE_CNT_DST_L::at(i).loc(),
+                    rxb::PBUF_BYTE_CNT_DST_H::at(i).loc(),
+                ),
             ),
         ]
     });
@@ -588,19 +536,10 @@ const RDE_STATS: [(&str, QueueCounter); 3] = [
 ];
 
 /// Reads a counter as it is.
-fn read(regs: &Regs, reg: Loc<Bar0>, width: Width) -> u64 {
-    match width {
-        Width::C32 | Width::Gauge => u64::from(regs.read32(reg)),
-        Width::C64(hi) => rd64(regs, Pair { lo: reg, hi }),
-    }
-}
-
-/// What a counter counted since `base` was read.
-fn since(now: u64, base: u64, width: Width) -> u64 {
-    match width {
-        Width::C32 => u64::from((now as u32).wrapping_sub(base as u32)),
-        Width::C64(_) => now.wrapping_sub(base),
-        Width::Gauge => now,
+fn read(regs: &Regs, read: Read) -> u64 {
+    match read {
+        Read::C32(reg) | Read::Gauge(reg) => u64::from(regs.read32(reg)),
+        Read::C64(pair) => rd64(regs, pair),
     }
 }
 
@@ -672,7 +611,7 @@ impl EthtoolStats {
     pub(crate) fn new(regs: &Regs) -> Result<Self> {
         let mut hw_base = KVec::new();
         for s in hw_stats() {
-            hw_base.push(read(regs, s.reg, s.width), GFP_KERNEL)?;
+            hw_base.push(read(regs, s.read), GFP_KERNEL)?;
         }
         let mut rde_base = KVec::with_capacity(queue::MAX_QUEUES as usize, GFP_KERNEL)?;
         for q in queue::QueueIdx::all() {
@@ -732,7 +671,7 @@ impl EthtoolStats {
             }
         }
         for (s, &b) in hw_stats().zip(self.hw_base.iter()) {
-            out.push(since(read(regs, s.reg, s.width), b, s.width));
+            out.push(since(read(regs, s.read), b, s.read.width()));
         }
     }
 }

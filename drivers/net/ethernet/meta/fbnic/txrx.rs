@@ -36,15 +36,17 @@
 //! configured count).
 //!
 //! The modules: [`rings`] (the queue pair, its slot and ring memory, and
-//! programming the queues), [`tx`] (the transmit path), [`plan`] (the TX
-//! planner, which works out a packet's META descriptor from its headers)
-//! and [`rx`] (the receive path).
+//! programming the queues), [`sizes`] (ring sizes and positions), [`tx`]
+//! (the transmit path), [`plan`] (the TX planner, which works out a
+//! packet's META descriptor from its headers) and [`rx`] (the receive
+//! path).
 
 #![forbid(unsafe_code)]
 
 mod plan;
 mod rings;
 mod rx;
+mod sizes;
 mod tx;
 
 pub(crate) use rings::{
@@ -66,3 +68,4 @@ pub(crate) use tx::{
     features_check,
     init_tx_engine, //
 };
+pub(crate) use sizes::SizeError;

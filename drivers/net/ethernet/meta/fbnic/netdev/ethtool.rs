@@ -14,6 +14,10 @@ use kernel::{
 };
 
 use super::{
+    channels::{
+        self,
+        ChannelsError, //
+    },
     Port,
     QueueConfig,
     NON_QUEUE_VECTORS, //
@@ -65,7 +69,8 @@ use crate::{
     txrx::{
         self,
         HeaderSplit,
-        RingSizes, //
+        RingSizes,
+        SizeError, //
     }, //
 };
 
@@ -95,26 +100,17 @@ impl Port {
             return Err(EOPNOTSUPP);
         }
         let queues = port.config().rx;
-        let mut table = [0u8; rpc::INDIR_ENTRIES as usize];
-        match (param.indir(), new) {
-            (Some(indir), _) => {
-                if indir.len() != table.len() || indir.iter().any(|&q| q >= queues) {
-                    return Err(EINVAL);
-                }
-                for (dst, &q) in table.iter_mut().zip(indir) {
-                    // CAST: checked above to be a queue number, below 128.
-                    *dst = q as u8;
-                }
-            }
+        let table = match (param.indir(), new) {
+            (Some(indir), _) => rpc::indir::checked(indir, queues).map_err(|_| EINVAL)?,
             (None, Some(ctx)) => {
-                for (i, (dst, entry)) in table.iter_mut().zip(ctx.indir_mut()).enumerate() {
-                    // CAST: 256 entries, queue numbers below 128.
-                    *dst = (i as u32 % queues.max(1)) as u8;
-                    *entry = u32::from(*dst);
+                let table = rpc::indir::spread(queues);
+                for (entry, &q) in ctx.indir_mut().iter_mut().zip(&table) {
+                    *entry = u32::from(q);
                 }
+                table
             }
             (None, None) => return Ok(()),
-        }
+        };
         let mut rss = port.rss.lock();
         rss.context1 = Some(table);
         if dev.is_running() {
@@ -169,22 +165,14 @@ impl ethtool::Operations for Port {
         let port = dev.data();
         // Check everything before changing anything. Sizes round up to a
         // power of two, as in the C driver (0 stays 0 and is refused).
-        let pow2 = |n: u32| if n == 0 { 0 } else { n.next_power_of_two() };
-        let sizes = RingSizes {
-            twq: pow2(ring.tx()),
-            hpq: pow2(ring.rx_mini()),
-            ppq: pow2(ring.rx_jumbo()),
-            rcq: pow2(ring.rx()),
-        };
-        let all = [sizes.twq, sizes.hpq, sizes.ppq, sizes.rcq];
-        if all.iter().any(|&n| n < RingSizes::MIN) {
-            extack.set_message(c"fbnic: requested ring size too small (64 at least)");
-            return Err(EINVAL);
-        }
-        if all.iter().any(|&n| n > RingSizes::MAX) {
-            extack.set_message(c"fbnic: requested ring size too large (65536 at most)");
-            return Err(EINVAL);
-        }
+        let sizes = RingSizes::requested(ring.tx(), ring.rx(), ring.rx_mini(), ring.rx_jumbo())
+            .inspect_err(|e| {
+                extack.set_message(match e {
+                    SizeError::TooSmall => c"fbnic: requested ring size too small (64 at least)",
+                    SizeError::TooLarge => c"fbnic: requested ring size too large (65536 at most)",
+                })
+            })
+            .map_err(|_| EINVAL)?;
         let thresh = kernel_ring.hds_thresh();
         if thresh > txrx::HDS_THRESH_MAX {
             extack.set_message(c"hds-thresh is larger than a header buffer");
@@ -241,31 +229,32 @@ impl ethtool::Operations for Port {
         // The rules of `fbnic_set_channels()`, except that a TX or RX
         // queue without the other needs a combined one to share a vector
         // with: RX-only and TX-only vectors are not supported.
-        if ch.other() != NON_QUEUE_VECTORS {
-            dev_err!(
-                port.shared.dev,
-                "the other channels are fixed at {}\n",
-                NON_QUEUE_VECTORS
-            );
-            return Err(EINVAL);
-        }
-        if ch.rx() != 0 && ch.tx() != 0 {
-            dev_err!(
-                port.shared.dev,
-                "RX-only and TX-only channels together are not supported\n"
-            );
-            return Err(EINVAL);
-        }
-        let (rx, tx) = (ch.rx() + ch.combined(), ch.tx() + ch.combined());
-        if rx == 0 || tx == 0 || ch.combined() == 0 || rx > max || tx > max {
-            dev_err!(
+        let req = channels::Request {
+            combined: ch.combined(),
+            rx: ch.rx(),
+            tx: ch.tx(),
+            other: ch.other(),
+        };
+        let counts = channels::queue_counts(req, max, NON_QUEUE_VECTORS);
+        let (rx, tx) = counts
+            .inspect_err(|e| match e {
+                ChannelsError::Other => dev_err!(
+                    port.shared.dev,
+                    "the other channels are fixed at {}\n",
+                    NON_QUEUE_VECTORS
+                ),
+                ChannelsError::RxAndTxOnly => dev_err!(
+                    port.shared.dev,
+                    "RX-only and TX-only channels together are not supported\n"
+                ),
+                ChannelsError::Range => dev_err!(
                 port.shared.dev,
                 "channels must be 1 to {} combined, plus RX-only or TX-only ones up to {} queues\n",
                 max,
                 max
-            );
-            return Err(EINVAL);
-        }
+            ),
+            })
+            .map_err(|_| EINVAL)?;
 
         let mut config = port.config.lock();
         if rx == config.rx && tx == config.tx {
@@ -338,25 +327,20 @@ impl ethtool::Operations for Port {
             return Err(EOPNOTSUPP);
         }
         // Check everything before changing anything.
-        let queues = port.config().rx as usize;
-        if let Some(indir) = param.indir() {
-            if indir.len() != rpc::INDIR_ENTRIES as usize
-                || indir.iter().any(|&q| q as usize >= queues)
-            {
-                return Err(EINVAL);
-            }
-        }
+        let queues = port.config().rx;
+        let table = param
+            .indir()
+            .map(|indir| rpc::indir::checked(indir, queues))
+            .transpose()
+            .map_err(|_| EINVAL)?;
         let key: Option<&[u8; toeplitz::KEY_LEN]> = match param.key() {
             Some(key) => Some(key.try_into().map_err(|_| EINVAL)?),
             None => None,
         };
 
         let mut rss = port.rss.lock();
-        if let Some(indir) = param.indir() {
-            for (dst, &q) in rss.table.iter_mut().zip(indir) {
-                // CAST: checked above to be a queue number, below 128.
-                *dst = q as u8;
-            }
+        if let Some(table) = table {
+            rss.table = table;
         }
         if let Some(key) = key {
             rss.key = *key;

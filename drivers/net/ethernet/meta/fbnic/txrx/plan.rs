@@ -4,27 +4,74 @@
 //! request say, the TWD META descriptor the device gets, what the packet
 //! is counted as and what it makes on the wire, or why the device cannot
 //! do it. Plain logic over the packet's bytes: it takes no socket buffer,
-//! only the offload request as the kernel_ext layer describes it
-//! ([`TxOffload`]).
+//! only its own description of the offload request ([`Offload`]), which
+//! the transmit path makes from the socket buffer's.
+//!
+//! `core` only, like `hw/`: the host crate `fbnic-logic` compiles this file
+//! too and runs its unit tests.
 
 #![forbid(unsafe_code)]
 
-use crate::{
-    hw::desc::{
-        L3Type,
-        L4Type,
-        TxMeta, //
-    },
-    kernel_ext::net::{
-        self,
-        skbuff::{
-            GsoKind,
-            TxOffload, //
-        }, //
-    }, //
+use crate::hw::desc::{
+    L3Type,
+    L4Type,
+    TxMeta, //
 };
 
-/// Why the device cannot do a packet's offloads ([`super::tx::tx_plan`]).
+/// Checksum insertion the stack asks for (`CHECKSUM_PARTIAL`). Offsets are
+/// from the start of the packet's data (the Ethernet header).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Csum {
+    /// Where the network (L3) header starts.
+    pub(crate) network_offset: u32,
+    /// Where the checksummed data (the L4 header) starts.
+    pub(crate) csum_start: u32,
+    /// Where the checksum field is, relative to `csum_start`.
+    pub(crate) csum_offset: u16,
+}
+
+/// The L4 protocol a packet to segment carries (its innermost one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SegL4 {
+    /// TCP, over IPv4 or IPv6.
+    Tcp,
+    /// UDP, segmented by payload (`SKB_GSO_UDP_L4`).
+    Udp,
+    /// Anything else: the device cannot segment it.
+    Other,
+}
+
+/// Segmentation the stack asks for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seg {
+    /// Payload bytes per segment.
+    pub(crate) size: u16,
+    /// Number of segments (0 counts as 1).
+    pub(crate) segs: u16,
+    /// What to segment.
+    pub(crate) l4: SegL4,
+    /// The stack prepared the headers before the innermost L4 header for
+    /// every segment (`SKB_GSO_PARTIAL`): the device copies them as they
+    /// are.
+    pub(crate) partial: bool,
+    /// Where the inner network header starts, for a tunnelled packet.
+    pub(crate) inner_network_offset: Option<u32>,
+    /// The packet is an IP-in-IPv6 tunnel (`NETIF_F_GSO_IPXIP6`).
+    pub(crate) ipxip6: bool,
+}
+
+/// A packet's transmit offloads, as the planner takes them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Offload {
+    /// None: the packet is complete as it is.
+    None,
+    /// Insert the L4 checksum.
+    Csum(Csum),
+    /// Segment, inserting every segment's checksum.
+    Gso(Csum, Seg),
+}
+
+/// Why the device cannot do a packet's offloads ([`plan`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Unsupported {
     /// Its headers do not fit the META descriptor: no checksum either.
@@ -35,27 +82,31 @@ pub(crate) enum Unsupported {
 }
 
 /// How a packet goes out, worked out from the offloads the stack asks for
-/// ([`super::tx::tx_plan`]).
+/// ([`plan`]).
+#[derive(Debug)]
 pub(crate) struct TxPlan {
     /// The TWD META descriptor.
-    pub(super) meta: u64,
-    pub(super) kind: TxKind,
+    pub(crate) meta: u64,
+    pub(crate) kind: TxKind,
     /// Frames on the wire.
-    pub(super) packets: u32,
+    pub(crate) packets: u32,
     /// Their bytes: the packet's, plus the headers every segment after the
     /// first repeats.
-    pub(super) wire_bytes: u32,
+    pub(crate) wire_bytes: u32,
     /// For segmentation: where the L4 checksum field is, and the payload
     /// length to take out of the pseudo-header sum the stack left in it
     /// (the device adds each segment's own).
-    pub(super) lso_csum: Option<(usize, u16)>,
+    pub(crate) lso_csum: Option<(usize, u16)>,
 }
 
 /// What the device is asked to do with a packet, for the counters.
-#[derive(Clone, Copy)]
-pub(super) enum TxKind {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TxKind {
+    /// No offload.
     Plain,
+    /// Checksum insertion.
     Csum,
+    /// Segmentation.
     Gso,
 }
 
@@ -65,15 +116,17 @@ const IPV6_HLEN: u32 = 40;
 const IPPROTO_IPV6: u8 = 41;
 
 /// The plan for a packet of `len` bytes whose linear part is `head`, for
-/// the offloads the stack asks for (see [`super::tx::tx_plan`]).
-pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, Unsupported> {
+/// the offloads the stack asks for (`fbnic_tx_offloads()`,
+/// `fbnic_tx_lso()`). Offsets that point outside `head`, or headers that do
+/// not fit the META descriptor, give an error, never a panic.
+pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Unsupported> {
     let mut meta = TxMeta {
         dest_mac: true,
         req_completion: true,
         ..Default::default()
     };
     let (c, gso) = match offload {
-        TxOffload::None => {
+        Offload::None => {
             return Ok(TxPlan {
                 meta: meta.encode().map_err(|_| Unsupported::Checksum)?,
                 kind: TxKind::Plain,
@@ -82,8 +135,8 @@ pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, 
                 lso_csum: None,
             })
         }
-        TxOffload::Csum(c) => (c, None),
-        TxOffload::Gso(c, g) => (c, Some(g)),
+        Offload::Csum(c) => (c, None),
+        Offload::Gso(c, g) => (c, Some(g)),
     };
     let unfit = |_| Unsupported::Checksum;
     meta.l2_hlen = u16::try_from(c.network_offset).map_err(unfit)?;
@@ -107,11 +160,14 @@ pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, 
     meta.req_cso = false;
     let byte = |at: u32| head.get(at as usize).copied().ok_or(no);
     let l4 = c.csum_start;
-    (meta.l4_type, meta.l4_hlen) = match g.kind {
+    (meta.l4_type, meta.l4_hlen) = match g.l4 {
         // TCP data offset: high nibble of byte 12, in dwords.
-        GsoKind::Tcp4 | GsoKind::Tcp6 => (L4Type::Tcp, u16::from(byte(l4 + 12)? >> 4) * 4),
-        GsoKind::Udp => (L4Type::Udp, 8),
-        GsoKind::Other => return Err(no),
+        SegL4::Tcp => (
+            L4Type::Tcp,
+            u16::from(byte(l4.checked_add(12).ok_or(no)?)? >> 4) * 4,
+        ),
+        SegL4::Udp => (L4Type::Udp, 8),
+        SegL4::Other => return Err(no),
     };
     let outer = c.network_offset;
     meta.l3_type = match g.inner_network_offset {
@@ -125,16 +181,16 @@ pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, 
         // outer header's extension headers (an ip6tnl device adds an
         // encapsulation limit option by default).
         Some(inner) => {
-            if !g.features.intersects(net::Features::GSO_IPXIP6)
+            if !g.ipxip6
                 || byte(outer)? >> 4 != 6
                 || ipv6_payload(head, outer) != Some((IPPROTO_IPV6, inner))
                 || byte(inner)? >> 4 != 6
             {
                 return Err(no);
             }
-            let ohlen = u16::try_from(inner - outer).map_err(|_| no)?;
+            let ohlen = u16::try_from(inner.checked_sub(outer).ok_or(no)?).map_err(|_| no)?;
             meta.l3_ohlen = ohlen;
-            meta.l3_ihlen -= ohlen;
+            meta.l3_ihlen = meta.l3_ihlen.checked_sub(ohlen).ok_or(no)?;
             L3Type::V6InV6
         }
     };
@@ -142,16 +198,18 @@ pub(super) fn plan(len: u32, head: &[u8], offload: TxOffload) -> Result<TxPlan, 
     meta.req_lso = true;
     let hdr_len = l4 + u32::from(meta.l4_hlen);
     let segs = u32::from(g.segs).max(1);
+    let wire_bytes = (segs - 1)
+        .checked_mul(hdr_len)
+        .and_then(|repeated| repeated.checked_add(len))
+        .ok_or(no)?;
+    // The IP length fields are 16 bits: a GSO packet's L4 part fits.
+    let payload = u16::try_from(len.checked_sub(l4).ok_or(no)?).map_err(|_| no)?;
     Ok(TxPlan {
         meta: meta.encode().map_err(|_| no)?,
         kind: TxKind::Gso,
         packets: segs,
-        wire_bytes: len + (segs - 1) * hdr_len,
-        // The IP length fields are 16 bits: a GSO packet's L4 part fits.
-        lso_csum: Some((
-            (l4 + u32::from(c.csum_offset)) as usize,
-            len.checked_sub(l4).ok_or(no)? as u16,
-        )),
+        wire_bytes,
+        lso_csum: Some(((l4 + u32::from(c.csum_offset)) as usize, payload)),
     })
 }
 
@@ -176,4 +234,284 @@ fn ipv6_payload(head: &[u8], at: u32) -> Option<(u8, u32)> {
         pos += (usize::from(*head.get(pos + 1)?) + 1) * 8;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ethernet header length.
+    const ETH: u32 = 14;
+
+    /// A frame: Ethernet, then `l3` (whose first byte's high nibble is the
+    /// IP version), then a TCP header of `tcp_hlen` bytes.
+    fn frame(l3: &[u8], tcp_hlen: u8) -> std::vec::Vec<u8> {
+        let mut f = std::vec![0u8; ETH as usize];
+        f.extend_from_slice(l3);
+        let mut tcp = std::vec![0u8; usize::from(tcp_hlen)];
+        tcp[12] = (tcp_hlen / 4) << 4;
+        f.extend_from_slice(&tcp);
+        f
+    }
+
+    fn ipv4() -> [u8; 20] {
+        let mut h = [0; 20];
+        h[0] = 0x45;
+        h
+    }
+
+    /// An IPv6 header carrying `next`.
+    fn ipv6(next: u8) -> [u8; 40] {
+        let mut h = [0; 40];
+        h[0] = 0x60;
+        h[6] = next;
+        h
+    }
+
+    fn csum(l3_len: u32) -> Csum {
+        Csum {
+            network_offset: ETH,
+            csum_start: ETH + l3_len,
+            csum_offset: 16,
+        }
+    }
+
+    fn tcp(segs: u16) -> Seg {
+        Seg {
+            size: 1448,
+            segs,
+            l4: SegL4::Tcp,
+            partial: false,
+            inner_network_offset: None,
+            ipxip6: false,
+        }
+    }
+
+    fn meta(p: &TxPlan) -> TxMeta {
+        TxMeta::decode(p.meta).unwrap()
+    }
+
+    #[test]
+    fn plain() {
+        let p = plan(60, &[], Offload::None).unwrap();
+        assert_eq!(p.kind, TxKind::Plain);
+        assert_eq!((p.packets, p.wire_bytes, p.lso_csum), (1, 60, None));
+        let m = meta(&p);
+        assert!(m.dest_mac && m.req_completion && !m.req_cso && !m.req_lso);
+    }
+
+    #[test]
+    fn checksum() {
+        let p = plan(100, &[], Offload::Csum(csum(20))).unwrap();
+        assert_eq!(p.kind, TxKind::Csum);
+        assert_eq!((p.packets, p.wire_bytes, p.lso_csum), (1, 100, None));
+        let m = meta(&p);
+        assert_eq!((m.l2_hlen, m.l3_ihlen, m.csum_offset), (14, 20, 16));
+        assert!(m.req_cso && !m.req_lso);
+    }
+
+    #[test]
+    fn checksum_start_before_network_header() {
+        let c = Csum {
+            network_offset: 34,
+            csum_start: 14,
+            csum_offset: 16,
+        };
+        assert_eq!(
+            plan(100, &[], Offload::Csum(c)).unwrap_err(),
+            Unsupported::Checksum
+        );
+    }
+
+    #[test]
+    fn headers_too_long_for_the_meta() {
+        // L2 up to 126 bytes, L3 up to 510, even lengths only.
+        for (network_offset, csum_start) in [(128, 148), (14, 14 + 512), (15, 35), (u32::MAX, 0)] {
+            let c = Csum {
+                network_offset,
+                csum_start,
+                csum_offset: 16,
+            };
+            assert_eq!(
+                plan(1000, &[], Offload::Csum(c)).unwrap_err(),
+                Unsupported::Checksum,
+                "{network_offset} {csum_start}"
+            );
+        }
+        // 126 bytes of L2 header still fit.
+        let c = Csum {
+            network_offset: 126,
+            csum_start: 146,
+            csum_offset: 16,
+        };
+        assert!(plan(1000, &[], Offload::Csum(c)).is_ok());
+    }
+
+    #[test]
+    fn tso_over_ipv4() {
+        let head = frame(&ipv4(), 32);
+        let len = 14 + 20 + 32 + 3 * 1448;
+        let p = plan(len, &head, Offload::Gso(csum(20), tcp(3))).unwrap();
+        assert_eq!(p.kind, TxKind::Gso);
+        assert_eq!(p.packets, 3);
+        // Every segment after the first repeats the 66 bytes of headers.
+        assert_eq!(p.wire_bytes, len + 2 * 66);
+        assert_eq!(p.lso_csum, Some((14 + 20 + 16, 32 + 3 * 1448)));
+        let m = meta(&p);
+        assert_eq!(m.l3_type, L3Type::Ipv4);
+        assert_eq!(m.l4_type, L4Type::Tcp);
+        assert_eq!((m.l4_hlen, m.mss), (32, 1448));
+        assert!(m.req_lso && !m.req_cso);
+    }
+
+    #[test]
+    fn tso_over_ipv6_and_udp() {
+        let head = frame(&ipv6(6), 20);
+        let p = plan(3000, &head, Offload::Gso(csum(40), tcp(2))).unwrap();
+        assert_eq!(meta(&p).l3_type, L3Type::Ipv6);
+        assert_eq!(p.wire_bytes, 3000 + 74);
+
+        let udp = Seg {
+            l4: SegL4::Udp,
+            ..tcp(4)
+        };
+        let p = plan(3000, &head, Offload::Gso(csum(40), udp)).unwrap();
+        let m = meta(&p);
+        assert_eq!((m.l4_type, m.l4_hlen), (L4Type::Udp, 8));
+        assert_eq!(p.wire_bytes, 3000 + 3 * (14 + 40 + 8));
+    }
+
+    #[test]
+    fn zero_segments_count_as_one() {
+        let head = frame(&ipv4(), 20);
+        let p = plan(200, &head, Offload::Gso(csum(20), tcp(0))).unwrap();
+        assert_eq!((p.packets, p.wire_bytes), (1, 200));
+    }
+
+    #[test]
+    fn segmentation_the_device_cannot_do() {
+        let head = frame(&ipv4(), 20);
+        let other = Seg {
+            l4: SegL4::Other,
+            ..tcp(2)
+        };
+        // An L4 the device does not segment: the checksum is still fine.
+        assert_eq!(
+            plan(2000, &head, Offload::Gso(csum(20), other)).unwrap_err(),
+            Unsupported::Segmentation
+        );
+        // The TCP header is not in the linear part.
+        assert_eq!(
+            plan(2000, &head[..40], Offload::Gso(csum(20), tcp(2))).unwrap_err(),
+            Unsupported::Segmentation
+        );
+        // Neither IPv4 nor IPv6.
+        let mut bad = head.clone();
+        bad[14] = 0x55;
+        assert_eq!(
+            plan(2000, &bad, Offload::Gso(csum(20), tcp(2))).unwrap_err(),
+            Unsupported::Segmentation
+        );
+        // A packet shorter than its headers.
+        assert_eq!(
+            plan(20, &head, Offload::Gso(csum(20), tcp(2))).unwrap_err(),
+            Unsupported::Segmentation
+        );
+        // An L4 part longer than an IP length field takes.
+        assert_eq!(
+            plan(70_000, &head, Offload::Gso(csum(20), tcp(2))).unwrap_err(),
+            Unsupported::Segmentation
+        );
+    }
+
+    #[test]
+    fn partial_tunnel_copies_outer_headers() {
+        // GRE over IPv4 with inner IPv4 TCP, prepared by GSO_PARTIAL: the
+        // META says "other L3" and everything up to the inner TCP header
+        // is the L3 header.
+        let mut l3 = std::vec::Vec::new();
+        l3.extend_from_slice(&ipv4());
+        l3.extend_from_slice(&[0; 4]);
+        l3.extend_from_slice(&ipv4());
+        let head = frame(&l3, 20);
+        let g = Seg {
+            partial: true,
+            inner_network_offset: Some(14 + 24),
+            ..tcp(2)
+        };
+        let p = plan(2000, &head, Offload::Gso(csum(44), g)).unwrap();
+        let m = meta(&p);
+        assert_eq!((m.l3_type, m.l3_ohlen, m.l3_ihlen), (L3Type::Other, 0, 44));
+    }
+
+    /// IPv6 in IPv6 with an encapsulation limit option (8 bytes of
+    /// destination options) in the outer header.
+    fn six_in_six() -> std::vec::Vec<u8> {
+        let mut l3 = std::vec::Vec::new();
+        l3.extend_from_slice(&ipv6(60));
+        l3.extend_from_slice(&[41, 0, 4, 1, 0, 1, 0, 0]);
+        l3.extend_from_slice(&ipv6(6));
+        frame(&l3, 20)
+    }
+
+    #[test]
+    fn ipv6_in_ipv6_whole() {
+        let head = six_in_six();
+        let g = Seg {
+            inner_network_offset: Some(14 + 48),
+            ipxip6: true,
+            ..tcp(2)
+        };
+        let p = plan(3000, &head, Offload::Gso(csum(88), g)).unwrap();
+        let m = meta(&p);
+        assert_eq!(
+            (m.l3_type, m.l3_ohlen, m.l3_ihlen),
+            (L3Type::V6InV6, 48, 40)
+        );
+        // Not announced as IPXIP6, or the inner header elsewhere: refused.
+        let no_feature = Seg { ipxip6: false, ..g };
+        let elsewhere = Seg {
+            inner_network_offset: Some(14 + 40),
+            ..g
+        };
+        for g in [no_feature, elsewhere] {
+            assert_eq!(
+                plan(3000, &head, Offload::Gso(csum(88), g)).unwrap_err(),
+                Unsupported::Segmentation
+            );
+        }
+    }
+
+    #[test]
+    fn inner_header_past_the_l4_header() {
+        // The stack's offsets disagree: the inner network header is after
+        // the checksummed part. An error, not an underflow.
+        let head = six_in_six();
+        let g = Seg {
+            inner_network_offset: Some(14 + 48),
+            ipxip6: true,
+            ..tcp(2)
+        };
+        assert_eq!(
+            plan(3000, &head, Offload::Gso(csum(20), g)).unwrap_err(),
+            Unsupported::Segmentation
+        );
+    }
+
+    #[test]
+    fn ipv6_extension_headers() {
+        let head = six_in_six();
+        assert_eq!(ipv6_payload(&head, 14), Some((41, 14 + 48)));
+        // Cut short before the options header's length.
+        assert_eq!(ipv6_payload(&head[..55], 14), None);
+        assert_eq!(ipv6_payload(&head[..20], 14), None);
+        // A chain of more than eight options headers is given up on.
+        let mut long = std::vec::Vec::from(ipv6(60));
+        for _ in 0..9 {
+            long.extend_from_slice(&[60, 0, 0, 0, 0, 0, 0, 0]);
+        }
+        assert_eq!(ipv6_payload(&long, 0), None);
+        // An offset beyond the packet.
+        assert_eq!(ipv6_payload(&head, u32::MAX), None);
+    }
 }

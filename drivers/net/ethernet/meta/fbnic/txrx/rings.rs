@@ -64,6 +64,11 @@ use crate::{
     }, //
 };
 
+pub(crate) use super::sizes::{
+    wrap,
+    RingSizes, //
+};
+
 /// MSI-X vector of queue pair 0.
 pub(crate) const FIRST_VECTOR: u32 = 2;
 
@@ -73,35 +78,6 @@ pub(crate) const RX_USECS: u32 = 30;
 pub(crate) const TX_USECS: u32 = 35;
 /// Largest moderation timeout the re-arm register holds.
 pub(crate) const MAX_USECS: u32 = intr::CQ_REARM::RCQ_TIMEOUT.max();
-
-/// The number of descriptors of each ring of a queue pair, as `ethtool -G`
-/// sets them: `tx` the TWQ (and its TCQ, the same size, as in the C
-/// driver), `rx` the RCQ, `rx-mini` the HPQ and `rx-jumbo` the PPQ. Each is
-/// a power of two from [`RingSizes::MIN`] to [`RingSizes::MAX`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RingSizes {
-    pub(crate) twq: u32,
-    pub(crate) hpq: u32,
-    pub(crate) ppq: u32,
-    pub(crate) rcq: u32,
-}
-
-impl RingSizes {
-    /// Sizes at probe (`FBNIC_*_SIZE_DEFAULT`).
-    pub(crate) const DEFAULT: Self = Self {
-        twq: 1024,
-        hpq: 256,
-        ppq: 256,
-        rcq: 1024,
-    };
-    /// Smallest ring (`FBNIC_QUEUE_SIZE_MIN`); it also holds the largest
-    /// TX packet twice and the largest received packet's completions
-    /// twice, the C driver's other lower bounds, and a page's descriptors.
-    pub(crate) const MIN: u32 = 64;
-    /// Largest ring (`FBNIC_QUEUE_SIZE_MAX`): the `*_SIZE` registers encode
-    /// 64K as 0.
-    pub(crate) const MAX: u32 = 65536;
-}
 
 /// How long the queue managers get to finish with disabled rings
 /// (`fbnic_wait_all_queues_idle()`: 500 ms).
@@ -168,11 +144,6 @@ impl RingMem {
             },
         })
     }
-}
-
-/// Position `pos` on a ring of `size` entries, a power of two.
-pub(super) fn wrap(pos: u32, size: u32) -> u32 {
-    pos & size.wrapping_sub(1)
 }
 
 /// A ring of `n` zeroed 8-byte descriptors, `n` a power of two.

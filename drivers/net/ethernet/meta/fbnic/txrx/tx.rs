@@ -16,7 +16,10 @@ use kernel::{
 
 use super::{
     plan::{
+        self,
         plan,
+        Offload,
+        SegL4,
         TxKind,
         TxPlan,
         Unsupported, //
@@ -48,7 +51,9 @@ use crate::{
             self,
             skbuff::{
                 DropReason,
+                GsoKind,
                 SkBuff,
+                TxCsum,
                 TxOffload,
                 TxSkb,
                 MAX_TX_SEGS, //
@@ -94,7 +99,35 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
 /// transmit path drops what still fails here (it should not happen). The
 /// headers are thus read twice per packet, as the C driver does too.
 pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
-    plan(skb.len(), skb.head(), skb.tx_offload())
+    plan(skb.len(), skb.head(), offload(skb.tx_offload()))
+}
+
+/// The planner's view of the offloads the stack asks for.
+fn offload(o: TxOffload) -> Offload {
+    let csum = |c: TxCsum| plan::Csum {
+        network_offset: c.network_offset,
+        csum_start: c.csum_start,
+        csum_offset: c.csum_offset,
+    };
+    match o {
+        TxOffload::None => Offload::None,
+        TxOffload::Csum(c) => Offload::Csum(csum(c)),
+        TxOffload::Gso(c, g) => Offload::Gso(
+            csum(c),
+            plan::Seg {
+                size: g.size,
+                segs: g.segs,
+                l4: match g.kind {
+                    GsoKind::Tcp4 | GsoKind::Tcp6 => SegL4::Tcp,
+                    GsoKind::Udp => SegL4::Udp,
+                    GsoKind::Other => SegL4::Other,
+                },
+                partial: g.partial,
+                inner_network_offset: g.inner_network_offset,
+                ipxip6: g.features.intersects(net::Features::GSO_IPXIP6),
+            },
+        ),
+    }
 }
 
 /// The offloads `features` the device can do for `skb`
@@ -107,15 +140,15 @@ pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
 /// so it is judged as such.
 pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Features {
     let mut features = features;
-    let mut offload = skb.tx_offload();
-    if let TxOffload::Gso(_, g) = &mut offload {
+    let mut offload = offload(skb.tx_offload());
+    if let Offload::Gso(_, g) = &mut offload {
         if g.inner_network_offset.is_some() && !g.partial {
             // GSO_PARTIAL leaves the inner IPv4 ID the same in every
             // segment; the stack allows that only with MANGLEID.
             if !features.contains(net::Features::TSO_MANGLEID) {
                 features = features.without(net::Features::TSO);
             }
-            g.partial = !g.features.intersects(net::Features::GSO_IPXIP6);
+            g.partial = !g.ipxip6;
         }
     }
     match plan(skb.len(), skb.head(), offload) {
@@ -374,5 +407,68 @@ impl Rings {
                 self.stats.tx.wake.inc();
             }
         }
+    }
+}
+
+/// The conversion from the socket buffer's offload request to the
+/// planner's, run by KUnit when the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_tx_offload)]
+mod tests {
+    use super::*;
+
+    fn csum() -> TxCsum {
+        TxCsum {
+            network_offset: 14,
+            csum_start: 34,
+            csum_offset: 16,
+        }
+    }
+
+    fn gso(kind: GsoKind, features: net::Features) -> net::skbuff::Gso {
+        net::skbuff::Gso {
+            size: 1448,
+            segs: 3,
+            kind,
+            partial: true,
+            inner_network_offset: Some(38),
+            features,
+        }
+    }
+
+    #[test]
+    fn no_offload_and_checksum() {
+        assert!(matches!(offload(TxOffload::None), Offload::None));
+        assert!(matches!(
+            offload(TxOffload::Csum(csum())),
+            Offload::Csum(c) if (c.network_offset, c.csum_start, c.csum_offset) == (14, 34, 16)
+        ));
+    }
+
+    #[test]
+    fn segmentation_kinds() {
+        for (kind, l4) in [
+            (GsoKind::Tcp4, SegL4::Tcp),
+            (GsoKind::Tcp6, SegL4::Tcp),
+            (GsoKind::Udp, SegL4::Udp),
+            (GsoKind::Other, SegL4::Other),
+        ] {
+            let o = offload(TxOffload::Gso(csum(), gso(kind, net::Features::TSO)));
+            assert!(matches!(
+                o,
+                Offload::Gso(c, g) if c.csum_start == 34
+                    && g.l4 == l4
+                    && (g.size, g.segs) == (1448, 3)
+                    && g.partial
+                    && g.inner_network_offset == Some(38)
+                    && !g.ipxip6
+            ));
+        }
+    }
+
+    #[test]
+    fn ipxip6_from_the_features() {
+        let features = net::Features::TSO6 | net::Features::GSO_IPXIP6;
+        let o = offload(TxOffload::Gso(csum(), gso(GsoKind::Tcp6, features)));
+        assert!(matches!(o, Offload::Gso(_, g) if g.ipxip6));
     }
 }
