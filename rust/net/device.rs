@@ -376,7 +376,8 @@ impl<T> Device<T> {
         // `kind` queues; the caller guarantees the locking. The NAPI
         // instance is attached to this device (checked above), which it
         // stays attached to for as long as the device exists (see `Napi`),
-        // so the pointer stays valid while the queue refers to it.
+        // so the pointer stays valid while the queue refers to it. CAST:
+        // `QueueType` is `repr(u32)`, its discriminants are the C values.
         unsafe {
             bindings::netif_queue_set_napi(raw, index, kind as bindings::netdev_queue_type, napi)
         }
