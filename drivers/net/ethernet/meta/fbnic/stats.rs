@@ -427,12 +427,7 @@ const fn stat(prefix: &'static str, read: Read) -> HwStat {
     }
 }
 
-const fn indexed(
-    prefix: &'static str,
-    index: u32,
-    suffix: &'static str,
-    read: Read,
-) -> HwStat {
+const fn indexed(prefix: &'static str, index: u32, suffix: &'static str, read: Read) -> HwStat {
     HwStat {
         name: Name {
             prefix,
@@ -450,7 +445,10 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
     let fixed = [
         stat("tti_cm_drop_frames", C32(tce::TTI_CM_DROP_PKTS::AT.loc())),
         stat("tti_cm_drop_bytes", C64(pair!(tce::TTI_CM_DROP_BYTE))),
-        stat("tti_frame_drop_frames", C32(tce::TTI_FRAME_DROP_PKTS::AT.loc())),
+        stat(
+            "tti_frame_drop_frames",
+            C32(tce::TTI_FRAME_DROP_PKTS::AT.loc()),
+        ),
         stat("tti_frame_drop_bytes", C64(pair!(tce::TTI_FRAME_DROP_BYTE))),
         stat("tti_tbi_drop_frames", C32(tce::TBI_DROP_PKTS::AT.loc())),
         stat("tti_tbi_drop_bytes", C64(pair!(tce::TBI_DROP_BYTE))),
@@ -461,7 +459,10 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
         stat("rpc_ipv4_esp", C32(rpc::CNTR_IPV4_ESP::AT.loc())),
         stat("rpc_ipv6_esp", C32(rpc::CNTR_IPV6_ESP::AT.loc())),
         stat("rpc_tcp_opt_err", C32(rpc::CNTR_TCP_OPT_ERR::AT.loc())),
-        stat("rpc_out_of_hdr_err", C32(rpc::CNTR_OUT_OF_HDR_ERR::AT.loc())),
+        stat(
+            "rpc_out_of_hdr_err",
+            C32(rpc::CNTR_OUT_OF_HDR_ERR::AT.loc()),
+        ),
     ];
     // RXB counters of 64 bits keep their high halves in a register array of
     // their own, four dwords up.
@@ -469,11 +470,21 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
     let enqueue = rxb::EnqueueIdx::all().flat_map(move |i| {
         let n = i.get();
         [
-            indexed("rxb_integrity_err", n, "", C32(rxb::INTEGRITY_ERR::at(i).loc())),
+            indexed(
+                "rxb_integrity_err",
+                n,
+                "",
+                C32(rxb::INTEGRITY_ERR::at(i).loc()),
+            ),
             indexed("rxb_mac_err", n, "", C32(rxb::MAC_ERR::at(i).loc())),
             indexed("rxb_parser_err", n, "", C32(rxb::PARSER_ERR::at(i).loc())),
             indexed("rxb_frm_err", n, "", C32(rxb::FRM_ERR::at(i).loc())),
-            indexed("rxb_drbo", n, "_frames", C32(rxb::DRBO_FRM_CNT_SRC::at(i).loc())),
+            indexed(
+                "rxb_drbo",
+                n,
+                "_frames",
+                C32(rxb::DRBO_FRM_CNT_SRC::at(i).loc()),
+            ),
             indexed(
                 "rxb_drbo",
                 n,
@@ -488,16 +499,36 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
     let fifo = rxb::FifoIdx::all().flat_map(|i| {
         let n = i.get();
         [
-            indexed("rxb_fifo", n, "_drop", C32(rxb::TRANS_DROP_STS::at(i).loc())),
-            indexed("rxb_fifo", n, "_dropped_frames", C32(rxb::DROP_FRMS_STS::at(i).loc())),
+            indexed(
+                "rxb_fifo",
+                n,
+                "_drop",
+                C32(rxb::TRANS_DROP_STS::at(i).loc()),
+            ),
+            indexed(
+                "rxb_fifo",
+                n,
+                "_dropped_frames",
+                C32(rxb::DROP_FRMS_STS::at(i).loc()),
+            ),
             indexed("rxb_fifo", n, "_ecn", C32(rxb::TRANS_ECN_STS::at(i).loc())),
-            indexed("rxb_fifo", n, "_level", Gauge(rxb::PBUF_FIFO_LEVEL::at(i).loc())),
+            indexed(
+                "rxb_fifo",
+                n,
+                "_level",
+                Gauge(rxb::PBUF_FIFO_LEVEL::at(i).loc()),
+            ),
         ]
     });
     let dequeue = rxb::DequeueIdx::all().flat_map(move |i| {
         let n = i.get();
         [
-            indexed("rxb_intf", n, "_frames", C32(rxb::INTF_FRM_CNT_DST::at(i).loc())),
+            indexed(
+                "rxb_intf",
+                n,
+                "_frames",
+                C32(rxb::INTF_FRM_CNT_DST::at(i).loc()),
+            ),
             indexed(
                 "rxb_intf",
                 n,
@@ -507,7 +538,12 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
                     rxb::INTF_BYTE_CNT_DST_H::at(i).loc(),
                 ),
             ),
-            indexed("rxb_pbuf", n, "_frames", C32(rxb::PBUF_FRM_CNT_DST::at(i).loc())),
+            indexed(
+                "rxb_pbuf",
+                n,
+                "_frames",
+                C32(rxb::PBUF_FRM_CNT_DST::at(i).loc()),
+            ),
             indexed(
                 "rxb_pbuf",
                 n,

@@ -64,8 +64,8 @@ pub(crate) use rx::{
     HDS_THRESH_DEFAULT,
     HDS_THRESH_MAX, //
 };
+pub(crate) use sizes::SizeError;
 pub(crate) use tx::{
     features_check,
     init_tx_engine, //
 };
-pub(crate) use sizes::SizeError;
