@@ -5,6 +5,11 @@
 #
 #   scripts/vm-run.sh [options] SCRIPT [ARGS...]
 #
+# SCRIPT is a bash guest script (tests/vm/*.sh), or a Python VM suite
+# (tests/py/SUITE.py), which the guest runs with tests/py/guest.sh, the
+# installed kernel selftests (their lib/py) shared at /lab/extra; ARGS then
+# go to ksft (-t CASE runs only that case).
+#
 # Options:
 #   --driver rust|c     which fbnic driver the guest's helpers load (default rust)
 #   --ports N           emulated fbnic ports (default 2)
@@ -61,6 +66,15 @@ script=$1
 shift
 case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
 [ -f "$script" ] || die "no such script: $script"
+guest=$script
+if [ "${script%.py}" != "$script" ]; then
+	guest=$FBNIC_TOP/tests/py/guest.sh
+	set -- "$(basename "$script" .py)" "$@"
+	if [ -z "$extra" ]; then
+		extra=$(readlink -f "$FBNIC_CACHE/selftests/current")/install
+		[ -f "$extra/kselftest-list.txt" ] || die "no installed selftests; run scripts/setup.sh selftests"
+	fi
+fi
 
 # This checkout's own inputs decide which cached kernel and root it uses.
 kd=$(kernel_dir)
@@ -71,7 +85,7 @@ emu=$FBNIC_TOP/target/release/fbnic-emu
 [ -x "$emu" ] || die "no emulator binary; run make emu"
 kver=$(cat "$kd/kernelrelease")
 
-name=$(basename "$script" .sh)
+name=$(basename "${script%.py}" .sh)
 results=${results:-$FBNIC_TOP/results/$name-$driver}
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
@@ -103,8 +117,9 @@ trap 'exit 143' TERM
 share=$run/lab
 mkdir -p "$share/results"
 install -m 755 "$FBNIC_TOP/scripts/guest/init.sh" "$share/init.sh"
-install -m 755 "$script" "$share/test.sh"
+install -m 755 "$guest" "$share/test.sh"
 cp -r "$FBNIC_TOP/tests/vm/lib" "$share/lib"
+cp -r "$FBNIC_TOP/tests/py" "$share/py"
 # The guest's init is a POSIX sh (dash), which does not read bash's $'...'
 # of printf %q: each argument goes in single quotes.
 for a in "$@"; do

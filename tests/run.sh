@@ -236,8 +236,12 @@ for suite in $suites; do
 		dir=$out/$suite-$driver
 		rm -rf "$dir"
 		log "VM suite $suite, $driver driver"
+		# A suite is Python (tests/py, the kernel's ksft) or, until it
+		# moves there, bash (tests/vm).
+		script=$FBNIC_TOP/tests/py/$suite.py
+		[ -f "$script" ] || script=$FBNIC_TOP/tests/vm/$suite.sh
 		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$driver" --results "$dir" \
-			"$FBNIC_TOP/tests/vm/$suite.sh" >"$out/$suite-$driver.out" 2>&1
+			"$script" >"$out/$suite-$driver.out" 2>&1
 		collect $? "$driver" "$suite" "$dir/results.txt" "$suite-$driver.out"
 		log "VM suite $suite, $driver driver: $((SECONDS - t0)) s"
 	done

@@ -110,69 +110,6 @@ none_bound() {
 	done
 }
 
-# kunit_report KO: the KUnit suites of module file KO (those named
-# fbnic_rs_*) ran when it was loaded and reported in KTAP on the kernel log;
-# records a line for each test case and each suite:
-#   PASS kunit/<suite>.<case>    "ok N <case>" in the suite's report
-#   FAIL kunit/<suite>.<case>: ... "not ok", or skipped
-#   PASS kunit/<suite>           the suite's own "ok N <suite>"
-#   FAIL kunit/<suite>: ...      "not ok", or no report at all
-# The suites expected are the names in the module file, so one that did not
-# run is a FAIL. A kernel with KUnit and a module without suites is one too.
-# Call it after the first load: the last report of each suite counts.
-kunit_report() {
-	local ko=$1 log=$RESULTS/kunit-ktap.txt suites s line
-	dmesg | sed -E 's/^\[[^]]*\] ?//' >"$RESULTS/kunit-dmesg.txt"
-	suites=$(grep -ao 'fbnic_rs_[a-z0-9_]*' "$ko" | sort -u)
-	if [ -z "$suites" ]; then
-		[ ! -e /sys/module/kunit ] ||
-			_record "FAIL kunit/suites: the kernel has KUnit, $ko has no fbnic_rs_ suite"
-		return 0
-	fi
-	awk '
-		# parse("ok 3 name # SKIP why"): sets status (PASS or FAIL), name
-		# and what to record after the name ("" or ": why").
-		function parse(line,    i, why) {
-			status = line ~ /^not ok / ? "FAIL" : "PASS"
-			sub(/^(not )?ok [0-9]+ /, "", line)
-			name = line
-			why = ""
-			if (i = index(line, " # ")) {
-				name = substr(line, 1, i - 1)
-				why = substr(line, i + 3)
-			}
-			if (why ~ /^SKIP/)
-				status = "FAIL"
-			tail = status == "PASS" ? "" : ": " (why == "" ? "not ok" : why)
-		}
-		/^ *# Subtest: / { suite = $NF; next }
-		/^ +(not )?ok [0-9]+ / && suite ~ /^fbnic_rs_/ {
-			line = $0
-			sub(/^ +/, "", line)
-			parse(line)
-			key = suite "." name
-			if (!(key in res)) order[n++] = key
-			res[key] = status " kunit/" key tail
-			next
-		}
-		/^(not )?ok [0-9]+ fbnic_rs_/ {
-			parse($0)
-			if (!(name in sres)) sorder[m++] = name
-			sres[name] = status " kunit/" name tail
-		}
-		END {
-			for (i = 0; i < n; i++) print res[order[i]]
-			for (i = 0; i < m; i++) print sres[sorder[i]]
-		}' "$RESULTS/kunit-dmesg.txt" >"$log"
-	while read -r line; do
-		_record "$line"
-	done <"$log"
-	for s in $suites; do
-		grep -qE "^(PASS|FAIL) kunit/$s(:|\$)" "$log" ||
-			_record "FAIL kunit/$s: no KTAP report on the kernel log"
-	done
-}
-
 # dmesg has no WARN, BUG, oops or panic.
 dmesg_clean() {
 	! dmesg | grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace' ||

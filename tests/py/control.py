@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+# fbnic-emu-args: --volt 812
+"""The control plane, for either driver: probe registers a netdev with the
+serial-derived MAC, the firmware mailbox answers (versions, sensors,
+module EEPROM, self-test, flash), the link comes up at the configured
+speed and survives a flap, injected firmware faults and many down/up and
+unload/load cycles.
+
+The world outside the NIC (cable, sensors, firmware faults) is driven
+through the emulator's control channel (fbnic_lab.Emu). The voltage is
+set at start-up instead (the fbnic-emu-args line above, which vm-run.sh
+reads), to cover that path too."""
+
+import errno
+import os
+import time
+from pathlib import Path
+
+from lib.py import KsftXfailEx
+from lib.py import cmd, ip, ksft_eq, ksft_gt, ksft_in, ksft_lt, \
+    ksft_not_none, ksft_pr, ksft_true
+from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, wait_for
+import mkpldm
+
+OUTSIDE = "(outside issue 5's list)"
+EXPECTED_FAIL = f"""
+rust devlink-info the Rust driver has no devlink instance yet {OUTSIDE}
+rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
+rust ethtool-module-eeprom the Rust driver has no ethtool -m yet {OUTSIDE}
+rust hwmon-temp the Rust driver has no hwmon sensor yet {OUTSIDE}
+rust hwmon-volt the Rust driver has no hwmon sensor yet {OUTSIDE}
+rust fault-sensor-error the Rust driver has no hwmon sensor yet {OUTSIDE}
+rust fault-dropped-answer the Rust driver has no hwmon sensor yet {OUTSIDE}
+rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
+rust fw-coredump the Rust driver has no devlink health reporter yet {OUTSIDE}
+rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet {OUTSIDE}
+rust ptp-clock-runs the Rust driver has no PTP clock yet {OUTSIDE}
+"""
+
+TEMP_MC, VOLT_MV = 61500, 812
+# fbnic-emu's firmware (tools/fbnic-emu/README.md).
+FW_VERSIONS = {"fw": "25.06.01-000", "fw.bootloader": "25.03.00-000",
+               "fw.undi": "01.02.00-000"}
+MAC = "02:00:5e:00:10:00"
+
+
+def carrier(lab):
+    return read(f"/sys/class/net/{lab.dev}/carrier")
+
+
+def wait_carrier(lab, want, seconds):
+    return wait_for(lambda: carrier(lab) == want, seconds)
+
+
+def emu_field(lab, name):
+    """The word after name in the emulator's status of port 0."""
+    return lab.emu.request("status", 0).split(f" {name} ")[1].split()[0]
+
+
+def devlink_id(lab):
+    return {"bus-name": "pci", "dev-name": lab.bdf}
+
+
+def control_channel(lab):
+    answer = lab.emu.ctl("status")
+    ksft_in("port 0:", answer)
+    ksft_eq(lab.emu.count(0, "volt"), VOLT_MV, "the start-up --volt")
+
+
+def netdev(lab):
+    ksft_not_none(lab.dev, "no netdev for port 0")
+
+
+def mac_from_dsn(lab):
+    ksft_eq(read(f"/sys/class/net/{lab.dev}/address"), MAC)
+
+
+def devlink_info(lab):
+    info = lab.devlink.info_get(devlink_id(lab))
+    ksft_pr(info)
+    versions = {}
+    for kind in ("info-version-stored", "info-version-running", "info-version-fixed"):
+        for v in info.get(kind, []):
+            versions.setdefault(v["info-version-name"], v["info-version-value"])
+    for name, value in FW_VERSIONS.items():
+        ksft_eq(versions.get(name), value, name)
+    ksft_true(versions.get("fw.commit", "").startswith("fbnic-emu"),
+              f"fw.commit {versions.get('fw.commit')}")
+    ksft_true(info.get("info-serial-number"), "no serial number")
+
+
+def link_up(lab):
+    ip(f"link set {lab.dev} up")
+    # The PMD "trains" for 4 s before the driver reports link.
+    ksft_true(wait_carrier(lab, "1", 20), "no carrier within 20 s")
+
+
+def ethtool_speed(lab):
+    hdr = {"header": {"dev-name": lab.dev}}
+    ksft_eq(lab.ethnl.linkmodes_get(hdr).get("speed"), 100000)
+    ksft_eq(lab.ethnl.linkstate_get(hdr).get("link"), 1)
+
+
+def ethtool_selftest(lab):
+    # The self-test ioctl has no netlink equivalent.
+    out = cmd(f"ethtool -t {lab.dev} offline", fail=False)
+    ksft_pr(out.stdout)
+    # The offline test takes the interface down and up again.
+    ksft_true(wait_carrier(lab, "1", 20), "no carrier after the self-test")
+    ksft_eq(out.ret, 0)
+    ksft_in("The test result is PASS", out.stdout)
+
+
+def ethtool_module_eeprom(lab):
+
+    def eeprom(offset, length):
+        return lab.ethnl.module_eeprom_get({"header": {"dev-name": lab.dev},
+                                      "offset": offset, "length": length,
+                                      "page": 0, "bank": 0, "i2c-address": 0x50})["data"]
+    ksft_eq(eeprom(0, 1)[0], 0x11, "SFF-8024 identifier: QSFP28")
+    ksft_eq(eeprom(148, 16).decode().strip(), "FBNIC-EMU", "vendor name")
+
+
+def hwmon_dir(lab):
+    for h in Path("/sys/class/hwmon").iterdir():
+        if read(h / "name") == "fbnic" and \
+           os.path.realpath(h / "device") == os.path.realpath(f"/sys/bus/pci/devices/{lab.bdf}"):
+            return h
+    raise Exception(f"no fbnic hwmon device for {lab.bdf}")
+
+
+def read_errno(path):
+    """The errno a read of path fails with (None if it succeeds)."""
+    try:
+        ksft_pr(f"{path}: {Path(path).read_text().strip()}")
+    except OSError as e:
+        ksft_pr(f"{path}: {e}")
+        return e.errno
+    return None
+
+
+def hwmon_temp(lab):
+    lab.emu.ctl("temp", 0, TEMP_MC)
+    ksft_eq(int(read(hwmon_dir(lab) / "temp1_input")), TEMP_MC)
+
+
+def hwmon_volt(lab):
+    ksft_eq(int(read(hwmon_dir(lab) / "in0_input")), VOLT_MV)
+
+
+def fault_sensor_error(lab):
+    """A sensor error reaches the reader; the next read is right again."""
+    h = hwmon_dir(lab)
+    lab.emu.ctl("sensor-error", 0, errno.EIO)
+    ksft_eq(read_errno(h / "temp1_input"), errno.EIO, "the read's error")
+    lab.emu.ctl("sensor-error", 0, "off")
+    ksft_eq(int(read(h / "temp1_input")), TEMP_MC)
+
+
+def fault_dropped_answer(lab):
+    """An answer the firmware drops times the read out (10 s, the driver's
+    mailbox timeout) and the mailbox carries on."""
+    h = hwmon_dir(lab)
+    lab.emu.ctl("fault", 0, "drop-response", 1)
+    ksft_eq(read_errno(h / "temp1_input"), errno.ETIMEDOUT, "the read's error")
+    ksft_eq(int(read(h / "temp1_input")), TEMP_MC)
+
+
+def link_flap(lab):
+    """Unplug port 0's cable for 3 s through the control channel."""
+    count = f"/sys/class/net/{lab.dev}/carrier_down_count"
+    before = int(read(count))
+    lab.emu.ctl("link", "flap", 0, 3)
+    ksft_true(wait_carrier(lab, "0", 10), "carrier never dropped")
+    ksft_true(wait_carrier(lab, "1", 30), "carrier did not come back")
+    after = int(read(count))
+    ksft_pr(f"carrier_down_count {before} -> {after}")
+    ksft_gt(after, before)
+
+
+def devlink_flash(lab):
+    if not Path("/sys/module/firmware_class").is_dir():
+        raise KsftXfailEx("the lab kernel has no firmware loader (CONFIG_FW_LOADER unset), "
+                          "so devlink flash cannot read a package")
+    Path("/tmp/fw").mkdir(exist_ok=True)
+    Path("/tmp/fw/fbnic-test.pldm").write_bytes(mkpldm.package(10000))
+    # The root is read-only: point the firmware loader at /tmp/fw.
+    Path("/sys/module/firmware_class/parameters/path").write_text("/tmp/fw")
+    lab.devlink.flash_update({**devlink_id(lab),
+                                  "flash-update-file-name": "fbnic-test.pldm"})
+    # What the emulated firmware received: the package's one component.
+    ksft_in(":10000B:", emu_field(lab, "flashed"))
+
+
+def fw_coredump(lab):
+    # The dump's formatted messages as devlink prints them; the emulated
+    # dump starts with "fbnic-emu firmware coredump".
+    out = cmd(f"devlink health dump show pci/{lab.bdf} reporter fw").stdout
+    (lab.results / "coredump.txt").write_text(out)
+    ksft_pr(out[:300])
+    ksft_in("FW coredump", out)
+    ksft_in(b"fbnic-emu firmware".hex(), "".join(out.split()))
+
+
+def ptp_clock_runs(lab):
+    """The PTP hardware clock runs at the rate of real time."""
+    ptp = sorted(os.listdir(f"/sys/class/net/{lab.dev}/device/ptp"))
+    fd = os.open(f"/dev/{ptp[0]}", os.O_RDONLY)
+    clock = ((~fd) << 3) | 3  # FD_TO_CLOCKID
+    p0, h0 = time.clock_gettime_ns(clock), time.monotonic_ns()
+    time.sleep(1)
+    p1, h1 = time.clock_gettime_ns(clock), time.monotonic_ns()
+    os.close(fd)
+    ratio = (p1 - p0) / (h1 - h0)
+    ksft_pr(f"/dev/{ptp[0]}: {p1 - p0} ns in {h1 - h0} ns of host time, ratio {ratio:.4f}")
+    ksft_gt(ratio, 0.95)
+    ksft_lt(ratio, 1.05)
+
+
+def fw_errors(lab):
+    rep = lab.devlink.health_reporter_get({**devlink_id(lab),
+                                               "health-reporter-name": "fw"})
+    return rep["health-reporter"]["health-reporter-err-count"]
+
+
+def fault_heartbeat_loss(lab):
+    """Heartbeats stop: the driver declares a firmware crash through its
+    devlink health reporter and takes ownership again; heartbeats resume."""
+    before = fw_errors(lab)
+    lab.emu.ctl("fault", 0, "heartbeat", "stop")
+    try:
+        seen = wait_for(lambda: fw_errors(lab) > before, 40)
+    finally:
+        lab.emu.ctl("fault", 0, "heartbeat", "start")
+    ksft_pr(f"fw reporter errors: {before} -> {fw_errors(lab)}")
+    ksft_true(seen, "no firmware error reported within 40 s")
+    ksft_true(wait_carrier(lab, "1", 10), "no carrier after the recovery")
+    ksft_true(wait_for(lambda: emu_field(lab, "host") == "owner", 10),
+              "the driver did not take ownership of the firmware again")
+
+
+def updown_cycles(lab):
+    for _ in range(20):
+        ip(f"link set {lab.dev} down")
+        ip(f"link set {lab.dev} up")
+    ksft_true(wait_carrier(lab, "1", 20), "no carrier after 20 down/up cycles")
+
+
+def reload_cycles(lab):
+    lab.cycles(10)
+    lab.save_dmesg("fbnic-dmesg-final.txt")
+
+
+def main():
+    run([control_channel, load, netdev, mac_from_dsn, devlink_info, link_up,
+         ethtool_speed, ethtool_selftest, ethtool_module_eeprom, hwmon_temp,
+         hwmon_volt, fault_sensor_error, fault_dropped_answer, link_flap,
+         devlink_flash, fw_coredump, ptp_clock_runs, fault_heartbeat_loss,
+         updown_cycles, unload, reload_cycles, dmesg_clean], Lab(), EXPECTED_FAIL)
+
+
+if __name__ == "__main__":
+    main()
