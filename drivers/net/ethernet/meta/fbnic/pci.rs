@@ -19,20 +19,20 @@ use kernel::{device::Core, dma::DmaMask, pci, prelude::*, sync::Arc};
 
 use crate::hw::reg::RegisterIo;
 use crate::{
-    hw::csr::{self, intr},
+    hw::{
+        csr::{self, intr},
+        desc,
+    },
     kernel_ext::{
         irq::{self, IrqName},
-        net::{self, QueueType, ETH_ALEN},
+        net::{self, QueueType},
         pci::{alloc_irq_vectors, irq_vector, serial_number, DmaDriver, EnabledDevice},
     },
-    netdev::{NapiIrq, Port, QueueConfig, Service, NON_QUEUE_VECTORS},
+    netdev::{NapiIrq, Port, QueueConfig, Service},
     regs::Regs,
     shared::{MailboxGuard, Shared},
     txrx::{self, QueuePair, RingSizes},
 };
-
-/// Most queue pairs.
-const MAX_QUEUES: u32 = 128;
 
 /// Largest MTU: the largest frame the MAC takes
 /// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header (14 bytes).
@@ -84,11 +84,12 @@ impl pci::Driver for FbnicDriver {
         pdev.set_master();
 
         // A queue vector per CPU, as far as vectors go; `ethtool -L` can
-        // use fewer.
-        let want = NON_QUEUE_VECTORS + net::num_online_cpus().clamp(1, MAX_QUEUES);
-        let vectors = alloc_irq_vectors(pdev, NON_QUEUE_VECTORS + 1, want)
+        // use fewer. The queues' vectors follow the others, so `n` queues
+        // take the vectors below `FIRST_VECTOR + n`.
+        let want = txrx::FIRST_VECTOR + net::num_online_cpus().clamp(1, csr::queue::MAX_QUEUES);
+        let vectors = alloc_irq_vectors(pdev, txrx::FIRST_VECTOR + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
-        let queues = vectors - NON_QUEUE_VECTORS;
+        let queues = vectors - txrx::FIRST_VECTOR;
 
         txrx::init_tx_engine(&regs);
         let shared = Shared::new(pdev.as_ref(), regs)?;
@@ -137,7 +138,7 @@ fn register_netdev<'bound>(
         );
         return Err(EINVAL);
     };
-    let mac = mac_from_dsn(dsn);
+    let mac = csr::mac_from_dsn(dsn);
 
     let service = Service::new(shared.clone(), link)?;
     irq::request_threaded(pdev, csr::PCS_MSIX_ENTRY, c"fbnic-pcs", service.clone())?;
@@ -171,7 +172,7 @@ fn register_netdev<'bound>(
     for i in 0..queues as usize {
         builder.add_napi(|port| &port.queues[i].napi);
         // CAST: at most 128 queues.
-        let (index, irq) = (i as u32, irq_vector(pdev, txrx::FIRST_VECTOR + i as u32)?);
+        let (index, irq) = (i as u32, irq_vector(pdev, csr::queue_vector(i as u32))?);
         let napi = &builder.device().data().queues[i].napi;
         napi.set_irq(irq);
         builder.set_queue_napi(index, QueueType::Tx, Some(napi));
@@ -213,7 +214,7 @@ fn register_netdev<'bound>(
         };
         irq::request_named(
             pdev,
-            txrx::FIRST_VECTOR + i,
+            csr::queue_vector(i),
             name,
             Arc::new(handler, GFP_KERNEL)?,
         )?;
@@ -223,15 +224,11 @@ fn register_netdev<'bound>(
     Ok(registration)
 }
 
-/// The MAC address in a Device Serial Number: DSN bytes 7, 6, 5, 2, 1, 0
-/// (an EUI-64 with its middle two bytes left out).
-fn mac_from_dsn(dsn: u64) -> [u8; ETH_ALEN] {
-    let b = dsn.to_be_bytes();
-    [b[0], b[1], b[2], b[5], b[6], b[7]]
-}
-
 impl DmaDriver for FbnicDriver {
     /// The device drives 46 address bits; platforms that cannot give it
     /// that much address space get a 32-bit mask.
-    const DMA_MASKS: &'static [DmaMask] = &[DmaMask::new::<46>(), DmaMask::new::<32>()];
+    const DMA_MASKS: &'static [DmaMask] = &[
+        DmaMask::new::<{ desc::DMA_ADDR_BITS }>(),
+        DmaMask::new::<32>(),
+    ];
 }

@@ -10,9 +10,10 @@
 
 use kernel::{prelude::*, sync::atomic::Relaxed};
 
-use super::{Port, QueueConfig, NON_QUEUE_VECTORS};
+use super::{Port, QueueConfig};
 use crate::{
     hw::{
+        csr::{self, rpc_ram},
         fw::{Aui, Capabilities},
         toeplitz,
     },
@@ -58,7 +59,7 @@ impl Port {
             return Err(EOPNOTSUPP);
         }
         let queues = port.config().rx;
-        let mut table = [0u8; rpc::INDIR_ENTRIES as usize];
+        let mut table = [0u8; rpc_ram::RSS_TBL_SIZE as usize];
         match (param.indir(), new) {
             (Some(indir), _) => {
                 if indir.len() != table.len() || indir.iter().any(|&q| q >= queues) {
@@ -194,7 +195,7 @@ impl ethtool::Operations for Port {
         channels.set_combined(combined, max);
         channels.set_rx(config.rx - combined, max);
         channels.set_tx(config.tx - combined, max);
-        channels.set_other(NON_QUEUE_VECTORS, NON_QUEUE_VECTORS);
+        channels.set_other(csr::NON_NAPI_VECTORS, csr::NON_NAPI_VECTORS);
     }
 
     fn set_channels(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, ch: &Channels) -> Result {
@@ -204,11 +205,11 @@ impl ethtool::Operations for Port {
         // The rules of `fbnic_set_channels()`, except that a TX or RX
         // queue without the other needs a combined one to share a vector
         // with: RX-only and TX-only vectors are not supported.
-        if ch.other() != NON_QUEUE_VECTORS {
+        if ch.other() != csr::NON_NAPI_VECTORS {
             dev_err!(
                 port.shared.dev,
                 "the other channels are fixed at {}\n",
-                NON_QUEUE_VECTORS
+                csr::NON_NAPI_VECTORS
             );
             return Err(EINVAL);
         }
@@ -268,7 +269,7 @@ impl ethtool::Operations for Port {
     }
 
     fn get_rxfh_indir_size(_dev: &net::Device<Self>) -> u32 {
-        rpc::INDIR_ENTRIES
+        rpc_ram::RSS_TBL_SIZE
     }
 
     fn get_rxfh_key_size(_dev: &net::Device<Self>) -> u32 {
@@ -303,7 +304,7 @@ impl ethtool::Operations for Port {
         // Check everything before changing anything.
         let queues = port.config().rx as usize;
         if let Some(indir) = param.indir() {
-            if indir.len() != rpc::INDIR_ENTRIES as usize
+            if indir.len() != rpc_ram::RSS_TBL_SIZE as usize
                 || indir.iter().any(|&q| q as usize >= queues)
             {
                 return Err(EINVAL);

@@ -268,3 +268,79 @@ fn rmi_config_is_what_the_c_driver_writes() {
     assert!(rpc::RMI_CONFIG::MTU.fits(MAX_JUMBO_FRAME_SIZE));
     assert!(rpc::RMI_CONFIG::OH_BYTES.fits(rpc::RMI_CONFIG::OH_BYTES_DEFAULT));
 }
+
+#[test]
+fn the_nominal_ptp_addend_is_one_600_mhz_tick() {
+    // FBNIC_CLOCK_FREQ (600 * 1000 * 1000): 1.666... ns per tick.
+    assert_eq!(CLOCK_FREQ, 600_000_000);
+    assert_eq!(ptp::DCLK_PERIOD >> 32, 1, "whole nanoseconds");
+    assert_eq!(ptp::DCLK_PERIOD as u32, 0xaaaa_aaaa, "two thirds");
+    assert_eq!(ptp::DCLK_PERIOD, 7_158_278_826);
+}
+
+#[test]
+fn the_mac_address_is_the_dsn_without_its_middle_bytes() {
+    // fbnic_dsn_to_mac_addr(): addr[0..3] = dsn >> 56, 48, 40;
+    // addr[3..6] = dsn >> 16, 8, 0.
+    let dsn = 0x0011_2233_4455_6677;
+    assert_eq!(mac_from_dsn(dsn), [0x00, 0x11, 0x22, 0x55, 0x66, 0x77]);
+    assert_eq!(
+        mac_from_dsn(0x0200_5eff_fe00_1000),
+        [0x02, 0x00, 0x5e, 0x00, 0x10, 0x00]
+    );
+    // Bytes 4 and 3 never matter.
+    assert_eq!(mac_from_dsn(0x0000_00ff_ff00_0000), [0; 6]);
+}
+
+#[test]
+fn queue_vectors_follow_the_mailbox_and_pcs_vectors() {
+    // FBNIC_FW_MSIX_ENTRY 0, FBNIC_PCS_MSIX_ENTRY 1, then the NAPI vectors
+    // from FBNIC_NON_NAPI_VECTORS (fbnic_irq.c).
+    assert_eq!((FW_MSIX_ENTRY, PCS_MSIX_ENTRY, NON_NAPI_VECTORS), (0, 1, 2));
+    assert_eq!(queue_vector(0), 2);
+    assert!(queue_vector(0) > FW_MSIX_ENTRY && queue_vector(0) > PCS_MSIX_ENTRY);
+    // The last queue's vector has interrupt registers.
+    let last = queue_vector(queue::MAX_QUEUES - 1);
+    assert!(intr::VectorIdx::new(last).is_some());
+    assert!(last < intr::MAX_MSIX_VECS);
+    assert_eq!(queue_vector(u32::MAX), u32::MAX);
+}
+
+#[test]
+fn mailbox_pages_are_4_kib() {
+    // FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, FIELD_MAX(FBNIC_IPC_MBX_DESC_LEN_MASK))
+    // on 4 KiB pages; TLV_MAX_DATA = (PAGE_SIZE - 512) & 0xffff.
+    assert_eq!(mbx::PAGE_SIZE, 4096);
+    assert_eq!(super::super::tlv::RAW_DATA_MAX, 3584);
+    assert!(u64::from(mbx::PAGE_SIZE) <= super::super::desc::mbx_desc::LEN_MASK.max());
+}
+
+#[test]
+fn ring_sizes_are_log2_with_64k_as_zero() {
+    // FBNIC_QUEUE_SIZE_MIN 64, FBNIC_QUEUE_SIZE_MAX SZ_64K; the C driver
+    // writes fls(size_mask) & 0xf.
+    assert_eq!((queue::SIZE_MIN, queue::SIZE_MAX), (64, 65536));
+    assert_eq!(queue::size_reg(64), 6);
+    assert_eq!(queue::size_reg(1024), 10);
+    assert_eq!(queue::size_reg(32768), 15);
+    assert_eq!(queue::size_reg(65536), 0);
+    assert_eq!(queue::size_entries(0), 65536);
+    assert_eq!(queue::size_entries(6), 64);
+    assert_eq!(queue::size_entries(0xfff6), 64, "only bits 3:0 count");
+    let mut n = queue::SIZE_MIN;
+    while n <= queue::SIZE_MAX {
+        assert_eq!(queue::size_entries(queue::size_reg(n)), n, "{n}");
+        n *= 2;
+    }
+    // Every ring's SIZE field is the same 3:0.
+    for f in [
+        queue::TWQ1_SIZE::SIZE.mask(),
+        queue::TCQ_SIZE::SIZE.mask(),
+        queue::RCQ_SIZE::SIZE.mask(),
+        queue::BDQ_HPQ_SIZE::SIZE.mask(),
+        queue::BDQ_PPQ_SIZE::SIZE.mask(),
+    ] {
+        assert_eq!(f, queue::TWQ0_SIZE::SIZE.mask());
+    }
+    assert_eq!(queue::size_reg(0), 0, "total");
+}
