@@ -413,17 +413,11 @@ pub fn ends_packet(raw: u64) -> bool {
 
 /// Writes MAC DA TCAM entry `idx` (`fbnic_write_macda_entry`).
 pub fn write_macda(dev: &FbnicDevice, idx: u32, addr: [u8; 6], mask: [u8; 6]) {
-    for w in 0..3u32 {
-        let i = (2 - w as usize) * 2;
-        let v = u32::from(u16::from_be_bytes([addr[i], addr[i + 1]]));
-        let m = u32::from(u16::from_be_bytes([mask[i], mask[i + 1]]));
-        dev.csr_write(
-            rpc_ram::TCAM_MACDA::INFO.dword(idx, w),
-            rpc_ram::TCAM_MACDA::MASK.prep(m) | rpc_ram::TCAM_MACDA::VALUE.prep(v),
-        );
+    for (w, word) in (0..).zip(rpc_ram::macda_words(addr, mask)) {
+        dev.csr_write(rpc_ram::TCAM_MACDA::INFO.dword(idx, w), word);
     }
     dev.csr_write(
-        rpc_ram::TCAM_MACDA::INFO.dword(idx, 3),
+        rpc_ram::TCAM_MACDA::INFO.dword(idx, rpc_ram::TCAM_MACDA_WORD_LEN),
         rpc_ram::TCAM_VALIDATE,
     );
 }
@@ -439,15 +433,14 @@ pub fn write_act(
 ) {
     dev.csr_write(rpc_ram::ACT_TBL0::INFO.dword(idx, 0), act0);
     dev.csr_write(rpc_ram::ACT_TBL1::INFO.dword(idx, 0), act1);
-    for w in 0..11u32 {
+    for (w, (v, m)) in (0..).zip(value.into_iter().zip(mask)) {
         dev.csr_write(
             rpc_ram::TCAM_ACT::INFO.dword(idx, w),
-            rpc_ram::TCAM_ACT::MASK.prep(u32::from(mask[w as usize]))
-                | rpc_ram::TCAM_ACT::VALUE.prep(u32::from(value[w as usize])),
+            rpc_ram::tcam_word(v, m),
         );
     }
     dev.csr_write(
-        rpc_ram::TCAM_ACT::INFO.dword(idx, 11),
+        rpc_ram::TCAM_ACT::INFO.dword(idx, rpc_ram::TCAM_ACT_WORD_LEN),
         rpc_ram::TCAM_VALIDATE,
     );
 }

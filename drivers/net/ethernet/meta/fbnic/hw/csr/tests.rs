@@ -344,3 +344,53 @@ fn ring_sizes_are_log2_with_64k_as_zero() {
     }
     assert_eq!(queue::size_reg(0), 0, "total");
 }
+
+#[test]
+fn tcam_words_hold_the_value_low_and_the_dont_care_bits_high() {
+    use rpc_ram::*;
+    // FIELD_PREP(..._MASK, mask) | FIELD_PREP(..._VALUE, value), the same
+    // 31:16 and 15:0 in all three TCAMs.
+    assert_eq!(tcam_word(0x1234, 0x00ff), 0x00ff_1234);
+    assert_eq!(TCAM_MACDA::VALUE.mask(), TCAM_ACT::VALUE.mask());
+    assert_eq!(TCAM_MACDA::MASK.mask(), TCAM_ACT::MASK.mask());
+    assert_eq!(TCAM_IP_ADDR_VALUE.mask(), TCAM_ACT::VALUE.mask());
+    assert_eq!(TCAM_IP_ADDR_MASK.mask(), TCAM_ACT::MASK.mask());
+    let w = tcam_word(0x1234, 0x00ff);
+    assert!(tcam_word_matches(w, 0x1234));
+    assert!(tcam_word_matches(w, 0x12ab), "low byte is don't care");
+    assert!(!tcam_word_matches(w, 0x1334));
+    assert!(tcam_word_matches(tcam_word(0, 0xffff), 0xbeef));
+}
+
+#[test]
+fn macda_words_are_the_address_backwards_in_16_bit_groups() {
+    use rpc_ram::*;
+    // fbnic_write_macda_entry(): word i = ntohs(addr16[2 - i]).
+    let a = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
+    assert_eq!(macda_key(a), [0x2030, 0x5e10, 0x0200]);
+    let words = macda_words(a, [0, 0, 0, 0, 0, 0xff]);
+    assert_eq!(words, [0x00ff_2030, 0x5e10, 0x0200]);
+    assert_eq!(macda_key(a).len() as u32, TCAM_MACDA_WORD_LEN);
+}
+
+#[test]
+fn ip_words_are_the_address_backwards_in_16_bit_groups() {
+    use rpc_ram::*;
+    // fbnic_write_ip_src_entry(): word i = ntohs(s6_addr16[7 - i]); IPv4
+    // in s6_addr32[3].
+    let v4 = ip4_in_16([192, 168, 1, 2]);
+    assert_eq!(ip_key(v4), [0x0102, 0xc0a8, 0, 0, 0, 0, 0, 0]);
+    let mut v6 = [0u8; 16];
+    v6[0] = 0x20;
+    v6[1] = 0x01;
+    v6[15] = 0x01;
+    let k = ip_key(v6);
+    assert_eq!((k[0], k[7]), (0x0001, 0x2001));
+    let mut care = [0xffu8; 16];
+    care[12..].fill(0);
+    assert_eq!(ip_words(v4, care)[0], 0x0102);
+    assert_eq!(ip_words(v4, care)[2], 0xffff_0000);
+    assert_eq!(ip_validate_word(true), TCAM_VALIDATE | 1);
+    assert_eq!(ip_validate_word(false), TCAM_VALIDATE);
+    assert_eq!(ip_key(v6).len() as u32, TCAM_IP_ADDR_WORD_LEN);
+}
