@@ -394,3 +394,23 @@ fn ip_words_are_the_address_backwards_in_16_bit_groups() {
     assert_eq!(ip_validate_word(false), TCAM_VALIDATE);
     assert_eq!(ip_key(v6).len() as u32, TCAM_IP_ADDR_WORD_LEN);
 }
+
+#[test]
+fn reset_values_and_access_rules_are_declared() {
+    use super::super::reg::Access;
+    // Every vector masked and every cause auto-clearing after reset;
+    // MASK itself only changes through MASK_SET/MASK_CLEAR.
+    assert_eq!(intr::MASK::INFO.reset, u32::MAX);
+    assert_eq!(intr::MASK::INFO.access, Access::ReadOnly);
+    assert_eq!(intr::SW_AC_MODE::INFO.reset, u32::MAX);
+    // The PCS causes are acknowledged by writing them back.
+    assert_eq!(sig::PCS_INTR_STS::INFO.access, Access::WriteOneToClear);
+    assert_eq!(
+        sig::PCS_INTR_STS::INFO.apply_write(0b11, sig::PCS_INTR_LINK_UP),
+        Some(sig::PCS_INTR_LINK_DOWN)
+    );
+    assert_eq!(sig::PCS_INTR_MASK::INFO.reset, u32::MAX);
+    // The "device still there" register reads 0 whatever is written.
+    assert_eq!(master::SPARE_0::INFO.reset, 0);
+    assert_eq!(master::SPARE_0::INFO.apply_write(0, u32::MAX), None);
+}
