@@ -414,3 +414,40 @@ fn reset_values_and_access_rules_are_declared() {
     assert_eq!(master::SPARE_0::INFO.reset, 0);
     assert_eq!(master::SPARE_0::INFO.apply_write(0, u32::MAX), None);
 }
+
+#[test]
+fn rmon_buckets_are_the_c_drivers_ranges() {
+    // fbnic_rmon_ranges[] of fbnic_ethtool.c.
+    let ranges: [(u16, u16); 11] = [
+        (0, 64),
+        (65, 127),
+        (128, 255),
+        (256, 511),
+        (512, 1023),
+        (1024, 1518),
+        (1519, 2047),
+        (2048, 4095),
+        (4096, 8191),
+        (8192, 9216),
+        (9217, 9742),
+    ];
+    for (b, r) in mac_stat::RMON_BUCKETS.iter().zip(ranges) {
+        assert_eq!((b.lo, b.hi), r);
+    }
+    // The MAC counts up to 1518 bytes, RPC and TMI beyond.
+    let b = &mac_stat::RMON_BUCKETS;
+    assert_eq!(b[5].rx.lo, mac_stat::RX_PACKET_1024_1518_BYTES_L::AT.loc());
+    assert_eq!(b[5].tx.hi, mac_stat::TX_PACKET_1024_1518_BYTES_H::AT.loc());
+    assert_eq!(b[6].rx.lo, rpc::STAT_RX_PACKET_1519_2047_BYTES_L::AT.loc());
+    assert_eq!(b[10].tx.hi, tmi::STAT_TX_PACKET_9217_MAX_BYTES_H::AT.loc());
+    assert_eq!(mac_stat::RMON_MAC_MAX, b[5].hi);
+    for c in b.iter().flat_map(|b| [b.rx, b.tx]) {
+        assert_eq!(c.hi.index(), c.lo.index() + 1, "high half at +1");
+    }
+    assert_eq!(mac_stat::rmon_bucket(64), 0);
+    assert_eq!(mac_stat::rmon_bucket(65), 1);
+    assert_eq!(mac_stat::rmon_bucket(1518), 5);
+    assert_eq!(mac_stat::rmon_bucket(1519), 6);
+    assert_eq!(mac_stat::rmon_bucket(9216), 9);
+    assert_eq!(mac_stat::rmon_bucket(u32::MAX), 10);
+}
