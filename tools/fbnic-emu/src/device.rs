@@ -19,7 +19,7 @@
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
-use fbnic_hw::csr::{self, master, pul};
+use fbnic_hw::csr::{self, pul};
 use log::{debug, info, trace};
 
 use crate::blocks;
@@ -280,12 +280,10 @@ impl FbnicDevice {
         if let Some(val) = block.and_then(|b| b.read(reg)) {
             return val;
         }
-        match reg {
-            // The "device still there" register the driver checks after an
-            // all-ones read: hardwired to zero.
-            master::SPARE_0::INDEX => 0,
-            _ => self.csr.read(reg).unwrap_or(0),
-        }
+        // The "device still there" register the driver checks after an
+        // all-ones read, `master::SPARE_0`, is declared read-only with reset
+        // value 0, like the other read-only registers.
+        self.csr.read(reg).unwrap_or(0)
     }
 
     /// Guest write of BAR0 register `reg`.
@@ -295,7 +293,6 @@ impl FbnicDevice {
             return;
         }
         match reg {
-            master::SPARE_0::INDEX => {}
             pul::OB_TLP_HDR_AR_CFG::INDEX | pul::OB_TLP_HDR_AW_CFG::INDEX => {
                 self.pul_write(reg, val)
             }
@@ -543,6 +540,7 @@ fn dword_write(
 mod tests {
     use super::*;
     use crate::identity::DEFAULT_DSN;
+    use fbnic_hw::csr::master;
 
     fn device() -> FbnicDevice {
         FbnicDevice::new(DeviceParams {

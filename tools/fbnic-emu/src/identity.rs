@@ -24,9 +24,7 @@ pub struct MacAddr(pub [u8; 6]);
 impl MacAddr {
     /// The address the fbnic driver derives from a Device Serial Number.
     pub fn from_dsn(dsn: u64) -> Self {
-        let b = dsn.to_be_bytes();
-        // to_be_bytes()[0] is DSN byte 7; the driver uses bytes 7,6,5,2,1,0.
-        MacAddr([b[0], b[1], b[2], b[5], b[6], b[7]])
+        MacAddr(fbnic_hw::csr::mac_from_dsn(dsn))
     }
 
     /// True for a unicast address that is not all zeroes: what the driver's

@@ -98,9 +98,9 @@ impl State {
     fn new() -> Self {
         State {
             status: [0; WORDS],
-            mask: [!0; WORDS],
+            mask: [intr::MASK::INFO.reset; WORDS],
             sw_status: [0; WORDS],
-            ac_mode: [!0; WORDS],
+            ac_mode: [intr::SW_AC_MODE::INFO.reset; WORDS],
             msix_ctrl: Box::new([0; intr::MSIX_CTRL_CNT as usize]),
             rearm: Box::new([RearmState::default(); REARM_SETS]),
         }

@@ -228,7 +228,7 @@ impl State {
             lstatus_latched_low: [false; pcs::MDIO_ADDRS as usize],
             ctrl1: [0; pcs::MDIO_ADDRS as usize],
             intr_sts: 0,
-            intr_mask: !0,
+            intr_mask: sig::PCS_INTR_MASK::INFO.reset,
             scheduled: Vec::new(),
             changes: 0,
         }
@@ -278,7 +278,7 @@ impl Link {
         st.lstatus_latched_low = [false; pcs::MDIO_ADDRS as usize];
         st.ctrl1 = [0; pcs::MDIO_ADDRS as usize];
         st.intr_sts = 0;
-        st.intr_mask = !0;
+        st.intr_mask = sig::PCS_INTR_MASK::INFO.reset;
     }
 
     /// Plugs or unplugs the cable; raises the PCS cause on a change.
@@ -382,7 +382,9 @@ impl Link {
                 // Writes latch fresh status; the status is always fresh.
                 sig::PCS_OUT0::INDEX | sig::PCS_OUT1::INDEX => false,
                 sig::PCS_INTR_STS::INDEX => {
-                    st.intr_sts &= !val;
+                    if let Some(sts) = sig::PCS_INTR_STS::INFO.apply_write(st.intr_sts, val) {
+                        st.intr_sts = sts;
+                    }
                     false
                 }
                 sig::PCS_INTR_MASK::INDEX => {

@@ -187,9 +187,15 @@ pub const MSIX_TABLE_OFFSET: u32 = 0x0000;
 /// Byte offset of the MSI-X pending bit array in [`BAR_MSIX`]: the table
 /// of up to [`MAX_MSIX_VECTORS`] 16-byte entries fits below it.
 pub const MSIX_PBA_OFFSET: u32 = 0x1000;
-/// Largest table that fits below the PBA. The driver asks for at most
-/// 2 + 128 vectors.
-pub const MAX_MSIX_VECTORS: u16 = 256;
+/// Largest table: every vector the device addresses
+/// (`csr::intr::MAX_MSIX_VECS`). The driver asks for at most 2 + 128.
+pub const MAX_MSIX_VECTORS: u16 = {
+    let n = csr::intr::MAX_MSIX_VECS;
+    assert!(n <= u16::MAX as u32);
+    // The table's 16-byte entries fit below the PBA.
+    assert!(MSIX_TABLE_OFFSET + 16 * n <= MSIX_PBA_OFFSET);
+    n as u16
+};
 
 /// What makes one function's configuration space differ from another's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,10 +27,8 @@ use fbnic_hw::reg::RegInfo;
 use crate::regblock::{Bus, RegisterBlock};
 use crate::regs::RegisterFile;
 
-/// The d_clock frequency (`FBNIC_CLOCK_FREQ`).
-const CLOCK_HZ: u128 = 600_000_000;
-/// The addend of a clock running at nominal rate: ns per tick in Q16.32.
-pub const NOMINAL_ADDEND: u64 = ((1_000_000_000u128 << 32) / CLOCK_HZ) as u64;
+/// The addend of a clock running at nominal rate: ns per tick in Q32.32.
+pub const NOMINAL_ADDEND: u64 = ptp::DCLK_PERIOD;
 
 struct State {
     enabled: bool,

@@ -73,28 +73,16 @@ pub enum Verdict {
     },
 }
 
-/// Whether `key` matches TCAM word `word` (value 15:0, don't-care 31:16).
-fn word_matches(word: u32, key: u16) -> bool {
-    let value = word as u16;
-    let care = !((word >> 16) as u16);
-    (key ^ value) & care == 0
-}
-
 /// Lowest valid MAC DA TCAM entry matching `da`.
 fn macda_lookup(regs: &impl CsrRead, da: &[u8; 6]) -> Option<u32> {
-    // Word 0 holds DA bytes 4-5, word 1 bytes 2-3, word 2 bytes 0-1.
-    let key = [
-        u16::from_be_bytes([da[4], da[5]]),
-        u16::from_be_bytes([da[2], da[3]]),
-        u16::from_be_bytes([da[0], da[1]]),
-    ];
+    let key = rpc_ram::macda_key(*da);
     (0..rpc_ram::TCAM_MACDA_NUM_ENTRIES).find(|&e| {
         regs.rd(rpc_ram::TCAM_MACDA::INFO.dword(e, rpc_ram::TCAM_MACDA_WORD_LEN))
             & rpc_ram::TCAM_VALIDATE
             != 0
-            && (0..rpc_ram::TCAM_MACDA_WORD_LEN)
-                .zip(key)
-                .all(|(w, k)| word_matches(regs.rd(rpc_ram::TCAM_MACDA::INFO.dword(e, w)), k))
+            && (0..rpc_ram::TCAM_MACDA_WORD_LEN).zip(key).all(|(w, k)| {
+                rpc_ram::tcam_word_matches(regs.rd(rpc_ram::TCAM_MACDA::INFO.dword(e, w)), k)
+            })
     })
 }
 
@@ -102,28 +90,20 @@ fn macda_lookup(regs: &impl CsrRead, da: &[u8; 6]) -> Option<u32> {
 /// `reg`) matching `addr` (16 bytes, IPv4 in the last 4).
 fn ip_lookup(regs: &impl CsrRead, reg: RegInfo, addr: &[u8; 16], v6: bool) -> Option<u32> {
     let last = rpc_ram::TCAM_IP_ADDR_WORD_LEN;
+    let key = rpc_ram::ip_key(*addr);
     (0..rpc_ram::TCAM_IP_ADDR_NUM_ENTRIES).find(|&e| {
         let flags = regs.rd(reg.dword(e, last));
         flags & rpc_ram::TCAM_VALIDATE != 0
             && (flags & rpc_ram::TCAM_IP_IS_V6 != 0) == v6
-            && (0..last).all(|w| {
-                // Word i is the i-th 16-bit group counted from the end.
-                let i = (7 - w) as usize * 2;
-                let key = u16::from_be_bytes([addr[i], addr[i + 1]]);
-                word_matches(regs.rd(reg.dword(e, w)), key)
-            })
+            && (0..last)
+                .zip(key)
+                .all(|(w, k)| rpc_ram::tcam_word_matches(regs.rd(reg.dword(e, w)), k))
     })
 }
 
 fn ip16(ip: &Ip) -> ([u8; 16], [u8; 16], bool) {
     match ip {
-        Ip::V4 { src, dst } => {
-            let mut s = [0u8; 16];
-            let mut d = [0u8; 16];
-            s[12..].copy_from_slice(src);
-            d[12..].copy_from_slice(dst);
-            (s, d, false)
-        }
+        Ip::V4 { src, dst } => (rpc_ram::ip4_in_16(*src), rpc_ram::ip4_in_16(*dst), false),
         Ip::V6 { src, dst, .. } => (*src, *dst, true),
     }
 }
@@ -170,10 +150,9 @@ fn action_lookup(regs: &impl CsrRead, key: &[u16; 11]) -> Option<u32> {
         regs.rd(rpc_ram::TCAM_ACT::INFO.dword(e, rpc_ram::TCAM_ACT_WORD_LEN))
             & rpc_ram::TCAM_VALIDATE
             != 0
-            && key
-                .iter()
-                .enumerate()
-                .all(|(w, &k)| word_matches(regs.rd(rpc_ram::TCAM_ACT::INFO.dword(e, w as u32)), k))
+            && (0..).zip(key.iter().copied()).all(|(w, k)| {
+                rpc_ram::tcam_word_matches(regs.rd(rpc_ram::TCAM_ACT::INFO.dword(e, w)), k)
+            })
     })
 }
 

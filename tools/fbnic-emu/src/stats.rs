@@ -12,7 +12,7 @@
 //! appends or strips, as a real MAC counts them: a minimum-size frame of 60
 //! bytes lands in the "64 bytes" bucket.
 
-use fbnic_hw::csr::{mac_stat, queue, rpc, rxb, tmi};
+use fbnic_hw::csr::{mac_stat, queue, rxb};
 
 use crate::regs::RegisterFile;
 
@@ -51,65 +51,21 @@ pub enum Dir {
 }
 
 /// The RMON size bucket registers (low halves) for a frame of `wire_len`
-/// bytes including FCS: the MAC's own bucket and, above 1518 bytes, the
-/// finer bucket kept by TMI (TX) or RPC (RX).
+/// bytes including FCS ([`mac_stat::RMON_BUCKETS`]): the MAC's own bucket
+/// and, above [`mac_stat::RMON_MAC_MAX`] bytes, the finer bucket kept by
+/// TMI (TX) or RPC (RX).
 fn buckets(dir: Dir, wire_len: usize) -> (u32, Option<u32>) {
-    let (mac, fine) = match dir {
-        Dir::Tx => (
-            [
-                mac_stat::TX_PACKET_64_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_65_127_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_128_255_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_256_511_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_512_1023_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_1024_1518_BYTES_L::INDEX,
-                mac_stat::TX_PACKET_1519_MAX_BYTES_L::INDEX,
-            ],
-            [
-                tmi::STAT_TX_PACKET_1519_2047_BYTES_L::INDEX,
-                tmi::STAT_TX_PACKET_2048_4095_BYTES_L::INDEX,
-                tmi::STAT_TX_PACKET_4096_8191_BYTES_L::INDEX,
-                tmi::STAT_TX_PACKET_8192_9216_BYTES_L::INDEX,
-                tmi::STAT_TX_PACKET_9217_MAX_BYTES_L::INDEX,
-            ],
-        ),
-        Dir::Rx => (
-            [
-                mac_stat::RX_PACKET_64_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_65_127_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_128_255_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_256_511_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_512_1023_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_1024_1518_BYTES_L::INDEX,
-                mac_stat::RX_PACKET_1519_MAX_BYTES_L::INDEX,
-            ],
-            [
-                rpc::STAT_RX_PACKET_1519_2047_BYTES_L::INDEX,
-                rpc::STAT_RX_PACKET_2048_4095_BYTES_L::INDEX,
-                rpc::STAT_RX_PACKET_4096_8191_BYTES_L::INDEX,
-                rpc::STAT_RX_PACKET_8192_9216_BYTES_L::INDEX,
-                rpc::STAT_RX_PACKET_9217_MAX_BYTES_L::INDEX,
-            ],
-        ),
+    let len = u32::try_from(wire_len).unwrap_or(u32::MAX);
+    let b = &mac_stat::RMON_BUCKETS[mac_stat::rmon_bucket(len)];
+    let (counter, mac_beyond) = match dir {
+        Dir::Tx => (b.tx, mac_stat::TX_PACKET_1519_MAX_BYTES_L::INDEX),
+        Dir::Rx => (b.rx, mac_stat::RX_PACKET_1519_MAX_BYTES_L::INDEX),
     };
-    let i = match wire_len {
-        0..=64 => 0,
-        65..=127 => 1,
-        128..=255 => 2,
-        256..=511 => 3,
-        512..=1023 => 4,
-        1024..=1518 => 5,
-        _ => 6,
-    };
-    let f = match wire_len {
-        0..=1518 => None,
-        1519..=2047 => Some(fine[0]),
-        2048..=4095 => Some(fine[1]),
-        4096..=8191 => Some(fine[2]),
-        8192..=9216 => Some(fine[3]),
-        _ => Some(fine[4]),
-    };
-    (mac[i], f)
+    if b.hi <= mac_stat::RMON_MAC_MAX {
+        (counter.lo.index(), None)
+    } else {
+        (mac_beyond, Some(counter.lo.index()))
+    }
 }
 
 /// Counts a frame (without FCS) the MAC sent or received successfully:
@@ -246,6 +202,7 @@ pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fbnic_hw::csr::rpc;
 
     #[test]
     fn sixty_four_bit_counters_carry() {

@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io;
 use std::sync::Arc;
 
-use fbnic_hw::csr::{queue, rpc, rpc_ram, tce};
+use fbnic_hw::csr::{self, queue, rpc, rpc_ram, tce};
 use fbnic_hw::desc::{
     bd, done_for_position, rcd, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, TxAddrLen,
     TxCompletion, TxMeta,
@@ -160,17 +160,16 @@ impl Testbed {
     /// rcq`), with header split on or off, and posts every RX buffer.
     pub fn enable_queue(&mut self, q: u16, hdr_split: bool) {
         let l = Layout::of(q);
-        let log = |n: u32| n.trailing_zeros() & 0xf;
-        let v = 2 + u32::from(q);
+        let v = csr::queue_vector(u32::from(q));
         self.wr(q, queue::TWQ0_CTL::INFO, queue::TWQ0_CTL::RESET.mask());
         self.wr(q, queue::TWQ0_BAL::INFO, l.twq as u32);
         self.wr(q, queue::TWQ0_BAH::INFO, (l.twq >> 32) as u32);
-        self.wr(q, queue::TWQ0_SIZE::INFO, log(RING));
+        self.wr(q, queue::TWQ0_SIZE::INFO, queue::size_reg(RING));
         self.wr(q, queue::TWQ0_CTL::INFO, queue::TWQ0_CTL::ENABLE.mask());
         self.wr(q, queue::TCQ_CTL::INFO, queue::TCQ_CTL::RESET.mask());
         self.wr(q, queue::TCQ_BAL::INFO, l.tcq as u32);
         self.wr(q, queue::TCQ_BAH::INFO, (l.tcq >> 32) as u32);
-        self.wr(q, queue::TCQ_SIZE::INFO, log(RING));
+        self.wr(q, queue::TCQ_SIZE::INFO, queue::size_reg(RING));
         self.wr(q, queue::TIM_CTL::INFO, v);
         self.wr(q, queue::TIM_THRESHOLD::INFO, (RING - 1) / 2);
         self.wr(q, queue::TIM_MASK::INFO, 0);
@@ -179,10 +178,10 @@ impl Testbed {
         self.wr(q, queue::BDQ_CTL::INFO, queue::BDQ_CTL::RESET.mask());
         self.wr(q, queue::BDQ_HPQ_BAL::INFO, l.hpq as u32);
         self.wr(q, queue::BDQ_HPQ_BAH::INFO, (l.hpq >> 32) as u32);
-        self.wr(q, queue::BDQ_HPQ_SIZE::INFO, log(BDQ));
+        self.wr(q, queue::BDQ_HPQ_SIZE::INFO, queue::size_reg(BDQ));
         self.wr(q, queue::BDQ_PPQ_BAL::INFO, l.ppq as u32);
         self.wr(q, queue::BDQ_PPQ_BAH::INFO, (l.ppq >> 32) as u32);
-        self.wr(q, queue::BDQ_PPQ_SIZE::INFO, log(BDQ));
+        self.wr(q, queue::BDQ_PPQ_SIZE::INFO, queue::size_reg(BDQ));
         self.wr(
             q,
             queue::BDQ_CTL::INFO,
@@ -205,7 +204,7 @@ impl Testbed {
         self.wr(q, queue::RCQ_CTL::INFO, queue::RCQ_CTL::RESET.mask());
         self.wr(q, queue::RCQ_BAL::INFO, l.rcq as u32);
         self.wr(q, queue::RCQ_BAH::INFO, (l.rcq >> 32) as u32);
-        self.wr(q, queue::RCQ_SIZE::INFO, log(RING));
+        self.wr(q, queue::RCQ_SIZE::INFO, queue::size_reg(RING));
         self.wr(q, queue::RIM_CTL::INFO, v);
         self.wr(q, queue::RIM_THRESHOLD::INFO, (RING - 1) / 2);
         self.wr(q, queue::RIM_MASK::INFO, 0);
@@ -414,17 +413,11 @@ pub fn ends_packet(raw: u64) -> bool {
 
 /// Writes MAC DA TCAM entry `idx` (`fbnic_write_macda_entry`).
 pub fn write_macda(dev: &FbnicDevice, idx: u32, addr: [u8; 6], mask: [u8; 6]) {
-    for w in 0..3u32 {
-        let i = (2 - w as usize) * 2;
-        let v = u32::from(u16::from_be_bytes([addr[i], addr[i + 1]]));
-        let m = u32::from(u16::from_be_bytes([mask[i], mask[i + 1]]));
-        dev.csr_write(
-            rpc_ram::TCAM_MACDA::INFO.dword(idx, w),
-            rpc_ram::TCAM_MACDA::MASK.prep(m) | rpc_ram::TCAM_MACDA::VALUE.prep(v),
-        );
+    for (w, word) in (0..).zip(rpc_ram::macda_words(addr, mask)) {
+        dev.csr_write(rpc_ram::TCAM_MACDA::INFO.dword(idx, w), word);
     }
     dev.csr_write(
-        rpc_ram::TCAM_MACDA::INFO.dword(idx, 3),
+        rpc_ram::TCAM_MACDA::INFO.dword(idx, rpc_ram::TCAM_MACDA_WORD_LEN),
         rpc_ram::TCAM_VALIDATE,
     );
 }
@@ -440,15 +433,14 @@ pub fn write_act(
 ) {
     dev.csr_write(rpc_ram::ACT_TBL0::INFO.dword(idx, 0), act0);
     dev.csr_write(rpc_ram::ACT_TBL1::INFO.dword(idx, 0), act1);
-    for w in 0..11u32 {
+    for (w, (v, m)) in (0..).zip(value.into_iter().zip(mask)) {
         dev.csr_write(
             rpc_ram::TCAM_ACT::INFO.dword(idx, w),
-            rpc_ram::TCAM_ACT::MASK.prep(u32::from(mask[w as usize]))
-                | rpc_ram::TCAM_ACT::VALUE.prep(u32::from(value[w as usize])),
+            rpc_ram::tcam_word(v, m),
         );
     }
     dev.csr_write(
-        rpc_ram::TCAM_ACT::INFO.dword(idx, 11),
+        rpc_ram::TCAM_ACT::INFO.dword(idx, rpc_ram::TCAM_ACT_WORD_LEN),
         rpc_ram::TCAM_VALIDATE,
     );
 }

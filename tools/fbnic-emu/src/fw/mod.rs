@@ -54,8 +54,8 @@ use crate::device::FbnicDevice;
 
 pub use messages::{FwVersions, Sensors};
 
-/// Largest buffer the host posts or sends (one page; `FBNIC_RX_PAGE_SIZE`).
-pub const PAGE_SIZE: usize = 4096;
+/// Largest buffer the host posts or sends (one page, `mbx::PAGE_SIZE`).
+pub const PAGE_SIZE: usize = mbx::PAGE_SIZE as usize;
 
 /// Index arithmetic of a 16-entry ring.
 fn next(idx: u32) -> u32 {

@@ -60,14 +60,6 @@ use worker::Kick;
 
 pub use worker::{INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
 
-/// Ring entries for a `*_SIZE` register (log2 in bits 3:0, 0 meaning 64K).
-fn ring_entries(size_reg: u32) -> u32 {
-    match size_reg & 0xf {
-        0 => 1 << 16,
-        n => 1 << n,
-    }
-}
-
 /// A descriptor ring as programmed: base address and entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Ring {
@@ -81,7 +73,7 @@ impl Ring {
         Ring {
             base: (u64::from(rd(bah)) << 32)
                 | u64::from(queue::BAL_MASK.prep(queue::BAL_MASK.get(rd(bal)))),
-            size: ring_entries(rd(size)),
+            size: queue::size_entries(rd(size)),
         }
     }
 

@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 
 use fbnic_hw::csr::{queue, rpc};
 use fbnic_hw::desc::{
-    bd, done_for_position, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, RxOptMeta,
+    bd, done_for_position, rcd, L3Type, L4Type, RxAddrLen, RxBufDesc, RxCompletion, RxMeta,
+    RxOptMeta,
 };
 use fbnic_hw::reg::RegInfo;
 use log::{debug, error};
@@ -23,7 +24,7 @@ use crate::stats::{self, Dir, Rde};
 use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring};
 
 /// Most descriptors an RX packet may take (`FBNIC_MAX_RX_PKT_DESC`).
-const MAX_RX_PKT_DESC: usize = 7;
+const MAX_RX_PKT_DESC: usize = rcd::MAX_PKT_DESC as usize;
 /// Bytes of a BDQ fragment.
 const FRAG: usize = bd::FRAG_SIZE as usize;
 
@@ -80,17 +81,17 @@ impl Layout {
         }
     }
 
-    /// Offset of the first header in a fresh fragment: the headroom,
-    /// rounded up to the 128-byte granule the driver's
-    /// `fbnic_hdr_pg_start()` expects.
+    /// Offset of the first header in a fresh fragment
+    /// ([`bd::hdr_first_off`]).
     fn first_off(&self) -> usize {
-        self.hroom.next_multiple_of(128)
+        bd::hdr_first_off(self.hroom as u32) as usize
     }
 
     /// Where the header after one of `len` bytes at `off` may start
-    /// (`fbnic_hdr_pg_end()` plus the headroom).
+    /// ([`bd::hdr_next_off`]).
     fn next_off(&self, off: usize, len: usize) -> usize {
-        (off + len + self.troom + self.hroom).next_multiple_of(128)
+        // Offsets and lengths lie within one 4 KiB fragment.
+        bd::hdr_next_off(off as u32, len as u32, self.hroom as u32, self.troom as u32) as usize
     }
 
     /// Whether `len` bytes (padding included) fit at `off`.
@@ -410,11 +411,11 @@ impl Engine {
         );
         csr.write(
             queue::BDQ_HPQ_PTRS::INFO.dword(q, 0),
-            queue::BDQ_HPQ_PTRS::HEAD.prep(r.hpq_head) | (hpq_tail & 0xffff),
+            queue::BDQ_HPQ_PTRS::HEAD.prep(r.hpq_head) | queue::BDQ_HPQ_PTRS::TAIL.prep(hpq_tail),
         );
         csr.write(
             queue::BDQ_PPQ_PTRS::INFO.dword(q, 0),
-            queue::BDQ_HPQ_PTRS::HEAD.prep(r.ppq_head) | (ppq_tail & 0xffff),
+            queue::BDQ_PPQ_PTRS::HEAD.prep(r.ppq_head) | queue::BDQ_PPQ_PTRS::TAIL.prep(ppq_tail),
         );
         stats::count_rde(csr, qi, Rde::Packet);
         if !payload.is_empty() {

@@ -74,9 +74,9 @@ use crate::{
     regs::Regs, //
 };
 
-/// Bytes in a mailbox page (`FBNIC_RX_PAGE_SIZE`: the descriptor's length
-/// field holds at most 64 KiB - 1, and the firmware assumes 4 KiB pages).
-const PAGE: usize = 4096;
+/// Bytes in a mailbox page ([`mbx::PAGE_SIZE`]).
+// CAST: 4096 fits.
+const PAGE: usize = mbx::PAGE_SIZE as usize;
 /// Dwords in a mailbox page.
 const PAGE_DWORDS: usize = PAGE / 4;
 /// Descriptors per ring.

@@ -94,10 +94,6 @@ use crate::{
     }, //
 };
 
-/// MSI-X vectors besides the queues': 0 for the mailbox, 1 for the PCS
-/// (`FBNIC_NON_NAPI_VECTORS`), the "other" channels of `ethtool -l`.
-pub(crate) const NON_QUEUE_VECTORS: u32 = 2;
-
 /// What `ethtool -G` and `ethtool -L` configure.
 #[derive(Clone, Copy)]
 pub(crate) struct QueueConfig {

@@ -25,9 +25,12 @@ use kernel::{
 
 use crate::hw::reg::RegisterIo;
 use crate::{
-    hw::csr::{
-        self,
-        intr, //
+    hw::{
+        csr::{
+            self,
+            intr, //
+        },
+        desc,
     },
     kernel_ext::{
         irq::{
@@ -36,8 +39,7 @@ use crate::{
         },
         net::{
             self,
-            QueueType,
-            ETH_ALEN, //
+            QueueType, //
         },
         pci::{
             alloc_irq_vectors,
@@ -51,8 +53,7 @@ use crate::{
         NapiIrq,
         Port,
         QueueConfig,
-        Service,
-        NON_QUEUE_VECTORS, //
+        Service, //
     },
     regs::Regs,
     shared::{
@@ -65,9 +66,6 @@ use crate::{
         RingSizes, //
     }, //
 };
-
-/// Most queue pairs.
-const MAX_QUEUES: u32 = 128;
 
 /// Largest MTU: the largest frame the MAC takes
 /// (`FBNIC_MAX_JUMBO_FRAME_SIZE`) less the Ethernet header (14 bytes).
@@ -119,11 +117,12 @@ impl pci::Driver for FbnicDriver {
         pdev.set_master();
 
         // A queue vector per CPU, as far as vectors go; `ethtool -L` can
-        // use fewer.
-        let want = NON_QUEUE_VECTORS + net::num_online_cpus().clamp(1, MAX_QUEUES);
-        let vectors = alloc_irq_vectors(pdev, NON_QUEUE_VECTORS + 1, want)
+        // use fewer. The queues' vectors follow the others, so `n` queues
+        // take the vectors below `FIRST_VECTOR + n`.
+        let want = txrx::FIRST_VECTOR + net::num_online_cpus().clamp(1, csr::queue::MAX_QUEUES);
+        let vectors = alloc_irq_vectors(pdev, txrx::FIRST_VECTOR + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
-        let queues = vectors.len() - NON_QUEUE_VECTORS;
+        let queues = vectors.len() - csr::NON_NAPI_VECTORS;
 
         txrx::init_tx_engine(&regs);
         let shared = Shared::new(pdev.as_ref(), regs)?;
@@ -177,7 +176,7 @@ fn register_netdev<'bound>(
         );
         return Err(EINVAL);
     };
-    let mac = mac_from_dsn(dsn);
+    let mac = csr::mac_from_dsn(dsn);
 
     let service = Service::new(shared.clone(), link)?;
     irq::request_threaded(
@@ -256,7 +255,7 @@ fn register_netdev<'bound>(
             queue: i as usize,
         };
         irq::request_named(
-            vectors.index(txrx::FIRST_VECTOR + i)?,
+            vectors.index(csr::queue_vector(i))?,
             name,
             Arc::new(handler, GFP_KERNEL)?,
         )?;
@@ -266,15 +265,11 @@ fn register_netdev<'bound>(
     Ok(registration)
 }
 
-/// The MAC address in a Device Serial Number: DSN bytes 7, 6, 5, 2, 1, 0
-/// (an EUI-64 with its middle two bytes left out).
-fn mac_from_dsn(dsn: u64) -> [u8; ETH_ALEN] {
-    let b = dsn.to_be_bytes();
-    [b[0], b[1], b[2], b[5], b[6], b[7]]
-}
-
 impl DmaDriver for FbnicDriver {
     /// The device drives 46 address bits; platforms that cannot give it
     /// that much address space get a 32-bit mask.
-    const DMA_MASKS: &'static [DmaMask] = &[DmaMask::new::<46>(), DmaMask::new::<32>()];
+    const DMA_MASKS: &'static [DmaMask] = &[
+        DmaMask::new::<{ desc::DMA_ADDR_BITS }>(),
+        DmaMask::new::<32>(),
+    ];
 }

@@ -49,8 +49,7 @@ use crate::{
             queue,
             rpc,
             rxb,
-            tce,
-            tmi, //
+            tce, //
         },
         reg::{
             Bar0,
@@ -195,11 +194,7 @@ impl RingStats {
 }
 
 /// Where a 64-bit counter's two halves are.
-#[derive(Clone, Copy)]
-struct Pair {
-    lo: Loc<Bar0>,
-    hi: Loc<Bar0>,
-}
+type Pair = mac_stat::Counter64;
 
 /// The [`Pair`] of the counter declared as `<name>_L` and `<name>_H`.
 macro_rules! pair {
@@ -213,9 +208,10 @@ macro_rules! pair {
     };
 }
 
-/// The MAC counters reported, each 64 bits wide; first those of [`EthMac::fill`] in its order, then
-/// the MAC Control ones ([`CTRL`]), then RMON's ([`RMON`]).
-const MAC_COUNTERS: [Pair; CTRL + 2 + 4 + 2 * RMON_BUCKETS] = [
+/// The MAC counters reported before the RMON histogram, each 64 bits wide;
+/// first those of [`EthMac::fill`] in its order, then the MAC Control ones
+/// ([`CTRL`]), then RMON's ([`RMON`]).
+const MAC_FIXED: [Pair; HIST] = [
     pair!(mac_stat::TX_TRANSMITTED_OK),
     pair!(mac_stat::RX_RECEIVED_OK),
     pair!(mac_stat::RX_PACKET_BAD_FCS),
@@ -237,55 +233,45 @@ const MAC_COUNTERS: [Pair; CTRL + 2 + 4 + 2 * RMON_BUCKETS] = [
     pair!(mac_stat::RX_OVERSIZE),
     pair!(mac_stat::RX_FRAGMENT),
     pair!(mac_stat::RX_JABBER),
-    // RMON received frames per size bucket of [`RMON_RANGES`]: the MAC
-    // counts up to 1518 bytes, the parser beyond.
-    pair!(mac_stat::RX_PACKET_64_BYTES),
-    pair!(mac_stat::RX_PACKET_65_127_BYTES),
-    pair!(mac_stat::RX_PACKET_128_255_BYTES),
-    pair!(mac_stat::RX_PACKET_256_511_BYTES),
-    pair!(mac_stat::RX_PACKET_512_1023_BYTES),
-    pair!(mac_stat::RX_PACKET_1024_1518_BYTES),
-    pair!(rpc::STAT_RX_PACKET_1519_2047_BYTES),
-    pair!(rpc::STAT_RX_PACKET_2048_4095_BYTES),
-    pair!(rpc::STAT_RX_PACKET_4096_8191_BYTES),
-    pair!(rpc::STAT_RX_PACKET_8192_9216_BYTES),
-    pair!(rpc::STAT_RX_PACKET_9217_MAX_BYTES),
-    // RMON sent frames: the MAC, then the TX engine beyond 1518 bytes.
-    pair!(mac_stat::TX_PACKET_64_BYTES),
-    pair!(mac_stat::TX_PACKET_65_127_BYTES),
-    pair!(mac_stat::TX_PACKET_128_255_BYTES),
-    pair!(mac_stat::TX_PACKET_256_511_BYTES),
-    pair!(mac_stat::TX_PACKET_512_1023_BYTES),
-    pair!(mac_stat::TX_PACKET_1024_1518_BYTES),
-    pair!(tmi::STAT_TX_PACKET_1519_2047_BYTES),
-    pair!(tmi::STAT_TX_PACKET_2048_4095_BYTES),
-    pair!(tmi::STAT_TX_PACKET_4096_8191_BYTES),
-    pair!(tmi::STAT_TX_PACKET_8192_9216_BYTES),
-    pair!(tmi::STAT_TX_PACKET_9217_MAX_BYTES),
 ];
 
 /// Where the MAC Control counters start in [`MAC_COUNTERS`].
 const CTRL: usize = 13;
 /// Where the RMON counters start in [`MAC_COUNTERS`].
 const RMON: usize = CTRL + 2;
+/// Where the RMON histogram starts in [`MAC_COUNTERS`]: the received
+/// frames per bucket of [`mac_stat::RMON_BUCKETS`], then the sent ones.
+const HIST: usize = RMON + 4;
 /// RMON histogram buckets.
-const RMON_BUCKETS: usize = 11;
+const RMON_BUCKETS: usize = mac_stat::RMON_BUCKETS.len();
+
+/// Every MAC counter reported: [`MAC_FIXED`], then the RMON histogram.
+const MAC_COUNTERS: [Pair; HIST + 2 * RMON_BUCKETS] = {
+    let mut c = [MAC_FIXED[0]; HIST + 2 * RMON_BUCKETS];
+    let mut i = 0;
+    while i < HIST {
+        c[i] = MAC_FIXED[i];
+        i += 1;
+    }
+    let mut b = 0;
+    while b < RMON_BUCKETS {
+        c[HIST + b] = mac_stat::RMON_BUCKETS[b].rx;
+        c[HIST + RMON_BUCKETS + b] = mac_stat::RMON_BUCKETS[b].tx;
+        b += 1;
+    }
+    c
+};
 
 /// The RMON size buckets (`fbnic_rmon_ranges`), up to the largest frame.
-static RMON_RANGES: RmonRanges = RmonRanges::new([
-    (0, 64),
-    (65, 127),
-    (128, 255),
-    (256, 511),
-    (512, 1023),
-    (1024, 1518),
-    (1519, 2047),
-    (2048, 4095),
-    (4096, 8191),
-    (8192, 9216),
-    // CAST: 9742 fits.
-    (9217, crate::hw::csr::MAX_JUMBO_FRAME_SIZE as u16),
-]);
+static RMON_RANGES: RmonRanges = RmonRanges::new({
+    let mut r = [(0, 0); RMON_BUCKETS];
+    let mut b = 0;
+    while b < RMON_BUCKETS {
+        r[b] = (mac_stat::RMON_BUCKETS[b].lo, mac_stat::RMON_BUCKETS[b].hi);
+        b += 1;
+    }
+    r
+});
 
 /// Reads a 64-bit counter whose high dword may change while the low one
 /// is read (`fbnic_stat_rd64()`): high, low, high again ([`assemble`]).
@@ -342,11 +328,10 @@ impl EthMac {
             .fragments(v[RMON + 2])
             .jabbers(v[RMON + 3])
             .set_ranges(&RMON_RANGES);
-        let hist = RMON + 4;
         for i in 0..RMON_BUCKETS {
             stats
-                .hist(i, v[hist + i])
-                .hist_tx(i, v[hist + RMON_BUCKETS + i]);
+                .hist(i, v[HIST + i])
+                .hist_tx(i, v[HIST + RMON_BUCKETS + i]);
         }
     }
 

@@ -19,11 +19,11 @@ use super::{
         ChannelsError, //
     },
     Port,
-    QueueConfig,
-    NON_QUEUE_VECTORS, //
+    QueueConfig, //
 };
 use crate::{
     hw::{
+        csr,
         fw::{
             Aui,
             Capabilities, //
@@ -219,7 +219,7 @@ impl ethtool::Operations for Port {
         channels.set_combined(combined, max);
         channels.set_rx(config.rx - combined, max);
         channels.set_tx(config.tx - combined, max);
-        channels.set_other(NON_QUEUE_VECTORS, NON_QUEUE_VECTORS);
+        channels.set_other(csr::NON_NAPI_VECTORS, csr::NON_NAPI_VECTORS);
     }
 
     fn set_channels(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, ch: &Channels) -> Result {
@@ -235,13 +235,13 @@ impl ethtool::Operations for Port {
             tx: ch.tx(),
             other: ch.other(),
         };
-        let counts = channels::queue_counts(req, max, NON_QUEUE_VECTORS);
+        let counts = channels::queue_counts(req, max, csr::NON_NAPI_VECTORS);
         let (rx, tx) = counts
             .inspect_err(|e| match e {
                 ChannelsError::Other => dev_err!(
                     port.shared.dev,
                     "the other channels are fixed at {}\n",
-                    NON_QUEUE_VECTORS
+                    csr::NON_NAPI_VECTORS
                 ),
                 ChannelsError::RxAndTxOnly => dev_err!(
                     port.shared.dev,
@@ -294,7 +294,7 @@ impl ethtool::Operations for Port {
     }
 
     fn get_rxfh_indir_size(_dev: &net::Device<Self>) -> u32 {
-        rpc::INDIR_ENTRIES
+        csr::rpc_ram::RSS_TBL_SIZE
     }
 
     fn get_rxfh_key_size(_dev: &net::Device<Self>) -> u32 {

@@ -39,6 +39,7 @@ use crate::hw::reg::{
 };
 use crate::{
     hw::csr::{
+        self,
         intr,
         qm_rx,
         qm_tx,
@@ -69,8 +70,8 @@ pub(crate) use super::sizes::{
     RingSizes, //
 };
 
-/// MSI-X vector of queue pair 0.
-pub(crate) const FIRST_VECTOR: u32 = 2;
+/// MSI-X vector of queue pair 0 ([`csr::queue_vector`]).
+pub(crate) const FIRST_VECTOR: u32 = csr::queue_vector(0);
 
 /// Interrupt moderation defaults in microseconds
 /// (`FBNIC_RX_USECS_DEFAULT`, `FBNIC_TX_USECS_DEFAULT`).
@@ -106,11 +107,6 @@ pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
         fsleep(Delta::from_micros(20));
     }
     Ok(())
-}
-
-/// `log2(entries)` as the `*_SIZE` registers take it (0 means 64K).
-const fn log_size(entries: u32) -> u32 {
-    (u32::BITS - (entries - 1).leading_zeros()) & 0xf
 }
 
 /// Ring memory for a queue pair's slot, allocated before it is swapped in
@@ -169,7 +165,7 @@ impl QueuePair {
         // interrupt registers for 256 vectors; a slot outside either has
         // no registers to program.
         let queue = queue::QueueIdx::new(index).ok_or(EINVAL)?;
-        let vector = intr::VectorIdx::new(FIRST_VECTOR + index).ok_or(EINVAL)?;
+        let vector = intr::VectorIdx::new(csr::queue_vector(index)).ok_or(EINVAL)?;
         KBox::pin_init(
             pin_init!(Self {
                 rings <- Rings::new(index, queue, vector),
@@ -266,13 +262,13 @@ impl Rings {
             regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::RESET.mask());
             regs.write_raw(queue::TWQ0_BAL::at(q), lo(tx.twq.dma_address()));
             regs.write_raw(queue::TWQ0_BAH::at(q), hi(tx.twq.dma_address()));
-            regs.write_raw(queue::TWQ0_SIZE::at(q), log_size(tx.size));
+            regs.write_raw(queue::TWQ0_SIZE::at(q), queue::size_reg(tx.size));
             regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::ENABLE.mask());
 
             regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::RESET.mask());
             regs.write_raw(queue::TCQ_BAL::at(q), lo(tx.tcq.dma_address()));
             regs.write_raw(queue::TCQ_BAH::at(q), hi(tx.tcq.dma_address()));
-            regs.write_raw(queue::TCQ_SIZE::at(q), log_size(tx.size));
+            regs.write_raw(queue::TCQ_SIZE::at(q), queue::size_reg(tx.size));
             regs.write_raw(queue::TIM_CTL::at(q), self.vector());
             regs.write_raw(queue::TIM_THRESHOLD::at(q), tx.size.saturating_sub(1) / 2);
             regs.write_raw(queue::TIM_MASK::at(q), 0);
@@ -286,10 +282,10 @@ impl Rings {
             regs.write_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::RESET.mask());
             regs.write_raw(queue::BDQ_HPQ_BAL::at(q), lo(rx.hpq_descs.dma_address()));
             regs.write_raw(queue::BDQ_HPQ_BAH::at(q), hi(rx.hpq_descs.dma_address()));
-            regs.write_raw(queue::BDQ_HPQ_SIZE::at(q), log_size(rx.hpq_size));
+            regs.write_raw(queue::BDQ_HPQ_SIZE::at(q), queue::size_reg(rx.hpq_size));
             regs.write_raw(queue::BDQ_PPQ_BAL::at(q), lo(rx.ppq_descs.dma_address()));
             regs.write_raw(queue::BDQ_PPQ_BAH::at(q), hi(rx.ppq_descs.dma_address()));
-            regs.write_raw(queue::BDQ_PPQ_SIZE::at(q), log_size(rx.ppq_size));
+            regs.write_raw(queue::BDQ_PPQ_SIZE::at(q), queue::size_reg(rx.ppq_size));
             regs.write_raw(
                 queue::BDQ_CTL::at(q),
                 queue::BDQ_CTL::ENABLE.mask() | queue::BDQ_CTL::PPQ_ENABLE.mask(),
@@ -299,7 +295,7 @@ impl Rings {
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::RESET.mask());
             regs.write_raw(queue::RCQ_BAL::at(q), lo(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_BAH::at(q), hi(rx.rcq.dma_address()));
-            regs.write_raw(queue::RCQ_SIZE::at(q), log_size(rx.rcq_size));
+            regs.write_raw(queue::RCQ_SIZE::at(q), queue::size_reg(rx.rcq_size));
             regs.write_raw(queue::RIM_CTL::at(q), self.vector());
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(q),

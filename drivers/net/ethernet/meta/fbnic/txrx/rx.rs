@@ -54,8 +54,6 @@ use crate::{
     stats::RxCounters, //
 };
 
-/// Most completions of one received packet (`FBNIC_MAX_RX_PKT_DESC`).
-const MAX_RX_PKT_DESC: u32 = 7;
 /// Pages each RX page pool keeps for reuse, in rings' worth of its
 /// buffer queue. Pages come back from the stack in bursts (a socket's
 /// receive queue read at once); a pool that holds one ring's worth frees
@@ -74,10 +72,8 @@ const FRAG_COUNT: u32 = desc::bd::frag_count(page_pool::PAGE_SIZE as u64) as u32
 pub(crate) const RX_TROOM: u32 = page_pool::SKB_SHINFO_ROOM;
 /// Head room in front of a packet in a header buffer (`FBNIC_RX_HROOM`):
 /// at least 128 bytes, sized so that head room plus tail room is a whole
-/// number of 128-byte units, the device's placement granule.
-pub(crate) const RX_HROOM: u32 = (RX_TROOM + 128).next_multiple_of(128) - RX_TROOM;
-/// The device's placement granule in a buffer.
-const RX_ALIGN: u32 = 128;
+/// number of the device's placement granules ([`desc::bd::ALIGN`]).
+pub(crate) const RX_HROOM: u32 = desc::bd::align(RX_TROOM + 128) - RX_TROOM;
 /// Largest header-split threshold: the most a header buffer takes
 /// (`FBNIC_HDS_THRESH_MAX`).
 pub(crate) const HDS_THRESH_MAX: u32 = RX_BUF - RX_HROOM - RX_TROOM;
@@ -88,7 +84,7 @@ pub(crate) const HDS_THRESH_DEFAULT: u32 = 1536;
 /// (`FBNIC_HDR_BYTES_MIN`); it is also the least it is programmed with.
 const HDR_BYTES_MIN: u32 = 256;
 
-const _: () = assert!(RingSizes::MIN >= 2 * MAX_RX_PKT_DESC);
+const _: () = assert!(RingSizes::MIN >= 2 * desc::rcd::MAX_PKT_DESC);
 const _: () = assert!(RingSizes::MIN >= 2 * FRAG_COUNT);
 
 /// Which buffer queue.
@@ -384,7 +380,7 @@ impl Rings {
         // The first header of a buffer starts at the head room rounded up
         // to the granule: its buffer starts at 0. The others start a head
         // room before their data.
-        let start = if off == RX_HROOM.next_multiple_of(RX_ALIGN) {
+        let start = if off == desc::bd::hdr_first_off(RX_HROOM) {
             0
         } else {
             off.saturating_sub(RX_HROOM)
@@ -394,7 +390,7 @@ impl Rings {
         let end = if al.page_fin {
             RX_BUF
         } else {
-            (off + len + RX_TROOM + RX_HROOM).next_multiple_of(RX_ALIGN) - RX_HROOM
+            desc::bd::hdr_next_off(off, len, RX_HROOM, RX_TROOM) - RX_HROOM
         };
         let Some(size) = end.checked_sub(start) else {
             return RxPacket::Failed;
@@ -423,7 +419,7 @@ impl Rings {
         let truesize = if al.page_fin {
             RX_BUF.saturating_sub(off)
         } else {
-            len.next_multiple_of(RX_ALIGN)
+            desc::bd::align(len)
         };
         let off = off + u32::from(frag) * RX_BUF;
         let added = match rx

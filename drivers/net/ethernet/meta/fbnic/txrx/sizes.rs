@@ -8,6 +8,8 @@
 
 #![forbid(unsafe_code)]
 
+use crate::hw::csr::queue;
+
 /// The number of descriptors of each ring of a queue pair, as `ethtool -G`
 /// sets them: `tx` the TWQ (and its TCQ, the same size, as in the C
 /// driver), `rx` the RCQ, `rx-mini` the HPQ and `rx-jumbo` the PPQ. Each is
@@ -40,10 +42,10 @@ impl RingSizes {
     /// Smallest ring (`FBNIC_QUEUE_SIZE_MIN`); it also holds the largest
     /// TX packet twice and the largest received packet's completions
     /// twice, the C driver's other lower bounds, and a page's descriptors.
-    pub(crate) const MIN: u32 = 64;
+    pub(crate) const MIN: u32 = queue::SIZE_MIN;
     /// Largest ring (`FBNIC_QUEUE_SIZE_MAX`): the `*_SIZE` registers encode
     /// 64K as 0.
-    pub(crate) const MAX: u32 = 65536;
+    pub(crate) const MAX: u32 = queue::SIZE_MAX;
 
     /// The sizes for `ethtool -G tx T rx R rx-mini M rx-jumbo J`: each
     /// rounded up to a power of two, as in the C driver, then checked.

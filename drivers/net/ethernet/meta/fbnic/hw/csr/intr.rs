@@ -26,8 +26,10 @@ pub const BITMAP_CNT: u32 = 8;
 register! {
     /// `FBNIC_INTR_STATUS(n)`: pending causes; read to learn what fired.
     pub STATUS(Bar0) @ 0x00000, [BitmapIdx * 1] = "FBNIC_INTR_STATUS(n)" {}
-    /// `FBNIC_INTR_MASK(n)`: current masks (1 = masked); read only.
-    pub MASK(Bar0) @ 0x00008, [BitmapIdx * 1] = "FBNIC_INTR_MASK(n)" {}
+    /// `FBNIC_INTR_MASK(n)`: current masks (1 = masked); read only (change
+    /// them through `MASK_SET`/`MASK_CLEAR`), every vector masked at reset.
+    pub MASK(Bar0) @ 0x00008, [BitmapIdx * 1] = "FBNIC_INTR_MASK(n)",
+        read_only(), reset(0xffff_ffff) {}
     /// `FBNIC_INTR_SET(n)`: write 1 to raise a cause (software trigger).
     pub SET(Bar0) @ 0x00010, [BitmapIdx * 1] = "FBNIC_INTR_SET(n)" {}
     /// `FBNIC_INTR_CLEAR(n)`: write 1 to clear a pending cause.
@@ -36,7 +38,9 @@ register! {
     pub SW_STATUS(Bar0) @ 0x00020, [BitmapIdx * 1] = "FBNIC_INTR_SW_STATUS(n)" {}
     /// `FBNIC_INTR_SW_AC_MODE(n)`: 1 = status auto-clears when it fires.
     /// The driver clears bit 0 so the mailbox cause stays until handled.
-    pub SW_AC_MODE(Bar0) @ 0x00028, [BitmapIdx * 1] = "FBNIC_INTR_SW_AC_MODE(n)" {}
+    /// Every cause auto-clears after reset.
+    pub SW_AC_MODE(Bar0) @ 0x00028, [BitmapIdx * 1] = "FBNIC_INTR_SW_AC_MODE(n)",
+        reset(0xffff_ffff) {}
     /// `FBNIC_INTR_MASK_SET(n)`: write 1 to mask a vector.
     pub MASK_SET(Bar0) @ 0x00030, [BitmapIdx * 1] = "FBNIC_INTR_MASK_SET(n)" {}
     /// `FBNIC_INTR_MASK_CLEAR(n)`: write 1 to unmask a vector.

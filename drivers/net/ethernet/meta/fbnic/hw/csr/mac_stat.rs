@@ -5,7 +5,13 @@
 
 use super::super::reg::{
     register,
+    Bar0,
+    Loc,
     RegInfo, //
+};
+use super::{
+    rpc,
+    tmi, //
 };
 
 /// First dword of the block.
@@ -234,3 +240,190 @@ pub const REGISTERS: &[RegInfo] = &[
     TX_CONTROL_FRAMES_L::INFO,
     TX_CONTROL_FRAMES_H::INFO,
 ];
+
+/// A 64-bit counter: the locations of its two halves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counter64 {
+    /// The low half (`_L`).
+    pub lo: Loc<Bar0>,
+    /// The high half (`_H`).
+    pub hi: Loc<Bar0>,
+}
+
+impl Counter64 {
+    const fn new(lo: Loc<Bar0>, hi: Loc<Bar0>) -> Self {
+        Self { lo, hi }
+    }
+}
+
+/// An RMON frame-size bucket (`fbnic_rmon_ranges`): frames of `lo..=hi`
+/// bytes, FCS included, and the counters of those received and sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RmonBucket {
+    /// Smallest frame.
+    pub lo: u16,
+    /// Largest frame.
+    pub hi: u16,
+    /// Frames received.
+    pub rx: Counter64,
+    /// Frames sent.
+    pub tx: Counter64,
+}
+
+/// Largest frame the MAC's own buckets count; the RX parser (RPC) and the
+/// TX engine (TMI) keep the buckets above, the MAC only its
+/// `*_PACKET_1519_MAX_BYTES`.
+pub const RMON_MAC_MAX: u16 = 1518;
+
+/// The RMON buckets, smallest first, as the C driver reports them; the
+/// last ends at the largest frame
+/// ([`MAX_JUMBO_FRAME_SIZE`](super::MAX_JUMBO_FRAME_SIZE)).
+pub const RMON_BUCKETS: [RmonBucket; 11] = [
+    RmonBucket {
+        lo: 0,
+        hi: 64,
+        rx: Counter64::new(
+            RX_PACKET_64_BYTES_L::AT.loc(),
+            RX_PACKET_64_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_64_BYTES_L::AT.loc(),
+            TX_PACKET_64_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 65,
+        hi: 127,
+        rx: Counter64::new(
+            RX_PACKET_65_127_BYTES_L::AT.loc(),
+            RX_PACKET_65_127_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_65_127_BYTES_L::AT.loc(),
+            TX_PACKET_65_127_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 128,
+        hi: 255,
+        rx: Counter64::new(
+            RX_PACKET_128_255_BYTES_L::AT.loc(),
+            RX_PACKET_128_255_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_128_255_BYTES_L::AT.loc(),
+            TX_PACKET_128_255_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 256,
+        hi: 511,
+        rx: Counter64::new(
+            RX_PACKET_256_511_BYTES_L::AT.loc(),
+            RX_PACKET_256_511_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_256_511_BYTES_L::AT.loc(),
+            TX_PACKET_256_511_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 512,
+        hi: 1023,
+        rx: Counter64::new(
+            RX_PACKET_512_1023_BYTES_L::AT.loc(),
+            RX_PACKET_512_1023_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_512_1023_BYTES_L::AT.loc(),
+            TX_PACKET_512_1023_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 1024,
+        hi: 1518,
+        rx: Counter64::new(
+            RX_PACKET_1024_1518_BYTES_L::AT.loc(),
+            RX_PACKET_1024_1518_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            TX_PACKET_1024_1518_BYTES_L::AT.loc(),
+            TX_PACKET_1024_1518_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 1519,
+        hi: 2047,
+        rx: Counter64::new(
+            rpc::STAT_RX_PACKET_1519_2047_BYTES_L::AT.loc(),
+            rpc::STAT_RX_PACKET_1519_2047_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            tmi::STAT_TX_PACKET_1519_2047_BYTES_L::AT.loc(),
+            tmi::STAT_TX_PACKET_1519_2047_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 2048,
+        hi: 4095,
+        rx: Counter64::new(
+            rpc::STAT_RX_PACKET_2048_4095_BYTES_L::AT.loc(),
+            rpc::STAT_RX_PACKET_2048_4095_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            tmi::STAT_TX_PACKET_2048_4095_BYTES_L::AT.loc(),
+            tmi::STAT_TX_PACKET_2048_4095_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 4096,
+        hi: 8191,
+        rx: Counter64::new(
+            rpc::STAT_RX_PACKET_4096_8191_BYTES_L::AT.loc(),
+            rpc::STAT_RX_PACKET_4096_8191_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            tmi::STAT_TX_PACKET_4096_8191_BYTES_L::AT.loc(),
+            tmi::STAT_TX_PACKET_4096_8191_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 8192,
+        hi: 9216,
+        rx: Counter64::new(
+            rpc::STAT_RX_PACKET_8192_9216_BYTES_L::AT.loc(),
+            rpc::STAT_RX_PACKET_8192_9216_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            tmi::STAT_TX_PACKET_8192_9216_BYTES_L::AT.loc(),
+            tmi::STAT_TX_PACKET_8192_9216_BYTES_H::AT.loc(),
+        ),
+    },
+    RmonBucket {
+        lo: 9217,
+        // CAST: 9742 fits.
+        hi: super::MAX_JUMBO_FRAME_SIZE as u16,
+        rx: Counter64::new(
+            rpc::STAT_RX_PACKET_9217_MAX_BYTES_L::AT.loc(),
+            rpc::STAT_RX_PACKET_9217_MAX_BYTES_H::AT.loc(),
+        ),
+        tx: Counter64::new(
+            tmi::STAT_TX_PACKET_9217_MAX_BYTES_L::AT.loc(),
+            tmi::STAT_TX_PACKET_9217_MAX_BYTES_H::AT.loc(),
+        ),
+    },
+];
+
+/// The bucket of a frame of `len` bytes, FCS included: an index into
+/// [`RMON_BUCKETS`], the last one for anything longer.
+pub const fn rmon_bucket(len: u32) -> usize {
+    let mut i = 0;
+    while i + 1 < RMON_BUCKETS.len() {
+        // CAST: u16 to u32 widens.
+        if len <= RMON_BUCKETS[i].hi as u32 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}

@@ -15,7 +15,8 @@ register! {
     /// `FBNIC_MASTER_SPARE_0`: read to flush posted writes, and read back
     /// when a BAR0 read returned all-ones to tell "device gone" (this reads
     /// all-ones too) from a register that really holds `0xffffffff`.
-    pub SPARE_0(Bar0) @ 0x0c41b = "FBNIC_MASTER_SPARE_0" {}
+    /// It reads 0 and ignores writes.
+    pub SPARE_0(Bar0) @ 0x0c41b = "FBNIC_MASTER_SPARE_0", read_only() {}
 }
 /// Every register of the block, in address order of declaration.
 pub const REGISTERS: &[RegInfo] = &[SPARE_0::INFO];

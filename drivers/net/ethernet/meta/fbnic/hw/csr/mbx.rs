@@ -16,6 +16,12 @@ use super::super::reg::{
 
 /// Descriptors per mailbox ring (`FBNIC_IPC_MBX_DESC_LEN`).
 pub const DESC_LEN: u32 = 16;
+/// Bytes of a mailbox buffer, and so the largest message, either way
+/// (`FBNIC_RX_PAGE_SIZE` with 4 KiB pages, which the firmware assumes).
+pub const PAGE_SIZE: u32 = 4096;
+
+// The descriptor's length field (`FBNIC_MBX_MAX_PAGE_SIZE`) holds a page.
+const _: () = assert!(PAGE_SIZE as u64 <= super::super::desc::mbx_desc::LEN_MASK.max());
 /// Mailbox of firmware-to-host messages (`FBNIC_IPC_MBX_RX_IDX`).
 pub const RX_IDX: MbxIdx = MbxIdx::new_const::<0>();
 /// Mailbox of host-to-firmware messages (`FBNIC_IPC_MBX_TX_IDX`).

@@ -54,6 +54,15 @@ pub const PCI_VENDOR_ID_META: u16 = 0x1d9b;
 /// PCI device ID of the fbnic ASIC (`PCI_DEVICE_ID_META_FBNIC_ASIC`).
 pub const PCI_DEVICE_ID_META_FBNIC_ASIC: u16 = 0x0013;
 
+/// The port's MAC address in its PCIe Device Serial Number
+/// (`fbnic_dsn_to_mac_addr()`): DSN bytes 7, 6, 5, 2, 1, 0, most
+/// significant first, an EUI-64 with its middle two bytes left out. The
+/// caller still checks that it is a valid unicast address.
+pub const fn mac_from_dsn(dsn: u64) -> [u8; 6] {
+    let b = dsn.to_be_bytes();
+    [b[0], b[1], b[2], b[5], b[6], b[7]]
+}
+
 /// BAR holding the CSRs described by every block below except [`mbx`].
 pub const CSR_BAR: u32 = 0;
 /// BAR holding the firmware mailbox and the OTP status ([`mbx`]).
@@ -68,6 +77,13 @@ pub const FW_MSIX_ENTRY: u32 = 0;
 pub const PCS_MSIX_ENTRY: u32 = 1;
 /// Vectors before the first NAPI vector (`FBNIC_NON_NAPI_VECTORS`).
 pub const NON_NAPI_VECTORS: u32 = 2;
+
+/// MSI-X vector of queue pair `q`: the queues' vectors follow the
+/// [`NON_NAPI_VECTORS`] (`FBNIC_NON_NAPI_VECTORS + q`); saturates instead of
+/// wrapping, so a queue past any real count maps past every vector.
+pub const fn queue_vector(q: u32) -> u32 {
+    NON_NAPI_VECTORS.saturating_add(q)
+}
 
 /// Largest frame the MAC and parser accept (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
 pub const MAX_JUMBO_FRAME_SIZE: u32 = 9742;

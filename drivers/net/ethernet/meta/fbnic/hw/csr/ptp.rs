@@ -7,6 +7,13 @@ use super::super::reg::{
     RegInfo, //
 };
 
+/// Nanoseconds per tick of the [`CLOCK_FREQ`](super::CLOCK_FREQ) clock in
+/// Q32.32 fixed point: the addend of a clock at nominal rate, written as
+/// its `ADD_VAL_NS` (high) and `ADD_VAL_SUBNS` (low) halves (`dclk_period`
+/// of `fbnic_ptp_reset()`).
+// CAST: u32 to u64 widens.
+pub const DCLK_PERIOD: u64 = (1_000_000_000u64 << 32) / super::CLOCK_FREQ as u64;
+
 /// First dword of the block.
 pub const START: u32 = 0x04800;
 /// Last dword of the block.

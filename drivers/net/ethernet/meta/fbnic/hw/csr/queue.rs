@@ -26,6 +26,28 @@ pub const MAX_QUEUES: u32 = 128;
 /// Last dword of the block.
 pub const END: u32 = START + STRIDE * MAX_QUEUES - 1;
 
+/// Smallest ring in entries (`FBNIC_QUEUE_SIZE_MIN`).
+pub const SIZE_MIN: u32 = 64;
+/// Largest ring in entries (`FBNIC_QUEUE_SIZE_MAX`), which the `*_SIZE`
+/// registers encode as 0.
+pub const SIZE_MAX: u32 = 1 << 16;
+
+/// What a `*_SIZE` register takes for a ring of `entries`, a power of two
+/// up to [`SIZE_MAX`]: `fls(entries - 1) & 0xf`, as the C driver writes it
+/// (`fbnic_enable_twq0()` and the others).
+pub const fn size_reg(entries: u32) -> u32 {
+    TWQ0_SIZE::SIZE.prep(u32::BITS - entries.saturating_sub(1).leading_zeros())
+}
+
+/// Entries of a ring whose `*_SIZE` register holds `reg`: `2^SIZE`, with 0
+/// meaning [`SIZE_MAX`].
+pub const fn size_entries(reg: u32) -> u32 {
+    match TWQ0_SIZE::SIZE.get(reg) {
+        0 => SIZE_MAX,
+        n => 1 << n,
+    }
+}
+
 index! {
     /// A queue (triad) number below `MAX_QUEUES`.
     pub QueueIdx < MAX_QUEUES;

@@ -166,6 +166,92 @@ pub const REGISTERS: &[RegInfo] = &[
     RSS_TBL::INFO,
 ];
 
+/// A match word of any of the RX TCAMs (action, MAC DA, IP): the key
+/// bits `value` in 15:0 and `dont_care` in 31:16, where a set bit matches
+/// either key bit (`FBNIC_RPC_TCAM_*_VALUE` / `_MASK`).
+pub const fn tcam_word(value: u16, dont_care: u16) -> u32 {
+    // CAST: u16 to u32 widens.
+    TCAM_ACT::VALUE.prep(value as u32) | TCAM_ACT::MASK.prep(dont_care as u32)
+}
+
+/// Whether key word `key` matches TCAM word `word` ([`tcam_word`]).
+pub const fn tcam_word_matches(word: u32, key: u16) -> bool {
+    let care = !TCAM_ACT::MASK.get(word) & TCAM_ACT::VALUE.max();
+    // CAST: u16 to u32 widens.
+    (key as u32 ^ TCAM_ACT::VALUE.get(word)) & care == 0
+}
+
+/// The MAC DA TCAM key of address `da`: word `w` holds bytes `4 - 2w` and
+/// `5 - 2w`, most significant first, so word 0 is the address's last two
+/// bytes (`fbnic_write_macda_entry()` walks `addr16[]` backwards).
+pub const fn macda_key(da: [u8; 6]) -> [u16; 3] {
+    [
+        u16::from_be_bytes([da[4], da[5]]),
+        u16::from_be_bytes([da[2], da[3]]),
+        u16::from_be_bytes([da[0], da[1]]),
+    ]
+}
+
+/// The match words 0..3 of a MAC DA TCAM entry for `addr`, the bits set in
+/// `dont_care` ignored; word [`TCAM_MACDA_WORD_LEN`] is [`TCAM_VALIDATE`].
+pub const fn macda_words(addr: [u8; 6], dont_care: [u8; 6]) -> [u32; 3] {
+    let (v, m) = (macda_key(addr), macda_key(dont_care));
+    [
+        tcam_word(v[0], m[0]),
+        tcam_word(v[1], m[1]),
+        tcam_word(v[2], m[2]),
+    ]
+}
+
+/// An IPv4 address as the IP TCAMs hold it: in the last four of 16 bytes
+/// (`s6_addr32[3]` of `__fbnic_ip4_sync()`).
+pub const fn ip4_in_16(addr: [u8; 4]) -> [u8; 16] {
+    let mut a = [0u8; 16];
+    a[12] = addr[0];
+    a[13] = addr[1];
+    a[14] = addr[2];
+    a[15] = addr[3];
+    a
+}
+
+/// The IP TCAM key of the 16-byte address `addr` ([`ip4_in_16`] for
+/// IPv4): word `w` holds the 16-bit group `7 - w` (`s6_addr16[7 - w]`),
+/// most significant byte first.
+pub const fn ip_key(addr: [u8; 16]) -> [u16; 8] {
+    let mut k = [0u16; 8];
+    let mut w = 0;
+    while w < 8 {
+        let i = (7 - w) * 2;
+        k[w] = u16::from_be_bytes([addr[i], addr[i + 1]]);
+        w += 1;
+    }
+    k
+}
+
+/// The match words 0..8 of an IP TCAM entry for `addr`, the bits set in
+/// `dont_care` ignored; word [`TCAM_IP_ADDR_WORD_LEN`] is
+/// [`ip_validate_word`].
+pub const fn ip_words(addr: [u8; 16], dont_care: [u8; 16]) -> [u32; 8] {
+    let (v, m) = (ip_key(addr), ip_key(dont_care));
+    let mut words = [0u32; 8];
+    let mut w = 0;
+    while w < 8 {
+        words[w] = tcam_word(v[w], m[w]);
+        w += 1;
+    }
+    words
+}
+
+/// The last word of a valid IP TCAM entry: [`TCAM_VALIDATE`], and
+/// [`TCAM_IP_IS_V6`] for an IPv6 entry (`fbnic_write_ip_src_entry()`).
+pub const fn ip_validate_word(v6: bool) -> u32 {
+    if v6 {
+        TCAM_VALIDATE | TCAM_IP_IS_V6
+    } else {
+        TCAM_VALIDATE
+    }
+}
+
 index! {
     /// An index below `ACT_TBL_NUM_ENTRIES`.
     pub ActIdx < ACT_TBL_NUM_ENTRIES;

@@ -43,15 +43,16 @@ register! {
         FCFEC_LOCK: 11:8 = "FBNIC_SIG_PCS_OUT1_FCFEC_LOCK";
     }
     /// `FBNIC_SIG_PCS_INTR_STS`: link-change causes, write 1 to clear.
-    pub PCS_INTR_STS(Bar0) @ 0x11814 = "FBNIC_SIG_PCS_INTR_STS" {}
+    pub PCS_INTR_STS(Bar0) @ 0x11814 = "FBNIC_SIG_PCS_INTR_STS", w1c() {}
 }
 /// Link went down.
 pub const PCS_INTR_LINK_DOWN: u32 = 1 << 1;
 /// Link came up.
 pub const PCS_INTR_LINK_UP: u32 = 1 << 0;
 register! {
-    /// `FBNIC_SIG_PCS_INTR_MASK`: 1 = cause masked.
-    pub PCS_INTR_MASK(Bar0) @ 0x11816 = "FBNIC_SIG_PCS_INTR_MASK" {}
+    /// `FBNIC_SIG_PCS_INTR_MASK`: 1 = cause masked; every cause masked at
+    /// reset.
+    pub PCS_INTR_MASK(Bar0) @ 0x11816 = "FBNIC_SIG_PCS_INTR_MASK", reset(0xffff_ffff) {}
 }
 /// Every register of the block, in address order of declaration.
 pub const REGISTERS: &[RegInfo] = &[

@@ -268,3 +268,186 @@ fn rmi_config_is_what_the_c_driver_writes() {
     assert!(rpc::RMI_CONFIG::MTU.fits(MAX_JUMBO_FRAME_SIZE));
     assert!(rpc::RMI_CONFIG::OH_BYTES.fits(rpc::RMI_CONFIG::OH_BYTES_DEFAULT));
 }
+
+#[test]
+fn the_nominal_ptp_addend_is_one_600_mhz_tick() {
+    // FBNIC_CLOCK_FREQ (600 * 1000 * 1000): 1.666... ns per tick.
+    assert_eq!(CLOCK_FREQ, 600_000_000);
+    assert_eq!(ptp::DCLK_PERIOD >> 32, 1, "whole nanoseconds");
+    assert_eq!(ptp::DCLK_PERIOD as u32, 0xaaaa_aaaa, "two thirds");
+    assert_eq!(ptp::DCLK_PERIOD, 7_158_278_826);
+}
+
+#[test]
+fn the_mac_address_is_the_dsn_without_its_middle_bytes() {
+    // fbnic_dsn_to_mac_addr(): addr[0..3] = dsn >> 56, 48, 40;
+    // addr[3..6] = dsn >> 16, 8, 0.
+    let dsn = 0x0011_2233_4455_6677;
+    assert_eq!(mac_from_dsn(dsn), [0x00, 0x11, 0x22, 0x55, 0x66, 0x77]);
+    assert_eq!(
+        mac_from_dsn(0x0200_5eff_fe00_1000),
+        [0x02, 0x00, 0x5e, 0x00, 0x10, 0x00]
+    );
+    // Bytes 4 and 3 never matter.
+    assert_eq!(mac_from_dsn(0x0000_00ff_ff00_0000), [0; 6]);
+}
+
+#[test]
+fn queue_vectors_follow_the_mailbox_and_pcs_vectors() {
+    // FBNIC_FW_MSIX_ENTRY 0, FBNIC_PCS_MSIX_ENTRY 1, then the NAPI vectors
+    // from FBNIC_NON_NAPI_VECTORS (fbnic_irq.c).
+    assert_eq!((FW_MSIX_ENTRY, PCS_MSIX_ENTRY, NON_NAPI_VECTORS), (0, 1, 2));
+    assert_eq!(queue_vector(0), 2);
+    assert!(queue_vector(0) > FW_MSIX_ENTRY && queue_vector(0) > PCS_MSIX_ENTRY);
+    // The last queue's vector has interrupt registers.
+    let last = queue_vector(queue::MAX_QUEUES - 1);
+    assert!(intr::VectorIdx::new(last).is_some());
+    assert!(last < intr::MAX_MSIX_VECS);
+    assert_eq!(queue_vector(u32::MAX), u32::MAX);
+}
+
+#[test]
+fn mailbox_pages_are_4_kib() {
+    // FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, FIELD_MAX(FBNIC_IPC_MBX_DESC_LEN_MASK))
+    // on 4 KiB pages; TLV_MAX_DATA = (PAGE_SIZE - 512) & 0xffff.
+    assert_eq!(mbx::PAGE_SIZE, 4096);
+    assert_eq!(super::super::tlv::RAW_DATA_MAX, 3584);
+    assert!(u64::from(mbx::PAGE_SIZE) <= super::super::desc::mbx_desc::LEN_MASK.max());
+}
+
+#[test]
+fn ring_sizes_are_log2_with_64k_as_zero() {
+    // FBNIC_QUEUE_SIZE_MIN 64, FBNIC_QUEUE_SIZE_MAX SZ_64K; the C driver
+    // writes fls(size_mask) & 0xf.
+    assert_eq!((queue::SIZE_MIN, queue::SIZE_MAX), (64, 65536));
+    assert_eq!(queue::size_reg(64), 6);
+    assert_eq!(queue::size_reg(1024), 10);
+    assert_eq!(queue::size_reg(32768), 15);
+    assert_eq!(queue::size_reg(65536), 0);
+    assert_eq!(queue::size_entries(0), 65536);
+    assert_eq!(queue::size_entries(6), 64);
+    assert_eq!(queue::size_entries(0xfff6), 64, "only bits 3:0 count");
+    let mut n = queue::SIZE_MIN;
+    while n <= queue::SIZE_MAX {
+        assert_eq!(queue::size_entries(queue::size_reg(n)), n, "{n}");
+        n *= 2;
+    }
+    // Every ring's SIZE field is the same 3:0.
+    for f in [
+        queue::TWQ1_SIZE::SIZE.mask(),
+        queue::TCQ_SIZE::SIZE.mask(),
+        queue::RCQ_SIZE::SIZE.mask(),
+        queue::BDQ_HPQ_SIZE::SIZE.mask(),
+        queue::BDQ_PPQ_SIZE::SIZE.mask(),
+    ] {
+        assert_eq!(f, queue::TWQ0_SIZE::SIZE.mask());
+    }
+    assert_eq!(queue::size_reg(0), 0, "total");
+}
+
+#[test]
+fn tcam_words_hold_the_value_low_and_the_dont_care_bits_high() {
+    use rpc_ram::*;
+    // FIELD_PREP(..._MASK, mask) | FIELD_PREP(..._VALUE, value), the same
+    // 31:16 and 15:0 in all three TCAMs.
+    assert_eq!(tcam_word(0x1234, 0x00ff), 0x00ff_1234);
+    assert_eq!(TCAM_MACDA::VALUE.mask(), TCAM_ACT::VALUE.mask());
+    assert_eq!(TCAM_MACDA::MASK.mask(), TCAM_ACT::MASK.mask());
+    assert_eq!(TCAM_IP_ADDR_VALUE.mask(), TCAM_ACT::VALUE.mask());
+    assert_eq!(TCAM_IP_ADDR_MASK.mask(), TCAM_ACT::MASK.mask());
+    let w = tcam_word(0x1234, 0x00ff);
+    assert!(tcam_word_matches(w, 0x1234));
+    assert!(tcam_word_matches(w, 0x12ab), "low byte is don't care");
+    assert!(!tcam_word_matches(w, 0x1334));
+    assert!(tcam_word_matches(tcam_word(0, 0xffff), 0xbeef));
+}
+
+#[test]
+fn macda_words_are_the_address_backwards_in_16_bit_groups() {
+    use rpc_ram::*;
+    // fbnic_write_macda_entry(): word i = ntohs(addr16[2 - i]).
+    let a = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
+    assert_eq!(macda_key(a), [0x2030, 0x5e10, 0x0200]);
+    let words = macda_words(a, [0, 0, 0, 0, 0, 0xff]);
+    assert_eq!(words, [0x00ff_2030, 0x5e10, 0x0200]);
+    assert_eq!(macda_key(a).len() as u32, TCAM_MACDA_WORD_LEN);
+}
+
+#[test]
+fn ip_words_are_the_address_backwards_in_16_bit_groups() {
+    use rpc_ram::*;
+    // fbnic_write_ip_src_entry(): word i = ntohs(s6_addr16[7 - i]); IPv4
+    // in s6_addr32[3].
+    let v4 = ip4_in_16([192, 168, 1, 2]);
+    assert_eq!(ip_key(v4), [0x0102, 0xc0a8, 0, 0, 0, 0, 0, 0]);
+    let mut v6 = [0u8; 16];
+    v6[0] = 0x20;
+    v6[1] = 0x01;
+    v6[15] = 0x01;
+    let k = ip_key(v6);
+    assert_eq!((k[0], k[7]), (0x0001, 0x2001));
+    let mut care = [0xffu8; 16];
+    care[12..].fill(0);
+    assert_eq!(ip_words(v4, care)[0], 0x0102);
+    assert_eq!(ip_words(v4, care)[2], 0xffff_0000);
+    assert_eq!(ip_validate_word(true), TCAM_VALIDATE | 1);
+    assert_eq!(ip_validate_word(false), TCAM_VALIDATE);
+    assert_eq!(ip_key(v6).len() as u32, TCAM_IP_ADDR_WORD_LEN);
+}
+
+#[test]
+fn reset_values_and_access_rules_are_declared() {
+    use super::super::reg::Access;
+    // Every vector masked and every cause auto-clearing after reset;
+    // MASK itself only changes through MASK_SET/MASK_CLEAR.
+    assert_eq!(intr::MASK::INFO.reset, u32::MAX);
+    assert_eq!(intr::MASK::INFO.access, Access::ReadOnly);
+    assert_eq!(intr::SW_AC_MODE::INFO.reset, u32::MAX);
+    // The PCS causes are acknowledged by writing them back.
+    assert_eq!(sig::PCS_INTR_STS::INFO.access, Access::WriteOneToClear);
+    assert_eq!(
+        sig::PCS_INTR_STS::INFO.apply_write(0b11, sig::PCS_INTR_LINK_UP),
+        Some(sig::PCS_INTR_LINK_DOWN)
+    );
+    assert_eq!(sig::PCS_INTR_MASK::INFO.reset, u32::MAX);
+    // The "device still there" register reads 0 whatever is written.
+    assert_eq!(master::SPARE_0::INFO.reset, 0);
+    assert_eq!(master::SPARE_0::INFO.apply_write(0, u32::MAX), None);
+}
+
+#[test]
+fn rmon_buckets_are_the_c_drivers_ranges() {
+    // fbnic_rmon_ranges[] of fbnic_ethtool.c.
+    let ranges: [(u16, u16); 11] = [
+        (0, 64),
+        (65, 127),
+        (128, 255),
+        (256, 511),
+        (512, 1023),
+        (1024, 1518),
+        (1519, 2047),
+        (2048, 4095),
+        (4096, 8191),
+        (8192, 9216),
+        (9217, 9742),
+    ];
+    for (b, r) in mac_stat::RMON_BUCKETS.iter().zip(ranges) {
+        assert_eq!((b.lo, b.hi), r);
+    }
+    // The MAC counts up to 1518 bytes, RPC and TMI beyond.
+    let b = &mac_stat::RMON_BUCKETS;
+    assert_eq!(b[5].rx.lo, mac_stat::RX_PACKET_1024_1518_BYTES_L::AT.loc());
+    assert_eq!(b[5].tx.hi, mac_stat::TX_PACKET_1024_1518_BYTES_H::AT.loc());
+    assert_eq!(b[6].rx.lo, rpc::STAT_RX_PACKET_1519_2047_BYTES_L::AT.loc());
+    assert_eq!(b[10].tx.hi, tmi::STAT_TX_PACKET_9217_MAX_BYTES_H::AT.loc());
+    assert_eq!(mac_stat::RMON_MAC_MAX, b[5].hi);
+    for c in b.iter().flat_map(|b| [b.rx, b.tx]) {
+        assert_eq!(c.hi.index(), c.lo.index() + 1, "high half at +1");
+    }
+    assert_eq!(mac_stat::rmon_bucket(64), 0);
+    assert_eq!(mac_stat::rmon_bucket(65), 1);
+    assert_eq!(mac_stat::rmon_bucket(1518), 5);
+    assert_eq!(mac_stat::rmon_bucket(1519), 6);
+    assert_eq!(mac_stat::rmon_bucket(9216), 9);
+    assert_eq!(mac_stat::rmon_bucket(u32::MAX), 10);
+}

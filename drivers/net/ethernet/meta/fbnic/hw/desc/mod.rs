@@ -195,6 +195,20 @@ impl L4Type {
     }
 }
 
+/// Bits of a DMA address the device drives: every descriptor's address
+/// field ends at bit 45 (the driver's DMA mask, `DMA_BIT_MASK(46)` of
+/// `fbnic_probe()`).
+pub const DMA_ADDR_BITS: u32 = 46;
+
+const _: () = {
+    let top = 1u64 << (DMA_ADDR_BITS - 1);
+    assert!(twd::ADDR_MASK.mask() & top != 0 && twd::ADDR_MASK.mask() >> DMA_ADDR_BITS == 0);
+    assert!(bd::DESC_ADDR_MASK.mask() & top != 0);
+    assert!(bd::DESC_ADDR_MASK.mask() >> DMA_ADDR_BITS == 0);
+    assert!(mbx_desc::ADDR_MASK.mask() & top != 0);
+    assert!(mbx_desc::ADDR_MASK.mask() >> DMA_ADDR_BITS == 0);
+};
+
 mod mbx;
 mod rx;
 #[cfg(test)]

@@ -33,6 +33,37 @@ pub mod bd {
             n
         }
     }
+
+    /// The device's placement granule in a buffer: headers start, and
+    /// payload pieces that do not finish a buffer take room, in whole
+    /// units of 128 bytes (the `ALIGN(..., 128)` of `fbnic_hdr_pg_start()`,
+    /// `fbnic_hdr_pg_end()` and `fbnic_add_rx_frag()`).
+    pub const ALIGN: u32 = 128;
+
+    /// `n` rounded up to the granule ([`ALIGN`]); saturates at the
+    /// largest whole granule.
+    pub const fn align(n: u32) -> u32 {
+        n.saturating_add(ALIGN - 1) & !(ALIGN - 1)
+    }
+
+    /// Where the device places the first header of a fresh header buffer:
+    /// the head room `hroom` (`RDE_CTL0.MIN_HROOM`), rounded up to the
+    /// granule.
+    pub const fn hdr_first_off(hroom: u32) -> u32 {
+        align(hroom)
+    }
+
+    /// Where the device places the data of the header after one of `len`
+    /// bytes at `off`: past its tail room `troom` (`RDE_CTL0.MIN_TROOM`)
+    /// and the next one's head room, rounded up to the granule. Less
+    /// `hroom`, it is where the previous buffer ends (`fbnic_hdr_pg_end()`).
+    pub const fn hdr_next_off(off: u32, len: u32, hroom: u32, troom: u32) -> u32 {
+        align(
+            off.saturating_add(len)
+                .saturating_add(troom)
+                .saturating_add(hroom),
+        )
+    }
 }
 
 /// An RX buffer descriptor: one 4 KiB fragment.
@@ -76,9 +107,12 @@ impl RxBufDesc {
 /// RX completion descriptors (RCD), written by the device into an RCQ.
 ///
 /// A packet is `HDR_AL`, zero or more `PAY_AL`, an optional `OPT_META` and a
-/// final `META` (at most 7 descriptors in all).
+/// final `META` (at most [`MAX_PKT_DESC`](rcd::MAX_PKT_DESC) in all).
 pub mod rcd {
     use super::Field64;
+
+    /// Most completions of one packet (`FBNIC_MAX_RX_PKT_DESC`).
+    pub const MAX_PKT_DESC: u32 = 7;
 
     /// Completion type.
     pub const TYPE_MASK: Field64 = Field64::new(62, 61);

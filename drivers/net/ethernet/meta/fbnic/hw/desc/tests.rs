@@ -387,3 +387,38 @@ fn every_pattern_decodes_and_reencodes_stably() {
         assert_eq!(MbxDesc::decode(m.encode().unwrap()), m);
     }
 }
+
+#[test]
+fn dma_addresses_are_46_bits_in_every_descriptor() {
+    // DMA_BIT_MASK(46) in fbnic_probe(); each address field tops out at
+    // bit 45.
+    assert_eq!(DMA_ADDR_BITS, 46);
+    let top = (1u64 << DMA_ADDR_BITS) - 1;
+    assert_eq!(twd::ADDR_MASK.mask(), top);
+    assert_eq!(bd::DESC_ADDR_MASK.mask(), top & !0xfff);
+    assert_eq!(mbx_desc::ADDR_MASK.mask(), top & !0x7);
+}
+
+#[test]
+fn rx_packets_take_at_most_seven_completions() {
+    // FBNIC_MAX_RX_PKT_DESC: a header, at most four payload pieces, an
+    // optional OPT_META and the META.
+    assert_eq!(rcd::MAX_PKT_DESC, 7);
+}
+
+#[test]
+fn rx_headers_are_placed_in_128_byte_granules() {
+    // The driver's FBNIC_RX_HROOM on 4 KiB pages (192 with 320 bytes of
+    // tail room): the first header at 256.
+    assert_eq!(bd::ALIGN, 128);
+    assert_eq!(bd::hdr_first_off(192), 256);
+    assert_eq!(bd::hdr_first_off(128), 128);
+    assert_eq!(bd::hdr_first_off(0), 0);
+    // fbnic_hdr_pg_end(): ALIGN(off + len + troom + hroom, 128), here
+    // 256 + 60 + 320 + 192 = 828 -> 896.
+    assert_eq!(bd::hdr_next_off(256, 60, 192, 320), 896);
+    assert_eq!(bd::hdr_next_off(0, 128, 0, 0), 128, "exact granule");
+    assert_eq!(bd::align(1), 128);
+    assert_eq!(bd::align(u32::MAX), 0xffff_ff80, "saturates");
+    assert_eq!(bd::hdr_next_off(u32::MAX, 1, 1, 1), 0xffff_ff80);
+}

@@ -54,9 +54,10 @@ pub const HDR_LEN: usize = 4;
 pub const RESULTS_MAX: usize = 32;
 
 /// Largest payload of a raw-data attribute (`TLV_MAX_DATA` on 4 KiB pages,
-/// which is what the firmware assumes: a 4096-byte message minus room for
-/// the headers around it).
-pub const RAW_DATA_MAX: u16 = 4096 - 512;
+/// which is what the firmware assumes: a mailbox page minus room for the
+/// headers around it).
+// CAST: 3584 fits.
+pub const RAW_DATA_MAX: u16 = (super::csr::mbx::PAGE_SIZE - 512) as u16;
 
 /// Largest message ID (12 bits).
 pub const MSG_ID_MAX: u16 = 0xfff;
