@@ -65,12 +65,7 @@ const _: () = assert!(ETH_ALEN == crate::kernel_ext::net::ETH_ALEN);
 /// Entries of an indirection table.
 pub(crate) const INDIR_ENTRIES: u32 = indir::ENTRIES as u32;
 /// RSS contexts, the default one included: one indirection table each.
-pub(crate) const RSS_CONTEXTS: u32 = 2;
-/// Largest frame the MAC and parser take (`FBNIC_MAX_JUMBO_FRAME_SIZE`).
-pub(crate) const MAX_FRAME: u32 = 9742;
-/// Bytes of per-frame overhead the parser accounts (`RMI_CONFIG_OH_BYTES`
-/// as the C driver sets it).
-const OH_BYTES: u32 = 20;
+pub(crate) const RSS_CONTEXTS: u32 = rpc_ram::RSS_TBL_COUNT;
 
 /// Hash fields any class can use: the destination MAC, or none (drop).
 const FIELDS_L2: u32 = rxh::L2DA | rxh::DISCARD;
@@ -275,22 +270,14 @@ pub(crate) fn clear_rss_rules(regs: &Regs) {
 pub(crate) fn open_rmi(regs: &Regs) {
     regs.write_raw(rpc::ACT_TBL1_DEFAULT::AT, 0);
     regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
-    regs.write_raw(
-        rpc::RMI_CONFIG::AT,
-        rpc::RMI_CONFIG::MTU.prep(MAX_FRAME)
-            | rpc::RMI_CONFIG::OH_BYTES.prep(OH_BYTES)
-            | rpc::RMI_CONFIG::ENABLE.mask(),
-    );
+    regs.write(rpc::RMI_CONFIG::AT, rpc::RMI_CONFIG::host(true));
     regs.wrfl();
 }
 
 /// Stops delivering frames to the host (the RMI disable of
 /// `fbnic_rss_disable_hw()`), before the tables are cleared.
 pub(crate) fn close_rmi(regs: &Regs) {
-    regs.write_raw(
-        rpc::RMI_CONFIG::AT,
-        rpc::RMI_CONFIG::OH_BYTES.prep(OH_BYTES),
-    );
+    regs.write(rpc::RMI_CONFIG::AT, rpc::RMI_CONFIG::host(false));
     regs.write_raw(rpc::ACT_TBL0_DEFAULT::AT, rpc::ACT_TBL0_DROP);
 }
 

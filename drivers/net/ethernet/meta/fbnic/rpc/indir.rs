@@ -10,7 +10,8 @@
 #![forbid(unsafe_code)]
 
 /// Entries of an indirection table.
-pub(crate) const ENTRIES: usize = 256;
+// CAST: 256 fits.
+pub(crate) const ENTRIES: usize = crate::hw::csr::rpc_ram::RSS_TBL_SIZE as usize;
 
 /// An indirection table.
 pub(crate) type Indir = [u8; ENTRIES];
