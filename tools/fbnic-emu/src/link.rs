@@ -30,6 +30,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use fbnic_hw::csr::{intr as csr_intr, pcs, sig};
+use fbnic_hw::fw;
 use fbnic_hw::reg::RegInfo;
 use log::info;
 
@@ -102,13 +103,23 @@ impl FromStr for FecMode {
 }
 
 impl LinkSpeed {
+    /// The interface in the driver's terms.
+    pub fn aui(self) -> fw::Aui {
+        match self {
+            LinkSpeed::G25 => fw::Aui::Gaui25,
+            LinkSpeed::G50 => fw::Aui::Gaui50x1,
+            LinkSpeed::G50R2 => fw::Aui::Laui2,
+            LinkSpeed::G100 => fw::Aui::Gaui100x2,
+        }
+    }
+
     /// Megabits per second.
     pub fn mbps(self) -> u32 {
-        match self {
-            LinkSpeed::G25 => 25_000,
-            LinkSpeed::G50 | LinkSpeed::G50R2 => 50_000,
-            LinkSpeed::G100 => 100_000,
+        fw::LinkConfig {
+            aui: self.aui(),
+            fec: fw::Fec::Rs,
         }
+        .speed_mbps()
     }
 
     /// PCS `CTRL1` speed selection (`MDIO_PCS_CTRL1_SPEED*`).
@@ -122,52 +133,39 @@ impl LinkSpeed {
 }
 
 impl LinkConfig {
-    /// Checks the combination exists: the PAM4 modes run RS-FEC only (the
-    /// driver forces RS for them whatever the firmware says).
-    pub fn validate(&self) -> Result<(), String> {
-        match (self.speed, self.fec) {
-            (LinkSpeed::G50 | LinkSpeed::G100, f) if f != FecMode::Rs => Err(format!(
-                "{} Mb/s on {} runs RS-FEC only",
-                self.speed.mbps(),
-                if self.speed == LinkSpeed::G50 {
-                    "one lane"
-                } else {
-                    "two lanes"
-                }
-            )),
-            _ => Ok(()),
+    /// The configuration in the driver's terms (`fbnic_hw::fw`), which
+    /// owns the lane masks, the PCS status and the firmware encoding.
+    pub fn hw(&self) -> fw::LinkConfig {
+        fw::LinkConfig {
+            aui: self.speed.aui(),
+            fec: match self.fec {
+                FecMode::None => fw::Fec::Off,
+                FecMode::Rs => fw::Fec::Rs,
+                FecMode::BaseR => fw::Fec::BaseR,
+            },
         }
     }
 
-    /// Lanes whose lock the driver checks (`fbnic_mac_get_link_status()`).
-    fn lane_mask(&self) -> u32 {
-        match (self.speed, self.fec) {
-            (LinkSpeed::G100, _) => 0xf,
-            (LinkSpeed::G50, _) => 0x3,
-            (LinkSpeed::G50R2, FecMode::None) => 0x63,
-            (LinkSpeed::G50R2, FecMode::Rs) => 0x5,
-            (LinkSpeed::G50R2, FecMode::BaseR) => 0xf,
-            (LinkSpeed::G25, _) => 0x1,
+    /// Checks the combination exists: the PAM4 modes run RS-FEC only (the
+    /// driver forces RS for them whatever the firmware says).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.hw().is_valid() {
+            return Ok(());
         }
+        Err(format!(
+            "{} Mb/s on {} runs RS-FEC only",
+            self.speed.mbps(),
+            if self.speed == LinkSpeed::G50 {
+                "one lane"
+            } else {
+                "two lanes"
+            }
+        ))
     }
 
     /// `SIG_PCS_OUT0` and `SIG_PCS_OUT1` of a trained link.
     fn pcs_out(&self) -> (u32, u32) {
-        let lanes = self.lane_mask();
-        match self.fec {
-            FecMode::None => (
-                sig::PCS_OUT0::LINK.mask() | sig::PCS_OUT0::BLOCK_LOCK.prep(lanes),
-                0,
-            ),
-            FecMode::Rs => (
-                sig::PCS_OUT0::LINK.mask() | sig::PCS_OUT0::AMPS_LOCK.prep(lanes),
-                0,
-            ),
-            FecMode::BaseR => (
-                sig::PCS_OUT0::LINK.mask(),
-                sig::PCS_OUT1::FCFEC_LOCK.prep(lanes),
-            ),
-        }
+        self.hw().pcs_out()
     }
 }
 

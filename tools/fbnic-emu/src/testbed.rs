@@ -453,36 +453,15 @@ pub fn program_rpc(dev: &FbnicDevice, queues: u16) {
     let mac = dev.params().mac().0;
     write_macda(dev, rpc_ram::TCAM_MACDA_HOST_ADDR_IDX, mac, [0; 6]);
     write_macda(dev, rpc_ram::TCAM_MACDA_BROADCAST_IDX, [0xff; 6], [0; 6]);
-    use rpc_ram::*;
-    let act1 = |l4: bool, udp: bool, ip: bool, v6: bool| -> u16 {
-        ((if l4 { TCAM_ACT1_L4_VALID } else { 0 })
-            | (if udp { TCAM_ACT1_L4_IS_UDP } else { 0 })
-            | (if ip { TCAM_ACT1_IP_VALID } else { 0 })
-            | (if v6 { TCAM_ACT1_IP_IS_V6 } else { 0 })) as u16
-    };
-    let l4 = rpc::ACT_TBL1_RSS_ENA_IP_SRC
-        | rpc::ACT_TBL1_RSS_ENA_IP_DST
-        | rpc::ACT_TBL1_RSS_ENA_L4_SRC
-        | rpc::ACT_TBL1_RSS_ENA_L4_DST;
-    let l3 = rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_IP_DST;
-    let flows = [
-        (act1(true, true, true, true), l3),
-        (act1(true, true, true, false), l3),
-        (act1(true, false, true, true), l4),
-        (act1(true, false, true, false), l4),
-        (act1(false, false, true, true), l3),
-        (act1(false, false, true, false), l3),
-        (0, rpc::ACT_TBL1_RSS_ENA_L2_DA),
-    ];
-    for (i, (value, rss)) in flows.iter().enumerate() {
-        let v1 = value | TCAM_ACT1_L2_MACDA_VALID as u16;
-        let mut value = [0u16; 11];
-        let mut mask = [0xffffu16; 11];
-        value[1] = v1;
-        mask[1] = !v1;
+    for (entry, rule) in (rpc_ram::RSS_RULES_FIRST..).zip(rpc_ram::RSS_RULES) {
+        let w1 = rule.tcam_word1();
+        let mut value = [0u16; rpc_ram::TCAM_ACT_WORD_LEN as usize];
+        let mut mask = [0xffffu16; rpc_ram::TCAM_ACT_WORD_LEN as usize];
+        value[1] = rpc_ram::TCAM_ACT::VALUE.get(w1) as u16;
+        mask[1] = rpc_ram::TCAM_ACT::MASK.get(w1) as u16;
         let act0 = rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
             | rpc::ACT_TBL0_DMA_HINT.prep(rcd::HDR_AL_DMA_HINT_L4 as u32);
-        write_act(dev, 57 + i as u32, value, mask, act0, *rss);
+        write_act(dev, entry, value, mask, act0, rule.default_hash);
     }
     for i in 0..rpc_ram::RSS_TBL_SIZE {
         dev.csr_write(rpc_ram::RSS_TBL::INFO.dword(0, i), i % u32::from(queues));

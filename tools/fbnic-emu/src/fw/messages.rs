@@ -18,7 +18,6 @@ use log::{debug, info, warn};
 
 use super::{Firmware, PAGE_SIZE};
 use crate::device::FbnicDevice;
-use crate::link::{FecMode, LinkSpeed};
 
 /// Linux errno values the firmware reports in `ERROR` attributes.
 const EINVAL: i32 = 22;
@@ -235,8 +234,9 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                 b.put_string(cap_resp::VERSION_COMMIT_STR, v.commit.as_bytes())?;
                 b.put_u32(cap_resp::STORED_VERSION, v.stored)?;
                 b.put_u32(cap_resp::ACTIVE_FW_SLOT, 0)?;
-                b.put_u32(cap_resp::FW_LINK_SPEED, link.speed.fw_link_mode())?;
-                b.put_u32(cap_resp::FW_LINK_FEC, link.fec.fw_link_fec())?;
+                let (speed, fec) = link.hw().to_fw();
+                b.put_u32(cap_resp::FW_LINK_SPEED, speed)?;
+                b.put_u32(cap_resp::FW_LINK_FEC, fec)?;
                 b.put_string(cap_resp::STORED_COMMIT_STR, v.commit.as_bytes())?;
                 b.put_u32(cap_resp::CMRT_VERSION, v.cmrt)?;
                 b.put_u32(cap_resp::STORED_CMRT_VERSION, v.stored_cmrt)?;
@@ -461,27 +461,4 @@ fn chunk_request(offset: u32, length: u32) -> Result<Vec<u8>, MsgError> {
         b.put_u32(write_chunk::OFFSET, offset)?;
         b.put_u32(write_chunk::LENGTH, length)
     })
-}
-
-impl LinkSpeed {
-    /// `FBNIC_FW_LINK_MODE_*` for this speed.
-    pub fn fw_link_mode(self) -> u32 {
-        match self {
-            LinkSpeed::G25 => cap_resp::LINK_MODE_25CR,
-            LinkSpeed::G50 => cap_resp::LINK_MODE_50CR,
-            LinkSpeed::G50R2 => cap_resp::LINK_MODE_50CR2,
-            LinkSpeed::G100 => cap_resp::LINK_MODE_100CR2,
-        }
-    }
-}
-
-impl FecMode {
-    /// `FBNIC_FW_LINK_FEC_*`.
-    pub fn fw_link_fec(self) -> u32 {
-        match self {
-            FecMode::None => cap_resp::LINK_FEC_NONE,
-            FecMode::Rs => cap_resp::LINK_FEC_RS,
-            FecMode::BaseR => cap_resp::LINK_FEC_BASER,
-        }
-    }
 }

@@ -274,6 +274,33 @@ impl LinkConfig {
         Some(Self { aui, fec })
     }
 
+    /// Whether the firmware can select this configuration: the 50G
+    /// single-lane and 100G modes run RS-FEC only ([`LinkConfig::from_fw`]).
+    pub const fn is_valid(&self) -> bool {
+        match (self.aui, self.fec) {
+            (Aui::Gaui50x1 | Aui::Gaui100x2, Fec::Rs) => true,
+            (Aui::Gaui50x1 | Aui::Gaui100x2, _) => false,
+            (Aui::Gaui25 | Aui::Laui2, _) => true,
+        }
+    }
+
+    /// The firmware's `FW_LINK_SPEED` and `FW_LINK_FEC` values for this
+    /// configuration: what [`LinkConfig::from_fw`] turns back into it.
+    pub const fn to_fw(&self) -> (u32, u32) {
+        let speed = match self.aui {
+            Aui::Gaui25 => cap_resp::LINK_MODE_25CR,
+            Aui::Laui2 => cap_resp::LINK_MODE_50CR2,
+            Aui::Gaui50x1 => cap_resp::LINK_MODE_50CR,
+            Aui::Gaui100x2 => cap_resp::LINK_MODE_100CR2,
+        };
+        let fec = match self.fec {
+            Fec::Off => cap_resp::LINK_FEC_NONE,
+            Fec::Rs => cap_resp::LINK_FEC_RS,
+            Fec::BaseR => cap_resp::LINK_FEC_BASER,
+        };
+        (speed, fec)
+    }
+
     /// Link speed in Mb/s.
     pub const fn speed_mbps(&self) -> u32 {
         match self.aui {
@@ -294,7 +321,7 @@ impl LinkConfig {
     /// The lock bits that must all be set, and no others, for the link to
     /// count as up: which status field holds them depends on the FEC mode
     /// and how many of them on the lanes and FEC (`fbnic_mac_get_link_status()`).
-    const fn lane_mask(&self) -> u32 {
+    pub const fn lane_mask(&self) -> u32 {
         match (self.aui, self.fec) {
             (Aui::Gaui100x2, _) => 0xf,
             (Aui::Gaui50x1, _) => 0x3,
@@ -319,6 +346,19 @@ impl LinkConfig {
             Fec::BaseR => csr::sig::PCS_OUT1::FCFEC_LOCK.get(out1),
         };
         locked == self.lane_mask()
+    }
+
+    /// `SIG_PCS_OUT0` and `SIG_PCS_OUT1` of a trained link: the link bit
+    /// and exactly [`LinkConfig::lane_mask`] locked in the field
+    /// [`LinkConfig::pcs_link_up`] reads for the FEC mode.
+    pub const fn pcs_out(&self) -> (u32, u32) {
+        let link = csr::sig::PCS_OUT0::LINK.mask();
+        let lanes = self.lane_mask();
+        match self.fec {
+            Fec::Off => (link | csr::sig::PCS_OUT0::BLOCK_LOCK.prep(lanes), 0),
+            Fec::Rs => (link | csr::sig::PCS_OUT0::AMPS_LOCK.prep(lanes), 0),
+            Fec::BaseR => (link, csr::sig::PCS_OUT1::FCFEC_LOCK.prep(lanes)),
+        }
     }
 }
 
@@ -392,6 +432,63 @@ mod tests {
         format,
         string::ToString, //
     };
+
+    const ALL: [LinkConfig; 12] = {
+        let auis = [Aui::Gaui25, Aui::Laui2, Aui::Gaui50x1, Aui::Gaui100x2];
+        let fecs = [Fec::Off, Fec::Rs, Fec::BaseR];
+        let mut all = [LinkConfig {
+            aui: Aui::Gaui25,
+            fec: Fec::Off,
+        }; 12];
+        let mut i = 0;
+        while i < 12 {
+            all[i] = LinkConfig {
+                aui: auis[i / 3],
+                fec: fecs[i % 3],
+            };
+            i += 1;
+        }
+        all
+    };
+
+    #[test]
+    fn link_configs_round_trip_through_the_firmware_encoding() {
+        for c in ALL {
+            let (speed, fec) = c.to_fw();
+            let back = LinkConfig::from_fw(speed, fec);
+            if c.is_valid() {
+                assert_eq!(back, Some(c), "{c:?}");
+            } else {
+                // The PAM4 modes come back with the RS-FEC they force.
+                assert_eq!(back.map(|b| (b.aui, b.fec)), Some((c.aui, Fec::Rs)));
+            }
+        }
+        assert_eq!(ALL.iter().filter(|c| c.is_valid()).count(), 8);
+    }
+
+    #[test]
+    fn pcs_out_is_what_pcs_link_up_accepts() {
+        // fbnic_mac_get_link_status(): 100G 0xf, 50G-R1 0x3, 50G-R2 0x63 /
+        // 0x5 / 0xf by FEC, 25G 0x1.
+        let mask = |aui, fec| LinkConfig { aui, fec }.lane_mask();
+        assert_eq!(mask(Aui::Gaui100x2, Fec::Rs), 0xf);
+        assert_eq!(mask(Aui::Gaui50x1, Fec::Rs), 0x3);
+        assert_eq!(mask(Aui::Laui2, Fec::Off), 0x63);
+        assert_eq!(mask(Aui::Laui2, Fec::Rs), 0x5);
+        assert_eq!(mask(Aui::Laui2, Fec::BaseR), 0xf);
+        assert_eq!(mask(Aui::Gaui25, Fec::Rs), 0x1);
+        for c in ALL.into_iter().filter(LinkConfig::is_valid) {
+            let (out0, out1) = c.pcs_out();
+            assert!(c.pcs_link_up(out0, out1), "{c:?}");
+            assert!(!c.pcs_link_up(out0 & !csr::sig::PCS_OUT0::LINK.mask(), out1));
+        }
+        // The 100G RS-FEC status the emulator's PCS reports.
+        let g100 = LinkConfig {
+            aui: Aui::Gaui100x2,
+            fec: Fec::Rs,
+        };
+        assert_eq!(g100.pcs_out(), (0x0800_001e, 0));
+    }
 
     fn build(fill: impl FnOnce(&mut MsgBuilder<'_>)) -> std::vec::Vec<u8> {
         let mut buf = [0u8; 512];

@@ -252,6 +252,74 @@ pub const fn ip_validate_word(v6: bool) -> u32 {
     }
 }
 
+/// An RSS rule of the action TCAM (`fbnic_rss_reinit()`): the parser
+/// flags of key word 1 that a frame of its flow class has, and the hash
+/// input (`ACT_TBL1_RSS_ENA_*`) the C driver gives the class by default
+/// (`fbnic_rss_init_en_mask()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RssRule {
+    /// `TCAM_ACT1_*` flags of the class.
+    pub flags: u32,
+    /// Default hash input of the class.
+    pub default_hash: u32,
+}
+
+impl RssRule {
+    /// Key word 1 of the rule as a TCAM word: a MAC DA entry matched and
+    /// the class's flags set; every other bit don't care. The rules rely
+    /// on their order, a more specific class first.
+    pub const fn tcam_word1(&self) -> u32 {
+        let value = TCAM_ACT1_L2_MACDA_VALID | self.flags;
+        // CAST: word 1's flags are in bits 15:0.
+        tcam_word(value as u16, !value as u16)
+    }
+}
+
+/// Hash the IP addresses (`RX_HASH_OPT_L3`).
+const HASH_L3: u32 = super::rpc::ACT_TBL1_RSS_ENA_IP_SRC | super::rpc::ACT_TBL1_RSS_ENA_IP_DST;
+/// Hash the IP addresses and ports (`RX_HASH_OPT_L4`).
+const HASH_L4: u32 =
+    HASH_L3 | super::rpc::ACT_TBL1_RSS_ENA_L4_SRC | super::rpc::ACT_TBL1_RSS_ENA_L4_DST;
+
+/// The RSS rules in action TCAM order (`act1_value[]` of
+/// `fbnic_rss_reinit()`): UDP6, UDP4, TCP6, TCP4, IP6, IP4, other.
+pub const RSS_RULES: [RssRule; 7] = [
+    RssRule {
+        flags: TCAM_ACT1_L4_VALID | TCAM_ACT1_L4_IS_UDP | TCAM_ACT1_IP_VALID | TCAM_ACT1_IP_IS_V6,
+        default_hash: HASH_L3,
+    },
+    RssRule {
+        flags: TCAM_ACT1_L4_VALID | TCAM_ACT1_L4_IS_UDP | TCAM_ACT1_IP_VALID,
+        default_hash: HASH_L3,
+    },
+    RssRule {
+        flags: TCAM_ACT1_L4_VALID | TCAM_ACT1_IP_VALID | TCAM_ACT1_IP_IS_V6,
+        default_hash: HASH_L4,
+    },
+    RssRule {
+        flags: TCAM_ACT1_L4_VALID | TCAM_ACT1_IP_VALID,
+        default_hash: HASH_L4,
+    },
+    RssRule {
+        flags: TCAM_ACT1_IP_VALID | TCAM_ACT1_IP_IS_V6,
+        default_hash: HASH_L3,
+    },
+    RssRule {
+        flags: TCAM_ACT1_IP_VALID,
+        default_hash: HASH_L3,
+    },
+    RssRule {
+        flags: 0,
+        default_hash: super::rpc::ACT_TBL1_RSS_ENA_L2_DA,
+    },
+];
+
+/// Action TCAM entry of the first RSS rule without a BMC: the rules take
+/// the top entries (`FBNIC_RPC_ACT_TBL_RSS_OFFSET` plus the unicast rules'
+/// `FBNIC_RSS_EN_NUM_UNICAST`).
+// CAST: seven rules.
+pub const RSS_RULES_FIRST: u32 = TCAM_ACT_NUM_ENTRIES - RSS_RULES.len() as u32;
+
 index! {
     /// An index below `ACT_TBL_NUM_ENTRIES`.
     pub ActIdx < ACT_TBL_NUM_ENTRIES;

@@ -451,3 +451,40 @@ fn rmon_buckets_are_the_c_drivers_ranges() {
     assert_eq!(mac_stat::rmon_bucket(9216), 9);
     assert_eq!(mac_stat::rmon_bucket(u32::MAX), 10);
 }
+
+#[test]
+fn rss_rules_are_the_c_drivers_act1_values() {
+    use rpc_ram::*;
+    // FBNIC_ACT1_INIT(l4, udp, ip, v6) rows of fbnic_rss_reinit(), with
+    // fbnic_rss_init_en_mask()'s defaults: L4 for TCP, L3 for UDP and IP,
+    // L2 for the rest.
+    let init = |l4: u32, udp: u32, ip: u32, v6: u32| {
+        (l4 * TCAM_ACT1_L4_VALID)
+            | (udp * TCAM_ACT1_L4_IS_UDP)
+            | (ip * TCAM_ACT1_IP_VALID)
+            | (v6 * TCAM_ACT1_IP_IS_V6)
+    };
+    let l3 = rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_IP_DST;
+    let l4 = l3 | rpc::ACT_TBL1_RSS_ENA_L4_SRC | rpc::ACT_TBL1_RSS_ENA_L4_DST;
+    let c = [
+        (init(1, 1, 1, 1), l3),
+        (init(1, 1, 1, 0), l3),
+        (init(1, 0, 1, 1), l4),
+        (init(1, 0, 1, 0), l4),
+        (init(0, 0, 1, 1), l3),
+        (init(0, 0, 1, 0), l3),
+        (0, rpc::ACT_TBL1_RSS_ENA_L2_DA),
+    ];
+    for (r, (flags, hash)) in RSS_RULES.iter().zip(c) {
+        assert_eq!((r.flags, r.default_hash), (flags, hash));
+        let w = r.tcam_word1();
+        let value = TCAM_ACT1_L2_MACDA_VALID | flags;
+        assert_eq!(w, tcam_word(value as u16, !value as u16));
+    }
+    // The unicast rules take the top seven entries: 57..=63.
+    assert_eq!(RSS_RULES_FIRST, 57);
+    assert_eq!(
+        RSS_RULES_FIRST + RSS_RULES.len() as u32,
+        TCAM_ACT_NUM_ENTRIES
+    );
+}
