@@ -96,21 +96,13 @@ impl IpTcam {
         let Some(a) = self.get(i) else {
             return;
         };
-        // Word w is the w-th 16-bit group counted from the end; the mask
-        // field holds the bits that do not matter.
-        for word in rpc_ram::IpWordIdx::all().take_while(|&w| w != last) {
-            let at = (7 - word.get() as usize) * 2;
-            let value = u16::from_be_bytes([a.value[at], a.value[at + 1]]);
-            let care = u16::from_be_bytes([a.care[at], a.care[at + 1]]);
-            regs.write32(
-                reg(entry, word),
-                rpc_ram::TCAM_IP_ADDR_VALUE.prep(value.into())
-                    | rpc_ram::TCAM_IP_ADDR_MASK.prep((!care).into()),
-            );
+        let dont_care = a.care.map(|b| !b);
+        let words = rpc_ram::IpWordIdx::all().zip(rpc_ram::ip_words(a.value, dont_care));
+        for (word, tcam) in words {
+            regs.write32(reg(entry, word), tcam);
         }
         regs.wrfl();
-        let v6 = if a.v6 { rpc_ram::TCAM_IP_IS_V6 } else { 0 };
-        regs.write32(reg(entry, last), v6 | rpc_ram::TCAM_VALIDATE);
+        regs.write32(reg(entry, last), rpc_ram::ip_validate_word(a.v6));
     }
 
     /// Writes every entry.
@@ -414,11 +406,9 @@ impl Rules {
                 rpc_ram::TCAM_ACT_L4_DST_WORD => (r.dport.value.into(), r.dport.mask.into()),
                 _ => (0, 0),
             };
-            regs.write_raw(
-                rpc_ram::TCAM_ACT::at(entry, word),
-                rpc_ram::TCAM_ACT::VALUE.prep(value & care)
-                    | rpc_ram::TCAM_ACT::MASK.prep(!care & 0xffff),
-            );
+            // CAST: the key words are 16 bits wide.
+            let tcam = rpc_ram::tcam_word((value & care) as u16, !care as u16);
+            regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), tcam);
         }
         regs.wrfl();
         regs.write_raw(

@@ -207,16 +207,12 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
     }
 }
 
-/// The first action TCAM entry of the RSS rules: the last seven, one per
-/// flow class, as the C driver places them without a BMC.
-const RSS_FIRST_ENTRY: u32 = rpc_ram::TCAM_ACT_NUM_ENTRIES - FlowClass::ALL.len() as u32;
-
 /// Writes the RSS rules into the action TCAM and table
 /// (`fbnic_rss_reinit()`, `fbnic_write_rules()`).
 pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
     for (i, class) in FlowClass::ALL.into_iter().enumerate() {
         // CAST: seven rules.
-        let Some(entry) = rpc_ram::ActIdx::new(RSS_FIRST_ENTRY + i as u32) else {
+        let Some(entry) = rpc_ram::ActIdx::new(rpc_ram::RSS_RULES_FIRST + i as u32) else {
             continue;
         };
         let fields = rss.fields(class);
@@ -231,15 +227,13 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
             rpc_ram::ACT_TBL1::at(entry),
             rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(fields)),
         );
-        // Word 1: a MAC DA entry matched, plus the class's flags; the bits
-        // not set are don't-care. Every other word: don't care.
-        let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | class.tcam_flags();
+        // Word 1: the class's rule; every other word: don't care.
         let validate = rpc_ram::ActWordIdx::new_const::<{ rpc_ram::TCAM_ACT_WORD_LEN }>();
         for word in rpc_ram::ActWordIdx::all().take_while(|&w| w != validate) {
             let tcam = if word.get() == 1 {
-                rpc_ram::TCAM_ACT::VALUE.prep(value) | rpc_ram::TCAM_ACT::MASK.prep(!value & 0xffff)
+                class.rss_rule().tcam_word1()
             } else {
-                rpc_ram::TCAM_ACT::MASK.prep(0xffff)
+                rpc_ram::tcam_word(0, u16::MAX)
             };
             regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), tcam);
         }
@@ -255,7 +249,7 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
 pub(crate) fn clear_rss_rules(regs: &Regs) {
     for i in 0..FlowClass::ALL.len() {
         // CAST: seven rules.
-        let Some(entry) = rpc_ram::ActIdx::new(RSS_FIRST_ENTRY + i as u32) else {
+        let Some(entry) = rpc_ram::ActIdx::new(rpc_ram::RSS_RULES_FIRST + i as u32) else {
             continue;
         };
         for word in rpc_ram::ActWordIdx::all() {
@@ -355,16 +349,9 @@ impl MacFilter {
                 Some(e) => {
                     // Invalid while it changes, then valid.
                     regs.write_raw(rpc_ram::TCAM_MACDA::at(entry, validate), 0);
-                    // Word w holds bytes 4 - 2w and 5 - 2w.
-                    for word in rpc_ram::MacdaWordIdx::all().take_while(|&w| w != validate) {
-                        let b = (4 - 2 * word.get()) as usize;
-                        let value = u16::from_be_bytes([e.addr[b], e.addr[b + 1]]);
-                        let mask = u16::from_be_bytes([e.dont_care[b], e.dont_care[b + 1]]);
-                        regs.write_raw(
-                            rpc_ram::TCAM_MACDA::at(entry, word),
-                            rpc_ram::TCAM_MACDA::VALUE.prep(u32::from(value))
-                                | rpc_ram::TCAM_MACDA::MASK.prep(u32::from(mask)),
-                        );
+                    let words = rpc_ram::macda_words(e.addr, e.dont_care);
+                    for (word, tcam) in rpc_ram::MacdaWordIdx::all().zip(words) {
+                        regs.write_raw(rpc_ram::TCAM_MACDA::at(entry, word), tcam);
                     }
                     regs.wrfl();
                     regs.write_raw(

@@ -26,6 +26,9 @@ pub(crate) enum FlowClass {
     Other,
 }
 
+// The hardware contract lists one RSS rule per class.
+const _: () = assert!(rpc_ram::RSS_RULES.len() == FlowClass::ALL.len());
+
 impl FlowClass {
     /// Every class, in action TCAM order.
     pub(crate) const ALL: [Self; 7] = [
@@ -38,24 +41,18 @@ impl FlowClass {
         Self::Other,
     ];
 
+    /// The class's RSS rule of the hardware contract, which lists the
+    /// rules in the order of [`FlowClass::ALL`].
+    pub(crate) const fn rss_rule(self) -> rpc_ram::RssRule {
+        rpc_ram::RSS_RULES[self as usize]
+    }
+
     /// The parser's flags a frame of the class has (word 1 of the action
     /// TCAM key). The RSS rules care about these alone and rely on their
     /// order; see [`FlowClass::tcam_care`] for the flags that tell the
     /// class apart from all others.
-    pub(crate) fn tcam_flags(self) -> u32 {
-        use rpc_ram::{
-            TCAM_ACT1_IP_IS_V6 as V6, TCAM_ACT1_IP_VALID as IP, TCAM_ACT1_L4_IS_UDP as UDP,
-            TCAM_ACT1_L4_VALID as L4,
-        };
-        match self {
-            Self::Udp6 => L4 | UDP | IP | V6,
-            Self::Udp4 => L4 | UDP | IP,
-            Self::Tcp6 => L4 | IP | V6,
-            Self::Tcp4 => L4 | IP,
-            Self::Ip6 => IP | V6,
-            Self::Ip4 => IP,
-            Self::Other => 0,
-        }
+    pub(crate) const fn tcam_flags(self) -> u32 {
+        self.rss_rule().flags
     }
 
     /// The flags of word 1 that a flow rule of the class matches on: set
