@@ -29,7 +29,7 @@ use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use fbnic_hw::csr::{intr as csr_intr, pcs, sig};
+use fbnic_hw::csr::{intr as csr_intr, mdio, pcs, sig};
 use fbnic_hw::fw;
 use fbnic_hw::reg::RegInfo;
 use log::info;
@@ -125,9 +125,9 @@ impl LinkSpeed {
     /// PCS `CTRL1` speed selection (`MDIO_PCS_CTRL1_SPEED*`).
     fn ctrl1_speed(self) -> u32 {
         match self {
-            LinkSpeed::G25 => 0x2054,
-            LinkSpeed::G50 | LinkSpeed::G50R2 => 0x2058,
-            LinkSpeed::G100 => 0x2050,
+            LinkSpeed::G25 => mdio::PCS_CTRL1_SPEED25G,
+            LinkSpeed::G50 | LinkSpeed::G50R2 => mdio::PCS_CTRL1_SPEED50G,
+            LinkSpeed::G100 => mdio::PCS_CTRL1_SPEED100G,
         }
     }
 }
@@ -192,19 +192,6 @@ pub struct FlapPlan {
     /// How long the carrier stays down.
     pub down_for: Duration,
 }
-
-/// PCS register offsets inside a page (MMD 3 register numbers).
-const PCS_CTRL1: u32 = 0x0;
-const PCS_STAT1: u32 = 0x1;
-const PCS_BASER_STAT1: u32 = 0x20;
-/// `MDIO_CTRL1_RESET`.
-const CTRL1_RESET: u32 = 1 << 15;
-/// `MDIO_CTRL1_SPEEDSEL`.
-const CTRL1_SPEEDSEL: u32 = 0x207c;
-/// `MDIO_STAT1_LSTATUS`.
-const STAT1_LSTATUS: u32 = 1 << 2;
-/// `MDIO_PCS_10GBRT_STAT1_BLKLK`.
-const BASER_BLKLK: u32 = 1 << 0;
 
 struct State {
     carrier: bool,
@@ -352,18 +339,18 @@ impl Link {
             _ => {
                 let (page, off) = pcs_page(reg)?;
                 match off {
-                    PCS_CTRL1 => st.ctrl1[page] | self.config.speed.ctrl1_speed(),
-                    PCS_STAT1 => {
+                    mdio::CTRL1 => st.ctrl1[page] | self.config.speed.ctrl1_speed(),
+                    mdio::STAT1 => {
                         let up = st.carrier && !st.lstatus_latched_low[page];
                         st.lstatus_latched_low[page] = false;
                         if up {
-                            STAT1_LSTATUS
+                            mdio::STAT1_LSTATUS
                         } else {
                             0
                         }
                     }
-                    PCS_BASER_STAT1 if st.carrier => BASER_BLKLK,
-                    PCS_BASER_STAT1 => 0,
+                    mdio::PCS_BASER_STAT1 if st.carrier => mdio::PCS_BASER_STAT1_BLKLK,
+                    mdio::PCS_BASER_STAT1 => 0,
                     _ => return None,
                 }
             }
@@ -390,13 +377,13 @@ impl Link {
                     st.intr_sts & !val != 0
                 }
                 _ => match pcs_page(reg) {
-                    Some((page, PCS_CTRL1)) => {
+                    Some((page, mdio::CTRL1)) => {
                         // Reset completes at once; speed follows the mode.
-                        st.ctrl1[page] = val & !(CTRL1_RESET | CTRL1_SPEEDSEL);
+                        st.ctrl1[page] = val & !(mdio::CTRL1_RESET | mdio::CTRL1_SPEEDSEL);
                         false
                     }
                     // Status registers are read-only.
-                    Some((_, PCS_STAT1 | PCS_BASER_STAT1)) => false,
+                    Some((_, mdio::STAT1 | mdio::PCS_BASER_STAT1)) => false,
                     _ => return false,
                 },
             }
@@ -472,37 +459,37 @@ mod tests {
     #[test]
     fn pcs_registers_follow_speed_and_carrier() {
         let dev = device(cfg(LinkSpeed::G25, FecMode::Rs));
-        let ctrl1 = pcs::PCS::INFO.dword(0, PCS_CTRL1);
+        let ctrl1 = pcs::PCS::INFO.dword(0, mdio::CTRL1);
         assert_eq!(dev.csr_read(ctrl1), 0x2054);
         // Soft reset self-clears, speed stays.
-        dev.csr_write(ctrl1, CTRL1_RESET);
+        dev.csr_write(ctrl1, mdio::CTRL1_RESET);
         assert_eq!(dev.csr_read(ctrl1), 0x2054);
         assert_eq!(
-            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
-            STAT1_LSTATUS
+            dev.csr_read(pcs::PCS::INFO.dword(0, mdio::STAT1)),
+            mdio::STAT1_LSTATUS
         );
         assert_eq!(
-            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_BASER_STAT1)),
-            BASER_BLKLK
+            dev.csr_read(pcs::PCS::INFO.dword(0, mdio::PCS_BASER_STAT1)),
+            mdio::PCS_BASER_STAT1_BLKLK
         );
         // Other PCS registers are storage; fault registers read 0.
         assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, 0x8)), 0);
         dev.link().set_carrier(&dev, false);
         assert_eq!(dev.csr_read(sig::PCS_OUT0::INDEX), 0);
-        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)), 0);
+        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, mdio::STAT1)), 0);
         // Latching low: a drop and recovery between two reads is still
         // reported by the first read.
         dev.link().set_carrier(&dev, true);
         assert_eq!(
-            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
-            STAT1_LSTATUS
+            dev.csr_read(pcs::PCS::INFO.dword(0, mdio::STAT1)),
+            mdio::STAT1_LSTATUS
         );
         dev.link().set_carrier(&dev, false);
         dev.link().set_carrier(&dev, true);
-        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)), 0);
+        assert_eq!(dev.csr_read(pcs::PCS::INFO.dword(0, mdio::STAT1)), 0);
         assert_eq!(
-            dev.csr_read(pcs::PCS::INFO.dword(0, PCS_STAT1)),
-            STAT1_LSTATUS
+            dev.csr_read(pcs::PCS::INFO.dword(0, mdio::STAT1)),
+            mdio::STAT1_LSTATUS
         );
         assert_eq!(dev.csr_read(sig::PCS_OUT0::INDEX), 0x0800_0002);
         // The flush write changes nothing.

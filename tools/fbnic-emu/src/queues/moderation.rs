@@ -29,6 +29,11 @@ fn raise_queue_vector(dev: &FbnicDevice, v: u16) {
     dev.intr().assert(v);
 }
 
+// One code path serves both completion queues: their mask and threshold
+// registers share a layout.
+const _: () = assert!(queue::TIM_MASK::MASK.mask() == queue::RIM_MASK::MASK.mask());
+const _: () = assert!(queue::TIM_THRESHOLD::TWD.mask() == queue::RIM_THRESHOLD::RCD.mask());
+
 impl Engine {
     /// Accounts `n` completions written to queue `q`'s TCQ (`rx` false) or
     /// RCQ for interrupt moderation.
@@ -48,11 +53,11 @@ impl Engine {
                 queue::TIM_MASK::INFO,
             )
         };
-        if rd(mask) & 1 != 0 {
+        if queue::TIM_MASK::MASK.get(rd(mask)) != 0 {
             return;
         }
         let v = queue::TIM_CTL::MSIX.get(rd(ctl)) as usize;
-        let threshold = rd(thr) & 0x7fff;
+        let threshold = queue::TIM_THRESHOLD::TWD.get(rd(thr));
         let Some(vs) = self.vectors.get_mut(v) else {
             return;
         };
