@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+# fbnic-emu-args: --volt 812
+# fbnic-suite: both-drivers
+"""Side by side: the same read-only ethtool, devlink, iproute2, netdev
+netlink, hwmon and PTP queries asked of the C driver and of the Rust
+driver, in one VM on the same emulated device, and their answers compared.
+
+The C driver loads first, port 0 goes up, every query runs and its answer
+is kept (RESULTS/compare/c/<query>.txt); then the same with the Rust
+driver. One result per query: compare-<query> passes when the two answers
+are the same after normalization (the interface name, counters' values,
+PHC indices). A difference that is known, and why, is in EXPECTED_FAIL
+below: it shows as XFAIL, and fails as XPASS once the answers agree, so
+the list stays true. An unlisted difference fails with the diff.
+
+The suite runs once (tests/run.sh reads the fbnic-suite line above), with
+the Rust driver as its subject."""
+
+import difflib
+import re
+from pathlib import Path
+
+from lib.py import NetdevFamily, cmd, ip, ksft_eq, ksft_pr, ksft_true
+from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
+
+# "<driver> <case> <reason>" lines: the known differences, each with why.
+EXPECTED_FAIL = """
+rust ethtool-driver the Rust driver has no self-test (supports-test) and no register dump yet (issue 15, item 4)
+rust ethtool-link the Rust driver reports one link mode (CR2), a FIBRE port, no pause, no FEC modes and no lanes; C reports the lane configuration's 100G modes, MII, symmetric and RX pause, RS FEC and 2 lanes (issue 15, item 4)
+rust ethtool-channels the Rust driver offers as many queues as CPUs (2), C 128 (issue 16, item 3)
+rust ethtool-coalesce the Rust driver has no rx-frames coalescing yet (issue 15, item 4)
+rust ethtool-pause the Rust driver has no pause parameters or pause statistics yet (issue 15, item 4)
+rust ethtool-fec the Rust driver has no FEC parameters or FEC statistics yet (issue 15, item 4)
+rust ethtool-timestamping the Rust driver has no PTP clock or hardware timestamps yet (issue 15, item 2)
+rust ethtool-stats-names the Rust driver lacks C's ptp_* and xdp_tx_queue_* counters, and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
+rust ethtool-std-stats-names the Rust driver has no PHY statistics (eth-phy SymbolErrorDuringCarrier) yet (issue 15, item 4)
+rust ethtool-regs-length the Rust driver has no register dump (ethtool -d) yet (issue 15, item 4)
+rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
+rust devlink-info the Rust driver has no devlink instance yet (issue 15, item 1)
+rust devlink-health the Rust driver has no devlink instance yet (issue 15, item 1)
+rust devlink-params the Rust driver has no devlink instance yet (issue 15, item 1)
+rust hwmon the Rust driver has no hwmon device yet (issue 15, item 3)
+rust netdev-dev-get the Rust driver has no XDP, so no xdp-features (issue 16, item 3)
+"""
+
+
+def sub(pattern, repl):
+    """A normalization: re.sub over the whole answer, multiline."""
+    rx = re.compile(pattern, re.M)
+    return lambda text: rx.sub(repl, text)
+
+
+def counter_names(text):
+    """ethtool -S: the counters' names, not their values, each per-queue
+    name once with its queue number as N (the queue counts are compared
+    by ethtool-channels)."""
+    names = []
+    for line in text.splitlines():
+        if ":" in line:
+            name = re.sub(r"_\d+_", "_N_", line.split(":")[0].strip())
+            if name not in names:
+                names.append(name)
+    return "\n".join(names)
+
+
+def ip_details(text):
+    """ip -d link show: the attributes of the device, not its index,
+    name, state or the counters of what it has seen."""
+    text = re.sub(r"^\d+: \S+: ", "", text, flags=re.M)
+    text = re.sub(r"\b(state|promiscuity|allmulti) \S+ ?", "", text)
+    return text
+
+
+# (name, shell command, normalization): {dev} and {bdf} are port 0's.
+# Every command only reads; an error is an answer too (exit status and
+# stderr are compared with the output).
+QUERIES = [
+    ("ethtool-driver", "ethtool -i {dev}", sub(r"^version: .*$", "version: (the kernel's)")),
+    ("ethtool-link", "ethtool {dev}", None),
+    ("ethtool-features", "ethtool -k {dev}", None),
+    ("ethtool-rings", "ethtool -g {dev}", None),
+    ("ethtool-channels", "ethtool -l {dev}", None),
+    ("ethtool-coalesce", "ethtool -c {dev}", None),
+    ("ethtool-pause", "ethtool -I -a {dev}", sub(r"(\d+)$", "N")),
+    ("ethtool-fec", "ethtool -I --show-fec {dev}", sub(r"(\d+)$", "N")),
+    ("ethtool-eee", "ethtool --show-eee {dev}", None),
+    ("ethtool-timestamping", "ethtool -T {dev}",
+     sub(r"(PTP Hardware Clock:|Hardware timestamp provider index:) \d+", r"\1 N")),
+    # Each driver draws its own random key (C: net_get_random_once, per
+    # module); its length is compared, not its bytes.
+    ("ethtool-rss", "ethtool -x {dev}",
+     lambda t: re.sub(r"(?m)^(?:[0-9a-f]{2}:)+[0-9a-f]{2}$",
+                      lambda m: re.sub("[0-9a-f]{2}", "xx", m.group(0)), t)),
+    ("ethtool-ntuple", "ethtool -n {dev}", None),
+    ("ethtool-stats-names", "ethtool -S {dev}", counter_names),
+    ("ethtool-std-stats-names", "ethtool -S {dev} --all-groups", counter_names),
+    ("ethtool-module", "ethtool -m {dev}", None),
+    ("ethtool-module-page0", "ethtool -m {dev} page 0 bank 0 i2c 0x50 offset 0 length 128 hex on",
+     None),
+    ("ethtool-regs-length", "ethtool -d {dev} raw on | wc -c", None),
+    ("ethtool-priv-flags", "ethtool --show-priv-flags {dev}", None),
+    ("ethtool-permaddr", "ethtool -P {dev}", None),
+    ("ip-details", "ip -d link show dev {dev}", ip_details),
+    ("devlink-info", "devlink dev info pci/{bdf}", None),
+    ("devlink-health", "devlink health show pci/{bdf}",
+     sub(r"(last_dump_date|last_dump_time) \S+", r"\1 T")),
+    ("devlink-params", "devlink dev param show pci/{bdf}", None),
+    ("devlink-ports", "devlink port show | grep -F pci/{bdf}/", None),
+    ("hwmon", "cd /sys/bus/pci/devices/{bdf}/hwmon/hwmon* && "
+     "grep -r . name temp* in* | sort", None),
+]
+
+
+def answer(command, dev, bdf):
+    """What a command printed, with its exit status, the interface name
+    replaced by DEV (C and Rust may be given different names)."""
+    out = cmd(command.format(dev=dev, bdf=bdf), shell=True, fail=False, timeout=30)
+    text = out.stdout + (f"\nstderr: {out.stderr.strip()}" if out.stderr.strip() else "")
+    text += f"\nexit status {out.ret}"
+    return re.sub(rf"\b{re.escape(dev)}\b", "DEV", text)
+
+
+def netdev_attrs(lab, dev):
+    """The netdev netlink family's dev-get for the port: XDP and AF_XDP
+    features, as the kernel reads them off the driver."""
+    ifindex = int(read(f"/sys/class/net/{dev}/ifindex"))
+    got = NetdevFamily().dev_get({"ifindex": ifindex})
+    got.pop("ifindex", None)
+    return "\n".join(f"{k}: {got[k]}" for k in sorted(got))
+
+
+class Answers:
+    """The answers of both drivers, query by query."""
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.by_driver = {}
+
+    def collect(self, driver):
+        """Loads driver, brings port 0 up and asks every query."""
+        lab = self.lab
+        lab.driver = driver
+        lab.load_driver()
+        try:
+            bdf, dev = lab.pci_devs()[0], lab.netdev(0)
+            ksft_true(dev, f"{driver}: no netdev for port 0")
+            ip(f"link set {dev} up")
+            # The emulated PMD trains for 4 s before the link is reported.
+            ksft_true(wait_for(lambda: read(f"/sys/class/net/{dev}/carrier") == "1", 20),
+                      f"{driver}: no carrier within 20 s")
+            answers = {}
+            for name, command, norm in QUERIES:
+                text = answer(command, dev, bdf)
+                answers[name] = norm(text) if norm else text
+            answers["netdev-dev-get"] = netdev_attrs(lab, dev)
+            ip(f"link set {dev} down")
+        finally:
+            lab.unload_driver()
+        out = lab.results / "compare" / driver
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in answers.items():
+            (out / f"{name}.txt").write_text(text + "\n")
+        ksft_eq(len(answers), len(QUERIES) + 1, f"{driver}: answers")
+        self.by_driver[driver] = answers
+
+    def compare(self, name):
+        c, rust = (self.by_driver.get(d, {}).get(name) for d in ("c", "rust"))
+        ksft_true(c is not None and rust is not None, f"{name}: not asked of both drivers")
+        if c == rust:
+            ksft_pr(f"{name}: the same answer")
+            return
+        diff = difflib.unified_diff(c.splitlines(), rust.splitlines(), "c", "rust", lineterm="")
+        for line in diff:
+            ksft_pr(line)
+        ksft_true(False, f"{name}: the Rust driver answers otherwise than the C driver")
+
+
+def cases(answers):
+    def collect_c(lab):
+        answers.collect("c")
+
+    def collect_rust(lab):
+        answers.collect("rust")
+
+    def compare_case(name):
+        def case(lab):
+            answers.compare(name)
+        case.__name__ = name.replace("-", "_")
+        return case
+
+    names = [q[0] for q in QUERIES] + ["netdev-dev-get"]
+    return [collect_c, collect_rust] + [compare_case(n) for n in names] + [dmesg_clean]
+
+
+def main():
+    lab = Lab()
+    # The subject is the Rust driver; the C driver answers first.
+    lab.driver = "rust"
+    run(cases(Answers(lab)), lab, EXPECTED_FAIL)
+
+
+if __name__ == "__main__":
+    main()
