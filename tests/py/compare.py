@@ -36,6 +36,8 @@ rust ethtool-timestamping the Rust driver has no PTP clock or hardware timestamp
 rust ethtool-stats-names the Rust driver lacks C's ptp_* and xdp_tx_queue_* counters, and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
 rust ethtool-std-stats-names the Rust driver has no PHY statistics (eth-phy SymbolErrorDuringCarrier) yet (issue 15, item 4)
 rust ethtool-regs-length the Rust driver has no register dump (ethtool -d) yet (issue 15, item 4)
+rust ethtool-module the Rust driver has no module EEPROM access (ethtool -m) yet (issue 15, item 4)
+rust ethtool-module-page0 the Rust driver has no module EEPROM access (ethtool -m) yet (issue 15, item 4)
 rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
 rust devlink-info the Rust driver has no devlink instance yet (issue 15, item 1)
 rust devlink-health the Rust driver has no devlink instance yet (issue 15, item 1)
