@@ -39,8 +39,11 @@ use std::time::Duration;
 
 use log::{info, warn};
 
+use fbnic_hw::csr;
+
 use crate::device::FbnicDevice;
 use crate::link::{FecMode, FlapPlan, LinkConfig, LinkSpeed};
+use crate::stats;
 
 /// Options of the control plane, shared by all ports.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -208,7 +211,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | mmio PORT [TOP|reset] | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
+        "help" => Ok("commands: status [PORT] | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -311,12 +314,61 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
             }
             Ok(String::new())
         }
+        "count" => {
+            let dev = port(ports, w.next())?;
+            let usage = "count PORT REGISTER[INDEX] N";
+            let (at, name) = counter(w.next().ok_or(usage)?)?;
+            let n = w.next().ok_or(usage)?;
+            let n = parse_u32(n).ok_or_else(|| format!("'{n}' is not a 32-bit count"))?;
+            stats::add32(dev.csr(), at, n);
+            Ok(format!("{name} {}", dev.csr_read(at)))
+        }
         other => Err(format!("unknown command '{other}' (try help)")),
     };
     if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help") {
         info!("control: {line}");
     }
     result
+}
+
+/// A decimal or `0x` hexadecimal 32-bit number.
+fn parse_u32(s: &str) -> Option<u32> {
+    match s.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+/// The BAR0 dword of counter `spec`, `NAME` or `NAME[INDEX]` with the
+/// register's name in `hw/csr` (`RDE_BDQ_DROP_CNT[3]`), and the spec as
+/// it is to be echoed.
+fn counter(spec: &str) -> Result<(u32, String), String> {
+    let (name, index) = match spec.split_once('[') {
+        Some((name, rest)) => {
+            let i = rest
+                .strip_suffix(']')
+                .and_then(parse_u32)
+                .ok_or_else(|| format!("'{spec}': the index is not a number in brackets"))?;
+            (name, Some(i))
+        }
+        None => (spec, None),
+    };
+    let mut found = csr::registers().filter(|r| r.name == name && r.bar == 0);
+    let info = found
+        .next()
+        .ok_or_else(|| format!("no BAR0 register '{name}'"))?;
+    if found.next().is_some() {
+        return Err(format!("'{name}' names more than one register"));
+    }
+    let arrayed = info.count() > 1;
+    let at = match (index, arrayed) {
+        (Some(i), true) => info.index_of(i, 0),
+        (None, false) => info.index_of(0, 0),
+        (Some(_), false) => return Err(format!("'{name}' is not an array")),
+        (None, true) => return Err(format!("'{name}' is an array: give an index")),
+    }
+    .ok_or_else(|| format!("'{spec}': index out of range"))?;
+    Ok((at, spec.to_string()))
 }
 
 /// Binds the control socket (replacing a stale file) and serves it: an
@@ -451,6 +503,39 @@ mod tests {
             "temp 0 warm",
             "fault 0 gremlins",
             "reboot",
+        ] {
+            assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn count_adds_to_a_counter_and_wraps_at_32_bits() {
+        use fbnic_hw::csr::{queue, tmi};
+        let p = ports();
+        let bdq3 = queue::RDE_BDQ_DROP_CNT::INFO.dword(3, 0);
+        assert_eq!(
+            execute(&p, "count 0 RDE_BDQ_DROP_CNT[3] 5"),
+            "ok RDE_BDQ_DROP_CNT[3] 5"
+        );
+        assert_eq!(p[0].csr_read(bdq3), 5);
+        assert_eq!(p[1].csr_read(bdq3), 0);
+        assert_eq!(
+            execute(&p, "count 0 DROP_PKTS 0xfffffff0"),
+            "ok DROP_PKTS 4294967280"
+        );
+        assert_eq!(execute(&p, "count 0 DROP_PKTS 0x20"), "ok DROP_PKTS 16");
+        assert_eq!(p[0].csr_read(tmi::DROP_PKTS::INFO.dword(0, 0)), 0x10);
+        for bad in [
+            "count 0",
+            "count 0 RDE_BDQ_DROP_CNT 1",
+            "count 0 RDE_BDQ_DROP_CNT[128] 1",
+            "count 0 RDE_BDQ_DROP_CNT[x] 1",
+            "count 0 DROP_PKTS[1] 1",
+            "count 0 NO_SUCH_REG 1",
+            "count 0 DROP_CTRL 1",
+            "count 0 DROP_PKTS -1",
+            "count 0 DROP_PKTS 0x100000000",
+            "count 9 DROP_PKTS 1",
         ] {
             assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
         }
