@@ -125,6 +125,12 @@ setters!(Rx {
     /// Sets the packets received without checksum information
     /// (`rx-csum-none`).
     csum_none;
+    /// Sets the packets the device dropped, for any reason
+    /// (`rx-hw-drops`).
+    hw_drops;
+    /// Sets those of them dropped for want of room in the ring
+    /// (`rx-hw-drop-overruns`).
+    hw_drop_overruns;
 });
 
 setters!(Tx {

@@ -13,11 +13,12 @@ set at start-up instead (the fbnic-emu-args line above, which vm-run.sh
 reads), to cover that path too."""
 
 import errno
+import json
 import os
 import time
 from pathlib import Path
 
-from lib.py import KsftXfailEx
+from lib.py import KsftXfailEx, NetdevFamily
 from lib.py import cmd, ip, ksft_eq, ksft_gt, ksft_in, ksft_lt, \
     ksft_not_none, ksft_pr, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, wait_for
@@ -240,6 +241,73 @@ def fault_heartbeat_loss(lab):
               "the driver did not take ownership of the firmware again")
 
 
+def link_stats(lab):
+    """The interface statistics (rtnl stats64) of port 0."""
+    return json.loads(cmd(f"ip -s -s -j link show dev {lab.dev}").stdout)[0]["stats64"]
+
+
+def queue_stats(lab, queue):
+    """The per-queue RX statistics (netdev qstats) of port 0's queue."""
+    ifindex = int(read(f"/sys/class/net/{lab.dev}/ifindex"))
+    for q in NetdevFamily().qstats_get({"ifindex": ifindex, "scope": ["queue"]}, dump=True):
+        if q["queue-type"] == "rx" and q["queue-id"] == queue:
+            return q
+    raise Exception(f"no qstats for RX queue {queue} of {lab.dev}")
+
+
+# Device events the emulator counts on request ("count PORT REGISTER N"),
+# and what each adds to the interface statistics (fbnic_get_stats64()).
+HW_DROPS = [
+    ("RDE_BDQ_DROP_CNT[0]", 5, "rx", "over_errors"),  # no buffer, queue 0
+    ("RDE_CQ_DROP_CNT[1]", 3, "rx", "over_errors"),  # no completion room, queue 1
+    ("RDE_PKT_ERR_CNT[0]", 2, "rx", "errors"),  # not placed, queue 0
+    ("DROP_FRMS_STS[4]", 4, "rx", "missed_errors"),  # RX buffer, host FIFO
+    ("DROP_FRMS_STS[6]", 1, "rx", "missed_errors"),  # RX buffer, BMC to host
+    ("DROP_FRMS_STS[0]", 7, None, None),  # management FIFO: TCAM misses too
+    ("TTI_CM_DROP_PKTS", 6, "tx", "dropped"),  # TX credit management
+    ("DROP_PKTS", 1, "tx", "dropped"),  # TX MAC interface
+]
+
+
+def hw_drops_stats64(lab):
+    """Drops the device counts reach ip -s link as the C driver reports
+    them: RX DMA engine overruns and errors over all queues, RX buffer
+    drops of the host FIFOs (not the management FIFO's), TX drops."""
+    before = link_stats(lab)
+    want = {("rx", k): before["rx"].get(k, 0) for k in ("over_errors", "errors", "missed_errors")}
+    want[("tx", "dropped")] = before["tx"]["dropped"]
+    for reg, n, side, key in HW_DROPS:
+        lab.emu.ctl("count", 0, reg, n)
+        if side:
+            want[(side, key)] += n
+    after = link_stats(lab)
+    got = {(side, key): after[side].get(key, 0) for side, key in want}
+    ksft_eq(got, want)
+
+
+def hw_drops_qstats(lab):
+    """Queue 0's RX DMA engine drops are its rx-hw-drops (every drop) and
+    rx-hw-drop-overruns (no buffer or completion room)."""
+    before = queue_stats(lab, 0)
+    lab.emu.ctl("count", 0, "RDE_BDQ_DROP_CNT[0]", 5)
+    lab.emu.ctl("count", 0, "RDE_CQ_DROP_CNT[0]", 2)
+    lab.emu.ctl("count", 0, "RDE_PKT_ERR_CNT[0]", 3)
+    after = queue_stats(lab, 0)
+    ksft_eq(after.get("rx-hw-drop-overruns", 0) - before.get("rx-hw-drop-overruns", 0), 7)
+    ksft_eq(after.get("rx-hw-drops", 0) - before.get("rx-hw-drops", 0), 10)
+
+
+def hw_counter_no_wrap(lab):
+    """A 32-bit device counter that wraps keeps counting in 64 bits: the
+    driver reads it in between, as it does at least every second."""
+    base = link_stats(lab)["rx"]["errors"]
+    lab.emu.ctl("count", 0, "RDE_PKT_ERR_CNT[0]", 0xfffffff0)
+    ksft_eq(link_stats(lab)["rx"]["errors"] - base, 0xfffffff0)
+    # The register wraps to 0x10.
+    lab.emu.ctl("count", 0, "RDE_PKT_ERR_CNT[0]", 0x20)
+    ksft_eq(link_stats(lab)["rx"]["errors"] - base, 0x1_0000_0010)
+
+
 def updown_cycles(lab):
     for _ in range(20):
         ip(f"link set {lab.dev} down")
@@ -254,7 +322,8 @@ def reload_cycles(lab):
 
 def main():
     run([control_channel, load, netdev, mac_from_dsn, devlink_info, link_up,
-         ethtool_speed, ethtool_selftest, ethtool_module_eeprom, hwmon_temp,
+         ethtool_speed, hw_drops_stats64, hw_drops_qstats, hw_counter_no_wrap,
+         ethtool_selftest, ethtool_module_eeprom, hwmon_temp,
          hwmon_volt, fault_sensor_error, fault_dropped_answer, link_flap,
          devlink_flash, fw_coredump, ptp_clock_runs, fault_heartbeat_loss,
          updown_cycles, unload, reload_cycles, dmesg_clean], Lab(), EXPECTED_FAIL)

@@ -42,4 +42,13 @@ stats64_setters! {
     /// Sets the number of packets dropped on transmit although they were
     /// fine.
     tx_dropped;
+    /// Sets the number of bad packets received: every receive error,
+    /// including those counted below.
+    rx_errors;
+    /// Sets the number of received packets dropped for want of room in the
+    /// device's receive rings (overruns).
+    rx_over_errors;
+    /// Sets the number of received packets the device dropped for want of
+    /// room in its own buffers before they reached a ring.
+    rx_missed_errors;
 }

@@ -196,7 +196,8 @@ impl ThreadedHandler for Service {
 }
 
 /// The service task, every second while the interface is open: finishes
-/// link training, checks the firmware's heartbeat.
+/// link training, checks the firmware's heartbeat, folds in the device's
+/// 32-bit counters before they can wrap.
 impl WorkItem for Service {
     type Pointer = Arc<Service>;
 
@@ -208,6 +209,7 @@ impl WorkItem for Service {
         let change = this.link.update(&shared.regs);
         this.report(change);
         shared.mbx.check_heartbeat(&shared.regs, &shared.dev);
+        shared.hw_stats.refresh(&shared.regs);
         Service::schedule(this);
     }
 }
@@ -577,13 +579,17 @@ impl net::Operations for Port {
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {
         let port = dev.data();
         let (rx, tx) = port.totals();
+        let hw = port.shared.hw_stats.drops(&port.shared.regs);
         stats
             .rx_packets(rx.packets)
             .rx_bytes(rx.bytes)
             .tx_packets(tx.packets)
             .tx_bytes(tx.bytes)
             .rx_dropped(rx.dropped)
-            .tx_dropped(port.tx_dropped.load(Relaxed) + tx.dropped);
+            .tx_dropped(port.tx_dropped.load(Relaxed) + tx.dropped + hw.tx_dropped)
+            .rx_errors(hw.rx_errors)
+            .rx_over_errors(hw.rx_over)
+            .rx_missed_errors(hw.rx_missed);
     }
 
     fn set_rx_mode(dev: &net::Device<Self>, uc: &net::AddrList, mc: &net::AddrList) -> Result {
@@ -660,8 +666,14 @@ fn report_tx(tx: &mut qstats::Tx, c: &TxSnapshot) {
 #[vtable]
 impl qstats::Operations for Port {
     fn get_queue_stats_rx(dev: &net::Device<Self>, index: u32, rx: &mut qstats::Rx) {
-        if let Some(q) = dev.data().queues.get(index as usize) {
+        let port = dev.data();
+        if let Some(q) = port.queues.get(index as usize) {
             report_rx(rx, &q.rings.rx_stats());
+            let hw = port
+                .shared
+                .hw_stats
+                .queue_drops(&port.shared.regs, q.rings.queue());
+            rx.hw_drops(hw.all).hw_drop_overruns(hw.overruns);
         }
     }
 

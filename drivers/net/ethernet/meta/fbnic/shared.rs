@@ -30,7 +30,7 @@ use crate::{
     regs::Regs,
     stats::{
         EthMac,
-        EthtoolStats, //
+        HwStats, //
     }, //
 };
 
@@ -44,8 +44,9 @@ pub(crate) struct Shared {
     pub(crate) mbx: Mailbox,
     #[pin]
     pub(crate) mac_stats: EthMac,
-    /// The hardware counters of `ethtool -S`.
-    pub(crate) ethtool_stats: EthtoolStats,
+    /// The device's other counters, kept in 64 bits.
+    #[pin]
+    pub(crate) hw_stats: HwStats,
 }
 
 impl Shared {
@@ -53,14 +54,14 @@ impl Shared {
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
         let mac_stats = EthMac::new(&regs);
-        let ethtool_stats = EthtoolStats::new(&regs)?;
+        let hw_stats = HwStats::new(&regs)?;
         Arc::pin_init(
             try_pin_init!(Self {
                 dev: dev.into(),
                 regs,
                 mbx <- mbx,
                 mac_stats <- mac_stats,
-                ethtool_stats,
+                hw_stats <- hw_stats,
             }? Error),
             GFP_KERNEL,
         )

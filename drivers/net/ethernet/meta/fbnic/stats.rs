@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Statistics: the software counters of each queue pair and the device's
-//! hardware counters.
+//! Statistics: the software counters of each queue pair, the MAC's
+//! counters, and the device's other counters ([`hw`]).
 //!
 //! Queue counters ([`RingStats`]) are plain 64-bit atomics, each with a
 //! single writer at a time (the ring's lock holder: NAPI for completions,
@@ -16,7 +16,8 @@
 //!
 //! The device's counters run freely from power-on and are not cleared by
 //! the driver. Like the C driver (`fbnic_hw_stats.c`), this one reads each
-//! once at probe as its baseline and reports what was counted since.
+//! once at probe as its baseline and reports what was counted since. The
+//! MAC's are 64 bits wide.
 
 #![forbid(unsafe_code)]
 
@@ -34,36 +35,20 @@ use kernel::{
     }, //
 };
 
-use core::fmt;
+use self::counter::assemble;
 
-use self::counter::{
-    assemble,
-    since,
-    Width, //
-};
+pub(crate) use self::hw::HwStats;
 
 use crate::{
     hw::{
-        csr::{
-            mac_stat,
-            queue,
-            rpc,
-            rxb,
-            tce, //
-        },
-        reg::{
-            Bar0,
-            Io32,
-            Loc, //
-        },
+        csr::mac_stat,
+        reg::Io32, //
     },
     kernel_ext::net::ethtool::{
         EthCtrlStats,
         EthMacStats,
         RmonRanges,
-        RmonStats,
-        StatsData,
-        Strings, //
+        RmonStats, //
     },
     regs::Regs, //
 };
@@ -207,6 +192,9 @@ macro_rules! pair {
         }
     };
 }
+
+// After `pair!`, which it uses.
+mod hw;
 
 /// The MAC counters reported before the RMON histogram, each 64 bits wide;
 /// first those of [`EthMac::fill`] in its order, then the MAC Control ones
@@ -352,347 +340,5 @@ impl EthMac {
             .frame_too_long_errors(v[10])
             .frames_lost_due_to_int_mac_xmit_error(v[11])
             .frames_lost_due_to_int_mac_rcv_error(v[12]);
-    }
-}
-
-/// Where a hardware counter is, and how it is read.
-#[derive(Clone, Copy)]
-enum Read {
-    /// A 32-bit counter.
-    C32(Loc<Bar0>),
-    /// A 64-bit counter in two registers.
-    C64(Pair),
-    /// A level, not a counter.
-    Gauge(Loc<Bar0>),
-}
-
-impl Read {
-    /// How the value counts ([`since`]).
-    fn width(self) -> Width {
-        match self {
-            Read::C32(_) => Width::C32,
-            Read::C64(_) => Width::C64,
-            Read::Gauge(_) => Width::Gauge,
-        }
-    }
-}
-
-/// The name of a statistic: `prefix`, the index if any, `suffix`.
-#[derive(Clone, Copy)]
-struct Name {
-    prefix: &'static str,
-    index: Option<u32>,
-    suffix: &'static str,
-}
-
-impl fmt::Display for Name {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.index {
-            Some(i) => write!(f, "{}{}{}", self.prefix, i, self.suffix),
-            None => write!(f, "{}{}", self.prefix, self.suffix),
-        }
-    }
-}
-
-/// A device-wide hardware counter of `ethtool -S`.
-#[derive(Clone, Copy)]
-struct HwStat {
-    name: Name,
-    read: Read,
-}
-
-const fn stat(prefix: &'static str, read: Read) -> HwStat {
-    HwStat {
-        name: Name {
-            prefix,
-            index: None,
-            suffix: "",
-        },
-        read,
-    }
-}
-
-const fn indexed(prefix: &'static str, index: u32, suffix: &'static str, read: Read) -> HwStat {
-    HwStat {
-        name: Name {
-            prefix,
-            index: Some(index),
-            suffix,
-        },
-        read,
-    }
-}
-
-/// The device-wide counters, in `ethtool -S` order: those of the C driver
-/// (`fbnic_ethtool.c`) that this one can read, with its names.
-fn hw_stats() -> impl Iterator<Item = HwStat> {
-    use Read::*;
-    let fixed = [
-        stat("tti_cm_drop_frames", C32(tce::TTI_CM_DROP_PKTS::AT.loc())),
-        stat("tti_cm_drop_bytes", C64(pair!(tce::TTI_CM_DROP_BYTE))),
-        stat(
-            "tti_frame_drop_frames",
-            C32(tce::TTI_FRAME_DROP_PKTS::AT.loc()),
-        ),
-        stat("tti_frame_drop_bytes", C64(pair!(tce::TTI_FRAME_DROP_BYTE))),
-        stat("tti_tbi_drop_frames", C32(tce::TBI_DROP_PKTS::AT.loc())),
-        stat("tti_tbi_drop_bytes", C64(pair!(tce::TBI_DROP_BYTE))),
-        stat("rpc_unkn_etype", C32(rpc::CNTR_UNKN_ETYPE::AT.loc())),
-        stat("rpc_unkn_ext_hdr", C32(rpc::CNTR_UNKN_EXT_HDR::AT.loc())),
-        stat("rpc_ipv4_frag", C32(rpc::CNTR_IPV4_FRAG::AT.loc())),
-        stat("rpc_ipv6_frag", C32(rpc::CNTR_IPV6_FRAG::AT.loc())),
-        stat("rpc_ipv4_esp", C32(rpc::CNTR_IPV4_ESP::AT.loc())),
-        stat("rpc_ipv6_esp", C32(rpc::CNTR_IPV6_ESP::AT.loc())),
-        stat("rpc_tcp_opt_err", C32(rpc::CNTR_TCP_OPT_ERR::AT.loc())),
-        stat(
-            "rpc_out_of_hdr_err",
-            C32(rpc::CNTR_OUT_OF_HDR_ERR::AT.loc()),
-        ),
-    ];
-    // RXB counters of 64 bits keep their high halves in a register array of
-    // their own, four dwords up.
-    let rxb_pair = |lo: Loc<Bar0>, hi: Loc<Bar0>| C64(Pair { lo, hi });
-    let enqueue = rxb::EnqueueIdx::all().flat_map(move |i| {
-        let n = i.get();
-        [
-            indexed(
-                "rxb_integrity_err",
-                n,
-                "",
-                C32(rxb::INTEGRITY_ERR::at(i).loc()),
-            ),
-            indexed("rxb_mac_err", n, "", C32(rxb::MAC_ERR::at(i).loc())),
-            indexed("rxb_parser_err", n, "", C32(rxb::PARSER_ERR::at(i).loc())),
-            indexed("rxb_frm_err", n, "", C32(rxb::FRM_ERR::at(i).loc())),
-            indexed(
-                "rxb_drbo",
-                n,
-                "_frames",
-                C32(rxb::DRBO_FRM_CNT_SRC::at(i).loc()),
-            ),
-            indexed(
-                "rxb_drbo",
-                n,
-                "_bytes",
-                rxb_pair(
-                    rxb::DRBO_BYTE_CNT_SRC_L::at(i).loc(),
-                    rxb::DRBO_BYTE_CNT_SRC_H::at(i).loc(),
-                ),
-            ),
-        ]
-    });
-    let fifo = rxb::FifoIdx::all().flat_map(|i| {
-        let n = i.get();
-        [
-            indexed(
-                "rxb_fifo",
-                n,
-                "_drop",
-                C32(rxb::TRANS_DROP_STS::at(i).loc()),
-            ),
-            indexed(
-                "rxb_fifo",
-                n,
-                "_dropped_frames",
-                C32(rxb::DROP_FRMS_STS::at(i).loc()),
-            ),
-            indexed("rxb_fifo", n, "_ecn", C32(rxb::TRANS_ECN_STS::at(i).loc())),
-            indexed(
-                "rxb_fifo",
-                n,
-                "_level",
-                Gauge(rxb::PBUF_FIFO_LEVEL::at(i).loc()),
-            ),
-        ]
-    });
-    let dequeue = rxb::DequeueIdx::all().flat_map(move |i| {
-        let n = i.get();
-        [
-            indexed(
-                "rxb_intf",
-                n,
-                "_frames",
-                C32(rxb::INTF_FRM_CNT_DST::at(i).loc()),
-            ),
-            indexed(
-                "rxb_intf",
-                n,
-                "_bytes",
-                rxb_pair(
-                    rxb::INTF_BYTE_CNT_DST_L::at(i).loc(),
-                    rxb::INTF_BYTE_CNT_DST_H::at(i).loc(),
-                ),
-            ),
-            indexed(
-                "rxb_pbuf",
-                n,
-                "_frames",
-                C32(rxb::PBUF_FRM_CNT_DST::at(i).loc()),
-            ),
-            indexed(
-                "rxb_pbuf",
-                n,
-                "_bytes",
-                rxb_pair(
-                    rxb::PBUF_BYTE_CNT_DST_L::at(i).loc(),
-                    rxb::PBUF_BYTE_CNT_DST_H::at(i).loc(),
-                ),
-            ),
-        ]
-    });
-    // `Iterator::` spelled out: the prelude's `Init` has a `chain` too.
-    let all = Iterator::chain(fixed.into_iter(), enqueue);
-    let all = Iterator::chain(all, fifo);
-    Iterator::chain(all, dequeue)
-}
-
-/// Where a per-queue counter of queue `q` is.
-type QueueCounter = fn(queue::QueueIdx) -> Loc<Bar0>;
-
-/// The RX DMA engine's counters of each queue (`rde_<n>_...`).
-const RDE_STATS: [(&str, QueueCounter); 3] = [
-    ("_pkt_err", |q| queue::RDE_PKT_ERR_CNT::at(q).loc()),
-    ("_pkt_cq_drop", |q| queue::RDE_CQ_DROP_CNT::at(q).loc()),
-    ("_pkt_bdq_drop", |q| queue::RDE_BDQ_DROP_CNT::at(q).loc()),
-];
-
-/// Reads a counter as it is.
-fn read(regs: &Regs, read: Read) -> u64 {
-    match read {
-        Read::C32(reg) | Read::Gauge(reg) => u64::from(regs.read32(reg)),
-        Read::C64(pair) => rd64(regs, pair),
-    }
-}
-
-/// The software counters of each queue pair in `ethtool -S`, with their
-/// names: `rx_queue_<n>_<name>`, `tx_queue_<n>_<name>`.
-const RX_QUEUE_STATS: [&str; 7] = [
-    "_packets",
-    "_bytes",
-    "_dropped",
-    "_alloc_fail",
-    "_csum_unnecessary",
-    "_csum_complete",
-    "_csum_none",
-];
-const TX_QUEUE_STATS: [&str; 10] = [
-    "_packets",
-    "_bytes",
-    "_dropped",
-    "_csum_partial",
-    "_gso_packets",
-    "_gso_wire_packets",
-    "_gso_bytes",
-    "_csum_none",
-    "_stop",
-    "_wake",
-];
-
-fn rx_values(c: &RxSnapshot) -> [u64; RX_QUEUE_STATS.len()] {
-    [
-        c.packets,
-        c.bytes,
-        c.dropped,
-        c.alloc_fail,
-        c.csum_unnecessary,
-        c.csum_complete,
-        c.csum_none,
-    ]
-}
-
-fn tx_values(c: &TxSnapshot) -> [u64; TX_QUEUE_STATS.len()] {
-    [
-        c.packets,
-        c.bytes,
-        c.dropped,
-        c.csum_partial,
-        c.gso_packets,
-        c.gso_wire_packets,
-        c.gso_bytes,
-        c.csum_none,
-        c.stop,
-        c.wake,
-    ]
-}
-
-/// The statistics of `ethtool -S`: per queue pair its software counters
-/// and its RX DMA engine's, then the device's hardware counters.
-///
-/// Hardware counters are reported relative to their values at probe, read
-/// once here; 32-bit ones wrap after 2^32 events.
-pub(crate) struct EthtoolStats {
-    /// Values of [`hw_stats`] at probe.
-    hw_base: KVec<u64>,
-    /// Values of [`RDE_STATS`] of every queue at probe.
-    rde_base: KVec<[u64; RDE_STATS.len()]>,
-}
-
-impl EthtoolStats {
-    /// Takes the baseline.
-    pub(crate) fn new(regs: &Regs) -> Result<Self> {
-        let mut hw_base = KVec::new();
-        for s in hw_stats() {
-            hw_base.push(read(regs, s.read), GFP_KERNEL)?;
-        }
-        let mut rde_base = KVec::with_capacity(queue::MAX_QUEUES as usize, GFP_KERNEL)?;
-        for q in queue::QueueIdx::all() {
-            let mut b = [0; RDE_STATS.len()];
-            for (b, &(_, at)) in b.iter_mut().zip(RDE_STATS.iter()) {
-                *b = u64::from(regs.read32(at(q)));
-            }
-            rde_base.push(b, GFP_KERNEL)?;
-        }
-        Ok(Self { hw_base, rde_base })
-    }
-
-    /// The number of statistics with `queues` queue pairs.
-    pub(crate) fn count(queues: usize) -> usize {
-        queues * (RX_QUEUE_STATS.len() + TX_QUEUE_STATS.len() + RDE_STATS.len())
-            + hw_stats().count()
-    }
-
-    /// Lists the names, for `queues` queue pairs.
-    pub(crate) fn names(queues: usize, out: &mut Strings<'_>) {
-        for q in 0..queues {
-            for suffix in RX_QUEUE_STATS {
-                out.push(format_args!("rx_queue_{q}{suffix}"));
-            }
-            for suffix in TX_QUEUE_STATS {
-                out.push(format_args!("tx_queue_{q}{suffix}"));
-            }
-            for (suffix, _) in RDE_STATS {
-                out.push(format_args!("rde_{q}{suffix}"));
-            }
-        }
-        for s in hw_stats() {
-            out.push(format_args!("{}", s.name));
-        }
-    }
-
-    /// Reports the values, in the order of [`EthtoolStats::names`], for
-    /// the queue pairs' counters `queues`.
-    pub(crate) fn values(
-        &self,
-        regs: &Regs,
-        queues: impl Iterator<Item = (RxSnapshot, TxSnapshot)>,
-        out: &mut StatsData<'_>,
-    ) {
-        for (q, (rx, tx)) in queue::QueueIdx::all().zip(queues) {
-            rx_values(&rx).into_iter().for_each(|v| out.push(v));
-            tx_values(&tx).into_iter().for_each(|v| out.push(v));
-            // CAST: a queue index is below 128.
-            let base = self
-                .rde_base
-                .get(q.get() as usize)
-                .copied()
-                .unwrap_or_default();
-            for (&(_, at), b) in RDE_STATS.iter().zip(base) {
-                let now = u64::from(regs.read32(at(q)));
-                out.push(since(now, b, Width::C32));
-            }
-        }
-        for (s, &b) in hw_stats().zip(self.hw_base.iter()) {
-            out.push(since(read(regs, s.read), b, s.read.width()));
-        }
     }
 }

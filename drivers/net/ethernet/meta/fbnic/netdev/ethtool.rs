@@ -65,7 +65,7 @@ use crate::{
         self,
         FlowClass, //
     },
-    stats::EthtoolStats,
+    stats::HwStats,
     txrx::{
         self,
         HeaderSplit,
@@ -471,14 +471,14 @@ impl ethtool::Operations for Port {
     fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
         match set {
             // CAST: a few thousand at most.
-            StringSet::Stats => Ok(EthtoolStats::count(dev.data().queues.len()) as u32),
+            StringSet::Stats => Ok(HwStats::count(dev.data().queues.len()) as u32),
             StringSet::Other(_) => Err(EOPNOTSUPP),
         }
     }
 
     fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
         if set == StringSet::Stats {
-            EthtoolStats::names(dev.data().queues.len(), strings);
+            HwStats::names(dev.data().queues.len(), strings);
         }
     }
 
@@ -489,7 +489,7 @@ impl ethtool::Operations for Port {
             .queues
             .iter()
             .map(|q| (q.rings.rx_stats(), q.rings.tx_stats()));
-        shared.ethtool_stats.values(&shared.regs, queues, data);
+        shared.hw_stats.values(&shared.regs, queues, data);
     }
 
     fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Hardware counter arithmetic: a 64-bit counter from its two 32-bit
-//! halves read apart, and what a counter counted since a base value.
+//! halves read apart, what a counter counted since a base value, and a
+//! 64-bit total kept across a 32-bit counter's wraps.
 //!
 //! `core` only, like `hw/`: the host crate `fbnic-logic` compiles this file
 //! too and runs its unit tests. Reading the registers is
@@ -43,6 +44,45 @@ pub(crate) fn since(now: u64, base: u64, width: Width) -> u64 {
     }
 }
 
+/// What a hardware counter counted since probe, kept in 64 bits however
+/// often the counter wraps, provided it is read at least once per wrap
+/// (`fbnic_hw_stat_rd32()`'s accumulation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Accum {
+    /// The counter's value when last read.
+    last: u64,
+    /// What it counted since probe.
+    total: u64,
+}
+
+impl Accum {
+    /// A total of zero, from the counter's value `base` at probe.
+    pub(crate) const fn new(base: u64) -> Self {
+        Self {
+            last: base,
+            total: 0,
+        }
+    }
+
+    /// Folds in the counter's value `now`; returns the total since probe
+    /// (for a gauge, which counts nothing: `now`).
+    pub(crate) fn update(&mut self, now: u64, width: Width) -> u64 {
+        if width == Width::Gauge {
+            self.last = now;
+            self.total = now;
+            return now;
+        }
+        self.total = self.total.wrapping_add(since(now, self.last, width));
+        self.last = now;
+        self.total
+    }
+
+    /// The total as of the last [`Accum::update`].
+    pub(crate) const fn total(&self) -> u64 {
+        self.total
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +108,32 @@ mod tests {
         assert_eq!(since(1, u64::MAX, Width::C64), 2);
         // A gauge is as it is.
         assert_eq!(since(7, 100, Width::Gauge), 7);
+    }
+
+    #[test]
+    fn totals_outlive_32_bit_wraps() {
+        let mut a = Accum::new(0xffff_ff00);
+        assert_eq!(a.update(0xffff_fff0, Width::C32), 0xf0);
+        // The counter wrapped: 0x20 more.
+        assert_eq!(a.update(0x10, Width::C32), 0x110);
+        // Read every 3/4 turn: eight reads make six turns.
+        let mut now: u32 = 0x10;
+        for _ in 0..8 {
+            now = now.wrapping_add(0xc000_0000);
+            a.update(u64::from(now), Width::C32);
+        }
+        assert_eq!(a.total(), 0x110 + (6 << 32));
+        // Only the low 32 bits of a 32-bit counter's read count.
+        assert_eq!(a.update(0xdead_0000_0011, Width::C32), 0x111 + (6 << 32));
+    }
+
+    #[test]
+    fn totals_of_64_bit_counters_and_gauges() {
+        let mut a = Accum::new(100);
+        assert_eq!(a.update(150, Width::C64), 50);
+        assert_eq!(a.update(1 << 40, Width::C64), (1 << 40) - 100);
+        let mut g = Accum::new(7);
+        assert_eq!(g.update(3, Width::Gauge), 3);
+        assert_eq!(g.total(), 3);
     }
 }

@@ -211,6 +211,11 @@ impl Rings {
         })
     }
 
+    /// The index of the queue pair's register block.
+    pub(crate) fn queue(&self) -> queue::QueueIdx {
+        self.queue
+    }
+
     /// Puts `mem` in use and returns the rings it replaces.
     ///
     /// The datapath must be stopped: NAPI disabled, TX queues disabled,
