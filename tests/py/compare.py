@@ -33,7 +33,7 @@ rust ethtool-coalesce the Rust driver has no rx-frames coalescing yet (issue 15,
 rust ethtool-pause the Rust driver has no pause parameters or pause statistics yet (issue 15, item 4)
 rust ethtool-fec the Rust driver has no FEC parameters or FEC statistics yet (issue 15, item 4)
 rust ethtool-timestamping the Rust driver has no PTP clock or hardware timestamps yet (issue 15, item 2)
-rust ethtool-stats-names the Rust driver lacks C's ptp_* and xdp_tx_queue_* counters, and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
+rust ethtool-stats-names the Rust driver lacks C's xdp_tx_queue_* counters (no XDP yet), and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
 rust ethtool-std-stats-names the Rust driver has no PHY statistics (eth-phy SymbolErrorDuringCarrier) yet (issue 15, item 4)
 rust ethtool-regs-length the Rust driver has no register dump (ethtool -d) yet (issue 15, item 4)
 rust ethtool-module the Rust driver has no module EEPROM access (ethtool -m) yet (issue 15, item 4)
