@@ -236,10 +236,12 @@ for suite in $suites; do
 		dir=$out/$suite-$driver
 		rm -rf "$dir"
 		log "VM suite $suite, $driver driver"
-		# A suite is Python (tests/py, the kernel's ksft) or, until it
-		# moves there, bash (tests/vm).
+		# A suite is Python on the kernel's ksft (tests/py).
 		script=$FBNIC_TOP/tests/py/$suite.py
-		[ -f "$script" ] || script=$FBNIC_TOP/tests/vm/$suite.sh
+		if [ ! -f "$script" ]; then
+			record "FAIL $driver:$suite/run: no tests/py/$suite.py"
+			continue
+		fi
 		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$driver" --results "$dir" \
 			"$script" >"$out/$suite-$driver.out" 2>&1
 		collect $? "$driver" "$suite" "$dir/results.txt" "$suite-$driver.out"
