@@ -52,7 +52,7 @@ def rhdr(lab):
     return {"header": {"dev-name": lab.env.remote_ifname}}
 
 
-def rcmd(lab, command, fail=True):
+def rcmd(command, fail=True):
     """A command in netns remote."""
     return cmd(command, ns=NS, fail=fail)
 
@@ -160,14 +160,14 @@ def remote_two_queues(lab):
     lab.remote_ethnl.channels_set({**rhdr(lab), "combined-count": 2})
     ksft_eq(lab.remote_ethnl.channels_get(rhdr(lab)).get("combined-count"), 2)
     # Fixed on for the Rust driver, which ethtool may call a failure.
-    rcmd(lab, f"ethtool -K {lab.env.remote_ifname} ntuple on", fail=False)
-    features = rcmd(lab, f"ethtool -k {lab.env.remote_ifname}").stdout
+    rcmd(f"ethtool -K {lab.env.remote_ifname} ntuple on", fail=False)
+    features = rcmd(f"ethtool -k {lab.env.remote_ifname}").stdout
     ksft_true(re.search(r"^ntuple-filters: on", features, re.M), "ntuple-filters on")
 
 
 def add_rule(lab, spec):
     """ethtool -N on port 1; returns the rule's ID (its location)."""
-    out = rcmd(lab, f"ethtool -N {lab.env.remote_ifname} {spec}").stdout
+    out = rcmd(f"ethtool -N {lab.env.remote_ifname} {spec}").stdout
     m = re.search(r"ID (\d+)", out)
     ksft_pr(f"rule {spec}: {out.strip()}")
     if not m:
@@ -176,12 +176,12 @@ def add_rule(lab, spec):
 
 
 def delete_rule(lab, rule):
-    rcmd(lab, f"ethtool -N {lab.env.remote_ifname} delete {rule}")
+    rcmd(f"ethtool -N {lab.env.remote_ifname} delete {rule}")
 
 
 def rules(lab):
     """The rule table of port 1 (ethtool -n): a list of rule IDs."""
-    out = rcmd(lab, f"ethtool -n {lab.env.remote_ifname}").stdout
+    out = rcmd(f"ethtool -n {lab.env.remote_ifname}").stdout
     return [int(n) for n in re.findall(r"^Filter: (\d+)", out, re.M)]
 
 
@@ -194,7 +194,7 @@ def indir(lab, context=0):
 
 def wait_carriers(lab, seconds=20):
     return wait_for(lambda: read(f"/sys/class/net/{lab.env.ifname}/carrier") == "1" and
-                    rcmd(lab, f"cat /sys/class/net/{lab.env.remote_ifname}/operstate",
+                    rcmd(f"cat /sys/class/net/{lab.env.remote_ifname}/operstate",
                          fail=False).stdout.strip() == "up", seconds)
 
 
@@ -412,13 +412,12 @@ def ntuple_steer(lab):
     """A rule sends a flow to queue 1."""
     remote_two_queues(lab)
     dev = lab.env.remote_ifname
-    if rcmd(lab, f"ethtool -N {dev} flow-type udp4 dst-port 7002 action 1 loc 0",
-            fail=False).ret == 0:
+    if rcmd(f"ethtool -N {dev} flow-type udp4 dst-port 7002 action 1 loc 0", fail=False).ret == 0:
         rule = 0
     else:
         rule = add_rule(lab, "flow-type udp4 dst-port 7002 action 1")
     defer(delete_rule, lab, rule)
-    ksft_pr(rcmd(lab, f"ethtool -n {dev}").stdout)
+    ksft_pr(rcmd(f"ethtool -n {dev}").stdout)
     steered(udp_burst(lab, 7002), 1)
 
 
@@ -468,15 +467,15 @@ def ntuple_table(lab):
     dev = lab.env.remote_ifname
     before = rules(lab)
     rule = add_rule(lab, "flow-type tcp6 dst-port 7007 action 0")
-    shown = rcmd(lab, f"ethtool -n {dev} rule {rule}", fail=False)
+    shown = rcmd(f"ethtool -n {dev} rule {rule}", fail=False)
     ksft_pr(shown.stdout)
     ksft_in("Dest port: 7007", shown.stdout, f"rule {rule} read back")
     for bad in ("flow-type udp4 dst-port 7008 action 9",
                 "flow-type sctp4 dst-port 7008 action 0"):
-        ksft_ne(rcmd(lab, f"ethtool -N {dev} {bad}", fail=False).ret, 0, f"accepted: {bad}")
+        ksft_ne(rcmd(f"ethtool -N {dev} {bad}", fail=False).ret, 0, f"accepted: {bad}")
     ksft_eq(sorted(rules(lab)), sorted(before + [rule]), "the table after the refusals")
     delete_rule(lab, rule)
-    ksft_ne(rcmd(lab, f"ethtool -N {dev} delete {rule}", fail=False).ret, 0,
+    ksft_ne(rcmd(f"ethtool -N {dev} delete {rule}", fail=False).ret, 0,
             f"rule {rule} deleted twice")
     ksft_eq(sorted(rules(lab)), sorted(before), "the table after the delete")
 
@@ -485,14 +484,13 @@ def ntuple_location(lab):
     """A rule at the location the user chose, which is then taken; a
     match the device cannot make (TOS) is refused rather than ignored."""
     dev = lab.env.remote_ifname
-    rcmd(lab, f"ethtool -N {dev} flow-type udp6 dst-port 7009 action 0 loc 7")
+    rcmd(f"ethtool -N {dev} flow-type udp6 dst-port 7009 action 0 loc 7")
     at7 = defer(delete_rule, lab, 7)
-    ksft_in("Dest port: 7009", rcmd(lab, f"ethtool -n {dev} rule 7", fail=False).stdout,
-            "rule 7")
-    ksft_ne(rcmd(lab, f"ethtool -N {dev} flow-type udp4 dst-port 7009 action 0 loc 7",
-                 fail=False).ret, 0, "location 7 taken twice")
+    ksft_in("Dest port: 7009", rcmd(f"ethtool -n {dev} rule 7", fail=False).stdout, "rule 7")
+    ksft_ne(rcmd(f"ethtool -N {dev} flow-type udp4 dst-port 7009 action 0 loc 7", fail=False).ret,
+            0, "location 7 taken twice")
     at7.exec()
-    tos = rcmd(lab, f"ethtool -N {dev} flow-type tcp4 tos 4 action 0", fail=False)
+    tos = rcmd(f"ethtool -N {dev} flow-type tcp4 tos 4 action 0", fail=False)
     if tos.ret == 0:
         m = re.search(r"ID (\d+)", tos.stdout)
         if m:
@@ -506,13 +504,13 @@ def rss_context(lab):
     moves it to queue 1. The context goes away after its rule."""
     remote_two_queues(lab)
     dev = lab.env.remote_ifname
-    rcmd(lab, f"ethtool -X {dev} weight 1 0")
-    defer(rcmd, lab, f"ethtool -X {dev} default")
-    out = rcmd(lab, f"ethtool -X {dev} context new start 1 equal 1").stdout
+    rcmd(f"ethtool -X {dev} weight 1 0")
+    defer(rcmd, f"ethtool -X {dev} default")
+    out = rcmd(f"ethtool -X {dev} context new start 1 equal 1").stdout
     m = re.search(r"context is (\d+)", out)
     ksft_not_none(m, f"no new context in: {out}")
     ctx = int(m.group(1))
-    drop_ctx = defer(rcmd, lab, f"ethtool -X {dev} context {ctx} delete")
+    drop_ctx = defer(rcmd, f"ethtool -X {dev} context {ctx} delete")
     ksft_eq(set(indir(lab)), {0}, "the default table's queues")
     ksft_eq(set(indir(lab, ctx)), {1}, f"context {ctx}'s queues")
     rule = add_rule(lab, f"flow-type udp4 dst-port 7011 context {ctx} action 0")
@@ -528,9 +526,9 @@ def rss_indir(lab):
     """ethtool -X moves the flows from one queue to the other."""
     remote_two_queues(lab)
     dev = lab.env.remote_ifname
-    defer(rcmd, lab, f"ethtool -X {dev} default")
+    defer(rcmd, f"ethtool -X {dev} default")
     for weights, queue in (("1 0", 0), ("0 1", 1)):
-        rcmd(lab, f"ethtool -X {dev} weight {weights}")
+        rcmd(f"ethtool -X {dev} weight {weights}")
         ksft_eq(set(indir(lab)), {queue}, f"weight {weights}: the table's queues")
         steered(udp_burst(lab, 7004), queue)
 
