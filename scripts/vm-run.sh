@@ -19,8 +19,8 @@
 #   --console           also show the guest console on stdout
 #   --emu-args "..."    extra arguments for fbnic-emu
 #   --kmemleak          boot with kmemleak on (also: a "# vm-kmemleak" line
-#                       in the script); guest scripts check with
-#                       kmemleak_clean from tests/vm/lib/lab.sh
+#                       in the script); Python suites check with
+#                       no_leak of tests/py/lib/fbnic_lab.py
 #   --share DIR         also share DIR read-only with the guest, at /lab/extra
 #                       (used for the kernel's selftests: scripts/selftests.sh)
 #   --insns PREFIX      count the guest's instructions (TCG plugin

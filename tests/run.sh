@@ -232,10 +232,12 @@ for suite in $suites; do
 			log "kernel selftests, $driver driver: $((SECONDS - t0)) s"
 			continue
 		fi
-		# A suite is Python (tests/py, the kernel's ksft) or, until it
-		# moves there, bash (tests/vm).
+		# A suite is Python on the kernel's ksft (tests/py).
 		script=$FBNIC_TOP/tests/py/$suite.py
-		[ -f "$script" ] || script=$FBNIC_TOP/tests/vm/$suite.sh
+		if [ ! -f "$script" ]; then
+			record "FAIL $driver:$suite/run: no tests/py/$suite.py"
+			continue
+		fi
 		# A suite that loads both drivers itself runs once, its
 		# subject the Rust driver.
 		if grep -q '^# fbnic-suite: both-drivers' "$script" && [ "$driver" != rust ]; then

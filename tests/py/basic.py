@@ -9,8 +9,9 @@ per suite (kunit-<suite>), each case's result printed under it."""
 import os
 import re
 
-from lib.py import KsftSkipEx, cmd, ksft_eq, ksft_in, ksft_pr, ksft_true
-from fbnic_lab import Lab, dmesg_clean, load, module_gone, run, unload
+from lib.py import KsftSkipEx, cmd, ksft_eq, ksft_pr, ksft_true
+from fbnic_lab import Lab, dmesg_clean, load, modprobe_resolves_updates, module_gone, \
+    run, unload
 
 # What each driver cannot do yet on the current emulator, with the reason:
 # "<driver> <case> <reason>" lines.
@@ -22,16 +23,6 @@ def devices_present(lab):
     devs = lab.pci_devs()
     ksft_pr(f"fbnic functions: {' '.join(devs)}")
     ksft_eq(len(devs), lab.ports, "one fbnic function per emulated port")
-
-
-def modprobe_resolves_updates(lab):
-    """The user's view: "modprobe fbnic" picks our module from updates/."""
-    lab.require("rust", "the C driver is the kernel's own, loaded by path")
-    shown = cmd("modprobe --show-depends fbnic").stdout
-    paths = [l.split()[1] for l in shown.splitlines() if l.startswith("insmod ")]
-    ksft_pr(f"modprobe fbnic -> {paths}")
-    ksft_true(paths, "modprobe --show-depends names no module")
-    ksft_in("/updates/", paths[-1] if paths else "")
 
 
 def bound(lab):

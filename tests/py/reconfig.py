@@ -14,7 +14,7 @@ import time
 from lib.py import KsftSkipEx, NlError
 from lib.py import cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
     ksft_pr, ksft_raises
-from fbnic_lab import Lab, dmesg_clean, load, no_leak, read, run, unload
+from fbnic_lab import Lab, dmesg_clean, load, no_leak, run, unload, up
 
 EXPECTED_FAIL = """
 """
@@ -56,12 +56,6 @@ def traffic(lab, both_ways=False):
     ksft_gt(lab.iperf3(), 0, "iperf3 bytes")
     if both_ways:
         ksft_gt(lab.iperf3(args="-R"), 0, "iperf3 -R bytes")
-
-
-def up(lab):
-    env = lab.setup_pair()
-    ksft_eq(read(f"/sys/class/net/{env.ifname}/carrier"), "1")
-    ksft_eq(env.ifname, lab.netdev(0))
 
 
 def ring_sizes(lab):

@@ -30,8 +30,9 @@ cpu_busy() {
 		print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 
-# The emulator's control channel (emu_request from lib/lab.sh).
-emu_open || { echo "bench: no control channel"; exit 1; }
+# The emulator's control channel: one request, its answer printed.
+emu() { python3 /lab/py/lib/emu.py "$@"; }
+emu status >/dev/null || { echo "bench: no control channel"; exit 1; }
 
 ip netns exec remote iperf3 -s -D -B "$REMOTE_V4" >/dev/null 2>&1
 sleep 0.5
@@ -39,7 +40,7 @@ for streams in 1 4; do
 	for dir in tx rx; do
 		rev=
 		[ $dir = rx ] && rev=-R
-		emu_request mmio 0 reset >/dev/null && emu_request mmio 1 reset >/dev/null ||
+		emu mmio 0 reset >/dev/null && emu mmio 1 reset >/dev/null ||
 			echo "bench: the emulator did not reset its access counters"
 		insn_mark
 		c0=$(cpu_busy)
@@ -52,7 +53,7 @@ for streams in 1 4; do
 		fi
 		c1=$(cpu_busy)
 		insn_mark
-		m0=$(emu_request mmio 0 40) m1=$(emu_request mmio 1 40)
+		m0=$(emu mmio 0 40) m1=$(emu mmio 1 40)
 		python3 - "$RESULTS/iperf-$streams-$dir.json" "$streams" "$dir" \
 			"$c0" "$c1" "$DRIVER" "$mark" "$m0" "$m1" >>"$out" <<'EOF'
 import json, sys

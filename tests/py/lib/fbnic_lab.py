@@ -7,7 +7,8 @@ NetDrvEpEnv and the ynl families).
 - Lab: the driver under test (load, unload, which functions it binds), the
   two-port layout of the netdev CI and the kernel's health (dmesg,
   kmemleak).
-- Emu: the one client of the emulator's control channel.
+- Emu (emu.py): the one client of the emulator's control channel.
+- The netlink families (ynl), here and in netns remote.
 - run(): ksft_run with the suite's expected failures as XFAIL.
 
 A check asserts what it measured (ksft_eq, ksft_ge, ...), raises
@@ -20,16 +21,16 @@ import functools
 import json
 import os
 import re
-import select
+import socket
 import sys
-import termios
 import time
-import tty
 from pathlib import Path
 
-from lib.py import DevlinkFamily, EthtoolFamily, KsftSkipEx, KsftXfailEx, NetDrvEpEnv
-from lib.py import cmd, ip, ksft_eq, ksft_exit, ksft_pr, ksft_run, ksft_true
+from lib.py import DevlinkFamily, EthtoolFamily, KsftSkipEx, KsftXfailEx, NetDrvEpEnv, \
+    NetdevFamily, NetNSEnter
+from lib.py import cmd, ip, ksft_eq, ksft_exit, ksft_in, ksft_pr, ksft_run, ksft_true
 from net.lib.py import ksft as _ksft
+from emu import Emu
 
 FBNIC_VENDOR, FBNIC_DEVICE = "0x1d9b", "0x0013"
 PCI = Path("/sys/bus/pci/devices")
@@ -86,15 +87,37 @@ class Lab:
             self._emu = Emu()
         return self._emu
 
-    # The netlink families (ynl), each parsed from its spec once.
+    # The netlink families (ynl), each parsed from its spec once; the
+    # remote_ ones talk to netns remote (port 1), their sockets opened
+    # there.
 
     @functools.cached_property
     def ethnl(self):
         return EthtoolFamily()
 
     @functools.cached_property
+    def netdevnl(self):
+        return NetdevFamily()
+
+    @functools.cached_property
     def devlink(self):
         return DevlinkFamily()
+
+    @functools.cached_property
+    def remote_ethnl(self):
+        with NetNSEnter(NS):
+            return EthtoolFamily()
+
+    @functools.cached_property
+    def remote_netdevnl(self):
+        with NetNSEnter(NS):
+            return NetdevFamily()
+
+    @staticmethod
+    def remote_socket(*args):
+        """A socket of netns remote (it stays there)."""
+        with NetNSEnter(NS):
+            return socket.socket(*args)
 
     # The driver.
 
@@ -185,7 +208,11 @@ class Lab:
         return self.env
 
     def teardown_pair(self):
-        """Deletes netns remote, which hands port 1 back."""
+        """Deletes netns remote, which hands port 1 back (once no socket
+        of it is left open)."""
+        for name in ("remote_ethnl", "remote_netdevnl"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).close()
         if self.env:
             self.env.__del__()
             self.env = None
@@ -193,10 +220,15 @@ class Lab:
 
     # Traffic across the layout.
 
-    def ping(self, count=3, ipver="4"):
-        """Echo replies from the remote port, of count requests."""
-        out = cmd(f"ping -{ipver} -c {count} -i 0.2 -W 2 -q {self.env.remote_addr_v[ipver]}",
-                  fail=False)
+    def ping(self, count=3, ipver="4", interval=0.2, wait=2, args="", remote=False):
+        """Echo replies from the remote port, of count requests (with
+        remote, the replies of port 0 to requests from netns remote)."""
+        if remote:
+            dst, host = self.env.addr_v[ipver], self.env.remote
+        else:
+            dst, host = self.env.remote_addr_v[ipver], None
+        out = cmd(f"ping -{ipver} -c {count} -i {interval} -W {wait} -q {args} {dst}",
+                  fail=False, host=host, timeout=count * interval + wait + 20)
         m = re.search(r"(\d+) received", out.stdout)
         if not m:
             ksft_pr(out)
@@ -249,51 +281,6 @@ class Lab:
         return [r for r in records if re.search(pattern, r)]
 
 
-class Emu:
-    """The emulator's control channel, relayed by scripts/vm-run.sh to the
-    guest's second serial port: one command line, one answer line (the
-    protocol: tools/fbnic-emu/README.md)."""
-
-    def __init__(self, path="/dev/ttyS1"):
-        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-        tty.setraw(self.fd)
-        attrs = termios.tcgetattr(self.fd)
-        attrs[3] &= ~termios.ECHO
-        termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
-        termios.tcflush(self.fd, termios.TCIOFLUSH)
-        self.buf = b""
-
-    def request(self, *words, timeout=10):
-        """Sends one command; returns the answer line. TimeoutError without
-        one within timeout seconds."""
-        line = " ".join(str(w) for w in words)
-        os.write(self.fd, line.encode() + b"\n")
-        end = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = end - time.monotonic()
-            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
-                raise TimeoutError(f"no answer from the emulator to: {line}")
-            self.buf += os.read(self.fd, 4096)
-        answer, self.buf = self.buf.split(b"\n", 1)
-        return answer.decode().strip()
-
-    def ctl(self, *words):
-        """A command that must be answered "ok..."; returns the answer."""
-        answer = self.request(*words)
-        ksft_pr(f"emulator: {' '.join(str(w) for w in words)}: {answer}")
-        if not answer.startswith("ok"):
-            raise Exception(f"the emulator refused {' '.join(str(w) for w in words)}: {answer}")
-        return answer
-
-    def count(self, port, name):
-        """Counter name of "status PORT", an int."""
-        answer = self.request("status", port)
-        m = re.search(rf"(?:^| ){re.escape(name)} (\d+)", answer)
-        if not m:
-            raise Exception(f"no {name} in the emulator's status: {answer}")
-        return int(m.group(1))
-
-
 # Checks the suites share.
 
 def load(lab):
@@ -306,6 +293,24 @@ def load(lab):
     time.sleep(1)
     lab.bdf, lab.dev = lab.pci_devs()[0], lab.netdev(0)
     ksft_pr(f"port 0: {lab.bdf} netdev {lab.dev}")
+
+
+def modprobe_resolves_updates(lab):
+    """The user's view: "modprobe fbnic" picks our module from updates/
+    (results for "rust" mean nothing if it picked the in-tree C one)."""
+    lab.require("rust", "the C driver is the kernel's own, loaded by path")
+    shown = cmd("modprobe --show-depends fbnic").stdout
+    paths = [l.split()[1] for l in shown.splitlines() if l.startswith("insmod ")]
+    ksft_pr(f"modprobe fbnic -> {paths}")
+    ksft_true(paths, "modprobe --show-depends names no module")
+    ksft_in("/updates/", paths[-1] if paths else "")
+
+
+def up(lab):
+    """The two-port layout: both ports up, with carrier."""
+    env = lab.setup_pair()
+    ksft_eq(read(f"/sys/class/net/{env.ifname}/carrier"), "1")
+    ksft_eq(env.ifname, lab.netdev(0))
 
 
 def unload(lab):

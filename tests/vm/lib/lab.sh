@@ -1,12 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# Test library for guest scripts: sourced, never executed.
+# Library of the bash guest scripts (the kernel selftests' guest script,
+# make bench, make demo): sourced, never executed. The VM suites are
+# Python (tests/py, their library tests/py/lib/fbnic_lab.py).
 #
-# Every check writes one line to $RESULTS/results.txt:
+# check writes one line to $RESULTS/results.txt:
 #   PASS  <name>
 #   FAIL  <name>: <reason>
-#   XFAIL <name>: <reason>   an expected failure, listed so it stays visible
-#   XPASS <name>: ...        an expected failure that passed: counted as a
-#                            failure, so the list of expectations stays true
 # and the output of the command to $RESULTS/<name>.log.
 
 RESULTS=${RESULTS:-/lab/results}
@@ -31,32 +30,6 @@ check() {
 		_record "PASS $name"
 	else
 		_record "FAIL $name: $(tail -n 1 "$log")"
-	fi
-}
-
-# xfail NAME REASON CMD [ARGS...]: CMD is known not to work yet, for REASON.
-xfail() {
-	local name="$SUITE/$1" reason=$2 log
-	shift 2
-	log=$(_logname "$name")
-	if "$@" >"$log" 2>&1; then
-		_record "XPASS $name: passed but listed as expected to fail ($reason)"
-	else
-		_record "XFAIL $name: $reason"
-	fi
-}
-
-# expect NAME CMD...: like check, or xfail when EXPECTED_FAIL has NAME for
-# this driver. EXPECTED_FAIL lines: "<driver> <name> <reason...>".
-expect() {
-	local name=$1 reason
-	reason=$(printf '%s\n' "${EXPECTED_FAIL:-}" |
-		awk -v d="$DRIVER" -v n="$name" '$1 == d && $2 == n { $1 = $2 = ""; sub(/^ +/, ""); print; exit }')
-	if [ -n "$reason" ]; then
-		shift
-		xfail "$name" "$reason" "$@"
-	else
-		check "$@"
 	fi
 }
 
@@ -87,28 +60,6 @@ load_driver() {
 }
 
 unload_driver() { rmmod fbnic; }
-
-# The kernel module file that "modprobe fbnic" would load.
-modprobe_path() { modprobe --show-depends fbnic | awk '$1 == "insmod" { p = $2 } END { print p }'; }
-
-# Each emulated function is bound to the fbnic driver.
-all_bound() {
-	local d n=0
-	for d in $(fbnic_pci_devs); do
-		[ "$(basename "$(readlink "/sys/bus/pci/devices/$d/driver")")" = fbnic ] ||
-			{ echo "$d not bound"; return 1; }
-		n=$((n + 1))
-	done
-	[ $n -gt 0 ] || { echo "no fbnic functions"; return 1; }
-	echo "$n functions bound"
-}
-
-none_bound() {
-	local d
-	for d in $(fbnic_pci_devs); do
-		[ ! -e "/sys/bus/pci/devices/$d/driver" ] || { echo "$d still bound"; return 1; }
-	done
-}
 
 # dmesg has no WARN, BUG, oops or panic.
 dmesg_clean() {
@@ -155,25 +106,6 @@ setup_pair() {
 	return 1
 }
 
-# No leaked object reported by kmemleak whose allocation backtrace passes
-# through the fbnic module (or any module, when $1 is "any"). Needs the VM
-# booted with kmemleak on (a "# vm-kmemleak" line in the script). Scans
-# twice: an object must look unreferenced in two scans to be reported.
-kmemleak_clean() {
-	local f=/sys/kernel/debug/kmemleak pat=${1:-fbnic}
-	[ -w $f ] || { echo "kmemleak is off (add '# vm-kmemleak' to the script)"; return 1; }
-	[ "$pat" != any ] || pat='\[[a-z_]+\]'
-	echo scan >$f
-	sleep 1
-	echo scan >$f
-	if grep -B2 -A25 '^unreferenced object' $f | grep -qE "$pat"; then
-		grep -A25 '^unreferenced object' $f | head -n 60
-		echo "kmemleak reports leaks in $pat"
-		return 1
-	fi
-	echo "kmemleak: $(grep -c '^unreferenced object' $f) unreferenced objects, none from $pat"
-}
-
 # insn_mark: executes the marker instruction of tools/guest-insns
 # (xchg %rcx,%rcx), so that a VM started with "scripts/vm-run.sh --insns
 # PREFIX" writes the next snapshot of its instruction counters. Snapshots
@@ -186,32 +118,4 @@ code = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap
 code.write(b"\x48\x87\xc9\xc3")  # xchg %rcx,%rcx; ret
 ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(code)))()
 '
-}
-
-# The emulator's control channel, relayed by scripts/vm-run.sh to the
-# guest's second serial port: one line per command, one answer line (its
-# protocol: tools/fbnic-emu/README.md). emu_open once per script, then:
-#   emu_request CMD...   prints the answer line; fails without one (10 s)
-#   emu_ctl CMD...       prints "CMD: answer"; succeeds on an "ok" answer
-#   emu_count PORT NAME  prints counter NAME from "status PORT"
-EMU_TTY=/dev/ttyS1
-emu_open() {
-	exec 7<>"$EMU_TTY" && stty -F "$EMU_TTY" raw -echo
-}
-emu_request() {
-	local answer
-	printf '%s\n' "$*" >&7 || return
-	IFS= read -r -t 10 answer <&7 || return
-	printf '%s\n' "$answer"
-}
-emu_ctl() {
-	local answer
-	answer=$(emu_request "$@") || { echo "no answer from the emulator to: $*"; return 1; }
-	echo "$*: $answer"
-	case $answer in ok*) return 0 ;; *) return 1 ;; esac
-}
-emu_count() {
-	local answer
-	answer=$(emu_request status "$1") || return
-	printf '%s\n' "$answer" | sed -n "s/.* $2 \\([0-9]*\\).*/\\1/p"
 }
