@@ -25,7 +25,6 @@ import mkpldm
 
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
-rust devlink-info the Rust driver has no devlink instance yet {OUTSIDE}
 rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
 rust ethtool-module-eeprom the Rust driver has no ethtool -m yet {OUTSIDE}
 rust hwmon-temp the Rust driver has no hwmon sensor yet {OUTSIDE}

@@ -7,8 +7,10 @@
 use core::fmt;
 use kernel::num::casts::u32_as_usize;
 
-use super::format_str;
-use crate::kernel_ext::bindings;
+use crate::kernel_ext::{
+    bindings,
+    str::format_str, //
+};
 
 /// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
 /// ethtool_eth_mac_stats`). The core presets every counter to "not

@@ -16,6 +16,7 @@ pub mod hw;
 mod kernel_ext;
 
 mod classifier;
+mod devlink;
 mod fw;
 mod link;
 mod netdev;

@@ -11,7 +11,7 @@
 //!
 //! Everything probe acquires lives in [`Fbnic`], the driver data, and is
 //! released when it is dropped at unbind (which module removal also goes
-//! through), in the reverse order: interface, mailbox, device.
+//! through), in the reverse order: interface, devlink, mailbox, device.
 
 #![forbid(unsafe_code)]
 
@@ -25,6 +25,7 @@ use kernel::{
 
 use crate::hw::reg::RegisterIo;
 use crate::{
+    devlink::FbnicDevlink,
     hw::{
         csr::{
             self,
@@ -39,6 +40,7 @@ use crate::{
         },
         net::{
             self,
+            devlink,
             QueueType, //
         },
         pci::{
@@ -80,6 +82,9 @@ pub(crate) struct Fbnic<'bound> {
     /// has no usable MAC address or link (the C driver's "init failure
     /// mode": the firmware is up, the interface is not).
     _netdev: Option<net::Registration<'bound, Port>>,
+    /// The devlink instance, unregistered after the interface and before
+    /// the mailbox stops, which its callbacks use.
+    _devlink: devlink::Registration<'bound, FbnicDevlink>,
     /// Stops the firmware mailbox.
     _mailbox: MailboxGuard,
     /// Disables the device when dropped. Declared last so that it drops
@@ -137,6 +142,12 @@ impl pci::Driver for FbnicDriver {
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
+        let devlink = devlink::Builder::new(
+            pdev.as_ref(),
+            FbnicDevlink::new(shared.clone(), serial_number(pdev)),
+        )?
+        .register();
+
         let netdev = match register_netdev(pdev, &shared, &vectors, queues) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
@@ -147,6 +158,7 @@ impl pci::Driver for FbnicDriver {
 
         Ok(Fbnic {
             _netdev: netdev,
+            _devlink: devlink,
             _mailbox: mailbox,
             _enabled: enabled,
         })
