@@ -17,6 +17,7 @@ mod kernel_ext;
 
 mod classifier;
 mod fw;
+mod hwmon;
 mod link;
 mod netdev;
 mod nfc;

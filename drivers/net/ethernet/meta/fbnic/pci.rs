@@ -32,7 +32,9 @@ use crate::{
         },
         desc,
     },
+    hwmon,
     kernel_ext::{
+        self,
         irq::{
             self,
             IrqName, //
@@ -80,6 +82,9 @@ pub(crate) struct Fbnic<'bound> {
     /// has no usable MAC address or link (the C driver's "init failure
     /// mode": the firmware is up, the interface is not).
     _netdev: Option<net::Registration<'bound, Port>>,
+    /// The sensors, read through the mailbox: removed before it stops.
+    /// `None` if registering failed (not fatal, as in the C driver).
+    _hwmon: Option<kernel_ext::hwmon::Registration<Shared>>,
     /// Stops the firmware mailbox.
     _mailbox: MailboxGuard,
     /// Disables the device when dropped. Declared last so that it drops
@@ -137,6 +142,15 @@ impl pci::Driver for FbnicDriver {
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
+        let hwmon = kernel_ext::hwmon::Registration::new(
+            pdev.as_ref(),
+            hwmon::NAME,
+            shared.clone(),
+            hwmon::CHANNELS,
+        )
+        .inspect_err(|e| dev_notice!(pdev, "failed to register hwmon device: {:?}\n", e))
+        .ok();
+
         let netdev = match register_netdev(pdev, &shared, &vectors, queues) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
@@ -147,6 +161,7 @@ impl pci::Driver for FbnicDriver {
 
         Ok(Fbnic {
             _netdev: netdev,
+            _hwmon: hwmon,
             _mailbox: mailbox,
             _enabled: enabled,
         })
