@@ -3,7 +3,7 @@
  * The C interfaces that the kernel_ext Rust layer (rust/) binds itself,
  * because Linux 7.3's `kernel::bindings` lacks them or keeps them opaque:
  * the net_device and its operation tables, ethtool, sk_buff, NAPI, the
- * page pool and devlink.
+ * page pool, hwmon and devlink.
  *
  * bindgen reads this header with the module's own C flags (see the driver's
  * Kbuild); rust/bindgen_parameters selects what it generates. Static inline
@@ -14,6 +14,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/hwmon.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>

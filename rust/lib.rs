@@ -27,6 +27,7 @@ use crate as kernel_ext;
 
 pub mod bindings;
 pub mod dma;
+pub mod hwmon;
 pub mod irq;
 pub mod net;
 pub mod pci;

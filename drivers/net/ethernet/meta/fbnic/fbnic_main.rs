@@ -18,6 +18,7 @@ mod kernel_ext;
 mod classifier;
 mod devlink;
 mod fw;
+mod hwmon;
 mod link;
 mod netdev;
 mod nfc;

@@ -33,7 +33,9 @@ use crate::{
         },
         desc,
     },
+    hwmon,
     kernel_ext::{
+        self,
         irq::{
             self,
             IrqName, //
@@ -82,6 +84,9 @@ pub(crate) struct Fbnic<'bound> {
     /// has no usable MAC address or link (the C driver's "init failure
     /// mode": the firmware is up, the interface is not).
     _netdev: Option<net::Registration<'bound, Port>>,
+    /// The sensors, read through the mailbox: removed before it stops.
+    /// `None` if registering failed (not fatal, as in the C driver).
+    _hwmon: Option<kernel_ext::hwmon::Registration<Shared>>,
     /// The devlink instance, unregistered after the interface and before
     /// the mailbox stops, which its callbacks use.
     _devlink: devlink::Registration<'bound, FbnicDevlink>,
@@ -142,6 +147,14 @@ impl pci::Driver for FbnicDriver {
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
+        let hwmon = kernel_ext::hwmon::Registration::new(
+            pdev.as_ref(),
+            hwmon::NAME,
+            shared.clone(),
+            hwmon::CHANNELS,
+        )
+        .inspect_err(|e| dev_notice!(pdev, "failed to register hwmon device: {:?}\n", e))
+        .ok();
         let devlink = devlink::Builder::new(
             pdev.as_ref(),
             FbnicDevlink::new(shared.clone(), serial_number(pdev)),
@@ -158,6 +171,7 @@ impl pci::Driver for FbnicDriver {
 
         Ok(Fbnic {
             _netdev: netdev,
+            _hwmon: hwmon,
             _devlink: devlink,
             _mailbox: mailbox,
             _enabled: enabled,
