@@ -11,8 +11,8 @@
 //! `struct page_pool` for zero-copy receive, [`netlink`] the error
 //! message of a configuration request.
 
-pub mod devlink;
 mod device;
+pub mod devlink;
 pub mod ethtool;
 mod napi;
 pub mod netlink;

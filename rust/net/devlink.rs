@@ -145,7 +145,6 @@ impl<T> Devlink<T> {
         // private area holds an initialized `T`, valid while `self` is.
         unsafe { &*bindings::devlink_priv(self.as_raw()).cast::<T>() }
     }
-
 }
 
 /// The names of the versions devlink knows (`DEVLINK_INFO_VERSION_GENERIC_*`),

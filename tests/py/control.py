@@ -28,8 +28,6 @@ EXPECTED_FAIL = f"""
 rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
 rust ethtool-module-eeprom the Rust driver has no ethtool -m yet {OUTSIDE}
 rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
-rust fw-coredump the Rust driver has no devlink health reporter yet {OUTSIDE}
-rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet {OUTSIDE}
 rust ptp-clock-runs the Rust driver has no PTP clock yet {OUTSIDE}
 """
 

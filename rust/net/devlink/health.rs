@@ -152,7 +152,10 @@ unsafe impl Send for RawReporter {}
 
 impl<R: Operations> Reporter<R> {
     /// A reporter that has no C reporter yet.
-    fn new(data: impl PinInit<R, Error>) -> impl PinInit<Self, Error> {
+    fn new<E>(data: impl PinInit<R, E>) -> impl PinInit<Self, Error>
+    where
+        Error: From<E>,
+    {
         try_pin_init!(Self {
             raw <- new_mutex!(RawReporter(None)),
             data <- data,
@@ -209,11 +212,14 @@ impl<R: Operations> Destroy for Reporter<R> {
 impl<T: DevlinkOperations> Builder<'_, T> {
     /// Creates a health reporter with `data` on this instance
     /// (`devlink_health_reporter_create()`).
-    pub fn create_reporter<R: Operations + 'static>(
+    pub fn create_reporter<R: Operations + 'static, E>(
         &mut self,
-        data: impl PinInit<R, Error>,
-    ) -> Result<Arc<Reporter<R>>> {
-        let reporter = Arc::pin_init(Reporter::new(data), GFP_KERNEL)?;
+        data: impl PinInit<R, E>,
+    ) -> Result<Arc<Reporter<R>>>
+    where
+        Error: From<E>,
+    {
+        let reporter = Arc::pin_init::<Error>(Reporter::new(data), GFP_KERNEL)?;
         // Room first: once the C reporter exists, nothing may fail.
         self.reporters.reserve(1, GFP_KERNEL)?;
 
@@ -251,9 +257,10 @@ impl<T: DevlinkOperations> Builder<'_, T> {
 pub struct Fmsg(Opaque<bindings::devlink_fmsg>);
 
 impl Fmsg {
-    /// Largest binary value put in one piece: what a netlink attribute
-    /// comfortably takes.
-    const BINARY_CHUNK: usize = 4096;
+    /// Largest binary value put in one piece. Each piece is an item that
+    /// must fit in one netlink message of the dump along with its headers,
+    /// a page less the socket buffer's overhead: half a page does.
+    const BINARY_CHUNK: usize = 2048;
 
     fn as_raw(&mut self) -> *mut bindings::devlink_fmsg {
         self.0.get()
@@ -382,11 +389,7 @@ impl<R: Operations> OpsTable<R> {
         } else {
             None
         },
-        dump: if R::HAS_DUMP {
-            Some(Self::dump)
-        } else {
-            None
-        },
+        dump: if R::HAS_DUMP { Some(Self::dump) } else { None },
         ..pin_init::zeroed()
     };
 

@@ -24,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+mod coredump;
 pub(crate) mod request;
 mod ring;
 
@@ -512,8 +513,14 @@ impl Mailbox {
     /// Checks the heartbeat and sends the next request once a period has
     /// passed (`fbnic_fw_check_heartbeat()`, from the service task).
     /// Returns `true` if the firmware had stopped answering and ownership
-    /// was requested again to recover (`fbnic_health_check()`).
-    pub(crate) fn check_heartbeat(&self, regs: &Regs, dev: &device::Device) -> bool {
+    /// was requested again to recover (`fbnic_health_check()`); `crashed`
+    /// runs just before, with the mailbox idle, to report the crash.
+    pub(crate) fn check_heartbeat(
+        &self,
+        regs: &Regs,
+        dev: &device::Device,
+        crashed: impl FnOnce(),
+    ) -> bool {
         let mut st = self.state.lock();
         if st.replies.heartbeat.last_request.elapsed() < HEARTBEAT_PERIOD {
             return false;
@@ -536,9 +543,19 @@ impl Mailbox {
         if st.ready && st.tx.is_empty() {
             dev_warn!(dev, "firmware stopped answering; taking ownership again\n");
             drop(st);
+            crashed();
             return self.set_ownership(regs, true).is_ok();
         }
         false
+    }
+
+    /// The firmware's uptime in milliseconds at its last heartbeat answer,
+    /// or `None` while the host and the firmware exchange no heartbeats
+    /// (not owned, or not two answers yet).
+    pub(crate) fn last_heartbeat(&self) -> Option<u64> {
+        let st = self.state.lock();
+        let hb = &st.replies.heartbeat;
+        (hb.prev_fw_time != 0).then_some(hb.fw_time)
     }
 
     /// The firmware's capabilities, if known.

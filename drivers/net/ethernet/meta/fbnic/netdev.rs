@@ -52,6 +52,7 @@ use kernel::{
 
 use crate::{
     classifier,
+    devlink::Health,
     hw::fw::LinkConfig,
     kernel_ext::{
         irq::IrqName,
@@ -121,6 +122,8 @@ const SERVICE_PERIOD_MS: u32 = 1000;
 #[pin_data]
 pub(crate) struct Service {
     shared: Arc<Shared>,
+    /// Where a firmware crash is reported.
+    health: Health,
     #[pin]
     link: Link,
     /// The registered interface, once it is.
@@ -136,10 +139,15 @@ kernel::impl_has_delayed_work! {
 impl Service {
     /// The service of a port whose link the firmware configured as
     /// `config`.
-    pub(crate) fn new(shared: Arc<Shared>, config: LinkConfig) -> Result<Arc<Self>> {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        config: LinkConfig,
+        health: Health,
+    ) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Self {
                 shared,
+                health,
                 link <- Link::new(config),
                 netdev: SetOnce::new(),
                 work <- new_delayed_work!("fbnic::Service::work"),
@@ -207,7 +215,9 @@ impl WorkItem for Service {
         let shared = &this.shared;
         let change = this.link.update(&shared.regs);
         this.report(change);
-        shared.mbx.check_heartbeat(&shared.regs, &shared.dev);
+        shared
+            .mbx
+            .check_heartbeat(&shared.regs, &shared.dev, || this.health.firmware_crashed());
         Service::schedule(this);
     }
 }

@@ -25,7 +25,10 @@ use kernel::{
 
 use crate::hw::reg::RegisterIo;
 use crate::{
-    devlink::FbnicDevlink,
+    devlink::{
+        FbnicDevlink,
+        Health, //
+    },
     hw::{
         csr::{
             self,
@@ -155,13 +158,15 @@ impl pci::Driver for FbnicDriver {
         )
         .inspect_err(|e| dev_notice!(pdev, "failed to register hwmon device: {:?}\n", e))
         .ok();
-        let devlink = devlink::Builder::new(
+        let mut devlink = devlink::Builder::new(
             pdev.as_ref(),
             FbnicDevlink::new(shared.clone(), serial_number(pdev)),
-        )?
-        .register();
+        )?;
+        let health = Health::new(&mut devlink, &shared)?;
+        let devlink = devlink.register();
+        health.otp_check(c"error detected during probe");
 
-        let netdev = match register_netdev(pdev, &shared, &vectors, queues) {
+        let netdev = match register_netdev(pdev, &shared, &vectors, queues, health) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -185,6 +190,7 @@ fn register_netdev<'bound>(
     shared: &Arc<Shared>,
     vectors: &IrqVectors<'_>,
     queues: u32,
+    health: Health,
 ) -> Result<net::Registration<'bound, Port>> {
     let caps = shared.mbx.caps().ok_or(ENODEV)?;
     let Some(link) = caps.link else {
@@ -204,7 +210,7 @@ fn register_netdev<'bound>(
     };
     let mac = csr::mac_from_dsn(dsn);
 
-    let service = Service::new(shared.clone(), link)?;
+    let service = Service::new(shared.clone(), link, health)?;
     irq::request_threaded(
         vectors.index(csr::PCS_MSIX_ENTRY)?,
         c"fbnic-pcs",

@@ -240,7 +240,11 @@ impl Capabilities {
 
         Ok(Self {
             running: VersionStr::new(version, commit),
-            stored: version_str(&attrs, cap_resp::STORED_VERSION, cap_resp::STORED_COMMIT_STR),
+            stored: version_str(
+                &attrs,
+                cap_resp::STORED_VERSION,
+                cap_resp::STORED_COMMIT_STR,
+            ),
             running_bootloader: version_str(
                 &attrs,
                 cap_resp::CMRT_VERSION,
