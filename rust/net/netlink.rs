@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Netlink's extended acknowledgement: the message a configuration request
+//! Netlink's extended acknowledgment: the message a configuration request
 //! that fails sends back to user space with its error.
 //!
 //! C header: [`include/linux/netlink.h`](srctree/include/linux/netlink.h)
