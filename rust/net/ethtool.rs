@@ -58,6 +58,7 @@ use crate::kernel_ext::bindings;
 
 mod coalescing;
 mod link;
+mod module;
 pub mod nfc;
 mod ops;
 mod rings;
@@ -72,6 +73,7 @@ pub use link::{
     LinkKsettings,
     LinkMode, //
 };
+pub use module::ModuleEeprom;
 pub use nfc::{
     FlowMatch,
     FlowRule,
@@ -444,6 +446,17 @@ pub trait Operations: super::Operations {
 
     /// Reports the RMON counters and size histograms (`get_rmon_stats`).
     fn get_rmon_stats(_dev: &Device<Self>, _stats: &mut RmonStats<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reads part of the plug-in module's EEPROM
+    /// (`get_module_eeprom_by_page`, `ethtool -m`) into `eeprom`'s data;
+    /// returns the number of bytes read. May sleep; called under RTNL.
+    fn get_module_eeprom_by_page(
+        _dev: &Device<Self>,
+        _eeprom: &mut ModuleEeprom<'_>,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

@@ -22,6 +22,7 @@ use super::{
     FlowRule,
     KernelRingParam,
     LinkKsettings,
+    ModuleEeprom,
     Operations,
     RingParam,
     RmonStats,
@@ -45,6 +46,31 @@ use crate::kernel_ext::{
 pub(super) struct OpsTable<T>(PhantomData<T>);
 
 impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device of `Builder<T>`, `page` a valid
+    /// request whose `data` holds `length` bytes that only this call
+    /// writes, and `extack` NULL or valid for the call.
+    unsafe extern "C" fn get_module_eeprom_by_page(
+        ndev: *mut bindings::net_device,
+        page: *const bindings::ethtool_module_eeprom,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, alive and with `T` initialized while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement, `page` is valid and its
+        // `data` holds `length` bytes that only this call writes.
+        let mut eeprom = unsafe { ModuleEeprom::from_raw(&*page) };
+        // SAFETY: Per the safety requirement `extack` is NULL or valid for
+        // the call, and only used through this value.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| {
+            let len = T::get_module_eeprom_by_page(dev, &mut eeprom, &mut extack)?;
+            c_int::try_from(len).map_err(|_| EINVAL)
+        })
+    }
+
     /// # Safety
     ///
     /// `ndev` must be a network device of `Builder<T>` (the ethtool core
@@ -636,6 +662,11 @@ impl<T: Operations> OpsTable<T> {
         },
         set_coalesce: if T::HAS_SET_COALESCE {
             Some(Self::set_coalesce)
+        } else {
+            None
+        },
+        get_module_eeprom_by_page: if T::HAS_GET_MODULE_EEPROM_BY_PAGE {
+            Some(Self::get_module_eeprom_by_page)
         } else {
             None
         },

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 mod channels;
+mod eeprom;
 mod ethtool;
 
 use kernel::{

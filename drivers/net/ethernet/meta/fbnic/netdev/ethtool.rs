@@ -3,8 +3,9 @@
 //! The ethtool operations of the interface: driver and firmware (`-i`),
 //! link settings, ring sizes and header split (`-g`/`-G`), channels
 //! (`-l`/`-L`), interrupt moderation (`-c`/`-C`), RSS (`-x`/`-X`, hash
-//! fields, the additional context), flow rules (`-n`/`-N`) and statistics
-//! (`-S`, with the eth-mac, eth-ctrl and rmon groups).
+//! fields, the additional context), flow rules (`-n`/`-N`), statistics
+//! (`-S`, with the eth-mac, eth-ctrl and rmon groups) and the module
+//! EEPROM (`-m`, in `eeprom.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -47,6 +48,7 @@ use crate::{
             KernelRingParam,
             LinkKsettings,
             LinkMode,
+            ModuleEeprom,
             RingParam,
             RmonStats,
             RuleCount,
@@ -466,6 +468,14 @@ impl ethtool::Operations for Port {
     fn get_rmon_stats(dev: &net::Device<Self>, stats: &mut RmonStats<'_>) {
         let shared = &dev.data().shared;
         shared.mac_stats.fill_rmon(&shared.regs, stats);
+    }
+
+    fn get_module_eeprom_by_page(
+        dev: &net::Device<Self>,
+        eeprom: &mut ModuleEeprom<'_>,
+        extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        super::eeprom::read(&dev.data().shared, eeprom, extack)
     }
 
     fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
