@@ -322,7 +322,7 @@ impl Waiters {
             if got != Some(want) {
                 dev_warn!(
                     dev,
-                    "firmware message {:#x} dropped: attribute {:#x} is {:?}, the request's is {}\n",
+                    "firmware message {:#x} dropped: attribute {:#x} is {:?}, asked {}\n",
                     id,
                     attr,
                     got,
