@@ -63,6 +63,7 @@ pub mod nfc;
 mod ops;
 mod rings;
 mod rss;
+mod selftest;
 mod stats;
 
 pub use coalescing::{
@@ -96,6 +97,7 @@ pub use rss::{
     RxfhFields,
     RxfhParam, //
 };
+pub use selftest::SelfTest;
 pub use stats::{
     EthCtrlStats,
     EthMacStats,
@@ -457,6 +459,14 @@ pub trait Operations: super::Operations {
         _eeprom: &mut ModuleEeprom<'_>,
         _extack: &mut ExtAck<'_>,
     ) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs the self-tests (`self_test`, `ethtool -t`), under RTNL: the
+    /// online ones, and the offline ones too if
+    /// [`SelfTest::offline`]; one result per name of
+    /// [`StringSet::Test`], which the driver counts and names.
+    fn self_test(_dev: &Device<Self>, _rtnl: &Rtnl<'_>, _test: &mut SelfTest<'_>) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

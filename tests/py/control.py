@@ -26,7 +26,6 @@ import mkpldm
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
 rust devlink-info the Rust driver has no devlink instance yet {OUTSIDE}
-rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
 rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
 rust fw-coredump the Rust driver has no devlink health reporter yet {OUTSIDE}
 rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet {OUTSIDE}

@@ -29,6 +29,7 @@ use super::{
     RxfhContext,
     RxfhFields,
     RxfhParam,
+    SelfTest,
     StatsData,
     StringSet,
     Strings,
@@ -46,6 +47,35 @@ use crate::kernel_ext::{
 pub(super) struct OpsTable<T>(PhantomData<T>);
 
 impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device of `Builder<T>`, `test` a valid
+    /// request and `data` valid for writes of `(*test).len` results, both
+    /// used by nothing else during the call, which holds RTNL.
+    unsafe extern "C" fn self_test(
+        ndev: *mut bindings::net_device,
+        test: *mut bindings::ethtool_test,
+        data: *mut u64,
+    ) {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, alive and with `T` initialized while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `test` is valid and ours.
+        let test = unsafe { &mut *test };
+        let len = usize::from_safe_cast(test.len);
+        let results = if data.is_null() || len == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: Per the safety requirement `data` holds `len`
+            // results that only this call accesses.
+            unsafe { core::slice::from_raw_parts_mut(data, len) }
+        };
+        let mut run = SelfTest::new(&mut test.flags, results);
+        // SAFETY: The ethtool core holds RTNL during the call.
+        let rtnl = unsafe { Rtnl::new() };
+        T::self_test(dev, &rtnl, &mut run);
+    }
+
     /// # Safety
     ///
     /// `ndev` must be a network device of `Builder<T>`, `page` a valid
@@ -662,6 +692,11 @@ impl<T: Operations> OpsTable<T> {
         },
         set_coalesce: if T::HAS_SET_COALESCE {
             Some(Self::set_coalesce)
+        } else {
+            None
+        },
+        self_test: if T::HAS_SELF_TEST {
+            Some(Self::self_test)
         } else {
             None
         },
