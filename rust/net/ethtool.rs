@@ -63,10 +63,12 @@ pub use super::netlink::ExtAck;
 
 mod coalescing;
 mod link;
+mod module;
 pub mod nfc;
 mod ops;
 mod rings;
 mod rss;
+mod selftest;
 mod stats;
 
 pub use coalescing::{
@@ -77,6 +79,7 @@ pub use link::{
     LinkKsettings,
     LinkMode, //
 };
+pub use module::ModuleEeprom;
 pub use nfc::{
     FlowMatch,
     FlowRule,
@@ -99,6 +102,7 @@ pub use rss::{
     RxfhFields,
     RxfhParam, //
 };
+pub use selftest::SelfTest;
 pub use stats::{
     EthCtrlStats,
     EthMacStats,
@@ -363,6 +367,25 @@ pub trait Operations: super::Operations {
 
     /// Reports the RMON counters and size histograms (`get_rmon_stats`).
     fn get_rmon_stats(_dev: &Device<Self>, _stats: &mut RmonStats<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reads part of the plug-in module's EEPROM
+    /// (`get_module_eeprom_by_page`, `ethtool -m`) into `eeprom`'s data;
+    /// returns the number of bytes read. May sleep; called under RTNL.
+    fn get_module_eeprom_by_page(
+        _dev: &Device<Self>,
+        _eeprom: &mut ModuleEeprom<'_>,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs the self-tests (`self_test`, `ethtool -t`), under RTNL: the
+    /// online ones, and the offline ones too if
+    /// [`SelfTest::offline`]; one result per name of
+    /// [`StringSet::Test`], which the driver counts and names.
+    fn self_test(_dev: &Device<Self>, _rtnl: &Rtnl<'_>, _test: &mut SelfTest<'_>) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

@@ -25,8 +25,6 @@ import mkpldm
 
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
-rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
-rust ethtool-module-eeprom the Rust driver has no ethtool -m yet {OUTSIDE}
 rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
 rust ptp-clock-runs the Rust driver has no PTP clock yet {OUTSIDE}
 """

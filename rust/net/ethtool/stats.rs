@@ -193,16 +193,18 @@ pub enum StringSet {
     /// The names of the driver's own statistics, for `ethtool -S`
     /// (`ETH_SS_STATS`).
     Stats,
+    /// The names of the self-tests, for `ethtool -t` (`ETH_SS_TEST`).
+    Test,
     /// Any other set, by its number.
     Other(u32),
 }
 
 impl StringSet {
     pub(super) fn from_raw(raw: u32) -> Self {
-        if raw == bindings::ethtool_stringset_ETH_SS_STATS {
-            Self::Stats
-        } else {
-            Self::Other(raw)
+        match raw {
+            bindings::ethtool_stringset_ETH_SS_STATS => Self::Stats,
+            bindings::ethtool_stringset_ETH_SS_TEST => Self::Test,
+            _ => Self::Other(raw),
         }
     }
 }

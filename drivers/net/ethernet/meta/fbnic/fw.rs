@@ -437,8 +437,9 @@ impl Mailbox {
             return Err(EBUSY);
         }
 
-        // Host messages are a few attributes; 256 bytes is plenty.
-        let mut buf = [0u8; 256];
+        // Host messages are a few attributes; the largest, the self-test
+        // message, is about 330 bytes.
+        let mut buf = [0u8; 512];
         let mut builder = MsgBuilder::new(&mut buf, id).map_err(|_| EINVAL)?;
         fill(&mut builder).map_err(|_| EINVAL)?;
         let bytes = builder.finish();

@@ -56,12 +56,16 @@ impl hwmon::Operations for Shared {
             )
             .inspect_err(|e| {
                 if *e != ETIMEDOUT {
-                    dev_err!(self.dev, "sensor read request failed: {:?}\n", e);
+                    dev_err!(self.dev, "sensor read request failed: {}\n", e.to_errno());
                 }
             })?;
-        answer
-            .check(tsene::ERROR)
-            .inspect_err(|e| dev_err!(self.dev, "firmware failed the sensor read: {:?}\n", e))?;
+        answer.check(tsene::ERROR).inspect_err(|e| {
+            dev_err!(
+                self.dev,
+                "firmware returned error {} for the sensor read\n",
+                e.to_errno()
+            )
+        })?;
         let attrs = answer.attrs()?;
 
         // Both readings or neither, as the C driver takes them.

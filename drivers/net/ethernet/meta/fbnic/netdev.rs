@@ -17,7 +17,9 @@
 #![forbid(unsafe_code)]
 
 mod channels;
+mod eeprom;
 mod ethtool;
+mod selftest;
 
 use kernel::{
     device::{
@@ -130,7 +132,13 @@ pub(crate) struct Service {
     pub(crate) netdev: SetOnce<Arc<net::Handle<Port>>>,
     #[pin]
     work: DelayedWork<Service>,
+    /// Interrupts of each queue vector, counted for the MSI-X self-test.
+    irqs: [Atomic<u32>; QUEUE_VECTORS],
 }
+
+/// Queue vectors at most.
+// CAST: 128 fits.
+const QUEUE_VECTORS: usize = crate::hw::csr::queue::MAX_QUEUES as usize;
 
 kernel::impl_has_delayed_work! {
     impl HasDelayedWork<Self> for Service { self.work }
@@ -151,6 +159,7 @@ impl Service {
                 link <- Link::new(config),
                 netdev: SetOnce::new(),
                 work <- new_delayed_work!("fbnic::Service::work"),
+                irqs: [const { Atomic::new(0) }; QUEUE_VECTORS],
             }),
             GFP_KERNEL,
         )
@@ -230,6 +239,9 @@ pub(crate) struct NapiIrq {
 
 impl Handler for NapiIrq {
     fn handle(&self) -> IrqReturn {
+        if let Some(count) = self.service.irqs.get(self.queue) {
+            count.add(1, Relaxed);
+        }
         if let Some(handle) = self.service.netdev.as_ref() {
             handle.with(|dev| {
                 if let Some(q) = dev.data().queues.get(self.queue) {

@@ -112,7 +112,6 @@ impl Expect {
 
     /// The answer must carry u32 attribute `attr` with `value` (the
     /// request's, echoed). Ignored past four attributes.
-    #[allow(dead_code, reason = "for ethtool -m, which builds on this")]
     pub(crate) const fn echo(mut self, attr: u16, value: u32) -> Self {
         if self.n_echo < ECHOES {
             self.echo[self.n_echo] = (attr, value);
@@ -323,7 +322,7 @@ impl Waiters {
             if got != Some(want) {
                 dev_warn!(
                     dev,
-                    "firmware message {:#x} dropped: attribute {:#x} is {:?}, the request's is {}\n",
+                    "firmware message {:#x} dropped: attribute {:#x} is {:?}, asked {}\n",
                     id,
                     attr,
                     got,
