@@ -27,7 +27,9 @@ use crate as kernel_ext;
 
 pub mod bindings;
 pub mod dma;
+pub mod hwmon;
 pub mod irq;
 pub mod net;
 pub mod pci;
+pub mod str;
 pub mod workqueue;

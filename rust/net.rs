@@ -6,16 +6,21 @@
 //! These complement `kernel::net` (which has PHY drivers only) for a driver
 //! of a network interface card: [`Device`] and friends wrap
 //! `struct net_device` and `struct net_device_ops`, [`ethtool`] wraps
-//! `struct ethtool_ops`, [`skbuff`] wraps `struct sk_buff`, [`page_pool`]
-//! wraps `struct page_pool` for zero-copy receive.
+//! `struct ethtool_ops`, [`devlink`] the device-wide `struct devlink`,
+//! [`skbuff`] wraps `struct sk_buff`, [`page_pool`] wraps
+//! `struct page_pool` for zero-copy receive, [`netlink`] the error
+//! message of a configuration request.
 
 mod device;
+pub mod devlink;
 pub mod ethtool;
 mod napi;
+pub mod netlink;
 pub mod page_pool;
 pub mod qstats;
 pub mod skbuff;
 
+pub(crate) use device::raw_device;
 pub use device::{
     is_valid_ether_addr,
     AddrList,

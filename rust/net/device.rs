@@ -130,7 +130,7 @@ const NETDEV_ALIGN: usize = u32_as_usize(bindings::NETDEV_ALIGN);
 /// `kernel::device::Device` keeps its raw accessor crate-private; this is the
 /// same conversion, relying on the layout it declares: `#[repr(transparent)]`
 /// over `Opaque<bindings::device>` (plus a zero-sized context marker).
-pub(super) fn raw_device<Ctx: device::DeviceContext>(
+pub(crate) fn raw_device<Ctx: device::DeviceContext>(
     dev: &device::Device<Ctx>,
 ) -> *mut bindings::device {
     core::ptr::from_ref(dev)
@@ -323,6 +323,23 @@ impl<T> Device<T> {
     pub fn is_rxfh_configured(&self) -> bool {
         // SAFETY: By the type invariant, `self.as_raw()` is valid.
         unsafe { bindings::netif_is_rxfh_configured(self.as_raw()) }
+    }
+
+    /// Takes the interface down as `ip link set down` does
+    /// (`netif_close()`): the stack stops it and calls
+    /// [`Operations::stop`]. Nothing happens if it is not up.
+    pub fn close(&self, _rtnl: &Rtnl<'_>) {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid, and the
+        // caller holds RTNL (proven by `_rtnl`), which the function needs.
+        unsafe { bindings::netif_close(self.as_raw()) }
+    }
+
+    /// Brings the interface up as `ip link set up` does (`netif_open()`):
+    /// the stack calls [`Operations::open`]. Nothing happens if it is up.
+    pub fn open(&self, _rtnl: &Rtnl<'_>) -> Result {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid, and the
+        // caller holds RTNL (proven by `_rtnl`); a NULL extack is allowed.
+        to_result(unsafe { bindings::netif_open(self.as_raw(), core::ptr::null_mut()) })
     }
 
     /// Sets the number of TX and RX queues the stack uses

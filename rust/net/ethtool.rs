@@ -41,10 +41,7 @@
 //! }
 //! ```
 
-use core::{
-    fmt,
-    marker::PhantomData, //
-};
+use core::fmt;
 use kernel::{
     error::VTABLE_DEFAULT_ERROR,
     prelude::*, //
@@ -54,14 +51,24 @@ use super::{
     Device,
     Rtnl, //
 };
-use crate::kernel_ext::bindings;
+use crate::kernel_ext::{
+    bindings,
+    str::{
+        copy_str,
+        format_str, //
+    }, //
+};
+
+pub use super::netlink::ExtAck;
 
 mod coalescing;
 mod link;
+mod module;
 pub mod nfc;
 mod ops;
 mod rings;
 mod rss;
+mod selftest;
 mod stats;
 
 pub use coalescing::{
@@ -72,6 +79,7 @@ pub use link::{
     LinkKsettings,
     LinkMode, //
 };
+pub use module::ModuleEeprom;
 pub use nfc::{
     FlowMatch,
     FlowRule,
@@ -94,6 +102,7 @@ pub use rss::{
     RxfhFields,
     RxfhParam, //
 };
+pub use selftest::SelfTest;
 pub use stats::{
     EthCtrlStats,
     EthMacStats,
@@ -126,92 +135,6 @@ impl DrvInfo {
     /// Sets the bus address, e.g. the PCI device name.
     pub fn set_bus_info(&mut self, bus_info: &CStr) {
         copy_str(&mut self.0.bus_info, bus_info.to_bytes());
-    }
-}
-
-/// Copies `src` into the C string `dst`, truncated to leave room for the
-/// terminating NUL.
-fn copy_str(dst: &mut [u8], src: &[u8]) {
-    let mut w = Truncating { buf: dst, len: 0 };
-    w.push(src);
-    w.terminate();
-}
-
-/// Formats `args` into the C string `dst`, truncated like [`copy_str`].
-fn format_str(dst: &mut [u8], args: fmt::Arguments<'_>) {
-    let mut w = Truncating { buf: dst, len: 0 };
-    // `Truncating` never fails; an error could only come from a `Display`
-    // implementation, and then the string is cut where it failed.
-    let _ = fmt::write(&mut w, args);
-    w.terminate();
-}
-
-/// A writer into a fixed C string buffer that drops what does not fit.
-struct Truncating<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Truncating<'_> {
-    fn push(&mut self, bytes: &[u8]) {
-        // Keep the last byte for the NUL.
-        let room = self.buf.len().saturating_sub(1).saturating_sub(self.len);
-        let n = bytes.len().min(room);
-        self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
-        self.len += n;
-    }
-
-    fn terminate(self) {
-        if let Some(b) = self.buf.get_mut(self.len) {
-            *b = 0;
-        }
-    }
-}
-
-impl fmt::Write for Truncating<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.push(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// Where a configuration request reports a failure to user space
-/// (`struct netlink_ext_ack`), for the callbacks that have one.
-///
-/// # Invariants
-///
-/// `ptr` is NULL or a `struct netlink_ext_ack` valid for writes for `'a`
-/// that nothing else accesses during that time.
-pub struct ExtAck<'a> {
-    ptr: *mut bindings::netlink_ext_ack,
-    _p: PhantomData<&'a mut bindings::netlink_ext_ack>,
-}
-
-impl ExtAck<'_> {
-    /// # Safety
-    ///
-    /// `ptr` is NULL or valid for writes and not accessed by anything else
-    /// for the lifetime of the result.
-    unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
-        // INVARIANT: Per the safety requirement.
-        Self {
-            ptr,
-            _p: PhantomData,
-        }
-    }
-
-    /// Sets the message user space gets with the error
-    /// (`NL_SET_ERR_MSG()`); the driver returns the error itself. Requests
-    /// made over the old ioctl interface carry no message, so a driver
-    /// that wants the reason in the kernel log too logs it as well.
-    pub fn set_message(&mut self, msg: &'static CStr) {
-        if self.ptr.is_null() {
-            return;
-        }
-        // SAFETY: By the type invariant `ptr` is valid for writes; `msg`
-        // is NUL-terminated and `'static`, as the core needs it to stay
-        // until it sends the reply.
-        unsafe { (*self.ptr)._msg = msg.as_char_ptr() };
     }
 }
 
@@ -444,6 +367,25 @@ pub trait Operations: super::Operations {
 
     /// Reports the RMON counters and size histograms (`get_rmon_stats`).
     fn get_rmon_stats(_dev: &Device<Self>, _stats: &mut RmonStats<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reads part of the plug-in module's EEPROM
+    /// (`get_module_eeprom_by_page`, `ethtool -m`) into `eeprom`'s data;
+    /// returns the number of bytes read. May sleep; called under RTNL.
+    fn get_module_eeprom_by_page(
+        _dev: &Device<Self>,
+        _eeprom: &mut ModuleEeprom<'_>,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs the self-tests (`self_test`, `ethtool -t`), under RTNL: the
+    /// online ones, and the offline ones too if
+    /// [`SelfTest::offline`]; one result per name of
+    /// [`StringSet::Test`], which the driver counts and names.
+    fn self_test(_dev: &Device<Self>, _rtnl: &Rtnl<'_>, _test: &mut SelfTest<'_>) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

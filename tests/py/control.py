@@ -26,16 +26,7 @@ import mkpldm
 
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
-rust devlink-info the Rust driver has no devlink instance yet {OUTSIDE}
-rust ethtool-selftest the Rust driver has no ethtool self-test yet {OUTSIDE}
-rust ethtool-module-eeprom the Rust driver has no ethtool -m yet {OUTSIDE}
-rust hwmon-temp the Rust driver has no hwmon sensor yet {OUTSIDE}
-rust hwmon-volt the Rust driver has no hwmon sensor yet {OUTSIDE}
-rust fault-sensor-error the Rust driver has no hwmon sensor yet {OUTSIDE}
-rust fault-dropped-answer the Rust driver has no hwmon sensor yet {OUTSIDE}
 rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
-rust fw-coredump the Rust driver has no devlink health reporter yet {OUTSIDE}
-rust fault-heartbeat-loss the Rust driver has no devlink health reporter yet {OUTSIDE}
 rust ptp-clock-runs the Rust driver has no PTP clock yet {OUTSIDE}
 """
 

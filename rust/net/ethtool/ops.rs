@@ -22,12 +22,14 @@ use super::{
     FlowRule,
     KernelRingParam,
     LinkKsettings,
+    ModuleEeprom,
     Operations,
     RingParam,
     RmonStats,
     RxfhContext,
     RxfhFields,
     RxfhParam,
+    SelfTest,
     StatsData,
     StringSet,
     Strings,
@@ -45,6 +47,60 @@ use crate::kernel_ext::{
 pub(super) struct OpsTable<T>(PhantomData<T>);
 
 impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `ndev` must be a network device of `Builder<T>`, `test` a valid
+    /// request and `data` valid for writes of `(*test).len` results, both
+    /// used by nothing else during the call, which holds RTNL.
+    unsafe extern "C" fn self_test(
+        ndev: *mut bindings::net_device,
+        test: *mut bindings::ethtool_test,
+        data: *mut u64,
+    ) {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, alive and with `T` initialized while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `test` is valid and ours.
+        let test = unsafe { &mut *test };
+        let len = usize::from_safe_cast(test.len);
+        let results = if data.is_null() || len == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: Per the safety requirement `data` holds `len`
+            // results that only this call accesses.
+            unsafe { core::slice::from_raw_parts_mut(data, len) }
+        };
+        let mut run = SelfTest::new(&mut test.flags, results);
+        // SAFETY: The ethtool core holds RTNL during the call.
+        let rtnl = unsafe { Rtnl::new() };
+        T::self_test(dev, &rtnl, &mut run);
+    }
+
+    /// # Safety
+    ///
+    /// `ndev` must be a network device of `Builder<T>`, `page` a valid
+    /// request whose `data` holds `length` bytes that only this call
+    /// writes, and `extack` NULL or valid for the call.
+    unsafe extern "C" fn get_module_eeprom_by_page(
+        ndev: *mut bindings::net_device,
+        page: *const bindings::ethtool_module_eeprom,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Per the safety requirement `ndev` is a device of
+        // `Builder<T>`, alive and with `T` initialized while registered.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement, `page` is valid and its
+        // `data` holds `length` bytes that only this call writes.
+        let mut eeprom = unsafe { ModuleEeprom::from_raw(&*page) };
+        // SAFETY: Per the safety requirement `extack` is NULL or valid for
+        // the call, and only used through this value.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| {
+            let len = T::get_module_eeprom_by_page(dev, &mut eeprom, &mut extack)?;
+            c_int::try_from(len).map_err(|_| EINVAL)
+        })
+    }
+
     /// # Safety
     ///
     /// `ndev` must be a network device of `Builder<T>` (the ethtool core
@@ -636,6 +692,16 @@ impl<T: Operations> OpsTable<T> {
         },
         set_coalesce: if T::HAS_SET_COALESCE {
             Some(Self::set_coalesce)
+        } else {
+            None
+        },
+        self_test: if T::HAS_SELF_TEST {
+            Some(Self::self_test)
+        } else {
+            None
+        },
+        get_module_eeprom_by_page: if T::HAS_GET_MODULE_EEPROM_BY_PAGE {
+            Some(Self::get_module_eeprom_by_page)
         } else {
             None
         },

@@ -7,8 +7,10 @@
 use core::fmt;
 use kernel::num::casts::u32_as_usize;
 
-use super::format_str;
-use crate::kernel_ext::bindings;
+use crate::kernel_ext::{
+    bindings,
+    str::format_str, //
+};
 
 /// The IEEE 802.3 MAC statistics (`ethtool -S --groups eth-mac`, `struct
 /// ethtool_eth_mac_stats`). The core presets every counter to "not
@@ -191,16 +193,18 @@ pub enum StringSet {
     /// The names of the driver's own statistics, for `ethtool -S`
     /// (`ETH_SS_STATS`).
     Stats,
+    /// The names of the self-tests, for `ethtool -t` (`ETH_SS_TEST`).
+    Test,
     /// Any other set, by its number.
     Other(u32),
 }
 
 impl StringSet {
     pub(super) fn from_raw(raw: u32) -> Self {
-        if raw == bindings::ethtool_stringset_ETH_SS_STATS {
-            Self::Stats
-        } else {
-            Self::Other(raw)
+        match raw {
+            bindings::ethtool_stringset_ETH_SS_STATS => Self::Stats,
+            bindings::ethtool_stringset_ETH_SS_TEST => Self::Test,
+            _ => Self::Other(raw),
         }
     }
 }

@@ -16,7 +16,9 @@ pub mod hw;
 mod kernel_ext;
 
 mod classifier;
+mod devlink;
 mod fw;
+mod hwmon;
 mod link;
 mod netdev;
 mod nfc;

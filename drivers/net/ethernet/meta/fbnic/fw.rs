@@ -24,19 +24,22 @@
 
 #![forbid(unsafe_code)]
 
+mod coredump;
+pub(crate) mod request;
+mod ring;
+
+pub(crate) use request::Expect;
+
 use kernel::{
     device,
-    dma::{
-        Coherent,
-        DmaAddress, //
-    },
-    io::{
-        io_read,
-        io_write, //
-    },
+    dma::Coherent,
+    new_condvar,
     new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        CondVar,
+        Mutex, //
+    },
     time::{
         delay::fsleep,
         Delta,
@@ -53,10 +56,7 @@ use crate::{
             mbx,
             pul, //
         },
-        desc::{
-            mbx_desc,
-            MbxDesc, //
-        },
+        desc::MbxDesc,
         fw::{
             Capabilities,
             CapsError,
@@ -72,6 +72,16 @@ use crate::{
         }, //
     },
     regs::Regs, //
+};
+use request::Waiters;
+use ring::{
+    page_addr,
+    post_desc,
+    rd_desc,
+    read_page_word,
+    reset_ring,
+    take_event,
+    write_page_word, //
 };
 
 /// Bytes in a mailbox page ([`mbx::PAGE_SIZE`]).
@@ -127,6 +137,8 @@ struct State {
     tx_errors: u64,
     rx_errors: u64,
     replies: Replies,
+    /// Requests waiting for the firmware's answer.
+    waiters: Waiters,
     /// Where a received message is copied before it is parsed, so that
     /// the firmware cannot change it while it is being checked.
     scratch: KBox<[u8; PAGE]>,
@@ -141,6 +153,9 @@ pub(crate) struct Mailbox {
     tx_pages: Coherent<[u32]>,
     #[pin]
     state: Mutex<State>,
+    /// Signalled when a waiter got its answer or gave up its slot.
+    #[pin]
+    answered: CondVar,
 }
 
 impl Mailbox {
@@ -171,8 +186,10 @@ impl Mailbox {
                         prev_fw_time: 0,
                     },
                 },
+                waiters: Waiters::new(),
                 scratch,
             }),
+            answered <- new_condvar!("fbnic::fw::answered"),
         }? Error))
     }
 
@@ -289,6 +306,8 @@ impl Mailbox {
 
         st.ready = false;
         st.replies.heartbeat.enabled = false;
+        st.waiters.fail_all(EPIPE);
+        self.answered.notify_all();
         reset_ring(regs, mbx::RX_IDX);
         reset_ring(regs, mbx::TX_IDX);
         st.rx = MbxRing::new();
@@ -322,6 +341,9 @@ impl Mailbox {
                 st.tx_errors += 1;
                 dev_warn!(dev, "firmware failed a mailbox request\n");
             }
+            if st.waiters.retired(st.tx.head(), desc.fw_err) {
+                self.answered.notify_all();
+            }
             st.tx.retire();
         }
     }
@@ -350,7 +372,10 @@ impl Mailbox {
                 );
             } else if len > 0 {
                 self.copy_rx(&mut st.scratch, head, len);
-                handle_message(&mut st.replies, &st.scratch[..len], dev);
+                let st = &mut *st;
+                if handle_message(&mut st.replies, &mut st.waiters, &st.scratch[..len], dev) {
+                    self.answered.notify_all();
+                }
             }
 
             // Give a page back: this descriptor's stays out of the ring as
@@ -397,13 +422,14 @@ impl Mailbox {
     }
 
     /// Builds message `id` with `fill` and sends it to the firmware.
+    /// Returns the TX descriptor that carries it.
     fn send_locked(
         &self,
         st: &mut State,
         regs: &Regs,
         id: u16,
         fill: impl FnOnce(&mut MsgBuilder<'_>) -> core::result::Result<(), tlv::BuildError>,
-    ) -> Result {
+    ) -> Result<u32> {
         if !st.ready || !regs.fw_present() {
             return Err(ENODEV);
         }
@@ -411,8 +437,9 @@ impl Mailbox {
             return Err(EBUSY);
         }
 
-        // Host messages are a few attributes; 256 bytes is plenty.
-        let mut buf = [0u8; 256];
+        // Host messages are a few attributes; the largest, the self-test
+        // message, is about 330 bytes.
+        let mut buf = [0u8; 512];
         let mut builder = MsgBuilder::new(&mut buf, id).map_err(|_| EINVAL)?;
         fill(&mut builder).map_err(|_| EINVAL)?;
         let bytes = builder.finish();
@@ -436,7 +463,7 @@ impl Mailbox {
         .map_err(|_| EINVAL)?;
         st.tx.post();
         post_desc(regs, mbx::TX_IDX, slot, desc);
-        Ok(())
+        Ok(slot)
     }
 
     /// Takes or releases ownership of the NIC (`OWNERSHIP_REQ`). Taking it
@@ -487,8 +514,14 @@ impl Mailbox {
     /// Checks the heartbeat and sends the next request once a period has
     /// passed (`fbnic_fw_check_heartbeat()`, from the service task).
     /// Returns `true` if the firmware had stopped answering and ownership
-    /// was requested again to recover (`fbnic_health_check()`).
-    pub(crate) fn check_heartbeat(&self, regs: &Regs, dev: &device::Device) -> bool {
+    /// was requested again to recover (`fbnic_health_check()`); `crashed`
+    /// runs just before, with the mailbox idle, to report the crash.
+    pub(crate) fn check_heartbeat(
+        &self,
+        regs: &Regs,
+        dev: &device::Device,
+        crashed: impl FnOnce(),
+    ) -> bool {
         let mut st = self.state.lock();
         if st.replies.heartbeat.last_request.elapsed() < HEARTBEAT_PERIOD {
             return false;
@@ -511,9 +544,19 @@ impl Mailbox {
         if st.ready && st.tx.is_empty() {
             dev_warn!(dev, "firmware stopped answering; taking ownership again\n");
             drop(st);
+            crashed();
             return self.set_ownership(regs, true).is_ok();
         }
         false
+    }
+
+    /// The firmware's uptime in milliseconds at its last heartbeat answer,
+    /// or `None` while the host and the firmware exchange no heartbeats
+    /// (not owned, or not two answers yet).
+    pub(crate) fn last_heartbeat(&self) -> Option<u64> {
+        let st = self.state.lock();
+        let hb = &st.replies.heartbeat;
+        (hb.prev_fw_time != 0).then_some(hb.fw_time)
     }
 
     /// The firmware's capabilities, if known.
@@ -522,8 +565,14 @@ impl Mailbox {
     }
 }
 
-/// Acts on one message from the firmware, after checking it.
-fn handle_message(st: &mut Replies, bytes: &[u8], dev: &device::Device) {
+/// Acts on one message from the firmware, after checking it. Returns
+/// whether it completed a waiter.
+fn handle_message(
+    st: &mut Replies,
+    waiters: &mut Waiters,
+    bytes: &[u8],
+    dev: &device::Device,
+) -> bool {
     let msg = match Message::parse(bytes) {
         Ok(msg) => msg,
         Err(e) => {
@@ -532,7 +581,7 @@ fn handle_message(st: &mut Replies, bytes: &[u8], dev: &device::Device) {
                 "malformed firmware message dropped: {}\n",
                 format_args!("{e}")
             );
-            return;
+            return false;
         }
     };
 
@@ -562,91 +611,7 @@ fn handle_message(st: &mut Replies, bytes: &[u8], dev: &device::Device) {
             }
             Err(e) => dev_warn!(dev, "heartbeat response dropped: {}\n", format_args!("{e}")),
         },
-        id => dev_dbg!(dev, "ignoring firmware message {:#x}\n", id),
+        _ => return waiters.deliver(&msg, dev),
     }
-}
-
-/// Reads dword `index` of a ring's pages.
-fn read_page_word(pages: &Coherent<[u32]>, index: usize) -> Result<u32> {
-    Ok(io_read!(pages, [try: index]))
-}
-
-/// Writes dword `index` of a ring's pages.
-fn write_page_word(pages: &Coherent<[u32]>, index: usize, value: u32) -> Result {
-    io_write!(pages, [try: index], value);
-    Ok(())
-}
-
-/// Bus address of page `slot` of a ring's pages.
-fn page_addr(base: DmaAddress, slot: u32) -> u64 {
-    base + u64::from(slot) * PAGE as u64
-}
-
-/// Reads descriptor `desc` of mailbox `mbx_idx`.
-fn rd_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, desc: u32) -> u64 {
-    let desc = mbx::DescIdx::wrapping(desc);
-    MbxDesc::join(
-        regs.read_raw(mbx::IPC_MBX::at(mbx_idx, desc)),
-        regs.read_raw(mbx::IPC_MBX_HI::at(mbx_idx, desc)),
-    )
-}
-
-/// Posts descriptor `desc` at `slot`: first the stop marker in the next
-/// descriptor, then the high half and, after a flush, the low half that
-/// holds the ownership bits, so the firmware never sees half a descriptor.
-fn post_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, slot: u32, desc: u64) {
-    let next = mbx::DescIdx::wrapping(slot.wrapping_add(1));
-    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, next), 0);
-
-    let (low, high) = MbxDesc::split(desc);
-    let slot = mbx::DescIdx::wrapping(slot);
-    regs.write_raw(mbx::IPC_MBX_HI::at(mbx_idx, slot), high);
-    regs.fw_wrfl();
-    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, slot), low);
-}
-
-/// Writes a descriptor the other way round, low (ownership) half first, to
-/// invalidate it before its address goes away.
-fn invalidate_desc(regs: &Regs, mbx_idx: mbx::MbxIdx, slot: mbx::DescIdx, low: u32) {
-    regs.write_raw(mbx::IPC_MBX::at(mbx_idx, slot), low);
-    regs.fw_wrfl();
-    regs.write_raw(mbx::IPC_MBX_HI::at(mbx_idx, slot), 0);
-}
-
-/// Resets a ring (`fbnic_mbx_reset_desc_ring()`): stops and flushes the
-/// device's DMA for that direction, then leaves descriptor 0 as a stop and
-/// all others as skips.
-fn reset_ring(regs: &Regs, mbx_idx: mbx::MbxIdx) {
-    if mbx_idx == mbx::RX_IDX {
-        regs.write(
-            pul::OB_TLP_HDR_AW_CFG::AT,
-            pul::OB_TLP_HDR_AW_CFG::zeroed()
-                .set(pul::OB_TLP_HDR_AW_CFG::FLUSH)
-                .set(pul::OB_TLP_HDR_AW_CFG::FLUSH_MODE),
-        );
-    } else {
-        regs.write(
-            pul::OB_TLP_HDR_AR_CFG::AT,
-            pul::OB_TLP_HDR_AR_CFG::zeroed().set(pul::OB_TLP_HDR_AR_CFG::FLUSH),
-        );
-    }
-    regs.wrfl();
-
-    let mut slots = mbx::DescIdx::all();
-    if let Some(first) = slots.next() {
-        invalidate_desc(regs, mbx_idx, first, 0);
-    }
-    for slot in slots.rev() {
-        invalidate_desc(regs, mbx_idx, slot, mbx_desc::SKIP as u32);
-    }
-}
-
-/// Acknowledges the mailbox cause if it is pending (`fbnic_mbx_event()`).
-fn take_event(regs: &Regs) -> bool {
-    let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
-    if regs.read_raw(intr::STATUS::at(word)) & bit == 0 {
-        return false;
-    }
-    regs.write_raw(intr::CLEAR::at(word), bit);
-    true
+    false
 }

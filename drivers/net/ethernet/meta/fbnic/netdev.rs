@@ -17,7 +17,9 @@
 #![forbid(unsafe_code)]
 
 mod channels;
+mod eeprom;
 mod ethtool;
+mod selftest;
 
 use kernel::{
     device::{
@@ -52,6 +54,7 @@ use kernel::{
 
 use crate::{
     classifier,
+    devlink::Health,
     hw::fw::LinkConfig,
     kernel_ext::{
         irq::IrqName,
@@ -121,13 +124,21 @@ const SERVICE_PERIOD_MS: u32 = 1000;
 #[pin_data]
 pub(crate) struct Service {
     shared: Arc<Shared>,
+    /// Where a firmware crash is reported.
+    health: Health,
     #[pin]
     link: Link,
     /// The registered interface, once it is.
     pub(crate) netdev: SetOnce<Arc<net::Handle<Port>>>,
     #[pin]
     work: DelayedWork<Service>,
+    /// Interrupts of each queue vector, counted for the MSI-X self-test.
+    irqs: [Atomic<u32>; QUEUE_VECTORS],
 }
+
+/// Queue vectors at most.
+// CAST: 128 fits.
+const QUEUE_VECTORS: usize = crate::hw::csr::queue::MAX_QUEUES as usize;
 
 kernel::impl_has_delayed_work! {
     impl HasDelayedWork<Self> for Service { self.work }
@@ -136,13 +147,19 @@ kernel::impl_has_delayed_work! {
 impl Service {
     /// The service of a port whose link the firmware configured as
     /// `config`.
-    pub(crate) fn new(shared: Arc<Shared>, config: LinkConfig) -> Result<Arc<Self>> {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        config: LinkConfig,
+        health: Health,
+    ) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Self {
                 shared,
+                health,
                 link <- Link::new(config),
                 netdev: SetOnce::new(),
                 work <- new_delayed_work!("fbnic::Service::work"),
+                irqs: [const { Atomic::new(0) }; QUEUE_VECTORS],
             }),
             GFP_KERNEL,
         )
@@ -208,7 +225,9 @@ impl WorkItem for Service {
         let shared = &this.shared;
         let change = this.link.update(&shared.regs);
         this.report(change);
-        shared.mbx.check_heartbeat(&shared.regs, &shared.dev);
+        shared
+            .mbx
+            .check_heartbeat(&shared.regs, &shared.dev, || this.health.firmware_crashed());
         shared.hw_stats.refresh(&shared.regs);
         Service::schedule(this);
     }
@@ -222,6 +241,9 @@ pub(crate) struct NapiIrq {
 
 impl Handler for NapiIrq {
     fn handle(&self) -> IrqReturn {
+        if let Some(count) = self.service.irqs.get(self.queue) {
+            count.add(1, Relaxed);
+        }
         if let Some(handle) = self.service.netdev.as_ref() {
             handle.with(|dev| {
                 if let Some(q) = dev.data().queues.get(self.queue) {

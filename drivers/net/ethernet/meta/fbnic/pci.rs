@@ -11,7 +11,7 @@
 //!
 //! Everything probe acquires lives in [`Fbnic`], the driver data, and is
 //! released when it is dropped at unbind (which module removal also goes
-//! through), in the reverse order: interface, mailbox, device.
+//! through), in the reverse order: interface, devlink, mailbox, device.
 
 #![forbid(unsafe_code)]
 
@@ -25,6 +25,10 @@ use kernel::{
 
 use crate::hw::reg::RegisterIo;
 use crate::{
+    devlink::{
+        FbnicDevlink,
+        Health, //
+    },
     hw::{
         csr::{
             self,
@@ -32,13 +36,16 @@ use crate::{
         },
         desc,
     },
+    hwmon,
     kernel_ext::{
+        self,
         irq::{
             self,
             IrqName, //
         },
         net::{
             self,
+            devlink,
             QueueType, //
         },
         pci::{
@@ -80,6 +87,12 @@ pub(crate) struct Fbnic<'bound> {
     /// has no usable MAC address or link (the C driver's "init failure
     /// mode": the firmware is up, the interface is not).
     _netdev: Option<net::Registration<'bound, Port>>,
+    /// The sensors, read through the mailbox: removed before it stops.
+    /// `None` if registering failed (not fatal, as in the C driver).
+    _hwmon: Option<kernel_ext::hwmon::Registration<Shared>>,
+    /// The devlink instance, unregistered after the interface and before
+    /// the mailbox stops, which its callbacks use.
+    _devlink: devlink::Registration<'bound, FbnicDevlink>,
     /// Stops the firmware mailbox.
     _mailbox: MailboxGuard,
     /// Disables the device when dropped. Declared last so that it drops
@@ -137,7 +150,23 @@ impl pci::Driver for FbnicDriver {
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
 
-        let netdev = match register_netdev(pdev, &shared, &vectors, queues) {
+        let hwmon = kernel_ext::hwmon::Registration::new(
+            pdev.as_ref(),
+            hwmon::NAME,
+            shared.clone(),
+            hwmon::CHANNELS,
+        )
+        .inspect_err(|e| dev_notice!(pdev, "failed to register hwmon device: {:?}\n", e))
+        .ok();
+        let mut devlink = devlink::Builder::new(
+            pdev.as_ref(),
+            FbnicDevlink::new(shared.clone(), serial_number(pdev)),
+        )?;
+        let health = Health::new(&mut devlink, &shared)?;
+        let devlink = devlink.register();
+        health.otp_check(c"error detected during probe");
+
+        let netdev = match register_netdev(pdev, &shared, &vectors, queues, health) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -147,6 +176,8 @@ impl pci::Driver for FbnicDriver {
 
         Ok(Fbnic {
             _netdev: netdev,
+            _hwmon: hwmon,
+            _devlink: devlink,
             _mailbox: mailbox,
             _enabled: enabled,
         })
@@ -159,6 +190,7 @@ fn register_netdev<'bound>(
     shared: &Arc<Shared>,
     vectors: &IrqVectors<'_>,
     queues: u32,
+    health: Health,
 ) -> Result<net::Registration<'bound, Port>> {
     let caps = shared.mbx.caps().ok_or(ENODEV)?;
     let Some(link) = caps.link else {
@@ -178,7 +210,7 @@ fn register_netdev<'bound>(
     };
     let mac = csr::mac_from_dsn(dsn);
 
-    let service = Service::new(shared.clone(), link)?;
+    let service = Service::new(shared.clone(), link, health)?;
     irq::request_threaded(
         vectors.index(csr::PCS_MSIX_ENTRY)?,
         c"fbnic-pcs",

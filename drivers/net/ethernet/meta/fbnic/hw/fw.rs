@@ -97,11 +97,27 @@ impl VersionStr {
     pub fn version(&self) -> FwVersion {
         self.version
     }
+
+    /// The version alone, `MM.mm.pp-bbb` (`fbnic_mk_fw_ver_str()`): what
+    /// devlink reports under a version's name.
+    pub fn number(&self) -> impl fmt::Display {
+        Number(self.version)
+    }
+
+    /// The commit, if the firmware reported one: what devlink reports
+    /// under the version's name plus `.commit`. Bytes that are not
+    /// printable ASCII are shown as '?'.
+    pub fn commit(&self) -> Option<impl fmt::Display + '_> {
+        (self.commit_len > 0).then(|| Commit(&self.commit[..self.commit_len]))
+    }
 }
 
-impl fmt::Display for VersionStr {
+/// A version word shown as `MM.mm.pp-bbb`.
+struct Number(FwVersion);
+
+impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.version;
+        let v = self.0;
         write!(
             f,
             "{:02}.{:02}.{:02}-{:03}",
@@ -109,15 +125,30 @@ impl fmt::Display for VersionStr {
             v.minor(),
             v.patch(),
             v.build()
-        )?;
-        if self.commit_len > 0 {
-            f.write_str("_")?;
-            // The schema only admits NUL-terminated strings; bytes that are
-            // not printable ASCII are shown as '?' rather than trusted.
-            for &b in &self.commit[..self.commit_len] {
-                let c = if b.is_ascii_graphic() { b as char } else { '?' };
-                fmt::Write::write_char(f, c)?;
-            }
+        )
+    }
+}
+
+/// A commit string from the firmware, shown printable.
+struct Commit<'a>(&'a [u8]);
+
+impl fmt::Display for Commit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The schema only admits NUL-terminated strings; bytes that are not
+        // printable ASCII are shown as '?' rather than trusted.
+        for &b in self.0 {
+            let c = if b.is_ascii_graphic() { b as char } else { '?' };
+            fmt::Write::write_char(f, c)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for VersionStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.number())?;
+        if let Some(commit) = self.commit() {
+            write!(f, "_{commit}")?;
         }
         Ok(())
     }
@@ -128,8 +159,18 @@ impl fmt::Display for VersionStr {
 pub struct Capabilities {
     /// The running management firmware and its commit.
     pub running: VersionStr,
-    /// The management firmware stored in flash (0 if not reported).
-    pub stored: FwVersion,
+    /// The management firmware stored in flash, the one the next boot
+    /// runs (version 0 if not reported).
+    pub stored: VersionStr,
+    /// The running bootloader (CMRT) and its commit.
+    pub running_bootloader: VersionStr,
+    /// The bootloader stored in flash.
+    pub stored_bootloader: VersionStr,
+    /// The UEFI driver (UNDI) stored in flash; the host never runs it.
+    pub stored_undi: VersionStr,
+    /// The oldest firmware the device accepts (0 if not reported): a
+    /// flash image below it is refused.
+    pub anti_rollback: u32,
     /// The link the firmware configured, if it reported a known one.
     pub link: Option<LinkConfig>,
     /// Raw `FW_LINK_SPEED` value, for messages about unknown modes.
@@ -199,7 +240,23 @@ impl Capabilities {
 
         Ok(Self {
             running: VersionStr::new(version, commit),
-            stored: FwVersion(attrs.u32(cap_resp::STORED_VERSION).unwrap_or(0)),
+            stored: version_str(
+                &attrs,
+                cap_resp::STORED_VERSION,
+                cap_resp::STORED_COMMIT_STR,
+            ),
+            running_bootloader: version_str(
+                &attrs,
+                cap_resp::CMRT_VERSION,
+                cap_resp::CMRT_COMMIT_STR,
+            ),
+            stored_bootloader: version_str(
+                &attrs,
+                cap_resp::STORED_CMRT_VERSION,
+                cap_resp::STORED_CMRT_COMMIT_STR,
+            ),
+            stored_undi: version_str(&attrs, cap_resp::UEFI_VERSION, cap_resp::UEFI_COMMIT_STR),
+            anti_rollback: attrs.u32(cap_resp::ANTI_ROLLBACK_VERSION).unwrap_or(0),
             link,
             link_speed_raw,
             bmc_present,
@@ -208,6 +265,15 @@ impl Capabilities {
             bmc_all_multi,
         })
     }
+}
+
+/// The version in attribute `version` with the commit in attribute
+/// `commit` (version 0 and no commit where they are missing, as in C).
+fn version_str(attrs: &tlv::Attrs<'_>, version: u16, commit: u16) -> VersionStr {
+    VersionStr::new(
+        FwVersion(attrs.u32(version).unwrap_or(0)),
+        attrs.cstr(commit).unwrap_or(b""),
+    )
 }
 
 /// The electrical interface (attachment unit interface) of the port.
@@ -524,6 +590,37 @@ mod tests {
             })
         );
         assert!(!caps.bmc_present);
+    }
+
+    #[test]
+    fn parses_every_version_devlink_reports() {
+        let bytes = build(|b| {
+            b.put_u32(cap_resp::VERSION, FwVersion::new(25, 6, 1, 0).0)
+                .unwrap();
+            b.put_string(cap_resp::VERSION_COMMIT_STR, b"abc").unwrap();
+            b.put_u32(cap_resp::STORED_VERSION, FwVersion::new(25, 6, 2, 7).0)
+                .unwrap();
+            b.put_u32(cap_resp::CMRT_VERSION, FwVersion::new(25, 3, 0, 0).0)
+                .unwrap();
+            b.put_string(cap_resp::STORED_CMRT_COMMIT_STR, b"boot")
+                .unwrap();
+            b.put_u32(cap_resp::UEFI_VERSION, FwVersion::new(1, 2, 0, 0).0)
+                .unwrap();
+            b.put_u32(cap_resp::ANTI_ROLLBACK_VERSION, 3).unwrap();
+        });
+        let msg = Message::parse(&bytes).unwrap();
+        let caps = Capabilities::parse(&msg).unwrap();
+        let commit = |v: &VersionStr| v.commit().map(|c| c.to_string());
+        assert_eq!(caps.running.number().to_string(), "25.06.01-000");
+        assert_eq!(commit(&caps.running).as_deref(), Some("abc"));
+        assert_eq!(caps.stored.to_string(), "25.06.02-007");
+        assert_eq!(commit(&caps.stored), None);
+        assert_eq!(caps.running_bootloader.to_string(), "25.03.00-000");
+        // Missing versions are 0, as in C; a commit may come without one.
+        assert_eq!(caps.stored_bootloader.number().to_string(), "00.00.00-000");
+        assert_eq!(commit(&caps.stored_bootloader).as_deref(), Some("boot"));
+        assert_eq!(caps.stored_undi.to_string(), "01.02.00-000");
+        assert_eq!(caps.anti_rollback, 3);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! The ethtool operations of the interface: driver and firmware (`-i`),
 //! link settings, ring sizes and header split (`-g`/`-G`), channels
 //! (`-l`/`-L`), interrupt moderation (`-c`/`-C`), RSS (`-x`/`-X`, hash
-//! fields, the additional context), flow rules (`-n`/`-N`) and statistics
-//! (`-S`, with the eth-mac, eth-ctrl and rmon groups).
+//! fields, the additional context), flow rules (`-n`/`-N`), statistics
+//! (`-S`, with the eth-mac, eth-ctrl and rmon groups), the module EEPROM
+//! (`-m`, in `eeprom.rs`) and the self-tests (`-t`, in `selftest.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -47,12 +48,14 @@ use crate::{
             KernelRingParam,
             LinkKsettings,
             LinkMode,
+            ModuleEeprom,
             RingParam,
             RmonStats,
             RuleCount,
             RxfhContext,
             RxfhFields,
             RxfhParam,
+            SelfTest,
             StatsData,
             StringSet,
             Strings,
@@ -468,17 +471,32 @@ impl ethtool::Operations for Port {
         shared.mac_stats.fill_rmon(&shared.regs, stats);
     }
 
+    fn get_module_eeprom_by_page(
+        dev: &net::Device<Self>,
+        eeprom: &mut ModuleEeprom<'_>,
+        extack: &mut ExtAck<'_>,
+    ) -> Result<u32> {
+        super::eeprom::read(&dev.data().shared, eeprom, extack)
+    }
+
+    fn self_test(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, test: &mut SelfTest<'_>) {
+        super::selftest::run(dev, rtnl, test);
+    }
+
     fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
         match set {
             // CAST: a few thousand at most.
             StringSet::Stats => Ok(HwStats::count(dev.data().queues.len()) as u32),
+            StringSet::Test => Ok(super::selftest::count()),
             StringSet::Other(_) => Err(EOPNOTSUPP),
         }
     }
 
     fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
-        if set == StringSet::Stats {
-            HwStats::names(dev.data().queues.len(), strings);
+        match set {
+            StringSet::Stats => HwStats::names(dev.data().queues.len(), strings),
+            StringSet::Test => super::selftest::names(strings),
+            StringSet::Other(_) => {}
         }
     }
 

@@ -113,6 +113,7 @@ pub mod pul;
 pub mod qm_rx;
 pub mod qm_tx;
 pub mod queue;
+pub mod reg_test;
 pub mod rpc;
 pub mod rpc_ram;
 pub mod rxb;

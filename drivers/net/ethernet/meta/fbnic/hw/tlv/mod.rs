@@ -79,6 +79,7 @@ fn read_u32(buf: &[u8], off: usize) -> Option<u32> {
 mod build;
 mod catalogue;
 mod parse;
+pub mod selftest;
 #[cfg(test)]
 mod tests;
 
