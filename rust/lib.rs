@@ -30,4 +30,5 @@ pub mod dma;
 pub mod irq;
 pub mod net;
 pub mod pci;
+pub mod ptp;
 pub mod workqueue;

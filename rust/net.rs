@@ -16,6 +16,7 @@ pub mod page_pool;
 pub mod qstats;
 pub mod skbuff;
 
+pub(crate) use device::raw_device;
 pub use device::{
     is_valid_ether_addr,
     AddrList,

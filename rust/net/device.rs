@@ -130,7 +130,7 @@ const NETDEV_ALIGN: usize = u32_as_usize(bindings::NETDEV_ALIGN);
 /// `kernel::device::Device` keeps its raw accessor crate-private; this is the
 /// same conversion, relying on the layout it declares: `#[repr(transparent)]`
 /// over `Opaque<bindings::device>` (plus a zero-sized context marker).
-pub(super) fn raw_device<Ctx: device::DeviceContext>(
+pub(crate) fn raw_device<Ctx: device::DeviceContext>(
     dev: &device::Device<Ctx>,
 ) -> *mut bindings::device {
     core::ptr::from_ref(dev)

@@ -63,6 +63,7 @@ mod ops;
 mod rings;
 mod rss;
 mod stats;
+mod timestamping;
 
 pub use coalescing::{
     coalesce,
@@ -104,6 +105,7 @@ pub use stats::{
     Strings,
     GSTRING_LEN, //
 };
+pub use timestamping::TsInfo;
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
 ///
@@ -429,6 +431,12 @@ pub trait Operations: super::Operations {
     /// Removes RSS context `context` (`remove_rxfh_context`). The core has
     /// checked that no flow rule uses it.
     fn remove_rxfh_context(_dev: &Device<Self>, _context: u32, _extack: &mut ExtAck<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the device's time stamping capabilities and hardware clock
+    /// (`get_ts_info`, `ethtool -T`).
+    fn get_ts_info(_dev: &Device<Self>, _info: &mut TsInfo) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

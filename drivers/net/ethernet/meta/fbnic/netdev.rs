@@ -85,6 +85,7 @@ use crate::{
         RxSnapshot,
         TxSnapshot, //
     },
+    time,
     txrx::{
         self,
         HeaderSplit,
@@ -236,6 +237,8 @@ impl Handler for NapiIrq {
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
+    /// The device's PTP clock, unregistered when the interface goes.
+    pub(crate) clock: Arc<time::Registration>,
     /// The queue pairs, queue `n` at index `n`, one per queue vector; the
     /// first [`QueueConfig::pairs`] are in use.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
@@ -268,6 +271,7 @@ impl Port {
     pub(crate) fn new(
         shared: Arc<Shared>,
         service: Arc<Service>,
+        clock: Arc<time::Registration>,
         queues: KVec<Pin<KBox<QueuePair>>>,
         irq_names: KVec<Arc<IrqName>>,
         config: QueueConfig,
@@ -276,6 +280,7 @@ impl Port {
         pin_init!(Self {
             shared,
             service,
+            clock,
             queues,
             irq_names,
             rss <- new_mutex!(rss),
@@ -522,12 +527,18 @@ impl net::Operations for Port {
             return Err(e);
         }
 
+        if let Err(e) = time::Clock::start(&port.clock) {
+            let _ = shared.mbx.set_ownership(regs, false);
+            return Err(e);
+        }
+
         // Queue vectors are named after the interface, as C drivers do.
         let ifname = dev.name().to_str().unwrap_or("fbnic");
         for (i, name) in port.irq_names.iter().enumerate() {
             name.set(format_args!("{ifname}-TxRx-{i}"));
         }
         if let Err(e) = port.start_datapath(dev, &port.config()) {
+            time::Clock::stop(&port.clock);
             let _ = shared.mbx.set_ownership(regs, false);
             return Err(e);
         }
@@ -552,6 +563,7 @@ impl net::Operations for Port {
         cancel_delayed_sync(&port.service);
         port.service.set_carrier(dev, change);
         dev.carrier_off();
+        time::Clock::stop(&port.clock);
         // The interface is down either way; a firmware that does not hear
         // it keeps its own timeout.
         if shared.mbx.set_ownership(&shared.regs, false).is_err() {

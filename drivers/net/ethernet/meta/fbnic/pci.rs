@@ -60,6 +60,7 @@ use crate::{
         MailboxGuard,
         Shared, //
     },
+    time,
     txrx::{
         self,
         QueuePair,
@@ -178,6 +179,7 @@ fn register_netdev<'bound>(
     };
     let mac = csr::mac_from_dsn(dsn);
 
+    let clock = time::Clock::register(pdev.as_ref(), shared)?;
     let service = Service::new(shared.clone(), link)?;
     irq::request_threaded(
         vectors.index(csr::PCS_MSIX_ENTRY)?,
@@ -206,7 +208,7 @@ fn register_netdev<'bound>(
         pdev.as_ref(),
         queues,
         queues,
-        Port::new(shared.clone(), service.clone(), pairs, names, config),
+        Port::new(shared.clone(), service.clone(), clock, pairs, names, config),
     )?;
     let port = builder.device().data();
     let mut mems = port.alloc_rings(pdev.as_ref(), &config)?;

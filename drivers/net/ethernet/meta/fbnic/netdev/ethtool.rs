@@ -4,7 +4,8 @@
 //! link settings, ring sizes and header split (`-g`/`-G`), channels
 //! (`-l`/`-L`), interrupt moderation (`-c`/`-C`), RSS (`-x`/`-X`, hash
 //! fields, the additional context), flow rules (`-n`/`-N`) and statistics
-//! (`-S`, with the eth-mac, eth-ctrl and rmon groups).
+//! (`-S`, with the eth-mac, eth-ctrl and rmon groups), and the hardware
+//! clock (`-T`).
 
 #![forbid(unsafe_code)]
 
@@ -56,7 +57,8 @@ use crate::{
             StatsData,
             StringSet,
             Strings,
-            TcpDataSplit, //
+            TcpDataSplit,
+            TsInfo, //
         },
         Rtnl, //
     },
@@ -450,6 +452,13 @@ impl ethtool::Operations for Port {
         }
         // The table stays in the device: no rule points at it any more.
         dev.data().rss.lock().context1 = None;
+        Ok(())
+    }
+
+    /// The device's clock. (Hardware time stamps of packets are not
+    /// offered yet.)
+    fn get_ts_info(dev: &net::Device<Self>, info: &mut TsInfo) -> Result {
+        info.set_phc_index(dev.data().clock.index());
         Ok(())
     }
 
