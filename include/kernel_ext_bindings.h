@@ -14,6 +14,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
 #include <linux/ptp_clock_kernel.h>
 #include <linux/skbuff.h>

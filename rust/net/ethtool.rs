@@ -105,7 +105,10 @@ pub use stats::{
     Strings,
     GSTRING_LEN, //
 };
-pub use timestamping::TsInfo;
+pub use timestamping::{
+    so_timestamping,
+    TsInfo, //
+};
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
 ///

@@ -18,6 +18,7 @@
 
 mod channels;
 mod ethtool;
+mod hwtstamp;
 
 use kernel::{
     device::{
@@ -253,6 +254,10 @@ pub(crate) struct Port {
     /// open.
     #[pin]
     split: Mutex<HeaderSplit>,
+    /// Hardware time stamping (`SIOCSHWTSTAMP`). Taken after `rss` and
+    /// before `rules` where they are.
+    #[pin]
+    tstamp: Mutex<hwtstamp::Tstamp>,
     /// The MAC address filter (receive mode).
     #[pin]
     mac_filter: SpinLock<MacFilter>,
@@ -286,6 +291,7 @@ impl Port {
             rss <- new_mutex!(rss),
             rules <- new_mutex!(Rules::new()),
             split <- new_mutex!(HeaderSplit::default()),
+            tstamp <- new_mutex!(hwtstamp::Tstamp::OFF),
             mac_filter <- new_spinlock!(MacFilter::new()),
             config <- new_mutex!(config),
             rx_usecs: Atomic::new(txrx::RX_USECS),
@@ -374,7 +380,8 @@ impl Port {
             }
         }
         let rss = self.rss.lock();
-        classifier::enable(regs, &rss, &self.rules.lock());
+        let ts_classes = self.tstamp.lock().rx_classes();
+        classifier::enable(regs, &rss, &self.rules.lock(), ts_classes);
         drop(rss);
         for q in active {
             q.napi.enable();
@@ -500,7 +507,7 @@ impl net::Poll for Port {
         if let Some(txq) = dev.tx_queue(index as u32) {
             q.rings.clean_tx(regs, txq, budget);
         }
-        let done = q.rings.clean_rx(regs, dev, napi, budget);
+        let done = q.rings.clean_rx(regs, dev, napi, port.clock.data(), budget);
         if done < budget && napi.complete_done(done) {
             port.arm(q);
         }
@@ -637,6 +644,15 @@ impl net::Operations for Port {
 
     /// Leaves to software what the META descriptor cannot express for
     /// `skb` (see [`txrx::features_check`]).
+    fn hwtstamp_get(dev: &net::Device<Self>, config: &mut net::HwtstampConfig) -> Result {
+        dev.data().hwtstamp_get(config);
+        Ok(())
+    }
+
+    fn hwtstamp_set(dev: &net::Device<Self>, config: &mut net::HwtstampConfig) -> Result {
+        dev.data().hwtstamp_set(dev, config)
+    }
+
     fn features_check(
         _dev: &net::Device<Self>,
         skb: &SkBuff,

@@ -182,6 +182,22 @@ impl Clock {
         }
     }
 
+    /// The clock's time of a 40-bit descriptor time stamp
+    /// (`fbnic_ts40_to_ns()`): bits 63..40 from the kept high bits, one
+    /// more if the low 40 wrapped since that read (bits 39..32 of the time
+    /// stamp far below the kept ones), plus the offset.
+    pub(crate) fn ts40_to_ns(&self, ts40: u64) -> u64 {
+        let offset = self.offset.load(Relaxed);
+        let high = self.high.load(Relaxed);
+        let mut ns = u64::from(high >> 8) << 40 | ts40;
+        // CAST: bits 39..32 of each.
+        let (ts_top, high_top) = ((ts40 >> 32) as u8, high as u8);
+        if ts_top < high_top && high_top - ts_top > u8::MAX / 2 {
+            ns = ns.wrapping_add(1 << 40);
+        }
+        ns.wrapping_add_signed(offset)
+    }
+
     /// Starts the periodic read of the high bits, at interface open
     /// (`fbnic_time_start()`).
     pub(crate) fn start(reg: &Registration) -> Result {

@@ -19,10 +19,12 @@ use super::{
         self,
         ChannelsError, //
     },
+    hwtstamp,
     Port,
     QueueConfig, //
 };
 use crate::{
+    classifier,
     hw::{
         csr,
         fw::{
@@ -38,6 +40,7 @@ use crate::{
             coalesce,
             ring_params,
             rss_hash,
+            so_timestamping,
             Channels,
             Coalesce,
             DrvInfo,
@@ -379,9 +382,8 @@ impl ethtool::Operations for Port {
             extack.set_message(c"fbnic: cannot hash this flow type over those fields");
         })?;
         if dev.is_running() {
-            rpc::write_rss_rules(&port.shared.regs, &rss);
-            // Flow rules that spread by RSS hash as their class does.
-            port.rules.lock().write(&port.shared.regs, &rss);
+            let ts_classes = port.tstamp.lock().rx_classes();
+            classifier::write_rss_rules(&port.shared.regs, &rss, &port.rules.lock(), ts_classes);
         }
         Ok(())
     }
@@ -455,10 +457,13 @@ impl ethtool::Operations for Port {
         Ok(())
     }
 
-    /// The device's clock. (Hardware time stamps of packets are not
-    /// offered yet.)
+    /// The device's clock and receive time stamps. (Transmit time stamps
+    /// are not offered yet.)
     fn get_ts_info(dev: &net::Device<Self>, info: &mut TsInfo) -> Result {
         info.set_phc_index(dev.data().clock.index());
+        info.set_so_timestamping(so_timestamping::RX_HARDWARE | so_timestamping::RAW_HARDWARE);
+        info.set_tx_types(hwtstamp::TX_TYPES);
+        info.set_rx_filters(hwtstamp::RX_FILTERS);
         Ok(())
     }
 
