@@ -3,7 +3,7 @@
  * The C interfaces that the kernel_ext Rust layer (rust/) binds itself,
  * because Linux 7.3's `kernel::bindings` lacks them or keeps them opaque:
  * the net_device and its operation tables, ethtool, sk_buff, NAPI, the
- * page pool, hwmon and devlink.
+ * page pool, hwmon, devlink and PTP clocks.
  *
  * bindgen reads this header with the module's own C flags (see the driver's
  * Kbuild); rust/bindgen_parameters selects what it generates. Static inline
@@ -15,7 +15,9 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/hwmon.h>
+#include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
+#include <linux/ptp_clock_kernel.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>
 #include <net/netdev_queues.h>

@@ -31,5 +31,6 @@ pub mod hwmon;
 pub mod irq;
 pub mod net;
 pub mod pci;
+pub mod ptp;
 pub mod str;
 pub mod workqueue;

@@ -22,12 +22,14 @@ pub mod skbuff;
 
 pub(crate) use device::raw_device;
 pub use device::{
+    hwtstamp,
     is_valid_ether_addr,
     AddrList,
     Builder,
     Device,
     Features,
     Handle,
+    HwtstampConfig,
     Operations,
     QueueType,
     Registration,

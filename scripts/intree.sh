@@ -208,9 +208,9 @@ The Rust fbnic driver added later in this series needs safe abstractions
 that the kernel crate does not provide yet: net_device allocation and
 registration, the net_device_ops, ethtool_ops and netdev_stat_ops
 tables as #[vtable] traits, NAPI, sk_buff, TX queues with BQL,
-page_pool, and a few PCI, IRQ, DMA and workqueue helpers (the DMA mask
-set before probe, device-managed MSI-X vectors and handlers, cancelling
-delayed work).
+page_pool, PTP hardware clock registration, and a few PCI, IRQ, DMA
+and workqueue helpers (the DMA mask set before probe, device-managed
+MSI-X vectors and handlers, cancelling delayed work).
 
 Add them as kernel_ext/, written the way rust/kernel/ code is: small
 types over C objects with their invariants documented, a SAFETY comment
@@ -349,8 +349,8 @@ is fbnic.ko like the C driver's; the two are exclusive in Kconfig.
 
   1/3 adds kernel_ext, the safe abstractions the driver needs that the
       kernel crate lacks (net_device, ethtool, NAPI, sk_buff,
-      page_pool, qstats, and PCI, IRQ and workqueue helpers), with its
-      own bindgen step. It is a module of the driver's crate for now:
+      page_pool, qstats, PTP clocks, and PCI, IRQ and workqueue
+      helpers), with its own bindgen step. It is a module of the driver's crate for now:
       each piece is meant to move into rust/kernel/.
   2/3 adds the hardware contract (registers, descriptors, the firmware
       mailbox's TLV codec), plain core Rust that also compiles on the

@@ -93,6 +93,7 @@ use crate::kernel_ext::bindings;
 
 mod addr;
 mod features;
+pub mod hwtstamp;
 mod ops;
 mod queue;
 mod registration;
@@ -103,6 +104,7 @@ pub use addr::{
     AddrList, //
 };
 pub use features::Features;
+pub use hwtstamp::HwtstampConfig;
 pub use ops::{
     Operations,
     TxResult, //

@@ -70,6 +70,7 @@ mod rings;
 mod rss;
 mod selftest;
 mod stats;
+mod timestamping;
 
 pub use coalescing::{
     coalesce,
@@ -112,6 +113,10 @@ pub use stats::{
     StringSet,
     Strings,
     GSTRING_LEN, //
+};
+pub use timestamping::{
+    so_timestamping,
+    TsInfo, //
 };
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -352,6 +357,12 @@ pub trait Operations: super::Operations {
     /// Removes RSS context `context` (`remove_rxfh_context`). The core has
     /// checked that no flow rule uses it.
     fn remove_rxfh_context(_dev: &Device<Self>, _context: u32, _extack: &mut ExtAck<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the device's time stamping capabilities and hardware clock
+    /// (`get_ts_info`, `ethtool -T`).
+    fn get_ts_info(_dev: &Device<Self>, _info: &mut TsInfo) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

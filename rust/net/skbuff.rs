@@ -279,6 +279,19 @@ impl SkBuff {
         unsafe { bindings::skb_set_hash(self.0.as_ptr(), hash, kind) };
     }
 
+    /// Records when the device received the packet, in nanoseconds of its
+    /// PTP hardware clock (`skb_hwtstamps(skb)->hwtstamp`), for sockets
+    /// that asked for hardware receive time stamps.
+    pub fn set_rx_hwtstamp(&mut self, ns: i64) {
+        // SAFETY: By the type invariant the buffer is valid and ours; its
+        // shared info is too, and nothing else writes its time stamp now.
+        unsafe {
+            (*bindings::skb_hwtstamps(self.0.as_ptr()))
+                .__bindgen_anon_1
+                .hwtstamp = ns
+        };
+    }
+
     /// Records the RX queue the packet arrived on (`skb_record_rx_queue()`),
     /// for receive flow steering and queue-aware sockets.
     pub fn record_rx_queue(&mut self, queue: u16) {

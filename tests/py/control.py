@@ -19,15 +19,15 @@ import time
 from pathlib import Path
 
 from lib.py import KsftXfailEx, NetdevFamily
-from lib.py import cmd, ip, ksft_eq, ksft_gt, ksft_in, ksft_lt, \
+from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, ksft_lt, \
     ksft_not_none, ksft_pr, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, wait_for
 import mkpldm
+from phc import NSEC_PER_SEC, Phc, phc_of
 
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
 rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
-rust ptp-clock-runs the Rust driver has no PTP clock yet {OUTSIDE}
 """
 
 TEMP_MC, VOLT_MV = 61500, 812
@@ -197,17 +197,90 @@ def fw_coredump(lab):
 
 def ptp_clock_runs(lab):
     """The PTP hardware clock runs at the rate of real time."""
-    ptp = sorted(os.listdir(f"/sys/class/net/{lab.dev}/device/ptp"))
-    fd = os.open(f"/dev/{ptp[0]}", os.O_RDONLY)
-    clock = ((~fd) << 3) | 3  # FD_TO_CLOCKID
-    p0, h0 = time.clock_gettime_ns(clock), time.monotonic_ns()
-    time.sleep(1)
-    p1, h1 = time.clock_gettime_ns(clock), time.monotonic_ns()
-    os.close(fd)
-    ratio = (p1 - p0) / (h1 - h0)
-    ksft_pr(f"/dev/{ptp[0]}: {p1 - p0} ns in {h1 - h0} ns of host time, ratio {ratio:.4f}")
+    with Phc(phc_of(lab.dev)) as clock:
+        ratio = clock.rate()
+    ksft_pr(f"{clock.path}: ratio {ratio:.4f} to host time")
     ksft_gt(ratio, 0.95)
     ksft_lt(ratio, 1.05)
+
+
+def ptp_ethtool_phc(lab):
+    """ethtool -T names the device's clock."""
+    out = cmd(f"ethtool -T {lab.dev}").stdout
+    ksft_pr(out)
+    # ethtool 6.11 and later name it the hardware timestamp provider.
+    index = [line.split(":")[1].strip() for line in out.splitlines()
+             if line.startswith(("PTP Hardware Clock:",
+                                 "Hardware timestamp provider index:"))]
+    ksft_eq(index, [phc_of(lab.dev).removeprefix("ptp")])
+
+
+# Sunday 5 November 2023, 00:53:20 UTC.
+PTP_SET_NS = 1_699_145_600 * NSEC_PER_SEC
+
+
+def ptp_settime(lab):
+    """clock_settime, then clock_gettime reads the time set, plus the time
+    the two calls took."""
+    with Phc(phc_of(lab.dev)) as clock:
+        t0 = time.monotonic_ns()
+        clock.settime(PTP_SET_NS)
+        got = clock.gettime()
+        took = time.monotonic_ns() - t0
+    ksft_pr(f"set {PTP_SET_NS}, read {got} ({got - PTP_SET_NS} ns later, in {took} ns)")
+    ksft_ge(got, PTP_SET_NS)
+    ksft_ge(took, got - PTP_SET_NS)
+
+
+def ptp_adjtime(lab):
+    """clock_adjtime(ADJ_SETOFFSET) moves the clock by the offset asked,
+    forwards and back, against the monotonic clock."""
+    with Phc(phc_of(lab.dev)) as clock:
+        for delta in (2_500_000_000, -1_250_000_000):
+            before, w0 = clock.offset_to()
+            clock.adjtime(delta)
+            after, w1 = clock.offset_to()
+            moved = after - before
+            ksft_pr(f"adjtime {delta} ns: moved {moved} ns (read windows {w0}, {w1} ns)")
+            # Each offset is known to within half its read window; the
+            # clock's drift between the reads adds well under 1 ms.
+            ksft_lt(abs(moved - delta), (w0 + w1) // 2 + 1_000_000)
+
+
+def ptp_adjfine(lab):
+    """clock_adjtime(ADJ_FREQUENCY) changes the clock's rate by the parts
+    per million asked, and back: rates measured against host time."""
+    with Phc(phc_of(lab.dev)) as clock:
+        try:
+            nominal = clock.rate()
+            rates = {}
+            for ppm in (100_000, -50_000):
+                clock.adjfine(ppm)
+                rates[ppm] = clock.rate()
+            clock.adjfine(0)
+            back = clock.rate()
+        finally:
+            clock.adjfine(0)
+    ksft_pr(f"rate at 0 ppm {nominal:.5f}, {rates}, back at 0 ppm {back:.5f}")
+    for ppm, rate in rates.items():
+        # Relative to the nominal rate, which absorbs the guest's own drift.
+        ksft_lt(abs(rate / nominal - (1 + ppm / 1e6)), 0.01, f"{ppm} ppm")
+    ksft_lt(abs(back / nominal - 1), 0.01, "0 ppm again")
+
+
+def ptp_sys_offset(lab):
+    """PTP_SYS_OFFSET_EXTENDED: each PHC reading comes with the system
+    times around it, and the PHC-to-system offsets agree."""
+    with Phc(phc_of(lab.dev)) as clock:
+        samples = clock.sys_offset_extended(5)
+    offsets = []
+    for pre, phc, post in samples:
+        ksft_pr(f"pre {pre} phc {phc} post {post}: window {post - pre} ns")
+        ksft_ge(post, pre)
+        ksft_lt(post - pre, 50_000_000)
+        offsets.append(phc - (pre + post) // 2)
+    windows = max(post - pre for pre, _, post in samples)
+    ksft_lt(max(offsets) - min(offsets), windows + 1_000_000)
 
 
 def fw_errors(lab):
@@ -316,7 +389,9 @@ def main():
          ethtool_speed, hw_drops_stats64, hw_drops_qstats, hw_counter_no_wrap,
          ethtool_selftest, ethtool_module_eeprom, hwmon_temp,
          hwmon_volt, fault_sensor_error, fault_dropped_answer, link_flap,
-         devlink_flash, fw_coredump, ptp_clock_runs, fault_heartbeat_loss,
+         devlink_flash, fw_coredump, ptp_clock_runs, ptp_ethtool_phc,
+         ptp_settime, ptp_adjtime, ptp_adjfine, ptp_sys_offset,
+         fault_heartbeat_loss,
          updown_cycles, unload, reload_cycles, dmesg_clean], Lab(), EXPECTED_FAIL)
 
 

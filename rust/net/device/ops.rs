@@ -20,6 +20,7 @@ use super::{
     AddrList,
     Device,
     Features,
+    HwtstampConfig,
     Stats64,
     ETH_ALEN, //
 };
@@ -99,6 +100,20 @@ pub trait Operations: Sized + Send + Sync {
     /// least with [`is_valid_ether_addr`](super::is_valid_ether_addr)
     /// (`EADDRNOTAVAIL` otherwise).
     fn set_mac_address(_dev: &Device<Self>, _addr: &[u8; ETH_ALEN]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the hardware time stamping configuration
+    /// (`ndo_hwtstamp_get`, under RTNL).
+    fn hwtstamp_get(_dev: &Device<Self>, _config: &mut HwtstampConfig) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies a hardware time stamping configuration (`ndo_hwtstamp_set`,
+    /// under RTNL). The driver may widen the receive filter, and writes
+    /// back what it applied; a request it cannot meet fails with nothing
+    /// changed (`ERANGE` for an unsupported mode).
+    fn hwtstamp_set(_dev: &Device<Self>, _config: &mut HwtstampConfig) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -230,6 +245,38 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
+    /// As for [`OpsTable::open`]; in addition `config` must be valid for
+    /// reads and writes and ours for the call, and the caller must hold
+    /// RTNL.
+    unsafe extern "C" fn hwtstamp_get(
+        ndev: *mut bindings::net_device,
+        config: *mut bindings::kernel_hwtstamp_config,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: `HwtstampConfig` is a transparent wrapper; `config` is
+        // valid and ours for the call.
+        let config = unsafe { &mut *config.cast::<HwtstampConfig>() };
+        from_result(|| T::hwtstamp_get(dev, config).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::hwtstamp_get`]; `extack` is NULL or valid.
+    unsafe extern "C" fn hwtstamp_set(
+        ndev: *mut bindings::net_device,
+        config: *mut bindings::kernel_hwtstamp_config,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: As in `hwtstamp_get`.
+        let config = unsafe { &mut *config.cast::<HwtstampConfig>() };
+        from_result(|| T::hwtstamp_set(dev, config).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
     /// As for [`OpsTable::open`]; in addition `skb` must be a valid socket
     /// buffer that stays valid and unchanged during the call.
     unsafe extern "C" fn features_check(
@@ -263,6 +310,16 @@ impl<T: Operations> OpsTable<T> {
         },
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
             Some(Self::set_mac_address)
+        } else {
+            None
+        },
+        ndo_hwtstamp_get: if T::HAS_HWTSTAMP_GET {
+            Some(Self::hwtstamp_get)
+        } else {
+            None
+        },
+        ndo_hwtstamp_set: if T::HAS_HWTSTAMP_SET {
+            Some(Self::hwtstamp_set)
         } else {
             None
         },

@@ -27,6 +27,39 @@ fn rx_timestamps_when_the_action_asks() {
 }
 
 #[test]
+fn rx_timestamps_are_the_ptp_counters_low_bits() {
+    use fbnic_hw::csr::ptp;
+    let (mut a, mut b) = pair(1);
+    // The counter started past a 40-bit wrap, running at nominal rate.
+    let start: u64 = (3 << 40) + 5_000;
+    b.dev
+        .csr_write(ptp::ADD_VAL_NS::INDEX, (ptp::DCLK_PERIOD >> 32) as u32);
+    b.dev
+        .csr_write(ptp::ADD_VAL_SUBNS::INDEX, ptp::DCLK_PERIOD as u32);
+    b.dev.csr_write(ptp::INIT_HI::INDEX, (start >> 32) as u32);
+    b.dev.csr_write(ptp::INIT_LO::INDEX, start as u32);
+    b.dev.csr_write(
+        ptp::ADJUST::INDEX,
+        ptp::ADJUST::INIT.mask() | ptp::ADJUST::ADDEND_SET.mask(),
+    );
+    b.dev.csr_write(ptp::CTRL::INDEX, ptp::CTRL::EN.mask());
+    let reg = rpc_ram::ACT_TBL0::INFO.dword(60, 0);
+    let act0 = b.dev.csr_read(reg);
+    b.dev.csr_write(reg, act0 | rpc::ACT_TBL0_TS_ENA);
+    let before = b.dev.ptp().now_ns();
+    a.send(0, TxMeta::default(), &tcp4(b"when?!", TCP_ACK, false), 2048);
+    settle(&a, &b);
+    let after = b.dev.ptp().now_ns();
+    let ts = received(&mut b, 1)[0].1.ts.expect("a timestamp");
+    let low = |t: u64| t & ((1 << 40) - 1);
+    assert!(before >= start);
+    assert!(
+        low(before) <= ts && ts <= low(after),
+        "{before} {ts} {after}"
+    );
+}
+
+#[test]
 fn checksum_complete_uses_the_kernels_word_order() {
     let (mut a, mut b) = pair(1);
     // ICMP echo: not TCP/UDP, so the RX side reports CHECKSUM_COMPLETE.

@@ -172,8 +172,6 @@ pub struct Datapath {
     wire: RwLock<Option<Arc<dyn Wire>>>,
     taps: RwLock<Vec<Arc<dyn Tap>>>,
     stop: AtomicBool,
-    /// Origin of the timestamps the engine reports.
-    epoch: Instant,
     /// Frames the RX engine placed across header and payload buffers.
     rx_split: AtomicU64,
     /// Writes to the TWQ tail doorbells, all queues.
@@ -201,7 +199,6 @@ impl Datapath {
             wire: RwLock::new(None),
             taps: RwLock::new(Vec::new()),
             stop: AtomicBool::new(false),
-            epoch: Instant::now(),
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
         }
@@ -367,12 +364,12 @@ impl Datapath {
         self.stop.store(true, Ordering::Release);
         self.kick.kick();
     }
+}
 
-    /// The 40-bit timestamp clock of TX and RX timestamps: nanoseconds
-    /// since the port was created.
-    fn timestamp(&self) -> u64 {
-        (self.epoch.elapsed().as_nanos() as u64) & ((1 << 40) - 1)
-    }
+/// The 40-bit timestamp of TX and RX timestamps: the low bits of the
+/// device's PTP counter now, which the driver extends to the clock's time.
+fn timestamp(dev: &FbnicDevice) -> u64 {
+    dev.ptp().now_ns() & ((1 << 40) - 1)
 }
 
 /// Reads the 8-byte descriptor at `addr`.

@@ -196,7 +196,7 @@ impl Engine {
             } => (
                 u32::from(queue),
                 rss_hash,
-                timestamp.then(|| dp.timestamp()),
+                timestamp.then(|| super::timestamp(dev)),
             ),
         };
         match self.place(dev, q, frame, &p, rss_hash, ts) {

@@ -232,7 +232,7 @@ impl Engine {
             head = pos;
             sent += 1;
             if meta.req_ts && !twq1 {
-                let ts = dp.timestamp();
+                let ts = super::timestamp(dev);
                 self.write_tcd(dev, q, &tcq, TxCompletion::Timestamp { ts, status: 0 })?;
             }
             if meta.req_completion || twq1 {

@@ -20,11 +20,20 @@ use crate::{
 /// addresses, drop for the rest (`fbnic_rss_reinit()`,
 /// `fbnic_write_rules()`). The MAC filter is written separately
 /// ([`rpc::MacFilter`]).
-pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules) {
+/// Frames of the flow classes in `ts_classes` (a bit per class) get a
+/// receive time stamp.
+pub(crate) fn enable(regs: &Regs, rss: &Rss, rules: &Rules, ts_classes: u32) {
     rpc::write_rss(regs, rss);
-    rpc::write_rss_rules(regs, rss);
-    rules.write(regs, rss);
+    write_rss_rules(regs, rss, rules, ts_classes);
     rpc::open_rmi(regs);
+}
+
+/// Rewrites the RSS rules, and the flow rules that spread by RSS hash as
+/// their class does, after a change of the hash fields or of the classes
+/// time stamped.
+pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss, rules: &Rules, ts_classes: u32) {
+    rpc::write_rss_rules(regs, rss, ts_classes);
+    rules.write(regs, rss);
 }
 
 /// Stops delivering frames to the host and invalidates the RSS and flow

@@ -27,6 +27,7 @@ mod regs;
 mod rpc;
 mod shared;
 mod stats;
+mod time;
 mod txrx;
 
 kernel::module_pci_driver! {

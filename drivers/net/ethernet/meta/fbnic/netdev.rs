@@ -19,6 +19,7 @@
 mod channels;
 mod eeprom;
 mod ethtool;
+mod hwtstamp;
 mod selftest;
 
 use kernel::{
@@ -88,6 +89,7 @@ use crate::{
         RxSnapshot,
         TxSnapshot, //
     },
+    time,
     txrx::{
         self,
         HeaderSplit,
@@ -260,6 +262,8 @@ impl Handler for NapiIrq {
 pub(crate) struct Port {
     shared: Arc<Shared>,
     service: Arc<Service>,
+    /// The device's PTP clock, unregistered when the interface goes.
+    pub(crate) clock: Arc<time::Registration>,
     /// The queue pairs, queue `n` at index `n`, one per queue vector; the
     /// first [`QueueConfig::pairs`] are in use.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
@@ -274,6 +278,10 @@ pub(crate) struct Port {
     /// open.
     #[pin]
     split: Mutex<HeaderSplit>,
+    /// Hardware time stamping (`SIOCSHWTSTAMP`). Taken after `rss` and
+    /// before `rules` where they are.
+    #[pin]
+    tstamp: Mutex<hwtstamp::Tstamp>,
     /// The MAC address filter (receive mode).
     #[pin]
     mac_filter: SpinLock<MacFilter>,
@@ -292,6 +300,7 @@ impl Port {
     pub(crate) fn new(
         shared: Arc<Shared>,
         service: Arc<Service>,
+        clock: Arc<time::Registration>,
         queues: KVec<Pin<KBox<QueuePair>>>,
         irq_names: KVec<Arc<IrqName>>,
         config: QueueConfig,
@@ -300,11 +309,13 @@ impl Port {
         pin_init!(Self {
             shared,
             service,
+            clock,
             queues,
             irq_names,
             rss <- new_mutex!(rss),
             rules <- new_mutex!(Rules::new()),
             split <- new_mutex!(HeaderSplit::default()),
+            tstamp <- new_mutex!(hwtstamp::Tstamp::OFF),
             mac_filter <- new_spinlock!(MacFilter::new()),
             config <- new_mutex!(config),
             rx_usecs: Atomic::new(txrx::RX_USECS),
@@ -393,7 +404,8 @@ impl Port {
             }
         }
         let rss = self.rss.lock();
-        classifier::enable(regs, &rss, &self.rules.lock());
+        let ts_classes = self.tstamp.lock().rx_classes();
+        classifier::enable(regs, &rss, &self.rules.lock(), ts_classes);
         drop(rss);
         for q in active {
             q.napi.enable();
@@ -519,7 +531,7 @@ impl net::Poll for Port {
         if let Some(txq) = dev.tx_queue(index as u32) {
             q.rings.clean_tx(regs, txq, budget);
         }
-        let done = q.rings.clean_rx(regs, dev, napi, budget);
+        let done = q.rings.clean_rx(regs, dev, napi, port.clock.data(), budget);
         if done < budget && napi.complete_done(done) {
             port.arm(q);
         }
@@ -546,12 +558,18 @@ impl net::Operations for Port {
             return Err(e);
         }
 
+        if let Err(e) = time::Clock::start(&port.clock) {
+            let _ = shared.mbx.set_ownership(regs, false);
+            return Err(e);
+        }
+
         // Queue vectors are named after the interface, as C drivers do.
         let ifname = dev.name().to_str().unwrap_or("fbnic");
         for (i, name) in port.irq_names.iter().enumerate() {
             name.set(format_args!("{ifname}-TxRx-{i}"));
         }
         if let Err(e) = port.start_datapath(dev, &port.config()) {
+            time::Clock::stop(&port.clock);
             let _ = shared.mbx.set_ownership(regs, false);
             return Err(e);
         }
@@ -576,6 +594,7 @@ impl net::Operations for Port {
         cancel_delayed_sync(&port.service);
         port.service.set_carrier(dev, change);
         dev.carrier_off();
+        time::Clock::stop(&port.clock);
         // The interface is down either way; a firmware that does not hear
         // it keeps its own timeout.
         if shared.mbx.set_ownership(&shared.regs, false).is_err() {
@@ -653,6 +672,15 @@ impl net::Operations for Port {
 
     /// Leaves to software what the META descriptor cannot express for
     /// `skb` (see [`txrx::features_check`]).
+    fn hwtstamp_get(dev: &net::Device<Self>, config: &mut net::HwtstampConfig) -> Result {
+        dev.data().hwtstamp_get(config);
+        Ok(())
+    }
+
+    fn hwtstamp_set(dev: &net::Device<Self>, config: &mut net::HwtstampConfig) -> Result {
+        dev.data().hwtstamp_set(dev, config)
+    }
+
     fn features_check(
         _dev: &net::Device<Self>,
         skb: &SkBuff,

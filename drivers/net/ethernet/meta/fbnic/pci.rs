@@ -67,6 +67,7 @@ use crate::{
         MailboxGuard,
         Shared, //
     },
+    time,
     txrx::{
         self,
         QueuePair,
@@ -210,6 +211,7 @@ fn register_netdev<'bound>(
     };
     let mac = csr::mac_from_dsn(dsn);
 
+    let clock = time::Clock::register(pdev.as_ref(), shared)?;
     let service = Service::new(shared.clone(), link, health)?;
     irq::request_threaded(
         vectors.index(csr::PCS_MSIX_ENTRY)?,
@@ -238,7 +240,7 @@ fn register_netdev<'bound>(
         pdev.as_ref(),
         queues,
         queues,
-        Port::new(shared.clone(), service.clone(), pairs, names, config),
+        Port::new(shared.clone(), service.clone(), clock, pairs, names, config),
     )?;
     let port = builder.device().data();
     let mut mems = port.alloc_rings(pdev.as_ref(), &config)?;

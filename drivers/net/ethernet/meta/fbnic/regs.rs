@@ -92,6 +92,12 @@ impl Regs {
         self.read_raw(mbx::FW_ZERO_REG::AT);
     }
 
+    /// Whether the device is still there (`fbnic_present()`): its register
+    /// mapping is revoked when it goes away.
+    pub(crate) fn present(&self) -> bool {
+        self.bar0.try_access().is_some()
+    }
+
     /// Whether the firmware BAR still answers (`fbnic_fw_present()`): a
     /// device that fell off the bus reads all ones everywhere, and
     /// `FW_ZERO_REG` reads all ones only then.

@@ -208,8 +208,9 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
 }
 
 /// Writes the RSS rules into the action TCAM and table
-/// (`fbnic_rss_reinit()`, `fbnic_write_rules()`).
-pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
+/// (`fbnic_rss_reinit()`, `fbnic_write_rules()`); frames of the classes in
+/// `ts_classes` (bit `class as usize`) get a receive time stamp.
+pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss, ts_classes: u32) {
     for (i, class) in FlowClass::ALL.into_iter().enumerate() {
         // CAST: seven rules.
         let Some(entry) = rpc_ram::ActIdx::new(rpc_ram::RSS_RULES_FIRST + i as u32) else {
@@ -219,6 +220,8 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss) {
         // A class whose frames are discarded goes nowhere.
         let act0 = if fields & rxh::DISCARD != 0 {
             rpc::ACT_TBL0_DROP
+        } else if ts_classes & 1 << class as usize != 0 {
+            rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST) | rpc::ACT_TBL0_TS_ENA
         } else {
             rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
         };

@@ -5,7 +5,8 @@
 //! (`-l`/`-L`), interrupt moderation (`-c`/`-C`), RSS (`-x`/`-X`, hash
 //! fields, the additional context), flow rules (`-n`/`-N`), statistics
 //! (`-S`, with the eth-mac, eth-ctrl and rmon groups), the module EEPROM
-//! (`-m`, in `eeprom.rs`) and the self-tests (`-t`, in `selftest.rs`).
+//! (`-m`, in `eeprom.rs`), the self-tests (`-t`, in `selftest.rs`) and
+//! the hardware clock (`-T`).
 
 #![forbid(unsafe_code)]
 
@@ -19,10 +20,12 @@ use super::{
         self,
         ChannelsError, //
     },
+    hwtstamp,
     Port,
     QueueConfig, //
 };
 use crate::{
+    classifier,
     hw::{
         csr,
         fw::{
@@ -38,6 +41,7 @@ use crate::{
             coalesce,
             ring_params,
             rss_hash,
+            so_timestamping,
             Channels,
             Coalesce,
             DrvInfo,
@@ -59,7 +63,8 @@ use crate::{
             StatsData,
             StringSet,
             Strings,
-            TcpDataSplit, //
+            TcpDataSplit,
+            TsInfo, //
         },
         Rtnl, //
     },
@@ -380,9 +385,8 @@ impl ethtool::Operations for Port {
             extack.set_message(c"fbnic: cannot hash this flow type over those fields");
         })?;
         if dev.is_running() {
-            rpc::write_rss_rules(&port.shared.regs, &rss);
-            // Flow rules that spread by RSS hash as their class does.
-            port.rules.lock().write(&port.shared.regs, &rss);
+            let ts_classes = port.tstamp.lock().rx_classes();
+            classifier::write_rss_rules(&port.shared.regs, &rss, &port.rules.lock(), ts_classes);
         }
         Ok(())
     }
@@ -453,6 +457,16 @@ impl ethtool::Operations for Port {
         }
         // The table stays in the device: no rule points at it any more.
         dev.data().rss.lock().context1 = None;
+        Ok(())
+    }
+
+    /// The device's clock and receive time stamps. (Transmit time stamps
+    /// are not offered yet.)
+    fn get_ts_info(dev: &net::Device<Self>, info: &mut TsInfo) -> Result {
+        info.set_phc_index(dev.data().clock.index());
+        info.set_so_timestamping(so_timestamping::RX_HARDWARE | so_timestamping::RAW_HARDWARE);
+        info.set_tx_types(hwtstamp::TX_TYPES);
+        info.set_rx_filters(hwtstamp::RX_FILTERS);
         Ok(())
     }
 

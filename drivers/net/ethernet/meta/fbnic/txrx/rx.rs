@@ -51,7 +51,8 @@ use crate::{
         }, //
     },
     regs::Regs,
-    stats::RxCounters, //
+    stats::RxCounters,
+    time::Clock, //
 };
 
 /// Pages each RX page pool keeps for reuse, in rings' worth of its
@@ -448,6 +449,7 @@ impl Rings {
         regs: &Regs,
         dev: &net::Device<P>,
         napi: &NapiContext<'_>,
+        clock: &Clock,
         budget: i32,
     ) -> i32 {
         let mut guard = self.rx.lock();
@@ -486,7 +488,14 @@ impl Rings {
                     ppq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
                     Self::rx_payload(rx, &al);
                 }
-                RxCompletion::OptMeta(_) => (),
+                RxCompletion::OptMeta(opt) => {
+                    // The receive time stamp of the packet being built.
+                    if let (Some(ts), RxPacket::Building(skb)) = (opt.ts, &mut rx.pkt) {
+                        // CAST: the clock's time as the kernel's signed
+                        // nanoseconds, as the C driver's ns_to_ktime().
+                        skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64);
+                    }
+                }
                 RxCompletion::Meta(meta) => {
                     match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Hardware time stamps, for either driver: ethtool -T reports the clock
+and the receive filters; SIOCSHWTSTAMP widens a request to what the
+classifier can do (a class of frames, not a PTP message) and says so;
+received frames carry a time stamp of the device's clock when the filter
+takes their class, and none otherwise. Port 0 receives UDP datagrams
+sent from port 1 (in netns remote, wired back to back by the emulator);
+each time stamp must lie between PHC reads taken before the send and
+after the receive."""
+
+import ctypes
+import errno
+import fcntl
+import socket
+import struct
+
+from lib.py import cmd, ksft_eq, ksft_ge, ksft_in, ksft_pr, ksft_raises
+from fbnic_lab import LOCAL_V4, NS, Lab, dmesg_clean, load, run, \
+    unload
+from phc import NSEC_PER_SEC, Phc, phc_of
+
+EXPECTED_FAIL = """
+"""
+
+# include/uapi/linux/sockios.h, net_tstamp.h, asm-generic/socket.h
+SIOCSHWTSTAMP, SIOCGHWTSTAMP = 0x89b0, 0x89b1
+SO_TIMESTAMPING = 37
+SOF_TIMESTAMPING_RX_HARDWARE = 1 << 2
+SOF_TIMESTAMPING_RAW_HARDWARE = 1 << 6
+TX_OFF = 0
+FILTER_NONE, FILTER_ALL, FILTER_SOME = 0, 1, 2
+PTP_V2_L4_EVENT, PTP_V2_L4_SYNC = 6, 7
+PTP_V2_L2_EVENT, PTP_V2_EVENT = 9, 12
+PORT = 31900
+
+
+class HwtstampConfig(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_int), ("tx_type", ctypes.c_int),
+                ("rx_filter", ctypes.c_int)]
+
+
+class Ifreq(ctypes.Structure):
+    _fields_ = [("ifr_name", ctypes.c_char * 16),
+                ("ifr_data", ctypes.POINTER(HwtstampConfig)),
+                ("_pad", ctypes.c_char * 16)]
+
+
+def hwtstamp(lab, request, rx_filter=None):
+    """SIOCGHWTSTAMP, or SIOCSHWTSTAMP with rx_filter (transmit off): the
+    configuration the driver answers with."""
+    config = HwtstampConfig(tx_type=TX_OFF,
+                            rx_filter=rx_filter if rx_filter is not None else 0)
+    req = Ifreq(ifr_name=lab.env.ifname.encode(), ifr_data=ctypes.pointer(config))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s.fileno(), request, req)
+    return config
+
+
+def set_filter(lab, rx_filter):
+    return hwtstamp(lab, SIOCSHWTSTAMP, rx_filter).rx_filter
+
+
+def get_filter(lab):
+    return hwtstamp(lab, SIOCGHWTSTAMP).rx_filter
+
+
+def up(lab):
+    env = lab.setup_pair()
+    ksft_eq(env.ifname, lab.netdev(0))
+
+
+def ethtool_caps(lab):
+    """ethtool -T: receive time stamps in the device's clock, the filters
+    the classifier offers, the clock's index."""
+    out = cmd(f"ethtool -T {lab.env.ifname}").stdout
+    ksft_pr(out)
+    lines = [line.strip() for line in out.splitlines()]
+    for name in ("hardware-receive", "hardware-raw-clock", "none", "all",
+                 "ptpv1-l4-event", "ptpv2-l4-event", "ptpv2-l2-event",
+                 "ptpv2-event"):
+        ksft_in(name, lines)
+    index = [line.split(":")[1].strip() for line in lines
+             if line.startswith(("PTP Hardware Clock:",
+                                 "Hardware timestamp provider index:"))]
+    ksft_eq(index, [phc_of(lab.env.ifname).removeprefix("ptp")])
+
+
+def config_widened(lab):
+    """A PTP Sync filter over UDP becomes all PTPv2 UDP events in the
+    configuration, and the set call answers "some" (more than asked)."""
+    ksft_eq(set_filter(lab, PTP_V2_L4_SYNC), FILTER_SOME)
+    ksft_eq(get_filter(lab), PTP_V2_L4_EVENT)
+    ksft_eq(set_filter(lab, FILTER_ALL), FILTER_ALL)
+    ksft_eq(get_filter(lab), FILTER_ALL)
+    ksft_eq(set_filter(lab, FILTER_NONE), FILTER_NONE)
+    ksft_eq(get_filter(lab), FILTER_NONE)
+
+
+def config_refused(lab):
+    """An unknown filter is refused, the configuration unchanged."""
+    set_filter(lab, PTP_V2_EVENT)
+    with ksft_raises(OSError) as e:
+        set_filter(lab, 99)
+    ksft_eq(e.exception.errno, errno.ERANGE)
+    ksft_eq(get_filter(lab), PTP_V2_EVENT)
+    set_filter(lab, FILTER_NONE)
+
+
+def receive_one(lab):
+    """One UDP datagram from the remote port: its hardware time stamp (0
+    if none) and the PHC reads around its send and receipt."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s, \
+         Phc(phc_of(lab.env.ifname)) as clock:
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING,
+                     SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE)
+        s.bind((LOCAL_V4, PORT))
+        s.settimeout(5)
+        before = clock.gettime()
+        cmd("python3 -c 'import socket; socket.socket(socket.AF_INET, "
+            f"socket.SOCK_DGRAM).sendto(b\"ts\", (\"{LOCAL_V4}\", {PORT}))'", ns=NS, shell=True)
+        data, ancdata, _, _ = s.recvmsg(16, 1024)
+        after = clock.gettime()
+    ksft_eq(data, b"ts")
+    hw = 0
+    for level, kind, payload in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPING:
+            # struct scm_timestamping: software, (legacy), raw hardware.
+            sec, nsec = struct.unpack_from("qq", payload, 32)
+            hw = sec * NSEC_PER_SEC + nsec
+    ksft_pr(f"PHC {before} .. {after}, received at {hw}")
+    return hw, before, after
+
+
+def rx_stamped(lab, rx_filter, expect):
+    set_filter(lab, rx_filter)
+    try:
+        hw, before, after = receive_one(lab)
+    finally:
+        set_filter(lab, FILTER_NONE)
+    if expect:
+        ksft_ge(hw, before, "time stamp after the PHC read before the send")
+        ksft_ge(after, hw, "time stamp before the PHC read after the receipt")
+    else:
+        ksft_eq(hw, 0, "no hardware time stamp")
+
+
+def rx_filter_all(lab):
+    rx_stamped(lab, FILTER_ALL, True)
+
+
+def rx_filter_ptp_udp(lab):
+    """A PTP-over-UDP filter time stamps every UDP datagram."""
+    rx_stamped(lab, PTP_V2_L4_EVENT, True)
+
+
+def rx_filter_ptp_l2(lab):
+    """A PTP-over-Ethernet filter leaves IP traffic alone."""
+    rx_stamped(lab, PTP_V2_L2_EVENT, False)
+
+
+def rx_filter_none(lab):
+    rx_stamped(lab, FILTER_NONE, False)
+
+
+def rx_after_settime(lab):
+    """Time stamps follow the clock when it is set: a year later, still
+    between the PHC reads."""
+    with Phc(phc_of(lab.env.ifname)) as clock:
+        clock.settime(clock.gettime() + 365 * 86400 * NSEC_PER_SEC)
+    rx_stamped(lab, FILTER_ALL, True)
+
+
+def main():
+    run([load, up, ethtool_caps, config_widened, config_refused,
+         rx_filter_all, rx_filter_ptp_udp, rx_filter_ptp_l2, rx_filter_none,
+         rx_after_settime, unload, dmesg_clean], Lab(), EXPECTED_FAIL)
+
+
+if __name__ == "__main__":
+    main()
