@@ -60,6 +60,8 @@ mod coalescing;
 mod link;
 pub mod nfc;
 mod ops;
+mod ops_phy;
+mod phy;
 mod rings;
 mod rss;
 mod stats;
@@ -78,6 +80,15 @@ pub use nfc::{
     IpMatch,
     Masked,
     RuleAction, //
+};
+pub use phy::{
+    fec,
+    EthPhyStats,
+    FecParam,
+    FecStats,
+    LinkExtStats,
+    PauseParam,
+    PauseStats, //
 };
 pub use rings::{
     ring_params,
@@ -245,6 +256,47 @@ pub trait Operations: super::Operations {
     /// Reports the link settings (`get_link_ksettings`, for `ethtool
     /// <dev>`). The core passes in zeroed `settings`.
     fn get_link_ksettings(_dev: &Device<Self>, _settings: &mut LinkKsettings) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Whether [`LinkKsettings::set_lanes`] is meaningful: without it the
+    /// core reports no lane count (`cap_link_lanes_supported`).
+    const CAP_LINK_LANES: bool = false;
+
+    /// Reports the pause frame settings (`get_pauseparam`, `ethtool -a`).
+    /// The core passes in zeroed `pause`.
+    fn get_pauseparam(_dev: &Device<Self>, _pause: &mut PauseParam) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the pause frame settings (`set_pauseparam`, `ethtool -A`).
+    /// An invalid request must fail with nothing changed.
+    fn set_pauseparam(_dev: &Device<Self>, _pause: &PauseParam) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the pause frame counters (`get_pause_stats`).
+    fn get_pause_stats(_dev: &Device<Self>, _stats: &mut PauseStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the FEC settings (`get_fecparam`, `ethtool --show-fec`).
+    fn get_fecparam(_dev: &Device<Self>, _fec: &mut FecParam) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the FEC counters (`get_fec_stats`).
+    fn get_fec_stats(_dev: &Device<Self>, _stats: &mut FecStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the IEEE 802.3 PHY counters (`get_eth_phy_stats`).
+    fn get_eth_phy_stats(_dev: &Device<Self>, _stats: &mut EthPhyStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the link's counters (`get_link_ext_stats`).
+    fn get_link_ext_stats(_dev: &Device<Self>, _stats: &mut LinkExtStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

@@ -30,7 +30,8 @@ use crate::{
     regs::Regs,
     stats::{
         EthMac,
-        EthtoolStats, //
+        EthtoolStats,
+        PhyStats, //
     }, //
 };
 
@@ -44,6 +45,9 @@ pub(crate) struct Shared {
     pub(crate) mbx: Mailbox,
     #[pin]
     pub(crate) mac_stats: EthMac,
+    /// The pause, FEC and PCS counters.
+    #[pin]
+    pub(crate) phy_stats: PhyStats,
     /// The hardware counters of `ethtool -S`.
     pub(crate) ethtool_stats: EthtoolStats,
 }
@@ -53,6 +57,7 @@ impl Shared {
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
         let mac_stats = EthMac::new(&regs);
+        let phy_stats = PhyStats::new(&regs);
         let ethtool_stats = EthtoolStats::new(&regs)?;
         Arc::pin_init(
             try_pin_init!(Self {
@@ -60,6 +65,7 @@ impl Shared {
                 regs,
                 mbx <- mbx,
                 mac_stats <- mac_stats,
+                phy_stats <- phy_stats,
                 ethtool_stats,
             }? Error),
             GFP_KERNEL,
