@@ -62,6 +62,7 @@ pub mod nfc;
 mod ops;
 mod ops_phy;
 mod phy;
+mod regs;
 mod rings;
 mod rss;
 mod stats;
@@ -90,6 +91,7 @@ pub use phy::{
     PauseParam,
     PauseStats, //
 };
+pub use regs::RegDump;
 pub use rings::{
     ring_params,
     Channels,
@@ -262,6 +264,18 @@ pub trait Operations: super::Operations {
     /// Whether [`LinkKsettings::set_lanes`] is meaningful: without it the
     /// core reports no lane count (`cap_link_lanes_supported`).
     const CAP_LINK_LANES: bool = false;
+
+    /// Returns the size in bytes of the register dump (`get_regs_len`,
+    /// `ethtool -d`).
+    fn get_regs_len(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes the register dump (`get_regs`), at most
+    /// [`get_regs_len`](Operations::get_regs_len) bytes.
+    fn get_regs(_dev: &Device<Self>, _dump: &mut RegDump<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Reports the pause frame settings (`get_pauseparam`, `ethtool -a`).
     /// The core passes in zeroed `pause`.

@@ -657,6 +657,16 @@ impl<T: Operations> OpsTable<T> {
         } else {
             None
         },
+        get_regs_len: if T::HAS_GET_REGS_LEN {
+            Some(Self::get_regs_len)
+        } else {
+            None
+        },
+        get_regs: if T::HAS_GET_REGS {
+            Some(Self::get_regs)
+        } else {
+            None
+        },
         get_pauseparam: if T::HAS_GET_PAUSEPARAM {
             Some(Self::get_pauseparam)
         } else {

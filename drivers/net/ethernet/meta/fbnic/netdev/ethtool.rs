@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod link;
+mod regs;
 
 use kernel::{
     prelude::*,
@@ -51,6 +52,7 @@ use crate::{
             LinkKsettings,
             PauseParam,
             PauseStats,
+            RegDump,
             RingParam,
             RmonStats,
             RuleCount,
@@ -510,6 +512,14 @@ impl ethtool::Operations for Port {
             .iter()
             .map(|q| (q.rings.rx_stats(), q.rings.tx_stats()));
         shared.ethtool_stats.values(&shared.regs, queues, data);
+    }
+
+    fn get_regs_len(dev: &net::Device<Self>) -> u32 {
+        regs::get_regs_len(dev)
+    }
+
+    fn get_regs(dev: &net::Device<Self>, dump: &mut RegDump<'_>) {
+        regs::get_regs(dev, dump)
     }
 
     const CAP_LINK_LANES: bool = true;
