@@ -66,6 +66,9 @@ mod link;
 mod module;
 pub mod nfc;
 mod ops;
+mod ops_phy;
+mod phy;
+mod regs;
 mod rings;
 mod rss;
 mod selftest;
@@ -88,6 +91,16 @@ pub use nfc::{
     Masked,
     RuleAction, //
 };
+pub use phy::{
+    fec,
+    EthPhyStats,
+    FecParam,
+    FecStats,
+    LinkExtStats,
+    PauseParam,
+    PauseStats, //
+};
+pub use regs::RegDump;
 pub use rings::{
     ring_params,
     Channels,
@@ -173,6 +186,59 @@ pub trait Operations: super::Operations {
     /// Reports the link settings (`get_link_ksettings`, for `ethtool
     /// <dev>`). The core passes in zeroed `settings`.
     fn get_link_ksettings(_dev: &Device<Self>, _settings: &mut LinkKsettings) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Whether [`LinkKsettings::set_lanes`] is meaningful: without it the
+    /// core reports no lane count (`cap_link_lanes_supported`).
+    const CAP_LINK_LANES: bool = false;
+
+    /// Returns the size in bytes of the register dump (`get_regs_len`,
+    /// `ethtool -d`).
+    fn get_regs_len(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes the register dump (`get_regs`), at most
+    /// [`get_regs_len`](Operations::get_regs_len) bytes.
+    fn get_regs(_dev: &Device<Self>, _dump: &mut RegDump<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the pause frame settings (`get_pauseparam`, `ethtool -a`).
+    /// The core passes in zeroed `pause`.
+    fn get_pauseparam(_dev: &Device<Self>, _pause: &mut PauseParam) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the pause frame settings (`set_pauseparam`, `ethtool -A`).
+    /// An invalid request must fail with nothing changed.
+    fn set_pauseparam(_dev: &Device<Self>, _pause: &PauseParam) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the pause frame counters (`get_pause_stats`).
+    fn get_pause_stats(_dev: &Device<Self>, _stats: &mut PauseStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the FEC settings (`get_fecparam`, `ethtool --show-fec`).
+    fn get_fecparam(_dev: &Device<Self>, _fec: &mut FecParam) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the FEC counters (`get_fec_stats`).
+    fn get_fec_stats(_dev: &Device<Self>, _stats: &mut FecStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the IEEE 802.3 PHY counters (`get_eth_phy_stats`).
+    fn get_eth_phy_stats(_dev: &Device<Self>, _stats: &mut EthPhyStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the link's counters (`get_link_ext_stats`).
+    fn get_link_ext_stats(_dev: &Device<Self>, _stats: &mut LinkExtStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

@@ -26,18 +26,10 @@ from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
 
 # "<driver> <case> <reason>" lines: the known differences, each with why.
 EXPECTED_FAIL = """
-rust ethtool-driver the Rust driver has no self-test (supports-test) and no register dump yet (issue 15, item 4)
-rust ethtool-link the Rust driver reports one link mode (CR2), a FIBRE port, no pause, no FEC modes and no lanes; C reports the lane configuration's 100G modes, MII, symmetric and RX pause, RS FEC and 2 lanes (issue 15, item 4)
+rust ethtool-driver the Rust driver has no self-test (supports-test) yet (issue 15, item 4)
 rust ethtool-channels the Rust driver offers as many queues as CPUs (2), C 128 (issue 16, item 3)
-rust ethtool-coalesce the Rust driver has no rx-frames coalescing yet (issue 15, item 4)
-rust ethtool-pause the Rust driver has no pause parameters or pause statistics yet (issue 15, item 4)
-rust ethtool-fec the Rust driver has no FEC parameters or FEC statistics yet (issue 15, item 4)
 rust ethtool-timestamping the Rust driver has no PTP clock or hardware timestamps yet (issue 15, item 2)
 rust ethtool-stats-names the Rust driver lacks C's xdp_tx_queue_* counters (no XDP yet), and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
-rust ethtool-std-stats-names the Rust driver has no PHY statistics (eth-phy SymbolErrorDuringCarrier) yet (issue 15, item 4)
-rust ethtool-regs-length the Rust driver has no register dump (ethtool -d) yet (issue 15, item 4)
-rust ethtool-module the Rust driver has no module EEPROM access (ethtool -m) yet (issue 15, item 4)
-rust ethtool-module-page0 the Rust driver has no module EEPROM access (ethtool -m) yet (issue 15, item 4)
 rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
 rust devlink-info the Rust driver has no devlink instance yet (issue 15, item 1)
 rust devlink-health the Rust driver has no devlink instance yet (issue 15, item 1)

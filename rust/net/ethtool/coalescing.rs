@@ -22,6 +22,16 @@ impl Coalesce {
         self.0.tx_coalesce_usecs
     }
 
+    /// `rx-frames`: how many received frames to interrupt after at most.
+    pub fn rx_max_frames(&self) -> u32 {
+        self.0.rx_max_coalesced_frames
+    }
+
+    /// Sets `rx-frames`.
+    pub fn set_rx_max_frames(&mut self, frames: u32) {
+        self.0.rx_max_coalesced_frames = frames;
+    }
+
     /// Sets `rx-usecs`.
     pub fn set_rx_usecs(&mut self, usecs: u32) {
         self.0.rx_coalesce_usecs = usecs;
@@ -42,4 +52,6 @@ pub mod coalesce {
     pub const RX_USECS: u32 = bindings::ETHTOOL_COALESCE_RX_USECS;
     /// `tx-usecs`.
     pub const TX_USECS: u32 = bindings::ETHTOOL_COALESCE_TX_USECS;
+    /// `rx-frames`.
+    pub const RX_MAX_FRAMES: u32 = bindings::ETHTOOL_COALESCE_RX_MAX_FRAMES;
 }

@@ -14,37 +14,81 @@ use kernel::{
 use crate::kernel_ext::bindings;
 
 /// A link mode, as listed in `supported` and `advertising` link mode masks
-/// (`enum ethtool_link_mode_bit_indices`, the modes drivers here report).
+/// (`enum ethtool_link_mode_bit_indices`, the modes drivers here report):
+/// speeds and media, port types, pause and FEC modes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkMode {
     /// 25GBASE-CR, full duplex.
     Base25000CrFull,
+    /// 25GBASE-KR, full duplex.
+    Base25000KrFull,
+    /// 25GBASE-SR, full duplex.
+    Base25000SrFull,
     /// 50GBASE-CR2, full duplex.
     Base50000Cr2Full,
+    /// 50GBASE-KR2, full duplex.
+    Base50000Kr2Full,
+    /// 50GBASE-SR2, full duplex.
+    Base50000Sr2Full,
     /// 50GBASE-CR, full duplex.
     Base50000CrFull,
+    /// 50GBASE-KR, full duplex.
+    Base50000KrFull,
+    /// 50GBASE-SR, full duplex.
+    Base50000SrFull,
+    /// 50GBASE-LR/ER/FR, full duplex.
+    Base50000LrErFrFull,
+    /// 50GBASE-DR, full duplex.
+    Base50000DrFull,
     /// 100GBASE-CR2, full duplex.
     Base100000Cr2Full,
-    /// Fibre / direct-attach port.
-    Fibre,
+    /// 100GBASE-KR2, full duplex.
+    Base100000Kr2Full,
+    /// 100GBASE-SR2, full duplex.
+    Base100000Sr2Full,
+    /// 100GBASE-LR2/ER2/FR2, full duplex.
+    Base100000Lr2Er2Fr2Full,
+    /// 100GBASE-DR2, full duplex.
+    Base100000Dr2Full,
+    /// A media-independent interface port.
+    Mii,
+    /// Symmetric pause frames.
+    Pause,
+    /// Asymmetric pause frames (with [`LinkMode::Pause`]: receive only).
+    AsymPause,
+    /// No FEC (among the supported FEC modes).
+    FecNone,
+    /// BASE-R FEC.
+    FecBaser,
+    /// Reed-Solomon FEC.
+    FecRs,
 }
 
 impl LinkMode {
     fn bit(self) -> u32 {
         match self {
-            Self::Base25000CrFull => {
-                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseCR_Full_BIT
-            }
-            Self::Base50000Cr2Full => {
-                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT
-            }
-            Self::Base50000CrFull => {
-                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR_Full_BIT
-            }
-            Self::Base100000Cr2Full => {
-                bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT
-            }
-            Self::Fibre => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FIBRE_BIT,
+            Self::Base25000CrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseCR_Full_BIT,
+            Self::Base25000KrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseKR_Full_BIT,
+            Self::Base25000SrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseSR_Full_BIT,
+            Self::Base50000Cr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT,
+            Self::Base50000Kr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT,
+            Self::Base50000Sr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT,
+            Self::Base50000CrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR_Full_BIT,
+            Self::Base50000KrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR_Full_BIT,
+            Self::Base50000SrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR_Full_BIT,
+            Self::Base50000LrErFrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT,
+            Self::Base50000DrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseDR_Full_BIT,
+            Self::Base100000Cr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT,
+            Self::Base100000Kr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT,
+            Self::Base100000Sr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT,
+            Self::Base100000Lr2Er2Fr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT,
+            Self::Base100000Dr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT,
+            Self::Mii => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_MII_BIT,
+            Self::Pause => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Pause_BIT,
+            Self::AsymPause => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Asym_Pause_BIT,
+            Self::FecNone => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_NONE_BIT,
+            Self::FecBaser => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_BASER_BIT,
+            Self::FecRs => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_RS_BIT,
         }
     }
 }

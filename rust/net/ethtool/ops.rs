@@ -744,6 +744,58 @@ impl<T: Operations> OpsTable<T> {
         } else {
             None
         },
+        get_regs_len: if T::HAS_GET_REGS_LEN {
+            Some(Self::get_regs_len)
+        } else {
+            None
+        },
+        get_regs: if T::HAS_GET_REGS {
+            Some(Self::get_regs)
+        } else {
+            None
+        },
+        get_pauseparam: if T::HAS_GET_PAUSEPARAM {
+            Some(Self::get_pauseparam)
+        } else {
+            None
+        },
+        set_pauseparam: if T::HAS_SET_PAUSEPARAM {
+            Some(Self::set_pauseparam)
+        } else {
+            None
+        },
+        get_pause_stats: if T::HAS_GET_PAUSE_STATS {
+            Some(Self::get_pause_stats)
+        } else {
+            None
+        },
+        get_fecparam: if T::HAS_GET_FECPARAM {
+            Some(Self::get_fecparam)
+        } else {
+            None
+        },
+        get_fec_stats: if T::HAS_GET_FEC_STATS {
+            Some(Self::get_fec_stats)
+        } else {
+            None
+        },
+        get_eth_phy_stats: if T::HAS_GET_ETH_PHY_STATS {
+            Some(Self::get_eth_phy_stats)
+        } else {
+            None
+        },
+        get_link_ext_stats: if T::HAS_GET_LINK_EXT_STATS {
+            Some(Self::get_link_ext_stats)
+        } else {
+            None
+        },
+        // `cap_link_lanes_supported` is bit 8 of the table's first bitfield
+        // unit (after the 8 bits of `supported_input_xfrm`), in its second
+        // byte.
+        _bitfield_1: bindings::__BindgenBitfieldUnit::new([
+            0,
+            if T::CAP_LINK_LANES { 1 } else { 0 },
+        ]),
         ..pin_init::zeroed()
     };
 }

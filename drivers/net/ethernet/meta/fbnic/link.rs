@@ -66,8 +66,39 @@ pub(crate) enum Change {
     Down,
 }
 
+/// The pause frame settings of `ethtool -A`: negotiated (the default) or
+/// set by hand.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Pause {
+    /// Whether pause is negotiated with the link partner.
+    pub(crate) autoneg: bool,
+    /// Whether received pause frames are honoured without negotiation.
+    pub(crate) rx: bool,
+    /// Whether pause frames are sent without negotiation.
+    pub(crate) tx: bool,
+}
+
+impl Pause {
+    /// What the MAC does, `(rx, tx)`: the link runs without
+    /// autonegotiation, so negotiated pause resolves to none, and only
+    /// settings made by hand take effect (phylink's manual flow control).
+    fn resolved(self) -> (bool, bool) {
+        if self.autoneg {
+            (false, false)
+        } else {
+            (self.rx, self.tx)
+        }
+    }
+}
+
 struct State {
     pmd: Pmd,
+    /// The pause frame settings.
+    pause: Pause,
+    /// Whether `ethtool -A` set them.
+    pause_set: bool,
+    /// How often the link went down since probe.
+    down_events: u64,
     /// Whether the link is reported up (carrier on, MAC enabled).
     up: bool,
     /// Whether the interface is open, so that link changes matter.
@@ -89,6 +120,13 @@ impl Link {
             config,
             state <- new_mutex!(State {
                 pmd: Pmd::SendData,
+                pause: Pause {
+                    autoneg: true,
+                    rx: false,
+                    tx: false,
+                },
+                pause_set: false,
+                down_events: 0,
                 up: false,
                 open: false,
             }),
@@ -103,6 +141,32 @@ impl Link {
     /// Whether the link is reported up.
     pub(crate) fn is_up(&self) -> bool {
         self.state.lock().up
+    }
+
+    /// The pause frame settings.
+    pub(crate) fn pause(&self) -> Pause {
+        self.state.lock().pause
+    }
+
+    /// Changes the pause frame settings; a link that is up uses them at
+    /// once.
+    pub(crate) fn set_pause(&self, regs: &Regs, pause: Pause) {
+        let mut st = self.state.lock();
+        st.pause = pause;
+        st.pause_set = true;
+        if st.up {
+            self.mac_up(regs, pause);
+        }
+    }
+
+    /// Whether the pause frame settings were set ([`Link::set_pause`]).
+    pub(crate) fn pause_set(&self) -> bool {
+        self.state.lock().pause_set
+    }
+
+    /// How often the link went down since probe.
+    pub(crate) fn down_events(&self) -> u64 {
+        self.state.lock().down_events
     }
 
     /// Whether the interface is open (between [`Link::start`] and
@@ -139,7 +203,12 @@ impl Link {
     /// link down). Returns [`Change::Down`] if the link was up.
     pub(crate) fn stop(&self, regs: &Regs) -> Change {
         let mut st = self.state.lock();
-        let change = if st.up { Change::Down } else { Change::None };
+        let change = if st.up {
+            st.down_events += 1;
+            Change::Down
+        } else {
+            Change::None
+        };
         st.open = false;
         st.up = false;
         regs.write(
@@ -147,10 +216,11 @@ impl Link {
             intr::MSIX_CTRL::zeroed().with(intr::MSIX_CTRL::VECTOR, intr::PCS_VECTOR.get()),
         );
         regs.write_raw(sig::PCS_INTR_MASK::AT, !0);
+        let pause = st.pause;
         let (word, bit) = intr::vector_bit(intr::PCS_VECTOR);
         regs.write_raw(intr::MASK_SET::at(word), bit);
         regs.wrfl();
-        self.mac_down(regs);
+        self.mac_down(regs, pause);
         change
     }
 
@@ -211,11 +281,12 @@ impl Link {
 
         let change = match (st.up, link) {
             (false, true) => {
-                self.mac_up(regs);
+                self.mac_up(regs, st.pause);
                 Change::Up
             }
             (true, false) => {
-                self.mac_down(regs);
+                self.mac_down(regs, st.pause);
+                st.down_events += 1;
                 Change::Down
             }
             _ => Change::None,
@@ -231,13 +302,18 @@ impl Link {
     }
 
     /// The `MAC_COMMAND_CONFIG` bits every state has: promiscuous (the RX
-    /// parser filters, not the MAC), TX padding, no pause frames, and no
-    /// fault handling without FEC.
-    fn command_config(&self) -> u32 {
-        let mut cfg = mac::COMMAND_CONFIG::TX_PAD_EN.mask()
-            | mac::COMMAND_CONFIG::PROMISC_EN.mask()
-            | mac::COMMAND_CONFIG::TX_PAUSE_DIS.mask()
-            | mac::COMMAND_CONFIG::RX_PAUSE_DIS.mask();
+    /// parser filters, not the MAC), TX padding, pause frames only as
+    /// `pause` resolves, and no fault handling without FEC.
+    fn command_config(&self, pause: Pause) -> u32 {
+        let (rx_pause, tx_pause) = pause.resolved();
+        let mut cfg =
+            mac::COMMAND_CONFIG::TX_PAD_EN.mask() | mac::COMMAND_CONFIG::PROMISC_EN.mask();
+        if !tx_pause {
+            cfg |= mac::COMMAND_CONFIG::TX_PAUSE_DIS.mask();
+        }
+        if !rx_pause {
+            cfg |= mac::COMMAND_CONFIG::RX_PAUSE_DIS.mask();
+        }
         if self.config.fec == Fec::Off {
             cfg |= mac::COMMAND_CONFIG::FLT_HDL_DIS.mask();
         }
@@ -250,19 +326,19 @@ impl Link {
         | sig::MAC_IN0::RESET_RX_CLK.mask();
 
     /// Takes the MAC out of reset and enables both directions.
-    fn mac_up(&self, regs: &Regs) {
+    fn mac_up(&self, regs: &Regs, pause: Pause) {
         regs.rmw_raw(sig::MAC_IN0::AT, Self::MAC_RESETS, 0);
         regs.write_raw(
             mac::COMMAND_CONFIG::AT,
-            self.command_config()
+            self.command_config(pause)
                 | mac::COMMAND_CONFIG::RX_ENA.mask()
                 | mac::COMMAND_CONFIG::TX_ENA.mask(),
         );
     }
 
     /// Disables the MAC and holds it in reset.
-    fn mac_down(&self, regs: &Regs) {
+    fn mac_down(&self, regs: &Regs, pause: Pause) {
         regs.rmw_raw(sig::MAC_IN0::AT, 0, Self::MAC_RESETS);
-        regs.write_raw(mac::COMMAND_CONFIG::AT, self.command_config());
+        regs.write_raw(mac::COMMAND_CONFIG::AT, self.command_config(pause));
     }
 }

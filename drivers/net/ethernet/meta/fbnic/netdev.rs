@@ -292,6 +292,9 @@ pub(crate) struct Port {
     /// Interrupt moderation timeouts in microseconds (`ethtool -C`).
     rx_usecs: Atomic<u32>,
     tx_usecs: Atomic<u32>,
+    /// Received frames that raise an interrupt, 0 for half a completion
+    /// ring (`ethtool -C rx-frames`).
+    rx_frames: Atomic<u32>,
     /// Packets dropped on transmit before reaching a queue pair.
     tx_dropped: Atomic<u64>,
 }
@@ -320,6 +323,7 @@ impl Port {
             config <- new_mutex!(config),
             rx_usecs: Atomic::new(txrx::RX_USECS),
             tx_usecs: Atomic::new(txrx::TX_USECS),
+            rx_frames: Atomic::new(0),
             tx_dropped: Atomic::new(0),
         })
     }
@@ -388,12 +392,13 @@ impl Port {
         let regs = &self.shared.regs;
         let active = &self.queues[..config.pairs()];
         let split = self.header_split();
+        let rx_frames = self.rx_frames.load(Relaxed);
         for (i, q) in active.iter().enumerate() {
             // NAPI is still disabled: the rings' page pools are bound to it
             // and filled now.
             let enabled = q
                 .napi
-                .with_disabled(|napi| q.rings.enable(regs, dev, split, napi))
+                .with_disabled(|napi| q.rings.enable(regs, dev, split, rx_frames, napi))
                 .unwrap_or(Err(EBUSY));
             if let Err(e) = enabled {
                 for q in &active[..=i] {

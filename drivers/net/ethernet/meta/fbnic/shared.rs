@@ -30,7 +30,8 @@ use crate::{
     regs::Regs,
     stats::{
         EthMac,
-        HwStats, //
+        HwStats,
+        PhyStats, //
     }, //
 };
 
@@ -44,6 +45,9 @@ pub(crate) struct Shared {
     pub(crate) mbx: Mailbox,
     #[pin]
     pub(crate) mac_stats: EthMac,
+    /// The pause, FEC and PCS counters.
+    #[pin]
+    pub(crate) phy_stats: PhyStats,
     /// The device's other counters, kept in 64 bits.
     #[pin]
     pub(crate) hw_stats: HwStats,
@@ -54,6 +58,7 @@ impl Shared {
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
         let mac_stats = EthMac::new(&regs);
+        let phy_stats = PhyStats::new(&regs);
         let hw_stats = HwStats::new(&regs)?;
         Arc::pin_init(
             try_pin_init!(Self {
@@ -61,6 +66,7 @@ impl Shared {
                 regs,
                 mbx <- mbx,
                 mac_stats <- mac_stats,
+                phy_stats <- phy_stats,
                 hw_stats <- hw_stats,
             }? Error),
             GFP_KERNEL,

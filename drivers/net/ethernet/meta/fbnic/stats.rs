@@ -22,6 +22,9 @@
 #![forbid(unsafe_code)]
 
 mod counter;
+mod phy;
+
+pub(crate) use phy::PhyStats;
 
 use kernel::{
     new_mutex,

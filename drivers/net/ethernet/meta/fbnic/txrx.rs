@@ -55,6 +55,7 @@ pub(crate) use rings::{
     RingMem,
     RingSizes,
     FIRST_VECTOR,
+    MAX_RX_FRAMES,
     MAX_USECS,
     RX_USECS,
     TX_USECS, //

@@ -10,6 +10,9 @@
 
 #![forbid(unsafe_code)]
 
+mod link;
+mod regs;
+
 use kernel::{
     prelude::*,
     sync::atomic::Relaxed, //
@@ -28,10 +31,7 @@ use crate::{
     classifier,
     hw::{
         csr,
-        fw::{
-            Aui,
-            Capabilities, //
-        },
+        fw::Capabilities,
         toeplitz, //
     },
     kernel_ext::net::{
@@ -47,12 +47,19 @@ use crate::{
             DrvInfo,
             EthCtrlStats,
             EthMacStats,
+            EthPhyStats,
             ExtAck,
+            FecParam,
+            FecStats,
             FlowRule,
             KernelRingParam,
+            LinkExtStats,
             LinkKsettings,
             LinkMode,
             ModuleEeprom,
+            PauseParam,
+            PauseStats,
+            RegDump,
             RingParam,
             RmonStats,
             RuleCount,
@@ -272,12 +279,14 @@ impl ethtool::Operations for Port {
         port.reconfigure(dev, rtnl, &mut config, new)
     }
 
-    const SUPPORTED_COALESCE: u32 = coalesce::RX_USECS | coalesce::TX_USECS;
+    const SUPPORTED_COALESCE: u32 =
+        coalesce::RX_USECS | coalesce::TX_USECS | coalesce::RX_MAX_FRAMES;
 
     fn get_coalesce(dev: &net::Device<Self>, c: &mut Coalesce) -> Result {
         let port = dev.data();
         c.set_rx_usecs(port.rx_usecs.load(Relaxed));
         c.set_tx_usecs(port.tx_usecs.load(Relaxed));
+        c.set_rx_max_frames(port.rx_frames.load(Relaxed));
         Ok(())
     }
 
@@ -291,9 +300,23 @@ impl ethtool::Operations for Port {
             );
             return Err(EINVAL);
         }
-        // Takes effect at each queue's next interrupt re-arm.
+        if c.rx_max_frames() > txrx::MAX_RX_FRAMES {
+            dev_err!(
+                port.shared.dev,
+                "rx-frames above {} are not supported\n",
+                txrx::MAX_RX_FRAMES
+            );
+            return Err(EINVAL);
+        }
+        // The timeouts take effect at each queue's next interrupt re-arm.
         port.rx_usecs.store(c.rx_usecs(), Relaxed);
         port.tx_usecs.store(c.tx_usecs(), Relaxed);
+        port.rx_frames.store(c.rx_max_frames(), Relaxed);
+        if dev.is_running() {
+            for q in &port.queues {
+                q.rings.set_rx_frames(&port.shared.regs, c.rx_max_frames());
+            }
+        }
         Ok(())
     }
 
@@ -524,25 +547,45 @@ impl ethtool::Operations for Port {
         shared.hw_stats.values(&shared.regs, queues, data);
     }
 
+    fn get_regs_len(dev: &net::Device<Self>) -> u32 {
+        regs::get_regs_len(dev)
+    }
+
+    fn get_regs(dev: &net::Device<Self>, dump: &mut RegDump<'_>) {
+        regs::get_regs(dev, dump)
+    }
+
+    const CAP_LINK_LANES: bool = true;
+
     fn get_link_ksettings(dev: &net::Device<Self>, settings: &mut LinkKsettings) -> Result {
-        let link = &dev.data().service.link;
-        let config = link.config();
-        let mode = match config.aui {
-            Aui::Gaui25 => LinkMode::Base25000CrFull,
-            Aui::Laui2 => LinkMode::Base50000Cr2Full,
-            Aui::Gaui50x1 => LinkMode::Base50000CrFull,
-            Aui::Gaui100x2 => LinkMode::Base100000Cr2Full,
-        };
-        settings.add_supported(mode);
-        settings.add_advertising(mode);
-        settings.add_supported(LinkMode::Fibre);
-        settings.set_port_direct_attach();
-        if link.is_up() {
-            settings.set_speed_full_duplex(config.speed_mbps());
-            settings.set_lanes(config.lanes());
-        } else {
-            settings.set_unknown_speed();
-        }
-        Ok(())
+        link::get_link_ksettings(dev, settings)
+    }
+
+    fn get_pauseparam(dev: &net::Device<Self>, pause: &mut PauseParam) {
+        link::get_pauseparam(dev, pause)
+    }
+
+    fn set_pauseparam(dev: &net::Device<Self>, pause: &PauseParam) -> Result {
+        link::set_pauseparam(dev, pause)
+    }
+
+    fn get_pause_stats(dev: &net::Device<Self>, stats: &mut PauseStats) {
+        link::get_pause_stats(dev, stats)
+    }
+
+    fn get_fecparam(dev: &net::Device<Self>, fec: &mut FecParam) -> Result {
+        link::get_fecparam(dev, fec)
+    }
+
+    fn get_fec_stats(dev: &net::Device<Self>, stats: &mut FecStats) {
+        link::get_fec_stats(dev, stats)
+    }
+
+    fn get_eth_phy_stats(dev: &net::Device<Self>, stats: &mut EthPhyStats) {
+        link::get_eth_phy_stats(dev, stats)
+    }
+
+    fn get_link_ext_stats(dev: &net::Device<Self>, stats: &mut LinkExtStats) {
+        link::get_link_ext_stats(dev, stats)
     }
 }

@@ -80,6 +80,23 @@ pub(crate) const TX_USECS: u32 = 35;
 /// Largest moderation timeout the re-arm register holds.
 pub(crate) const MAX_USECS: u32 = intr::CQ_REARM::RCQ_TIMEOUT.max();
 
+/// Receive descriptors a frame takes at least, a header and a payload
+/// buffer's completion (`FBNIC_MIN_RXD_PER_FRAME`): what a frame counts
+/// for in the completion threshold.
+const MIN_RXD_PER_FRAME: u32 = 2;
+/// The largest `rx-frames` the completion threshold holds.
+pub(crate) const MAX_RX_FRAMES: u32 = queue::RIM_THRESHOLD::RCD.max() / MIN_RXD_PER_FRAME;
+
+/// The completion threshold that raises an RX interrupt: `rx_frames`
+/// frames' worth, or half the completion ring when none is set
+/// (`fbnic_config_rim_threshold()`).
+fn rim_threshold(rcq_size: u32, rx_frames: u32) -> u32 {
+    match rx_frames * MIN_RXD_PER_FRAME {
+        0 => rcq_size.saturating_sub(1) / 2,
+        n => n,
+    }
+}
+
 /// How long the queue managers get to finish with disabled rings
 /// (`fbnic_wait_all_queues_idle()`: 500 ms).
 const IDLE_TIMEOUT: Delta = Delta::from_millis(500);
@@ -250,6 +267,7 @@ impl Rings {
         regs: &Regs,
         dev: &net::Device<P>,
         split: HeaderSplit,
+        rx_frames: u32,
         napi: &NapiContext<'_>,
     ) -> Result {
         let q = self.queue;
@@ -304,7 +322,7 @@ impl Rings {
             regs.write_raw(queue::RIM_CTL::at(q), self.vector());
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(q),
-                rx.rcq_size.saturating_sub(1) / 2,
+                rim_threshold(rx.rcq_size, rx_frames),
             );
             regs.write_raw(queue::RIM_MASK::at(q), 0);
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::ENABLE.mask());
@@ -361,6 +379,17 @@ impl Rings {
         regs.write_raw(queue::RCQ_CTL::at(q), 0);
         regs.write_raw(queue::RIM_MASK::at(q), queue::RIM_MASK::MASK.mask());
         regs.wrfl();
+    }
+
+    /// Sets the RX completion threshold for `rx_frames` (`ethtool -C
+    /// rx-frames`) on the ring, if it is in use (`fbnic_config_rx_frames()`).
+    pub(crate) fn set_rx_frames(&self, regs: &Regs, rx_frames: u32) {
+        if let Some(rx) = (*self.rx.lock()).as_ref() {
+            regs.write_raw(
+                queue::RIM_THRESHOLD::at(self.queue),
+                rim_threshold(rx.rcq_size, rx_frames),
+            );
+        }
     }
 
     /// Unmasks the queue pair's interrupt, with the given moderation

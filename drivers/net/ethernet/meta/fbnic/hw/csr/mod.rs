@@ -99,6 +99,7 @@ pub mod regs_version {
     pub const CSR_VERSION_V1_0_ASIC: u32 = 1;
 }
 
+pub mod dump;
 pub mod fab;
 pub mod intr;
 pub mod mac;

@@ -122,6 +122,17 @@ pub struct Loc<B: Bar> {
 }
 
 impl<B: Bar> Loc<B> {
+    /// For the section walks of [`csr`](super::csr) only (the register
+    /// dump): `index` must lie in a declared block or be a location the
+    /// C driver reads too.
+    #[doc(hidden)]
+    pub const fn __new(index: u32) -> Self {
+        Self {
+            index,
+            _bar: PhantomData,
+        }
+    }
+
     /// Dword index within the BAR (the C driver's register number).
     pub const fn index(self) -> u32 {
         self.index
