@@ -55,7 +55,6 @@ use crate::{
             KernelRingParam,
             LinkExtStats,
             LinkKsettings,
-            LinkMode,
             ModuleEeprom,
             PauseParam,
             PauseStats,
