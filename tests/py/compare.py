@@ -26,15 +26,10 @@ from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
 
 # "<driver> <case> <reason>" lines: the known differences, each with why.
 EXPECTED_FAIL = """
-rust ethtool-driver the Rust driver has no self-test (supports-test) yet (issue 15, item 4)
 rust ethtool-channels the Rust driver offers as many queues as CPUs (2), C 128 (issue 16, item 3)
-rust ethtool-timestamping the Rust driver has no PTP clock or hardware timestamps yet (issue 15, item 2)
+rust ethtool-timestamping the Rust driver has no transmit hardware time stamps yet: C lists hardware-transmit, software-transmit and the TX modes off/on (issue 15, item 2)
 rust ethtool-stats-names the Rust driver lacks C's xdp_tx_queue_* counters (no XDP yet), and adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
 rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
-rust devlink-info the Rust driver has no devlink instance yet (issue 15, item 1)
-rust devlink-health the Rust driver has no devlink instance yet (issue 15, item 1)
-rust devlink-params the Rust driver has no devlink instance yet (issue 15, item 1)
-rust hwmon the Rust driver has no hwmon device yet (issue 15, item 3)
 rust netdev-dev-get the Rust driver has no XDP, so no xdp-features (issue 16, item 3)
 """
 
