@@ -6,15 +6,17 @@ interface up: each change is reported back and traffic flows after it;
 invalid requests are refused with the old configuration kept; changes
 made while iperf3 runs neither stall the transfer nor break the link;
 and nothing leaks (kmemleak after unloading) or warns (dmesg). Rings and
-channels go through ethtool netlink (ynl)."""
+channels go through ethtool netlink (ynl), as do the link's settings that
+change: pause frames (-A), rx-frames coalescing (-C), the link down
+count, and FEC, which neither driver lets the user set."""
 
 import os
 import time
 
 from lib.py import KsftSkipEx, NlError
 from lib.py import cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
-    ksft_pr, ksft_raises
-from fbnic_lab import Lab, dmesg_clean, load, no_leak, run, unload, up
+    ksft_pr, ksft_raises, ksft_true
+from fbnic_lab import Lab, dmesg_clean, load, no_leak, read, run, unload, up
 
 EXPECTED_FAIL = """
 """
@@ -186,6 +188,95 @@ def rxfh_keeps_queues(lab):
     ksft_ge(lab.ping(), 1)
 
 
+def wait_carrier(lab):
+    path = f"/sys/class/net/{lab.env.ifname}/carrier"
+    end = time.monotonic() + 20
+    while read(path) != "1" and time.monotonic() < end:
+        time.sleep(0.2)
+    ksft_eq(read(path), "1", "carrier")
+
+
+def down_count(lab):
+    """ethtool -I: the link's down events (with the statistics flag)."""
+    got = lab.ethnl.linkstate_get({"header": {"dev-name": lab.env.ifname,
+                                              "flags": {"stats"}}})
+    return got.get("ext-down-cnt")
+
+
+def link_down_events(lab):
+    """Taking the interface down counts a link down event (ethtool -I)."""
+    before = down_count(lab)
+    ksft_true(before is not None, "no link down count")
+    ip(f"link set {lab.env.ifname} down")
+    ip(f"link set {lab.env.ifname} up")
+    wait_carrier(lab)
+    after = down_count(lab)
+    ksft_pr(f"link down events {before} -> {after}")
+    ksft_eq(after, before + 1)
+    ksft_ge(lab.ping(), 1)
+
+
+def pause_settings(lab):
+    """ethtool -A: negotiated pause at first; pause set by hand is read
+    back, changes what is advertised, and the link carries traffic."""
+    ksft_eq(pause(lab), (1, 0, 0), "autoneg, rx, tx at first")
+    restore = defer(lab.ethnl.pause_set, {**hdr(lab), "autoneg": 1, "rx": 0, "tx": 0})
+    lab.ethnl.pause_set({**hdr(lab), "autoneg": 0, "rx": 1, "tx": 1})
+    ksft_eq(pause(lab), (0, 1, 1))
+    # The C driver's phylink cycles the link to apply pause set by hand.
+    time.sleep(1)
+    wait_carrier(lab)
+    out = cmd(f"ethtool {lab.env.ifname}").stdout
+    ksft_in("Advertised pause frame use: Symmetric\n", out)
+    ksft_ge(lab.ping(), 1)
+    lab.ethnl.pause_set({**hdr(lab), "autoneg": 0, "rx": 1, "tx": 0})
+    ksft_eq(pause(lab), (0, 1, 0))
+    ksft_in("Advertised pause frame use: Symmetric Receive-only\n",
+            cmd(f"ethtool {lab.env.ifname}").stdout)
+    restore.exec()
+    ksft_eq(pause(lab), (1, 0, 0), "autoneg, rx, tx restored")
+    time.sleep(1)
+    wait_carrier(lab)
+    ksft_ge(lab.ping(), 1)
+
+
+def pause(lab):
+    got = lab.ethnl.pause_get(hdr(lab))
+    return tuple(int(got.get(k, 0)) for k in ("autoneg", "rx", "tx"))
+
+
+def rx_frames(lab):
+    return lab.ethnl.coalesce_get(hdr(lab)).get("rx-max-frames")
+
+
+def coalesce_rx_frames(lab):
+    """ethtool -C rx-frames: read back, traffic flows with the threshold,
+    above the hardware's limit refused with the value kept; 0 again
+    restores half a ring."""
+    ksft_eq(rx_frames(lab), 0, "rx-frames at first")
+    restore = defer(lab.ethnl.coalesce_set, {**hdr(lab), "rx-max-frames": 0})
+    lab.ethnl.coalesce_set({**hdr(lab), "rx-max-frames": 32})
+    ksft_eq(rx_frames(lab), 32)
+    traffic(lab)
+    with ksft_raises(NlError):
+        lab.ethnl.coalesce_set({**hdr(lab), "rx-max-frames": 16384})
+    ksft_eq(rx_frames(lab), 32, "rx-frames after the refusal")
+    restore.exec()
+    ksft_eq(rx_frames(lab), 0)
+    ksft_ge(lab.ping(), 1)
+
+
+def fec_fixed(lab):
+    """The firmware chooses FEC: --show-fec reports RS on the emulator's
+    100G link, and --set-fec is not supported."""
+    out = cmd(f"ethtool --show-fec {lab.env.ifname}").stdout
+    ksft_in("Active FEC encoding: RS", out)
+    got = cmd(f"ethtool --set-fec {lab.env.ifname} encoding rs", fail=False)
+    ksft_pr(got.stderr)
+    ksft_true(got.ret != 0, "--set-fec succeeded")
+    ksft_in("not supported", got.stderr)
+
+
 def under_load(lab):
     """iperf3 runs 20 s while rings and channels change under it (both
     ports); it must finish, and ping must work after."""
@@ -222,7 +313,8 @@ def main():
     run([load, up, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
          ring_too_large, ring_refused_message, ring_persist, ring_set_while_down,
          channels_1, channels_2, channels_max, channels_too_many, rxfh_keeps_queues,
-         under_load, dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
+         link_down_events, pause_settings, coalesce_rx_frames, fec_fixed, under_load,
+         dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

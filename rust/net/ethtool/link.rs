@@ -66,29 +66,63 @@ pub enum LinkMode {
 
 impl LinkMode {
     fn bit(self) -> u32 {
+        // The names are long; only this match uses them.
+        use bindings::*;
         match self {
-            Self::Base25000CrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseCR_Full_BIT,
-            Self::Base25000KrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseKR_Full_BIT,
-            Self::Base25000SrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseSR_Full_BIT,
-            Self::Base50000Cr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT,
-            Self::Base50000Kr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT,
-            Self::Base50000Sr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT,
-            Self::Base50000CrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR_Full_BIT,
-            Self::Base50000KrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR_Full_BIT,
-            Self::Base50000SrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR_Full_BIT,
-            Self::Base50000LrErFrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT,
-            Self::Base50000DrFull => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseDR_Full_BIT,
-            Self::Base100000Cr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT,
-            Self::Base100000Kr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT,
-            Self::Base100000Sr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT,
-            Self::Base100000Lr2Er2Fr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT,
-            Self::Base100000Dr2Full => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT,
-            Self::Mii => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_MII_BIT,
-            Self::Pause => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Pause_BIT,
-            Self::AsymPause => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Asym_Pause_BIT,
-            Self::FecNone => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_NONE_BIT,
-            Self::FecBaser => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_BASER_BIT,
-            Self::FecRs => bindings::ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_RS_BIT,
+            Self::Base25000CrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseCR_Full_BIT
+            }
+            Self::Base25000KrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseKR_Full_BIT
+            }
+            Self::Base25000SrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_25000baseSR_Full_BIT
+            }
+            Self::Base50000Cr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT
+            }
+            Self::Base50000Kr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT
+            }
+            Self::Base50000Sr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT
+            }
+            Self::Base50000CrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseCR_Full_BIT
+            }
+            Self::Base50000KrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseKR_Full_BIT
+            }
+            Self::Base50000SrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseSR_Full_BIT
+            }
+            Self::Base50000LrErFrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT
+            }
+            Self::Base50000DrFull => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_50000baseDR_Full_BIT
+            }
+            Self::Base100000Cr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT
+            }
+            Self::Base100000Kr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT
+            }
+            Self::Base100000Sr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT
+            }
+            Self::Base100000Lr2Er2Fr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT
+            }
+            Self::Base100000Dr2Full => {
+                ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT
+            }
+            Self::Mii => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_MII_BIT,
+            Self::Pause => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Pause_BIT,
+            Self::AsymPause => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_Asym_Pause_BIT,
+            Self::FecNone => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_NONE_BIT,
+            Self::FecBaser => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_BASER_BIT,
+            Self::FecRs => ethtool_link_mode_bit_indices_ETHTOOL_LINK_MODE_FEC_RS_BIT,
         }
     }
 }
