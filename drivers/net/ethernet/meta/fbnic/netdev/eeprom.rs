@@ -3,7 +3,8 @@
 //! The plug-in module's EEPROM (`ethtool -m`), read through the firmware
 //! with `QSFP_READ_REQ`, as the C driver's
 //! `fbnic_get_module_eeprom_by_page()` does: the same limits, and the same
-//! messages for user space. The answer must echo the bank, page, offset
+//! messages for user space (with the module name in front, as
+//! `NL_SET_ERR_MSG_MOD()` puts it). The answer must echo the bank, page, offset
 //! and length asked for; one that does not is dropped, and the read times
 //! out unless the right one comes.
 
@@ -36,13 +37,13 @@ pub(super) fn read(
     extack: &mut ExtAck<'_>,
 ) -> Result<u32> {
     if eeprom.i2c_address() != I2C_ADDRESS {
-        extack.set_message(c"Invalid i2c address. Only 0x50 is supported");
+        extack.set_message(c"fbnic: Invalid i2c address. Only 0x50 is supported");
         return Err(EINVAL);
     }
     let (bank, page) = (u32::from(eeprom.bank()), u32::from(eeprom.page()));
     let (offset, length) = (eeprom.offset(), eeprom.length());
     if length == 0 || length > u32::from(RAW_DATA_MAX) {
-        extack.set_message(c"Failed to transmit EEPROM read request");
+        extack.set_message(c"fbnic: Failed to transmit EEPROM read request");
         return Err(EINVAL);
     }
 
@@ -65,22 +66,22 @@ pub(super) fn read(
             },
             expect,
         )
-        .inspect_err(|_| extack.set_message(c"Failed to transmit EEPROM read request"))?;
+        .inspect_err(|_| extack.set_message(c"fbnic: Failed to transmit EEPROM read request"))?;
     let answer = pending.wait().inspect_err(|e| {
         extack.set_message(if *e == ETIMEDOUT {
-            c"Timed out waiting for firmware response"
+            c"fbnic: Timed out waiting for firmware response"
         } else {
-            c"Failed to read EEPROM"
+            c"fbnic: Failed to read EEPROM"
         })
     })?;
     drop(pending);
 
     answer
         .check(qsfp::ERROR)
-        .inspect_err(|_| extack.set_message(c"Failed to read EEPROM"))?;
+        .inspect_err(|_| extack.set_message(c"fbnic: Failed to read EEPROM"))?;
     let attrs = answer.attrs()?;
     let Some(data) = attrs.get(qsfp::DATA) else {
-        extack.set_message(c"Failed to read EEPROM");
+        extack.set_message(c"fbnic: Failed to read EEPROM");
         return Err(ENODATA);
     };
     let dst = eeprom.data();
@@ -91,7 +92,7 @@ pub(super) fn read(
             data.bytes().len(),
             dst.len()
         );
-        extack.set_message(c"Failed to read EEPROM");
+        extack.set_message(c"fbnic: Failed to read EEPROM");
         return Err(EINVAL);
     };
     dst.copy_from_slice(src);
