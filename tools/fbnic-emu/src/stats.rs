@@ -152,13 +152,14 @@ pub fn count_rde(csr: &RegisterFile, q: u16, what: Rde) {
     add32(csr, off.dword(u32::from(q), 0), 1);
 }
 
-/// Adds `n` to an RX buffer byte counter: its high half is 4 dwords up,
-/// not 1 like the other 64-bit counters.
-fn add64_rxb(csr: &RegisterFile, reg_l: u32, n: u64) {
+/// Adds `n` to an RX buffer byte counter whose halves are `reg_l` and
+/// `reg_h` (declared apart: not one dword up like the other 64-bit
+/// counters' high halves).
+fn add64_rxb(csr: &RegisterFile, reg_l: u32, reg_h: u32, n: u64) {
     let lo = u64::from(csr.read(reg_l).unwrap_or(0));
-    let hi = u64::from(csr.read(reg_l + 4).unwrap_or(0));
+    let hi = u64::from(csr.read(reg_h).unwrap_or(0));
     let v = ((hi << 32) | lo).wrapping_add(n);
-    csr.write(reg_l + 4, (v >> 32) as u32);
+    csr.write(reg_h, (v >> 32) as u32);
     csr.write(reg_l, v as u32);
 }
 
@@ -175,6 +176,7 @@ pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
     add64_rxb(
         csr,
         rxb::DRBO_BYTE_CNT_SRC_L::INFO.dword(rxb::ENQUEUE_NET, 0),
+        rxb::DRBO_BYTE_CNT_SRC_H::INFO.dword(rxb::ENQUEUE_NET, 0),
         wire,
     );
     add32(
@@ -185,6 +187,7 @@ pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
     add64_rxb(
         csr,
         rxb::INTF_BYTE_CNT_DST_L::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        rxb::INTF_BYTE_CNT_DST_H::INFO.dword(rxb::DEQUEUE_HOST, 0),
         wire,
     );
     add32(
@@ -195,6 +198,7 @@ pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
     add64_rxb(
         csr,
         rxb::PBUF_BYTE_CNT_DST_L::INFO.dword(rxb::DEQUEUE_HOST, 0),
+        rxb::PBUF_BYTE_CNT_DST_H::INFO.dword(rxb::DEQUEUE_HOST, 0),
         wire,
     );
 }
@@ -203,6 +207,20 @@ pub fn count_rxb_to_host(csr: &RegisterFile, frame: &[u8]) {
 mod tests {
     use super::*;
     use fbnic_hw::csr::rpc;
+
+    #[test]
+    fn rx_buffer_byte_counters_carry_into_their_declared_high_halves() {
+        let csr = RegisterFile::new(0x20000);
+        let lo = rxb::DRBO_BYTE_CNT_SRC_L::INFO.dword(rxb::ENQUEUE_NET, 0);
+        let hi = rxb::DRBO_BYTE_CNT_SRC_H::INFO.dword(rxb::ENQUEUE_NET, 0);
+        csr.write(lo, 0xffff_fff0);
+        // 60 bytes and the FCS: 64 more.
+        count_rxb_to_host(&csr, &[0u8; 60]);
+        assert_eq!((csr.read(hi), csr.read(lo)), (Some(1), Some(0x30)));
+        // Nothing landed one dword up, where the other counters' high
+        // halves are.
+        assert_eq!(csr.read(lo + 1), Some(0));
+    }
 
     #[test]
     fn sixty_four_bit_counters_carry() {

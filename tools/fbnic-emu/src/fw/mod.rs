@@ -57,9 +57,10 @@ pub use messages::{FwVersions, Sensors};
 /// Largest buffer the host posts or sends (one page, `mbx::PAGE_SIZE`).
 pub const PAGE_SIZE: usize = mbx::PAGE_SIZE as usize;
 
-/// Index arithmetic of a 16-entry ring.
+/// The slot after `idx` on a mailbox ring, as the driver counts it
+/// ([`mbx::DescIdx::wrapping`]).
 fn next(idx: u32) -> u32 {
-    (idx + 1) % mbx::DESC_LEN
+    mbx::DescIdx::wrapping(idx + 1).get()
 }
 
 /// Faults the control socket can inject into the firmware.
