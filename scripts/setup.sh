@@ -204,12 +204,32 @@ stage_root() {
 SELFTEST_TARGETS="drivers/net drivers/net/hw"
 selftests_key() {
 	input_key "$(cat "$FBNIC_CACHE/kernel-source.version" 2>/dev/null)" \
-		"$SELFTEST_TARGETS" "$(declare -f stage_selftests)" \
+		"$SELFTEST_TARGETS" "$(declare -f stage_selftests unstable_deb)" \
 		"$(gcc --version | head -n1)" "$(clang$LLVM_SUFFIX --version | head -n1)"
 }
 
+# Unpacks Debian unstable's current binary package PKG into DIR and prints
+# its version. The selftests want newer userland than trixie ships
+# (ethtool --json -l and hds-thresh; liburing with zero-copy receive).
+unstable_deb() {
+	local pkg=$1 dir=$2 mirror idx file ver
+	mirror=$(debian_mirror)
+	idx=$(dirname "$dir")/Packages-unstable
+	[ -s "$idx" ] || wget -qO- "$mirror/dists/unstable/main/binary-amd64/Packages.xz" |
+		xz -dc >"$idx" || die "could not fetch unstable's package index"
+	read -r ver file < <(awk -v p="$pkg" '$1 == "Package:" { hit = ($2 == p) }
+		hit && $1 == "Version:" { v = $2 }
+		hit && $1 == "Filename:" { print v, $2; exit }' "$idx") || true
+	[ -n "$file" ] || die "unstable has no package $pkg"
+	mkdir -p "$dir"
+	wget -qO "$dir/$pkg.deb" "$mirror/$file" || die "could not fetch $file"
+	dpkg-deb -x "$dir/$pkg.deb" "$dir"
+	rm -f "$dir/$pkg.deb"
+	echo "$ver"
+}
+
 stage_selftests() {
-	local dir src work f
+	local dir src work f v
 	dir=$FBNIC_CACHE/selftests/$(selftests_key)
 	if [ -f "$dir/.built" ]; then
 		ln -sfn "$dir" "$FBNIC_CACHE/selftests/current"
@@ -227,10 +247,23 @@ stage_selftests() {
 	done
 	cp -r "$src/tools" "$work/src/tools"
 	make -s -C "$src" O="$work/obj" headers
+	# liburing with zero-copy receive (iou-zcrx; trixie's is older), and
+	# the one 7.3 UAPI header it wants that the host's are too old to have.
+	# The library goes into lib/ of the install, which
+	# tests/selftests/guest.sh puts on LD_LIBRARY_PATH.
+	v=$(unstable_deb liburing-dev "$work/uring")
+	unstable_deb liburing2 "$work/uring" >/dev/null
+	echo "liburing $v from unstable, in lib/ (iou-zcrx)" >"$dir/userland.txt"
+	install -D -m 644 "$work/obj/usr/include/linux/blkdev.h" "$work/uring/usr/include/linux/blkdev.h"
+	export CPATH=$work/uring/usr/include
+	export LIBRARY_PATH=$work/uring/usr/lib/x86_64-linux-gnu
 	# Debian's python3, with the yaml and jsonschema modules the ynl code
 	# generator imports (HOST_PACKAGES), whatever python3 the caller has.
+	# The host's gcc links --as-needed, and drivers/net/hw's probe for
+	# liburing names -luring before its source, and uses bash's echo -e:
+	# it would never find it.
 	if ! PATH=/usr/bin:$PATH make -C "$work/src/tools/testing/selftests" O="$work/obj" \
-		TARGETS="$SELFTEST_TARGETS" CLANG=clang$LLVM_SUFFIX \
+		TARGETS="$SELFTEST_TARGETS" CLANG=clang$LLVM_SUFFIX CC="gcc -Wl,--no-as-needed" SHELL=/bin/bash \
 		INSTALL_PATH="$dir/install" -j"$(nproc)" install >"$dir/build.log" 2>&1; then
 		tail -n 30 "$dir/build.log" >&2
 		die "selftests build failed (see $dir/build.log)"
@@ -244,6 +277,14 @@ stage_selftests() {
 	done
 	grep -E '^Makefile:[0-9]+: excluding' "$dir/build.log" |
 		sed "s/^Makefile:[0-9]*: /not built: /" | sort -u >"$dir/build-notes.txt" || true
+	# An ethtool new enough for what the tests ask (7.x: --json -l,
+	# hds-thresh); tests/selftests/guest.sh puts bin/ first in PATH. The
+	# VM suites keep trixie's, as a user of the lab root has it.
+	v=$(unstable_deb ethtool "$work/ethtool")
+	install -D -m 755 "$work/ethtool/usr/sbin/ethtool" "$dir/install/bin/ethtool"
+	mkdir -p "$dir/install/lib"
+	cp -a "$work/uring/usr/lib/x86_64-linux-gnu/liburing.so."* "$dir/install/lib/"
+	echo "ethtool $v from unstable, in bin/" >>"$dir/userland.txt"
 	rm -rf "$work"
 	touch "$dir/.built"
 	ln -sfn "$dir" "$FBNIC_CACHE/selftests/current"

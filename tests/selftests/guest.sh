@@ -154,6 +154,12 @@ run_one() {
 : >"$RESULTS/tests.tsv"
 mkdir -p "$KSFT"
 check copy-selftests cp -a "$EXTRA/." "$KSFT/"
+# The newer userland the selftests stage adds (bin/ethtool, lib/liburing,
+# see scripts/setup.sh), for the tests and for everything they call.
+if [ -d "$KSFT/bin" ]; then
+	export PATH=$KSFT/bin:$PATH LD_LIBRARY_PATH=$KSFT/lib
+	say "$(ethtool --version)"
+fi
 
 check load load_driver
 check netdevs wait_netdevs
