@@ -16,6 +16,8 @@ done
 mkdir -p /var/tmp /var/log /var/lib /run/netns
 mount --bind /lab/lib/modules /usr/lib/modules
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# configfs: netconsole targets (netpoll_basic), as systemd mounts it
+mount -t configfs configfs /sys/kernel/config 2>/dev/null
 # devtmpfs has no /dev/fd; bash process substitution needs it.
 ln -sfn /proc/self/fd /dev/fd
 hostname fbnic-lab
