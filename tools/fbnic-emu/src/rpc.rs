@@ -168,7 +168,12 @@ pub fn rss_key(regs: &impl CsrRead) -> [u8; toeplitz::KEY_LEN] {
 /// The hash input `ACT_TBL1` selects: source address, destination address,
 /// source port, destination port (the order of Microsoft's RSS
 /// specification, which the kernel's toeplitz selftest also assumes), then
-/// the destination MAC for L2 hashing.
+/// an IPv6 header's flow label, then the destination MAC for L2 hashing.
+///
+/// Where the flow label sits in the real device's hash input is not public;
+/// here it is three big-endian bytes (the 20-bit label, zero-extended).
+/// The emulator parses no inner headers, so the outer and the inner flow
+/// label bits both select the one label it sees.
 pub fn rss_input(act1: u32, frame: &[u8], p: &Parsed, out: &mut Vec<u8>) {
     out.clear();
     if let Some(ip) = &p.ip {
@@ -189,6 +194,12 @@ pub fn rss_input(act1: u32, frame: &[u8], p: &Parsed, out: &mut Vec<u8>) {
         }
         if act1 & rpc::ACT_TBL1_RSS_ENA_L4_DST != 0 {
             out.extend_from_slice(&dport.to_be_bytes());
+        }
+    }
+    let flow_label = rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL | rpc::ACT_TBL1_RSS_ENA_IV6_FL_LBL;
+    if let Some(Ip::V6 { flow, .. }) = p.ip {
+        if act1 & flow_label != 0 {
+            out.extend_from_slice(&flow.to_be_bytes()[1..]);
         }
     }
     if act1 & rpc::ACT_TBL1_RSS_ENA_L2_DA != 0 {

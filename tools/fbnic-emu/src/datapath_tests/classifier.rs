@@ -199,3 +199,36 @@ fn ip_tcam_rules() {
 fn rcd_type_helper_matches_meta() {
     assert!(testbed::ends_packet(rcd::TYPE_MASK.prep(rcd::TYPE_META)));
 }
+
+#[test]
+fn ipv6_flow_label_joins_the_hash_only_when_asked() {
+    let with_label = |label: u32| {
+        let mut f = udp6_lso(b"x");
+        f[15] = (label >> 16) as u8 & 0xf;
+        f[16..18].copy_from_slice(&(label as u16).to_be_bytes());
+        f
+    };
+    let (a, b) = (with_label(0x1_2345), with_label(0xa_bcde));
+    let input = |act1: u32, f: &[u8]| {
+        let mut out = Vec::new();
+        rss_input(act1, f, &parse::parse(f), &mut out);
+        out
+    };
+    let l3 = rpc::ACT_TBL1_RSS_ENA_IP_SRC | rpc::ACT_TBL1_RSS_ENA_IP_DST;
+    assert_eq!(input(l3, &a), input(l3, &b));
+    for bit in [
+        rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL,
+        rpc::ACT_TBL1_RSS_ENA_IV6_FL_LBL,
+    ] {
+        let ia = input(l3 | bit, &a);
+        assert_eq!(ia.len(), 32 + 3);
+        assert_eq!(ia[32..], [0x01, 0x23, 0x45]);
+        assert_ne!(ia, input(l3 | bit, &b));
+    }
+    // An IPv4 frame has no label to add.
+    let f = tcp4(b"payload", TCP_ACK, false);
+    assert_eq!(
+        input(l3 | rpc::ACT_TBL1_RSS_ENA_OV6_FL_LBL, &f),
+        input(l3, &f)
+    );
+}

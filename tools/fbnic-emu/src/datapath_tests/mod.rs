@@ -21,7 +21,7 @@ use fbnic_hw::toeplitz;
 use crate::backend;
 use crate::identity::DEFAULT_DSN;
 use crate::parse;
-use crate::rpc::{classify, DropReason, Verdict};
+use crate::rpc::{classify, rss_input, DropReason, Verdict};
 use crate::testbed::{self, RxPacket, Testbed, RING};
 
 const A_MAC: [u8; 6] = [0x02, 0x00, 0x5e, 0x00, 0x10, 0x00];
