@@ -84,6 +84,7 @@ REMOTE_V4=$REMOTE_V4
 REMOTE_V6=$REMOTE_V6
 REMOTE_TYPE=netns
 REMOTE_ARGS=$NS
+LOCAL_PREFIX_V6=$LOCAL_PREFIX_V6
 EOF
 	done
 }
@@ -146,6 +147,14 @@ run_one() {
 	# the next test starts from the layout.
 	ip link set "$NETIF" up 2>/dev/null
 	[ -z "${REMOTE_IF:-}" ] || ip -n $NS link set "$REMOTE_IF" up 2>/dev/null
+	route_prefix 2>/dev/null
+}
+
+# The netkit tests (nk_*.py, userns_devmem.py) put addresses of
+# LOCAL_PREFIX_V6 behind port 0; the remote end reaches them through it.
+LOCAL_PREFIX_V6=2001:db8:2::/64
+route_prefix() {
+	ip -n $NS -6 route replace $LOCAL_PREFIX_V6 via "$LOCAL_V6"
 }
 
 # Process substitution (<(...), used by net/forwarding/lib.sh users) needs
@@ -166,6 +175,7 @@ check netdevs wait_netdevs
 if [ -n "$(fbnic_netdev 0)" ] && [ -n "$(fbnic_netdev 1)" ]; then
 	check layout setup_pair
 	check pin-irqs pin_irqs
+	check prefix-route route_prefix
 	say "NETIF=$NETIF, $REMOTE_IF in netns $NS"
 	describe_env >"$RESULTS/env.txt" 2>&1
 else
