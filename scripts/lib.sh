@@ -92,13 +92,14 @@ kernel_make() {
 kmake() { kernel_make -C "$(kernel_dir)/build" "$@"; }
 
 # Remove cached artifacts of other input keys beside the one in use, but
-# the newest of them: another checkout (an older branch) may still use it.
+# the newest two of them: other checkouts (older branches, a worktree
+# per piece of work) may still use them.
 prune_siblings() {
 	local keep=$1 d n=0
 	for d in $(ls -td "$(dirname "$keep")"/*/); do
 		d=${d%/}
 		[ "$d" != "$keep" ] && [ ! -L "$d" ] || continue
 		n=$((n + 1))
-		[ $n -le 1 ] || rm -rf "$d"
+		[ $n -le 2 ] || rm -rf "$d"
 	done
 }
