@@ -97,6 +97,9 @@ lint module-clippy module_clippy
 lint doctests kmake M="$FBNIC_TOP" KERNEL_EXT_DOCTESTS=y modules
 lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"
+# Every kernel selftest is on both must-pass lists or has its reason in
+# tests/selftests/left-out.txt.
+lint selftests-accounting python3 "$FBNIC_TOP/tests/selftests/accounting.py"
 # The in-tree series: generated, checkpatch --strict clean, applies to 7.3.
 lint intree-checkpatch "$FBNIC_TOP/scripts/intree.sh" --check --out "$out/intree"
 log "build checks: $((SECONDS - t0)) s"
