@@ -98,10 +98,6 @@ impl Expect {
     /// Also takes a message with ID `id` as the answer (the firmware ends
     /// a flash update with `FW_FINISH_UPGRADE_REQ` where it otherwise asks
     /// for a chunk). Ignored past two IDs.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) const fn or(mut self, id: u16) -> Self {
         if self.n_ids < IDS {
             self.ids[self.n_ids] = id;
@@ -153,10 +149,6 @@ impl Answer {
     }
 
     /// The message's ID.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) fn id(&self) -> Result<u16> {
         Ok(self.message()?.id())
     }
@@ -422,10 +414,6 @@ fn new_page() -> Result<KBox<[u8; PAGE]>> {
 
 impl Mailbox {
     /// Sends message `id`, built by `fill`, without waiting for anything.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) fn send(
         &self,
         regs: &Regs,
