@@ -96,7 +96,8 @@ impl ModuleDir {
     /// (`debugfs_create_dir(name, NULL)`).
     pub fn new(name: &CStr) -> Self {
         // SAFETY: `name` is a C string for the call; NULL is the root.
-        let dentry = unsafe { bindings::debugfs_create_dir(name.as_char_ptr(), core::ptr::null_mut()) };
+        let dentry =
+            unsafe { bindings::debugfs_create_dir(name.as_char_ptr(), core::ptr::null_mut()) };
         // INVARIANT: Created above, or NULL.
         Self {
             dentry: valid(dentry),
@@ -148,7 +149,8 @@ impl Dir {
     pub fn new(parent: &CStr, name: &CStr) -> Self {
         // SAFETY: `parent` is a C string for the call; NULL is the root.
         // The result holds a reference, or is NULL or an error.
-        let top = valid(unsafe { bindings::debugfs_lookup(parent.as_char_ptr(), core::ptr::null_mut()) });
+        let top =
+            valid(unsafe { bindings::debugfs_lookup(parent.as_char_ptr(), core::ptr::null_mut()) });
         let mut dentry = core::ptr::null_mut();
         if !top.is_null() {
             // SAFETY: `top` is a valid directory, referenced; `name` is a C

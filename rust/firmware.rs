@@ -9,15 +9,8 @@
 //! [`Image`] is the borrowed form, for a `struct firmware` that someone
 //! else requested and releases.
 //!
-//! # Examples
-//!
-//! ```
-//! use kernel_ext::firmware::Image;
-//!
-//! fn starts_with_magic(image: &Image) -> bool {
-//!     image.data().starts_with(b"\xf0\x18")
-//! }
-//! ```
+//! The driver passes it on to what parses it, such as
+//! [`crate::kernel_ext::pldmfw::flash_image`] (see the example there).
 
 use kernel::types::Opaque;
 
@@ -27,8 +20,8 @@ use crate::kernel_ext::bindings;
 ///
 /// # Invariants
 ///
-/// The wrapped `struct firmware` is loaded: `data` points to `size`
-/// readable bytes that do not change while a `&Image` exists.
+/// The wrapped `struct firmware` is loaded: its data stays valid and
+/// unchanged while a `&Image` exists.
 #[repr(transparent)]
 pub struct Image(Opaque<bindings::firmware>);
 
@@ -48,17 +41,5 @@ impl Image {
     /// The raw pointer, for the C functions that take the file.
     pub(crate) fn as_raw(&self) -> *const bindings::firmware {
         self.0.get()
-    }
-
-    /// The file's bytes.
-    pub fn data(&self) -> &[u8] {
-        // SAFETY: By the type invariant the structure is valid to read.
-        let (data, size) = unsafe { ((*self.as_raw()).data, (*self.as_raw()).size) };
-        if data.is_null() || size == 0 {
-            return &[];
-        }
-        // SAFETY: By the type invariant `data` points to `size` readable
-        // bytes that stay unchanged while `self` is borrowed.
-        unsafe { core::slice::from_raw_parts(data, size) }
     }
 }

@@ -37,8 +37,7 @@
 //!         self,
 //!         Component,
 //!         Mode,
-//!         Record,
-//!         Transfer, //
+//!         Record, //
 //!     }, //
 //! };
 //!
@@ -50,7 +49,7 @@
 //!         record.pci_match()
 //!     }
 //!
-//!     fn send_component_table(&self, component: &Component, _transfer: Transfer) -> Result {
+//!     fn send_component_table(&self, component: &Component) -> Result {
 //!         // Only the components this device has.
 //!         match component.identifier() {
 //!             0 | 1 => Ok(()),
@@ -88,19 +87,12 @@ use kernel::{
 use crate::kernel_ext::{
     bindings,
     firmware::Image,
-    net::device::raw_device, //
+    net::raw_device, //
 };
 
-/// Descriptor types of a firmware-device record (`PLDM_DESC_ID_*`).
+/// Descriptor types of a firmware-device record (`PLDM_DESC_ID_*`); the
+/// PCI ones are [`Record::pci_match`]'s.
 pub mod desc {
-    /// PCI vendor ID (2 bytes).
-    pub const PCI_VENDOR_ID: u16 = 0x0000;
-    /// PCI device ID (2 bytes).
-    pub const PCI_DEVICE_ID: u16 = 0x0100;
-    /// PCI subsystem vendor ID (2 bytes).
-    pub const PCI_SUBVENDOR_ID: u16 = 0x0101;
-    /// PCI subsystem device ID (2 bytes).
-    pub const PCI_SUBDEV_ID: u16 = 0x0102;
     /// Vendor-defined: a title string and data, in a vendor's format.
     pub const VENDOR_DEFINED: u16 = 0xffff;
 }
@@ -113,28 +105,6 @@ pub enum Mode {
     /// Only the component with this identifier; a package without it
     /// fails with `ENOENT`.
     SingleComponent(u16),
-}
-
-/// Where a component table stands in the series sent by
-/// [`Operations::send_component_table`] (`PLDM_TRANSFER_FLAG_*`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transfer(u8);
-
-impl Transfer {
-    /// The first table of the series.
-    pub fn is_start(self) -> bool {
-        self.0 & bindings::PLDM_TRANSFER_FLAG_START != 0
-    }
-
-    /// The last table of the series (also set with `is_start` for one).
-    pub fn is_end(self) -> bool {
-        self.0 & bindings::PLDM_TRANSFER_FLAG_END != 0
-    }
-
-    /// The raw flags, for firmware that takes them as they are.
-    pub fn bits(self) -> u8 {
-        self.0
-    }
 }
 
 /// What a driver does with a PLDM package (`struct pldmfw_ops`).
@@ -154,8 +124,10 @@ pub trait Operations: Sized {
     }
 
     /// Sends the table entry of one applicable component
-    /// (`send_component_table`), before any component is flashed.
-    fn send_component_table(&self, _component: &Component, _transfer: Transfer) -> Result {
+    /// (`send_component_table`), before any component is flashed. (The
+    /// library's transfer flag, where the entry stands in the series, is
+    /// left out until a driver needs it.)
+    fn send_component_table(&self, _component: &Component) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -216,19 +188,6 @@ impl<'a> Record<'a> {
             head,
             next: first,
             _p: PhantomData,
-        }
-    }
-
-    /// The record's component set version string, as the package has it.
-    pub fn version(&self) -> &'a [u8] {
-        // SAFETY: By the type invariant the record is valid for `'a`, and
-        // the parser checked that its version string lies within the
-        // package.
-        unsafe {
-            bytes(
-                (*self.raw).version_string,
-                usize::from((*self.raw).version_len),
-            )
         }
     }
 }
@@ -292,29 +251,12 @@ impl Component {
         self.raw().identifier
     }
 
-    /// Its classification (DSP0267's table: firmware is 0x000a).
-    pub fn classification(&self) -> u16 {
-        self.raw().classification
-    }
-
-    /// Its index in the package's component table.
-    pub fn index(&self) -> u8 {
-        self.raw().index
-    }
-
     /// The component's image.
     pub fn data(&self) -> &[u8] {
         let raw = self.raw();
         // SAFETY: By the type invariant the data lies within the loaded
         // package; CAST: a `u32` size fits `usize`.
         unsafe { bytes(raw.component_data, raw.component_size as usize) }
-    }
-
-    /// Its version string, as the package has it.
-    pub fn version(&self) -> &[u8] {
-        let raw = self.raw();
-        // SAFETY: As in `data`.
-        unsafe { bytes(raw.version_string, usize::from(raw.version_len)) }
     }
 }
 
@@ -396,19 +338,14 @@ impl<T: Operations> OpsTable<T> {
     unsafe extern "C" fn send_component_table(
         ctx: *mut bindings::pldmfw,
         component: *mut bindings::pldmfw_component,
-        transfer_flag: u8,
+        _transfer_flag: u8,
     ) -> c_int {
         // SAFETY: Per the safety requirement.
         let context = unsafe { Self::context(ctx) };
         // SAFETY: `Component` is a `#[repr(transparent)]` wrapper, and the
         // component is valid for the call.
         let component = unsafe { &*component.cast::<Component>() };
-        from_result(|| {
-            context
-                .ops
-                .send_component_table(component, Transfer(transfer_flag))
-                .map(|()| 0)
-        })
+        from_result(|| context.ops.send_component_table(component).map(|()| 0))
     }
 
     /// # Safety

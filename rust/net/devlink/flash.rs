@@ -30,15 +30,15 @@
 //! #[vtable]
 //! impl devlink::Operations for Nic {
 //!     fn flash_update(dl: &Devlink<Self>, params: &FlashUpdate, extack: &mut ExtAck<'_>) -> Result {
-//!         let data = params.image().data();
-//!         if data.is_empty() {
-//!             extack.set_message(c"empty image");
-//!             return Err(EINVAL);
+//!         if params.component().is_some() {
+//!             extack.set_message(c"whole packages only");
+//!             return Err(EOPNOTSUPP);
 //!         }
-//!         for (done, chunk) in data.chunks(4096).enumerate() {
-//!             // Write `chunk` to the device here.
-//!             let done = (done * 4096 + chunk.len()) as u64;
-//!             dl.flash_status(c"Flashing", params.component(), done, data.len() as u64);
+//!         dl.flash_timeout(c"Erasing", None, 30);
+//!         // Hand `params.image()` to what parses it, e.g.
+//!         // `kernel_ext::pldmfw::flash_image`, reporting progress.
+//!         for done in 1..=4 {
+//!             dl.flash_status(c"Flashing", Some(c"fw"), done, 4);
 //!         }
 //!         Ok(())
 //!     }

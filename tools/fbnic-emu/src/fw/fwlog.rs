@@ -94,10 +94,12 @@ fn lines_message(lines: &[Line]) -> Result<Vec<u8>, MsgError> {
         }
         b.put_u32(log_msg::LENGTH, rest.len() as u32)?;
         b.nested(log_msg::MSEC_ARRAY, |b| {
-            rest.iter().try_for_each(|l| b.put_u32(log_msg::MSEC, l.msec))
+            rest.iter()
+                .try_for_each(|l| b.put_u32(log_msg::MSEC, l.msec))
         })?;
         b.nested(log_msg::INDEX_ARRAY, |b| {
-            rest.iter().try_for_each(|l| b.put_u64(log_msg::INDEX, l.index))
+            rest.iter()
+                .try_for_each(|l| b.put_u64(log_msg::INDEX, l.index))
         })?;
         b.nested(log_msg::MSG_ARRAY, |b| {
             rest.iter()

@@ -10,9 +10,8 @@
 use std::fmt;
 
 use fbnic_hw::tlv::{
-    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, msg,
-    ownership, qsfp, send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder,
-    TlvError,
+    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, msg, ownership, qsfp,
+    send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder, TlvError,
 };
 use log::{debug, info, warn};
 
@@ -156,12 +155,14 @@ pub(crate) struct FwState {
 
 impl FwState {
     pub(crate) fn new() -> Self {
+        let versions = FwVersions::default();
+        let log = booted_log(&versions);
         FwState {
-            versions: FwVersions::default(),
+            versions,
             sensors: Sensors::default(),
             owned: false,
             ownership_takes: 0,
-            log: booted_log(),
+            log,
             upgrade: None,
             flashed: Vec::new(),
         }
@@ -183,11 +184,24 @@ impl FwState {
     }
 }
 
-/// The log at power-on: the boot line.
-fn booted_log() -> FwLog {
+/// The log at power-on: the boot lines.
+fn booted_log(v: &FwVersions) -> FwLog {
     let mut log = FwLog::default();
+    let version = |w| {
+        let w = cap_resp::FwVersion(w);
+        format!("{}.{}.{}", w.major(), w.minor(), w.patch())
+    };
     // Cannot fail: forwarding is off, nothing is built.
     let _ = log.note(0, "fbnic-emu firmware booted".into());
+    let _ = log.note(
+        0,
+        format!(
+            "running firmware {} ({}), bootloader {}",
+            version(v.running),
+            v.commit,
+            version(v.cmrt)
+        ),
+    );
     log
 }
 

@@ -625,14 +625,16 @@ fn logs_enable_sends_a_log_line() {
         b.put_flag(tlv::send_logs::HISTORY).unwrap();
     });
     assert!(!err);
-    // The history first (the boot line), then the line about enabling.
+    // The history first (the two boot lines), then the line about
+    // enabling.
     assert_eq!(r.len(), 2);
     let a = parse(&r[0]).attrs(tlv::log_msg::REQ_SCHEMA).unwrap();
     assert_eq!(a.str(tlv::log_msg::MSG), Some("fbnic-emu firmware booted"));
     assert_eq!(a.u64(tlv::log_msg::INDEX), Some(1));
+    assert_eq!(a.u32(tlv::log_msg::LENGTH), Some(1));
     let a = parse(&r[1]).attrs(tlv::log_msg::REQ_SCHEMA).unwrap();
     assert!(a.str(tlv::log_msg::MSG).unwrap().contains("100G"));
-    assert_eq!(a.u64(tlv::log_msg::INDEX), Some(2));
+    assert_eq!(a.u64(tlv::log_msg::INDEX), Some(3));
     // Disable: accepted, nothing sent.
     assert_eq!(h.request(msg::LOG_SEND_LOGS_REQ, |_| {}), (false, vec![]));
 }

@@ -67,7 +67,6 @@ impl FbnicDevlink {
 #[derive(Clone, Copy)]
 enum Slot {
     Running,
-    Stored,
     /// Stored, and a flash component of that name.
     Component,
 }
@@ -76,7 +75,6 @@ enum Slot {
 fn put_version(req: &mut InfoRequest, slot: Slot, name: &CStr, v: &VersionStr) -> Result {
     let put = |req: &mut InfoRequest, name: &CStr, value: &CStr| match slot {
         Slot::Running => req.put_running(name, value),
-        Slot::Stored => req.put_stored(name, value),
         Slot::Component => req.put_stored_component(name, value),
     };
     put(
@@ -89,7 +87,7 @@ fn put_version(req: &mut InfoRequest, slot: Slot, name: &CStr, v: &VersionStr) -
         // The commit is no component of its own.
         let put = |req: &mut InfoRequest, name: &CStr, value: &CStr| match slot {
             Slot::Running => req.put_running(name, value),
-            Slot::Stored | Slot::Component => req.put_stored(name, value),
+            Slot::Component => req.put_stored(name, value),
         };
         put(
             req,
@@ -173,8 +171,9 @@ impl Health {
     pub(crate) fn firmware_crashed(&self) {
         // Fails only once the instance is going away, or inside the grace
         // period of a recovery that the reporter does not have.
-        let _ = self.fw.report(c"Firmware crash detected!");
-        self.fw.data().shared.mbx.log_note(c"Firmware crash detected!");
+        let msg = c"Firmware crash detected!";
+        let _ = self.fw.report(msg);
+        self.fw.data().shared.mbx.log_note(msg);
         self.otp_check(c"error detected after firmware recovery");
     }
 

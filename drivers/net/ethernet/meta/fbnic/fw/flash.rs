@@ -66,8 +66,7 @@ use crate::{
             desc,
             Component,
             Mode,
-            Record,
-            Transfer, //
+            Record, //
         }, //
     },
     shared::Shared,
@@ -88,7 +87,13 @@ fn cstring(args: core::fmt::Arguments<'_>) -> Option<CString> {
 }
 
 impl Flasher<'_> {
-    fn status(&self, text: core::fmt::Arguments<'_>, component: Option<&CStr>, done: u64, total: u64) {
+    fn status(
+        &self,
+        text: core::fmt::Arguments<'_>,
+        component: Option<&CStr>,
+        done: u64,
+        total: u64,
+    ) {
         if let Some(text) = cstring(text) {
             self.dl.flash_status(&text, component, done, total);
         }
@@ -163,7 +168,6 @@ impl Flasher<'_> {
                 fw_error(attrs.s32(finish_upgrade::ERROR).unwrap_or(0))?;
                 // Finished: the last chunk asked for was the image's end.
                 offset += length;
-                length = 0;
                 self.dl
                     .flash_status(c"Flashing", Some(name), offset.into(), size.into());
                 if offset != size {
@@ -244,7 +248,7 @@ impl pldmfw::Operations for Flasher<'_> {
         true
     }
 
-    fn send_component_table(&self, component: &Component, _transfer: Transfer) -> Result {
+    fn send_component_table(&self, component: &Component) -> Result {
         let id = component.identifier();
         if Section::from_component(id).is_none() {
             let size = component.data().len() as u64;

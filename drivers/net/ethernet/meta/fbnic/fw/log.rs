@@ -126,15 +126,12 @@ impl FwLog {
     fn show(&self, m: &SeqFile) {
         for e in self.entries.iter() {
             let text = core::str::from_utf8(&e.text).unwrap_or("(not UTF-8)");
-            seq_print!(
-                m,
-                "{}",
-                LogLine {
-                    index: e.index,
-                    msec: e.msec,
-                    text,
-                }
-            );
+            let line = LogLine {
+                index: e.index,
+                msec: e.msec,
+                text,
+            };
+            seq_print!(m, "{}", format_args!("{line}"));
         }
     }
 }

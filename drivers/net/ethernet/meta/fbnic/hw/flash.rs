@@ -142,7 +142,13 @@ pub struct LogLine<'a> {
 
 impl fmt::Display for LogLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "[{:5}] [{}] {}", self.index, LogTime(self.msec), self.text)
+        writeln!(
+            f,
+            "[{:5}] [{}] {}",
+            self.index,
+            LogTime(self.msec),
+            self.text
+        )
     }
 }
 
@@ -155,7 +161,10 @@ mod tests {
     fn sections() {
         for s in Section::ALL {
             assert_eq!(Section::from_component(s.id() as u16), Some(s));
-            assert_eq!(Section::from_devlink_name(s.devlink_name().as_bytes()), Some(s));
+            assert_eq!(
+                Section::from_devlink_name(s.devlink_name().as_bytes()),
+                Some(s)
+            );
         }
         assert_eq!(Section::from_component(2), None, "microcode");
         assert_eq!(Section::from_component(4), None, "user data");
