@@ -369,6 +369,10 @@ impl Pending<'_> {
             if let Some(outcome) = slot.outcome.take() {
                 let len = outcome?;
                 let buf = slot.buf.take().ok_or(EINVAL)?;
+                // The next answer of a series may come before the caller
+                // waits again (the firmware's next chunk request): give
+                // the slot a page for it now.
+                slot.buf = spare.take();
                 return Ok(Answer { buf, len });
             }
 
