@@ -3,7 +3,8 @@
  * The C interfaces that the kernel_ext Rust layer (rust/) binds itself,
  * because Linux 7.3's `kernel::bindings` lacks them or keeps them opaque:
  * the net_device and its operation tables, ethtool, sk_buff, NAPI, the
- * page pool, hwmon, devlink and PTP clocks.
+ * page pool, hwmon, devlink, PTP clocks, PLDM firmware packages and
+ * debugfs.
  *
  * bindgen reads this header with the module's own C flags (see the driver's
  * Kbuild); rust/bindgen_parameters selects what it generates. Static inline
@@ -12,12 +13,16 @@
  * here: no declarations, no logic of our own, only the constants below.
  */
 
+#include <linux/debugfs.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/firmware.h>
 #include <linux/hwmon.h>
 #include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
+#include <linux/pldmfw.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>
 #include <net/netdev_queues.h>

@@ -26,11 +26,14 @@
 use crate as kernel_ext;
 
 pub mod bindings;
+pub mod debugfs;
 pub mod dma;
+pub mod firmware;
 pub mod hwmon;
 pub mod irq;
 pub mod net;
 pub mod pci;
+pub mod pldmfw;
 pub mod ptp;
 pub mod str;
 pub mod workqueue;

@@ -97,7 +97,9 @@ use super::{
     netlink::ExtAck, //
 };
 use crate::kernel_ext::bindings;
+use flash::FlashUpdate;
 
+pub mod flash;
 pub mod health;
 
 /// Alignment of the private area of a `struct devlink` (`NETDEV_ALIGN`).
@@ -230,6 +232,17 @@ pub trait Operations: Sized + Send + Sync {
     fn info_get(_dl: &Devlink<Self>, _req: &mut InfoRequest, _extack: &mut ExtAck<'_>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Writes the file the user gave to the device's flash
+    /// (`flash_update`, for `devlink dev flash`), reporting progress
+    /// through [`Devlink::flash_status`]; see [`flash`].
+    fn flash_update(
+        _dl: &Devlink<Self>,
+        _params: &FlashUpdate,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// The C operation table of `T` and the callbacks in it.
@@ -258,9 +271,32 @@ impl<T: Operations> OpsTable<T> {
         from_result(|| T::info_get(dl, req, &mut extack).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// As for `info_get`; `params` is valid for the call, with a loaded
+    /// file and a component name that is NULL or a C string.
+    unsafe extern "C" fn flash_update(
+        devlink: *mut bindings::devlink,
+        params: *mut bindings::devlink_flash_update_params,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `info_get`.
+        let dl = unsafe { Devlink::<T>::from_raw(devlink) };
+        // SAFETY: Per the safety requirement.
+        let params = unsafe { FlashUpdate::from_raw(params) };
+        // SAFETY: Per the safety requirement.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        from_result(|| T::flash_update(dl, params, &mut extack).map(|()| 0))
+    }
+
     const VTABLE: bindings::devlink_ops = bindings::devlink_ops {
         info_get: if T::HAS_INFO_GET {
             Some(Self::info_get)
+        } else {
+            None
+        },
+        flash_update: if T::HAS_FLASH_UPDATE {
+            Some(Self::flash_update)
         } else {
             None
         },

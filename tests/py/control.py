@@ -15,19 +15,21 @@ reads), to cover that path too."""
 import errno
 import json
 import os
+import re
+import socket
+import struct
 import time
 from pathlib import Path
 
-from lib.py import KsftXfailEx, NetdevFamily
+from lib.py import KsftSkipEx, KsftXfailEx, NetdevFamily, NlError
 from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, ksft_lt, \
-    ksft_not_none, ksft_pr, ksft_true
+    ksft_not_none, ksft_pr, ksft_raises, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, wait_for
 import mkpldm
 from phc import NSEC_PER_SEC, Phc, phc_of
 
 OUTSIDE = "(outside issue 5's list)"
 EXPECTED_FAIL = f"""
-rust devlink-flash the Rust driver has no devlink flash yet {OUTSIDE}
 """
 
 TEMP_MC, VOLT_MV = 61500, 812
@@ -171,18 +173,208 @@ def link_flap(lab):
     ksft_gt(after, before)
 
 
-def devlink_flash(lab):
+def fw_file(name, data):
+    """Writes firmware file name for devlink flash to find."""
     if not Path("/sys/module/firmware_class").is_dir():
         raise KsftXfailEx("the lab kernel has no firmware loader (CONFIG_FW_LOADER unset), "
                           "so devlink flash cannot read a package")
     Path("/tmp/fw").mkdir(exist_ok=True)
-    Path("/tmp/fw/fbnic-test.pldm").write_bytes(mkpldm.package(10000))
+    Path(f"/tmp/fw/{name}").write_bytes(data)
     # The root is read-only: point the firmware loader at /tmp/fw.
     Path("/sys/module/firmware_class/parameters/path").write_text("/tmp/fw")
-    lab.devlink.flash_update({**devlink_id(lab),
-                                  "flash-update-file-name": "fbnic-test.pldm"})
+
+
+def flash(lab, name, component=None):
+    req = {**devlink_id(lab), "flash-update-file-name": name}
+    if component:
+        req["flash-update-component"] = component
+    lab.devlink.flash_update(req)
+
+
+def flashed(lab):
+    """What the emulated firmware wrote so far: section:size:hash each."""
+    value = emu_field(lab, "flashed")
+    return [] if value == "none" else value.split(",")
+
+
+def versions(lab):
+    """devlink dev info's versions: {(kind, name): value}."""
+    info = lab.devlink.info_get(devlink_id(lab))
+    return {(kind, v["info-version-name"]): v["info-version-value"]
+            for kind in ("info-version-running", "info-version-stored")
+            for v in info.get(kind, [])}
+
+
+def devlink_flash(lab):
+    fw_file("fbnic-test.pldm", mkpldm.package(10000))
+    flash(lab, "fbnic-test.pldm")
     # What the emulated firmware received: the package's one component.
     ksft_in(":10000B:", emu_field(lab, "flashed"))
+
+
+class FlashMonitor:
+    """devlink's flash notifications, from its "config" multicast group.
+    The ynl spec has no message for them, so they are decoded here."""
+
+    def __init__(self, dl):
+        self.family = dl.nlproto.family_id
+        self.status = dl.ops["flash-update"].req_value + 2  # FLASH_UPDATE_STATUS
+        names = ("flash-update-status-msg", "flash-update-component",
+                 "flash-update-status-done", "flash-update-status-total",
+                 "flash-update-status-timeout")
+        self.attrs = {dl.attr_sets["devlink"][n].value: n.split("-")[-1] for n in names}
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+        self.sock.bind((0, 0))
+        # SOL_NETLINK, NETLINK_ADD_MEMBERSHIP
+        self.sock.setsockopt(270, 1, dl.nlproto.genl_family["mcast"]["config"])
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.sock.setblocking(False)
+
+    def read(self):
+        """The status notices received so far, as dicts."""
+        out = []
+        while True:
+            try:
+                buf = self.sock.recv(1 << 16)
+            except BlockingIOError:
+                return out
+            while len(buf) >= 20:
+                length, kind = struct.unpack_from("<IH", buf)
+                if kind == self.family and buf[16] == self.status:
+                    out.append(self.decode(buf[20:length]))
+                buf = buf[(length + 3) & ~3:]
+
+    def decode(self, attrs):
+        notice = {}
+        while len(attrs) >= 4:
+            length, kind = struct.unpack_from("<HH", attrs)
+            value = attrs[4:length]
+            name = self.attrs.get(kind & 0x3FFF)
+            if name in ("msg", "component"):
+                notice[name] = value.rstrip(b"\0").decode()
+            elif name:
+                notice[name] = int.from_bytes(value, "little")
+            attrs = attrs[(length + 3) & ~3:]
+        return notice
+
+
+def flash_progress(lab):
+    """Flashing reports the firmware's start ("Initializing", 15 s), then
+    "Flashing" with the offset of every chunk the firmware asks for, up to
+    the whole image, as devlink notifications."""
+    fw_file("fbnic-test.pldm", mkpldm.package(10000))
+    mon = FlashMonitor(lab.devlink)
+    flash(lab, "fbnic-test.pldm")
+    notices = mon.read()
+    for n in notices:
+        ksft_pr(n)
+    ksft_eq(notices[0].get("msg"), "Initializing")
+    ksft_eq(notices[0].get("component"), "boot2")
+    ksft_eq(notices[0].get("timeout"), 15)
+    done = [n.get("done") for n in notices if n.get("msg") == "Flashing"]
+    # The emulated firmware asks for 3072-byte chunks: 0, 3072, 6144 and
+    # 9216, then finishes at 10000.
+    ksft_eq(done, [0, 3072, 6144, 9216, 10000])
+    ksft_eq({n.get("total") for n in notices[1:]}, {10000})
+    ksft_eq({n.get("component") for n in notices}, {"boot2"})
+
+
+def flash_refused(lab, data, reason):
+    """Flashing data fails with the extack message of reason, and neither
+    the flash nor the versions change."""
+    fw_file("fbnic-bad.pldm", data)
+    before, versions_before = flashed(lab), versions(lab)
+    with ksft_raises(NlError) as e:
+        flash(lab, "fbnic-bad.pldm")
+    ksft_pr(f"refused: {e.exception}")
+    ksft_in(f"fbnic: Failed to flash PLDM Image: {reason}", str(e.exception))
+    ksft_eq(flashed(lab), before, "what the firmware flashed")
+    ksft_eq(versions(lab), versions_before, "running and stored versions")
+
+
+def flash_not_pldm(lab):
+    flash_refused(lab, b"no PLDM package here " * 100, "Invalid image (error: -22)")
+
+
+def flash_wrong_device(lab):
+    """A package whose one record is for PCI device 1d9b:0014."""
+    flash_refused(lab, mkpldm.package(10000, device=0x0014),
+                  "No matching record (error: -2)")
+
+
+def flash_bad_component(lab):
+    """A component for the microcode section, which the host may not write."""
+    flash_refused(lab, mkpldm.package(components=[(2, 4000)]),
+                  "Invalid image (error: -22)")
+
+
+def flash_partly_bad(lab):
+    """A good component then a bad one: nothing is written."""
+    if lab.driver == "c":
+        raise KsftSkipEx("the C driver writes the components before an unknown one: "
+                         "it checks each only at its turn")
+    flash_refused(lab, mkpldm.package(components=[(1, 4000), (2, 4000)]),
+                  "Invalid image (error: -22)")
+
+
+TWO_COMPONENTS = [(1, 5000), (3, 4000)]
+
+
+def flash_components(lab):
+    """A package of two components flashes both, in order."""
+    fw_file("fbnic-two.pldm", mkpldm.package(components=TWO_COMPONENTS))
+    before = flashed(lab)
+    flash(lab, "fbnic-two.pldm")
+    new = [f.rsplit(":", 1)[0] for f in flashed(lab)[len(before):]]
+    ksft_eq(new, ["section1:5000B", "section3:4000B"])
+
+
+def flash_component_select(lab):
+    """devlink dev flash ... component fw.undi writes the option ROM only.
+    The C driver reports no version as a component, so devlink refuses
+    the selection for it."""
+    fw_file("fbnic-two.pldm", mkpldm.package(components=TWO_COMPONENTS))
+    before = flashed(lab)
+    if lab.driver == "c":
+        with ksft_raises(NlError) as e:
+            flash(lab, "fbnic-two.pldm", component="fw.undi")
+        ksft_in("selected component is not supported by this device", str(e.exception))
+        ksft_eq(flashed(lab), before, "what the firmware flashed")
+        return
+    flash(lab, "fbnic-two.pldm", component="fw.undi")
+    new = [f.rsplit(":", 1)[0] for f in flashed(lab)[len(before):]]
+    ksft_eq(new, ["section3:4000B"])
+    with ksft_raises(NlError) as e:
+        flash(lab, "fbnic-two.pldm", component="fw.mgmt")
+    ksft_in("selected component is not supported by this device", str(e.exception))
+
+
+LOG_LINE = re.compile(r"^\[ *(\d+)\] \[(\d\d):(\d\d):(\d\d):(\d\d)\.(\d{3})\] (.*)$")
+
+
+def fw_log(lab):
+    """debugfs fbnic/BDF/fw_log shows the emulated firmware's log lines,
+    with their index and time: those kept from before the driver asked
+    (with the history), then the ones sent as they happened."""
+    text = Path(f"/sys/kernel/debug/fbnic/{lab.bdf}/fw_log").read_text()
+    (lab.results / "fw_log.txt").write_text(text + "\n")
+    shown = {}
+    for line in text.splitlines():
+        m = LOG_LINE.match(line)
+        ksft_not_none(m, f"fw_log line {line!r}")
+        d, h, mi, sec, ms = (int(x) for x in m.groups()[1:6])
+        shown[int(m.group(1))] = (((d * 24 + h) * 60 + mi) * 60 + sec) * 1000 + ms, m.group(7)
+    answer = lab.emu.request("fw-log", 0)
+    ksft_true(answer.startswith("ok "), f"fw-log: {answer[:80]}")
+    fw = [line.split(":", 2) for line in answer[3:].split(" || ")]
+    ksft_pr(f"{len(shown)} lines in fw_log, the firmware kept {len(fw)}")
+    ksft_gt(len(fw), 3)
+    for index, msec, msg in fw:
+        ksft_eq(shown.get(int(index)), (int(msec), msg), f"line {index}")
+    texts = [t for _, t in shown.values()]
+    ksft_in("fbnic-emu firmware booted", texts)
+    ksft_true(any("flash update of section 1 complete: 10000 bytes" in t for t in texts),
+              "the flash update's line")
 
 
 def fw_coredump(lab):
@@ -389,7 +581,9 @@ def main():
          ethtool_speed, hw_drops_stats64, hw_drops_qstats, hw_counter_no_wrap,
          ethtool_selftest, ethtool_module_eeprom, hwmon_temp,
          hwmon_volt, fault_sensor_error, fault_dropped_answer, link_flap,
-         devlink_flash, fw_coredump, ptp_clock_runs, ptp_ethtool_phc,
+         devlink_flash, flash_progress, flash_not_pldm, flash_wrong_device,
+         flash_bad_component, flash_partly_bad, flash_components,
+         flash_component_select, fw_log, fw_coredump, ptp_clock_runs, ptp_ethtool_phc,
          ptp_settime, ptp_adjtime, ptp_adjfine, ptp_sys_offset,
          fault_heartbeat_loss,
          updown_cycles, unload, reload_cycles, dmesg_clean], Lab(), EXPECTED_FAIL)

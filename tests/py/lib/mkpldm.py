@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Writes a small PLDM firmware package (DSP0267 1.0) for fbnic flash tests.
 
-The package holds one firmware-device record matching PCI 1d9b:0013 and one
-component, the control firmware ("boot2", component identifier 1), whose
-bytes are a deterministic pattern. This is what the kernel's pldmfw library
+By default the package holds one firmware-device record matching PCI
+1d9b:0013 and one component, the control firmware ("boot2", component
+identifier 1), whose bytes are a deterministic pattern; package() also
+makes packages with other components or another device ID, for the
+refusals. This is what the kernel's pldmfw library
 parses for `devlink dev flash`: header UUID and revision, records with PCI
 descriptors, the component table, and the header CRC32.
 
@@ -20,14 +22,20 @@ COMPONENT_CONTROL_FW = 1
 CLASS_FIRMWARE = 0x000A
 
 
-def package(size):
+def package(size=10000, components=None, device=0x0013):
+    """A package of components [(identifier, size), ...] (default: the
+    control firmware, size bytes) in one record for PCI 1d9b:device."""
+    if components is None:
+        components = [(COMPONENT_CONTROL_FW, size)]
     version = b"fbnic-emu-test-1"
-    data = bytes((i * 131 + 7) & 0xFF for i in range(size))
+    datas = [bytes((i * 131 + 7 + n * 17) & 0xFF for i in range(sz))
+             for n, (_, sz) in enumerate(components)]
     descs = struct.pack("<HHH", DESC_PCI_VENDOR, 2, 0x1D9B)
-    descs += struct.pack("<HHH", DESC_PCI_DEVICE, 2, 0x0013)
-    # One record: applicable to component 0 (bitmap of 8 bits = 1 byte).
+    descs += struct.pack("<HHH", DESC_PCI_DEVICE, 2, device)
+    # One record, applicable to every component (a bitmap of 8 bits).
+    bitmap = (1 << len(components)) - 1
     rec_body = struct.pack("<BIBBH", 2, 0, 1, len(version), 0)
-    rec_body += b"\x01" + version + descs
+    rec_body += bytes([bitmap]) + version + descs
     record = struct.pack("<H", 2 + len(rec_body)) + rec_body
     records = struct.pack("<B", 1) + record
 
@@ -35,16 +43,19 @@ def package(size):
         return (PLDM_UUID + struct.pack("<BH", 1, total) + bytes(13)
                 + struct.pack("<HBB", 8, 1, len(version)) + version)
 
-    def components(offset):
-        return struct.pack("<H", 1) + struct.pack(
-            "<HHIHHIIBB", CLASS_FIRMWARE, COMPONENT_CONTROL_FW, 1, 0, 0,
-            offset, size, 1, len(version)) + version
+    def table(offset):
+        t = struct.pack("<H", len(components))
+        for (ident, sz), data in zip(components, datas):
+            t += struct.pack("<HHIHHIIBB", CLASS_FIRMWARE, ident, 1, 0, 0,
+                             offset, sz, 1, len(version)) + version
+            offset += len(data)
+        return t
 
     # Header size = everything before the component data, CRC included.
-    total = len(header(0)) + len(records) + len(components(0)) + 4
-    body = header(total) + records + components(total)
+    total = len(header(0)) + len(records) + len(table(0)) + 4
+    body = header(total) + records + table(total)
     crc = zlib.crc32(body) & 0xFFFFFFFF
-    return body + struct.pack("<I", crc) + data
+    return body + struct.pack("<I", crc) + b"".join(datas)
 
 
 def main():

@@ -211,7 +211,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -225,6 +225,18 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                 .collect::<Vec<_>>()
                 .join(" | ")),
         },
+        "fw-log" => {
+            // One answer line: the firmware log's lines kept for the
+            // history, oldest first, as INDEX:MSEC:TEXT separated by " || ".
+            let dev = port(ports, w.next())?;
+            Ok(dev
+                .firmware()
+                .log_lines()
+                .iter()
+                .map(|l| format!("{}:{}:{}", l.index, l.msec, l.text))
+                .collect::<Vec<_>>()
+                .join(" || "))
+        }
         "mmio" => {
             let dev = port(ports, w.next())?;
             let i = ports.iter().position(|d| Arc::ptr_eq(d, dev)).unwrap_or(0);

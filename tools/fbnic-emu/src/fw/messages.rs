@@ -10,12 +10,12 @@
 use std::fmt;
 
 use fbnic_hw::tlv::{
-    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, log_msg, msg,
-    ownership, qsfp, send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder,
-    TlvError,
+    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, msg, ownership, qsfp,
+    send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder, TlvError,
 };
 use log::{debug, info, warn};
 
+use super::fwlog::FwLog;
 use super::{Firmware, PAGE_SIZE};
 use crate::device::FbnicDevice;
 
@@ -147,21 +147,22 @@ pub(crate) struct FwState {
     pub(crate) sensors: Sensors,
     pub(crate) owned: bool,
     pub(crate) ownership_takes: u64,
-    pub(crate) logs_enabled: bool,
-    pub(crate) log_index: u64,
+    /// The firmware's log, and whether the host gets it.
+    pub(crate) log: FwLog,
     pub(crate) upgrade: Option<Upgrade>,
     pub(crate) flashed: Vec<Flashed>,
 }
 
 impl FwState {
     pub(crate) fn new() -> Self {
+        let versions = FwVersions::default();
+        let log = booted_log(&versions);
         FwState {
-            versions: FwVersions::default(),
+            versions,
             sensors: Sensors::default(),
             owned: false,
             ownership_takes: 0,
-            logs_enabled: false,
-            log_index: 0,
+            log,
             upgrade: None,
             flashed: Vec::new(),
         }
@@ -171,13 +172,41 @@ impl FwState {
     /// flash contents stay.
     pub(crate) fn reset(&mut self) {
         self.owned = false;
-        self.logs_enabled = false;
+        self.log.enabled = false;
         self.upgrade = None;
+    }
+
+    /// Notes `text` in the firmware log at uptime `ms`, and adds the
+    /// message that forwards it to `out` if the host gets the log.
+    fn note(&mut self, ms: u64, text: String, out: &mut Vec<Vec<u8>>) -> Result<(), MsgError> {
+        out.extend(self.log.note(ms, text)?);
+        Ok(())
     }
 }
 
+/// The log at power-on: the boot lines.
+fn booted_log(v: &FwVersions) -> FwLog {
+    let mut log = FwLog::default();
+    let version = |w| {
+        let w = cap_resp::FwVersion(w);
+        format!("{}.{}.{}", w.major(), w.minor(), w.patch())
+    };
+    // Cannot fail: forwarding is off, nothing is built.
+    let _ = log.note(0, "fbnic-emu firmware booted".into());
+    let _ = log.note(
+        0,
+        format!(
+            "running firmware {} ({}), bootloader {}",
+            version(v.running),
+            v.commit,
+            version(v.cmrt)
+        ),
+    );
+    log
+}
+
 /// Builds one message of at most a page.
-fn build(
+pub(crate) fn build(
     id: u16,
     fill: impl FnOnce(&mut MsgBuilder<'_>) -> Result<(), BuildError>,
 ) -> Result<Vec<u8>, MsgError> {
@@ -255,9 +284,12 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                 dev.link().host_took_ownership(st.ownership_takes == 1);
             }
             let t = fw.uptime_ms();
-            vec![build(msg::OWNERSHIP_RESP, |b| {
+            let mut out = vec![build(msg::OWNERSHIP_RESP, |b| {
                 b.put_u64(ownership::TIME, t)
-            })?]
+            })?];
+            let what = if take { "took" } else { "released" };
+            st.note(t, format!("host {what} ownership"), &mut out)?;
+            out
         }
         msg::HEARTBEAT_REQ => {
             if fw.faults().heartbeat_stopped {
@@ -281,21 +313,17 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                     )));
                 }
             }
-            st.logs_enabled = enable;
             if enable {
-                st.log_index += 1;
-                let (index, t) = (st.log_index, fw.uptime_ms());
+                // The lines kept so far, if asked for, then this one.
+                let mut out = st.log.enable(attrs.flag(send_logs::HISTORY))?;
                 let text = format!(
                     "fbnic-emu firmware: logging to the host enabled, link {}",
                     dev.link().config()
                 );
-                // The log timestamp is a u32 of milliseconds and wraps.
-                vec![build(msg::LOG_MSG_REQ, |b| {
-                    b.put_u32(log_msg::MSEC, t as u32)?;
-                    b.put_u64(log_msg::INDEX, index)?;
-                    b.put_string(log_msg::MSG, text.as_bytes())
-                })?]
+                st.note(fw.uptime_ms(), text, &mut out)?;
+                out
             } else {
+                st.log.enabled = false;
                 Vec::new()
             }
         }
@@ -388,11 +416,17 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                         requested: (0, first),
                         data: Vec::with_capacity(size as usize),
                     });
-                    vec![resp, chunk_request(0, first)?]
+                    let mut out = vec![resp, chunk_request(0, first)?];
+                    let text = format!("flash update of section {section}: {size} bytes");
+                    st.note(fw.uptime_ms(), text, &mut out)?;
+                    out
                 }
                 _ => {
                     warn!("refusing firmware upgrade (section {section:?}, {size} bytes)");
-                    vec![resp]
+                    let mut out = vec![resp];
+                    let text = format!("flash update of section {section:?} refused");
+                    st.note(fw.uptime_ms(), text, &mut out)?;
+                    out
                 }
             }
         }
@@ -403,7 +437,10 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
             if let Some(e) = attrs.s32(write_chunk::ERROR).filter(|&e| e != 0) {
                 warn!("host cancelled the firmware upgrade: error {e}");
                 st.upgrade = None;
-                return Ok(Vec::new());
+                let mut out = Vec::new();
+                let text = format!("flash update cancelled by the host: error {e}");
+                st.note(fw.uptime_ms(), text, &mut out)?;
+                return Ok(out);
             }
             let offset = attrs.u32(write_chunk::OFFSET);
             let length = attrs.u32(write_chunk::LENGTH);
@@ -439,11 +476,17 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                     "firmware upgrade of section {} complete: {} bytes, fnv1a {:#018x}",
                     f.section, f.size, f.fnv1a
                 );
+                let text = format!(
+                    "flash update of section {} complete: {} bytes, fnv1a {:#018x}",
+                    f.section, f.size, f.fnv1a
+                );
                 st.flashed.push(f);
                 st.upgrade = None;
-                vec![build(msg::FW_FINISH_UPGRADE_REQ, |b| {
+                let mut out = vec![build(msg::FW_FINISH_UPGRADE_REQ, |b| {
                     b.put_s32(finish_upgrade::ERROR, 0)
-                })?]
+                })?];
+                st.note(fw.uptime_ms(), text, &mut out)?;
+                out
             }
         }
         msg::RPC_MAC_SYNC_REQ => {

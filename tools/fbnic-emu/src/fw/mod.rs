@@ -37,6 +37,7 @@
 //! The message handlers are in [`messages`]; the module EEPROM images in
 //! [`qsfp`].
 
+pub mod fwlog;
 pub mod messages;
 pub mod qsfp;
 
@@ -213,6 +214,11 @@ impl Firmware {
     /// Images written by completed firmware upgrades, oldest first.
     pub fn flashed(&self) -> Vec<messages::Flashed> {
         lock(&self.state).flashed.clone()
+    }
+
+    /// The firmware's log lines kept for the history, oldest first.
+    pub fn log_lines(&self) -> Vec<fwlog::Line> {
+        lock(&self.state).log.lines().cloned().collect()
     }
 
     /// True while the host holds ownership (between open and close).

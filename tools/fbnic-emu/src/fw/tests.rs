@@ -625,8 +625,54 @@ fn logs_enable_sends_a_log_line() {
         b.put_flag(tlv::send_logs::HISTORY).unwrap();
     });
     assert!(!err);
+    // The history first (the two boot lines), then the line about
+    // enabling.
+    assert_eq!(r.len(), 2);
     let a = parse(&r[0]).attrs(tlv::log_msg::REQ_SCHEMA).unwrap();
+    assert_eq!(a.str(tlv::log_msg::MSG), Some("fbnic-emu firmware booted"));
+    assert_eq!(a.u64(tlv::log_msg::INDEX), Some(1));
+    assert_eq!(a.u32(tlv::log_msg::LENGTH), Some(1));
+    let a = parse(&r[1]).attrs(tlv::log_msg::REQ_SCHEMA).unwrap();
     assert!(a.str(tlv::log_msg::MSG).unwrap().contains("100G"));
+    assert_eq!(a.u64(tlv::log_msg::INDEX), Some(3));
     // Disable: accepted, nothing sent.
     assert_eq!(h.request(msg::LOG_SEND_LOGS_REQ, |_| {}), (false, vec![]));
+}
+
+#[test]
+fn log_history_goes_in_arrays_of_up_to_14_lines() {
+    use super::fwlog::FwLog;
+    use tlv::log_msg;
+    let mut log = FwLog::default();
+    for i in 0..20 {
+        assert_eq!(log.note(1000 + i, format!("line {i}")).unwrap(), None);
+    }
+    let msgs = log.enable(true).unwrap();
+    assert_eq!(msgs.len(), 2);
+    let m = parse(&msgs[0]);
+    let a = m.attrs(log_msg::REQ_SCHEMA).unwrap();
+    assert_eq!(a.str(log_msg::MSG), Some("line 0"));
+    assert_eq!(a.u32(log_msg::LENGTH), Some(13));
+    let texts = a
+        .array(log_msg::MSG_ARRAY, log_msg::MSG, log_msg::REQ_SCHEMA)
+        .unwrap()
+        .unwrap();
+    let texts: Vec<_> = texts.iter().map(|t| t.str().unwrap().to_string()).collect();
+    assert_eq!(texts.first().map(String::as_str), Some("line 1"));
+    assert_eq!(texts.last().map(String::as_str), Some("line 13"));
+    let msecs = a
+        .array(log_msg::MSEC_ARRAY, log_msg::MSEC, log_msg::REQ_SCHEMA)
+        .unwrap()
+        .unwrap();
+    assert_eq!(msecs.iter().last().and_then(|m| m.u32()), Some(1013));
+    let a2 = parse(&msgs[1]);
+    let a2 = a2.attrs(log_msg::REQ_SCHEMA).unwrap();
+    assert_eq!(a2.str(log_msg::MSG), Some("line 14"));
+    assert_eq!(a2.u32(log_msg::LENGTH), Some(5));
+    // From now on each line goes out as it is noted.
+    let live = log.note(2000, "live".into()).unwrap().unwrap();
+    let live = parse(&live);
+    let live = live.attrs(log_msg::REQ_SCHEMA).unwrap();
+    assert_eq!(live.u64(log_msg::INDEX), Some(21));
+    assert_eq!(live.get(log_msg::LENGTH).map(|l| l.u32()), None);
 }

@@ -10,7 +10,10 @@
 //! (`fw`) and bootloader (`fw.bootloader`), the stored UEFI driver
 //! (`fw.undi`, which the host never runs), each with its commit under
 //! `<name>.commit` when the firmware sent one; and the serial number from
-//! the PCIe Device Serial Number.
+//! the PCIe Device Serial Number. The three stored versions name the flash
+//! sections `devlink dev flash ... component` may select (`fw`,
+//! `fw.bootloader`, `fw.undi`; see `fw/flash.rs`), which the C driver
+//! does not offer: it updates whole packages only.
 
 #![forbid(unsafe_code)]
 
@@ -32,6 +35,7 @@ use crate::{
     kernel_ext::net::{
         devlink::{
             self,
+            flash::FlashUpdate,
             health::{
                 self,
                 Fmsg,
@@ -63,14 +67,15 @@ impl FbnicDevlink {
 #[derive(Clone, Copy)]
 enum Slot {
     Running,
-    Stored,
+    /// Stored, and a flash component of that name.
+    Component,
 }
 
 /// Reports version `v` of component `name`, and its commit if it has one.
 fn put_version(req: &mut InfoRequest, slot: Slot, name: &CStr, v: &VersionStr) -> Result {
     let put = |req: &mut InfoRequest, name: &CStr, value: &CStr| match slot {
         Slot::Running => req.put_running(name, value),
-        Slot::Stored => req.put_stored(name, value),
+        Slot::Component => req.put_stored_component(name, value),
     };
     put(
         req,
@@ -79,6 +84,11 @@ fn put_version(req: &mut InfoRequest, slot: Slot, name: &CStr, v: &VersionStr) -
     )?;
     if let Some(commit) = v.commit() {
         let name = name.to_str().map_err(|_| EINVAL)?;
+        // The commit is no component of its own.
+        let put = |req: &mut InfoRequest, name: &CStr, value: &CStr| match slot {
+            Slot::Running => req.put_running(name, value),
+            Slot::Component => req.put_stored(name, value),
+        };
         put(
             req,
             &CString::try_from_fmt(format_args!("{name}.commit"))?,
@@ -102,14 +112,14 @@ impl devlink::Operations for FbnicDevlink {
             version::FW_BOOTLOADER,
             &caps.running_bootloader,
         )?;
-        put_version(req, Slot::Stored, version::FW, &caps.stored)?;
+        put_version(req, Slot::Component, version::FW, &caps.stored)?;
         put_version(
             req,
-            Slot::Stored,
+            Slot::Component,
             version::FW_BOOTLOADER,
             &caps.stored_bootloader,
         )?;
-        put_version(req, Slot::Stored, version::FW_UNDI, &caps.stored_undi)?;
+        put_version(req, Slot::Component, version::FW_UNDI, &caps.stored_undi)?;
 
         if let Some(dsn) = this.dsn {
             // The DSN's bytes, most significant first, as "%8phD" prints
@@ -122,6 +132,10 @@ impl devlink::Operations for FbnicDevlink {
             req.put_serial_number(&serial)?;
         }
         Ok(())
+    }
+
+    fn flash_update(dl: &Devlink<Self>, params: &FlashUpdate, extack: &mut ExtAck<'_>) -> Result {
+        crate::fw::flash::update(dl, &dl.data().shared, params, extack)
     }
 }
 
@@ -157,15 +171,19 @@ impl Health {
     pub(crate) fn firmware_crashed(&self) {
         // Fails only once the instance is going away, or inside the grace
         // period of a recovery that the reporter does not have.
-        let _ = self.fw.report(c"Firmware crash detected!");
+        let msg = c"Firmware crash detected!";
+        let _ = self.fw.report(msg);
+        self.fw.data().shared.mbx.log_note(msg);
         self.otp_check(c"error detected after firmware recovery");
     }
 
     /// Reports `msg` if the OTP status shows an error
     /// (`fbnic_devlink_otp_check()`).
     pub(crate) fn otp_check(&self, msg: &CStr) {
-        if self.otp.data().shared.regs.read_raw(NS_OTP_STATUS::AT) != 0 {
+        let shared = &self.otp.data().shared;
+        if shared.regs.read_raw(NS_OTP_STATUS::AT) != 0 {
             let _ = self.otp.report(msg);
+            shared.mbx.log_note(msg);
         }
     }
 }

@@ -15,7 +15,10 @@ pub mod hw;
 #[path = "../../../../../rust/lib.rs"]
 mod kernel_ext;
 
+use kernel::prelude::*;
+
 mod classifier;
+mod debugfs;
 mod devlink;
 mod fw;
 mod hwmon;
@@ -30,8 +33,34 @@ mod stats;
 mod time;
 mod txrx;
 
-kernel::module_pci_driver! {
-    type: kernel_ext::pci::DmaMasked<pci::FbnicDriver>,
+/// The module: the PCI driver, and the debugfs directory its devices put
+/// theirs in (`fbnic_dbg_init()`). Fields drop in declaration order: the
+/// driver's devices, with their directories, before the module's.
+#[pin_data]
+struct FbnicModule {
+    #[pin]
+    _driver: kernel::driver::Registration<
+        kernel::pci::Adapter<kernel_ext::pci::DmaMasked<pci::FbnicDriver>>,
+    >,
+    _debugfs: kernel_ext::debugfs::ModuleDir,
+}
+
+impl kernel::InPlaceModule for FbnicModule {
+    fn init(module: &'static kernel::ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            // Made first: probe, which runs as the driver registers, puts
+            // the devices' directories into it.
+            _debugfs: kernel_ext::debugfs::ModuleDir::new(debugfs::ROOT),
+            _driver <- kernel::driver::Registration::new(
+                <Self as kernel::ModuleMetadata>::NAME,
+                module,
+            ),
+        })
+    }
+}
+
+kernel::prelude::module! {
+    type: FbnicModule,
     name: "fbnic",
     authors: ["The fbnic-rs authors"],
     description: "Meta Platforms Host Network Interface (Rust)",

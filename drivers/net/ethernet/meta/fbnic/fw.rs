@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 
 mod coredump;
+pub(crate) mod flash;
+mod log;
 pub(crate) mod request;
 mod ring;
 
@@ -125,6 +127,8 @@ struct Replies {
     /// Why the last capabilities response was rejected.
     caps_error: Option<CapsError>,
     heartbeat: Heartbeat,
+    /// The firmware's log lines.
+    log: log::FwLog,
 }
 
 /// Mailbox state, under the mailbox lock.
@@ -142,6 +146,8 @@ struct State {
     /// Where a received message is copied before it is parsed, so that
     /// the firmware cannot change it while it is being checked.
     scratch: KBox<[u8; PAGE]>,
+    /// Where a message to the firmware is built.
+    tx_scratch: KBox<[u8; PAGE]>,
 }
 
 /// The firmware mailbox of one device.
@@ -165,6 +171,7 @@ impl Mailbox {
         let rx_pages = Coherent::<u32>::zeroed_slice(dev, DESCS * PAGE_DWORDS, GFP_KERNEL)?;
         let tx_pages = Coherent::<u32>::zeroed_slice(dev, DESCS * PAGE_DWORDS, GFP_KERNEL)?;
         let scratch = KBox::new([0u8; PAGE], GFP_KERNEL)?;
+        let tx_scratch = KBox::init(pin_init::init_zeroed(), GFP_KERNEL)?;
 
         Ok(try_pin_init!(Self {
             rx_pages,
@@ -185,9 +192,11 @@ impl Mailbox {
                         fw_time: 0,
                         prev_fw_time: 0,
                     },
+                    log: log::FwLog::new(),
                 },
                 waiters: Waiters::new(),
                 scratch,
+                tx_scratch,
             }),
             answered <- new_condvar!("fbnic::fw::answered"),
         }? Error))
@@ -289,6 +298,9 @@ impl Mailbox {
     /// sent, then resets both rings, which also stops the firmware's DMA
     /// into the pages (`fbnic_fw_free_mbx()`).
     pub(crate) fn stop(&self, regs: &Regs, dev: &device::Device) {
+        if self.state.lock().ready {
+            self.disable_log(regs, dev);
+        }
         let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
         regs.write_raw(intr::MASK_SET::at(word), bit);
 
@@ -437,14 +449,12 @@ impl Mailbox {
             return Err(EBUSY);
         }
 
-        // Host messages are a few attributes; the largest, the self-test
-        // message, is about 330 bytes.
-        let mut buf = [0u8; 512];
-        let mut builder = MsgBuilder::new(&mut buf, id).map_err(|_| EINVAL)?;
+        // The largest host message is a flash image chunk, most of a page.
+        let slot = st.tx.tail();
+        let mut builder = MsgBuilder::new(&mut st.tx_scratch[..], id).map_err(|_| EINVAL)?;
         fill(&mut builder).map_err(|_| EINVAL)?;
         let bytes = builder.finish();
 
-        let slot = st.tx.tail();
         let base = slot as usize * PAGE_DWORDS;
         for (i, chunk) in bytes.chunks(4).enumerate() {
             let mut word = [0u8; 4];
@@ -604,6 +614,7 @@ fn handle_message(
             }
             Err(e) => dev_warn!(dev, "ownership response dropped: {}\n", format_args!("{e}")),
         },
+        msg::LOG_MSG_REQ => st.log.take(&msg, dev),
         msg::HEARTBEAT_RESP => match msg.attrs(heartbeat::RESP_SCHEMA) {
             Ok(attrs) => {
                 st.heartbeat.answered = true;

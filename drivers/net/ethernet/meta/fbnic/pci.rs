@@ -25,6 +25,7 @@ use kernel::{
 
 use crate::hw::reg::RegisterIo;
 use crate::{
+    debugfs,
     devlink::{
         FbnicDevlink,
         Health, //
@@ -91,6 +92,8 @@ pub(crate) struct Fbnic<'bound> {
     /// The sensors, read through the mailbox: removed before it stops.
     /// `None` if registering failed (not fatal, as in the C driver).
     _hwmon: Option<kernel_ext::hwmon::Registration<Shared>>,
+    /// The debugfs directory, removed before devlink goes.
+    _debugfs: kernel_ext::debugfs::Dir,
     /// The devlink instance, unregistered after the interface and before
     /// the mailbox stops, which its callbacks use.
     _devlink: devlink::Registration<'bound, FbnicDevlink>,
@@ -150,6 +153,8 @@ impl pci::Driver for FbnicDriver {
         let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
         shared.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
         dev_info!(pdev, "firmware {}\n", format_args!("{}", caps.running));
+        // Its lines come through the interrupt, from here on.
+        shared.mbx.enable_log(&shared.regs, pdev.as_ref(), true);
 
         let hwmon = kernel_ext::hwmon::Registration::new(
             pdev.as_ref(),
@@ -166,6 +171,7 @@ impl pci::Driver for FbnicDriver {
         let health = Health::new(&mut devlink, &shared)?;
         let devlink = devlink.register();
         health.otp_check(c"error detected during probe");
+        let debugfs = debugfs::create(pdev.as_ref(), &shared);
 
         let netdev = match register_netdev(pdev, &shared, &vectors, queues, health) {
             Ok(netdev) => Some(netdev),
@@ -178,6 +184,7 @@ impl pci::Driver for FbnicDriver {
         Ok(Fbnic {
             _netdev: netdev,
             _hwmon: hwmon,
+            _debugfs: debugfs,
             _devlink: devlink,
             _mailbox: mailbox,
             _enabled: enabled,

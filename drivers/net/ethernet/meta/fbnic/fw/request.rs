@@ -98,10 +98,6 @@ impl Expect {
     /// Also takes a message with ID `id` as the answer (the firmware ends
     /// a flash update with `FW_FINISH_UPGRADE_REQ` where it otherwise asks
     /// for a chunk). Ignored past two IDs.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) const fn or(mut self, id: u16) -> Self {
         if self.n_ids < IDS {
             self.ids[self.n_ids] = id;
@@ -123,7 +119,7 @@ impl Expect {
     /// Waits `timeout` instead of [`ANSWER_TIMEOUT`].
     #[allow(
         dead_code,
-        reason = "for devlink flash and coredump, which build on this"
+        reason = "flash and coredump wait the C driver's 10 s per answer; kept for an answer that takes longer"
     )]
     pub(crate) const fn timeout(mut self, timeout: Delta) -> Self {
         self.timeout = timeout;
@@ -153,10 +149,6 @@ impl Answer {
     }
 
     /// The message's ID.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) fn id(&self) -> Result<u16> {
         Ok(self.message()?.id())
     }
@@ -377,6 +369,10 @@ impl Pending<'_> {
             if let Some(outcome) = slot.outcome.take() {
                 let len = outcome?;
                 let buf = slot.buf.take().ok_or(EINVAL)?;
+                // The next answer of a series may come before the caller
+                // waits again (the firmware's next chunk request): give
+                // the slot a page for it now.
+                slot.buf = spare.take();
                 return Ok(Answer { buf, len });
             }
 
@@ -422,10 +418,6 @@ fn new_page() -> Result<KBox<[u8; PAGE]>> {
 
 impl Mailbox {
     /// Sends message `id`, built by `fill`, without waiting for anything.
-    #[allow(
-        dead_code,
-        reason = "for devlink flash and coredump, which build on this"
-    )]
     pub(crate) fn send(
         &self,
         regs: &Regs,

@@ -32,6 +32,7 @@ pub mod csr;
 pub mod csum;
 pub mod desc;
 pub mod field;
+pub mod flash;
 pub mod fw;
 pub mod reg;
 pub mod tlv;
