@@ -19,12 +19,14 @@ import socket
 import struct
 import time
 
-from lib.py import cmd, ksft_eq, ksft_ge, ksft_in, ksft_pr, ksft_raises
+from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_in, ksft_pr, ksft_raises
 from fbnic_lab import LOCAL_V4, NS, REMOTE_V4, Lab, dmesg_clean, load, \
-    run, unload
+    read, run, unload, wait_for
 from phc import NSEC_PER_SEC, Phc, phc_of
 
 EXPECTED_FAIL = """
+c tx-stamp-invalid the C driver passes on time stamps the device flagged invalid (it reads no status of a time stamp completion) and has no error counter
+c tx-stamp-spurious the C driver only logs a time stamp with no packet waiting for it ("Tx timestamp without matching packet"), and has no error counter
 """
 
 # include/uapi/linux/sockios.h, net_tstamp.h, asm-generic/socket.h
@@ -200,11 +202,11 @@ def ts_stats(lab):
     return {k.removeprefix("tx-"): v for k, v in got.get("stats", {}).items()}
 
 
-def send_stamped(lab, count):
+def send_stamped(lab, count, wait=3):
     """Sends count UDP datagrams to port 1 from a socket asking for
     hardware transmit time stamps: each one's time stamp from the error
-    queue (None if it did not come within 3 s), and PHC reads before the
-    first send and after the last time stamp came."""
+    queue (None if it did not come within wait seconds), and PHC reads
+    before the first send and after the last time stamp came."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s, \
          Phc(phc_of(lab.env.ifname)) as clock:
         s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING,
@@ -215,7 +217,7 @@ def send_stamped(lab, count):
         for i in range(count):
             s.sendto(b"stamp %d" % i, (REMOTE_V4, PORT))
             stamp = None
-            end = time.monotonic() + 3
+            end = time.monotonic() + wait
             while stamp is None and time.monotonic() < end:
                 try:
                     _, anc, _, _ = s.recvmsg(64, 512,
@@ -263,10 +265,86 @@ def tx_off_unstamped(lab):
     ksft_eq(ts_stats(lab), old, "time stamping counters")
 
 
+def stats_moved(old, new):
+    """What each time stamping counter counted between two reads."""
+    ksft_pr(f"counters {old} -> {new}")
+    return {k: v - old.get(k, 0) for k, v in new.items()}
+
+
+def with_fault(lab, fault, body):
+    """Runs body() with transmit time stamps on and the emulator's TX time
+    stamp fault armed once on port 0 (fault PORT tx-ts ...); returns
+    what body returned and what the counters counted meanwhile."""
+    ksft_eq(set_tx(lab, TX_ON), TX_ON)
+    try:
+        old = ts_stats(lab)
+        lab.emu.ctl("fault", 0, "tx-ts", fault, 1)
+        got = body()
+        moved = stats_moved(old, ts_stats(lab))
+    finally:
+        lab.emu.ctl("fault", 0, "clear")
+        set_tx(lab, TX_OFF)
+    return got, moved
+
+
+def tx_stamp_lost(lab):
+    """A time stamp the device never reports (the emulator drops it)
+    counts as lost once the interface goes down and its rings are
+    flushed; after up, a packet that asks gets its time stamp again."""
+    ifname = lab.env.ifname
+
+    def body():
+        lost, _, _ = send_stamped(lab, 1, wait=1)
+        ip(f"link set {ifname} down")
+        ip(f"link set {ifname} up")
+        ksft_eq(wait_for(lambda: read(f"/sys/class/net/{ifname}/carrier") == "1", 10),
+                True, "carrier after up")
+        return lost, send_stamped(lab, 1)[0]
+
+    (lost, again), moved = with_fault(lab, "drop", body)
+    ksft_pr(f"dropped: {lost}, then {again}")
+    ksft_eq(lost, [None], "no time stamp for the packet whose stamp was dropped")
+    ksft_eq(moved.get("lost"), 1, "lost time stamps")
+    ksft_eq(moved.get("pkts"), 1, "time stamped packets")
+    ksft_ge(again[0] or 0, 1, "a time stamp after up")
+
+
+def tx_stamp_invalid(lab):
+    """A time stamp the device flags invalid does not reach the socket:
+    it counts as an error, and the next packet gets its own."""
+    def body():
+        return send_stamped(lab, 1, wait=1)[0], send_stamped(lab, 1)[0]
+
+    (flagged, good), moved = with_fault(lab, "invalid", body)
+    ksft_pr(f"flagged: {flagged}, then {good}")
+    ksft_eq(flagged, [None], "no time stamp from an invalid one")
+    ksft_ge(good[0] or 0, 1, "the next packet's time stamp")
+    ksft_eq(moved.get("err"), 1, "time stamp errors")
+    ksft_eq(moved.get("pkts"), 1, "time stamped packets")
+
+
+def tx_stamp_spurious(lab):
+    """A time stamp for a packet that did not ask, with none waiting,
+    counts as an error and changes nothing else: the next packet that
+    asks gets its own."""
+    def body():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(b"no stamp", (REMOTE_V4, PORT))
+        time.sleep(0.5)
+        return send_stamped(lab, 1)[0]
+
+    good, moved = with_fault(lab, "spurious", body)
+    ksft_pr(f"then: {good}")
+    ksft_ge(good[0] or 0, 1, "the next packet's time stamp")
+    ksft_eq(moved.get("err"), 1, "time stamp errors")
+    ksft_eq(moved.get("pkts"), 1, "time stamped packets")
+
+
 def main():
     run([load, up, ethtool_caps, config_widened, config_refused,
          rx_filter_all, rx_filter_ptp_udp, rx_filter_ptp_l2, rx_filter_none,
          rx_after_settime, tx_config, tx_stamped, tx_off_unstamped,
+         tx_stamp_lost, tx_stamp_invalid, tx_stamp_spurious,
          unload, dmesg_clean], Lab(), EXPECTED_FAIL)
 
 
