@@ -67,6 +67,7 @@ mod module;
 pub mod nfc;
 mod ops;
 mod ops_phy;
+mod ops_ts;
 mod phy;
 mod regs;
 mod rings;
@@ -129,7 +130,8 @@ pub use stats::{
 };
 pub use timestamping::{
     so_timestamping,
-    TsInfo, //
+    TsInfo,
+    TsStats, //
 };
 
 /// Driver information for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -429,6 +431,12 @@ pub trait Operations: super::Operations {
     /// Reports the device's time stamping capabilities and hardware clock
     /// (`get_ts_info`, `ethtool -T`).
     fn get_ts_info(_dev: &Device<Self>, _info: &mut TsInfo) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the transmit time stamping counters (`get_ts_stats`,
+    /// `ethtool -I -T`).
+    fn get_ts_stats(_dev: &Device<Self>, _stats: &mut TsStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 

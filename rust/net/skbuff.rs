@@ -81,6 +81,8 @@ use super::device::raw_device;
 
 use crate::kernel_ext::bindings;
 
+mod tstamp;
+
 /// Why a driver drops a packet (`enum skb_drop_reason`, the subset drivers
 /// use).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -35,7 +35,6 @@ from fbnic_lab import LOCAL_V4, NS, REMOTE_V4, Lab, dmesg_clean, load, \
 
 # What each driver cannot do yet on the current emulator, with the reason.
 EXPECTED_FAIL = """
-rust tx-timestamp the Rust driver has no hardware timestamping yet (outside issue 5's list)
 c ntuple-location the C driver takes rules at locations of its choosing only, and accepts TOS matches it then ignores
 """
 

@@ -61,6 +61,9 @@ pub mod tx_type {
 
     /// No transmit time stamps.
     pub const OFF: u32 = bindings::hwtstamp_tx_types_HWTSTAMP_TX_OFF;
+    /// Hardware time stamps of the sent packets whose sockets ask for
+    /// them.
+    pub const ON: u32 = bindings::hwtstamp_tx_types_HWTSTAMP_TX_ON;
 }
 
 /// Receive time stamping filters (`enum hwtstamp_rx_filters`).

@@ -33,7 +33,6 @@ use super::{
     StatsData,
     StringSet,
     Strings,
-    TsInfo,
     GSTRING_LEN, //
 };
 use crate::kernel_ext::{
@@ -261,21 +260,6 @@ impl<T: Operations> OpsTable<T> {
         // SAFETY: `EthMacStats` is a transparent wrapper; `stats` is valid
         // and ours for the call.
         T::get_eth_mac_stats(dev, unsafe { &mut *stats.cast::<EthMacStats>() });
-    }
-
-    /// # Safety
-    ///
-    /// As for [`OpsTable::get_drvinfo`], with `ts` in place of `info`.
-    unsafe extern "C" fn get_ts_info(
-        ndev: *mut bindings::net_device,
-        ts: *mut bindings::kernel_ethtool_ts_info,
-    ) -> c_int {
-        // SAFETY: As in `get_drvinfo`.
-        let dev = unsafe { Device::<T>::from_raw(ndev) };
-        // SAFETY: `TsInfo` is a transparent wrapper; `ts` is valid and ours
-        // for the call.
-        let ts = unsafe { &mut *ts.cast::<TsInfo>() };
-        from_result(|| T::get_ts_info(dev, ts).map(|()| 0))
     }
 
     /// # Safety
@@ -723,6 +707,11 @@ impl<T: Operations> OpsTable<T> {
         },
         get_ts_info: if T::HAS_GET_TS_INFO {
             Some(Self::get_ts_info)
+        } else {
+            None
+        },
+        get_ts_stats: if T::HAS_GET_TS_STATS {
+            Some(Self::get_ts_stats)
         } else {
             None
         },

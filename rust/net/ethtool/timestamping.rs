@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Time stamping capabilities for `ethtool -T` (`struct
-//! kernel_ethtool_ts_info`).
+//! Time stamping capabilities and counters for `ethtool -T` (`struct
+//! kernel_ethtool_ts_info`, `struct ethtool_ts_stats`).
 
 use crate::kernel_ext::bindings;
 
@@ -38,10 +38,58 @@ impl TsInfo {
     }
 }
 
+/// Transmit time stamping counters, for `ethtool -I -T` (`struct
+/// ethtool_ts_stats`).
+///
+/// The core presets every counter to "not reported"; the driver sets
+/// those it keeps, and the others stay out of the answer.
+///
+/// # Examples
+///
+/// ```
+/// use kernel_ext::net::ethtool::TsStats;
+///
+/// fn report(stats: &mut TsStats, stamped: u64, lost: u64) {
+///     stats.pkts(stamped).lost(lost);
+/// }
+/// ```
+#[repr(transparent)]
+pub struct TsStats(bindings::ethtool_ts_stats);
+
+impl TsStats {
+    /// Sets the packets the device time stamped, whose time stamps went
+    /// to their sockets.
+    pub fn pkts(&mut self, value: u64) -> &mut Self {
+        // The union's two members are the same counters (a struct
+        // group); writing one is writing both.
+        self.0.__bindgen_anon_1.tx_stats.pkts = value;
+        self
+    }
+
+    /// Sets the time stamp requests whose time stamp never came: the
+    /// packet left the queue (e.g. at a reset) before it.
+    pub fn lost(&mut self, value: u64) -> &mut Self {
+        self.0.__bindgen_anon_1.tx_stats.lost = value;
+        self
+    }
+
+    /// Sets the time stamp errors the device reported, apart from
+    /// [`lost`](Self::lost) ones.
+    pub fn err(&mut self, value: u64) -> &mut Self {
+        self.0.__bindgen_anon_1.tx_stats.err = value;
+        self
+    }
+}
+
 /// Time stamping capabilities (`SOF_TIMESTAMPING_*`).
 pub mod so_timestamping {
     use crate::kernel_ext::bindings;
 
+    /// Hardware time stamps of sent packets.
+    pub const TX_HARDWARE: u32 = bindings::SOF_TIMESTAMPING_TX_HARDWARE;
+    /// Software time stamps of sent packets, taken as the driver hands
+    /// them to the device.
+    pub const TX_SOFTWARE: u32 = bindings::SOF_TIMESTAMPING_TX_SOFTWARE;
     /// Hardware time stamps of received packets.
     pub const RX_HARDWARE: u32 = bindings::SOF_TIMESTAMPING_RX_HARDWARE;
     /// Hardware time stamps reported in the device's clock.

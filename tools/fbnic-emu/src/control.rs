@@ -43,6 +43,7 @@ use fbnic_hw::csr;
 
 use crate::device::FbnicDevice;
 use crate::link::{FecMode, FlapPlan, LinkConfig, LinkSpeed};
+use crate::queues::TsFault;
 use crate::stats;
 
 /// Options of the control plane, shared by all ports.
@@ -211,7 +212,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT clear".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -321,7 +322,16 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                     };
                     fw.set_faults(|f| f.heartbeat_stopped = stop);
                 }
-                "clear" => fw.set_faults(|f| *f = Default::default()),
+                "tx-ts" => {
+                    let fault = arg
+                        .ok_or("fault PORT tx-ts drop|invalid|spurious [N]")?
+                        .parse::<TsFault>()?;
+                    dev.datapath().set_ts_fault(fault, count(w.next())?);
+                }
+                "clear" => {
+                    fw.set_faults(|f| *f = Default::default());
+                    dev.datapath().clear_ts_faults();
+                }
                 other => return Err(format!("unknown fault '{other}'")),
             }
             Ok(String::new())
@@ -518,6 +528,19 @@ mod tests {
         ] {
             assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn tx_timestamp_faults() {
+        let p = ports();
+        assert_eq!(execute(&p, "fault 0 tx-ts drop 2"), "ok");
+        assert_eq!(execute(&p, "fault 1 tx-ts spurious"), "ok");
+        assert_eq!(execute(&p, "fault 0 clear"), "ok");
+        assert_eq!(
+            execute(&p, "fault 0 tx-ts late"),
+            "error: tx-ts late: want drop, invalid or spurious"
+        );
+        assert!(execute(&p, "fault 0 tx-ts").starts_with("error: "));
     }
 
     #[test]

@@ -95,6 +95,46 @@ fn timestamp_completion_precedes_the_head() {
 }
 
 #[test]
+fn injected_timestamp_faults() {
+    let (mut a, b) = pair(1);
+    let frame = tcp4(b"stamp me", TCP_ACK, false);
+    let stamped = TxMeta {
+        req_ts: true,
+        ..TxMeta::default()
+    };
+    // Dropped: the head moves, no time stamp.
+    a.dev
+        .datapath()
+        .set_ts_fault(crate::queues::TsFault::Drop, 1);
+    a.send(0, stamped, &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(a.poll_tx(0), vec![TxCompletion::Head0 { head: 2 }]);
+    // Flagged invalid.
+    a.dev
+        .datapath()
+        .set_ts_fault(crate::queues::TsFault::Invalid, 1);
+    a.send(0, stamped, &frame, 2048);
+    settle(&a, &b);
+    let c = a.poll_tx(0);
+    assert_eq!(c.len(), 2);
+    assert!(
+        matches!(c[0], TxCompletion::Timestamp { status, .. } if TxCompletion::ts_failed(status))
+    );
+    // For a packet that did not ask; the next one that asks is as usual.
+    a.dev
+        .datapath()
+        .set_ts_fault(crate::queues::TsFault::Spurious, 1);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    a.send(0, stamped, &frame, 2048);
+    settle(&a, &b);
+    let c = a.poll_tx(0);
+    assert_eq!(c.len(), 3, "{c:?}");
+    assert!(matches!(c[0], TxCompletion::Timestamp { status: 0, .. }));
+    assert!(matches!(c[1], TxCompletion::Timestamp { status: 0, .. }));
+    assert_eq!(c[2], TxCompletion::Head0 { head: 8 });
+}
+
+#[test]
 fn twq1_sends_address_lists_under_the_default_meta() {
     let (mut a, mut b) = pair(1);
     let frame = tcp4(&pattern(200), TCP_ACK, false);

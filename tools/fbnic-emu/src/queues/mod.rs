@@ -36,6 +36,7 @@
 
 mod moderation;
 mod rx;
+mod ts_fault;
 mod tx;
 mod worker;
 
@@ -55,9 +56,11 @@ use crate::stats::Dir;
 
 use moderation::VectorState;
 use rx::RxQueue;
+use ts_fault::TsFaults;
 use tx::{TxQueue, MAX_TX_PACKET};
 use worker::Kick;
 
+pub use ts_fault::TsFault;
 pub use worker::{INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
 
 /// A descriptor ring as programmed: base address and entries.
@@ -176,6 +179,8 @@ pub struct Datapath {
     rx_split: AtomicU64,
     /// Writes to the TWQ tail doorbells, all queues.
     tx_doorbells: AtomicU64,
+    /// TX time stamp faults still to inject.
+    ts_faults: TsFaults,
 }
 
 impl Datapath {
@@ -201,7 +206,19 @@ impl Datapath {
             stop: AtomicBool::new(false),
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
+            ts_faults: TsFaults::default(),
         }
+    }
+
+    /// Injects `fault` into the next `n` TX time stamps it applies to, on
+    /// any queue; 0 cancels it.
+    pub fn set_ts_fault(&self, fault: TsFault, n: u32) {
+        self.ts_faults.set(fault, n);
+    }
+
+    /// Cancels every TX time stamp fault still to happen.
+    pub fn clear_ts_faults(&self) {
+        self.ts_faults.clear();
     }
 
     /// Frames received so far that went partly into payload buffers: split

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use fbnic_hw::csr::{qm_tx, queue, tce};
-use fbnic_hw::desc::{done_for_position, twd, TxAddrLen, TxCompletion, TxMeta};
+use fbnic_hw::desc::{done_for_position, tcd, twd, TxAddrLen, TxCompletion, TxMeta};
 use fbnic_hw::reg::RegInfo;
 use log::error;
 
@@ -14,7 +14,7 @@ use crate::device::FbnicDevice;
 use crate::lso::{self, LsoCtrl};
 use crate::stats::{self, Dir};
 
-use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring};
+use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring, TsFault};
 
 /// Packets one TX queue sends per service round, so that one busy queue
 /// cannot starve the others or the RX side.
@@ -223,7 +223,11 @@ impl Engine {
                 // a partial one waits for the rest.
                 break;
             }
-            let needs = usize::from(meta.req_completion) + usize::from(meta.req_ts && !twq1) + 1;
+            // A time stamp for the packet if it asks, or an injected one
+            // for a packet that does not.
+            let stamp = meta.req_ts && !twq1;
+            let spurious = !stamp && !twq1 && dp.ts_faults.pending(TsFault::Spurious);
+            let needs = usize::from(meta.req_completion) + usize::from(stamp || spurious) + 1;
             if self.tcq_free(dev, q, &tcq) < needs {
                 blocked = true;
                 break;
@@ -231,7 +235,15 @@ impl Engine {
             self.send_packet(dp, dev, &meta, lso_ctrl)?;
             head = pos;
             sent += 1;
-            if meta.req_ts && !twq1 {
+            if stamp && !dp.ts_faults.take(TsFault::Drop) {
+                let ts = super::timestamp(dev);
+                let status = if dp.ts_faults.take(TsFault::Invalid) {
+                    tcd::STATUS_MASK.get(tcd::STATUS_TS_INVALID) as u16
+                } else {
+                    0
+                };
+                self.write_tcd(dev, q, &tcq, TxCompletion::Timestamp { ts, status })?;
+            } else if spurious && dp.ts_faults.take(TsFault::Spurious) {
                 let ts = super::timestamp(dev);
                 self.write_tcd(dev, q, &tcq, TxCompletion::Timestamp { ts, status: 0 })?;
             }

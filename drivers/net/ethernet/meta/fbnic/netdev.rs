@@ -282,6 +282,9 @@ pub(crate) struct Port {
     /// before `rules` where they are.
     #[pin]
     tstamp: Mutex<hwtstamp::Tstamp>,
+    /// Whether sent packets get hardware time stamps (`HWTSTAMP_TX_ON`),
+    /// read on transmit for the packets that ask.
+    tx_tstamp: Atomic<bool>,
     /// The MAC address filter (receive mode).
     #[pin]
     mac_filter: SpinLock<MacFilter>,
@@ -319,6 +322,7 @@ impl Port {
             rules <- new_mutex!(Rules::new()),
             split <- new_mutex!(HeaderSplit::default()),
             tstamp <- new_mutex!(hwtstamp::Tstamp::OFF),
+            tx_tstamp: Atomic::new(false),
             mac_filter <- new_spinlock!(MacFilter::new()),
             config <- new_mutex!(config),
             rx_usecs: Atomic::new(txrx::RX_USECS),
@@ -534,7 +538,7 @@ impl net::Poll for Port {
         };
         // CAST: at most 128 queues.
         if let Some(txq) = dev.tx_queue(index as u32) {
-            q.rings.clean_tx(regs, txq, budget);
+            q.rings.clean_tx(regs, txq, port.clock.data(), budget);
         }
         let done = q.rings.clean_rx(regs, dev, napi, port.clock.data(), budget);
         if done < budget && napi.complete_done(done) {
@@ -619,7 +623,9 @@ impl net::Operations for Port {
             skb.drop_with_reason(DropReason::DevReady);
             return net::TxResult::Ok;
         };
-        q.rings.xmit(&port.shared.regs, dev, txq, skb, more)
+        // The flag is read only for the packets that ask.
+        let tstamp = skb.tx_hwtstamp_requested() && port.tx_tstamp.load(Relaxed);
+        q.rings.xmit(&port.shared.regs, dev, txq, skb, more, tstamp)
     }
 
     fn get_stats64(dev: &net::Device<Self>, stats: &mut net::Stats64) {

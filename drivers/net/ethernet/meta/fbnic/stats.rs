@@ -163,6 +163,14 @@ counters! {
         stop,
         /// Times it was restarted.
         wake,
+        /// Hardware time stamps passed to the packets' sockets.
+        ts_packets,
+        /// Time stamp requests whose time stamp never came (the packet
+        /// was dropped from the ring first).
+        ts_lost,
+        /// Time stamps the device flagged as failed, or reported for no
+        /// packet that waited for one.
+        ts_err,
     }
 }
 

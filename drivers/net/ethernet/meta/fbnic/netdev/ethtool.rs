@@ -70,7 +70,8 @@ use crate::{
             StringSet,
             Strings,
             TcpDataSplit,
-            TsInfo, //
+            TsInfo,
+            TsStats, //
         },
         Rtnl, //
     },
@@ -482,14 +483,26 @@ impl ethtool::Operations for Port {
         Ok(())
     }
 
-    /// The device's clock and receive time stamps. (Transmit time stamps
-    /// are not offered yet.)
+    /// The device's clock, its receive and transmit time stamps, and
+    /// software transmit time stamps.
     fn get_ts_info(dev: &net::Device<Self>, info: &mut TsInfo) -> Result {
         info.set_phc_index(dev.data().clock.index());
-        info.set_so_timestamping(so_timestamping::RX_HARDWARE | so_timestamping::RAW_HARDWARE);
+        info.set_so_timestamping(
+            so_timestamping::TX_SOFTWARE
+                | so_timestamping::TX_HARDWARE
+                | so_timestamping::RX_HARDWARE
+                | so_timestamping::RAW_HARDWARE,
+        );
         info.set_tx_types(hwtstamp::TX_TYPES);
         info.set_rx_filters(hwtstamp::RX_FILTERS);
         Ok(())
+    }
+
+    /// The transmit time stamps of every queue pair's slot, in use or not
+    /// (`fbnic_get_ts_stats()`).
+    fn get_ts_stats(dev: &net::Device<Self>, stats: &mut TsStats) {
+        let (_, tx) = dev.data().totals();
+        stats.pkts(tx.ts_packets).lost(tx.ts_lost).err(tx.ts_err);
     }
 
     fn get_eth_mac_stats(dev: &net::Device<Self>, stats: &mut EthMacStats) {

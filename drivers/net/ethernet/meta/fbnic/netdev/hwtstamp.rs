@@ -7,12 +7,18 @@
 //! The classifier time stamps by flow class, not by PTP message: a PTP
 //! filter over UDP time stamps every UDP frame, one over Ethernet every
 //! non-IP frame. Requests are widened to what the device does; the
-//! configuration then reports the filter applied. Transmit time stamps are
-//! not offered yet: only `HWTSTAMP_TX_OFF` is accepted.
+//! configuration then reports the filter applied.
+//!
+//! Transmit time stamps are on or off (`HWTSTAMP_TX_ON`/`OFF`): when on,
+//! every sent packet whose socket asks gets one from the device (see the
+//! transmit path's `tstamp`).
 
 #![forbid(unsafe_code)]
 
-use kernel::prelude::*;
+use kernel::{
+    prelude::*,
+    sync::atomic::Relaxed, //
+};
 
 use super::Port;
 use crate::{
@@ -37,7 +43,7 @@ pub(crate) const RX_FILTERS: u32 = 1u32 << rx_filter::NONE
     | 1u32 << rx_filter::ALL;
 
 /// The transmit modes offered, a bit per mode.
-pub(crate) const TX_TYPES: u32 = 1u32 << tx_type::OFF;
+pub(crate) const TX_TYPES: u32 = 1u32 << tx_type::OFF | 1u32 << tx_type::ON;
 
 /// The configuration in effect.
 #[derive(Clone, Copy)]
@@ -107,7 +113,13 @@ impl Port {
         if !config.source_is_netdev() {
             return Err(EOPNOTSUPP);
         }
-        if config.tx_type() != tx_type::OFF {
+        let mut tstamp = self.tstamp.lock();
+        let asked = (config.flags(), config.tx_type(), config.rx_filter());
+        if asked == (tstamp.flags, tstamp.tx_type, tstamp.rx_filter) {
+            // Nothing changes; the answer is the request.
+            return Ok(());
+        }
+        if !matches!(config.tx_type(), tx_type::OFF | tx_type::ON) {
             return Err(ERANGE);
         }
         let new = Tstamp {
@@ -115,7 +127,9 @@ impl Port {
             tx_type: config.tx_type(),
             rx_filter: widen(config.rx_filter())?,
         };
-        let old = core::mem::replace(&mut *self.tstamp.lock(), new);
+        let old = core::mem::replace(&mut *tstamp, new);
+        drop(tstamp);
+        self.tx_tstamp.store(new.tx_type == tx_type::ON, Relaxed);
         if old.rx_filter != new.rx_filter && dev.is_running() {
             let rss = self.rss.lock();
             classifier::write_rss_rules(

@@ -280,6 +280,7 @@ impl Rings {
             tx.tail = 0;
             tx.rung = 0;
             tx.head = 0;
+            tx.hw_head = 0;
             tx.tcq_head = 0;
 
             regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::RESET.mask());

@@ -4,9 +4,12 @@
 //! completion queue (TCQ), the packets in flight on them, queueing a
 //! packet (with the TWQ tail doorbell batched while the stack has more)
 //! and retiring what the device sent; the TX engine's offload setup; the
-//! stack's offload check, made with the [planner](super::plan).
+//! stack's offload check, made with the [planner](super::plan). The
+//! packets' hardware time stamps are [`tstamp`]'s.
 
 #![forbid(unsafe_code)]
+
+mod tstamp;
 
 use kernel::{
     alloc::flags::__GFP_NOWARN,
@@ -41,6 +44,7 @@ use crate::{
         csum,
         desc::{
             done_for_position,
+            twd,
             TxAddrLen,
             TxCompletion, //
         }, //
@@ -60,7 +64,8 @@ use crate::{
             }, //
         }, //
     },
-    regs::Regs, //
+    regs::Regs,
+    time::Clock, //
 };
 
 /// Most descriptors one packet takes: a META and one AL per DMA segment.
@@ -179,6 +184,9 @@ pub(super) struct InFlight {
     packets: u32,
     /// Their bytes, as accounted to the byte queue limits.
     bytes: u32,
+    /// It waits for its hardware time stamp, and is not retired before
+    /// that came (or the ring is flushed).
+    ts: bool,
 }
 
 /// A TX work queue (TWQ0) and its completion queue (TCQ), with the
@@ -193,8 +201,12 @@ pub(super) struct TxRing {
     /// The tail last written to the device's doorbell (free running):
     /// behind `tail` while the stack says more packets follow.
     pub(super) rung: u32,
-    /// Oldest TWQ descriptor the device has not completed (free running).
+    /// Oldest TWQ descriptor not retired yet (free running).
     pub(super) head: u32,
+    /// The TWQ head the device last reported (a ring index): the
+    /// packets before it are sent, and retired up to the first that still
+    /// waits for its time stamp.
+    pub(super) hw_head: u32,
     /// Next TCQ entry, modulo twice its size (for the DONE phase).
     pub(super) tcq_head: u32,
     /// The packet whose META descriptor is at each ring position.
@@ -214,6 +226,7 @@ impl TxRing {
             tail: 0,
             rung: 0,
             head: 0,
+            hw_head: 0,
             tcq_head: 0,
             pending,
         })
@@ -232,8 +245,11 @@ impl Rings {
     pub(crate) fn flush(&self, txq: &net::TxQueue) {
         if let Some(tx) = (*self.tx.lock()).as_mut() {
             for slot in tx.pending.iter_mut() {
-                if slot.take().is_some() {
+                if let Some(pkt) = slot.take() {
                     self.stats.tx.dropped.inc();
+                    if pkt.ts {
+                        self.stats.tx.ts_lost.inc();
+                    }
                 }
             }
             tx.head = tx.tail;
@@ -241,11 +257,12 @@ impl Rings {
         txq.reset();
     }
 
-    /// Queues `skb` for transmission (`fbnic_xmit_frame()`). The TWQ tail
-    /// doorbell is deferred while the stack says `more` packets follow and
-    /// the queue is running; a packet that is dropped or requeued instead
-    /// rings it for those queued before, so none waits for a doorbell
-    /// that never comes.
+    /// Queues `skb` for transmission (`fbnic_xmit_frame()`), asking the
+    /// device for its time stamp if `tstamp`. The TWQ tail doorbell is
+    /// deferred while the stack says `more` packets follow and the queue
+    /// is running; a packet that is dropped or requeued instead rings it
+    /// for those queued before, so none waits for a doorbell that never
+    /// comes.
     pub(crate) fn xmit<P: net::Operations>(
         &self,
         regs: &Regs,
@@ -253,6 +270,7 @@ impl Rings {
         txq: &net::TxQueue,
         mut skb: SkBuff,
         more: bool,
+        tstamp: bool,
     ) -> net::TxResult {
         let mut guard = self.tx.lock();
         let Some(tx) = (*guard).as_mut() else {
@@ -282,7 +300,12 @@ impl Rings {
             return net::TxResult::Ok;
         };
         let bytes = plan.wire_bytes;
-        let pkt = match skb.map_for_tx(dev) {
+        let mut meta = plan.meta;
+        if tstamp {
+            skb.set_tx_hwtstamp_in_progress();
+            meta |= twd::FLAG_REQ_TS;
+        }
+        let mut pkt = match skb.map_for_tx(dev) {
             Ok(pkt) => pkt,
             Err(skb) => {
                 self.stats.tx.dropped.inc();
@@ -307,7 +330,7 @@ impl Rings {
                 // CAST: `i` is below MAX_TX_SEGS.
                 tx.twq.write(first.wrapping_add(1 + i as u32), al);
             }
-            tx.twq.write(first, plan.meta);
+            tx.twq.write(first, meta);
             Ok(())
         })();
         if written.is_err() || segs.is_empty() {
@@ -319,11 +342,13 @@ impl Rings {
 
         // CAST: at most MAX_TX_SEGS + 1.
         let descs = 1 + segs.len() as u32;
+        pkt.tx_timestamp();
         tx.pending[wrap(first, size) as usize] = Some(InFlight {
             skb: pkt,
             descs,
             packets: plan.packets,
             bytes,
+            ts: tstamp,
         });
         tx.tail = first.wrapping_add(descs);
         // Stop before accounting, so that `sent_more` sees the stop and
@@ -357,9 +382,10 @@ impl Rings {
         }
     }
 
-    /// Retires what the device sent (`fbnic_clean_tcq()`), from the poll
+    /// Retires what the device sent and passes on the time stamps it
+    /// took, in `clock`'s time (`fbnic_clean_tcq()`), from the poll
     /// function.
-    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, budget: i32) {
+    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, clock: &Clock, budget: i32) {
         let mut guard = self.tx.lock();
         let Some(tx) = (*guard).as_mut() else {
             return;
@@ -367,6 +393,9 @@ impl Rings {
         let size = tx.size;
         let (mut packets, mut bytes) = (0u32, 0u32);
         let mut seen = false;
+        // Where the packet the next time stamp is for may be: time stamps
+        // come in packet order.
+        let mut stamp_from = tx.head;
 
         loop {
             let raw = tx.tcq.read(tx.tcq_head);
@@ -376,27 +405,37 @@ impl Rings {
             tx.tcq_head = wrap(tx.tcq_head.wrapping_add(1), size << 1);
             seen = true;
 
-            let Ok(TxCompletion::Head0 { head }) = TxCompletion::decode(raw) else {
-                continue;
-            };
-            // Retire whole packets up to the device's new head.
-            let head = wrap(u32::from(head), size);
-            while wrap(tx.head, size) != head && tx.head != tx.tail {
-                let pos = wrap(tx.head, size) as usize;
-                let Some(done) = tx.pending[pos].take() else {
-                    // Not a packet boundary: the device misreported.
-                    tx.head = tx.tail;
-                    break;
-                };
-                packets += done.packets;
-                bytes += done.bytes;
-                tx.head = tx.head.wrapping_add(done.descs);
-                done.skb.complete(budget);
+            match TxCompletion::decode(raw) {
+                Ok(TxCompletion::Head0 { head }) => tx.hw_head = wrap(u32::from(head), size),
+                Ok(TxCompletion::Timestamp { ts, status }) => {
+                    stamp_from = self.stamp(tx, stamp_from, clock, ts, status);
+                }
+                _ => {}
             }
         }
 
         if seen {
             regs.write_raw(queue::TCQ_HEAD::at(self.queue), wrap(tx.tcq_head, size));
+        }
+        // Retire whole packets up to the device's head, but none that
+        // still waits for its time stamp, nor any after it.
+        while wrap(tx.head, size) != tx.hw_head && tx.head != tx.tail {
+            let slot = &mut tx.pending[wrap(tx.head, size) as usize];
+            if slot.as_ref().is_some_and(|p| p.ts) {
+                break;
+            }
+            let Some(done) = slot.take() else {
+                // Not a packet boundary: the device misreported. Give up
+                // on what is in flight, retiring nothing ahead of the
+                // device's next report.
+                tx.head = tx.tail;
+                tx.hw_head = wrap(tx.tail, size);
+                break;
+            };
+            packets += done.packets;
+            bytes += done.bytes;
+            tx.head = tx.head.wrapping_add(done.descs);
+            done.skb.complete(budget);
         }
         if packets > 0 {
             self.stats.tx.packets.add(u64::from(packets));

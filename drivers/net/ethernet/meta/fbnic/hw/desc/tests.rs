@@ -187,6 +187,22 @@ fn tcd_round_trip_and_layout() {
 }
 
 #[test]
+fn tcd_timestamp_status() {
+    assert!(!TxCompletion::ts_failed(0));
+    let status = |raw: u64| match TxCompletion::decode(raw) {
+        Ok(TxCompletion::Timestamp { status, .. }) => status,
+        other => panic!("{other:?}"),
+    };
+    let ts = 1 << 61;
+    assert!(TxCompletion::ts_failed(status(ts | tcd::STATUS_TS_INVALID)));
+    assert!(TxCompletion::ts_failed(status(
+        ts | tcd::STATUS_ILLEGAL_TS_REQ
+    )));
+    // Other status bits are not about the time stamp.
+    assert!(!TxCompletion::ts_failed(status(ts | 1 << 50)));
+}
+
+#[test]
 fn done_phase_flips_every_lap() {
     assert!(done_for_position(0, 1024));
     assert!(done_for_position(1023, 1024));

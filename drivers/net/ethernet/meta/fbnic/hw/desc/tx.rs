@@ -343,4 +343,12 @@ impl TxCompletion {
     pub const fn done(raw: u64) -> bool {
         raw & tcd::DONE != 0
     }
+
+    /// Whether the status of a [`TxCompletion::Timestamp`] says its time
+    /// stamp is not to be used: the device flagged it invalid, or the
+    /// request illegal.
+    pub const fn ts_failed(status: u16) -> bool {
+        tcd::STATUS_MASK.prep(status as u64) & (tcd::STATUS_TS_INVALID | tcd::STATUS_ILLEGAL_TS_REQ)
+            != 0
+    }
 }
