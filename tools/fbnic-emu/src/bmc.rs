@@ -159,6 +159,8 @@ pub struct Bmc {
     config: BmcConfig,
     /// Frames from the network (through the RX classifier).
     rx_net: Count,
+    /// Those of them addressed to one of the BMC's own addresses.
+    rx_own: Count,
     /// Frames from the host (through the TX TCAM).
     rx_host: Count,
     /// Frames the BMC sent to the wire.
@@ -172,6 +174,7 @@ impl Bmc {
         Bmc {
             config,
             rx_net: Count::default(),
+            rx_own: Count::default(),
             rx_host: Count::default(),
             tx: Count::default(),
             sync: Mutex::new((None, 0)),
@@ -185,6 +188,9 @@ impl Bmc {
     /// A frame from the network reached the BMC.
     pub fn receive_from_net(&self, frame: &[u8]) {
         self.rx_net.add(frame.len());
+        if self.config.macs.iter().any(|m| frame.get(..6) == Some(&m.0[..])) {
+            self.rx_own.add(frame.len());
+        }
     }
 
     /// A frame from the host reached the BMC.
@@ -237,6 +243,7 @@ impl Bmc {
     /// The `bmc PORT stats` line.
     pub fn stats_line(&self) -> String {
         let (rn, rnb) = self.rx_net.get();
+        let (ro, rob) = self.rx_own.get();
         let (rh, rhb) = self.rx_host.get();
         let (t, tb) = self.tx.get();
         let s = self.sync.lock().unwrap_or_else(|e| e.into_inner());
@@ -246,7 +253,7 @@ impl Bmc {
             None => "host-uc none host-mc none host-flags none".to_string(),
         };
         format!(
-            "mac {} rx-frames {rn} rx-bytes {rnb} rx-host-frames {rh} rx-host-bytes {rhb} tx-frames {t} tx-bytes {tb} syncs {} {sync}",
+            "mac {} rx-frames {rn} rx-bytes {rnb} rx-own-frames {ro} rx-own-bytes {rob} rx-host-frames {rh} rx-host-bytes {rhb} tx-frames {t} tx-bytes {tb} syncs {} {sync}",
             macs.join(","),
             s.1
         )
@@ -335,7 +342,7 @@ mod tests {
     #[test]
     fn counts_and_frames() {
         let b = Bmc::new(BmcConfig::default_for(0));
-        let f = b.frame_to(MacAddr([2, 0, 0x5e, 0, 0x10, 1]), 0);
+        let f = b.frame_to(MacAddr([0xff; 6]), 0);
         assert_eq!(f.len(), 60);
         assert_eq!(&f[6..12], &[2, 0, 0x5e, 0, 0xb0, 0]);
         b.receive_from_net(&f);
@@ -343,6 +350,12 @@ mod tests {
         b.sent(&b.frame_to(MacAddr([0xff; 6]), 100));
         let line = b.stats_line();
         assert!(line.contains("rx-frames 2 rx-bytes 120 "), "{line}");
+        // Broadcast is not the BMC's own address.
+        assert!(line.contains("rx-own-frames 0 "), "{line}");
+        let mut mine = f.clone();
+        mine[..6].copy_from_slice(&b.config().macs[0].0);
+        b.receive_from_net(&mine);
+        assert!(b.stats_line().contains("rx-own-frames 1 rx-own-bytes 60 "));
         assert!(line.contains("tx-frames 1 tx-bytes 100 "), "{line}");
         assert!(line.contains("syncs 0 host-uc none"), "{line}");
         b.host_synced(HostSync {
