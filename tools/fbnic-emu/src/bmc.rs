@@ -188,7 +188,12 @@ impl Bmc {
     /// A frame from the network reached the BMC.
     pub fn receive_from_net(&self, frame: &[u8]) {
         self.rx_net.add(frame.len());
-        if self.config.macs.iter().any(|m| frame.get(..6) == Some(&m.0[..])) {
+        if self
+            .config
+            .macs
+            .iter()
+            .any(|m| frame.get(..6) == Some(&m.0[..]))
+        {
             self.rx_own.add(frame.len());
         }
     }
