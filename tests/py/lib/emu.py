@@ -65,6 +65,24 @@ class Emu:
             raise Exception(f"no {name} in the emulator's status: {answer}")
         return int(m.group(1))
 
+    def bmc_stats(self, port):
+        """The counters of "bmc PORT stats" (rx-frames, rx-own-frames,
+        rx-host-frames, tx-frames, syncs, ... as ints) and the host's last
+        MAC sync (host-uc, host-mc, host-flags: lists of words)."""
+        answer = self.request("bmc", port, "stats")
+        if not answer.startswith("ok "):
+            raise Exception(f"no BMC stats for port {port}: {answer}")
+        words = answer.split()[1:]
+        stats = {}
+        for name, value in zip(words[::2], words[1::2]):
+            stats[name] = int(value) if value.isdigit() else \
+                [] if value == "none" else value.split(",")
+        return stats
+
+    def bmc_send(self, port, dst, count=1, length=60):
+        """The BMC of port sends count frames of length bytes to dst."""
+        return self.ctl("bmc", port, "send", dst, count, length)
+
 
 def main(argv):
     if len(argv) < 2:

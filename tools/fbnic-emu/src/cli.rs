@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::bmc::BmcConfig;
 use crate::control::{self, ControlOptions};
 use crate::device::DeviceParams;
 use crate::identity::{port_dsn, DEFAULT_DSN};
@@ -31,6 +32,10 @@ QEMU's vfio-user-pci device. Each port gets its own socket and thread.
                      missing) instead of its default peer (repeatable)
   --pcap PORT=FILE   write every frame port PORT sends or receives to the
                      pcap file FILE (repeatable)
+  --bmc PORT[=MAC[,MAC...]]
+                     a BMC shares port PORT, with up to 4 MAC addresses
+                     (default 02:00:5e:00:b0:<PORT>); the firmware reports it
+                     (repeatable)
   -v, --verbose      more logging (twice: every register access)
   -h, --help         show this help
 
@@ -66,6 +71,8 @@ pub struct Options {
     pub taps: Vec<(usize, String)>,
     /// Ports with a packet capture: (port, pcap file).
     pub pcaps: Vec<(usize, PathBuf)>,
+    /// Ports shared with a BMC.
+    pub bmcs: Vec<(usize, BmcConfig)>,
     /// Link, sensors, control socket.
     pub control: ControlOptions,
 }
@@ -153,6 +160,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
     let mut verbosity = 0u8;
     let mut taps: Vec<(usize, String)> = Vec::new();
     let mut pcaps: Vec<(usize, PathBuf)> = Vec::new();
+    let mut bmcs: Vec<(usize, BmcConfig)> = Vec::new();
     let mut ctl = ControlOptions::default();
 
     let mut args = args.into_iter().peekable();
@@ -187,7 +195,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         };
         let takes_value = matches!(
             name.as_str(),
-            "--socket" | "--ports" | "--socket-dir" | "--dsn" | "--queues" | "--tap" | "--pcap"
+            "--socket"
+                | "--ports"
+                | "--socket-dir"
+                | "--dsn"
+                | "--queues"
+                | "--tap"
+                | "--pcap"
+                | "--bmc"
         ) || control::CLI_OPTIONS.contains(&name.as_str());
         if inline.is_some() && !takes_value {
             return err(format!("{name} takes no value"));
@@ -243,6 +258,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 let (port, file) = port_and_value("--pcap", &text(&v)?)?;
                 pcaps.push((port, PathBuf::from(file)));
             }
+            ("--bmc", Some(v)) => {
+                let t = text(&v)?;
+                let (p, macs) = match t.split_once('=') {
+                    Some((p, macs)) => (p, Some(macs)),
+                    None => (t.as_str(), None),
+                };
+                let port: usize = p
+                    .parse()
+                    .map_err(|_| CliError(format!("--bmc wants PORT[=MAC,...], not '{t}'")))?;
+                let config = match macs {
+                    Some(m) => BmcConfig::parse(m).map_err(CliError)?,
+                    None => BmcConfig::default_for(port),
+                };
+                bmcs.push((port, config));
+            }
             (n, Some(v)) if control::CLI_OPTIONS.contains(&n) => {
                 ctl.parse_option(n, &text(&v)?).map_err(CliError)?;
             }
@@ -276,7 +306,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         }
     }
 
-    for port in taps.iter().map(|t| t.0).chain(pcaps.iter().map(|p| p.0)) {
+    for port in taps
+        .iter()
+        .map(|t| t.0)
+        .chain(pcaps.iter().map(|p| p.0))
+        .chain(bmcs.iter().map(|b| b.0))
+    {
         if port >= sockets.len() {
             return err(format!(
                 "port {port} does not exist (ports 0..{})",
@@ -290,6 +325,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             return err(format!("port {port} has two --tap"));
         }
     }
+    let mut shared = HashSet::new();
+    for (port, _) in &bmcs {
+        if !shared.insert(*port) {
+            return err(format!("port {port} has two --bmc"));
+        }
+    }
     let opts = Options {
         sockets,
         socket_dir,
@@ -298,6 +339,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         verbosity,
         taps,
         pcaps,
+        bmcs,
         control: ctl,
     };
     opts.control.validate().map_err(CliError)?;
@@ -426,6 +468,32 @@ mod tests {
             assert!(run(bad).is_err(), "{bad:?} accepted");
         }
         assert!(parse(["bench", "--slow"].map(OsString::from)).is_err());
+    }
+
+    #[test]
+    fn bmc_ports() {
+        let o = run(&["--ports", "2", "--socket-dir", "/d", "--bmc", "0"]).unwrap();
+        assert_eq!(o.bmcs, vec![(0, BmcConfig::default_for(0))]);
+        let o = run(&[
+            "--ports",
+            "2",
+            "--socket-dir",
+            "/d",
+            "--bmc=1=02:00:00:00:00:07",
+        ])
+        .unwrap();
+        assert_eq!(o.bmcs[0].0, 1);
+        assert_eq!(o.bmcs[0].1.macs[0].0, [2, 0, 0, 0, 0, 7]);
+        for bad in [
+            &["--bmc", "2"][..],
+            &["--bmc", "x"],
+            &["--bmc", "0=02:00"],
+            &["--bmc", "0", "--bmc", "0"],
+        ] {
+            let mut args = vec!["--ports", "2", "--socket-dir", "/d"];
+            args.extend_from_slice(bad);
+            assert!(run(&args).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

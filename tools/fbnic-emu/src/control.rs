@@ -25,6 +25,9 @@
 //! fault PORT fw-err [N]         complete the next N requests with FW_ERR
 //! fault PORT heartbeat stop|start
 //! fault PORT clear              all faults off
+//! bmc PORT stats                what the port's BMC received and sent, and
+//!                               the host's last MAC sync (`--bmc`)
+//! bmc PORT send DST [N [LEN]]   the BMC sends N frames of LEN bytes to DST
 //! ```
 //!
 //! `fbnic-emu ctl PATH COMMAND...` sends one command and prints the answer
@@ -212,7 +215,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]]".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -336,6 +339,10 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
             }
             Ok(String::new())
         }
+        "bmc" => {
+            let dev = port(ports, w.next())?;
+            crate::bmc::control(dev, &w.by_ref().collect::<Vec<_>>())
+        }
         "count" => {
             let dev = port(ports, w.next())?;
             let usage = "count PORT REGISTER[INDEX] N";
@@ -347,7 +354,8 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
         }
         other => Err(format!("unknown command '{other}' (try help)")),
     };
-    if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help") {
+    let query = cmd == "bmc" && line.split_whitespace().nth(2) == Some("stats");
+    if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help") && !query {
         info!("control: {line}");
     }
     result

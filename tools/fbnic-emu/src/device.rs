@@ -17,12 +17,13 @@
 //! interrupts and registers. Everything in it is therefore `Sync`.
 
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use fbnic_hw::csr::{self, pul};
 use log::{debug, info, trace};
 
 use crate::blocks;
+use crate::bmc::{Bmc, BmcConfig};
 use crate::fw::Firmware;
 use crate::identity::MacAddr;
 use crate::interrupts::Interrupts;
@@ -134,6 +135,8 @@ pub struct FbnicDevice {
     dispatch: Dispatch,
     /// The guest's BAR accesses, counted.
     mmio: MmioCounters,
+    /// The BMC sharing the port, if any (set once, before the port serves).
+    bmc: OnceLock<Bmc>,
 }
 
 impl FbnicDevice {
@@ -167,6 +170,7 @@ impl FbnicDevice {
             ptp,
             dispatch,
             mmio: MmioCounters::new(),
+            bmc: OnceLock::new(),
         };
         blocks::apply_resets(&dev.csr);
         dev
@@ -183,6 +187,16 @@ impl FbnicDevice {
             csr: &self.csr,
             intr: &self.intr,
         }
+    }
+
+    /// Puts a BMC on the port; false if it already has one.
+    pub fn set_bmc(&self, config: BmcConfig) -> bool {
+        self.bmc.set(Bmc::new(config)).is_ok()
+    }
+
+    /// The BMC sharing the port, if any.
+    pub fn bmc(&self) -> Option<&Bmc> {
+        self.bmc.get()
     }
 
     pub fn params(&self) -> &DeviceParams {

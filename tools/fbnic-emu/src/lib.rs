@@ -19,6 +19,7 @@
 //! - [`fw`]: the management firmware behind the BAR4 mailbox.
 //! - [`link`]: PCS/MAC/SIG link registers and the carrier.
 //! - [`blocks`]: idle bitmaps and ring-register write masks.
+//! - [`bmc`]: a BMC sharing a port (`--bmc`).
 //! - [`ptp`]: the PTP counter.
 //! - [`identity`]: serial number to MAC address.
 //! - [`mmio`]: counts of the guest's register accesses.
@@ -28,6 +29,7 @@
 pub mod backend;
 pub mod bench;
 pub mod blocks;
+pub mod bmc;
 pub mod cli;
 pub mod control;
 pub mod csum;

@@ -121,6 +121,9 @@ fn run(opts: Options) -> ExitCode {
             let dev =
                 FbnicDevice::with_link(opts.port_params(i), opts.control.link, opts.control.flap);
             opts.control.apply(&dev);
+            for (_, config) in opts.bmcs.iter().filter(|b| b.0 == i) {
+                dev.set_bmc(config.clone());
+            }
             Arc::new(dev)
         })
         .collect();

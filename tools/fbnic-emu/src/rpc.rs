@@ -22,6 +22,8 @@
 //!    through indirection table 0 (or 1 with `RSS_CTXT_ID`) indexed by the
 //!    low 8 bits of the Toeplitz hash of the fields `ACT_TBL1` selects.
 //!    No match uses `ACT_TBL0/1_DEFAULT` (the driver makes that a drop).
+//!    `DEST_BMC` hands the frame to the port's BMC as well or instead
+//!    ([`classify_dest`], [`crate::bmc`]).
 //!
 //! TCAM words hold a 16-bit value and a 16-bit mask in which a set bit
 //! means "don't care".
@@ -211,15 +213,28 @@ pub fn rss_input(act1: u32, frame: &[u8], p: &Parsed, out: &mut Vec<u8>) {
 
 /// Classifies `frame` (parsed as `p`) for a port with `queues` RX queues.
 pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> Verdict {
+    classify_dest(regs, frame, p, queues).0
+}
+
+/// Classifies `frame` as [`classify`] does, and says whether the action
+/// also (or only) sends it to the BMC (`ACT_TBL0_DEST_BMC` without
+/// `DROP`): a frame the host does not get is then a
+/// `Drop(DropReason::Action)` for the host.
+pub fn classify_dest(
+    regs: &impl CsrRead,
+    frame: &[u8],
+    p: &Parsed,
+    queues: u16,
+) -> (Verdict, bool) {
     let rmi = regs.rd(rpc::RMI_CONFIG::INDEX);
     if rmi & rpc::RMI_CONFIG::ENABLE.mask() == 0 {
-        return Verdict::Drop(DropReason::Disabled);
+        return (Verdict::Drop(DropReason::Disabled), false);
     }
     // The driver programs the largest frame it accepts
     // (`csr::MAX_JUMBO_FRAME_SIZE`, `RMI_CONFIG::host()`).
     let mtu = rpc::RMI_CONFIG::MTU.get(rmi) as usize;
     if mtu != 0 && frame.len() > mtu {
-        return Verdict::Drop(DropReason::Oversize);
+        return (Verdict::Drop(DropReason::Oversize), false);
     }
     let key = action_key(regs, frame, p);
     let entry = action_lookup(regs, &key);
@@ -234,8 +249,9 @@ pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> V
         ),
     };
     let dest = rpc::ACT_TBL0_DEST_MASK.get(act0);
+    let bmc = act0 & rpc::ACT_TBL0_DROP == 0 && dest & rpc::ACT_TBL0_DEST_BMC != 0;
     if act0 & rpc::ACT_TBL0_DROP != 0 || dest & rpc::ACT_TBL0_DEST_HOST == 0 {
-        return Verdict::Drop(DropReason::Action);
+        return (Verdict::Drop(DropReason::Action), bmc);
     }
     let mut rss_hash = 0;
     let mask = rpc::ACT_TBL1_RSS_ENA_MASK.get(act1);
@@ -251,12 +267,13 @@ pub fn classify(regs: &impl CsrRead, frame: &[u8], p: &Parsed, queues: u16) -> V
         regs.rd(rpc_ram::RSS_TBL::INFO.dword(table, rss_hash & 0xff)) as u16
     };
     if queue >= queues {
-        return Verdict::Drop(DropReason::BadQueue(queue));
+        return (Verdict::Drop(DropReason::BadQueue(queue)), bmc);
     }
-    Verdict::Host {
+    let host = Verdict::Host {
         queue,
         rss_hash,
         action: entry.map(|e| e as u8),
         timestamp: act0 & rpc::ACT_TBL0_TS_ENA != 0,
-    }
+    };
+    (host, bmc)
 }

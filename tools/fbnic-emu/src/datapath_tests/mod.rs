@@ -9,6 +9,7 @@
 //! bad descriptors), `offloads` (CSO and LSO), `rx` (placement, RX
 //! completions and interrupts, drops) and `classifier`.
 
+mod bmc;
 mod classifier;
 mod offloads;
 mod rx;

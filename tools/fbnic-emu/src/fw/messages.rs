@@ -10,14 +10,17 @@
 use std::fmt;
 
 use fbnic_hw::tlv::{
-    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, msg, ownership, qsfp,
-    send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder, TlvError,
+    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, log_msg, msg,
+    ownership, qsfp, rpc_mac_sync, send_logs, start_upgrade, tsene, write_chunk, BuildError,
+    Message, MsgBuilder, TlvError,
 };
 use log::{debug, info, warn};
 
 use super::fwlog::FwLog;
 use super::{Firmware, PAGE_SIZE};
+use crate::bmc::HostSync;
 use crate::device::FbnicDevice;
+use crate::identity::MacAddr;
 
 /// Linux errno values the firmware reports in `ERROR` attributes.
 const EINVAL: i32 = 22;
@@ -269,7 +272,18 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                 b.put_string(cap_resp::STORED_COMMIT_STR, v.commit.as_bytes())?;
                 b.put_u32(cap_resp::CMRT_VERSION, v.cmrt)?;
                 b.put_u32(cap_resp::STORED_CMRT_VERSION, v.stored_cmrt)?;
-                b.put_u32(cap_resp::UEFI_VERSION, v.uefi)
+                b.put_u32(cap_resp::UEFI_VERSION, v.uefi)?;
+                if let Some(bmc) = dev.bmc() {
+                    b.put_flag(cap_resp::BMC_PRESENT)?;
+                    b.nested(cap_resp::BMC_MAC_ARRAY, |n| {
+                        bmc.config()
+                            .macs
+                            .iter()
+                            .try_for_each(|m| n.put_mac(cap_resp::BMC_MAC_ADDR, &m.0))
+                    })?;
+                    b.put_u32(cap_resp::BMC_ALL_MULTI, 0)?;
+                }
+                Ok(())
             })?]
         }
         msg::OWNERSHIP_REQ => {
@@ -490,7 +504,37 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
             }
         }
         msg::RPC_MAC_SYNC_REQ => {
-            debug!("host synced its MAC filters (no BMC here)");
+            let list = |id: u16| -> Result<Vec<MacAddr>, MsgError> {
+                let Some(array) =
+                    attrs.array(id, rpc_mac_sync::MAC_ADDR, rpc_mac_sync::REQ_SCHEMA)?
+                else {
+                    return Ok(Vec::new());
+                };
+                // The schema checked that each element is a MAC address.
+                Ok(array.iter().filter_map(|a| a.mac()).map(MacAddr).collect())
+            };
+            let sync = HostSync {
+                uc: list(rpc_mac_sync::UC_ARRAY)?,
+                mc: list(rpc_mac_sync::MC_ARRAY)?,
+                flags: attrs.u32(rpc_mac_sync::RX_FLAGS).unwrap_or(0),
+            };
+            if sync.uc.len() > rpc_mac_sync::UC_ARRAY_SIZE
+                || sync.mc.len() > rpc_mac_sync::MC_ARRAY_SIZE
+            {
+                return Err(MsgError::Invalid(format!(
+                    "MAC sync with {} unicast and {} multicast addresses (at most {} each)",
+                    sync.uc.len(),
+                    sync.mc.len(),
+                    rpc_mac_sync::UC_ARRAY_SIZE
+                )));
+            }
+            match dev.bmc() {
+                Some(bmc) => {
+                    info!("host MAC sync: {sync}");
+                    bmc.host_synced(sync);
+                }
+                None => debug!("host synced its MAC filters (no BMC here)"),
+            }
             Vec::new()
         }
         other => return Err(MsgError::Unknown(other)),

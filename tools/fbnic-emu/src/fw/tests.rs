@@ -251,6 +251,48 @@ fn capabilities_handshake() {
 }
 
 #[test]
+fn a_bmc_is_reported_and_hears_the_host_mac_sync() {
+    use fbnic_hw::fw::Capabilities;
+    use fbnic_hw::tlv::rpc_mac_sync;
+    let mut h = Host::new();
+    let macs = "02:00:5e:00:b0:00,33:33:00:00:00:01";
+    assert!(h.dev.set_bmc(crate::bmc::BmcConfig::parse(macs).unwrap()));
+    let (err, replies) = h.request(msg::HOST_CAP_REQ, |_| {});
+    assert!(!err);
+    // What the driver's own parser makes of it.
+    let caps = Capabilities::parse(&parse(&replies[0])).unwrap();
+    assert!(caps.bmc_present);
+    assert_eq!(caps.bmc_addr_count, 2);
+    assert_eq!(caps.bmc_addrs[0], [2, 0, 0x5e, 0, 0xb0, 0]);
+    assert_eq!(caps.bmc_addrs[1], [0x33, 0x33, 0, 0, 0, 1]);
+    assert!(!caps.bmc_all_multi);
+
+    let host = [2, 0, 0x5e, 0, 0x10, 0];
+    let (err, replies) = h.request(msg::RPC_MAC_SYNC_REQ, |b| {
+        b.nested(rpc_mac_sync::UC_ARRAY, |n| {
+            n.put_mac(rpc_mac_sync::MAC_ADDR, &host)
+        })
+        .unwrap();
+        b.put_u32(rpc_mac_sync::RX_FLAGS, rpc_mac_sync::RX_FLAGS_BROADCAST)
+            .unwrap();
+    });
+    assert!(!err && replies.is_empty());
+    let sync = h.dev.bmc().unwrap().host_sync().unwrap();
+    assert_eq!(sync.uc, [crate::identity::MacAddr(host)]);
+    assert!(sync.mc.is_empty());
+    assert_eq!(sync.flags, rpc_mac_sync::RX_FLAGS_BROADCAST);
+
+    // Nine unicast addresses are more than the array holds: FW_ERR.
+    let (err, _) = h.request(msg::RPC_MAC_SYNC_REQ, |b| {
+        b.nested(rpc_mac_sync::UC_ARRAY, |n| {
+            (0..9u8).try_for_each(|i| n.put_mac(rpc_mac_sync::MAC_ADDR, &[2, 0, 0, 0, 0, i]))
+        })
+        .unwrap();
+    });
+    assert!(err);
+}
+
+#[test]
 fn ring_wraps_many_times() {
     let mut h = Host::new();
     for i in 0..100u64 {

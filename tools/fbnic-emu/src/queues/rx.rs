@@ -18,7 +18,7 @@ use crate::csum;
 use crate::device::FbnicDevice;
 use crate::parse::{self, Parsed, IPPROTO_UDP};
 use crate::regs::RegisterFile;
-use crate::rpc::{classify, DropReason, Verdict};
+use crate::rpc::{classify, classify_dest, DropReason, Verdict};
 use crate::stats::{self, Dir, Rde};
 
 use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring};
@@ -174,10 +174,21 @@ impl Engine {
     pub(super) fn rx_frame(&mut self, dp: &Datapath, dev: &FbnicDevice, frame: &[u8]) -> Placed {
         let csr = dev.csr();
         let p = parse::parse(frame);
-        let verdict = classify(csr, frame, &p, dp.queues);
+        let (verdict, to_bmc) = match dev.bmc() {
+            Some(_) => classify_dest(csr, frame, &p, dp.queues),
+            None => (classify(csr, frame, &p, dp.queues), false),
+        };
         self.count_parse(csr, &p);
+        // The BMC gets its copy once, when the host's is placed or dropped
+        // (a frame waiting for host buffers is classified again).
+        let bmc_copy = || {
+            if let (true, Some(bmc)) = (to_bmc, dev.bmc()) {
+                bmc.receive_from_net(frame);
+            }
+        };
         let (q, rss_hash, ts) = match verdict {
             Verdict::Drop(reason) => {
+                bmc_copy();
                 if reason == DropReason::Oversize {
                     stats::add32(csr, rpc::CNTR_OVR_SIZE_ERR::INDEX, 1);
                 }
@@ -199,7 +210,11 @@ impl Engine {
                 timestamp.then(|| super::timestamp(dev)),
             ),
         };
-        match self.place(dev, q, frame, &p, rss_hash, ts) {
+        let placed = self.place(dev, q, frame, &p, rss_hash, ts);
+        if !matches!(placed, Ok(Placed::Wait)) {
+            bmc_copy();
+        }
+        match placed {
             Ok(Placed::Wait) => Placed::Wait,
             Ok(Placed::Done) => {
                 stats::count_frame(csr, Dir::Rx, frame);

@@ -41,6 +41,34 @@ impl Datapath {
     /// carrier the MAC cannot send: the frame is lost and counted as an
     /// output error.
     fn emit(&self, dev: &FbnicDevice, frame: &[u8]) {
+        // With a BMC on the port, the TX TCAM may send the frame to it
+        // instead of (or as well as) the MAC.
+        if let Some(bmc) = dev.bmc() {
+            let da = frame.get(..6).and_then(|d| <[u8; 6]>::try_from(d).ok());
+            if let Some(dest) = da.and_then(|da| crate::bmc::tx_tcam_dest(dev.csr(), &da)) {
+                if dest & tce::TCAM_DEST_BMC != 0 {
+                    bmc.receive_from_host(frame);
+                }
+                if dest & tce::TCAM_DEST_MAC == 0 {
+                    return;
+                }
+            }
+        }
+        self.to_wire(dev, frame);
+    }
+
+    /// A frame the BMC sends: out of the port's MAC, as the host's are.
+    /// False, and nothing sent, without carrier.
+    pub fn bmc_send(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
+        if !dev.link().carrier() {
+            return false;
+        }
+        self.to_wire(dev, frame);
+        true
+    }
+
+    /// The MAC: statistics, taps, cable.
+    fn to_wire(&self, dev: &FbnicDevice, frame: &[u8]) {
         if !dev.link().carrier() {
             stats::add64(
                 dev.csr(),

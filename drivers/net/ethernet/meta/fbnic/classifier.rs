@@ -38,10 +38,14 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss, rules: &Rules, ts_classes:
 
 /// Stops delivering frames to the host and invalidates the RSS and flow
 /// rules (`fbnic_rpc_reset_valid_entries()`); the rules stay in `Rules`
-/// for the next [`enable`].
-pub(crate) fn disable(regs: &Regs) {
-    rpc::close_rmi(regs);
-    rpc::clear_rss_rules(regs);
+/// for the next [`enable`]. With a BMC (`keep_bmc`) the classifier stays
+/// on and keeps the BMC's rules (`fbnic_clear_rules()`,
+/// `fbnic_rss_disable_hw()`).
+pub(crate) fn disable(regs: &Regs, keep_bmc: bool) {
+    if !keep_bmc {
+        rpc::close_rmi(regs);
+    }
+    rpc::clear_rss_rules(regs, keep_bmc);
     Rules::clear(regs);
     regs.wrfl();
 }

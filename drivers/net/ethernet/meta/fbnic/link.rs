@@ -200,8 +200,10 @@ impl Link {
 
     /// Stops watching the link when the interface closes: unroutes and
     /// masks the PCS cause and disables the MAC (`fbnic_mac_free_irq()`,
-    /// link down). Returns [`Change::Down`] if the link was up.
-    pub(crate) fn stop(&self, regs: &Regs) -> Change {
+    /// link down), unless a BMC shares the port (`keep_mac`: the C
+    /// driver's `phylink_suspend()` with the MAC kept for it). Returns
+    /// [`Change::Down`] if the link was up.
+    pub(crate) fn stop(&self, regs: &Regs, keep_mac: bool) -> Change {
         let mut st = self.state.lock();
         let change = if st.up {
             st.down_events += 1;
@@ -220,7 +222,9 @@ impl Link {
         let (word, bit) = intr::vector_bit(intr::PCS_VECTOR);
         regs.write_raw(intr::MASK_SET::at(word), bit);
         regs.wrfl();
-        self.mac_down(regs, pause);
+        if !keep_mac {
+            self.mac_down(regs, pause);
+        }
         change
     }
 

@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bmc;
 mod channels;
 mod eeprom;
 mod ethtool;
@@ -231,6 +232,9 @@ impl WorkItem for Service {
             .mbx
             .check_heartbeat(&shared.regs, &shared.dev, || this.health.firmware_crashed());
         shared.hw_stats.refresh(&shared.regs);
+        if let Some(handle) = this.netdev.as_ref() {
+            handle.with(|dev| dev.data().bmc_sync());
+        }
         Service::schedule(this);
     }
 }
@@ -438,7 +442,7 @@ impl Port {
             q.napi.disable();
         }
         dev.tx_disable();
-        classifier::disable(regs);
+        classifier::disable(regs, self.has_bmc());
         for (i, q) in active.iter().enumerate() {
             q.rings.disable(regs);
             // CAST: at most 128 queues.
@@ -577,6 +581,7 @@ impl net::Operations for Port {
         for (i, name) in port.irq_names.iter().enumerate() {
             name.set(format_args!("{ifname}-TxRx-{i}"));
         }
+        port.bmc_open();
         if let Err(e) = port.start_datapath(dev, &port.config()) {
             time::Clock::stop(&port.clock);
             let _ = shared.mbx.set_ownership(regs, false);
@@ -599,7 +604,7 @@ impl net::Operations for Port {
 
         port.stop_datapath(dev, &port.config());
         port.mac_filter.lock().clear(&shared.regs);
-        let change = port.service.link.stop(&shared.regs);
+        let change = port.service.link.stop(&shared.regs, port.has_bmc());
         cancel_delayed_sync(&port.service);
         port.service.set_carrier(dev, change);
         dev.carrier_off();

@@ -21,17 +21,30 @@
 //!   `discard`).
 //! * Everything else takes the default action, which drops it: frames to
 //!   addresses that are not ours never reach a queue.
+//!
+//! With a BMC sharing the port its addresses take MAC DA entries 0..=3
+//! (and broadcast, and the top multicast entries for its groups), and the
+//! action TCAM gets the C driver's rules for it ([`bmc`]): its unicast rule
+//! in entry 0, and the RSS rules twice, 50..=56 for the host's unicast
+//! entries, 57..=63 for the rest to host and BMC. They stay while the
+//! interface is down, and the firmware hears the host's addresses
+//! ([`HostSync`]).
 
 #![forbid(unsafe_code)]
 
 use crate::hw::reg::RegisterIo;
 
+pub(crate) mod bmc;
 mod flow_class;
 pub(crate) mod indir;
 mod macda;
 
 pub(crate) use self::flow_class::FlowClass;
 use self::indir::Indir;
+pub(crate) use self::macda::{
+    Bmc,
+    HostSync, //
+};
 use self::macda::{
     MacEntry,
     MacTable,
@@ -150,6 +163,8 @@ pub(crate) struct Rss {
     /// The indirection table of RSS context 1 (table 1), if the user
     /// created it; it shares the key and hash input of context 0.
     pub(crate) context1: Option<Indir>,
+    /// A BMC shares the port: the rules are the C driver's for it.
+    pub(crate) bmc: bool,
 }
 
 impl Rss {
@@ -164,6 +179,7 @@ impl Rss {
             table: [0; INDIR_ENTRIES as usize],
             fields: FlowClass::ALL.map(FlowClass::default_fields),
             context1: None,
+            bmc: false,
         };
         rss.spread(queues);
         rss
@@ -209,13 +225,13 @@ pub(crate) fn write_rss(regs: &Regs, rss: &Rss) {
 
 /// Writes the RSS rules into the action TCAM and table
 /// (`fbnic_rss_reinit()`, `fbnic_write_rules()`); frames of the classes in
-/// `ts_classes` (bit `class as usize`) get a receive time stamp.
+/// `ts_classes` (bit `class as usize`) get a receive time stamp. With a
+/// BMC, also its unicast rule, and each class twice (see [`bmc`]).
 pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss, ts_classes: u32) {
+    if rss.bmc {
+        bmc::write_unicast_rule(regs);
+    }
     for (i, class) in FlowClass::ALL.into_iter().enumerate() {
-        // CAST: seven rules.
-        let Some(entry) = rpc_ram::ActIdx::new(rpc_ram::RSS_RULES_FIRST + i as u32) else {
-            continue;
-        };
         let fields = rss.fields(class);
         // A class whose frames are discarded goes nowhere.
         let act0 = if fields & rxh::DISCARD != 0 {
@@ -225,39 +241,38 @@ pub(crate) fn write_rss_rules(regs: &Regs, rss: &Rss, ts_classes: u32) {
         } else {
             rpc::ACT_TBL0_DEST_MASK.prep(rpc::ACT_TBL0_DEST_HOST)
         };
-        regs.write_raw(rpc_ram::ACT_TBL0::at(entry), act0);
-        regs.write_raw(
-            rpc_ram::ACT_TBL1::at(entry),
-            rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(fields)),
-        );
-        // Word 1: the class's rule; every other word: don't care.
-        let validate = rpc_ram::ActWordIdx::new_const::<{ rpc_ram::TCAM_ACT_WORD_LEN }>();
-        for word in rpc_ram::ActWordIdx::all().take_while(|&w| w != validate) {
-            let tcam = if word.get() == 1 {
-                class.rss_rule().tcam_word1()
-            } else {
-                rpc_ram::tcam_word(0, u16::MAX)
-            };
-            regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), tcam);
+        let act1 = rpc::ACT_TBL1_RSS_ENA_MASK.prep(rss_enable_bits(fields));
+        // CAST: seven rules.
+        let entry = rpc_ram::RSS_RULES_FIRST + i as u32;
+        let word1 = class.rss_rule().tcam_word1();
+        if rss.bmc {
+            let unicast = bmc::unicast_word1(class.tcam_flags());
+            bmc::write_rule(regs, entry - RSS_CLASSES, unicast, act0, act1);
+            bmc::write_rule(regs, entry, word1, bmc::with_bmc(act0), act1);
+        } else {
+            bmc::write_rule(regs, entry, word1, act0, act1);
         }
-        regs.wrfl();
-        regs.write_raw(
-            rpc_ram::TCAM_ACT::at(entry, validate),
-            rpc_ram::TCAM_VALIDATE,
-        );
     }
 }
 
-/// Invalidates the RSS rules.
-pub(crate) fn clear_rss_rules(regs: &Regs) {
-    for i in 0..FlowClass::ALL.len() {
-        // CAST: seven rules.
-        let Some(entry) = rpc_ram::ActIdx::new(rpc_ram::RSS_RULES_FIRST + i as u32) else {
-            continue;
-        };
-        for word in rpc_ram::ActWordIdx::all() {
-            regs.write_raw(rpc_ram::TCAM_ACT::at(entry, word), 0);
+/// The flow classes, one RSS rule each.
+// CAST: seven classes.
+const RSS_CLASSES: u32 = FlowClass::ALL.len() as u32;
+
+/// Invalidates the RSS rules. With a BMC (`keep_bmc`) its unicast rule
+/// stays, and the last rule stays too, for the BMC alone (the BMC branch
+/// of `fbnic_clear_rules()`).
+pub(crate) fn clear_rss_rules(regs: &Regs, keep_bmc: bool) {
+    let last = rpc_ram::TCAM_ACT_NUM_ENTRIES - 1;
+    for entry in rpc_ram::RSS_RULES_FIRST - RSS_CLASSES..=last {
+        if keep_bmc && entry == last {
+            bmc::keep_for_bmc(regs);
+        } else {
+            bmc::clear_rule(regs, entry);
         }
+    }
+    if !keep_bmc {
+        bmc::clear_rule(regs, rpc_ram::ACT_TBL_BMC_OFFSET);
     }
 }
 
@@ -280,13 +295,21 @@ pub(crate) fn close_rmi(regs: &Regs) {
 
 /// The MAC DA TCAM: the destination addresses the port receives
 /// (`fbnic_write_macda()` and the address list sync of
-/// `__fbnic_set_rx_mode()`).
+/// `__fbnic_set_rx_mode()`), with a BMC's entries if one shares the port.
 ///
 /// It keeps a copy of what the device holds and writes only the entries
-/// that change, with plain register writes: nothing in here sleeps.
+/// that change, with plain register writes: nothing in here sleeps. What
+/// the firmware must hear of a change (with a BMC) waits in it for the
+/// service task ([`MacFilter::take_sync`]).
 pub(crate) struct MacFilter {
     /// What each entry of the device holds; `None` for an invalid entry.
     hw: MacTable,
+    /// The BMC sharing the port, if any.
+    bmc: Option<Bmc>,
+    /// The host's addresses as last written, for the firmware.
+    host: HostSync,
+    /// The firmware has not heard of the last change yet.
+    sync_due: bool,
 }
 
 impl MacFilter {
@@ -294,7 +317,24 @@ impl MacFilter {
     pub(crate) const fn new() -> Self {
         Self {
             hw: [None; MACDA_ENTRIES],
+            bmc: None,
+            host: HostSync::NONE,
+            sync_due: false,
         }
+    }
+
+    /// Takes the BMC the firmware reported (`None`: no BMC), at open
+    /// (`fbnic_bmc_rpc_init()`); with one, programs the TX TCAM for it.
+    pub(crate) fn set_bmc(&mut self, regs: &Regs, bmc: Option<Bmc>) {
+        self.bmc = bmc;
+        if let Some(bmc) = &self.bmc {
+            bmc::write_tx_tcam(regs, bmc);
+        }
+    }
+
+    /// Whether a BMC shares the port.
+    pub(crate) fn has_bmc(&self) -> bool {
+        self.bmc.is_some()
     }
 
     /// Makes the device receive frames to `host`, to broadcast, to the
@@ -309,9 +349,17 @@ impl MacFilter {
         promisc: bool,
         allmulti: bool,
     ) -> RxMode {
-        let (want, mode) = macda::table(host, uc.iter(), mc.iter(), promisc, allmulti);
-        self.write(regs, &want);
-        mode
+        let t = macda::table(
+            host,
+            uc.iter(),
+            mc.iter(),
+            promisc,
+            allmulti,
+            self.bmc.as_ref(),
+        );
+        self.write(regs, &t.entries);
+        self.note_host(t.host_sync());
+        t.mode
     }
 
     /// Changes the interface's own address, keeping the rest.
@@ -319,17 +367,46 @@ impl MacFilter {
         let mut want = self.hw;
         want[MACDA_HOST] = Some(MacEntry::exact(*host));
         self.write(regs, &want);
+        // The own address leads the unicast list.
+        let mut sync = self.host;
+        sync.uc[0] = *host;
+        sync.uc_len = sync.uc_len.max(1);
+        self.note_host(sync);
     }
 
-    /// Receives frames to `host` and broadcast only, until the next
-    /// [`MacFilter::sync`] brings the address lists (at open).
+    /// Receives frames to `host`, broadcast and the BMC's only, until the
+    /// next [`MacFilter::sync`] brings the address lists (at open).
     pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
-        self.write(regs, &macda::base(host));
+        let t = macda::table(host, [], [], false, false, self.bmc.as_ref());
+        self.write(regs, &t.entries);
+        self.note_host(t.host_sync());
     }
 
-    /// Invalidates every entry (at stop).
+    /// Invalidates every entry but the BMC's (at stop).
     pub(crate) fn clear(&mut self, regs: &Regs) {
-        self.write(regs, &[None; MACDA_ENTRIES]);
+        self.write(regs, &macda::bmc_only(self.bmc.as_ref()));
+        // The host's entries went: the next open's are news again.
+        self.host = HostSync::NONE;
+        self.sync_due = false;
+    }
+
+    /// Notes what the host receives now; with a BMC, the firmware is to
+    /// hear of a change (`need_bmc_macda_sync`).
+    fn note_host(&mut self, sync: HostSync) {
+        if self.bmc.is_some() && sync != self.host {
+            self.sync_due = true;
+        }
+        self.host = sync;
+    }
+
+    /// What the firmware has yet to hear of the host's addresses
+    /// (`fbnic_bmc_rpc_check()`): `Some` once per change, and only with a
+    /// BMC.
+    pub(crate) fn take_sync(&mut self) -> Option<HostSync> {
+        if !core::mem::take(&mut self.sync_due) {
+            return None;
+        }
+        Some(self.host)
     }
 
     /// Writes the entries of `want` that differ from the device's.
