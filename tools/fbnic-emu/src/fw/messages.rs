@@ -10,9 +10,9 @@
 use std::fmt;
 
 use fbnic_hw::tlv::{
-    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, log_msg, msg,
-    ownership, qsfp, rpc_mac_sync, send_logs, start_upgrade, tsene, write_chunk, BuildError,
-    Message, MsgBuilder, TlvError,
+    self, cap_resp, coredump_info, coredump_read, finish_upgrade, heartbeat, msg, ownership, qsfp,
+    rpc_mac_sync, send_logs, start_upgrade, tsene, write_chunk, BuildError, Message, MsgBuilder,
+    TlvError,
 };
 use log::{debug, info, warn};
 
