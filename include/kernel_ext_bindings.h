@@ -18,6 +18,7 @@
 #include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>
 #include <net/netdev_queues.h>

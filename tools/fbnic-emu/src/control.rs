@@ -182,7 +182,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {} {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
@@ -204,6 +204,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
         },
         dev.datapath().rx_split(),
         dev.datapath().tx_doorbells(),
+        dev.activity(),
     )
 }
 

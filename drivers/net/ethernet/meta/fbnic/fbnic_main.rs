@@ -23,6 +23,7 @@ mod link;
 mod netdev;
 mod nfc;
 mod pci;
+mod pm;
 mod regs;
 mod rpc;
 mod shared;
@@ -30,10 +31,14 @@ mod stats;
 mod time;
 mod txrx;
 
-kernel::module_pci_driver! {
+// `kernel::module_pci_driver!` with the adapter that also registers the
+// power management, shutdown and error recovery callbacks (`pm`).
+kernel::module_driver! {
+    <T>, kernel_ext::pci::Adapter<T>, {
     type: kernel_ext::pci::DmaMasked<pci::FbnicDriver>,
     name: "fbnic",
     authors: ["The fbnic-rs authors"],
     description: "Meta Platforms Host Network Interface (Rust)",
     license: "GPL",
+    }
 }

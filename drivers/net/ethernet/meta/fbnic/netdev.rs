@@ -20,6 +20,7 @@ mod channels;
 mod eeprom;
 mod ethtool;
 mod hwtstamp;
+mod pm;
 mod selftest;
 
 use kernel::{

@@ -77,6 +77,13 @@ impl Accum {
         self.total
     }
 
+    /// Takes `now` as the counter's value without counting anything: the
+    /// counter restarted (a reset of the device), or its value since the
+    /// last update is lost (`fbnic_hw_stat_rd32()` with `reset`).
+    pub(crate) fn rebase(&mut self, now: u64) {
+        self.last = now;
+    }
+
     /// The total as of the last [`Accum::update`].
     pub(crate) const fn total(&self) -> u64 {
         self.total
