@@ -239,8 +239,8 @@ def reset_bound(lab):
     """A function reset with the driver bound and port 0 up and
     reconfigured (reset_prepare/reset_done): the same state after it,
     traffic both ways, counters going on."""
-    lab.require("rust", "the C driver has no reset_prepare/reset_done: after a "
-                        "function reset its port stays dead until reloaded")
+    lab.require("rust", "the C driver has no reset_prepare/reset_done (its "
+                        "fbnic_err_handler: error_detected, slot_reset, resume)")
     f = reset_file(lab)
 
     def body(lab):
