@@ -135,6 +135,21 @@ mod tests {
     }
 
     #[test]
+    fn totals_survive_a_restarted_counter() {
+        let mut a = Accum::new(1000);
+        assert_eq!(a.update(1500, Width::C32), 500);
+        // A reset restarted the counter at 0: rebased, nothing is counted
+        // for the jump back, and counting goes on from the new value.
+        a.rebase(0);
+        assert_eq!(a.total(), 500);
+        assert_eq!(a.update(30, Width::C32), 530);
+        // Without the rebase, the jump back would count as a wrap.
+        let mut b = Accum::new(1000);
+        b.update(1500, Width::C32);
+        assert_eq!(b.update(30, Width::C32), 500 + (1 << 32) - 1470);
+    }
+
+    #[test]
     fn totals_of_64_bit_counters_and_gauges() {
         let mut a = Accum::new(100);
         assert_eq!(a.update(150, Width::C64), 50);
