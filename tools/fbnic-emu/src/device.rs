@@ -719,14 +719,16 @@ mod tests {
     #[test]
     fn flr_resets_the_function_and_is_counted() {
         let dev = device();
-        dev.csr_write(0x10, 1);
+        // Plain mailbox storage, zero out of reset.
+        let reg = csr::mbx::FW_ZERO_REG::INDEX;
+        dev.fw_write(reg, 0x1000);
         assert!(dev.activity().starts_with("function-resets 0 "));
         // Device Control is at 0x48: the FLR bit is bit 7 of its high byte.
         let devctl = (pci::PCIE_CAP_OFFSET + 8) as u64;
         dev.config_write(devctl, &0x2810u16.to_le_bytes()).unwrap();
-        assert_eq!(dev.csr_read(0x10), 1, "no reset without the FLR bit");
+        assert_eq!(dev.fw_read(reg), 0x1000, "no reset without the FLR bit");
         dev.config_write(devctl, &0xa810u16.to_le_bytes()).unwrap();
-        assert_eq!(dev.csr_read(0x10), 0);
+        assert_eq!(dev.fw_read(reg), 0);
         assert!(
             dev.activity().starts_with("function-resets 1 "),
             "{}",
