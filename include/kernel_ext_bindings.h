@@ -22,6 +22,7 @@
 #include <linux/netdevice.h>
 #include <linux/pldmfw.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/rtnetlink.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>

@@ -21,6 +21,7 @@ pub mod qstats;
 pub mod skbuff;
 
 pub(crate) use device::raw_device;
+pub use device::with_rtnl;
 pub use device::{
     hwtstamp,
     is_valid_ether_addr,

@@ -13,6 +13,10 @@
 //!   is bound, so that device-managed interrupt handlers
 //!   ([`crate::kernel_ext::irq`]) are always freed before their vectors.
 //! - [`serial_number`] reads the Device Serial Number capability.
+//! - [`Lifecycle`] and [`Adapter`]: system sleep, shutdown and error
+//!   recovery callbacks, which `kernel::pci::Driver` lacks.
+//! - [`save_state`] and [`restore_state`] keep the configuration space
+//!   across a reset.
 //!
 //! C header: [`include/linux/pci.h`](srctree/include/linux/pci.h)
 
@@ -34,6 +38,15 @@ use kernel::{
     pci,
     prelude::*,
     sync::aref::ARef, //
+};
+
+mod lifecycle;
+
+pub use lifecycle::{
+    Adapter,
+    ChannelState,
+    ErsResult,
+    Lifecycle, //
 };
 
 /// Returns the C `struct pci_dev` behind `pdev`.
@@ -139,6 +152,64 @@ impl<T: DmaDriver> pci::Driver for DmaMasked<T> {
 
     fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
         T::unbind(pdev, this);
+    }
+}
+
+#[vtable]
+impl<T: DmaDriver + Lifecycle> Lifecycle for DmaMasked<T> {
+    type OwnerModule = T::OwnerModule;
+    const HAS_SUSPEND: bool = T::HAS_SUSPEND;
+    const HAS_RESUME: bool = T::HAS_RESUME;
+    const HAS_SHUTDOWN: bool = T::HAS_SHUTDOWN;
+    const HAS_ERROR_DETECTED: bool = T::HAS_ERROR_DETECTED;
+    const HAS_SLOT_RESET: bool = T::HAS_SLOT_RESET;
+    const HAS_ERROR_RESUME: bool = T::HAS_ERROR_RESUME;
+    const HAS_RESET_PREPARE: bool = T::HAS_RESET_PREPARE;
+    const HAS_RESET_DONE: bool = T::HAS_RESET_DONE;
+
+    fn suspend<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        this: Pin<&Self::Data<'bound>>,
+    ) -> Result {
+        T::suspend(pdev, this)
+    }
+
+    fn resume<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        this: Pin<&Self::Data<'bound>>,
+    ) -> Result {
+        T::resume(pdev, this)
+    }
+
+    fn shutdown<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        T::shutdown(pdev, this)
+    }
+
+    fn error_detected<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        this: Pin<&Self::Data<'bound>>,
+        state: ChannelState,
+    ) -> ErsResult {
+        T::error_detected(pdev, this, state)
+    }
+
+    fn slot_reset<'bound>(
+        pdev: &'bound pci::Device<Core<'_>>,
+        this: Pin<&Self::Data<'bound>>,
+    ) -> ErsResult {
+        T::slot_reset(pdev, this)
+    }
+
+    fn error_resume<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        T::error_resume(pdev, this)
+    }
+
+    fn reset_prepare<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        T::reset_prepare(pdev, this)
+    }
+
+    fn reset_done<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        T::reset_done(pdev, this)
     }
 }
 
@@ -359,3 +430,31 @@ pub fn serial_number<Ctx: kernel::device::DeviceContext>(pdev: &pci::Device<Ctx>
     // The C function returns 0 when the capability is missing.
     (dsn != 0).then_some(dsn)
 }
+
+/// Saves the configuration space of `pdev` (`pci_save_state()`), for
+/// [`restore_state`] after a reset that the driver handles itself, such as
+/// the one of error recovery.
+pub fn save_state(pdev: &pci::Device<Core<'_>>) {
+    // SAFETY: `pdev` is a valid PCI device, and the core context (device
+    // lock held) serializes this with the core's own save and restore.
+    // The function fails only without memory for extended capabilities,
+    // whose state is then not restored; nothing to undo.
+    let _ = unsafe { bindings::pci_save_state(as_raw(pdev)) };
+}
+
+/// Puts `pdev` in D0 and writes back the configuration space that
+/// [`save_state`] saved (`pci_set_power_state(D0)`, `pci_restore_state()`):
+/// BARs, command register (memory space, bus mastering), MSI-X. Does
+/// nothing to the configuration space if none was saved since the last
+/// restore.
+pub fn restore_state(pdev: &pci::Device<Core<'_>>) {
+    // SAFETY: `pdev` is a valid PCI device, and the core context (device
+    // lock held) serializes the power state change. A device that cannot
+    // enter D0 keeps its state; the restore below is harmless then.
+    let _ = unsafe { bindings::pci_set_power_state(as_raw(pdev), PCI_D0) };
+    // SAFETY: As above.
+    unsafe { bindings::pci_restore_state(as_raw(pdev)) };
+}
+
+/// Full power (`PCI_D0`, a cast of 0 that bindgen does not see).
+const PCI_D0: bindings::pci_power_t = 0;

@@ -131,11 +131,24 @@ PORTS=$ports
 KVER=$kver
 SUITE=$name
 EOF
-extra_fs=()
+# The 9p shares, each a virtio-9p-pci device behind a PCIe root port of its
+# own (slots 0x10...), which makes it a PCIe device with power management,
+# and with "no soft reset": the guest's system sleep (the lifecycle suite)
+# then leaves it alone. Without that, virtio-pci resets the device on
+# resume and 9p, which cannot restore its channel, hangs every file access.
+ninep=()
+ninep_share() { # TAG PATH [readonly]
+	local n=$((${#ninep[@]} / 6))
+	ninep+=(-device "pcie-root-port,id=rp9p$n,bus=pcie.0,addr=0x$((10 + n)),chassis=$((10 + n))"
+		-fsdev "local,id=fs$n,path=$2,security_model=none${3:+,readonly=on}"
+		-device "virtio-9p-pci,fsdev=fs$n,mount_tag=$1,bus=rp9p$n,x-pcie-pm-no-soft-reset=on")
+}
+ninep_share rootfs "$root" readonly
+ninep_share lab "$share"
 if [ -n "$extra" ]; then
 	mkdir -p "$share/extra"
 	echo "EXTRA=/lab/extra" >>"$share/env"
-	extra_fs=(-virtfs "local,path=$extra,mount_tag=extra,security_model=none,readonly=on")
+	ninep_share extra "$extra" readonly
 fi
 
 # Kernel modules: the kernel's own (hard links, cheap), then ours the way
@@ -213,9 +226,7 @@ start_vm() {
 		-object memory-backend-memfd,id=mem,size=2G,share=on \
 		-kernel "$kd/build/arch/x86/boot/bzImage" \
 		-append "$cmdline_extra console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
-		-virtfs "local,path=$root,mount_tag=rootfs,security_model=none,readonly=on" \
-		-virtfs "local,path=$share,mount_tag=lab,security_model=none" \
-		"${extra_fs[@]}" \
+		"${ninep[@]}" \
 		-serial "file:$run/console.log" -monitor none \
 		-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
 		"${devices[@]}" "${plugin[@]}" >"$run/qemu.log" 2>&1 &

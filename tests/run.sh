@@ -202,6 +202,33 @@ run_selftests() {
 	collect $rc "$driver" selftests "$dir/must-pass.txt" "selftests-$driver.out"
 }
 
+# shutdown_check DRIVER EMU_LOG: the lifecycle suite ends with the driver
+# bound and both ports up (its case shutdown_armed), so the guest's reboot
+# runs the driver's shutdown callback. What each port had left running when
+# QEMU went, as the emulator logged it ("client gone; it left: ..."): the
+# firmware mailbox down (the firmware's DMA off), no queue enabled, and no
+# interrupt that could still fire (MSI-X off, or every vector masked).
+shutdown_check() {
+	local driver=$1 log=$2 port line bad
+	for ((port = 0; port < 2; port++)); do
+		line=$(grep -a "fbnic-emu port$port .*client gone; it left:" "$log" 2>/dev/null | tail -n1)
+		line=${line#*it left: }
+		bad=
+		if [ -z "$line" ]; then
+			bad="no disconnect line in results/lifecycle-$driver/emu.log"
+		else
+			case " $line " in *" mailbox-up 0 "*) ;; *) bad="mailbox still up" ;; esac
+			case " $line " in *" tx-queues-on 0 rx-queues-on 0 "*) ;; *) bad="${bad:+$bad, }queues still enabled" ;; esac
+			case " $line " in *" msix 0 "* | *" unmasked-vectors 0 "*) ;; *) bad="${bad:+$bad, }interrupts still on" ;; esac
+		fi
+		if [ -z "$bad" ]; then
+			record "PASS $driver:lifecycle/shutdown_quiesced: port $port: $line"
+		else
+			record "FAIL $driver:lifecycle/shutdown_quiesced: port $port: $bad${line:+ ($line)}"
+		fi
+	done
+}
+
 # VM suites.
 for suite in $suites; do
 	for driver in $drivers; do
@@ -253,6 +280,7 @@ for suite in $suites; do
 		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$driver" --results "$dir" \
 			"$script" >"$out/$suite-$driver.out" 2>&1
 		collect $? "$driver" "$suite" "$dir/results.txt" "$suite-$driver.out"
+		[ "$suite" != lifecycle ] || shutdown_check "$driver" "$dir/emu.log"
 		log "VM suite $suite, $driver driver: $((SECONDS - t0)) s"
 	done
 done

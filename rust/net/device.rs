@@ -95,6 +95,7 @@ mod addr;
 mod features;
 pub mod hwtstamp;
 mod ops;
+mod presence;
 mod queue;
 mod registration;
 mod stats64;
@@ -109,6 +110,7 @@ pub use ops::{
     Operations,
     TxResult, //
 };
+pub use presence::with_rtnl;
 pub use queue::{
     QueueType,
     TxQueue, //

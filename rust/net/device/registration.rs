@@ -369,6 +369,11 @@ unsafe impl<T: Operations> Send for Registration<'_, T> {}
 unsafe impl<T: Operations> Sync for Registration<'_, T> {}
 
 impl<T: Operations> Registration<'_, T> {
+    /// The registered `struct net_device`.
+    pub(super) fn raw(&self) -> *mut bindings::net_device {
+        self.ndev.as_ptr()
+    }
+
     /// Returns a handle that reaches the device from contexts that cannot
     /// borrow the registration, such as interrupt handlers and work items,
     /// for as long as it stays registered.

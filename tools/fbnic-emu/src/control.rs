@@ -186,7 +186,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {} {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
@@ -208,6 +208,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
         },
         dev.datapath().rx_split(),
         dev.datapath().tx_doorbells(),
+        dev.activity(),
     )
 }
 
@@ -588,13 +589,13 @@ mod tests {
     fn status_counts_tx_doorbells() {
         use fbnic_hw::csr::queue;
         let p = ports();
-        assert!(execute(&p, "status 0").ends_with(" tx-doorbells 0"));
+        assert!(execute(&p, "status 0").contains(" tx-doorbells 0 function-resets 0 "));
         // Two TWQ tail writes count; a TCQ head write is no doorbell.
         p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(0, 0), 0);
         p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(1, 0), 0);
         p[0].csr_write(queue::TCQ_HEAD::INFO.dword(0, 0), 0);
-        assert!(execute(&p, "status 0").ends_with(" tx-doorbells 2"));
-        assert!(execute(&p, "status 1").ends_with(" tx-doorbells 0"));
+        assert!(execute(&p, "status 0").contains(" tx-doorbells 2 "));
+        assert!(execute(&p, "status 1").contains(" tx-doorbells 0 "));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! interrupts and registers. Everything in it is therefore `Sync`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use fbnic_hw::csr::{self, pul};
@@ -137,6 +138,8 @@ pub struct FbnicDevice {
     mmio: MmioCounters,
     /// The BMC sharing the port, if any (set once, before the port serves).
     bmc: OnceLock<Bmc>,
+    /// Function resets (VFIO_DEVICE_RESET or FLR) so far.
+    resets: AtomicU64,
 }
 
 impl FbnicDevice {
@@ -171,6 +174,7 @@ impl FbnicDevice {
             dispatch,
             mmio: MmioCounters::new(),
             bmc: OnceLock::new(),
+            resets: AtomicU64::new(0),
         };
         blocks::apply_resets(&dev.csr);
         dev
@@ -268,6 +272,7 @@ impl FbnicDevice {
     /// registers return to power-on values. DMA mappings and interrupt
     /// eventfds belong to the client and survive, as with VFIO.
     pub fn reset(&self) {
+        self.resets.fetch_add(1, Ordering::Relaxed);
         self.config().reset();
         self.csr.reset();
         blocks::apply_resets(&self.csr);
@@ -279,9 +284,36 @@ impl FbnicDevice {
         self.ptp.reset();
     }
 
+    /// What the host left running, on one line: the firmware mailbox (up
+    /// while both of its DMA paths have bus mastering on) and how often
+    /// the host reset its request ring, PCI bus mastering and MSI-X, the
+    /// interrupt vectors left unmasked and the queues left enabled. The
+    /// control socket's `status` ends with it; the log gets it when the
+    /// client goes, e.g. after the guest shut down.
+    pub fn activity(&self) -> String {
+        let aw = self.csr.read(pul::OB_TLP_HDR_AW_CFG::INDEX).unwrap_or(0);
+        let ar = self.csr.read(pul::OB_TLP_HDR_AR_CFG::INDEX).unwrap_or(0);
+        let mailbox_up = aw & pul::OB_TLP_HDR_AW_CFG::BME.mask() != 0
+            && ar & pul::OB_TLP_HDR_AR_CFG::BME.mask() != 0;
+        let cs = self.config();
+        let (cmd, msix) = (cs.command(), cs.msix_control());
+        drop(cs);
+        let (tx, rx) = self.datapath.enabled_queues(&self.csr);
+        format!(
+            "function-resets {} mailbox-up {} mailbox-resets {} bus-master {} msix {} unmasked-vectors {} tx-queues-on {tx} rx-queues-on {rx}",
+            self.resets.load(Ordering::Relaxed),
+            u8::from(mailbox_up),
+            self.firmware.stats().resets,
+            u8::from(cmd & pci::PCI_COMMAND_MASTER != 0),
+            u8::from(msix & pci::PCI_MSIX_FLAGS_ENABLE != 0),
+            self.intr.unmasked_vectors(),
+        )
+    }
+
     /// The client went away: forget its memory and eventfds and reset, so
     /// the next client finds a freshly powered-on function.
     pub fn disconnect(&self) {
+        info!("client gone; it left: {}", self.activity());
         let maps = self.memory.unmap_all();
         self.intr.msix().detach_all();
         self.reset();
@@ -449,6 +481,11 @@ impl FbnicDevice {
         cs.write(offset, data)?;
         let (new_cmd, new_msix) = (cs.command(), cs.msix_control());
         drop(cs);
+        if pci::initiates_flr(offset, data) {
+            info!("function level reset");
+            self.reset();
+            return Ok(());
+        }
         if new_cmd != cmd {
             debug!(
                 "command {cmd:#06x} -> {new_cmd:#06x} (memory {}, bus master {})",
@@ -691,5 +728,25 @@ mod tests {
         dev.disconnect();
         assert!(dev.memory().ranges().is_empty());
         assert!(!dev.interrupts().is_connected(0));
+    }
+
+    #[test]
+    fn flr_resets_the_function_and_is_counted() {
+        let dev = device();
+        // Plain mailbox storage, zero out of reset.
+        let reg = csr::mbx::FW_ZERO_REG::INDEX;
+        dev.fw_write(reg, 0x1000);
+        assert!(dev.activity().starts_with("function-resets 0 "));
+        // Device Control is at 0x48: the FLR bit is bit 7 of its high byte.
+        let devctl = (pci::PCIE_CAP_OFFSET + 8) as u64;
+        dev.config_write(devctl, &0x2810u16.to_le_bytes()).unwrap();
+        assert_eq!(dev.fw_read(reg), 0x1000, "no reset without the FLR bit");
+        dev.config_write(devctl, &0xa810u16.to_le_bytes()).unwrap();
+        assert_eq!(dev.fw_read(reg), 0);
+        assert!(
+            dev.activity().starts_with("function-resets 1 "),
+            "{}",
+            dev.activity()
+        );
     }
 }

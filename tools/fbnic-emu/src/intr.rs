@@ -191,6 +191,11 @@ impl InterruptController {
         *self.lock() = State::new();
     }
 
+    /// How many MSI-X vectors are unmasked (a cause would fire them).
+    pub fn unmasked_vectors(&self) -> u32 {
+        self.lock().mask.iter().map(|m| m.count_zeros()).sum()
+    }
+
     /// True if `reg` (a BAR0 dword index) belongs to this block.
     pub fn owns(reg: u32) -> bool {
         decode(reg).is_some()

@@ -92,10 +92,13 @@ const PCI_EXP_LNKCAP2: usize = 0x2c;
 const PCI_EXP_LNKCTL2: usize = 0x30;
 /// Capability version 2, device/port type 0 (PCI Express endpoint).
 const PCI_EXP_FLAGS_V2_ENDPOINT: u16 = 0x0002;
-/// Role-based error reporting (15), extended tag field (5), max payload
-/// 512 bytes (2:0 = 2). No FLR: QEMU resets the function through
-/// VFIO_DEVICE_RESET instead.
-const PCI_EXP_DEVCAP_VALUE: u32 = (1 << 15) | (1 << 5) | 0x2;
+/// Function level reset (28), role-based error reporting (15), extended
+/// tag field (5), max payload 512 bytes (2:0 = 2). QEMU resets the function
+/// through VFIO_DEVICE_RESET; the guest's own function reset (sysfs
+/// `reset`, error recovery) is an FLR, see [`initiates_flr`].
+const PCI_EXP_DEVCAP_VALUE: u32 = (1 << 28) | (1 << 15) | (1 << 5) | 0x2;
+/// Initiate function level reset (15), write-only: reads 0.
+const PCI_EXP_DEVCTL_BCR_FLR: u16 = 1 << 15;
 /// Error reporting enables (3:0), relaxed ordering (4), max payload (7:5),
 /// extended tag (8), no snoop (11), max read request (14:12).
 const PCI_EXP_DEVCTL_WRITABLE: u16 = 0x79ff;
@@ -113,6 +116,20 @@ const PCI_EXP_LNKCAP2_VALUE: u32 = 0x3e;
 /// Target link speed (3:0), reset to the highest supported speed.
 const PCI_EXP_LNKCTL2_WRITABLE: u16 = 0x000f;
 const PCI_EXP_LNKCTL2_VALUE: u16 = 5;
+
+/// Whether a configuration write of `data` at `offset` sets Device
+/// Control's "initiate function level reset" bit. The bit is not stored
+/// (it reads 0), so the write itself is the event.
+pub fn initiates_flr(offset: u64, data: &[u8]) -> bool {
+    let Ok(offset) = usize::try_from(offset) else {
+        return false;
+    };
+    let byte = PCIE_CAP_OFFSET + PCI_EXP_DEVCTL + 1;
+    let flr = (PCI_EXP_DEVCTL_BCR_FLR >> 8) as u8;
+    byte.checked_sub(offset)
+        .and_then(|i| data.get(i))
+        .is_some_and(|b| b & flr != 0)
+}
 
 // MSI-X capability registers, relative to the capability.
 const PCI_MSIX_FLAGS: usize = 0x02;
@@ -440,6 +457,22 @@ mod tests {
 
     fn write32(cs: &mut ConfigSpace, at: u64, v: u32) {
         cs.write(at, &v.to_le_bytes()).unwrap();
+    }
+
+    #[test]
+    fn flr_bit_of_device_control() {
+        let devctl = (PCIE_CAP_OFFSET + PCI_EXP_DEVCTL) as u64;
+        assert!(initiates_flr(devctl, &0x8000u16.to_le_bytes()));
+        assert!(initiates_flr(devctl + 1, &[0x80]));
+        assert!(initiates_flr(
+            devctl - 8,
+            &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80]
+        ));
+        assert!(!initiates_flr(devctl, &0x7fffu16.to_le_bytes()));
+        assert!(!initiates_flr(devctl, &[0x80]));
+        assert!(!initiates_flr(devctl + 2, &[0xff, 0xff]));
+        let devcap = (PCIE_CAP_OFFSET + PCI_EXP_DEVCAP) as u64;
+        assert_ne!(read32(&space(4), devcap) & (1 << 28), 0, "FLR capable");
     }
 
     /// Walks the standard capability list the way Linux does, returning

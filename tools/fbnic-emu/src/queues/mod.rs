@@ -236,6 +236,20 @@ impl Datapath {
         self.tx_doorbells.load(Ordering::Relaxed)
     }
 
+    /// How many TX and RX queues are enabled now (`TCQ_CTL` and `RCQ_CTL`
+    /// `ENABLE`), as the control socket's `status` and the disconnect log
+    /// report them.
+    pub fn enabled_queues(&self, csr: &RegisterFile) -> (u32, u32) {
+        let on =
+            |info: RegInfo, bit: u32, q: u32| csr.read(info.dword(q, 0)).unwrap_or(0) & bit != 0;
+        (0..u32::from(self.queues)).fold((0, 0), |(tx, rx), q| {
+            (
+                tx + u32::from(on(queue::TCQ_CTL::INFO, queue::TCQ_CTL::ENABLE.mask(), q)),
+                rx + u32::from(on(queue::RCQ_CTL::INFO, queue::RCQ_CTL::ENABLE.mask(), q)),
+            )
+        })
+    }
+
     fn engine(&self) -> MutexGuard<'_, Engine> {
         // Engine updates leave consistent state at every await point; a
         // panic in a worker must not wedge the vfio-user thread too.

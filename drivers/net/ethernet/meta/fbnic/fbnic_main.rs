@@ -26,6 +26,7 @@ mod link;
 mod netdev;
 mod nfc;
 mod pci;
+mod pm;
 mod regs;
 mod rpc;
 mod shared;
@@ -40,7 +41,7 @@ mod txrx;
 struct FbnicModule {
     #[pin]
     _driver: kernel::driver::Registration<
-        kernel::pci::Adapter<kernel_ext::pci::DmaMasked<pci::FbnicDriver>>,
+        kernel_ext::pci::Adapter<kernel_ext::pci::DmaMasked<pci::FbnicDriver>>,
     >,
     _debugfs: kernel_ext::debugfs::ModuleDir,
 }
@@ -65,4 +66,5 @@ kernel::prelude::module! {
     authors: ["The fbnic-rs authors"],
     description: "Meta Platforms Host Network Interface (Rust)",
     license: "GPL",
+    }
 }

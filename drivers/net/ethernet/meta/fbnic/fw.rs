@@ -317,6 +317,9 @@ impl Mailbox {
         }
 
         st.ready = false;
+        // Again: an interrupt handler that ran before `ready` went false
+        // may have unmasked the vector since the first time.
+        regs.write_raw(intr::MASK_SET::at(word), bit);
         st.replies.heartbeat.enabled = false;
         st.waiters.fail_all(EPIPE);
         self.answered.notify_all();
@@ -327,10 +330,14 @@ impl Mailbox {
     }
 
     /// Handles what the firmware completed: called from the mailbox
-    /// interrupt (`fbnic_mbx_poll()`).
-    pub(crate) fn poll(&self, regs: &Regs, dev: &device::Device) {
+    /// interrupt (`fbnic_mbx_poll()`). Returns whether the mailbox is up,
+    /// i.e. whether its interrupt is to be unmasked again: a stopped
+    /// mailbox keeps it masked (until probe or resume unmasks it after
+    /// [`Mailbox::start`]).
+    pub(crate) fn poll(&self, regs: &Regs, dev: &device::Device) -> bool {
         let mut st = self.state.lock();
         self.poll_locked(&mut st, regs, dev);
+        st.ready
     }
 
     fn poll_locked(&self, st: &mut State, regs: &Regs, dev: &device::Device) {

@@ -21,6 +21,7 @@ mod channels;
 mod eeprom;
 mod ethtool;
 mod hwtstamp;
+mod pm;
 mod selftest;
 
 use kernel::{

@@ -88,17 +88,21 @@ pub(crate) struct Fbnic<'bound> {
     /// The network interface, unregistered first. `None` when the device
     /// has no usable MAC address or link (the C driver's "init failure
     /// mode": the firmware is up, the interface is not).
-    _netdev: Option<net::Registration<'bound, Port>>,
+    pub(crate) netdev: Option<net::Registration<'bound, Port>>,
     /// The sensors, read through the mailbox: removed before it stops.
     /// `None` if registering failed (not fatal, as in the C driver).
     _hwmon: Option<kernel_ext::hwmon::Registration<Shared>>,
     /// The debugfs directory, removed before devlink goes.
     _debugfs: kernel_ext::debugfs::Dir,
+    /// Where the firmware reports OTP errors, checked again after a
+    /// resume.
+    pub(crate) health: Health,
     /// The devlink instance, unregistered after the interface and before
     /// the mailbox stops, which its callbacks use.
     _devlink: devlink::Registration<'bound, FbnicDevlink>,
-    /// Stops the firmware mailbox.
-    _mailbox: MailboxGuard,
+    /// Stops the firmware mailbox; its [`Shared`] is the device's, for
+    /// suspend and resume (see `pm`).
+    pub(crate) mailbox: MailboxGuard,
     /// Disables the device when dropped. Declared last so that it drops
     /// after everything that may still touch the device.
     _enabled: EnabledDevice<'bound>,
@@ -132,6 +136,8 @@ impl pci::Driver for FbnicDriver {
         let regs = Regs::map(pdev)?;
         regs.probe_present(pdev)?;
         pdev.set_master();
+        // For error recovery to restore after a reset (`slot_reset`).
+        kernel_ext::pci::save_state(pdev);
 
         // A queue vector per CPU, as far as vectors go; `ethtool -L` can
         // use fewer. The queues' vectors follow the others, so `n` queues
@@ -173,7 +179,7 @@ impl pci::Driver for FbnicDriver {
         health.otp_check(c"error detected during probe");
         let debugfs = debugfs::create(pdev.as_ref(), &shared);
 
-        let netdev = match register_netdev(pdev, &shared, &vectors, queues, health) {
+        let netdev = match register_netdev(pdev, &shared, &vectors, queues, health.clone()) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -182,11 +188,12 @@ impl pci::Driver for FbnicDriver {
         };
 
         Ok(Fbnic {
-            _netdev: netdev,
+            netdev,
             _hwmon: hwmon,
             _debugfs: debugfs,
             _devlink: devlink,
-            _mailbox: mailbox,
+            health,
+            mailbox,
             _enabled: enabled,
         })
     }

@@ -15,6 +15,11 @@
 //! while the device unbinds. Once the device is gone every access fails, and
 //! reads then return all ones, which is what a device that dropped off the
 //! bus reads as and what the rest of the driver already treats as "gone".
+//!
+//! The same holds while the driver has taken the device offline
+//! ([`Regs::set_online`]) for system sleep or error recovery, as the C
+//! driver clears its BAR pointers then: nothing reaches a device that is
+//! powered down or whose link failed.
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +28,11 @@ use kernel::{
     io::Io,
     pci::{self, DevresBar},
     prelude::*,
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Release, //
+    },
 };
 
 use crate::hw::{
@@ -64,6 +74,8 @@ const BAR4_SIZE: usize = offset(csr::mbx::END + 1);
 pub(crate) struct Regs {
     bar0: DevresBar<BAR0_SIZE>,
     bar4: DevresBar<BAR4_SIZE>,
+    /// Whether register accesses reach the device (see [`Regs::set_online`]).
+    online: Atomic<bool>,
 }
 
 impl Regs {
@@ -79,7 +91,25 @@ impl Regs {
             .inspect_err(|e| dev_err!(pdev, "mapping BAR4 failed: {:?}\n", e))?
             .into_devres()?;
 
-        Ok(Self { bar0, bar4 })
+        Ok(Self {
+            bar0,
+            bar4,
+            online: Atomic::new(true),
+        })
+    }
+
+    /// Lets register accesses reach the device, or not: while offline,
+    /// reads return all ones and writes are dropped, as if the device were
+    /// gone (`fbnic_pm_suspend()` clears the BAR pointers). For system
+    /// sleep and error recovery, between quiescing the device and bringing
+    /// it back.
+    pub(crate) fn set_online(&self, online: bool) {
+        self.online.store(online, Release);
+    }
+
+    /// Whether register accesses reach the device.
+    fn is_online(&self) -> bool {
+        self.online.load(Acquire)
     }
 
     /// Flushes posted CSR writes (`wrfl()`).
@@ -95,7 +125,7 @@ impl Regs {
     /// Whether the device is still there (`fbnic_present()`): its register
     /// mapping is revoked when it goes away.
     pub(crate) fn present(&self) -> bool {
-        self.bar0.try_access().is_some()
+        self.is_online() && self.bar0.try_access().is_some()
     }
 
     /// Whether the firmware BAR still answers (`fbnic_fw_present()`): a
@@ -132,6 +162,9 @@ impl Regs {
 impl Io32<Bar0> for Regs {
     /// Reads a CSR (`rd32()`); all ones once the device is gone.
     fn read32(&self, loc: Loc<Bar0>) -> u32 {
+        if !self.is_online() {
+            return u32::MAX;
+        }
         self.bar0
             .try_access()
             .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
@@ -140,6 +173,9 @@ impl Io32<Bar0> for Regs {
 
     /// Writes a CSR (`wr32()`); does nothing once the device is gone.
     fn write32(&self, loc: Loc<Bar0>, value: u32) {
+        if !self.is_online() {
+            return;
+        }
         if let Some(bar) = self.bar0.try_access() {
             // Every declared BAR0 register lies below BAR0_SIZE (the queue
             // blocks end the map); a failed bounds check would be a wrong
@@ -152,6 +188,9 @@ impl Io32<Bar0> for Regs {
 impl Io32<Bar4> for Regs {
     /// Reads a mailbox register (`fw_rd32()`).
     fn read32(&self, loc: Loc<Bar4>) -> u32 {
+        if !self.is_online() {
+            return u32::MAX;
+        }
         self.bar4
             .try_access()
             .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
@@ -160,6 +199,9 @@ impl Io32<Bar4> for Regs {
 
     /// Writes a mailbox register (`fw_wr32()`).
     fn write32(&self, loc: Loc<Bar4>, value: u32) {
+        if !self.is_online() {
+            return;
+        }
         if let Some(bar) = self.bar4.try_access() {
             // As for BAR0: the mailbox rings end below BAR4_SIZE.
             let _ = (&*bar).try_write32(value, loc_offset(loc));

@@ -74,13 +74,22 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Unmasks the mailbox interrupt (vector 0), after the mailbox started.
+    pub(crate) fn unmask_mailbox(&self) {
+        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
+        self.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
+    }
+}
+
 /// The mailbox interrupt (vector 0): the firmware completed something.
 impl ThreadedHandler for Shared {
     fn handle_threaded(&self) -> IrqReturn {
-        self.mbx.poll(&self.regs, &self.dev);
-        // The vector masked itself when it fired; open it again.
-        let (word, bit) = intr::vector_bit(intr::FW_VECTOR);
-        self.regs.write_raw(intr::MASK_CLEAR::at(word), bit);
+        // The vector masked itself when it fired; open it again, unless
+        // the mailbox was stopped meanwhile.
+        if self.mbx.poll(&self.regs, &self.dev) {
+            self.unmask_mailbox();
+        }
         IrqReturn::Handled
     }
 }

@@ -300,6 +300,17 @@ impl EthMac {
         })
     }
 
+    /// Keeps the counts across the device going away: called before it
+    /// goes, this turns each base into the count so far; called after it
+    /// is back, into the base that continues that count from the
+    /// counter's value then, whether or not a reset restarted it.
+    pub(crate) fn carry_over(&self, regs: &Regs) {
+        let mut base = self.base.lock();
+        for (b, &c) in base.iter_mut().zip(MAC_COUNTERS.iter()) {
+            *b = rd64(regs, c).wrapping_sub(*b);
+        }
+    }
+
     /// The counters since probe.
     fn since(&self, regs: &Regs) -> [u64; MAC_COUNTERS.len()] {
         let base = self.base.lock();

@@ -77,6 +77,13 @@ impl Accum {
         self.total
     }
 
+    /// Takes `now` as the counter's value without counting anything: the
+    /// counter restarted (a reset of the device), or its value since the
+    /// last update is lost (`fbnic_hw_stat_rd32()` with `reset`).
+    pub(crate) fn rebase(&mut self, now: u64) {
+        self.last = now;
+    }
+
     /// The total as of the last [`Accum::update`].
     pub(crate) const fn total(&self) -> u64 {
         self.total
@@ -125,6 +132,21 @@ mod tests {
         assert_eq!(a.total(), 0x110 + (6 << 32));
         // Only the low 32 bits of a 32-bit counter's read count.
         assert_eq!(a.update(0xdead_0000_0011, Width::C32), 0x111 + (6 << 32));
+    }
+
+    #[test]
+    fn totals_survive_a_restarted_counter() {
+        let mut a = Accum::new(1000);
+        assert_eq!(a.update(1500, Width::C32), 500);
+        // A reset restarted the counter at 0: rebased, nothing is counted
+        // for the jump back, and counting goes on from the new value.
+        a.rebase(0);
+        assert_eq!(a.total(), 500);
+        assert_eq!(a.update(30, Width::C32), 530);
+        // Without the rebase, the jump back would count as a wrap.
+        let mut b = Accum::new(1000);
+        b.update(1500, Width::C32);
+        assert_eq!(b.update(30, Width::C32), 500 + (1 << 32) - 1470);
     }
 
     #[test]

@@ -384,8 +384,12 @@ struct Totals {
 }
 
 impl Totals {
-    /// Folds in every counter's value now.
+    /// Folds in every counter's value now. Nothing while the device is
+    /// offline: its all-ones reads are no counts.
     fn update(&mut self, regs: &Regs) {
+        if !regs.present() {
+            return;
+        }
         for (s, a) in hw_stats().zip(self.hw.iter_mut()) {
             a.update(read(regs, s.read), s.read.width());
         }
@@ -434,6 +438,24 @@ impl HwStats {
     /// per 2^32 events (the service task's, every second).
     pub(crate) fn refresh(&self, regs: &Regs) {
         self.totals.lock().update(regs);
+    }
+
+    /// Takes every counter's value now as its new base, keeping the
+    /// totals (`fbnic_reset_hw_stats()`): after the device was away,
+    /// whether or not a reset restarted its counters. Fold in the values
+    /// before it goes away with [`HwStats::refresh`].
+    pub(crate) fn rebase(&self, regs: &Regs) {
+        let mut t = self.totals.lock();
+        for (s, a) in hw_stats().zip(t.hw.iter_mut()) {
+            a.rebase(read(regs, s.read));
+        }
+        for (q, accs) in queue::QueueIdx::all().zip(t.rde.iter_mut()) {
+            for (&(_, at), a) in RDE_STATS.iter().zip(accs.iter_mut()) {
+                a.rebase(u64::from(regs.read32(at(q))));
+            }
+        }
+        t.tmi_drop
+            .rebase(u64::from(regs.read32(tmi::DROP_PKTS::AT.loc())));
     }
 
     /// What the interface statistics add, counted since probe.

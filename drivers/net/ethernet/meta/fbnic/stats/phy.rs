@@ -123,8 +123,12 @@ impl PhyStats {
         })
     }
 
-    /// Adds what the clear-on-read counters counted since the last read.
+    /// Adds what the clear-on-read counters counted since the last read;
+    /// nothing while the device is offline.
     fn read_into(regs: &Regs, sums: &mut Sums) {
+        if !regs.present() {
+            return;
+        }
         if let Some(fec) = fec_counters() {
             for (sum, &c) in sums.fec.iter_mut().zip(fec.iter()) {
                 *sum += take16x2(regs, c);
@@ -136,6 +140,19 @@ impl PhyStats {
                 hi: pcs::SYMBLERR_HI::at(lane).loc(),
             };
             *sum += take16x2(regs, c);
+        }
+    }
+
+    /// Keeps the pause counts across the device going away, as
+    /// [`EthMac::carry_over`](super::EthMac::carry_over) does; also
+    /// collects what the clear-on-read counters counted before it goes.
+    pub(crate) fn carry_over(&self, regs: &Regs) {
+        let mut sums = self.sums.lock();
+        Self::read_into(regs, &mut sums);
+        sums.pause_base[0] = rd64(regs, PAUSE[0]).wrapping_sub(sums.pause_base[0]);
+        sums.pause_base[1] = rd64(regs, PAUSE[1]).wrapping_sub(sums.pause_base[1]);
+        if let Some(c) = storm_counter() {
+            sums.pause_base[2] = u64::from(regs.read32(c)).wrapping_sub(sums.pause_base[2]);
         }
     }
 
