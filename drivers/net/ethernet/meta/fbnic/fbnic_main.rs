@@ -66,5 +66,4 @@ kernel::prelude::module! {
     authors: ["The fbnic-rs authors"],
     description: "Meta Platforms Host Network Interface (Rust)",
     license: "GPL",
-    }
 }
