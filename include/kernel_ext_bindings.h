@@ -15,9 +15,11 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/hwmon.h>
+#include <linux/net.h>
 #include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>
 #include <net/netdev_queues.h>
