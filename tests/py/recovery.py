@@ -16,8 +16,9 @@ kernel's function error injection:
   task once memory is back, with no traffic of its own to trigger it.
 - The RX queues' drop mode and the RX buffer's pause registers after
   ethtool -A and ethtool -L, read from the emulator, as the C driver sets
-  them (fbnic_config_drop_mode(), fbnic_mac_link_up_asic()); a pause
-  change made by hand cycles the link (one link down event)."""
+  them (fbnic_config_drop_mode(), fbnic_mac_link_up_asic()); negotiated
+  pause resolves to both directions, as C's PCS reports; a pause change
+  made by hand cycles the link (one link down event)."""
 
 import os
 import time
@@ -214,20 +215,43 @@ def set_pause(lab, autoneg, rx, tx):
               "carrier")
 
 
+def pause_regs(lab, combined, tx_pause, why):
+    """The registers that follow the pause the MAC sends, as C sets them."""
+    mode = DROP_NEVER if tx_pause else DROP_IMMEDIATE
+    ksft_eq(drop_modes(lab, combined), [mode] * combined, f"drop mode, {why}")
+    ctrl = reg(lab, "PAUSE_DROP_CTRL")
+    ksft_eq((ctrl >> PAUSE_ENABLE_SHIFT) & 0xff, 0x14 if tx_pause else 0,
+            f"pause generation, {why}")
+    ksft_eq((ctrl >> PS_ENABLE_SHIFT) & 0xf, 1 if tx_pause else 0,
+            f"storm protection, {why}")
+    ksft_eq(reg(lab, "COMMAND_CONFIG") & TX_PAUSE_DIS, 0 if tx_pause else TX_PAUSE_DIS,
+            f"MAC TX_PAUSE_DIS, {why}")
+    ksft_eq(reg(lab, "ERR_INTR_MASK") & ERR_INTR_PS, 0 if tx_pause else ERR_INTR_PS,
+            f"storm causes masked, {why}")
+    ksft_eq(reg(lab, "PAUSE_STORM[0]"), STORM_TIME, f"storm timer, {why}")
+
+
 def drop_mode_and_pause(lab):
-    """RDE_CTL0.DROP_MODE: immediate with several RX queues and no pause,
-    never with one queue or with pause frames sent. With pause sent the
-    RX buffer generates them from the host FIFO and storm protection is
-    on; a manual change cycles the link."""
+    """RDE_CTL0.DROP_MODE: immediate with several RX queues and no pause
+    frames sent, never with one queue or with pause sent. Negotiated pause
+    (the default) resolves to both directions (the C driver's xpcs
+    reports it). With pause sent the RX buffer generates it from the host
+    FIFO and storm protection is on; a change made by hand cycles the
+    link."""
     name = lab.env.ifname
     combined = int(lab.ethnl.channels_get({"header": {"dev-name": name}})
                    .get("combined-count", 1))
     if combined < 2:
         raise KsftSkipEx("needs 2 queues")
     ksft_eq(reg(lab, "PAUSE_THLD[4]"), HOST_PAUSE_THLD, "host FIFO pause threshold")
-    ksft_eq(drop_modes(lab, combined), [DROP_IMMEDIATE] * combined, "no pause, several queues")
-    ctrl = reg(lab, "PAUSE_DROP_CTRL")
-    ksft_eq((ctrl >> PAUSE_ENABLE_SHIFT) & 0xff, 0, "pause generation off")
+    pause_regs(lab, combined, True, "negotiated pause")
+
+    downs = down_count(lab)
+    restore_a = defer(set_pause, lab, 1, 0, 0)
+    set_pause(lab, 0, 0, 0)
+    ksft_eq(down_count(lab), downs + 1, "the pause change cycled the link")
+    pause_regs(lab, combined, False, "pause off")
+    ksft_ge(lab.ping(), 1)
 
     restore_l = defer(cmd, f"ethtool -L {name} combined {combined}")
     cmd(f"ethtool -L {name} combined 1")
@@ -235,26 +259,13 @@ def drop_mode_and_pause(lab):
     restore_l.exec()
     ksft_eq(drop_modes(lab, combined), [DROP_IMMEDIATE] * combined, "queues back")
 
-    downs = down_count(lab)
-    restore_a = defer(set_pause, lab, 1, 0, 0)
-    set_pause(lab, 0, 1, 1)
-    ksft_eq(down_count(lab), downs + 1, "the pause change cycled the link")
-    ksft_eq(drop_modes(lab, combined), [DROP_NEVER] * combined, "pause sent")
-    ctrl = reg(lab, "PAUSE_DROP_CTRL")
-    ksft_eq((ctrl >> PAUSE_ENABLE_SHIFT) & 0xff, 0x14, "pause generation on")
-    ksft_eq((ctrl >> PS_ENABLE_SHIFT) & 0xf, 1, "storm protection on")
-    ksft_eq(reg(lab, "COMMAND_CONFIG") & TX_PAUSE_DIS, 0, "the MAC sends pause")
-    ksft_eq(reg(lab, "PAUSE_STORM[0]"), STORM_TIME, "storm timer")
-    ksft_eq(reg(lab, "ERR_INTR_MASK") & ERR_INTR_PS, 0, "storm causes unmasked")
-    ksft_ge(lab.ping(), 1)
-
     set_pause(lab, 0, 1, 0)
-    ksft_eq(drop_modes(lab, combined), [DROP_IMMEDIATE] * combined, "pause received only")
-    ctrl = reg(lab, "PAUSE_DROP_CTRL")
-    ksft_eq((ctrl >> PAUSE_ENABLE_SHIFT) & 0xff, 0, "pause generation off again")
-    ksft_eq((ctrl >> PS_ENABLE_SHIFT) & 0xf, 0, "storm protection off")
-    ksft_eq(reg(lab, "ERR_INTR_MASK") & ERR_INTR_PS, ERR_INTR_PS, "storm causes masked")
+    pause_regs(lab, combined, False, "pause received only")
+    set_pause(lab, 0, 1, 1)
+    pause_regs(lab, combined, True, "pause both ways")
+    ksft_ge(lab.ping(), 1)
     restore_a.exec()
+    pause_regs(lab, combined, True, "negotiated again")
     ksft_ge(lab.ping(), 1)
 
 

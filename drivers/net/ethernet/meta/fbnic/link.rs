@@ -93,12 +93,13 @@ pub(crate) struct Pause {
 }
 
 impl Pause {
-    /// What the MAC does, `(rx, tx)`: the link runs without
-    /// autonegotiation, so negotiated pause resolves to none, and only
-    /// settings made by hand take effect (phylink's manual flow control).
+    /// What the MAC does, `(rx, tx)`: negotiated pause resolves to both
+    /// directions, which is what the C driver's PCS (xpcs) reports for
+    /// every fbnic link mode (`xpcs_resolve_pma()`); otherwise the
+    /// settings made by hand (phylink's manual flow control).
     fn resolved(self) -> (bool, bool) {
         if self.autoneg {
-            (false, false)
+            (true, true)
         } else {
             (self.rx, self.tx)
         }
