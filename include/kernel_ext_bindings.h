@@ -18,6 +18,7 @@
 #include <linux/ethtool.h>
 #include <linux/firmware.h>
 #include <linux/hwmon.h>
+#include <linux/net.h>
 #include <linux/net_tstamp.h>
 #include <linux/netdevice.h>
 #include <linux/pldmfw.h>

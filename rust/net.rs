@@ -55,6 +55,26 @@ pub fn rss_key_fill(key: &mut [u8]) {
     unsafe { crate::kernel_ext::bindings::netdev_rss_key_fill(key.as_mut_ptr().cast(), key.len()) }
 }
 
+/// Whether a networking message may be printed now (`net_ratelimit()`):
+/// false once too many were printed lately, system-wide, so that an event
+/// that repeats cannot flood the log.
+///
+/// # Examples
+///
+/// ```
+/// use kernel_ext::net;
+///
+/// fn report_timeout(queue: u32) {
+///     if net::ratelimit() {
+///         kernel::pr_warn!("queue {queue} timed out\n");
+///     }
+/// }
+/// ```
+pub fn ratelimit() -> bool {
+    // SAFETY: No preconditions; callable from any context.
+    unsafe { crate::kernel_ext::bindings::net_ratelimit() != 0 }
+}
+
 /// The number of CPUs online (`num_online_cpus()`), e.g. to size a
 /// device's queue count.
 pub fn num_online_cpus() -> u32 {

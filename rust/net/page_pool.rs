@@ -274,7 +274,10 @@ impl PagePool {
     }
 
     /// Allocates a page for the device to fill
-    /// (`page_pool_dev_alloc_pages()`), holding [`RX_PAGE_REFS`]
+    /// (`page_pool_dev_alloc_netmems()`, as the C driver does: the entry
+    /// point that function error injection can make fail, which
+    /// `page_pool_dev_alloc_pages()` may reach inlined), holding
+    /// [`RX_PAGE_REFS`]
     /// references to give out (`page_pool_fragment_page()`). `None` if
     /// memory is short, or if `ctx` does not own the context of the pool's
     /// NAPI instance.
@@ -287,7 +290,13 @@ impl PagePool {
         // this the only user of its cache besides, for a bound pool, the
         // stack's direct recycling, which happens only in the context of
         // its NAPI instance, the one `ctx` owns (checked above).
-        let page = NonNull::new(unsafe { bindings::page_pool_dev_alloc_pages(self.ptr.as_ptr()) })?;
+        let netmem = unsafe { bindings::page_pool_dev_alloc_netmems(self.ptr.as_ptr()) };
+        if netmem == 0 {
+            return None;
+        }
+        // SAFETY: `netmem` is a reference the pool just handed out. The pool
+        // has no memory provider, so it is a page (the function checks).
+        let page = NonNull::new(unsafe { bindings::netmem_to_page(netmem) })?;
         // SAFETY: A freshly allocated pool page has one reference, which
         // we own; it is split into `RX_PAGE_REFS`, all ours. CAST: a page
         // size fits a `long`.

@@ -103,6 +103,19 @@ pub trait Operations: Sized + Send + Sync {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// A transmit queue has been stopped for longer than the device's
+    /// watchdog timeout (`ndo_tx_timeout`): the hardware no longer takes
+    /// packets from it or reports them sent. `queue` is the queue's index.
+    ///
+    /// Called from the watchdog timer (softirq context) with the device's
+    /// TX queues frozen: it must not sleep, so a driver counts and reports
+    /// the timeout here and resets the hardware from a work item. The
+    /// core counts timeouts per queue itself (`tx_timeout` in the queue's
+    /// sysfs directory). Without this method the core runs no watchdog.
+    fn tx_timeout(_dev: &Device<Self>, _queue: u32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Reports the hardware time stamping configuration
     /// (`ndo_hwtstamp_get`, under RTNL).
     fn hwtstamp_get(_dev: &Device<Self>, _config: &mut HwtstampConfig) -> Result {
@@ -245,6 +258,15 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
+    /// As for [`OpsTable::open`].
+    unsafe extern "C" fn tx_timeout(ndev: *mut bindings::net_device, txqueue: c_uint) {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        T::tx_timeout(dev, txqueue);
+    }
+
+    /// # Safety
+    ///
     /// As for [`OpsTable::open`]; in addition `config` must be valid for
     /// reads and writes and ours for the call, and the caller must hold
     /// RTNL.
@@ -310,6 +332,11 @@ impl<T: Operations> OpsTable<T> {
         },
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
             Some(Self::set_mac_address)
+        } else {
+            None
+        },
+        ndo_tx_timeout: if T::HAS_TX_TIMEOUT {
+            Some(Self::tx_timeout)
         } else {
             None
         },

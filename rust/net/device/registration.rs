@@ -32,6 +32,7 @@ use super::{
     Features,
     Operations,
     QueueType,
+    Rtnl,
     ETH_ALEN,
     NETDEV_ALIGN, //
 };
@@ -469,5 +470,63 @@ impl<T: Operations> Handle<T> {
             // initialized until at least the end of this access.
             f(unsafe { Device::from_raw(p.ndev.as_ptr()) })
         })
+    }
+
+    /// Takes RTNL and runs `f` on the device if it is still registered,
+    /// with the proof of the lock; returns its result, or `None` once the
+    /// registration is gone. Unlike [`Handle::with`], `f` may sleep: this
+    /// is how a work item reconfigures the device, as a callback under
+    /// RTNL would.
+    ///
+    /// The caller must not hold RTNL, and nothing that waits for the
+    /// caller may hold it: a work item calling this must not be cancelled
+    /// synchronously under RTNL (from `ndo_stop`, say).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use kernel::prelude::*;
+    /// # use kernel_ext::net::{self, skbuff::SkBuff};
+    /// use kernel_ext::net::Handle;
+    ///
+    /// # struct Port;
+    /// # #[vtable]
+    /// # impl net::Operations for Port {
+    /// #     fn start_xmit(_dev: &net::Device<Self>, skb: SkBuff, _more: bool) -> net::TxResult {
+    /// #         drop(skb);
+    /// #         net::TxResult::Ok
+    /// #     }
+    /// # }
+    /// // From a work item: close and reopen the interface if it is up.
+    /// fn restart(netdev: &Handle<Port>) {
+    ///     netdev.with_rtnl(|dev, rtnl| {
+    ///         if dev.is_running() {
+    ///             dev.close(rtnl);
+    ///             let _ = dev.open(rtnl);
+    ///         }
+    ///     });
+    /// }
+    /// ```
+    pub fn with_rtnl<R>(&self, f: impl FnOnce(&Device<T>, &Rtnl<'_>) -> R) -> Option<R> {
+        // SAFETY: No preconditions; the caller does not hold RTNL (see
+        // above), so this does not deadlock.
+        unsafe { bindings::rtnl_lock() };
+        // Whether the device was still registered once we held RTNL.
+        let ndev = self.dev.try_access_with(|p| p.ndev);
+        let result = ndev.map(|ndev| {
+            // SAFETY: This thread holds RTNL until `rtnl_unlock()` below,
+            // after the last use of `rtnl`.
+            let rtnl = unsafe { Rtnl::new() };
+            // SAFETY: The handle was not revoked after we took RTNL, so the
+            // `Registration` had not started to unregister the device: it
+            // revokes its handles first and then calls
+            // `unregister_netdev()`, which takes RTNL and thus waits for us.
+            // The device therefore stays registered, with `T` initialized,
+            // until RTNL is released below, after `f` returned.
+            f(unsafe { Device::from_raw(ndev.as_ptr()) }, &rtnl)
+        });
+        // SAFETY: Taken above by this thread.
+        unsafe { bindings::rtnl_unlock() };
+        result
     }
 }

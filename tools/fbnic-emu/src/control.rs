@@ -24,10 +24,16 @@
 //! fault PORT corrupt-message [N] corrupt the next N messages to the host
 //! fault PORT fw-err [N]         complete the next N requests with FW_ERR
 //! fault PORT heartbeat stop|start
+//! fault PORT tx-stall [Q|all]   hang TX queue Q (or every queue): it takes no
+//!                               descriptor and writes no completion until the
+//!                               queue is reset (TWQ0/TWQ1/TCQ_CTL.RESET) or
+//!                               the faults cleared; without Q, lists the hung
+//!                               queues (`tx-stalled 0,3` or `none`)
 //! fault PORT clear              all faults off
 //! bmc PORT stats                what the port's BMC received and sent, and
 //!                               the host's last MAC sync (`--bmc`)
 //! bmc PORT send DST [N [LEN]]   the BMC sends N frames of LEN bytes to DST
+//! reg PORT REGISTER[INDEX]      a BAR0 register's value (name as in hw/csr)
 //! ```
 //!
 //! `fbnic-emu ctl PATH COMMAND...` sends one command and prints the answer
@@ -216,7 +222,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]]".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | reg PORT REGISTER[INDEX]".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -332,9 +338,30 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                         .parse::<TsFault>()?;
                     dev.datapath().set_ts_fault(fault, count(w.next())?);
                 }
+                "tx-stall" => {
+                    let dp = dev.datapath();
+                    let q = match arg {
+                        None => {
+                            let hung: Vec<String> =
+                                dp.tx_stalled().iter().map(|q| q.to_string()).collect();
+                            let hung = if hung.is_empty() {
+                                "none".to_string()
+                            } else {
+                                hung.join(",")
+                            };
+                            return Ok(format!("tx-stalled {hung}"));
+                        }
+                        Some("all") => None,
+                        Some(n) => Some(parse_u32(n).ok_or_else(|| format!("'{n}' is not a queue"))?),
+                    };
+                    if !dp.stall_tx(q) {
+                        return Err(format!("port has no TX queue {}", arg.unwrap_or("")));
+                    }
+                }
                 "clear" => {
                     fw.set_faults(|f| *f = Default::default());
                     dev.datapath().clear_ts_faults();
+                    dev.datapath().clear_tx_stalls();
                 }
                 other => return Err(format!("unknown fault '{other}'")),
             }
@@ -343,6 +370,11 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
         "bmc" => {
             let dev = port(ports, w.next())?;
             crate::bmc::control(dev, &w.by_ref().collect::<Vec<_>>())
+        }
+        "reg" => {
+            let dev = port(ports, w.next())?;
+            let (at, name) = counter(w.next().ok_or("reg PORT REGISTER[INDEX]")?)?;
+            Ok(format!("{name} {:#x}", dev.csr_read(at)))
         }
         "count" => {
             let dev = port(ports, w.next())?;
@@ -356,7 +388,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
         other => Err(format!("unknown command '{other}' (try help)")),
     };
     let query = cmd == "bmc" && line.split_whitespace().nth(2) == Some("stats");
-    if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help") && !query {
+    if result.is_ok() && !matches!(cmd, "status" | "mmio" | "help" | "reg") && !query {
         info!("control: {line}");
     }
     result
@@ -581,6 +613,48 @@ mod tests {
             "count 0 DROP_PKTS 0x100000000",
             "count 9 DROP_PKTS 1",
         ] {
+            assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reg_reads_a_register() {
+        use fbnic_hw::csr::queue;
+        let p = ports();
+        let at = queue::RDE_CTL0::INFO.dword(1, 0);
+        p[0].csr().write(at, 0x4000_0000);
+        assert_eq!(
+            execute(&p, "reg 0 RDE_CTL0[1]"),
+            "ok RDE_CTL0[1] 0x40000000"
+        );
+        assert_eq!(execute(&p, "reg 1 RDE_CTL0[1]"), "ok RDE_CTL0[1] 0x0");
+        for bad in [
+            "reg 0",
+            "reg 0 RDE_CTL0",
+            "reg 0 RDE_CTL0[128]",
+            "reg 0 NO_SUCH_REG",
+        ] {
+            assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn tx_stall_until_reset_or_clear() {
+        use fbnic_hw::csr::queue;
+        let p = ports();
+        assert_eq!(execute(&p, "fault 0 tx-stall"), "ok tx-stalled none");
+        assert_eq!(execute(&p, "fault 0 tx-stall 1"), "ok");
+        assert_eq!(execute(&p, "fault 0 tx-stall"), "ok tx-stalled 1");
+        assert_eq!(execute(&p, "fault 1 tx-stall"), "ok tx-stalled none");
+        // A reset of the queue's TX rings ends the hang.
+        let ctl = queue::TWQ0_CTL::INFO.dword(1, 0);
+        p[0].csr_write(ctl, queue::TWQ0_CTL::RESET.mask());
+        assert_eq!(execute(&p, "fault 0 tx-stall"), "ok tx-stalled none");
+        assert_eq!(execute(&p, "fault 0 tx-stall all"), "ok");
+        assert_eq!(execute(&p, "fault 0 tx-stall"), "ok tx-stalled 0,1");
+        assert_eq!(execute(&p, "fault 0 clear"), "ok");
+        assert_eq!(execute(&p, "fault 0 tx-stall"), "ok tx-stalled none");
+        for bad in ["fault 0 tx-stall 2", "fault 0 tx-stall x"] {
             assert!(execute(&p, bad).starts_with("error: "), "{bad:?}");
         }
     }

@@ -31,6 +31,9 @@ pub mod class;
 /// The driver's `stats::counter`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/stats/counter.rs"]
 pub mod counter;
+/// The driver's `link::flow`.
+#[path = "../../../drivers/net/ethernet/meta/fbnic/link/flow.rs"]
+pub mod flow;
 /// The driver's `rpc::flow_class`.
 #[path = "../../../drivers/net/ethernet/meta/fbnic/rpc/flow_class.rs"]
 pub mod flow_class;

@@ -181,6 +181,10 @@ pub struct Datapath {
     tx_doorbells: AtomicU64,
     /// TX time stamp faults still to inject.
     ts_faults: TsFaults,
+    /// TX queues hung by the control socket's `fault PORT tx-stall`, one
+    /// bit per queue: their engine takes no descriptor and writes no
+    /// completion until the queue is reset or the fault cleared.
+    tx_stalled: [AtomicU64; 2],
 }
 
 impl Datapath {
@@ -207,6 +211,7 @@ impl Datapath {
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
             ts_faults: TsFaults::default(),
+            tx_stalled: [AtomicU64::new(0), AtomicU64::new(0)],
         }
     }
 
@@ -219,6 +224,49 @@ impl Datapath {
     /// Cancels every TX time stamp fault still to happen.
     pub fn clear_ts_faults(&self) {
         self.ts_faults.clear();
+    }
+
+    /// Hangs TX queue `q` (`None`: every queue) until it is reset or
+    /// [`Datapath::clear_tx_stalls`]. Returns false for a queue the port
+    /// does not have.
+    pub fn stall_tx(&self, q: Option<u32>) -> bool {
+        match q {
+            Some(q) if q < u32::from(self.queues) => {
+                self.tx_stalled[q as usize / 64].fetch_or(1 << (q % 64), Ordering::AcqRel);
+            }
+            Some(_) => return false,
+            None => {
+                for q in 0..u32::from(self.queues) {
+                    self.tx_stalled[q as usize / 64].fetch_or(1 << (q % 64), Ordering::AcqRel);
+                }
+            }
+        }
+        true
+    }
+
+    /// Ends every TX hang; the queues resume where they stopped.
+    pub fn clear_tx_stalls(&self) {
+        for (w, word) in self.tx_stalled.iter().enumerate() {
+            let mut bits = word.swap(0, Ordering::AcqRel);
+            while bits != 0 {
+                self.mark_tx(w as u32 * 64 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        self.kick.kick();
+    }
+
+    /// The TX queues hung now, in order.
+    pub fn tx_stalled(&self) -> Vec<u32> {
+        (0..u32::from(self.queues))
+            .filter(|&q| self.is_tx_stalled(q))
+            .collect()
+    }
+
+    fn is_tx_stalled(&self, q: u32) -> bool {
+        self.tx_stalled
+            .get(q as usize / 64)
+            .is_some_and(|w| w.load(Ordering::Acquire) & (1 << (q % 64)) != 0)
     }
 
     /// Frames received so far that went partly into payload buffers: split
@@ -335,6 +383,8 @@ impl Datapath {
                         }
                     }
                     t.stopped = false;
+                    // A queue reset ends a hang of the queue's engine.
+                    self.tx_stalled[q as usize / 64].fetch_and(!(1 << (q % 64)), Ordering::AcqRel);
                 }
                 self.mark_tx(q);
             }

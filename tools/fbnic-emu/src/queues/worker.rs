@@ -140,6 +140,11 @@ impl Datapath {
                 if q >= u32::from(self.queues) {
                     continue;
                 }
+                if self.is_tx_stalled(q) {
+                    // Hung: the doorbell waits until the hang ends (which
+                    // marks the queue again).
+                    continue;
+                }
                 if eng.service_tx(self, dev, q) {
                     // Budget used up or held back: come back for the rest.
                     self.mark_tx(q);

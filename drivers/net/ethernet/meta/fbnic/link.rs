@@ -8,13 +8,26 @@
 //! interrupt vector 1 (cause `SIG_PCS_INTR_STS`, routed through
 //! `INTR_MSIX_CTRL`), and the service task looks once a second as well, to
 //! notice the end of training. Both end up in [`Link::update`].
+//!
+//! Pause frames follow `ethtool -A`: when the link comes up the MAC, the
+//! RX buffer's pause generation and its pause storm protection are set up
+//! for them, and the RX queues' drop mode with them ([`flow`]). A change
+//! set by hand while the link is up cycles it, as phylink does.
 
 #![forbid(unsafe_code)]
+
+pub(crate) mod flow;
 
 use kernel::{
     new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Mutex, //
+    },
     time::{
         Delta,
         Instant,
@@ -28,6 +41,7 @@ use crate::{
         csr::{
             intr,
             mac,
+            rxb,
             sig, //
         },
         fw::{
@@ -79,12 +93,13 @@ pub(crate) struct Pause {
 }
 
 impl Pause {
-    /// What the MAC does, `(rx, tx)`: the link runs without
-    /// autonegotiation, so negotiated pause resolves to none, and only
-    /// settings made by hand take effect (phylink's manual flow control).
+    /// What the MAC does, `(rx, tx)`: negotiated pause resolves to both
+    /// directions, which is what the C driver's PCS (xpcs) reports for
+    /// every fbnic link mode (`xpcs_resolve_pma()`); otherwise the
+    /// settings made by hand (phylink's manual flow control).
     fn resolved(self) -> (bool, bool) {
         if self.autoneg {
-            (false, false)
+            (true, true)
         } else {
             (self.rx, self.tx)
         }
@@ -111,6 +126,10 @@ pub(crate) struct Link {
     config: LinkConfig,
     #[pin]
     state: Mutex<State>,
+    /// Whether the MAC sends pause frames, as resolved when the link last
+    /// came up (`fbn->tx_pause`); read without the lock, from atomic
+    /// context too.
+    tx_pause: Atomic<bool>,
 }
 
 impl Link {
@@ -130,6 +149,7 @@ impl Link {
                 up: false,
                 open: false,
             }),
+            tx_pause: Atomic::new(false),
         })
     }
 
@@ -148,15 +168,30 @@ impl Link {
         self.state.lock().pause
     }
 
-    /// Changes the pause frame settings; a link that is up uses them at
-    /// once.
-    pub(crate) fn set_pause(&self, regs: &Regs, pause: Pause) {
+    /// Changes the pause frame settings. If what the MAC does changes
+    /// (negotiation turned on or off, or the settings made by hand) while
+    /// the link is up, the link goes down and comes up again with them, as
+    /// phylink cycles it (`phylink_ethtool_set_pauseparam()`): returns
+    /// true then, and the caller reports both changes.
+    pub(crate) fn set_pause(&self, regs: &Regs, pause: Pause) -> bool {
         let mut st = self.state.lock();
+        let old = st.pause;
         st.pause = pause;
         st.pause_set = true;
-        if st.up {
-            self.mac_up(regs, pause);
+        let changed = old.autoneg != pause.autoneg
+            || (!pause.autoneg && (old.rx, old.tx) != (pause.rx, pause.tx));
+        if !(changed && st.up) {
+            return false;
         }
+        self.mac_down(regs, old);
+        st.down_events += 1;
+        self.mac_up(regs, pause);
+        true
+    }
+
+    /// Whether the MAC sends pause frames, as the link last came up with.
+    pub(crate) fn tx_pause(&self) -> bool {
+        self.tx_pause.load(Relaxed)
     }
 
     /// Whether the pause frame settings were set ([`Link::set_pause`]).
@@ -329,8 +364,14 @@ impl Link {
         | sig::MAC_IN0::RESET_FF_RX_CLK.mask()
         | sig::MAC_IN0::RESET_RX_CLK.mask();
 
-    /// Takes the MAC out of reset and enables both directions.
+    /// Sets up pause frame generation in the RX buffer and pause storm
+    /// protection, takes the MAC out of reset and enables both directions
+    /// (`fbnic_mac_link_up_asic()`). Returns whether the MAC sends pause
+    /// frames (remembered for [`Link::tx_pause`]).
     fn mac_up(&self, regs: &Regs, pause: Pause) {
+        let (_, tx_pause) = pause.resolved();
+        self.tx_pause.store(tx_pause, Relaxed);
+        rxb_pause_config(regs, tx_pause);
         regs.rmw_raw(sig::MAC_IN0::AT, Self::MAC_RESETS, 0);
         regs.write_raw(
             mac::COMMAND_CONFIG::AT,
@@ -345,4 +386,94 @@ impl Link {
         regs.rmw_raw(sig::MAC_IN0::AT, 0, Self::MAC_RESETS);
         regs.write_raw(mac::COMMAND_CONFIG::AT, self.command_config(pause));
     }
+}
+
+/// Programs the RX buffer's pause, drop and ECN thresholds of every FIFO
+/// in use and enables drop and ECN, without pause (the thresholds and
+/// enables of `fbnic_mac_init_rxb()`), once at probe.
+pub(crate) fn init_rxb(regs: &Regs) {
+    for i in rxb::FifoIdx::all() {
+        let Some(t) = flow::fifo_thresholds(i.get()) else {
+            continue;
+        };
+        if let (Some(p), Some(d), Some(e)) = (
+            rxb::PauseThldIdx::new(i.get()),
+            rxb::DropThldIdx::new(i.get()),
+            rxb::EcnThldIdx::new(i.get()),
+        ) {
+            regs.write_raw(rxb::PAUSE_THLD::at(p), t.pause);
+            regs.write_raw(rxb::DROP_THLD::at(d), t.drop);
+            regs.write_raw(rxb::ECN_THLD::at(e), t.ecn);
+        }
+    }
+    regs.write_raw(
+        rxb::PAUSE_DROP_CTRL::AT,
+        flow::pause_drop_ctrl(false, false),
+    );
+}
+
+/// The pause storm timeout in milliseconds: the C driver's default, which
+/// only its `pfc-prevention-tout` tunable changes.
+const STORM_TIMEOUT_MS: u32 = rxb::PS_TO_DEFAULT_MS;
+
+/// The network interface's instance of the per-source RXB registers.
+fn net_storm() -> Option<rxb::PauseStormIdx> {
+    rxb::PauseStormIdx::new(rxb::INTF_NET)
+}
+
+/// Restarts the pause storm timer of the network interface, leaving a
+/// storm state the RX buffer may be in (`fbnic_mac_ps_protect_to_reset()`).
+fn storm_reset(regs: &Regs) {
+    let Some(net) = net_storm() else {
+        return;
+    };
+    let time = rxb::PAUSE_STORM::THLD_TIME.prep(flow::storm_time(STORM_TIMEOUT_MS));
+    regs.write_raw(rxb::PAUSE_STORM_UNIT_WR::AT, rxb::PS_CLK_DIV);
+    regs.write_raw(
+        rxb::PAUSE_STORM::at(net),
+        time | rxb::PAUSE_STORM::FORCE_NORMAL.mask(),
+    );
+    regs.wrfl();
+    regs.write_raw(rxb::PAUSE_STORM::at(net), time);
+}
+
+/// Pause frame generation and pause storm protection for a link that
+/// comes up sending pause frames or not (`fbnic_mac_tx_pause_config()`,
+/// `fbnic_mac_ps_protect_config()`): the RX buffer asks for pause frames
+/// from its pausing FIFOs, and a storm of them (the host not draining the
+/// buffer for the timeout) is cut short and raises the storm interrupt
+/// cause, which the service task handles ([`storm_check`]).
+fn rxb_pause_config(regs: &Regs, tx_pause: bool) {
+    let ps_protect = tx_pause && STORM_TIMEOUT_MS != 0;
+    storm_reset(regs);
+    regs.write_raw(
+        rxb::PAUSE_DROP_CTRL::AT,
+        flow::pause_drop_ctrl(tx_pause, ps_protect),
+    );
+    let ps = rxb::ERR_INTR_STS::PS.prep(rxb::PS_EN_MASK);
+    regs.write_raw(rxb::ERR_INTR_STS::AT, ps);
+    // The storm causes are unmasked only with protection on.
+    let all = rxb::ERR_INTR_STS::PS.mask();
+    if ps_protect {
+        regs.rmw_raw(rxb::ERR_INTR_MASK::AT, all, 0);
+    } else {
+        regs.rmw_raw(rxb::ERR_INTR_MASK::AT, 0, all);
+    }
+}
+
+/// From the service task: if the MAC sends pause frames and the network
+/// interface had a pause storm, acknowledges it and restarts the storm
+/// timer (`fbnic_mac_ps_protect_handler()`). Returns whether there was one.
+pub(crate) fn storm_check(regs: &Regs) -> bool {
+    let cmd = regs.read_raw(mac::COMMAND_CONFIG::AT);
+    if cmd & mac::COMMAND_CONFIG::TX_PAUSE_DIS.mask() != 0 || STORM_TIMEOUT_MS == 0 {
+        return false;
+    }
+    let ps = rxb::ERR_INTR_STS::PS.prep(rxb::PS_EN_MASK);
+    if regs.read_raw(rxb::ERR_INTR_STS::AT) & ps == 0 {
+        return false;
+    }
+    regs.write_raw(rxb::ERR_INTR_STS::AT, ps);
+    storm_reset(regs);
+    true
 }

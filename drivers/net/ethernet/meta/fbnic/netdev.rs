@@ -22,6 +22,7 @@ mod eeprom;
 mod ethtool;
 mod hwtstamp;
 mod pm;
+mod recovery;
 mod selftest;
 
 use kernel::{
@@ -136,6 +137,9 @@ pub(crate) struct Service {
     pub(crate) netdev: SetOnce<Arc<net::Handle<Port>>>,
     #[pin]
     work: DelayedWork<Service>,
+    /// The datapath reset after a TX timeout ([`recovery`]).
+    #[pin]
+    reset: DelayedWork<Service, { recovery::RESET_WORK }>,
     /// Interrupts of each queue vector, counted for the MSI-X self-test.
     irqs: [Atomic<u32>; QUEUE_VECTORS],
 }
@@ -163,6 +167,7 @@ impl Service {
                 link <- Link::new(config),
                 netdev: SetOnce::new(),
                 work <- new_delayed_work!("fbnic::Service::work"),
+                reset <- new_delayed_work!("fbnic::Service::reset"),
                 irqs: [const { Atomic::new(0) }; QUEUE_VECTORS],
             }),
             GFP_KERNEL,
@@ -186,6 +191,8 @@ impl Service {
     fn set_carrier(&self, dev: &net::Device<Port>, change: Change) {
         match change {
             Change::Up => {
+                // The pause the link came up with decides the drop mode.
+                dev.data().apply_drop_mode();
                 dev.carrier_on();
                 dev_info!(
                     self.shared.dev,
@@ -203,7 +210,7 @@ impl Service {
 
     fn schedule(this: Arc<Self>) {
         // Fails only while the item is being cancelled, which is fine.
-        let _ = system_dfl().enqueue_delayed(this, msecs_to_jiffies(SERVICE_PERIOD_MS));
+        let _ = system_dfl().enqueue_delayed::<_, 0>(this, msecs_to_jiffies(SERVICE_PERIOD_MS));
     }
 }
 
@@ -218,7 +225,8 @@ impl ThreadedHandler for Service {
 
 /// The service task, every second while the interface is open: finishes
 /// link training, checks the firmware's heartbeat, folds in the device's
-/// 32-bit counters before they can wrap.
+/// 32-bit counters before they can wrap, handles a pause storm, and has
+/// RX rings left without pages refilled.
 impl WorkItem for Service {
     type Pointer = Arc<Service>;
 
@@ -235,6 +243,17 @@ impl WorkItem for Service {
         shared.hw_stats.refresh(&shared.regs);
         if let Some(handle) = this.netdev.as_ref() {
             handle.with(|dev| dev.data().bmc_sync());
+        }
+        if crate::link::storm_check(&shared.regs) {
+            dev_warn!(
+                shared.dev,
+                "pause storm: the RX buffer stopped pausing the link\n"
+            );
+        }
+        if this.link.is_up() {
+            if let Some(handle) = this.netdev.as_ref() {
+                handle.with(|dev| dev.data().refill_depleted());
+            }
         }
         Service::schedule(this);
     }
@@ -305,6 +324,12 @@ pub(crate) struct Port {
     rx_frames: Atomic<u32>,
     /// Packets dropped on transmit before reaching a queue pair.
     tx_dropped: Atomic<u64>,
+    /// RX queues in use, as in `config`, for atomic context.
+    rx_queues: Atomic<u32>,
+    /// TX timeouts so far.
+    tx_timeouts: Atomic<u64>,
+    /// Cancels a queued datapath reset when the interface goes.
+    _reset: recovery::ResetGuard,
 }
 
 impl Port {
@@ -317,6 +342,8 @@ impl Port {
         config: QueueConfig,
     ) -> impl PinInit<Self> {
         let rss = Rss::new(config.rx);
+        let reset = recovery::ResetGuard(service.clone());
+        let rx_queues = config.rx;
         pin_init!(Self {
             shared,
             service,
@@ -334,6 +361,9 @@ impl Port {
             tx_usecs: Atomic::new(txrx::TX_USECS),
             rx_frames: Atomic::new(0),
             tx_dropped: Atomic::new(0),
+            rx_queues: Atomic::new(rx_queues),
+            tx_timeouts: Atomic::new(0),
+            _reset: reset,
         })
     }
 }
@@ -401,13 +431,14 @@ impl Port {
         let regs = &self.shared.regs;
         let active = &self.queues[..config.pairs()];
         let split = self.header_split();
+        let drop_mode = self.drop_mode(config.rx);
         let rx_frames = self.rx_frames.load(Relaxed);
         for (i, q) in active.iter().enumerate() {
             // NAPI is still disabled: the rings' page pools are bound to it
             // and filled now.
             let enabled = q
                 .napi
-                .with_disabled(|napi| q.rings.enable(regs, dev, split, rx_frames, napi))
+                .with_disabled(|napi| q.rings.enable(regs, dev, split, drop_mode, rx_frames, napi))
                 .unwrap_or(Err(EBUSY));
             if let Err(e) = enabled {
                 for q in &active[..=i] {
@@ -514,6 +545,7 @@ impl Port {
             self.rss.lock().spread(new.rx);
         }
         *current = new;
+        self.rx_queues.store(new.rx, Relaxed);
         self.set_queue_napis(dev, rtnl, &new);
         if running {
             if let Err(e) = self.start_datapath(dev, &new) {
@@ -606,7 +638,7 @@ impl net::Operations for Port {
         port.stop_datapath(dev, &port.config());
         port.mac_filter.lock().clear(&shared.regs);
         let change = port.service.link.stop(&shared.regs, port.has_bmc());
-        cancel_delayed_sync(&port.service);
+        cancel_delayed_sync::<_, 0>(&port.service);
         port.service.set_carrier(dev, change);
         dev.carrier_off();
         time::Clock::stop(&port.clock);
@@ -687,8 +719,10 @@ impl net::Operations for Port {
         Ok(())
     }
 
-    /// Leaves to software what the META descriptor cannot express for
-    /// `skb` (see [`txrx::features_check`]).
+    fn tx_timeout(dev: &net::Device<Self>, queue: u32) {
+        dev.data().tx_timeout(queue);
+    }
+
     fn hwtstamp_get(dev: &net::Device<Self>, config: &mut net::HwtstampConfig) -> Result {
         dev.data().hwtstamp_get(config);
         Ok(())
@@ -698,6 +732,8 @@ impl net::Operations for Port {
         dev.data().hwtstamp_set(dev, config)
     }
 
+    /// Leaves to software what the META descriptor cannot express for
+    /// `skb` (see [`txrx::features_check`]).
     fn features_check(
         _dev: &net::Device<Self>,
         skb: &SkBuff,

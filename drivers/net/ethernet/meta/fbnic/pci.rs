@@ -148,6 +148,7 @@ impl pci::Driver for FbnicDriver {
         let queues = vectors.len() - csr::NON_NAPI_VECTORS;
 
         txrx::init_tx_engine(&regs);
+        crate::link::init_rxb(&regs);
         let shared = Shared::new(pdev.as_ref(), regs)?;
         let caps = shared.mbx.start(&shared.regs, pdev.as_ref())?;
         let mailbox = MailboxGuard(shared.clone());

@@ -218,8 +218,10 @@ impl ethtool::Operations for Port {
         }
         *cur = split;
         if dev.is_running() {
+            let drop_mode = port.drop_mode(port.config().rx);
             for q in &port.queues {
-                q.rings.set_header_split(&port.shared.regs, split);
+                q.rings
+                    .set_header_split(&port.shared.regs, split, drop_mode);
             }
         }
         Ok(())

@@ -12,7 +12,10 @@ use kernel::{
     device,
     new_spinlock,
     prelude::*,
-    sync::SpinLock,
+    sync::{
+        atomic::Atomic,
+        SpinLock, //
+    },
     time::{
         delay::fsleep,
         Delta,
@@ -209,6 +212,9 @@ pub(crate) struct Rings {
     pub(super) irq: intr::VectorIdx,
     /// Its counters, which outlive the rings.
     pub(crate) stats: RingStats,
+    /// Whether the RX ring was short of pages after its last refill
+    /// ([`Rings::rx_low`]).
+    pub(super) rx_low: Atomic<bool>,
     #[pin]
     pub(super) tx: SpinLock<Option<TxRing>>,
     #[pin]
@@ -223,6 +229,7 @@ impl Rings {
             queue,
             irq,
             stats: RingStats::new(),
+            rx_low: Atomic::new(false),
             tx <- new_spinlock!(None),
             rx <- new_spinlock!(None),
         })
@@ -267,6 +274,7 @@ impl Rings {
         regs: &Regs,
         dev: &net::Device<P>,
         split: HeaderSplit,
+        drop_mode: u32,
         rx_frames: u32,
         napi: &NapiContext<'_>,
     ) -> Result {
@@ -315,7 +323,7 @@ impl Rings {
                 queue::BDQ_CTL::ENABLE.mask() | queue::BDQ_CTL::PPQ_ENABLE.mask(),
             );
 
-            self.set_header_split(regs, split);
+            self.set_header_split(regs, split, drop_mode);
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::RESET.mask());
             regs.write_raw(queue::RCQ_BAL::at(q), lo(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_BAH::at(q), hi(rx.rcq.dma_address()));
@@ -345,24 +353,27 @@ impl Rings {
                 &Params::new(POOL_RINGS * rx.ppq_size, self.index),
                 napi,
             )?);
-            if !self.fill(
+            // A queue that could not be filled whole (short of memory)
+            // starts anyway, as in the C driver: the NAPI poll refills it,
+            // and the service task polls a queue left without pages
+            // (`rx_low`).
+            self.fill(
                 regs,
                 Bdq::Header,
                 &rx.hpq_descs,
                 &mut rx.hpq,
                 rx.hpq_pool.as_mut(),
                 napi,
-            ) || !self.fill(
+            );
+            self.fill(
                 regs,
                 Bdq::Payload,
                 &rx.ppq_descs,
                 &mut rx.ppq,
                 rx.ppq_pool.as_mut(),
                 napi,
-            ) {
-                rx.flush();
-                return Err(ENOMEM);
-            }
+            );
+            self.note_rx_low(rx);
         }
 
         regs.wrfl();
@@ -413,5 +424,23 @@ impl Rings {
         let (word, bit) = intr::vector_bit(self.irq);
         regs.write_raw(intr::SET::at(word), bit);
         regs.wrfl();
+    }
+
+    /// The device's positions on the TX ring and its completion ring
+    /// (`TWQ0_PTRS`, `TCQ_PTRS`), for a report.
+    pub(crate) fn tx_hw_ptrs(&self, regs: &Regs) -> (u32, u32) {
+        (
+            regs.read_raw(queue::TWQ0_PTRS::at(self.queue)),
+            regs.read_raw(queue::TCQ_PTRS::at(self.queue)),
+        )
+    }
+
+    /// Unmasks and fires the queue pair's interrupt, so that its NAPI poll
+    /// runs and refills an RX ring left short of pages
+    /// (`fbnic_napi_depletion_check()`).
+    pub(crate) fn unmask_and_kick(&self, regs: &Regs) {
+        let (word, bit) = intr::vector_bit(self.irq);
+        regs.write_raw(intr::MASK_CLEAR::at(word), bit);
+        self.kick(regs);
     }
 }

@@ -10,7 +10,8 @@
 use kernel::{
     alloc::flags::__GFP_NOWARN,
     device,
-    prelude::*, //
+    prelude::*,
+    sync::atomic::Relaxed, //
 };
 
 use super::rings::{
@@ -87,6 +88,11 @@ const HDR_BYTES_MIN: u32 = 256;
 
 const _: () = assert!(RingSizes::MIN >= 2 * desc::rcd::MAX_PKT_DESC);
 const _: () = assert!(RingSizes::MIN >= 2 * FRAG_COUNT);
+
+/// Pages a buffer queue needs at least to take any frame (and so raise a
+/// completion and an interrupt): fewer means it may be stuck without
+/// them (the C driver's assumption in `fbnic_napi_depletion_check()`).
+const LOW_PAGES: u32 = 4;
 
 /// Which buffer queue.
 #[derive(Clone, Copy)]
@@ -176,6 +182,11 @@ impl BufRing {
             }
             self.head = (self.head + 1) & mask;
         }
+    }
+
+    /// Pages posted to the device.
+    fn posted(&self) -> u32 {
+        self.tail.wrapping_sub(self.head) & self.mask()
     }
 
     /// Gives back every page and starts over from slot 0.
@@ -277,14 +288,15 @@ impl RxRing {
 impl Rings {
     /// Programs how the RX DMA engine places frames (`RDE_CTL0/1`, as in
     /// `fbnic_enable_rcq()`): head and tail room in header buffers, the
-    /// header-split setting, never dropping for want of buffers. May be
+    /// header-split setting, and what to do with a frame when no buffer is
+    /// posted (`drop_mode`, [`crate::link::flow::rx_drop_mode`]). May be
     /// called while the queue runs: it applies from the next frame on, and
     /// the header page layout the driver relies on does not change.
-    pub(crate) fn set_header_split(&self, regs: &Regs, split: HeaderSplit) {
+    pub(crate) fn set_header_split(&self, regs: &Regs, split: HeaderSplit, drop_mode: u32) {
         let (hdr_split, max_hdr) = split.registers();
         regs.write_raw(
             queue::RDE_CTL0::at(self.queue),
-            queue::RDE_CTL0::DROP_MODE.prep(queue::RDE_CTL0_DROP_NEVER)
+            queue::RDE_CTL0::DROP_MODE.prep(drop_mode)
                 | queue::RDE_CTL0::MIN_HROOM.prep(RX_HROOM)
                 | queue::RDE_CTL0::MIN_TROOM.prep(RX_TROOM)
                 | if hdr_split {
@@ -297,6 +309,32 @@ impl Rings {
             queue::RDE_CTL1::at(self.queue),
             queue::RDE_CTL1::MAX_HDR.prep(max_hdr),
         );
+    }
+
+    /// Changes the drop mode of the queue's RX DMA engine (`RDE_CTL0`, the
+    /// rest kept), as `fbnic_config_drop_mode()` does when the link comes
+    /// up. A queue without RX ring is reprogrammed when it gets one.
+    pub(crate) fn set_drop_mode(&self, regs: &Regs, drop_mode: u32) {
+        regs.rmw_raw(
+            queue::RDE_CTL0::at(self.queue),
+            queue::RDE_CTL0::DROP_MODE.mask(),
+            queue::RDE_CTL0::DROP_MODE.prep(drop_mode),
+        );
+    }
+
+    /// Whether a buffer queue of the RX ring was left with fewer than
+    /// [`LOW_PAGES`] pages posted after the last refill (pages could not
+    /// be allocated): then the device may receive nothing more, raise no
+    /// interrupt, and the ring be refilled by nobody but the service task
+    /// ([`super::Rings::kick`]).
+    pub(crate) fn rx_low(&self) -> bool {
+        self.rx_low.load(Relaxed)
+    }
+
+    /// Records whether `rx` is short of pages, for [`Rings::rx_low`].
+    pub(super) fn note_rx_low(&self, rx: &RxRing) {
+        let low = rx.hpq.posted() < LOW_PAGES || rx.ppq.posted() < LOW_PAGES;
+        self.rx_low.store(low, Relaxed);
     }
 
     /// Gives back every RX page and destroys the page pools, after
@@ -554,6 +592,7 @@ impl Rings {
             rx.ppq_pool.as_mut(),
             napi,
         );
+        self.note_rx_low(rx);
         done
     }
 }

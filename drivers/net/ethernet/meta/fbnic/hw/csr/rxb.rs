@@ -115,6 +115,35 @@ register! {
 /// Value the driver writes to `PAUSE_STORM_UNIT_WR` for 10 us units at
 /// 600 MHz (`FBNIC_RXB_PS_CLK_DIV`, fbnic_mac.h).
 pub const PS_CLK_DIV: u32 = 0x1770;
+/// `PAUSE_STORM.THLD_TIME` units per millisecond (10 us units,
+/// `FBNIC_MAC_RXB_PS_TO()`).
+pub const PS_UNITS_PER_MS: u32 = 100;
+/// Pause storm timeout the driver programs by default, in milliseconds
+/// (`FBNIC_MAC_PS_TO_DEFAULT_MS`).
+pub const PS_TO_DEFAULT_MS: u32 = 500;
+
+/// The packet buffer partition of each FIFO, in 2 KiB units, as the
+/// driver lays it out (`fifo_config` in fbnic_mac.c): network to
+/// host/BMC 64K, network to BMC 32K, network to host 384K, BMC to host
+/// 32K; the others unused.
+pub const FIFO_SIZE: [u32; FIFO_INDICES as usize] = [0x20, 0, 0, 0x10, 0xc0, 0, 0x10, 0];
+/// FIFOs that drop when full (`FBNIC_DROP_EN_MASK`), a `DROP_ENABLE`
+/// bitmap.
+pub const DROP_EN_MASK: u32 = 0x7d;
+/// FIFOs that generate pause frames when pause is on
+/// (`FBNIC_PAUSE_EN_MASK`): network to host (bit 2 is an unused FIFO).
+pub const PAUSE_EN_MASK: u32 = 0x14;
+/// FIFOs that mark ECN (`FBNIC_ECN_EN_MASK`): network to host.
+pub const ECN_EN_MASK: u32 = 0x10;
+/// Enqueue sources with pause storm protection (`FBNIC_PS_EN_MASK`):
+/// the network.
+pub const PS_EN_MASK: u32 = 0x01;
+/// Hysteresis of the pause thresholds, in 64-byte credits: pausing starts
+/// this far below a full FIFO and stops once it has drained to this level
+/// (56 KiB of skid).
+pub const PAUSE_SKID: u32 = 0x380;
+/// `PAUSE_THLD` of a FIFO that never pauses.
+pub const PAUSE_THLD_NEVER: u32 = 0x1fff;
 register! {
     /// `FBNIC_RXB_ECN_THLD(n)`.
     pub ECN_THLD(Bar0) @ 0x0801e, [EcnThldIdx * 1] = "FBNIC_RXB_ECN_THLD(n)" {

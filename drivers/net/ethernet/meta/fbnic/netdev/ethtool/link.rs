@@ -30,7 +30,10 @@ use crate::{
             PauseStats, //
         },
     },
-    link::Pause,
+    link::{
+        Change,
+        Pause, //
+    },
     netdev::Port, //
 };
 
@@ -126,7 +129,7 @@ pub(super) fn set_pauseparam(dev: &net::Device<Port>, param: &PauseParam) -> Res
     let port = dev.data();
     // Both symmetric and asymmetric pause are supported, so any
     // combination is valid (`phylink_ethtool_set_pauseparam()`).
-    port.service.link.set_pause(
+    let cycled = port.service.link.set_pause(
         &port.shared.regs,
         Pause {
             autoneg: param.autoneg(),
@@ -134,6 +137,11 @@ pub(super) fn set_pauseparam(dev: &net::Device<Port>, param: &PauseParam) -> Res
             tx: param.tx(),
         },
     );
+    if cycled {
+        // The link went down and came up with the new settings.
+        port.service.set_carrier(dev, Change::Down);
+        port.service.set_carrier(dev, Change::Up);
+    }
     Ok(())
 }
 

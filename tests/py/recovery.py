@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Recovery, for either driver, with the emulator's faults and the
+kernel's function error injection:
+
+- A TX queue that hangs (the emulator's "fault PORT tx-stall": the queue
+  takes no descriptor and writes no completion until it is reset). The
+  Rust driver's ndo_tx_timeout counts the stack watchdog's timeout and
+  resets the queues from a work item, after which traffic flows. The C
+  driver has no ndo_tx_timeout, so its stack runs no watchdog: the queue
+  stays stuck, no timeout is counted, until the interface is taken down
+  and up (which resets the rings).
+- RX rings whose page pool cannot allocate (fail_function on
+  page_pool_alloc_netmems): allocation failures are counted in qstats
+  rx-alloc-fail, a ring left without pages is refilled by the service
+  task once memory is back, with no traffic of its own to trigger it.
+- The RX queues' drop mode and the RX buffer's pause registers after
+  ethtool -A and ethtool -L, read from the emulator, as the C driver sets
+  them (fbnic_config_drop_mode(), fbnic_mac_link_up_asic()); negotiated
+  pause resolves to both directions, as C's PCS reports; a pause change
+  made by hand cycles the link (one link down event)."""
+
+import os
+import time
+
+from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
+    ksft_pr, ksft_true
+from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, up, wait_for
+
+EXPECTED_FAIL = """
+"""
+
+# hw/csr: RDE_CTL0.DROP_MODE (30:29) values, RXB_PAUSE_DROP_CTRL fields,
+# MAC_COMMAND_CONFIG.TX_PAUSE_DIS, RXB_ERR_INTR_STS.PS.
+DROP_IMMEDIATE, DROP_NEVER = 0, 2
+PAUSE_ENABLE_SHIFT, PS_ENABLE_SHIFT = 8, 24
+TX_PAUSE_DIS = 1 << 28
+ERR_INTR_PS = 0xf << 12
+# The host FIFO's pause threshold: 384 KiB (6144 credits of 64 bytes)
+# less 56 KiB of skid to start, the skid to stop (fbnic_mac_init_rxb()).
+HOST_PAUSE_THLD = (6144 - 0x380) | (0x380 << 13)
+# The storm timer: 500 ms in 10 us units.
+STORM_TIME = 50000
+
+FAIL_FUNCTION = "/sys/kernel/debug/fail_function"
+
+
+def reg(lab, name):
+    """A BAR0 register of port 0, read by the emulator."""
+    answer = lab.emu.request("reg", 0, name)
+    ksft_true(answer.startswith("ok "), f"reg {name}: {answer}")
+    return int(answer.split()[-1], 16)
+
+
+def queue_counters(lab, what):
+    """Sum of a per-TX-queue sysfs counter of port 0."""
+    base = f"/sys/class/net/{lab.env.ifname}/queues"
+    return sum(int(read(f"{base}/{q}/{what}", "0")) for q in os.listdir(base)
+               if q.startswith("tx-"))
+
+
+def stalled(lab):
+    return lab.emu.request("fault", 0, "tx-stall")
+
+
+def tx_timeout_recovery(lab):
+    """The TX queues of port 0 hang while pings go out: Rust counts the
+    watchdog's timeout, logs it, resets the queues, and pings get answers
+    again without the interface going down. C (no ndo_tx_timeout) stays
+    stuck, with no timeout counted, until down/up."""
+    ksft_ge(lab.ping(), 1, "pings before the fault")
+    before = queue_counters(lab, "tx_timeout")
+    cmd("dmesg -C")
+    # Every queue in use (the emulator has more than the VM's CPUs).
+    tx = int(lab.ethnl.channels_get({"header": {"dev-name": lab.env.ifname}})
+             .get("combined-count", 1))
+    for q in range(tx):
+        lab.emu.ctl("fault", 0, "tx-stall", q)
+    clear = defer(lab.emu.ctl, "fault", 0, "clear")
+    ksft_true(stalled(lab) not in ("ok tx-stalled none", ""), "the emulator hung no queue")
+    # The first packet stops its queue (BQL sees no completion); the
+    # watchdog looks after 5 s (dev->watchdog_timeo).
+    ksft_eq(lab.ping(count=10, interval=0.2), 0, "answers while TX hangs")
+    if lab.driver == "rust":
+        hit = wait_for(lambda: queue_counters(lab, "tx_timeout") > before, 20, step=0.5)
+        ksft_true(hit, "the watchdog reported no TX timeout")
+        ksft_pr(f"tx_timeout {before} -> {queue_counters(lab, 'tx_timeout')}")
+        ksft_true(wait_for(lambda: "queues reset" in cmd("dmesg").stdout, 10),
+                  "no reset after the timeout")
+        log = cmd("dmesg").stdout
+        ksft_in("TX timeout on queue", log)
+        # The reset ended the emulator's hang of every queue it reset.
+        ksft_eq(stalled(lab), "ok tx-stalled none")
+        ksft_ge(lab.ping(), 1, "answers after the reset, the interface kept up")
+    else:
+        time.sleep(8)
+        ksft_eq(queue_counters(lab, "tx_timeout"), before, "timeouts counted by C's stack")
+        ksft_eq(lab.ping(count=3), 0, "answers with the queues still hung")
+        ksft_true(stalled(lab) != "ok tx-stalled none", "the hang went away by itself")
+        ip(f"link set {lab.env.ifname} down")
+        ip(f"link set {lab.env.ifname} up")
+        ksft_true(wait_for(lambda: read(f"/sys/class/net/{lab.env.ifname}/carrier") == "1", 20),
+                  "carrier after down/up")
+        ksft_eq(stalled(lab), "ok tx-stalled none", "down/up reset the queues")
+        ksft_ge(lab.ping(), 1, "answers after down/up")
+    clear.exec()
+
+
+def fail_config(**values):
+    for k, v in values.items():
+        with open(f"{FAIL_FUNCTION}/{k}", "w", encoding="ascii") as f:
+            f.write(f"{v}\n")
+
+
+def rx_alloc_fail(lab):
+    stats = lab.netdevnl.qstats_get({"ifindex": lab.env.ifindex}, dump=True)[0]
+    return stats.get("rx-alloc-fail")
+
+
+def bufs_posted(lab, q):
+    """Pages (4 KiB: one descriptor each) the driver has posted on queue
+    q's header and payload buffer queues and the device has not used."""
+    g = lab.ethnl.rings_get({"header": {"dev-name": lab.env.ifname}})
+    out = []
+    for bdq, size in (("HPQ", g["rx-mini"]), ("PPQ", g["rx-jumbo"])):
+        # The device's head (PTRS, updated as it takes buffers), the
+        # driver's doorbell (TAIL, as it posts them).
+        head = reg(lab, f"BDQ_{bdq}_PTRS[{q}]") >> 16
+        tail = reg(lab, f"BDQ_{bdq}_TAIL[{q}]")
+        out.append((tail - head) % size)
+    return tuple(out)
+
+
+# Never blocks, and stops after 10 s: with one RX queue (drop mode
+# "never") a starved port 0 holds the frames back and the sender's queue
+# fills.
+BURST = """
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setblocking(False)
+sent, end = 0, time.monotonic() + 10
+for _ in range(int(sys.argv[2])):
+    if time.monotonic() > end:
+        break
+    try:
+        s.sendto(b"x" * 1400, (sys.argv[1], 9))
+        sent += 1
+    except OSError:  # ENOBUFS, EAGAIN: the queue is full
+        time.sleep(0.001)
+print(sent)
+"""
+
+
+def udp_burst(lab, count):
+    """count 1400-byte UDP datagrams from netns remote to port 0 (no
+    answer needed, so the remote's own RX does not matter); how many
+    went out."""
+    path = "/tmp/fbnic-udp-burst.py"
+    with open(path, "w", encoding="ascii") as f:
+        f.write(BURST)
+    out = cmd(f"python3 {path} {lab.env.addr_v['4']} {count}", host=lab.env.remote,
+              timeout=60)
+    ksft_pr(f"UDP burst: {out.stdout.strip()} of {count} sent")
+
+
+def rx_page_starvation(lab):
+    """Every page pool allocation fails while a UDP burst arrives: the RX
+    ring it lands on runs out of pages and rx-alloc-fail grows. Once
+    allocations succeed again, the ring is refilled within a few seconds
+    with no traffic of its own, and pings are answered."""
+    if not os.path.exists(FAIL_FUNCTION):
+        raise KsftSkipEx("no fail_function in debugfs")
+    ksft_ge(lab.ping(), 1, "pings before")
+    rx = int(lab.ethnl.channels_get({"header": {"dev-name": lab.env.ifname}})
+             .get("combined-count", 1))
+    fails = rx_alloc_fail(lab)
+    ksft_true(fails is not None, "the driver reports no rx-alloc-fail")
+    if not os.path.exists(f"{FAIL_FUNCTION}/page_pool_alloc_netmems"):
+        fail_config(inject="page_pool_alloc_netmems")
+    off = defer(fail_config, probability=0, times=0)
+    fail_config(verbose=0, interval=1, probability=100, times=-1)
+    udp_burst(lab, 20000)
+    time.sleep(1)
+    posted = {q: bufs_posted(lab, q) for q in range(rx)}
+    ksft_pr(f"posted pages (header, payload) per queue while starved: {posted}")
+    starved = [q for q, p in posted.items() if min(p) < 4]
+    ksft_true(starved, "no RX ring ran out of pages")
+    ksft_gt(rx_alloc_fail(lab), fails, "rx-alloc-fail while starved")
+    off.exec()
+    # Nothing is sent from here: only the service task (once a second)
+    # can have the rings refilled.
+    time.sleep(3)
+    after = {q: bufs_posted(lab, q) for q in starved}
+    ksft_pr(f"posted pages 3 s after allocations work again: {after}")
+    for q in starved:
+        ksft_ge(min(after[q]), 64, f"queue {q} refilled")
+    ksft_ge(lab.ping(), 1, "pings after")
+
+
+def drop_modes(lab, rx):
+    return [(reg(lab, f"RDE_CTL0[{q}]") >> 29) & 3 for q in range(rx)]
+
+
+def down_count(lab):
+    got = lab.ethnl.linkstate_get({"header": {"dev-name": lab.env.ifname,
+                                              "flags": {"stats"}}})
+    return got.get("ext-down-cnt")
+
+
+def set_pause(lab, autoneg, rx, tx):
+    lab.ethnl.pause_set({"header": {"dev-name": lab.env.ifname},
+                         "autoneg": autoneg, "rx": rx, "tx": tx})
+    time.sleep(1)
+    ksft_true(wait_for(lambda: read(f"/sys/class/net/{lab.env.ifname}/carrier") == "1", 20),
+              "carrier")
+
+
+def pause_regs(lab, combined, tx_pause, why):
+    """The registers that follow the pause the MAC sends, as C sets them."""
+    mode = DROP_NEVER if tx_pause else DROP_IMMEDIATE
+    ksft_eq(drop_modes(lab, combined), [mode] * combined, f"drop mode, {why}")
+    ctrl = reg(lab, "PAUSE_DROP_CTRL")
+    ksft_eq((ctrl >> PAUSE_ENABLE_SHIFT) & 0xff, 0x14 if tx_pause else 0,
+            f"pause generation, {why}")
+    ksft_eq((ctrl >> PS_ENABLE_SHIFT) & 0xf, 1 if tx_pause else 0,
+            f"storm protection, {why}")
+    ksft_eq(reg(lab, "COMMAND_CONFIG") & TX_PAUSE_DIS, 0 if tx_pause else TX_PAUSE_DIS,
+            f"MAC TX_PAUSE_DIS, {why}")
+    ksft_eq(reg(lab, "ERR_INTR_MASK") & ERR_INTR_PS, 0 if tx_pause else ERR_INTR_PS,
+            f"storm causes masked, {why}")
+    ksft_eq(reg(lab, "PAUSE_STORM[0]"), STORM_TIME, f"storm timer, {why}")
+
+
+def drop_mode_and_pause(lab):
+    """RDE_CTL0.DROP_MODE: immediate with several RX queues and no pause
+    frames sent, never with one queue or with pause sent. Negotiated pause
+    (the default) resolves to both directions (the C driver's xpcs
+    reports it). With pause sent the RX buffer generates it from the host
+    FIFO and storm protection is on; a change made by hand cycles the
+    link."""
+    name = lab.env.ifname
+    combined = int(lab.ethnl.channels_get({"header": {"dev-name": name}})
+                   .get("combined-count", 1))
+    if combined < 2:
+        raise KsftSkipEx("needs 2 queues")
+    ksft_eq(reg(lab, "PAUSE_THLD[4]"), HOST_PAUSE_THLD, "host FIFO pause threshold")
+    pause_regs(lab, combined, True, "negotiated pause")
+
+    downs = down_count(lab)
+    restore_a = defer(set_pause, lab, 1, 0, 0)
+    set_pause(lab, 0, 0, 0)
+    ksft_eq(down_count(lab), downs + 1, "the pause change cycled the link")
+    pause_regs(lab, combined, False, "pause off")
+    ksft_ge(lab.ping(), 1)
+
+    restore_l = defer(cmd, f"ethtool -L {name} combined {combined}")
+    cmd(f"ethtool -L {name} combined 1")
+    ksft_eq(drop_modes(lab, 1), [DROP_NEVER], "one queue")
+    restore_l.exec()
+    ksft_eq(drop_modes(lab, combined), [DROP_IMMEDIATE] * combined, "queues back")
+
+    set_pause(lab, 0, 1, 0)
+    pause_regs(lab, combined, False, "pause received only")
+    set_pause(lab, 0, 1, 1)
+    pause_regs(lab, combined, True, "pause both ways")
+    ksft_ge(lab.ping(), 1)
+    restore_a.exec()
+    pause_regs(lab, combined, True, "negotiated again")
+    ksft_ge(lab.ping(), 1)
+
+
+def main():
+    run([load, up, drop_mode_and_pause, tx_timeout_recovery, rx_page_starvation,
+         dmesg_clean, unload], Lab(), EXPECTED_FAIL)
+
+
+if __name__ == "__main__":
+    main()
