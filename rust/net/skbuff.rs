@@ -317,6 +317,21 @@ impl SkBuff {
         }
     }
 
+    /// Pads the packet with zero bytes to at least `len` bytes
+    /// (`skb_put_padto()`), for a device that does not send shorter frames.
+    ///
+    /// On failure the packet is gone: the kernel frees it (as dropped for
+    /// lack of memory) and only the error comes back.
+    pub fn put_padto(self, len: u32) -> Result<Self> {
+        let raw = self.into_raw();
+        // SAFETY: `into_raw` handed us the only reference to a valid buffer;
+        // `skb_put_padto()` either keeps it valid or frees it on failure.
+        to_result(unsafe { bindings::skb_put_padto(raw, len) })?;
+        // SAFETY: On success the buffer is still valid and its reference is
+        // still ours; it goes back into an owning value.
+        Ok(unsafe { Self::from_raw(raw) })
+    }
+
     /// Sets the protocol of a received Ethernet frame and strips its
     /// Ethernet header (`eth_type_trans()`), before the frame goes to the
     /// stack of `ndev`, the device it arrived on.

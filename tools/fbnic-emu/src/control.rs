@@ -14,7 +14,8 @@
 //! status [PORT]                 one line per port: link, sensors, faults, counters
 //!                               (mailbox; rx-split: frames received split into
 //!                               header and payload buffers; tx-doorbells:
-//!                               TWQ tail doorbell writes)
+//!                               TWQ tail doorbell writes; tx-runts: host
+//!                               frames under the 60-byte minimum)
 //! link up|down PORT             plug or unplug the port's cable
 //! link flap PORT SECONDS        down now, up again after SECONDS (fractions ok)
 //! temp PORT MILLIDEGREES        temperature the firmware reports
@@ -192,7 +193,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
     let f = dev.firmware().faults();
     let st = dev.firmware().stats();
     format!(
-        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {} {}",
+        "port {i}: link {} {} changes {} host {} temp {} volt {} faults drop-response={} corrupt-message={} fw-err={} heartbeat={} mailbox requests {} errors {} messages {} dropped {} flashed {} rx-split {} tx-doorbells {} tx-runts {} {}",
         if dev.link().carrier() { "up" } else { "down" },
         dev.link().config(),
         dev.link().changes(),
@@ -214,6 +215,7 @@ fn status_line(i: usize, dev: &FbnicDevice) -> String {
         },
         dev.datapath().rx_split(),
         dev.datapath().tx_doorbells(),
+        dev.datapath().tx_runts(),
         dev.activity(),
     )
 }
@@ -663,7 +665,7 @@ mod tests {
     fn status_counts_tx_doorbells() {
         use fbnic_hw::csr::queue;
         let p = ports();
-        assert!(execute(&p, "status 0").contains(" tx-doorbells 0 function-resets 0 "));
+        assert!(execute(&p, "status 0").contains(" tx-doorbells 0 tx-runts 0 function-resets 0 "));
         // Two TWQ tail writes count; a TCQ head write is no doorbell.
         p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(0, 0), 0);
         p[0].csr_write(queue::TWQ0_TAIL::INFO.dword(1, 0), 0);

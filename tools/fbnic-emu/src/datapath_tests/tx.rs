@@ -4,6 +4,7 @@
 //! timestamps, TWQ1, bad descriptors.
 
 use super::*;
+use fbnic_hw::desc::MIN_FRAME_LEN;
 use fbnic_hw::reg::RegInfo;
 
 #[test]
@@ -224,4 +225,17 @@ fn bad_descriptors_stop_the_queue_without_panic() {
     a.send(0, TxMeta::default(), &frame, 2048);
     settle(&a, &b);
     assert_eq!(a.poll_tx(0), vec![TxCompletion::Head0 { head: 2 }]);
+}
+
+#[test]
+fn host_frames_under_the_minimum_are_counted_as_runts() {
+    let (mut a, b) = pair(1);
+    let arp = [0xffu8; 42];
+    a.send(0, TxMeta::default(), &arp, 2048);
+    settle(&a, &b);
+    assert_eq!(a.dev.datapath().tx_runts(), 1);
+    let padded = [0xffu8; MIN_FRAME_LEN as usize];
+    a.send(0, TxMeta::default(), &padded, 2048);
+    settle(&a, &b);
+    assert_eq!(a.dev.datapath().tx_runts(), 1, "a 60-byte frame is no runt");
 }

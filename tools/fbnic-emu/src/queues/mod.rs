@@ -179,6 +179,8 @@ pub struct Datapath {
     rx_split: AtomicU64,
     /// Writes to the TWQ tail doorbells, all queues.
     tx_doorbells: AtomicU64,
+    /// Host frames shorter than `MIN_FRAME_LEN` (see [`Datapath::tx_runts`]).
+    tx_runts: AtomicU64,
     /// TX time stamp faults still to inject.
     ts_faults: TsFaults,
     /// TX queues hung by the control socket's `fault PORT tx-stall`, one
@@ -210,6 +212,7 @@ impl Datapath {
             stop: AtomicBool::new(false),
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
+            tx_runts: AtomicU64::new(0),
             ts_faults: TsFaults::default(),
             tx_stalled: [AtomicU64::new(0), AtomicU64::new(0)],
         }
@@ -282,6 +285,14 @@ impl Datapath {
     /// socket's `status` reports as `tx-doorbells`.
     pub fn tx_doorbells(&self) -> u64 {
         self.tx_doorbells.load(Ordering::Relaxed)
+    }
+
+    /// Frames the host handed the device shorter than
+    /// [`MIN_FRAME_LEN`](fbnic_hw::desc::MIN_FRAME_LEN): the driver is to
+    /// pad them and the device does not, so each one went out as a runt.
+    /// What the control socket's `status` reports as `tx-runts`.
+    pub fn tx_runts(&self) -> u64 {
+        self.tx_runts.load(Ordering::Relaxed)
     }
 
     /// How many TX and RX queues are enabled now (`TCQ_CTL` and `RCQ_CTL`

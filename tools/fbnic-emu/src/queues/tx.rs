@@ -3,10 +3,11 @@
 //! The TX engine: TWQ descriptors gathered into packets, handed to the
 //! offloads (`lso`) and the wire, and their TX completions.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use fbnic_hw::csr::{qm_tx, queue, tce};
-use fbnic_hw::desc::{done_for_position, tcd, twd, TxAddrLen, TxCompletion, TxMeta};
+use fbnic_hw::desc::{done_for_position, tcd, twd, TxAddrLen, TxCompletion, TxMeta, MIN_FRAME_LEN};
 use fbnic_hw::reg::RegInfo;
 use log::error;
 
@@ -41,6 +42,9 @@ impl Datapath {
     /// carrier the MAC cannot send: the frame is lost and counted as an
     /// output error.
     fn emit(&self, dev: &FbnicDevice, frame: &[u8]) {
+        if frame.len() < MIN_FRAME_LEN as usize {
+            self.tx_runts.fetch_add(1, Ordering::Relaxed);
+        }
         // With a BMC on the port, the TX TCAM may send the frame to it
         // instead of (or as well as) the MAC.
         if let Some(bmc) = dev.bmc() {

@@ -46,7 +46,8 @@ use crate::{
             done_for_position,
             twd,
             TxAddrLen,
-            TxCompletion, //
+            TxCompletion,
+            MIN_FRAME_LEN, //
         }, //
     },
     kernel_ext::{
@@ -268,7 +269,7 @@ impl Rings {
         regs: &Regs,
         dev: &net::Device<P>,
         txq: &net::TxQueue,
-        mut skb: SkBuff,
+        skb: SkBuff,
         more: bool,
         tstamp: bool,
     ) -> net::TxResult {
@@ -287,6 +288,20 @@ impl Rings {
             return net::TxResult::Busy(skb);
         }
 
+        // ARP and other short frames: the device sends what it is given.
+        let mut skb = if skb.len() < MIN_FRAME_LEN {
+            match skb.put_padto(MIN_FRAME_LEN) {
+                Ok(skb) => skb,
+                Err(_) => {
+                    // The kernel freed the packet.
+                    self.stats.tx.dropped.inc();
+                    self.ring_tx(regs, tx);
+                    return net::TxResult::Ok;
+                }
+            }
+        } else {
+            skb
+        };
         let plan = tx_plan(&skb).map_err(|_| EINVAL).and_then(|plan| {
             if let Some(at) = plan.lso_csum {
                 fix_lso_csum(&mut skb, at)?;

@@ -5,6 +5,11 @@
 
 use super::{flag, put, put_units, set_if, DescError, Field64, L3Type, L4Type};
 
+/// The shortest frame the driver hands the device: shorter ones are padded
+/// with zero bytes first (the C driver's `FBNIC_MIN_FRAME_LEN`); the
+/// device does not pad to Ethernet's minimum itself.
+pub const MIN_FRAME_LEN: u32 = 60;
+
 /// TX work descriptors (TWD), written by the driver into a TWQ.
 ///
 /// A packet is one META descriptor (TWQ0 only; TWQ1 frames use
