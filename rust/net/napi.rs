@@ -11,17 +11,25 @@
 //! exists. The driver
 //!
 //! 1. initializes it with [`Napi::new`] as part of `T`,
-//! 2. attaches it to the device with [`Builder::add_napi`] before
-//!    registering, naming the field; the device's [`Poll::poll`] then runs
-//!    for it,
+//! 2. binds it to the device with [`Builder::add_napi`] before
+//!    registering, naming the field and the index of its persistent
+//!    configuration; the device's [`Poll::poll`] then runs for it,
 //! 3. enables it in `open` and disables it in `stop` (what must happen
 //!    with it disabled, like filling page pools bound to it, runs in
 //!    [`Napi::with_disabled`]),
 //! 4. schedules it from its interrupt handler ([`Napi::schedule`]); a
 //!    disabled instance ignores that.
 //!
+//! The device lists the instance (`netif_napi_add_config()`) only while it
+//! is enabled, as drivers that allocate their NAPI instances at open do: the
+//! core expects every listed instance of a running device to poll (turning
+//! threaded polling off waits for each listed instance to go idle, which a
+//! disabled one never does). Its settings (NAPI id, threaded mode, IRQ
+//! deferral) live in the device's persistent configuration slot `index` in
+//! between.
+//!
 //! Dropping it (with the private data, while the device still exists)
-//! detaches it again (`netif_napi_del()`).
+//! takes it off the list if it is still on it (`netif_napi_del()`).
 //!
 //! # Examples
 //!
@@ -71,7 +79,7 @@
 //! fn register(parent: &Device<Bound>) -> Result<net::Registration<'_, Port>> {
 //!     let port = pin_init!(Port { napi <- Napi::new() });
 //!     let mut builder = net::Builder::new(parent, 1, 1, port)?;
-//!     builder.add_napi(|port| &port.napi);
+//!     builder.add_napi(0, |port| &port.napi)?;
 //!     builder.register()
 //! }
 //! ```
@@ -162,19 +170,32 @@ impl Deref for NapiContext<'_> {
 ///
 /// # Invariants
 ///
-/// `inner` is zero-initialized or was attached to a device with
-/// `netif_napi_add()` by [`Builder::add_napi`](super::Builder::add_napi);
-/// in the second case that device is a `Device<T>` for a `T: Poll` whose
-/// private data holds this `Napi`. `enabled` is true exactly while the
-/// instance is enabled (between [`Napi::enable`] and [`Napi::disable`]).
+/// `inner` is zero-initialized (`dev` is null) or was bound to a device by
+/// [`Builder::add_napi`](super::Builder::add_napi): then its `dev` and
+/// `poll` stay set, `dev` is a `Device<T>` for a `T: Poll` whose private
+/// data holds this `Napi`, `poll` is `poll_callback::<T>`, and
+/// `state.index` is a valid persistent configuration slot of `dev`.
+/// `state.enabled` is true exactly while the instance is enabled (between
+/// [`Napi::enable`] and [`Napi::disable`]), which is exactly while it is on
+/// the device's NAPI list.
 #[pin_data(PinnedDrop)]
 pub struct Napi {
     #[pin]
     inner: Opaque<bindings::napi_struct>,
     #[pin]
-    enabled: Mutex<bool>,
+    state: Mutex<State>,
     #[pin]
     _pin: PhantomPinned,
+}
+
+/// What a [`Napi`] keeps while off its device's list.
+struct State {
+    /// Enabled, and listed.
+    enabled: bool,
+    /// The persistent configuration slot.
+    index: c_int,
+    /// The interrupt that schedules the instance, -1 if none.
+    irq: c_int,
 }
 
 // SAFETY: The NAPI functions used here may be called from any CPU; the
@@ -194,7 +215,11 @@ impl Napi {
                 // all zeroes is its unattached state.
                 unsafe { core::ptr::write_bytes(slot, 0, 1) }
             }),
-            enabled <- new_mutex!(false),
+            state <- new_mutex!(State {
+                enabled: false,
+                index: 0,
+                irq: -1,
+            }),
             _pin: PhantomPinned,
         })
     }
@@ -219,39 +244,70 @@ impl Napi {
     /// Records the interrupt vector that schedules this instance
     /// (`netif_napi_set_irq()`), reported to user space through the netdev
     /// netlink family (and used for IRQ affinity by the core).
+    /// The instance takes it from the next [`Napi::enable`] on.
     pub fn set_irq(&self, vector: &IrqVector<'_>) {
         let Ok(irq) = c_int::try_from(vector.irq()) else {
             return;
         };
-        // SAFETY: By the type invariant the instance is valid; the core
-        // ignores it unless it is attached to a device.
-        unsafe { bindings::netif_napi_set_irq(self.as_raw(), irq) }
-    }
-
-    /// Allows polling (`napi_enable()`), when the interface opens. Does
-    /// nothing if the instance is enabled already. May sleep (waits for a
-    /// running [`Napi::with_disabled`]).
-    pub fn enable(&self) {
-        let mut enabled = self.enabled.lock();
-        if !*enabled {
-            // SAFETY: By the type invariant the instance is valid; enabling
-            // an unattached instance is a no-op the core tolerates.
-            unsafe { bindings::napi_enable(self.as_raw()) };
-            // INVARIANT: enabled now.
-            *enabled = true;
+        let mut state = self.state.lock();
+        state.irq = irq;
+        if state.enabled {
+            // SAFETY: By the type invariant an enabled instance is listed on
+            // a live device.
+            unsafe { bindings::netif_napi_set_irq(self.as_raw(), irq) }
         }
     }
 
+    /// Lists the instance on its device (`netif_napi_add_config()`, which
+    /// also starts its polling thread if threaded polling is on) and allows
+    /// polling (`napi_enable()`), when the interface opens. Does nothing if
+    /// the instance is enabled already or was never bound to a device. May
+    /// sleep (waits for a running [`Napi::with_disabled`]).
+    pub fn enable(&self) {
+        let mut state = self.state.lock();
+        if state.enabled {
+            return;
+        }
+        let raw = self.as_raw();
+        // SAFETY: By the type invariant the instance is valid; `dev` and
+        // `poll` are only written when it is listed (in `Builder::add_napi`
+        // or below), which the `state` lock excludes now.
+        let (dev, poll) = unsafe { ((*raw).dev, (*raw).poll) };
+        if dev.is_null() {
+            return;
+        }
+        // SAFETY: By the type invariant `dev` is the live device the
+        // instance was bound to, `poll` its poll function for it and
+        // `index` a valid configuration slot; the instance is off the list
+        // (disabled), and pinned in the device's private data.
+        unsafe { bindings::netif_napi_add_config(dev, raw, poll, state.index) };
+        if state.irq >= 0 {
+            // SAFETY: Listed on a live device just above.
+            unsafe { bindings::netif_napi_set_irq(raw, state.irq) };
+        }
+        // SAFETY: Listed and not enabled.
+        unsafe { bindings::napi_enable(raw) };
+        // INVARIANT: enabled and listed now.
+        state.enabled = true;
+    }
+
     /// Stops polling and waits for a running poll to finish
-    /// (`napi_disable()`), when the interface closes. Does nothing if the
-    /// instance is disabled already. May sleep.
+    /// (`napi_disable()`), then takes the instance off its device's list
+    /// (`netif_napi_del()`, which stops its polling thread), when the
+    /// interface closes. Does nothing if the instance is disabled already.
+    /// May sleep.
     pub fn disable(&self) {
-        let mut enabled = self.enabled.lock();
-        if *enabled {
-            // SAFETY: By the type invariant the instance is valid.
+        let mut state = self.state.lock();
+        if state.enabled {
+            // SAFETY: By the type invariant an enabled instance is listed on
+            // a live device.
             unsafe { bindings::napi_disable(self.as_raw()) };
-            // INVARIANT: disabled now.
-            *enabled = false;
+            // SAFETY: Listed and disabled. `netif_napi_del()` waits for an
+            // RCU grace period, so no reader of the list still follows the
+            // instance when `enable` lists it again.
+            unsafe { bindings::netif_napi_del(self.as_raw()) };
+            // INVARIANT: disabled and off the list now.
+            state.enabled = false;
         }
     }
 
@@ -274,8 +330,8 @@ impl Napi {
     /// # }
     /// ```
     pub fn with_disabled<R>(&self, f: impl FnOnce(&NapiContext<'_>) -> R) -> Option<R> {
-        let enabled = self.enabled.lock();
-        if *enabled {
+        let state = self.state.lock();
+        if state.enabled {
             return None;
         }
         // INVARIANT: the instance is disabled, and holding its `enabled`
@@ -286,7 +342,7 @@ impl Napi {
             _not_send: PhantomData,
         };
         let ret = f(&ctx);
-        drop(enabled);
+        drop(state);
         Some(ret)
     }
 
@@ -327,41 +383,69 @@ impl PinnedDrop for Napi {
         if unsafe { (*raw).dev }.is_null() {
             return;
         }
-        // SAFETY: Attached to a live device, which no longer polls it (the
+        // SAFETY: Bound to a live device, which no longer polls it (the
         // device is unregistered or was never registered, and the instance
-        // disabled). `netif_napi_del()` also waits for an RCU grace period,
-        // so no lookup still sees the instance when its memory goes.
+        // disabled); a no-op if it is off the list already.
+        // `netif_napi_del()` also waits for an RCU grace period, so no
+        // lookup still sees the instance when its memory goes.
         unsafe { bindings::netif_napi_del(raw) };
     }
 }
 
 impl<T: Poll> super::Builder<'_, T> {
-    /// Attaches the NAPI instance that `field` selects in the device's
+    /// Binds the NAPI instance that `field` selects in the device's
     /// private data (a field, or a field of a pinned box the private data
-    /// owns), with [`Poll::poll`] as its poll function
-    /// (`netif_napi_add()`).
+    /// owns) to the device, with [`Poll::poll`] as its poll function and
+    /// the device's persistent NAPI configuration slot `index` (one per
+    /// queue, below the larger of the TX and RX queue counts) for its
+    /// settings. [`Napi::enable`] lists it on the device.
     ///
-    /// Attaching the same instance twice is refused by the core with a
-    /// warning; do it once per instance.
-    pub fn add_napi(&mut self, field: impl FnOnce(&T) -> &Napi) {
+    /// Fails with `EINVAL` if `index` is out of range. Binding the same
+    /// instance twice is refused by the core with a warning; do it once per
+    /// instance.
+    pub fn add_napi(&mut self, index: u32, field: impl FnOnce(&T) -> &Napi) -> Result {
         let dev = self.device();
+        let raw_dev = dev.as_raw();
+        // SAFETY: `raw_dev` is valid; the count is fixed at allocation.
+        let slots = unsafe { (*raw_dev).num_napi_configs };
+        if index >= slots {
+            return Err(EINVAL);
+        }
         let napi = field(dev.data());
+        let mut state = napi.state.lock();
+        // CAST: below `num_napi_configs`, an `unsigned int` the core
+        // indexes with `int`.
+        state.index = index as c_int;
 
-        // SAFETY: `dev` is a valid, unregistered device; `napi` is borrowed
-        // from its private data, which owns it in place or in a pinned box
-        // (`Napi` is `!Unpin` and only reachable by shared reference, so it
-        // cannot be moved out), so it stays pinned and valid for as long as
-        // the device exists; `Napi::drop` detaches it before its memory
-        // goes. INVARIANT: attached to a `Device<T>`
-        // with `T: Poll` whose private data holds it.
-        unsafe { bindings::netif_napi_add(dev.as_raw(), napi.as_raw(), Some(poll_callback::<T>)) };
+        // SAFETY: `raw_dev` is a valid, unregistered device; `napi` is
+        // borrowed from its private data, which owns it in place or in a
+        // pinned box (`Napi` is `!Unpin` and only reachable by shared
+        // reference, so it cannot be moved out), so it stays pinned and
+        // valid for as long as the device exists; `Napi::drop` takes it off
+        // the list before its memory goes. `index` is in range.
+        unsafe {
+            bindings::netif_napi_add_config(
+                raw_dev,
+                napi.as_raw(),
+                Some(poll_callback::<T>),
+                state.index,
+            )
+        };
+        // Off the list again until `Napi::enable`; `dev` and `poll` stay.
+        // No grace period is needed: the device is not registered, so no
+        // reader walks its list. SAFETY: listed and never enabled.
+        // INVARIANT: bound to a `Device<T>` with `T: Poll` whose private
+        // data holds it, with `poll_callback::<T>` and a valid slot;
+        // disabled and off the list.
+        unsafe { bindings::__netif_napi_del(napi.as_raw()) };
+        Ok(())
     }
 }
 
 /// # Safety
 ///
-/// Only for `netif_napi_add()` by `Builder::<T>::add_napi`: `napi` is a
-/// `Napi` in the private data of a `Device<T>`.
+/// Only as the poll function of a `Napi` bound by `Builder::<T>::add_napi`:
+/// `napi` is a `Napi` in the private data of a `Device<T>`.
 unsafe extern "C" fn poll_callback<T: Poll>(
     napi: *mut bindings::napi_struct,
     budget: c_int,
@@ -369,8 +453,8 @@ unsafe extern "C" fn poll_callback<T: Poll>(
     // SAFETY: Per the safety requirement `napi` is the `inner` field of a
     // live `Napi`.
     let napi_ref = unsafe { Napi::from_raw(napi) };
-    // SAFETY: `netif_napi_add()` set `napi->dev` to the device, a device of
-    // `Builder<T>` that outlives its NAPI instances.
+    // SAFETY: `Builder::add_napi` set `napi->dev` to the device, a device
+    // of `Builder<T>` that outlives its NAPI instances.
     let dev = unsafe { Device::<T>::from_raw((*napi).dev) };
     // INVARIANT: the core calls this as the instance's poll, on the CPU it
     // is scheduled on; a budget of 0 is netpoll, which must not use the

@@ -11,6 +11,7 @@ change: pause frames (-A), rx-frames coalescing (-C), the link down
 count, and FEC, which neither driver lets the user set."""
 
 import os
+import subprocess
 import time
 
 from lib.py import KsftSkipEx, NlError
@@ -164,6 +165,50 @@ def channels_too_many(lab):
     ksft_ge(lab.ping(), 1)
 
 
+def napi_threads(lab, want):
+    """The number of threaded-NAPI kthreads of the interface
+    (napi/<ifname>-<id>), once it is `want` or after 3 s (a stopped
+    thread may linger until reaped)."""
+    for _ in range(30):
+        names = [read(f"/proc/{pid}/comm") or "" for pid in os.listdir("/proc")
+                 if pid.isdigit()]
+        got = len([n for n in names if n.startswith(f"napi/{lab.env.ifname}-")])
+        if got == want:
+            break
+        time.sleep(0.1)
+    return got
+
+
+def set_threaded(lab, on):
+    """Writes /sys/class/net/<if>/threaded in a child, so that a hang
+    (the core waiting for a NAPI instance that never goes idle) fails
+    the case instead of the whole suite."""
+    path = f"/sys/class/net/{lab.env.ifname}/threaded"
+    proc = subprocess.Popen(["sh", "-c", f"echo {int(on)} > {path}"])
+    try:
+        ksft_eq(proc.wait(timeout=30), 0, f"threaded={int(on)}")
+    except subprocess.TimeoutExpired:
+        ksft_true(False, f"writing {int(on)} to {path} hung")
+        raise
+
+
+def threaded_channels(lab):
+    """Threaded NAPI on, fewer channels, threaded off, all channels again
+    (napi_threaded.py's napi_init): one kthread per channel while on,
+    none after, and traffic flows in both modes."""
+    defer(set_threaded, lab, False)
+    set_threaded(lab, True)
+    ksft_eq(napi_threads(lab, lab.max), lab.max, "NAPI threads, threaded on")
+    set_combined(lab, 1)
+    ksft_eq(napi_threads(lab, 1), 1, "NAPI threads after combined 1")
+    traffic(lab)
+    set_threaded(lab, False)
+    ksft_eq(napi_threads(lab, 0), 0, "NAPI threads, threaded off")
+    set_combined(lab, lab.max)
+    ksft_eq(napi_threads(lab, 0), 0, "NAPI threads after combined max")
+    traffic(lab)
+
+
 def indir(lab):
     return lab.ethnl.rss_get(hdr(lab)).get("indir", [])
 
@@ -312,7 +357,8 @@ def under_load(lab):
 def main():
     run([load, up, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
          ring_too_large, ring_refused_message, ring_persist, ring_set_while_down,
-         channels_1, channels_2, channels_max, channels_too_many, rxfh_keeps_queues,
+         channels_1, channels_2, channels_max, channels_too_many, threaded_channels,
+         rxfh_keeps_queues,
          link_down_events, pause_settings, coalesce_rx_frames, fec_fixed, under_load,
          dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
 

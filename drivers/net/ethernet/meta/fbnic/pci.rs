@@ -261,9 +261,9 @@ fn register_netdev<'bound>(
     let mut mems = port.alloc_rings(pdev.as_ref(), &config)?;
     port.swap_rings(&mut mems);
     for i in 0..queues as usize {
-        builder.add_napi(|port| &port.queues[i].napi);
         // CAST: at most 128 queues.
         let index = i as u32;
+        builder.add_napi(index, |port| &port.queues[i].napi)?;
         let napi = &builder.device().data().queues[i].napi;
         napi.set_irq(&vectors.index(txrx::FIRST_VECTOR + index)?);
         builder.set_queue_napi(index, QueueType::Tx, Some(napi));
