@@ -97,6 +97,8 @@ impl Fbnic<'_> {
             return Err(e);
         }
         shared.unmask_mailbox();
+        // The log lines from before the sleep are still kept: new ones only.
+        shared.mbx.enable_log(regs, &shared.dev, false);
         self.health.otp_check(c"error detected after PM resume");
 
         // Whatever a reset did to the counters, counting continues.
