@@ -29,7 +29,11 @@
 //!
 //! #[vtable]
 //! impl devlink::Operations for Nic {
-//!     fn flash_update(dl: &Devlink<Self>, params: &FlashUpdate, extack: &mut ExtAck<'_>) -> Result {
+//!     fn flash_update(
+//!         dl: &Devlink<Self>,
+//!         params: &FlashUpdate,
+//!         extack: &mut ExtAck<'_>,
+//!     ) -> Result {
 //!         if params.component().is_some() {
 //!             extack.set_message(c"whole packages only");
 //!             return Err(EOPNOTSUPP);

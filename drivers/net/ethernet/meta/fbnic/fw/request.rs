@@ -119,7 +119,7 @@ impl Expect {
     /// Waits `timeout` instead of [`ANSWER_TIMEOUT`].
     #[allow(
         dead_code,
-        reason = "flash and coredump wait the C driver's 10 s per answer; kept for an answer that takes longer"
+        reason = "flash and coredump wait C's 10 s per answer; for an answer that takes longer"
     )]
     pub(crate) const fn timeout(mut self, timeout: Delta) -> Self {
         self.timeout = timeout;
