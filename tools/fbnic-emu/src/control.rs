@@ -30,6 +30,15 @@
 //!                               queue is reset (TWQ0/TWQ1/TCQ_CTL.RESET) or
 //!                               the faults cleared; without Q, lists the hung
 //!                               queues (`tx-stalled 0,3` or `none`)
+//! fault PORT rx-cmpl KIND [N]   malform the header completion of the next N
+//!                               received frames: bad-id (buffer 0xffff),
+//!                               stale-id (the previous frame's released
+//!                               buffer), long (8191 bytes), bad-type (a
+//!                               payload completion first)
+//! fault PORT tx-cmpl KIND [N]   malform the next N TWQ head completions:
+//!                               past-tail (a head the driver never posted),
+//!                               repeat (written twice); `fault PORT rx-cmpl`
+//!                               or `tx-cmpl` alone counts what was written
 //! fault PORT clear              all faults off
 //! bmc PORT stats                what the port's BMC received and sent, and
 //!                               the host's last MAC sync (`--bmc`)
@@ -53,7 +62,7 @@ use fbnic_hw::csr;
 
 use crate::device::FbnicDevice;
 use crate::link::{FecMode, FlapPlan, LinkConfig, LinkSpeed};
-use crate::queues::TsFault;
+use crate::queues::{DescFault, TsFault};
 use crate::stats;
 
 /// Options of the control plane, shared by all ports.
@@ -224,7 +233,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | reg PORT REGISTER[INDEX]".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | reg PORT REGISTER[INDEX]".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -340,6 +349,14 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                         .parse::<TsFault>()?;
                     dev.datapath().set_ts_fault(fault, count(w.next())?);
                 }
+                "rx-cmpl" | "tx-cmpl" => {
+                    let dp = dev.datapath();
+                    let Some(arg) = arg else {
+                        return Ok(dp.desc_fault_report());
+                    };
+                    let fault = DescFault::parse(kind == "rx-cmpl", arg)?;
+                    dp.set_desc_fault(fault, count(w.next())?);
+                }
                 "tx-stall" => {
                     let dp = dev.datapath();
                     let q = match arg {
@@ -364,6 +381,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                     fw.set_faults(|f| *f = Default::default());
                     dev.datapath().clear_ts_faults();
                     dev.datapath().clear_tx_stalls();
+                    dev.datapath().clear_desc_faults();
                 }
                 other => return Err(format!("unknown fault '{other}'")),
             }
@@ -584,6 +602,25 @@ mod tests {
             "error: tx-ts late: want drop, invalid or spurious"
         );
         assert!(execute(&p, "fault 0 tx-ts").starts_with("error: "));
+    }
+
+    #[test]
+    fn malformed_completion_faults() {
+        let p = ports();
+        assert_eq!(execute(&p, "fault 0 rx-cmpl bad-id 3"), "ok");
+        assert_eq!(execute(&p, "fault 0 tx-cmpl repeat"), "ok");
+        assert_eq!(
+            execute(&p, "fault 0 rx-cmpl"),
+            "ok rx-bad-id 0/3 rx-stale-id 0/0 rx-long 0/0 rx-bad-type 0/0 \
+             tx-past-tail 0/0 tx-repeat 0/1"
+        );
+        assert_eq!(
+            execute(&p, "fault 0 tx-cmpl long"),
+            "error: tx-cmpl long: want past-tail or repeat"
+        );
+        assert!(execute(&p, "fault 0 rx-cmpl bad-id many").starts_with("error: "));
+        assert_eq!(execute(&p, "fault 0 clear"), "ok");
+        assert!(execute(&p, "fault 0 tx-cmpl").ends_with("tx-past-tail 0/0 tx-repeat 0/0"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod bmc;
 mod classifier;
+mod faults;
 mod offloads;
 mod rx;
 mod tx;

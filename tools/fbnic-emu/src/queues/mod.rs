@@ -34,6 +34,7 @@
 //!
 //! [`done_for_position`]: fbnic_hw::desc::done_for_position
 
+mod desc_fault;
 mod moderation;
 mod rx;
 mod ts_fault;
@@ -54,12 +55,14 @@ use crate::lso;
 use crate::regs::RegisterFile;
 use crate::stats::Dir;
 
+use desc_fault::DescFaults;
 use moderation::VectorState;
 use rx::RxQueue;
 use ts_fault::TsFaults;
 use tx::{TxQueue, MAX_TX_PACKET};
 use worker::Kick;
 
+pub use desc_fault::DescFault;
 pub use ts_fault::TsFault;
 pub use worker::{INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
 
@@ -183,6 +186,8 @@ pub struct Datapath {
     tx_runts: AtomicU64,
     /// TX time stamp faults still to inject.
     ts_faults: TsFaults,
+    /// Malformed RX and TX completions still to write.
+    desc_faults: DescFaults,
     /// TX queues hung by the control socket's `fault PORT tx-stall`, one
     /// bit per queue: their engine takes no descriptor and writes no
     /// completion until the queue is reset or the fault cleared.
@@ -214,6 +219,7 @@ impl Datapath {
             tx_doorbells: AtomicU64::new(0),
             tx_runts: AtomicU64::new(0),
             ts_faults: TsFaults::default(),
+            desc_faults: DescFaults::default(),
             tx_stalled: [AtomicU64::new(0), AtomicU64::new(0)],
         }
     }
@@ -227,6 +233,22 @@ impl Datapath {
     /// Cancels every TX time stamp fault still to happen.
     pub fn clear_ts_faults(&self) {
         self.ts_faults.clear();
+    }
+
+    /// Makes the next `n` completions that `fault` applies to malformed,
+    /// on any queue; 0 cancels it.
+    pub fn set_desc_fault(&self, fault: DescFault, n: u32) {
+        self.desc_faults.set(fault, n);
+    }
+
+    /// Cancels every malformed completion still to come.
+    pub fn clear_desc_faults(&self) {
+        self.desc_faults.clear();
+    }
+
+    /// Each malformed completion kind: written/still to come.
+    pub fn desc_fault_report(&self) -> String {
+        self.desc_faults.report()
     }
 
     /// Hangs TX queue `q` (`None`: every queue) until it is reset or

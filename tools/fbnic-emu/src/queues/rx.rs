@@ -21,6 +21,7 @@ use crate::regs::RegisterFile;
 use crate::rpc::{classify, classify_dest, DropReason, Verdict};
 use crate::stats::{self, Dir, Rde};
 
+use super::desc_fault::DescFault;
 use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring};
 
 /// Most descriptors an RX packet may take (`FBNIC_MAX_RX_PKT_DESC`).
@@ -45,6 +46,9 @@ pub(super) struct RxQueue {
     pub(super) rcq_tail: u32,
     pub(super) hdr: Option<HdrFrag>,
     pub(super) stopped: bool,
+    /// The id of the last header buffer completed with `PAGE_FIN`: the
+    /// driver may have released it (for `fault PORT rx-cmpl stale-id`).
+    pub(super) last_fin_id: Option<u16>,
 }
 
 /// Outcome of placing one received frame.
@@ -407,6 +411,16 @@ impl Engine {
             }));
         }
         rcds.push(RxCompletion::Meta(rx_meta(frame, p, rss_hash)));
+        let r = &mut self.rx[q as usize];
+        let stale = r.last_fin_id;
+        if page_fin {
+            r.last_fin_id = Some(hbuf.id);
+        }
+        malform(
+            &mut rcds,
+            dev.datapath().desc_faults.take_rx(stale.is_some()),
+            stale,
+        );
 
         let n = rcds.len() as u32;
         for c in rcds {
@@ -438,5 +452,24 @@ impl Engine {
         }
         self.completion(dev, q, true, n);
         Ok(Placed::Done)
+    }
+}
+
+/// Makes the frame's first completion (its header completion) what
+/// `fault` says (see [`super::desc_fault`]); `stale` is the header buffer
+/// id for [`DescFault::RxStaleId`].
+fn malform(rcds: &mut [RxCompletion], fault: Option<DescFault>, stale: Option<u16>) {
+    let Some(RxCompletion::HdrAl(al)) = rcds.first_mut() else {
+        return;
+    };
+    match fault {
+        Some(DescFault::RxBadId) => al.buff_id = u16::MAX,
+        Some(DescFault::RxStaleId) => al.buff_id = stale.unwrap_or(al.buff_id),
+        Some(DescFault::RxLong) => {
+            // CAST: the field is 13 bits wide.
+            al.len = rcd::AL_BUFF_LEN_MASK.max() as u16;
+        }
+        Some(DescFault::RxBadType) => rcds[0] = RxCompletion::PayAl(*al),
+        _ => {}
     }
 }

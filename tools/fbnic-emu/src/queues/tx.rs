@@ -15,7 +15,7 @@ use crate::device::FbnicDevice;
 use crate::lso::{self, LsoCtrl};
 use crate::stats::{self, Dir};
 
-use super::{read_desc, write_desc, Datapath, Engine, QueueError, Ring, TsFault};
+use super::{read_desc, write_desc, Datapath, DescFault, Engine, QueueError, Ring, TsFault};
 
 /// Packets one TX queue sends per service round, so that one busy queue
 /// cannot starve the others or the RX side.
@@ -299,12 +299,24 @@ impl Engine {
             queue::TWQ0_PTRS::HEAD.prep(head) | (tail & 0xffff),
         );
         if let Some(h) = completed {
+            let fault = dp.desc_faults.take_tx();
+            // Halfway into the part of the ring the driver has not posted.
+            let h = match fault {
+                Some(DescFault::TxPastTail) => {
+                    let unposted = ring.size - (tail.wrapping_sub(h) & ring.mask());
+                    (tail + unposted / 2) & ring.mask()
+                }
+                _ => h,
+            };
             let c = if twq1 {
                 TxCompletion::Head1 { head: h as u16 }
             } else {
                 TxCompletion::Head0 { head: h as u16 }
             };
             self.write_tcd(dev, q, &tcq, c)?;
+            if fault == Some(DescFault::TxRepeat) {
+                self.write_tcd(dev, q, &tcq, c)?;
+            }
         }
         Ok(blocked)
     }
