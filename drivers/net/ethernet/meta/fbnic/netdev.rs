@@ -575,7 +575,7 @@ impl net::Poll for Port {
         };
         // CAST: at most 128 queues.
         if let Some(txq) = dev.tx_queue(index as u32) {
-            q.rings.clean_tx(regs, txq, port.clock.data(), budget);
+            q.rings.clean_tx(regs, dev, txq, port.clock.data(), budget);
         }
         let done = q.rings.clean_rx(regs, dev, napi, port.clock.data(), budget);
         if done < budget && napi.complete_done(done) {

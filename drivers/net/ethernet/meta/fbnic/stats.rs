@@ -137,6 +137,10 @@ counters! {
         csum_complete,
         /// Packets handed up without checksum information.
         csum_none,
+        /// Completions that named a buffer the device does not hold, a
+        /// piece beyond its buffer, or pieces out of order: the device
+        /// misbehaved, and the packet was dropped.
+        desc_err,
     }
 }
 
@@ -171,6 +175,8 @@ counters! {
         /// Time stamps the device flagged as failed, or reported for no
         /// packet that waited for one.
         ts_err,
+        /// Head completions that pointed past what was posted, ignored.
+        desc_err,
     }
 }
 

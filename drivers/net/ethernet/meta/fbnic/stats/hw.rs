@@ -297,7 +297,7 @@ fn read(regs: &Regs, read: Read) -> u64 {
 
 /// The software counters of each queue pair in `ethtool -S`, with their
 /// names: `rx_queue_<n>_<name>`, `tx_queue_<n>_<name>`.
-const RX_QUEUE_STATS: [&str; 7] = [
+const RX_QUEUE_STATS: [&str; 8] = [
     "_packets",
     "_bytes",
     "_dropped",
@@ -305,8 +305,9 @@ const RX_QUEUE_STATS: [&str; 7] = [
     "_csum_unnecessary",
     "_csum_complete",
     "_csum_none",
+    "_desc_err",
 ];
-const TX_QUEUE_STATS: [&str; 10] = [
+const TX_QUEUE_STATS: [&str; 11] = [
     "_packets",
     "_bytes",
     "_dropped",
@@ -317,6 +318,7 @@ const TX_QUEUE_STATS: [&str; 10] = [
     "_csum_none",
     "_stop",
     "_wake",
+    "_desc_err",
 ];
 
 fn rx_values(c: &RxSnapshot) -> [u64; RX_QUEUE_STATS.len()] {
@@ -328,6 +330,7 @@ fn rx_values(c: &RxSnapshot) -> [u64; RX_QUEUE_STATS.len()] {
         c.csum_unnecessary,
         c.csum_complete,
         c.csum_none,
+        c.desc_err,
     ]
 }
 
@@ -343,6 +346,7 @@ fn tx_values(c: &TxSnapshot) -> [u64; TX_QUEUE_STATS.len()] {
         c.csum_none,
         c.stop,
         c.wake,
+        c.desc_err,
     ]
 }
 

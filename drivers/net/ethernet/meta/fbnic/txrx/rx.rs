@@ -146,6 +146,9 @@ pub(super) struct BufRing {
     head: u32,
     /// Next slot to post.
     tail: u32,
+    /// The first slot the device may still report a piece in: the last
+    /// one reported, or the one after it once finished.
+    next: u32,
 }
 
 impl BufRing {
@@ -158,6 +161,7 @@ impl BufRing {
             pages,
             head: 0,
             tail: 0,
+            next: 0,
         })
     }
 
@@ -184,6 +188,25 @@ impl BufRing {
         }
     }
 
+    /// Whether the device may report a piece in `slot` now: the slot is
+    /// posted, and not before the last piece it reported (buffers are
+    /// filled in order), nor the same once that piece finished its buffer
+    /// (`PAGE_FIN`). A slot named outside of that is a malformed
+    /// completion: using it would hand out a page the device does not
+    /// own, or move the ring's head past its tail.
+    fn holds(&self, slot: u16) -> bool {
+        let mask = self.mask();
+        let slot = u32::from(slot);
+        let from_head = |s: u32| s.wrapping_sub(self.head) & mask;
+        slot <= mask && from_head(slot) < self.posted() && from_head(slot) >= from_head(self.next)
+    }
+
+    /// Notes a piece the device reported in `slot` ([`BufRing::holds`]),
+    /// `fin` if it finished the buffer.
+    fn reported(&mut self, slot: u16, fin: bool) {
+        self.next = (u32::from(slot) + u32::from(fin)) & self.mask();
+    }
+
     /// Pages posted to the device.
     fn posted(&self) -> u32 {
         self.tail.wrapping_sub(self.head) & self.mask()
@@ -196,7 +219,13 @@ impl BufRing {
         }
         self.head = 0;
         self.tail = 0;
+        self.next = 0;
     }
+}
+
+/// Whether a buffer piece a completion reports lies within its buffer.
+fn fits(al: &RxAddrLen) -> bool {
+    u32::from(al.off) + u32::from(al.len) <= RX_BUF
 }
 
 /// What one poll received, for the queue's counters: adding it once per
@@ -208,6 +237,7 @@ struct RxCount {
     csum_unnecessary: u64,
     csum_none: u64,
     dropped: u64,
+    desc_err: u64,
 }
 
 impl RxCount {
@@ -218,6 +248,7 @@ impl RxCount {
             (&stats.csum_unnecessary, self.csum_unnecessary),
             (&stats.csum_none, self.csum_none),
             (&stats.dropped, self.dropped),
+            (&stats.desc_err, self.desc_err),
         ] {
             if n != 0 {
                 counter.add(n);
@@ -515,16 +546,31 @@ impl Rings {
                 RxCompletion::HdrAl(al) => {
                     // A header starts a packet; a previous one without its
                     // META is dropped (with its pages) here.
-                    hpq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
                     if !matches!(rx.pkt, RxPacket::None) {
                         count.dropped += 1;
                     }
                     rx.pkt = RxPacket::None;
-                    rx.pkt = Self::rx_header(rx, &al, napi);
+                    let slot = al.page_and_frag(FRAG_COUNT as u16).0;
+                    if rx.hpq.holds(slot) && fits(&al) {
+                        rx.hpq.reported(slot, al.page_fin);
+                        hpq_at = Some(slot);
+                        rx.pkt = Self::rx_header(rx, &al, napi);
+                    } else {
+                        count.desc_err += 1;
+                        rx.pkt = RxPacket::Failed;
+                    }
                 }
                 RxCompletion::PayAl(al) => {
-                    ppq_at = Some(al.page_and_frag(FRAG_COUNT as u16).0);
-                    Self::rx_payload(rx, &al);
+                    let slot = al.page_and_frag(FRAG_COUNT as u16).0;
+                    // A payload piece follows its packet's header piece.
+                    if !matches!(rx.pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
+                        rx.ppq.reported(slot, al.page_fin);
+                        ppq_at = Some(slot);
+                        Self::rx_payload(rx, &al);
+                    } else {
+                        count.desc_err += 1;
+                        rx.pkt = RxPacket::Failed;
+                    }
                 }
                 RxCompletion::OptMeta(opt) => {
                     // The receive time stamp of the packet being built.
@@ -556,6 +602,11 @@ impl Rings {
                             skb.eth_type_trans(dev);
                             napi.gro_receive(skb);
                         }
+                        RxPacket::None => {
+                            // A packet's end with no start.
+                            count.desc_err += 1;
+                            count.dropped += 1;
+                        }
                         _ => count.dropped += 1,
                     }
                     done += 1;
@@ -563,6 +614,14 @@ impl Rings {
             }
         }
         count.add_to(&self.stats.rx);
+        if count.desc_err != 0 && net::ratelimit() {
+            dev_warn!(
+                dev.parent(),
+                "RX queue {}: {} malformed completions, their packets dropped\n",
+                self.index,
+                count.desc_err
+            );
+        }
 
         if seen {
             regs.write_raw(queue::RCQ_HEAD::at(self.queue), wrap(rx.rcq_head, size));
@@ -594,5 +653,46 @@ impl Rings {
         );
         self.note_rx_low(rx);
         done
+    }
+}
+
+/// The check of the buffer slots a completion names, run by KUnit when
+/// the module loads (a kernel with KUnit).
+#[kunit_tests(fbnic_rs_rx_slots)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_the_device_may_name() -> Result {
+        let mut ring = BufRing::new(8)?;
+        assert!(!ring.holds(0));
+        // Slots 6, 7, 0 and 1 posted, across the end of the ring.
+        ring.head = 6;
+        ring.next = 6;
+        ring.tail = 2;
+        for slot in [6, 7, 0, 1] {
+            assert!(ring.holds(slot));
+        }
+        for slot in [2, 5, 8, u16::MAX] {
+            assert!(!ring.holds(slot));
+        }
+        // Pieces come in order: none before the last one reported, and
+        // none in a buffer the device finished.
+        ring.reported(7, false);
+        assert!(ring.holds(7) && ring.holds(0) && !ring.holds(6));
+        ring.reported(7, true);
+        assert!(!ring.holds(7) && ring.holds(0));
+        Ok(())
+    }
+
+    #[test]
+    fn pieces_within_their_buffer() {
+        let piece = |off, len| RxAddrLen {
+            off,
+            len,
+            ..Default::default()
+        };
+        assert!(fits(&piece(0, 4096)) && fits(&piece(4000, 96)));
+        assert!(!fits(&piece(4000, 97)) && !fits(&piece(256, 8191)));
     }
 }

@@ -400,7 +400,14 @@ impl Rings {
     /// Retires what the device sent and passes on the time stamps it
     /// took, in `clock`'s time (`fbnic_clean_tcq()`), from the poll
     /// function.
-    pub(crate) fn clean_tx(&self, regs: &Regs, txq: &net::TxQueue, clock: &Clock, budget: i32) {
+    pub(crate) fn clean_tx<P>(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<P>,
+        txq: &net::TxQueue,
+        clock: &Clock,
+        budget: i32,
+    ) {
         let mut guard = self.tx.lock();
         let Some(tx) = (*guard).as_mut() else {
             return;
@@ -411,6 +418,8 @@ impl Rings {
         // Where the packet the next time stamp is for may be: time stamps
         // come in packet order.
         let mut stamp_from = tx.head;
+        // Head completions that point past what was posted.
+        let mut desc_err = 0u64;
 
         loop {
             let raw = tx.tcq.read(tx.tcq_head);
@@ -421,7 +430,17 @@ impl Rings {
             seen = true;
 
             match TxCompletion::decode(raw) {
-                Ok(TxCompletion::Head0 { head }) => tx.hw_head = wrap(u32::from(head), size),
+                Ok(TxCompletion::Head0 { head }) => {
+                    // The device's head moves forward, at most to the tail:
+                    // a head beyond would retire packets it still reads.
+                    let head = wrap(u32::from(head), size);
+                    let ahead = |at: u32| at.wrapping_sub(tx.head) & (size - 1);
+                    if ahead(head) <= ahead(wrap(tx.tail, size)) {
+                        tx.hw_head = head;
+                    } else {
+                        desc_err += 1;
+                    }
+                }
                 Ok(TxCompletion::Timestamp { ts, status }) => {
                     stamp_from = self.stamp(tx, stamp_from, clock, ts, status);
                 }
@@ -431,6 +450,17 @@ impl Rings {
 
         if seen {
             regs.write_raw(queue::TCQ_HEAD::at(self.queue), wrap(tx.tcq_head, size));
+        }
+        if desc_err != 0 {
+            self.stats.tx.desc_err.add(desc_err);
+            if net::ratelimit() {
+                dev_warn!(
+                    dev.parent(),
+                    "TX queue {}: {} completions past the tail ignored\n",
+                    self.index,
+                    desc_err
+                );
+            }
         }
         // Retire whole packets up to the device's head, but none that
         // still waits for its time stamp, nor any after it.
