@@ -20,8 +20,9 @@ log ("device recovery successful"), the recovery uevents the PCI core
 sends for the fbnic function with the driver's vote (BEGIN_RECOVERY for
 error_detected's "need reset", SUCCESSFUL_RECOVERY after resume), the
 emulator's function and mailbox resets, and then the interface as it was
-(MAC, MTU, rings, RSS, flow rule), carrying ping and iperf3 traffic. A
-correctable error is logged and counted but must not disturb traffic."""
+(MAC, MTU, rings, RSS, flow rule), carrying ping and iperf3 traffic; with
+the interface down, it stays down until brought up. A correctable error
+is logged and counted but must not disturb traffic."""
 
 import os
 import re
@@ -30,9 +31,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from lib.py import cmd, ksft_eq, ksft_ge, ksft_pr, ksft_true
+from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_gt, ksft_pr, ksft_true
 from fbnic_lab import PCI, Lab, dmesg_clean, read, run, wait_for
-from lifecycle import check_back, configure, counters, emu_status, snapshot, with_layout
+from lifecycle import carrier_both, check_back, configure, counters, emu_status, snapshot, \
+    with_layout
 
 EXPECTED_FAIL = """
 """
@@ -158,51 +160,58 @@ def recover(lab, error, kind):
     interface is as it was and carries traffic."""
     def body(lab):
         dev = lab.env.ifname
-        bdf = lab.pci_devs()[0]
-        rp = root_port(lab, 0)
         configure(lab)
         ksft_eq(lab.ping(count=3), 3, "ping before the error")
         before = snapshot(lab, dev)
         stats = counters(dev)
         emu = emu_status(lab, 0)
-        other = emu_status(lab, 1)["function_resets"]
-        count = aer_count(rp, kind)
-        dmesg_before = len(cmd("dmesg").stdout.splitlines())
-        events = Uevents()
-        try:
-            inject(lab, 0, error)
-            done = wait_for(lambda: any("device recovery" in l for l in new_dmesg(dmesg_before)),
-                            30)
-            got = events.error_events(bdf, seconds=1)
-        finally:
-            events.close()
-        lines = new_dmesg(dmesg_before)
-        ksft_pr("\n".join(lines))
-        ksft_true(done, "the AER core ran a recovery")
-        ksft_eq(aer_count(rp, kind), count + 1, f"{rp} counted one {kind} error")
-        severity = "Fatal" if kind == "fatal" else "Non-Fatal"
-        ksft_true(any(f"Uncorrectable ({severity}) Error message received" in l for l in lines),
-                  f"the AER core logged an uncorrectable ({severity}) error")
-        ksft_true(any(rp in l and "device recovery successful" in l for l in lines),
-                  "device recovery successful")
-        # error_detected voted "need reset" (BEGIN_RECOVERY), resume ran
-        # after slot_reset (SUCCESSFUL_RECOVERY): the PCI core's uevents
-        # for the function.
-        ksft_eq(got, ["BEGIN_RECOVERY", "SUCCESSFUL_RECOVERY"], f"recovery uevents of {bdf}")
-        ksft_eq(emu_status(lab, 0)["function_resets"], emu["function_resets"] + 1,
-                "the emulator saw the root port's bus reset")
-        ksft_eq(emu_status(lab, 1)["function_resets"], other, "port 1 was not reset")
-        ksft_eq(lab.bound_to(bdf), "fbnic", "still bound")
-        if lab.driver == "rust":
-            # The Rust driver logs its error_detected and its resume (C's
-            # handlers log nothing).
-            channel = "Frozen" if kind == "fatal" else "Normal"
-            ksft_true(any(f"{bdf}: PCI error detected, channel {channel}" in l for l in lines),
-                      f"error_detected logged, channel {channel}")
-            ksft_true(any(f"{bdf}: recovered from the PCI error" in l for l in lines),
-                      "resume logged")
+        inject_and_recover(lab, error, kind, emu)
         check_back(lab, before, stats, emu, f"after the {kind} error")
     with_layout(lab, body)
+
+
+def inject_and_recover(lab, error, kind, emu):
+    """Injects error (of kind nonfatal or fatal) at port 0's root port;
+    checks that the AER core counted, logged and recovered it through the
+    driver (emu: port 0's emulator status before)."""
+    bdf = lab.pci_devs()[0]
+    rp = root_port(lab, 0)
+    other = emu_status(lab, 1)["function_resets"]
+    count = aer_count(rp, kind)
+    dmesg_before = len(cmd("dmesg").stdout.splitlines())
+    events = Uevents()
+    try:
+        inject(lab, 0, error)
+        done = wait_for(lambda: any("device recovery" in l for l in new_dmesg(dmesg_before)), 30)
+        got = events.error_events(bdf, seconds=1)
+    finally:
+        events.close()
+    lines = new_dmesg(dmesg_before)
+    ksft_pr("\n".join(lines))
+    ksft_true(done, "the AER core ran a recovery")
+    ksft_eq(aer_count(rp, kind), count + 1, f"{rp} counted one {kind} error")
+    severity = "Fatal" if kind == "fatal" else "Non-Fatal"
+    ksft_true(any(f"Uncorrectable ({severity}) Error message received" in l for l in lines),
+              f"the AER core logged an uncorrectable ({severity}) error")
+    ksft_true(any(rp in l and "device recovery successful" in l for l in lines),
+              "device recovery successful")
+    # The PCI core's uevents for the function: BEGIN_RECOVERY with
+    # error_detected's vote, SUCCESSFUL_RECOVERY after resume.
+    ksft_eq(got, ["BEGIN_RECOVERY", "SUCCESSFUL_RECOVERY"], f"recovery uevents of {bdf}")
+    # A non-fatal error resets the port's bus only if a driver below asked
+    # for it: error_detected's "need reset".
+    ksft_eq(emu_status(lab, 0)["function_resets"], emu["function_resets"] + 1,
+            "the emulator saw the root port's bus reset")
+    ksft_eq(emu_status(lab, 1)["function_resets"], other, "port 1 was not reset")
+    ksft_eq(lab.bound_to(bdf), "fbnic", "still bound")
+    if lab.driver == "rust":
+        # The Rust driver logs its error_detected and its resume (C's
+        # handlers log nothing).
+        channel = "Frozen" if kind == "fatal" else "Normal"
+        ksft_true(any(f"{bdf}: PCI error detected, channel {channel}" in l for l in lines),
+                  f"error_detected logged, channel {channel}")
+        ksft_true(any(f"{bdf}: recovered from the PCI error" in l for l in lines),
+                  "resume logged")
 
 
 def nonfatal_recovery(lab):
@@ -217,9 +226,33 @@ def fatal_recovery(lab):
     recover(lab, "MALF_TLP", "fatal")
 
 
+def fatal_recovery_down(lab):
+    """A fatal error with port 0 down: recovered, the interface still
+    down and the NIC not owned, the mailbox up again; brought up
+    afterwards, it carries traffic."""
+    def body(lab):
+        dev = lab.env.ifname
+        ip(f"link set {dev} down")
+        emu = emu_status(lab, 0)
+        ksft_eq(emu["owner"], False, "not owned while down")
+        inject_and_recover(lab, "MALF_TLP", "fatal", emu)
+        link = cmd(f"ip link show {dev}").stdout
+        ksft_eq(re.search(r"<([^>]*)>", link).group(1).split(",").count("UP"), 0,
+                "still down after the recovery")
+        after = emu_status(lab, 0)
+        ksft_gt(after["mailbox_resets"], emu["mailbox_resets"],
+                "the emulator saw the host reset its mailbox")
+        ksft_eq(after["mailbox_up"], 1, "mailbox up again")
+        ksft_eq(after["owner"], False, "still not owned")
+        ip(f"link set {dev} up")
+        ksft_true(carrier_both(lab), "carrier once up")
+        ksft_eq(lab.ping(count=3), 3, "ping once up")
+    with_layout(lab, body)
+
+
 def main():
     run([root_ports_with_aer, correctable_no_disruption, nonfatal_recovery, fatal_recovery,
-         dmesg_clean], Lab(), EXPECTED_FAIL)
+         fatal_recovery_down, dmesg_clean], Lab(), EXPECTED_FAIL)
 
 
 if __name__ == "__main__":
