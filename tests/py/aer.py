@@ -31,9 +31,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_gt, ksft_pr, ksft_true
+from lib.py import cmd, ksft_eq, ksft_ge, ksft_pr, ksft_true
 from fbnic_lab import PCI, Lab, dmesg_clean, read, run, wait_for
-from lifecycle import carrier_both, check_back, configure, counters, emu_status, snapshot, \
+from lifecycle import check_back, configure, counters, down_across, emu_status, snapshot, \
     with_layout
 
 EXPECTED_FAIL = """
@@ -230,24 +230,8 @@ def fatal_recovery_down(lab):
     """A fatal error with port 0 down: recovered, the interface still
     down and the NIC not owned, the mailbox up again; brought up
     afterwards, it carries traffic."""
-    def body(lab):
-        dev = lab.env.ifname
-        ip(f"link set {dev} down")
-        emu = emu_status(lab, 0)
-        ksft_eq(emu["owner"], False, "not owned while down")
-        inject_and_recover(lab, "MALF_TLP", "fatal", emu)
-        link = cmd(f"ip link show {dev}").stdout
-        ksft_eq(re.search(r"<([^>]*)>", link).group(1).split(",").count("UP"), 0,
-                "still down after the recovery")
-        after = emu_status(lab, 0)
-        ksft_gt(after["mailbox_resets"], emu["mailbox_resets"],
-                "the emulator saw the host reset its mailbox")
-        ksft_eq(after["mailbox_up"], 1, "mailbox up again")
-        ksft_eq(after["owner"], False, "still not owned")
-        ip(f"link set {dev} up")
-        ksft_true(carrier_both(lab), "carrier once up")
-        ksft_eq(lab.ping(count=3), 3, "ping once up")
-    with_layout(lab, body)
+    down_across(lab, lambda emu: inject_and_recover(lab, "MALF_TLP", "fatal", emu),
+                "the recovery")
 
 
 def main():
