@@ -26,12 +26,20 @@
 #   --insns PREFIX      count the guest's instructions (TCG plugin
 #                       tools/guest-insns): each insn_mark in the guest
 #                       writes PREFIX.0, PREFIX.1, ...
+#   --root-ports        put each fbnic function behind a PCIe root port of
+#                       its own, QEMU id fbnic-rpN (also: a
+#                       "# vm-root-ports" line in the script); the
+#                       functions are then 0000:01:00.0, 0000:02:00.0, ...
+#                       instead of 0000:00:05.0, 0000:00:06.0, ...
 #
 # A script may declare the emulator options it needs on a comment line
 # "# fbnic-emu-args: ..." (e.g. a start-up sensor value); they come before
 # --emu-args. The emulator's control socket is relayed to the guest's
 # second serial port, /dev/ttyS1: a guest script drives the emulated world
 # (link flaps, sensor values, firmware faults) with its line protocol.
+# QEMU serves QMP on a socket the emulator is given (--qmp): the control
+# command "monitor HMP-COMMAND" runs a monitor command (the aer suite
+# injects PCIe errors at the root ports with pcie_aer_inject_error).
 #
 # The emulator serves one vfio-user socket per port; QEMU 11 connects to
 # them as vfio-user-pci devices. The guest root is the lab root over 9p
@@ -45,6 +53,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 driver=rust ports=2 timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
+root_ports=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -56,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--kmemleak) kmemleak=1; shift ;;
 	--share) extra=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
 	--insns) insns=$2; shift 2 ;;
+	--root-ports) root_ports=1; shift ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -208,13 +218,22 @@ for ((i = 0; i < ports; i++)); do
 	emu_cmd+=(--socket "$run/port$i.sock")
 done
 ctl=$run/control.sock
-emu_cmd+=(--control "$ctl")
+qmp=$run/qmp.sock
+emu_cmd+=(--control "$ctl" --qmp "$qmp")
 # shellcheck disable=SC2206
 emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
 
+# Each fbnic function in slot 5, 6, ... of the root bus, or behind a root
+# port there (--root-ports), where Linux's AER service sees its errors.
+if grep -q "^# vm-root-ports" "$script"; then root_ports=1; fi
 devices=()
 for ((i = 0; i < ports; i++)); do
-	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},\"addr\":\"0x$((5 + i))\"}")
+	at="\"addr\":\"0x$((5 + i))\""
+	if [ $root_ports -eq 1 ]; then
+		devices+=(-device "pcie-root-port,id=fbnic-rp$i,bus=pcie.0,addr=0x$((5 + i)),chassis=$((1 + i))")
+		at="\"bus\":\"fbnic-rp$i\""
+	fi
+	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},$at}")
 done
 
 qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
@@ -228,6 +247,7 @@ start_vm() {
 		-append "$cmdline_extra console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro init=/sbin/lab-init panic=-1 oops=panic quiet loglevel=4" \
 		"${ninep[@]}" \
 		-serial "file:$run/console.log" -monitor none \
+		-qmp "unix:$qmp,server=on,wait=off" \
 		-chardev "socket,id=fbnicctl,path=$ctl" -serial chardev:fbnicctl \
 		"${devices[@]}" "${plugin[@]}" >"$run/qemu.log" 2>&1 &
 	qemu_pid=$!

@@ -189,15 +189,23 @@ def suspend_resume_down(lab):
     """System sleep with port 0 down: it stays down (and the NIC not
     owned), the mailbox went down and up; brought up afterwards it
     carries traffic."""
+    down_across(lab, lambda emu: system_sleep(lab), "the sleep")
+
+
+def down_across(lab, event, what):
+    """With the layout up and port 0 down, event(emu) (emu: port 0's
+    emulator status before it): port 0 stays down (and the NIC not
+    owned), the mailbox went down and up; brought up afterwards it carries
+    traffic. Also the aer suite's."""
     def body(lab):
         dev = lab.env.ifname
         ip(f"link set {dev} down")
         emu = emu_status(lab, 0)
         ksft_eq(emu["owner"], False, "not owned while down")
-        system_sleep(lab)
+        event(emu)
         link = cmd(f"ip link show {dev}").stdout
         ksft_eq(re.search(r"<([^>]*)>", link).group(1).split(",").count("UP"), 0,
-                "still down after the sleep")
+                f"still down after {what}")
         after = emu_status(lab, 0)
         ksft_gt(after["mailbox_resets"], emu["mailbox_resets"],
                 "the emulator saw the host reset its mailbox")

@@ -384,10 +384,12 @@ mod tests {
             "--fec=none",
             "--control",
             "/c",
+            "--qmp=/q",
         ])
         .unwrap();
         assert_eq!(o.control.link.speed, crate::link::LinkSpeed::G25);
         assert_eq!(o.control.control, Some(PathBuf::from("/c")));
+        assert_eq!(o.control.qmp, Some(PathBuf::from("/q")));
         assert!(run(&["--socket", "/a", "--link-speed", "100", "--fec", "none"]).is_err());
     }
 

@@ -44,6 +44,8 @@
 //!                               the host's last MAC sync (`--bmc`)
 //! bmc PORT send DST [N [LEN]]   the BMC sends N frames of LEN bytes to DST
 //! reg PORT REGISTER[INDEX]      a BAR0 register's value (name as in hw/csr)
+//! monitor HMP-COMMAND...        run one of QEMU's monitor commands through
+//!                               its QMP socket (`--qmp`): ok and its output
 //! ```
 //!
 //! `fbnic-emu ctl PATH COMMAND...` sends one command and prints the answer
@@ -62,6 +64,7 @@ use fbnic_hw::csr;
 
 use crate::device::FbnicDevice;
 use crate::link::{FecMode, FlapPlan, LinkConfig, LinkSpeed};
+use crate::qmp;
 use crate::queues::{DescFault, TsFault};
 use crate::stats;
 
@@ -77,6 +80,8 @@ pub struct ControlOptions {
     pub volt: Option<i32>,
     /// Control socket path.
     pub control: Option<PathBuf>,
+    /// QEMU's QMP socket, for `monitor`.
+    pub qmp: Option<PathBuf>,
 }
 
 /// Options this module parses, all taking a value.
@@ -87,6 +92,7 @@ pub const CLI_OPTIONS: &[&str] = &[
     "--temp",
     "--volt",
     "--control",
+    "--qmp",
 ];
 
 /// Help text for these options (appended to the program's usage).
@@ -99,6 +105,7 @@ pub const USAGE: &str = "\
                      (default 45000)
   --volt MV          voltage the firmware reports, millivolts (default 750)
   --control PATH     control socket (see 'fbnic-emu ctl PATH help')
+  --qmp PATH         QEMU's QMP socket, for the control command 'monitor'
 ";
 
 fn seconds(s: &str) -> Result<Duration, String> {
@@ -140,6 +147,8 @@ impl ControlOptions {
             }
             "--control" if value.is_empty() => return Err("--control needs a path".into()),
             "--control" => self.control = Some(PathBuf::from(value)),
+            "--qmp" if value.is_empty() => return Err("--qmp needs a path".into()),
+            "--qmp" => self.qmp = Some(PathBuf::from(value)),
             other => return Err(format!("unknown option '{other}'")),
         }
         Ok(())
@@ -233,7 +242,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | reg PORT REGISTER[INDEX]".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | reg PORT REGISTER[INDEX] | monitor HMP-COMMAND".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -456,8 +465,9 @@ fn counter(spec: &str) -> Result<(u32, String), String> {
 
 /// Binds the control socket (replacing a stale file) and serves it: an
 /// accept thread, and a thread per client, since a client may stay
-/// connected for good (QEMU relaying a guest serial port, say).
-pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
+/// connected for good (QEMU relaying a guest serial port, say). `qmp` is
+/// QEMU's QMP socket, which `monitor` commands go to.
+pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>, qmp: Option<PathBuf>) -> io::Result<()> {
     if path.exists() {
         match UnixStream::connect(path) {
             Ok(_) => {
@@ -483,11 +493,12 @@ pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
                     }
                 };
                 let ports = Arc::clone(&ports);
+                let qmp = qmp.clone();
                 let spawned =
                     thread::Builder::new()
                         .name("control-client".into())
                         .spawn(move || {
-                            if let Err(e) = serve_client(stream, &ports) {
+                            if let Err(e) = serve_client(stream, &ports, qmp.as_deref()) {
                                 warn!("control client: {e}");
                             }
                         });
@@ -499,7 +510,11 @@ pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>) -> io::Result<()> {
     Ok(())
 }
 
-fn serve_client(stream: UnixStream, ports: &[Arc<FbnicDevice>]) -> io::Result<()> {
+fn serve_client(
+    stream: UnixStream,
+    ports: &[Arc<FbnicDevice>],
+    qmp: Option<&Path>,
+) -> io::Result<()> {
     let mut out = stream.try_clone()?;
     // Bounded lines: a client cannot make the server buffer without end.
     for line in BufReader::new(stream.take(1 << 20)).lines() {
@@ -507,9 +522,36 @@ fn serve_client(stream: UnixStream, ports: &[Arc<FbnicDevice>]) -> io::Result<()
         if line.trim().is_empty() {
             continue;
         }
-        writeln!(out, "{}", execute(ports, line.trim()))?;
+        let line = line.trim();
+        let answer = match line.strip_prefix("monitor ") {
+            Some(command) => monitor(qmp, command.trim()),
+            None => execute(ports, line),
+        };
+        writeln!(out, "{answer}")?;
     }
     Ok(())
+}
+
+/// `monitor HMP-COMMAND`: QEMU runs it; the answer line carries its
+/// output, an error if HMP said "Error: ...". Logged, as it changes the
+/// guest's world.
+fn monitor(qmp: Option<&Path>, command: &str) -> String {
+    let Some(path) = qmp else {
+        return "error: no QMP socket (--qmp)".into();
+    };
+    match qmp::human_command(path, command) {
+        // HMP's way of saying a command failed.
+        Ok(output) if output.starts_with("Error: ") => format!("error: monitor: {output}"),
+        Ok(output) => {
+            info!("control: monitor {command}: {output}");
+            if output.is_empty() {
+                "ok".into()
+            } else {
+                format!("ok {output}")
+            }
+        }
+        Err(e) => format!("error: {e}"),
+    }
 }
 
 /// `fbnic-emu ctl PATH WORDS...`: sends one command, prints the answer.
@@ -739,8 +781,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("ctl.sock");
         let p = ports();
-        serve(&path, p.clone()).unwrap();
+        serve(&path, p.clone(), Some(dir.join("no-qemu.sock"))).unwrap();
         assert!(client(&path, &["link".into(), "down".into(), "0".into()]).unwrap());
+        // monitor goes to QEMU's QMP socket (tested in qmp.rs): none here.
+        assert!(!client(&path, &["monitor".into(), "info".into(), "status".into()]).unwrap());
         assert!(!p[0].link().carrier());
         assert!(!client(&path, &["bogus".into()]).unwrap());
         // A client that stays connected does not block the others.

@@ -48,6 +48,7 @@ pub mod mmio;
 pub mod parse;
 pub mod pci;
 pub mod ptp;
+pub mod qmp;
 pub mod queues;
 pub mod regblock;
 pub mod regs;
