@@ -61,7 +61,7 @@
 //!     };
 //!     let mut buff = Buff::new(rxq, head, start, size, headroom, len).map_err(|_| EINVAL)?;
 //!     match buff.run(&prog, napi) {
-//!         Action::Pass => {
+//!         Some(Action::Pass) => {
 //!             if let Some(skb) = buff.into_skb() {
 //!                 napi.gro_receive(skb);
 //!             }
