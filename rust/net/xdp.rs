@@ -398,10 +398,10 @@ impl Buff {
     /// Sets up a frame over a buffer (`xdp_init_buff()`,
     /// `xdp_prepare_buff()`): `size` bytes at `start` in the page of
     /// `head`, the frame's `len` bytes `headroom` bytes into it, room for
-    /// the shared info ([`SKB_SHINFO_ROOM`](super::page_pool::SKB_SHINFO_ROOM))
-    /// behind them. Metadata may be
-    /// put in front of the data. Gives `head` back if the geometry does not
-    /// fit the page.
+    /// the shared info
+    /// ([`SKB_SHINFO_ROOM`](super::page_pool::SKB_SHINFO_ROOM)) behind
+    /// them. Metadata may be put in front of the data. Gives `head` back if
+    /// the geometry does not fit the page.
     pub fn new(
         rxq: &Arc<RxQueue>,
         head: PageRef,

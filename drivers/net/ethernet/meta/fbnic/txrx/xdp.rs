@@ -74,44 +74,55 @@ pub(super) fn finish<P>(
 ) -> Option<SkBuff> {
     let XdpPacket { mut buff, ts } = pkt;
     let len = u64::from(buff.len());
-    let act = match prog {
-        // Should not happen: attaching the program and changing the MTU
-        // or the header-split threshold check that frames fit one buffer
-        // (`netdev::xdp`).
-        Some(prog) if buff.has_frags() && !prog.has_frags() => {
-            count.length_errors += 1;
-            return None;
-        }
-        Some(prog) => buff.run(prog, napi).unwrap_or(Action::Pass),
-        None => Action::Pass,
+    let Some(prog) = prog else {
+        return pass(buff, ts, len, count);
     };
+    // Should not happen: attaching the program and changing the MTU or the
+    // header-split threshold check that frames fit one buffer
+    // (`netdev::xdp`).
+    if buff.has_frags() && !prog.has_frags() {
+        count.length_errors += 1;
+        return None;
+    }
+    // Not run outside the poll (it is not called there): dropped rather
+    // than passed unfiltered.
+    let Some(act) = buff.run(prog, napi) else {
+        count.dropped += 1;
+        return None;
+    };
+    if act == Action::Pass {
+        return pass(buff, ts, len, count);
+    }
     count.packets += 1;
     count.bytes += len;
-    match (act, prog) {
-        (Action::Pass, _) => {
-            let Some(mut skb) = buff.into_skb() else {
-                count.packets -= 1;
-                count.bytes -= len;
-                count.alloc_fail += 1;
-                count.dropped += 1;
-                return None;
-            };
-            if let Some(ts) = ts {
-                skb.set_rx_hwtstamp(ts);
-            }
-            return Some(skb);
-        }
-        (Action::Drop, _) | (_, None) => {}
-        (Action::Tx, Some(prog)) => {
+    match act {
+        Action::Pass | Action::Drop => {}
+        Action::Tx => {
             count.xdp_tx_dropped += 1;
             buff.trace_exception(dev, prog, act);
         }
-        (Action::Redirect | Action::Invalid(_), Some(prog)) => {
+        Action::Redirect | Action::Invalid(_) => {
             buff.warn_invalid_action(dev, prog, act);
             buff.trace_exception(dev, prog, act);
         }
-        (Action::Aborted, Some(prog)) => buff.trace_exception(dev, prog, act),
+        Action::Aborted => buff.trace_exception(dev, prog, act),
     }
     // Dropping the frame returns its pages to their pools.
     None
+}
+
+/// Builds the socket buffer of a passed frame of `len` bytes, with its
+/// time stamp; counts it, or its loss if memory is short.
+fn pass(buff: Buff, ts: Option<i64>, len: u64, count: &mut RxCount) -> Option<SkBuff> {
+    let Some(mut skb) = buff.into_skb() else {
+        count.alloc_fail += 1;
+        count.dropped += 1;
+        return None;
+    };
+    count.packets += 1;
+    count.bytes += len;
+    if let Some(ts) = ts {
+        skb.set_rx_hwtstamp(ts);
+    }
+    Some(skb)
 }
