@@ -3,8 +3,8 @@
  * The C interfaces that the kernel_ext Rust layer (rust/) binds itself,
  * because Linux 7.3's `kernel::bindings` lacks them or keeps them opaque:
  * the net_device and its operation tables, ethtool, sk_buff, NAPI, the
- * page pool, hwmon, devlink, PTP clocks, PLDM firmware packages and
- * debugfs.
+ * page pool, XDP and BPF programs, hwmon, devlink, PTP clocks, PLDM
+ * firmware packages and debugfs.
  *
  * bindgen reads this header with the module's own C flags (see the driver's
  * Kbuild); rust/bindgen_parameters selects what it generates. Static inline
@@ -13,8 +13,11 @@
  * here: no declarations, no logic of our own, only the constants below.
  */
 
+#include <linux/bpf.h>
+#include <linux/bottom_half.h>
 #include <linux/debugfs.h>
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/ethtool.h>
 #include <linux/firmware.h>
 #include <linux/hwmon.h>
@@ -30,6 +33,8 @@
 #include <net/netdev_queues.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>
+#include <net/xdp.h>
+#include <trace/events/xdp.h>
 
 /*
  * Constants bindgen cannot evaluate by itself, macros defined with BIT() or

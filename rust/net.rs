@@ -8,8 +8,9 @@
 //! `struct net_device` and `struct net_device_ops`, [`ethtool`] wraps
 //! `struct ethtool_ops`, [`devlink`] the device-wide `struct devlink`,
 //! [`skbuff`] wraps `struct sk_buff`, [`page_pool`] wraps
-//! `struct page_pool` for zero-copy receive, [`netlink`] the error
-//! message of a configuration request.
+//! `struct page_pool` for zero-copy receive, [`xdp`] the XDP programs a
+//! driver runs on received frames, [`netlink`] the error message of a
+//! configuration request.
 
 mod device;
 pub mod devlink;
@@ -19,6 +20,7 @@ pub mod netlink;
 pub mod page_pool;
 pub mod qstats;
 pub mod skbuff;
+pub mod xdp;
 
 pub(crate) use device::raw_device;
 pub use device::with_rtnl;

@@ -228,6 +228,13 @@ impl<T> Device<T> {
         unsafe { bindings::netif_running(self.as_raw()) }
     }
 
+    /// The current MTU (`mtu`).
+    pub fn mtu(&self) -> u32 {
+        // SAFETY: By the type invariant, `self.as_raw()` is valid; the MTU
+        // changes under RTNL, and is read as `READ_ONCE()` does.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).mtu)) }
+    }
+
     /// Returns the current MAC address (`dev_addr`).
     pub fn mac_address(&self) -> [u8; ETH_ALEN] {
         let mut addr = [0u8; ETH_ALEN];

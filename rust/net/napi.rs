@@ -143,10 +143,12 @@ pub trait Poll: Operations {
 /// with a non-zero budget, or `napi` is disabled (and its `state` lock is
 /// held, so it cannot be enabled); `direct` is false only in a poll with a
 /// budget of 0 (netpoll, possibly in hard IRQ context), where the caches
-/// must not be used.
+/// must not be used; `in_poll` is true only in a poll with a non-zero
+/// budget.
 pub struct NapiContext<'a> {
     napi: &'a Napi,
     direct: bool,
+    in_poll: bool,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -155,6 +157,14 @@ impl NapiContext<'_> {
     /// bound to the NAPI instance at `napi`.
     pub(super) fn owns(&self, napi: *mut bindings::napi_struct) -> bool {
         self.direct && core::ptr::eq(self.napi.as_raw(), napi)
+    }
+
+    /// Whether this is the instance's poll with a non-zero budget, in
+    /// softirq context with the core's networking context for BPF set up
+    /// (where an XDP program may run), rather than a disabled instance or
+    /// netpoll.
+    pub(super) fn in_poll(&self) -> bool {
+        self.in_poll
     }
 }
 
@@ -339,6 +349,7 @@ impl Napi {
         let ctx = NapiContext {
             napi: self,
             direct: true,
+            in_poll: false,
             _not_send: PhantomData,
         };
         let ret = f(&ctx);
@@ -462,6 +473,7 @@ unsafe extern "C" fn poll_callback<T: Poll>(
     let ctx = NapiContext {
         napi: napi_ref,
         direct: budget > 0,
+        in_poll: budget > 0,
         _not_send: PhantomData,
     };
     T::poll(dev, &ctx, budget)

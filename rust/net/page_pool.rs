@@ -316,6 +316,14 @@ impl PagePool {
     }
 }
 
+impl PagePool {
+    /// The C pool, for other abstractions of this layer (the XDP memory
+    /// model).
+    pub(super) fn as_raw(&self) -> *mut bindings::page_pool {
+        self.ptr.as_ptr()
+    }
+}
+
 impl Drop for PagePool {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we own the creation reference; the
@@ -472,6 +480,39 @@ impl PageRef {
     }
 }
 
+impl PageRef {
+    /// The page, for other abstractions of this layer.
+    pub(super) fn page_ptr(&self) -> *mut bindings::page {
+        self.page.page.as_ptr()
+    }
+
+    /// Whether a buffer of `size` bytes at `start` in the page holds a
+    /// packet of `len` bytes `headroom` bytes into it, with room for the
+    /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind it.
+    pub(super) fn head_fits(&self, start: u32, size: u32, headroom: u32, len: u32) -> bool {
+        start
+            .checked_add(size)
+            .is_some_and(|end| end <= self.page.len)
+            && headroom
+                .checked_add(len)
+                .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
+                .is_some_and(|n| n <= size)
+    }
+
+    /// Whether `offset..offset + len` is within the page.
+    pub(super) fn range_fits(&self, offset: u32, len: u32) -> bool {
+        offset
+            .checked_add(len)
+            .is_some_and(|end| end <= self.page.len)
+    }
+
+    /// Gives up the reference without returning it: the caller passed it
+    /// to the stack or to a structure that returns it itself.
+    pub(super) fn forget(self) {
+        let _ = self.into_raw();
+    }
+}
+
 impl Drop for PageRef {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we own one reference to a page of
@@ -505,14 +546,7 @@ impl Napi {
         headroom: u32,
         len: u32,
     ) -> Option<SkBuff> {
-        let fits = start
-            .checked_add(size)
-            .is_some_and(|end| end <= head.page.len)
-            && headroom
-                .checked_add(len)
-                .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
-                .is_some_and(|n| n <= size);
-        if !fits {
+        if !head.head_fits(start, size, headroom, len) {
             return None;
         }
         let page = head.page.page.as_ptr();
@@ -559,9 +593,7 @@ impl SkBuff {
         len: u32,
         truesize: u32,
     ) -> Result<(), PageRef> {
-        let in_page = offset
-            .checked_add(len.max(truesize))
-            .is_some_and(|end| end <= frag.page.len);
+        let in_page = frag.range_fits(offset, len.max(truesize));
         let raw = self.as_raw();
         // SAFETY: By the type invariant of `SkBuff` the buffer is valid and
         // ours, and so is its shared info. Marking it for recycling makes

@@ -26,7 +26,11 @@ use super::{
 };
 use crate::kernel_ext::{
     bindings,
-    net::skbuff::SkBuff, //
+    bpf::Prog,
+    net::{
+        netlink::ExtAck,
+        skbuff::SkBuff, //
+    }, //
 };
 
 /// What [`Operations::start_xmit`] did with a packet.
@@ -141,6 +145,41 @@ pub trait Operations: Sized + Send + Sync {
     /// not sleep. Without this method the core's default applies, which
     /// checks VLAN-tagged packets only.
     fn features_check(_dev: &Device<Self>, _skb: &SkBuff, _features: Features) -> Features {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Checks whether the device can run `prog` as its XDP program, or run
+    /// without one if `None` (the first half of `ndo_bpf`'s
+    /// `XDP_SETUP_PROG`, under RTNL). An error, with the reason in
+    /// `extack`, refuses the request and leaves everything as it was; on
+    /// success [`xdp_setup_prog`](Operations::xdp_setup_prog) follows.
+    ///
+    /// With [`xdp_setup_prog`](Operations::xdp_setup_prog) this makes the
+    /// core run programs attached in native mode in the driver (without
+    /// them it runs them in generic mode, on socket buffers).
+    fn xdp_check_prog(
+        _dev: &Device<Self>,
+        _prog: Option<&Prog>,
+        _extack: &mut ExtAck<'_>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Installs `prog` as the device's XDP program, or removes it
+    /// (`None`), after [`xdp_check_prog`](Operations::xdp_check_prog)
+    /// accepted it (the second half of `ndo_bpf`'s `XDP_SETUP_PROG`, under
+    /// RTNL). The driver keeps the reference while the program is
+    /// installed, typically in a [`ProgSlot`](crate::kernel_ext::net::xdp::ProgSlot),
+    /// and drops the program it replaces.
+    fn xdp_setup_prog(_dev: &Device<Self>, _prog: Option<Prog>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the MTU to `mtu` (`ndo_change_mtu`, under RTNL), within the
+    /// device's range; the core checked the range. On success the device's
+    /// MTU becomes `mtu`; on error nothing changes. Without this method
+    /// the core changes the MTU by itself.
+    fn change_mtu(_dev: &Device<Self>, _mtu: u32) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -316,6 +355,62 @@ impl<T: Operations> OpsTable<T> {
         features & kept.0
     }
 
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition `bpf` must be a valid request
+    /// that nothing else accesses during the call, and the caller must hold
+    /// RTNL. For `XDP_SETUP_PROG`, a program in it comes with a reference
+    /// that the callee keeps on success.
+    unsafe extern "C" fn bpf(
+        ndev: *mut bindings::net_device,
+        bpf: *mut bindings::netdev_bpf,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        // SAFETY: Per the safety requirement `bpf` is valid and ours.
+        let bpf = unsafe { &mut *bpf };
+        if bpf.command != bindings::bpf_netdev_command_XDP_SETUP_PROG {
+            return EINVAL.to_errno();
+        }
+        // SAFETY: For XDP_SETUP_PROG the first member of the union is the
+        // one set.
+        let (prog, extack) = unsafe {
+            let setup = &bpf.__bindgen_anon_1.__bindgen_anon_1;
+            (setup.prog, setup.extack)
+        };
+        // SAFETY: `extack` is NULL or valid and ours for the call.
+        let mut extack = unsafe { ExtAck::from_raw(extack) };
+        // The reference is the core's until the request succeeds: on
+        // failure the core puts it itself.
+        //
+        // SAFETY: `prog` is NULL or a live program with a reference (per
+        // the safety requirement).
+        let prog = ManuallyDrop::new(unsafe { Prog::from_raw(prog) });
+        if let Err(e) = T::xdp_check_prog(dev, prog.as_ref(), &mut extack) {
+            return e.to_errno();
+        }
+        T::xdp_setup_prog(dev, ManuallyDrop::into_inner(prog));
+        0
+    }
+
+    /// # Safety
+    ///
+    /// As for [`OpsTable::open`]; in addition the caller must hold RTNL.
+    unsafe extern "C" fn change_mtu(ndev: *mut bindings::net_device, mtu: c_int) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        let Ok(mtu) = u32::try_from(mtu) else {
+            return EINVAL.to_errno();
+        };
+        from_result(|| {
+            T::change_mtu(dev, mtu)?;
+            // SAFETY: The device is valid and the caller holds RTNL, which
+            // serializes MTU changes; readers use `READ_ONCE()`.
+            unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!((*ndev).mtu), mtu) };
+            Ok(0)
+        })
+    }
+
     const VTABLE: bindings::net_device_ops = bindings::net_device_ops {
         ndo_open: if T::HAS_OPEN { Some(Self::open) } else { None },
         ndo_stop: if T::HAS_STOP { Some(Self::stop) } else { None },
@@ -352,6 +447,16 @@ impl<T: Operations> OpsTable<T> {
         },
         ndo_features_check: if T::HAS_FEATURES_CHECK {
             Some(Self::features_check)
+        } else {
+            None
+        },
+        ndo_bpf: if T::HAS_XDP_CHECK_PROG && T::HAS_XDP_SETUP_PROG {
+            Some(Self::bpf)
+        } else {
+            None
+        },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU {
+            Some(Self::change_mtu)
         } else {
             None
         },

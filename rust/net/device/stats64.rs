@@ -51,4 +51,6 @@ stats64_setters! {
     /// Sets the number of received packets the device dropped for want of
     /// room in its own buffers before they reached a ring.
     rx_missed_errors;
+    /// Sets the number of received packets dropped for a bad length.
+    rx_length_errors;
 }

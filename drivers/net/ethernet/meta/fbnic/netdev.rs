@@ -3,7 +3,8 @@
 //! The network interface: open and stop (ownership of the NIC, link
 //! watching, the service task), carrier from the link, the NAPI poll,
 //! transmit, receive mode and MAC address, and per-queue statistics
-//! (qstats). The ethtool operations are in [`ethtool`].
+//! (qstats). The ethtool operations are in [`ethtool`], XDP programs in
+//! [`xdp`].
 //!
 //! The datapath is a set of queue pairs ([`crate::txrx`]), each polled by
 //! its own NAPI instance on its own interrupt vector. There is a queue pair
@@ -24,6 +25,7 @@ mod hwtstamp;
 mod pm;
 mod recovery;
 mod selftest;
+mod xdp;
 
 use kernel::{
     device::{
@@ -44,6 +46,7 @@ use kernel::{
             Atomic,
             Relaxed, //
         },
+        rcu,
         Arc,
         Mutex,
         SetOnce,
@@ -61,14 +64,17 @@ use crate::{
     devlink::Health,
     hw::fw::LinkConfig,
     kernel_ext::{
+        bpf::Prog,
         irq::IrqName,
         net::{
             self,
+            netlink::ExtAck,
             qstats,
             skbuff::{
                 DropReason,
                 SkBuff, //
             },
+            xdp::ProgSlot,
             NapiContext,
             QueueType,
             Rtnl, //
@@ -328,6 +334,8 @@ pub(crate) struct Port {
     rx_queues: Atomic<u32>,
     /// TX timeouts so far.
     tx_timeouts: Atomic<u64>,
+    /// The XDP program (`ndo_bpf`), run by the receive path.
+    xdp: ProgSlot,
     /// Cancels a queued datapath reset when the interface goes.
     _reset: recovery::ResetGuard,
 }
@@ -363,6 +371,7 @@ impl Port {
             tx_dropped: Atomic::new(0),
             rx_queues: Atomic::new(rx_queues),
             tx_timeouts: Atomic::new(0),
+            xdp: ProgSlot::new(),
             _reset: reset,
         })
     }
@@ -577,7 +586,12 @@ impl net::Poll for Port {
         if let Some(txq) = dev.tx_queue(index as u32) {
             q.rings.clean_tx(regs, dev, txq, port.clock.data(), budget);
         }
-        let done = q.rings.clean_rx(regs, dev, napi, port.clock.data(), budget);
+        let rcu = rcu::read_lock();
+        let prog = port.xdp.get(&rcu);
+        let done = q
+            .rings
+            .clean_rx(regs, dev, napi, port.clock.data(), budget, prog.as_ref());
+        drop(rcu);
         if done < budget && napi.complete_done(done) {
             port.arm(q);
         }
@@ -676,8 +690,11 @@ impl net::Operations for Port {
             .tx_packets(tx.packets)
             .tx_bytes(tx.bytes)
             .rx_dropped(rx.dropped)
-            .tx_dropped(port.tx_dropped.load(Relaxed) + tx.dropped + hw.tx_dropped)
-            .rx_errors(hw.rx_errors)
+            .tx_dropped(
+                port.tx_dropped.load(Relaxed) + tx.dropped + hw.tx_dropped + rx.xdp_tx_dropped,
+            )
+            .rx_errors(hw.rx_errors + rx.length_errors)
+            .rx_length_errors(rx.length_errors)
             .rx_over_errors(hw.rx_over)
             .rx_missed_errors(hw.rx_missed);
     }
@@ -740,6 +757,22 @@ impl net::Operations for Port {
         features: net::Features,
     ) -> net::Features {
         txrx::features_check(skb, features)
+    }
+
+    fn xdp_check_prog(
+        dev: &net::Device<Self>,
+        prog: Option<&Prog>,
+        extack: &mut ExtAck<'_>,
+    ) -> Result {
+        xdp::check_prog(dev, prog, extack)
+    }
+
+    fn xdp_setup_prog(dev: &net::Device<Self>, prog: Option<Prog>) {
+        xdp::setup_prog(dev, prog)
+    }
+
+    fn change_mtu(dev: &net::Device<Self>, mtu: u32) -> Result {
+        xdp::check_mtu(dev, mtu)
     }
 }
 

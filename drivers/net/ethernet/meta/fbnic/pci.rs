@@ -47,6 +47,7 @@ use crate::{
         net::{
             self,
             devlink,
+            xdp,
             QueueType, //
         },
         pci::{
@@ -298,6 +299,10 @@ fn register_netdev<'bound>(
     builder.set_ethtool_ops();
     builder.set_stat_ops();
     builder.set_unicast_filtering();
+    // XDP programs run on received frames, in one buffer or several; the
+    // driver has no XDP TX queue yet (XDP_TX, part of the basic set, and
+    // redirects are dropped).
+    builder.device().set_xdp_features(xdp::Features::RX_SG);
     for (i, name) in (0..queues).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),

@@ -130,6 +130,10 @@ counters! {
         dropped,
         /// Buffers that could not be allocated.
         alloc_fail,
+        /// Frames in several buffers for an XDP program that takes one.
+        length_errors,
+        /// `XDP_TX` frames dropped: the driver has no XDP TX queue.
+        xdp_tx_dropped,
         /// Packets handed up with `CHECKSUM_UNNECESSARY` (the device
         /// verified the L4 checksum).
         csum_unnecessary,

@@ -38,8 +38,8 @@
 //! The modules: [`rings`] (the queue pair, its slot and ring memory, and
 //! programming the queues), [`sizes`] (ring sizes and positions), [`tx`]
 //! (the transmit path), [`plan`] (the TX planner, which works out a
-//! packet's META descriptor from its headers) and [`rx`] (the receive
-//! path).
+//! packet's META descriptor from its headers), [`rx`] (the receive
+//! path) and [`xdp`] (XDP programs on the receive path).
 
 #![forbid(unsafe_code)]
 
@@ -48,6 +48,7 @@ mod rings;
 mod rx;
 mod sizes;
 mod tx;
+mod xdp;
 
 pub(crate) use rings::{
     wait_all_idle,

@@ -197,6 +197,11 @@ impl ethtool::Operations for Port {
             enabled: kernel_ring.tcp_data_split() != TcpDataSplit::Off,
             thresh,
         };
+        // A single-buffer XDP program must keep getting whole frames.
+        if super::xdp::split_frames(port.xdp.has_frags(), dev.mtu(), split) {
+            extack.set_message(c"Use higher HDS threshold or multi-buf capable program");
+            return Err(EINVAL);
+        }
 
         // New ring sizes first: the only part that can fail.
         {

@@ -501,7 +501,7 @@ impl HwStats {
 
     /// The number of statistics of `ethtool -S` with `queues` queue pairs.
     pub(crate) fn count(queues: usize) -> usize {
-        queues * (RX_QUEUE_STATS.len() + TX_QUEUE_STATS.len() + RDE_STATS.len())
+        queues * (RX_QUEUE_STATS.len() + TX_QUEUE_STATS.len() + RDE_STATS.len() + 1)
             + hw_stats().count()
     }
 
@@ -523,6 +523,11 @@ impl HwStats {
         for s in hw_stats() {
             out.push(format_args!("{}", s.name));
         }
+        // The C driver's name for the XDP TX queue of each queue pair: its
+        // `XDP_TX` frames dropped (all of them: there is no such queue yet).
+        for q in 0..queues {
+            out.push(format_args!("xdp_tx_queue_{q}_dropped"));
+        }
     }
 
     /// Reports the values of `ethtool -S`, in the order of
@@ -530,16 +535,17 @@ impl HwStats {
     pub(crate) fn values(
         &self,
         regs: &Regs,
-        queues: impl Iterator<Item = (RxSnapshot, TxSnapshot)>,
+        queues: impl Iterator<Item = (RxSnapshot, TxSnapshot)> + Clone,
         out: &mut StatsData<'_>,
     ) {
         let mut t = self.totals.lock();
         t.update(regs);
-        for ((rx, tx), accs) in queues.zip(t.rde.iter()) {
+        for ((rx, tx), accs) in queues.clone().zip(t.rde.iter()) {
             rx_values(&rx).into_iter().for_each(|v| out.push(v));
             tx_values(&tx).into_iter().for_each(|v| out.push(v));
             accs.iter().for_each(|a| out.push(a.total()));
         }
         t.hw.iter().for_each(|a| out.push(a.total()));
+        queues.for_each(|(rx, _)| out.push(rx.xdp_tx_dropped));
     }
 }

@@ -56,6 +56,7 @@ use crate::{
                 PagePool,
                 Params, //
             },
+            xdp::RxQueue,
             Napi,
             NapiContext, //
         }, //
@@ -353,6 +354,10 @@ impl Rings {
                 &Params::new(POOL_RINGS * rx.ppq_size, self.index),
                 napi,
             )?);
+            // For XDP programs: frames are in pages of these pools.
+            if let Some(pool) = rx.hpq_pool.as_ref() {
+                rx.xdp_rxq = Some(RxQueue::new(dev, self.index, napi, pool)?);
+            }
             // A queue that could not be filled whole (short of memory)
             // starts anyway, as in the C driver: the NAPI poll refills it,
             // and the service task polls a queue left without pages

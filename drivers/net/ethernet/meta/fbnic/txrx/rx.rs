@@ -11,14 +11,23 @@ use kernel::{
     alloc::flags::__GFP_NOWARN,
     device,
     prelude::*,
-    sync::atomic::Relaxed, //
+    sync::{
+        atomic::Relaxed,
+        Arc, //
+    }, //
 };
 
-use super::rings::{
-    ring,
-    wrap,
-    RingSizes,
-    Rings, //
+use super::{
+    rings::{
+        ring,
+        wrap,
+        RingSizes,
+        Rings, //
+    },
+    xdp::{
+        self as rx_xdp,
+        XdpPacket, //
+    }, //
 };
 use crate::{
     hw::{
@@ -44,9 +53,14 @@ use crate::{
             page_pool::{
                 self,
                 PagePool,
+                PageRef,
                 RxPage, //
             },
             skbuff::SkBuff,
+            xdp::{
+                ProgRef,
+                RxQueue, //
+            },
             Napi,
             NapiContext, //
         }, //
@@ -231,12 +245,15 @@ fn fits(al: &RxAddrLen) -> bool {
 /// What one poll received, for the queue's counters: adding it once per
 /// poll keeps the per-packet work to plain arithmetic.
 #[derive(Default)]
-struct RxCount {
-    packets: u64,
-    bytes: u64,
+pub(super) struct RxCount {
+    pub(super) packets: u64,
+    pub(super) bytes: u64,
     csum_unnecessary: u64,
     csum_none: u64,
-    dropped: u64,
+    pub(super) dropped: u64,
+    pub(super) alloc_fail: u64,
+    pub(super) length_errors: u64,
+    pub(super) xdp_tx_dropped: u64,
     desc_err: u64,
 }
 
@@ -249,6 +266,9 @@ impl RxCount {
             (&stats.csum_none, self.csum_none),
             (&stats.dropped, self.dropped),
             (&stats.desc_err, self.desc_err),
+            (&stats.alloc_fail, self.alloc_fail),
+            (&stats.length_errors, self.length_errors),
+            (&stats.xdp_tx_dropped, self.xdp_tx_dropped),
         ] {
             if n != 0 {
                 counter.add(n);
@@ -262,6 +282,8 @@ impl RxCount {
 pub(super) enum RxPacket {
     None,
     Building(SkBuff),
+    /// The frame for the XDP program, built the same way.
+    Xdp(XdpPacket),
     /// A piece could not be used: drop the packet at its META.
     Failed,
 }
@@ -284,6 +306,8 @@ pub(super) struct RxRing {
     /// Header pages and payload pages, between enable and flush.
     pub(super) hpq_pool: Option<PagePool>,
     pub(super) ppq_pool: Option<PagePool>,
+    /// The queue's XDP registration, between enable and flush.
+    pub(super) xdp_rxq: Option<Arc<RxQueue>>,
     pub(super) pkt: RxPacket,
 }
 
@@ -301,6 +325,7 @@ impl RxRing {
             ppq: BufRing::new(sizes.ppq / FRAG_COUNT)?,
             hpq_pool: None,
             ppq_pool: None,
+            xdp_rxq: None,
             pkt: RxPacket::None,
         })
     }
@@ -309,6 +334,7 @@ impl RxRing {
     /// the page pools.
     pub(super) fn flush(&mut self) {
         self.pkt = RxPacket::None;
+        self.xdp_rxq = None;
         self.hpq.clear();
         self.ppq.clear();
         self.hpq_pool = None;
@@ -434,9 +460,10 @@ impl Rings {
     }
 
     /// Starts a packet at its header piece (`fbnic_pkt_prepare()`): the
-    /// socket buffer's head is the packet's part of the header page, with
-    /// the head room the device left in front and the tail room behind.
-    fn rx_header(rx: &mut RxRing, al: &RxAddrLen, napi: &Napi) -> RxPacket {
+    /// socket buffer's head (or, with an XDP program, the frame's buffer)
+    /// is the packet's part of the header page, with the head room the
+    /// device left in front and the tail room behind.
+    fn rx_header(rx: &mut RxRing, al: &RxAddrLen, napi: &Napi, xdp: bool) -> RxPacket {
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
         let Some(page) = rx
             .hpq
@@ -471,6 +498,9 @@ impl Rings {
         let Some(head) = page.take_ref() else {
             return RxPacket::Failed;
         };
+        if let (true, Some(rxq)) = (xdp, rx.xdp_rxq.as_ref()) {
+            return rx_xdp::start(rxq, head, start, size, headroom, len);
+        }
         match napi.build_skb(head, start, size, headroom, len) {
             Some(skb) => RxPacket::Building(skb),
             None => RxPacket::Failed,
@@ -481,9 +511,9 @@ impl Rings {
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
     fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
-        let RxPacket::Building(skb) = &mut rx.pkt else {
+        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp(_)) {
             return;
-        };
+        }
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
         let (off, len) = (u32::from(al.off), u32::from(al.len));
         let truesize = if al.page_fin {
@@ -501,7 +531,7 @@ impl Rings {
             Some(page) => {
                 page.sync_for_cpu(off, truesize);
                 page.take_ref()
-                    .is_some_and(|r| skb.add_rx_frag(r, off, len, truesize).is_ok())
+                    .is_some_and(|r| Self::add_frag(&mut rx.pkt, r, off, len, truesize))
             }
             None => false,
         };
@@ -510,9 +540,20 @@ impl Rings {
         }
     }
 
+    /// Adds a payload piece to the socket buffer or XDP frame being built.
+    fn add_frag(pkt: &mut RxPacket, r: PageRef, off: u32, len: u32, truesize: u32) -> bool {
+        match pkt {
+            RxPacket::Building(skb) => skb.add_rx_frag(r, off, len, truesize).is_ok(),
+            RxPacket::Xdp(x) => x.buff.add_frag(r, off, len, truesize).is_ok(),
+            _ => false,
+        }
+    }
+
     /// Receives up to `budget` packets (`fbnic_clean_rcq()`), from the poll
     /// function, then gives back the pages the device is done with and
-    /// refills both buffer queues. Returns how many packets.
+    /// refills both buffer queues. Returns how many packets. With an XDP
+    /// program (`prog`), it runs on each frame before a socket buffer is
+    /// built.
     pub(crate) fn clean_rx<P>(
         &self,
         regs: &Regs,
@@ -520,6 +561,7 @@ impl Rings {
         napi: &NapiContext<'_>,
         clock: &Clock,
         budget: i32,
+        prog: Option<&ProgRef<'_>>,
     ) -> i32 {
         let mut guard = self.rx.lock();
         let Some(rx) = (*guard).as_mut() else {
@@ -554,7 +596,7 @@ impl Rings {
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
                         hpq_at = Some(slot);
-                        rx.pkt = Self::rx_header(rx, &al, napi);
+                        rx.pkt = Self::rx_header(rx, &al, napi, prog.is_some());
                     } else {
                         count.desc_err += 1;
                         rx.pkt = RxPacket::Failed;
@@ -574,40 +616,54 @@ impl Rings {
                 }
                 RxCompletion::OptMeta(opt) => {
                     // The receive time stamp of the packet being built.
-                    if let (Some(ts), RxPacket::Building(skb)) = (opt.ts, &mut rx.pkt) {
-                        // CAST: the clock's time as the kernel's signed
-                        // nanoseconds, as the C driver's ns_to_ktime().
-                        skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64);
+                    // CAST: the clock's time as the kernel's signed
+                    // nanoseconds, as the C driver's ns_to_ktime().
+                    match (opt.ts, &mut rx.pkt) {
+                        (Some(ts), RxPacket::Building(skb)) => {
+                            skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64)
+                        }
+                        (Some(ts), RxPacket::Xdp(x)) => x.ts = Some(clock.ts40_to_ns(ts) as i64),
+                        _ => {}
                     }
                 }
                 RxCompletion::Meta(meta) => {
-                    match core::mem::replace(&mut rx.pkt, RxPacket::None) {
+                    let skb = match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
                             count.packets += 1;
                             count.bytes += u64::from(skb.len());
-                            if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary
-                            {
-                                skb.set_checksum_unnecessary();
-                                count.csum_unnecessary += 1;
-                            } else {
-                                count.csum_none += 1;
-                            }
-                            if features.contains(net::Features::RXHASH)
-                                && meta.l3_type != L3Type::Other
-                            {
-                                skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
-                            }
                             // CAST: at most 128 queues.
                             skb.record_rx_queue(self.index as u16);
                             skb.eth_type_trans(dev);
-                            napi.gro_receive(skb);
+                            Some(skb)
                         }
                         RxPacket::None => {
                             // A packet's end with no start.
                             count.desc_err += 1;
                             count.dropped += 1;
+                            None
                         }
-                        _ => count.dropped += 1,
+                        // Counted there; passed with its queue and protocol
+                        // set, or consumed.
+                        RxPacket::Xdp(x) if !meta.uncorrectable() => {
+                            rx_xdp::finish(x, dev, prog, napi, &mut count)
+                        }
+                        _ => {
+                            count.dropped += 1;
+                            None
+                        }
+                    };
+                    if let Some(mut skb) = skb {
+                        if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
+                            skb.set_checksum_unnecessary();
+                            count.csum_unnecessary += 1;
+                        } else {
+                            count.csum_none += 1;
+                        }
+                        if features.contains(net::Features::RXHASH) && meta.l3_type != L3Type::Other
+                        {
+                            skb.set_hash(meta.rss_hash, meta.l4_type != L4Type::Other);
+                        }
+                        napi.gro_receive(skb);
                     }
                     done += 1;
                 }
