@@ -27,7 +27,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-TARGETS="tlv fw_caps desc flash emu_fw"
+TARGETS="tlv fw_caps desc flash emu_fw emu_tx"
 fuzz_dir=$FBNIC_TOP/tests/fuzz
 runs= secs= report= repro=
 while [ $# -gt 0 ]; do
