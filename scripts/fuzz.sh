@@ -10,7 +10,7 @@
 #   --runs N       stop each target after N executions (the long tier,
 #                  make fuzz: 10^8)
 #   --time SEC     stop each target after SEC seconds (the short pass of
-#                  tests/run.sh: 8)
+#                  tests/run.sh: 7)
 #   --report FILE  also write the results, with the date and the command,
 #                  as Markdown (make fuzz: Documentation/results/fuzzing.md)
 #
@@ -78,7 +78,7 @@ fi
 limit=()
 [ -n "$runs" ] && limit+=(-runs="$runs")
 [ -n "$secs" ] && limit+=(-max_total_time="$secs")
-[ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=8)
+[ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=7)
 
 rows= rc=0
 for t in $targets; do

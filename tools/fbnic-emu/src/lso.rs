@@ -175,7 +175,7 @@ pub fn segment(
     // The fields rewritten per segment must lie in the L4 header, not in
     // the payload (or past a packet that has none): TCP's sequence number
     // and flags, UDP's length.
-    if tcp && meta.l4_hlen < 20 {
+    if meta.l4_hlen < if tcp { 20 } else { 8 } {
         return Err(bad());
     }
     let (hdr, payload) = pkt.split_at(hdr_len);
