@@ -122,12 +122,14 @@ impl LsoCtrl {
 
 /// Fixes the length fields of the IP header at `off` for a segment of
 /// `seg_len` bytes, and bumps the IPv4 ID by `id_step`. Returns false if
-/// there is no IPv4/IPv6 header there.
-fn fix_ip(seg: &mut [u8], off: usize, seg_len: usize, id_step: u16) -> bool {
+/// there is no IPv4/IPv6 header there that ends within the headers
+/// (`hdr_len` bytes): one that reaches into the payload is refused, not
+/// written into it (found by fuzzing).
+fn fix_ip(seg: &mut [u8], off: usize, hdr_len: usize, seg_len: usize, id_step: u16) -> bool {
     match seg.get(off).map(|b| b >> 4) {
         Some(4) => {
             let ihl = usize::from(seg[off] & 0xf) * 4;
-            if ihl < 20 || off + ihl > seg.len() {
+            if ihl < 20 || off + ihl > hdr_len {
                 return false;
             }
             put16(seg, off + 2, (seg_len - off) as u16);
@@ -138,7 +140,7 @@ fn fix_ip(seg: &mut [u8], off: usize, seg_len: usize, id_step: u16) -> bool {
             put16(seg, off + 10, c);
             true
         }
-        Some(6) if off + 40 <= seg.len() => {
+        Some(6) if off + 40 <= hdr_len => {
             put16(seg, off + 4, (seg_len - off - 40) as u16);
             true
         }
@@ -205,10 +207,10 @@ pub fn segment(
         // already wrote every IP header for a full-size segment and the
         // device leaves them alone.
         if meta.l3_type != L3Type::Other {
-            if outer > 0 && !fix_ip(scratch, l2, seg_len, id_step) {
+            if outer > 0 && !fix_ip(scratch, l2, hdr_len, seg_len, id_step) {
                 return Err(bad());
             }
-            if !fix_ip(scratch, l2 + outer, seg_len, id_step) {
+            if !fix_ip(scratch, l2 + outer, hdr_len, seg_len, id_step) {
                 return Err(bad());
             }
         }
@@ -243,9 +245,10 @@ mod tests {
     /// Found by the fuzz target emu_tx: UDP segmentation with a 4-byte L4
     /// header wrote the UDP length into the payload, and with no payload
     /// past the 4 bytes indexed out of the segment (a panic of the port's
-    /// thread, from any guest).
+    /// thread, from any guest); an IPv4 header longer than the META's L3
+    /// length had its fields rewritten in the payload.
     #[test]
-    fn udp_header_shorter_than_udp_is_refused() {
+    fn headers_must_hold_what_is_rewritten() {
         let meta = TxMeta {
             l2_hlen: 14,
             l3_ihlen: 20,
@@ -267,6 +270,18 @@ mod tests {
             );
             assert_eq!(emitted, 0);
         }
+        // An IPv4 header whose IHL (60 bytes) runs past the headers the
+        // META declares (38 with the L4 header) is refused, not written
+        // into the payload.
+        let long_ihl = TxMeta {
+            l3_type: L3Type::Ipv4,
+            l4_hlen: 8,
+            ..meta
+        };
+        let mut pkt = vec![0u8; 42 + 40];
+        pkt[14] = 0x4f;
+        let r = segment(&long_ihl, ctrl, &pkt, &mut scratch, |_| {});
+        assert!(matches!(r, Err(OffloadError::BadHeaders { .. })), "{r:?}");
         // An 8-byte UDP header is fine.
         let meta = TxMeta { l4_hlen: 8, ..meta };
         let pkt = vec![0u8; 42 + 10];
