@@ -95,7 +95,9 @@ for t in $targets; do
 	ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$done_line")
 	corp=$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$done_line")
 	rate=$(sed -nE 's/.* exec\/s: ([0-9]+) .*/\1/p' <<<"$done_line")
-	if [ $status -eq 0 ] && [ -n "$execs" ]; then
+	# A run that stopped on a crash has no DONE line: its last status line.
+	[ -n "$execs" ] || execs=$(grep -a -oE '^#[0-9]+' "$flog" | tail -n1 | tr -d '#')
+	if [ $status -eq 0 ] && grep -q '^Done [0-9]* runs' "$flog"; then
 		echo "PASS fuzz/$t: $execs runs in ${took}s, cov $cov, ft $ft, corpus $corp, 0 crashes"
 		crash=0
 	else
