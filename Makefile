@@ -9,6 +9,8 @@
 # artifacts under $(FBNIC_CACHE) (default ~/.cache/fbnic-rs).
 #
 #   make bench    iperf3 with both drivers on the emulator: Rust/C ratios
+#   make fuzz     the parsers' fuzz targets, 10^8 executions each (RUNS=N,
+#                 TARGETS="tlv ..."); results in Documentation/results/fuzzing.md
 #   make check    the longer tier: make test with both selftests lists whole
 #                 and the whole netinstall (install, reboot, bad input)
 #   make netinstall [DRIVER=rust|c]   install Debian over emulated fbnic
@@ -22,7 +24,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check netinstall netinstall-setup bench selftests setup emu module clippy doctests unit intree clean
+.PHONY: all demo test check fuzz netinstall netinstall-setup bench selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -67,6 +69,12 @@ netinstall: module emu
 	@scripts/setup.sh mirror
 	@scripts/setup.sh provision-$(or $(DRIVER),rust)
 	@scripts/netinstall.sh --driver $(or $(DRIVER),rust)
+
+# The long fuzzing tier (Documentation/fuzzing.md): each target for RUNS
+# executions (default 10^8), from the committed seeds; make test runs a
+# short pass of them.
+fuzz:
+	@scripts/fuzz.sh --runs $(or $(RUNS),100000000) --report Documentation/results/fuzzing.md $(TARGETS)
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
 # medians and Rust/C ratios.

@@ -11,6 +11,9 @@ KVER_SERIES=7.3
 # inlined into Rust code as LLVM bitcode (CONFIG_RUST_INLINE_HELPERS).
 LLVM_SUFFIX=-22
 BINDGEN_VERSION=0.72.1
+# cargo-fuzz for the fuzz targets of tests/fuzz (scripts/fuzz.sh); only
+# the fuzzing needs it, and the nightly toolchain.
+CARGO_FUZZ_VERSION=0.13.2
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -54,6 +57,7 @@ lab_root_key() {
 lab_root_dir() { echo "$FBNIC_CACHE/root/$(lab_root_key)"; }
 
 BINDGEN=$FBNIC_CACHE/tools/bin/bindgen
+CARGO_FUZZ=$FBNIC_CACHE/tools/bin/cargo-fuzz
 
 # A kernel on top of the lab kernel (scripts/setup.sh provision-VARIANT):
 # the provisioning kernel of a driver (rust or c, fbnic built in) or the

@@ -9,6 +9,7 @@
 # Usage: scripts/setup.sh [packages|bindgen|kernel|root|selftests|all]
 #        scripts/setup.sh [mirror|provision-rust|provision-c]   (netinstall)
 #        scripts/setup.sh provision-rust-m   (the in-tree series as a module)
+#        scripts/setup.sh cargo-fuzz   (scripts/fuzz.sh: the parsers' fuzzers)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -82,6 +83,16 @@ stage_bindgen() {
 	fi
 	cargo install --quiet --locked --root "$FBNIC_CACHE/tools" \
 		bindgen-cli --version "$BINDGEN_VERSION"
+}
+
+# cargo-fuzz, for scripts/fuzz.sh only (not part of "all": plain builds
+# and the VM lab do not need it).
+stage_cargo_fuzz() {
+	if [ -x "$CARGO_FUZZ" ] && "$CARGO_FUZZ" --version | grep -q " $CARGO_FUZZ_VERSION\$"; then
+		return 0
+	fi
+	cargo install --quiet --locked --root "$FBNIC_CACHE/tools" \
+		cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 }
 
 # Extract the kernel source once per linux-source package version.
@@ -429,6 +440,7 @@ main() {
 	case $what in
 	packages) stage packages stage_packages ;;
 	bindgen) stage bindgen stage_bindgen ;;
+	cargo-fuzz) stage cargo-fuzz stage_cargo_fuzz ;;
 	kernel) stage kernel stage_kernel ;;
 	root) stage root stage_root ;;
 	selftests) stage selftests stage_selftests ;;

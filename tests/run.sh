@@ -105,6 +105,22 @@ lint selftests-accounting python3 "$FBNIC_TOP/tests/selftests/accounting.py"
 lint intree-checkpatch "$FBNIC_TOP/scripts/intree.sh" --check --out "$out/intree"
 log "build checks: $((SECONDS - t0)) s"
 
+# The parsers' fuzz targets (tests/fuzz, Documentation/fuzzing.md), a short
+# pass of 7 s each; make fuzz is the long tier. One line per target; a
+# machine without nightly or cargo-fuzz (and no way to install them) gets
+# a FAIL that says so.
+t0=$SECONDS
+log "fuzz targets, short pass (scripts/fuzz.sh --time 7)"
+"$FBNIC_TOP/scripts/fuzz.sh" --time 7 >"$out/fuzz.txt" 2>"$out/fuzz.log"
+fuzz_rc=$?
+while read -r line; do
+	record "$line"
+done < <(grep -E '^(PASS|FAIL) fuzz/' "$out/fuzz.txt")
+if [ $fuzz_rc -ne 0 ] && ! grep -q '^FAIL fuzz/' "$out/fuzz.txt"; then
+	record "FAIL fuzz/setup: $(grep -m1 'error' "$out/fuzz.log" || tail -n1 "$out/fuzz.log")"
+fi
+log "fuzz short pass: $((SECONDS - t0)) s"
+
 # collect RC DRIVER SUITE RESULTS OUT: records each line of a VM run's
 # RESULTS file for DRIVER, and the run itself as failed when it exited
 # other than 0/1 (the runner's own failure, timeout, no results).

@@ -122,12 +122,14 @@ impl LsoCtrl {
 
 /// Fixes the length fields of the IP header at `off` for a segment of
 /// `seg_len` bytes, and bumps the IPv4 ID by `id_step`. Returns false if
-/// there is no IPv4/IPv6 header there.
-fn fix_ip(seg: &mut [u8], off: usize, seg_len: usize, id_step: u16) -> bool {
+/// there is no IPv4/IPv6 header there that ends within the headers
+/// (`hdr_len` bytes): one that reaches into the payload is refused, not
+/// written into it (found by fuzzing).
+fn fix_ip(seg: &mut [u8], off: usize, hdr_len: usize, seg_len: usize, id_step: u16) -> bool {
     match seg.get(off).map(|b| b >> 4) {
         Some(4) => {
             let ihl = usize::from(seg[off] & 0xf) * 4;
-            if ihl < 20 || off + ihl > seg.len() {
+            if ihl < 20 || off + ihl > hdr_len {
                 return false;
             }
             put16(seg, off + 2, (seg_len - off) as u16);
@@ -138,7 +140,7 @@ fn fix_ip(seg: &mut [u8], off: usize, seg_len: usize, id_step: u16) -> bool {
             put16(seg, off + 10, c);
             true
         }
-        Some(6) if off + 40 <= seg.len() => {
+        Some(6) if off + 40 <= hdr_len => {
             put16(seg, off + 4, (seg_len - off - 40) as u16);
             true
         }
@@ -172,7 +174,10 @@ pub fn segment(
         return Err(bad());
     }
     let tcp = meta.l4_type == L4Type::Tcp;
-    if tcp && meta.l4_hlen < 20 {
+    // The fields rewritten per segment must lie in the L4 header, not in
+    // the payload (or past a packet that has none): TCP's sequence number
+    // and flags, UDP's length.
+    if meta.l4_hlen < if tcp { 20 } else { 8 } {
         return Err(bad());
     }
     let (hdr, payload) = pkt.split_at(hdr_len);
@@ -202,10 +207,10 @@ pub fn segment(
         // already wrote every IP header for a full-size segment and the
         // device leaves them alone.
         if meta.l3_type != L3Type::Other {
-            if outer > 0 && !fix_ip(scratch, l2, seg_len, id_step) {
+            if outer > 0 && !fix_ip(scratch, l2, hdr_len, seg_len, id_step) {
                 return Err(bad());
             }
-            if !fix_ip(scratch, l2 + outer, seg_len, id_step) {
+            if !fix_ip(scratch, l2 + outer, hdr_len, seg_len, id_step) {
                 return Err(bad());
             }
         }
@@ -231,4 +236,58 @@ pub fn segment(
         emit(scratch);
     }
     Ok(segs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the fuzz target emu_tx: UDP segmentation with a 4-byte L4
+    /// header wrote the UDP length into the payload, and with no payload
+    /// past the 4 bytes indexed out of the segment (a panic of the port's
+    /// thread, from any guest); an IPv4 header longer than the META's L3
+    /// length had its fields rewritten in the payload.
+    #[test]
+    fn headers_must_hold_what_is_rewritten() {
+        let meta = TxMeta {
+            l2_hlen: 14,
+            l3_ihlen: 20,
+            l4_hlen: 4,
+            l4_type: L4Type::Udp,
+            req_lso: true,
+            mss: 100,
+            ..TxMeta::default()
+        };
+        let ctrl = LsoCtrl::from_reg(0);
+        let mut scratch = Vec::new();
+        for payload in [0, 1, 2, 40] {
+            let pkt = vec![0x45u8; 38 + payload];
+            let mut emitted = 0;
+            let r = segment(&meta, ctrl, &pkt, &mut scratch, |_| emitted += 1);
+            assert!(
+                matches!(r, Err(OffloadError::BadHeaders { hdr_len: 38, .. })),
+                "{payload}-byte payload: {r:?}"
+            );
+            assert_eq!(emitted, 0);
+        }
+        // An IPv4 header whose IHL (60 bytes) runs past the headers the
+        // META declares (38 with the L4 header) is refused, not written
+        // into the payload.
+        let long_ihl = TxMeta {
+            l3_type: L3Type::Ipv4,
+            l4_hlen: 8,
+            ..meta
+        };
+        let mut pkt = vec![0u8; 42 + 40];
+        pkt[14] = 0x4f;
+        let r = segment(&long_ihl, ctrl, &pkt, &mut scratch, |_| {});
+        assert!(matches!(r, Err(OffloadError::BadHeaders { .. })), "{r:?}");
+        // An 8-byte UDP header is fine.
+        let meta = TxMeta { l4_hlen: 8, ..meta };
+        let pkt = vec![0u8; 42 + 10];
+        let r = segment(&meta, ctrl, &pkt, &mut scratch, |seg| {
+            assert_eq!(seg[42..], [0u8; 10]);
+        });
+        assert_eq!(r, Ok(1));
+    }
 }

@@ -28,6 +28,11 @@ const EBUSY: i32 = 16;
 
 /// Bytes of image the firmware asks for per `FW_WRITE_CHUNK_REQ`.
 pub const UPGRADE_CHUNK: u32 = 3072;
+
+/// Largest image the emulated flash takes (a 64 MiB QSPI part): a bigger
+/// one is refused with `EINVAL` at the start, not buffered (a request for
+/// 4 GiB made the emulator abort on the allocation; found by fuzzing).
+pub const MAX_IMAGE: u32 = 64 << 20;
 /// Size of the synthetic coredump.
 pub const COREDUMP_SIZE: u32 = 3 * tlv::RAW_DATA_MAX as u32 + 1000;
 
@@ -403,7 +408,7 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
             let size = attrs.u32(start_upgrade::IMAGE_LENGTH).unwrap_or(0);
             let err = match section {
                 None => Some(EINVAL),
-                Some(_) if size == 0 => Some(EINVAL),
+                Some(_) if size == 0 || size > MAX_IMAGE => Some(EINVAL),
                 Some(s)
                     if ![
                         start_upgrade::QSPI_SECTION_CMRT,
@@ -428,7 +433,8 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                         section,
                         size,
                         requested: (0, first),
-                        data: Vec::with_capacity(size as usize),
+                        // Grows as the chunks come.
+                        data: Vec::with_capacity(first as usize),
                     });
                     let mut out = vec![resp, chunk_request(0, first)?];
                     let text = format!("flash update of section {section}: {size} bytes");

@@ -35,8 +35,10 @@
 //! call [`Firmware::poll`] directly.
 //!
 //! The message handlers are in [`messages`]; the module EEPROM images in
-//! [`qsfp`].
+//! [`qsfp`]; the recording of the traffic for fuzzing seeds in
+//! [`capture`].
 
+pub mod capture;
 pub mod fwlog;
 pub mod messages;
 pub mod qsfp;
@@ -308,6 +310,7 @@ impl Firmware {
             warn!("mailbox request at {:#x}: {e}: FW_ERR", d.addr);
             return (false, Vec::new());
         }
+        capture::record(capture::Direction::HostToFw, &buf);
         let msg = match Message::parse(&buf) {
             Ok(m) => m,
             Err(e) => {
@@ -381,6 +384,7 @@ impl Firmware {
             let written = fits && dev.memory().write(d.addr, &msg).is_ok();
             let mut done = (raw & !mbx_desc::LEN_MASK.mask()) | mbx_desc::FW_CMPL;
             if written {
+                capture::record(capture::Direction::FwToHost, &msg);
                 done |= mbx_desc::LEN_MASK.prep(msg.len() as u64);
                 r.stats.messages += 1;
             } else {

@@ -13,7 +13,7 @@ use fbnic_hw::tlv::{
     self, cap_resp, msg, qsfp, start_upgrade, test, write_chunk, Message, MsgBuilder,
 };
 
-use super::messages::{coredump_bytes, UPGRADE_CHUNK};
+use super::messages::{coredump_bytes, MAX_IMAGE, UPGRADE_CHUNK};
 use super::PAGE_SIZE;
 use crate::device::{DeviceParams, FbnicDevice};
 use crate::identity::DEFAULT_DSN;
@@ -593,8 +593,9 @@ fn firmware_upgrade_chunk_protocol() {
 #[test]
 fn firmware_upgrade_errors() {
     let mut h = Host::new();
-    // Unknown section and empty image are refused in the ack.
-    for (section, len) in [(9, 100), (1, 0)] {
+    // Unknown section, empty image and one bigger than the flash (which
+    // the emulator once tried to allocate whole) are refused in the ack.
+    for (section, len) in [(9, 100), (1, 0), (1, MAX_IMAGE + 1), (1, u32::MAX)] {
         let (_, r) = h.request(msg::FW_START_UPGRADE_REQ, |b| {
             b.put_u32(start_upgrade::SECTION, section).unwrap();
             b.put_u32(start_upgrade::IMAGE_LENGTH, len).unwrap();

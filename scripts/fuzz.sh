@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the coverage-guided fuzz targets of tests/fuzz (cargo-fuzz,
+# libFuzzer; Documentation/fuzzing.md) and prints one result line per
+# target: "PASS fuzz/TARGET: ..." or "FAIL fuzz/TARGET: ...".
+#
+#   scripts/fuzz.sh [--runs N | --time SEC] [--report FILE] [TARGET...]
+#
+#   --runs N       stop each target after N executions (the long tier,
+#                  make fuzz: 10^8)
+#   --time SEC     stop each target after SEC seconds (the short pass of
+#                  tests/run.sh: 7)
+#   --report FILE  also write the results, with the date and the command,
+#                  as Markdown (make fuzz: Documentation/results/fuzzing.md)
+#
+# Each target starts from the committed seeds (tests/fuzz/seeds/TARGET)
+# and the corpus earlier runs grew (tests/fuzz/corpus/TARGET, not
+# committed). A crash or a broken invariant leaves its input in
+# tests/fuzz/artifacts/TARGET/; replay it with
+#   scripts/fuzz.sh --repro tests/fuzz/artifacts/TARGET/crash-...
+#
+# Needs the nightly toolchain and cargo-fuzz: cargo-fuzz is installed on
+# first use into $FBNIC_CACHE/tools (scripts/setup.sh cargo-fuzz), nightly
+# with rustup if it is missing; if neither works the script fails (exit 2)
+# with the reason. Exit status: 0 if every target passed, 1 otherwise.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+TARGETS="tlv fw_caps desc flash emu_fw emu_tx"
+fuzz_dir=$FBNIC_TOP/tests/fuzz
+runs= secs= report= repro=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--time) secs=$2; shift 2 ;;
+	--report) report=$2; shift 2 ;;
+	--repro) repro=$2; shift 2 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+targets=${*:-$TARGETS}
+
+fail_setup() { log "error: $*"; exit 2; }
+
+# The tools, installed on demand.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+	log "no nightly toolchain: installing it with rustup"
+	rustup toolchain install nightly --profile minimal >&2 ||
+		fail_setup "the fuzz targets need the nightly toolchain (rustup toolchain install nightly)"
+fi
+if ! [ -x "$CARGO_FUZZ" ] || ! "$CARGO_FUZZ" --version | grep -q " $CARGO_FUZZ_VERSION\$"; then
+	log "installing cargo-fuzz $CARGO_FUZZ_VERSION into $FBNIC_CACHE/tools"
+	"$FBNIC_TOP/scripts/setup.sh" cargo-fuzz >&2 ||
+		fail_setup "cannot install cargo-fuzz $CARGO_FUZZ_VERSION (scripts/setup.sh cargo-fuzz)"
+fi
+export PATH=$(dirname "$CARGO_FUZZ"):$PATH
+
+# Release code with debug assertions: an arithmetic overflow panics, as it
+# does in the kernel build (CONFIG_RUST_OVERFLOW_CHECKS).
+cfuzz() { (cd "$FBNIC_TOP" && cargo +nightly fuzz "$1" -O -a --fuzz-dir tests/fuzz "${@:2}"); }
+
+if [ -n "$repro" ]; then
+	t=$(basename "$(dirname "$repro")")
+	cfuzz run "$t" "$repro"
+	exit
+fi
+
+log "building the fuzz targets"
+if ! cfuzz build >"$fuzz_dir/build.log" 2>&1; then
+	for t in $targets; do
+		echo "FAIL fuzz/$t: the fuzz targets do not build: $(grep -m1 -E '^error' "$fuzz_dir/build.log")"
+	done
+	exit 1
+fi
+
+limit=()
+[ -n "$runs" ] && limit+=(-runs="$runs")
+[ -n "$secs" ] && limit+=(-max_total_time="$secs")
+[ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=7)
+
+rows= rc=0
+for t in $targets; do
+	mkdir -p "$fuzz_dir/corpus/$t" "$fuzz_dir/artifacts/$t" "$fuzz_dir/seeds/$t"
+	flog=$fuzz_dir/artifacts/$t/last-run.log
+	t0=$SECONDS
+	cfuzz run "$t" "$fuzz_dir/corpus/$t" "$fuzz_dir/seeds/$t" -- \
+		"${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$flog" 2>&1
+	status=$?
+	took=$((SECONDS - t0))
+	done_line=$(grep -a -E '^#[0-9]+[[:space:]]+DONE' "$flog" | tail -n1)
+	execs=$(sed -nE 's/^Done ([0-9]+) runs.*/\1/p' "$flog" | tail -n1)
+	cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<<"$done_line")
+	ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$done_line")
+	corp=$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$done_line")
+	rate=$(sed -nE 's/.* exec\/s: ([0-9]+) .*/\1/p' <<<"$done_line")
+	# A run that stopped on a crash has no DONE line: its last status line.
+	[ -n "$execs" ] || execs=$(grep -a -oE '^#[0-9]+' "$flog" | tail -n1 | tr -d '#')
+	if [ $status -eq 0 ] && grep -q '^Done [0-9]* runs' "$flog"; then
+		echo "PASS fuzz/$t: $execs runs in ${took}s, cov $cov, ft $ft, corpus $corp, 0 crashes"
+		crash=0
+	else
+		art=$(sed -nE 's/.*Test unit written to (.*)$/\1/p' "$flog" | tail -n1)
+		why=$(grep -a -m1 -E "panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer" "$flog")
+		echo "FAIL fuzz/$t: ${why:-exit $status} ${art:+(input: ${art#"$FBNIC_TOP"/}; log: ${flog#"$FBNIC_TOP"/})}"
+		crash=1
+		rc=1
+	fi
+	rows+="| $t | ${execs:-?} | ${took} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $crash | $(date -u '+%Y-%m-%d %H:%M') | ${limit[*]} |"$'\n'
+done
+
+# The report keeps the rows of targets this run left out (targets may run
+# one at a time, each under the lab's build lock).
+if [ -n "$report" ]; then
+	keep=
+	if [ -f "$report" ]; then
+		for t in $TARGETS; do
+			case " $targets " in *" $t "*) continue ;; esac
+			keep+=$(grep -m1 "^| $t | " "$report")
+			keep+=$'\n'
+		done
+	fi
+	{
+		echo "<!-- Generated by scripts/fuzz.sh --report; do not edit. -->"
+		echo "# Fuzzing results"
+		echo
+		echo "- Updated: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$FBNIC_TOP" rev-parse --short HEAD)$(git -C "$FBNIC_TOP" diff --quiet HEAD -- drivers tools tests/fuzz || echo ' with local changes')"
+		echo "- Command: \`scripts/fuzz.sh [--runs N | --time SEC] --report $(realpath --relative-to="$FBNIC_TOP" "$report") TARGET...\`; each row gives its own limit"
+		echo "- Machine: $(nproc) cores shared with other work; $(rustup run nightly rustc --version); cargo-fuzz $CARGO_FUZZ_VERSION"
+		echo
+		echo "Each target ran alone (one libFuzzer process) from the committed seeds"
+		echo "plus the corpus earlier runs grew, built with optimisation and debug"
+		echo "assertions. \`cov\` is libFuzzer's count of covered edges, \`ft\` its"
+		echo "features; \`crashes\` counts inputs that broke an invariant or crashed"
+		echo "in that run (0: none)."
+		echo
+		echo "| target | executions | seconds | exec/s | cov | ft | corpus | crashes | date (UTC) | limit |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+		printf '%s' "$keep" | grep -v '^$'
+		printf '%s' "$rows"
+	} >"$report"
+fi
+exit $rc
