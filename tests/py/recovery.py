@@ -322,6 +322,9 @@ def drop_mode_and_pause(lab):
     if combined < 2:
         raise KsftSkipEx("needs 2 queues")
     ksft_eq(reg(lab, "PAUSE_THLD[4]"), HOST_PAUSE_THLD, "host FIFO pause threshold")
+    # The drivers set the drop mode when the link comes up, which may be
+    # a moment after the carrier shows (one C run read [0, 2] at once).
+    wait_for(lambda: drop_modes(lab, combined) == [DROP_NEVER] * combined, 5, step=0.2)
     pause_regs(lab, combined, True, "negotiated pause")
 
     downs = down_count(lab)
