@@ -18,6 +18,9 @@
 //!   the wire.
 //! * The firmware keeps the host's last `RPC_MAC_SYNC_REQ` (the host's
 //!   addresses and flags), which `bmc PORT stats` shows.
+//! * A BMC that wants every multicast frame (`all-multi` in `--bmc`) is
+//!   reported so in the capabilities (`BMC_ALL_MULTI`); the driver then
+//!   keeps an all-multicast MAC DA entry and an action rule for it.
 //!
 //! Frames from the BMC to the host (the RXB's BMC-to-host FIFO) are not
 //! modelled.
@@ -33,6 +36,10 @@ use crate::device::FbnicDevice;
 use crate::identity::MacAddr;
 use crate::regs::RegisterFile;
 
+/// The EtherType of the BMC's own frames and of the tests' (0x88b5, local
+/// experimental).
+const TEST_ETHERTYPE: [u8; 2] = [0x88, 0xb5];
+
 /// Most BMC addresses the firmware reports (the driver keeps four).
 pub const MAX_ADDRS: usize = fbnic_hw::fw::BMC_ADDRS;
 
@@ -41,6 +48,8 @@ pub const MAX_ADDRS: usize = fbnic_hw::fw::BMC_ADDRS;
 pub struct BmcConfig {
     /// Its MAC addresses, one to [`MAX_ADDRS`].
     pub macs: Vec<MacAddr>,
+    /// It receives every multicast frame (`FW_CAP_RESP_BMC_ALL_MULTI`).
+    pub all_multi: bool,
 }
 
 impl BmcConfig {
@@ -48,22 +57,33 @@ impl BmcConfig {
     pub fn default_for(port: usize) -> Self {
         BmcConfig {
             macs: vec![MacAddr([0x02, 0x00, 0x5e, 0x00, 0xb0, port as u8])],
+            all_multi: false,
         }
     }
 
-    /// Parses the `MAC[,MAC...]` part of `--bmc PORT=...`.
-    pub fn parse(list: &str) -> Result<Self, String> {
-        let macs = list
-            .split(',')
-            .map(parse_mac)
-            .collect::<Result<Vec<_>, _>>()?;
-        if macs.is_empty() || macs.len() > MAX_ADDRS {
+    /// Parses the `ITEM[,ITEM...]` part of `--bmc PORT=...` for port
+    /// `port`: each item a MAC address or `all-multi`; without an address
+    /// the BMC has [`BmcConfig::default_for`]'s.
+    pub fn parse(port: usize, list: &str) -> Result<Self, String> {
+        let mut all_multi = false;
+        let mut macs = Vec::new();
+        for item in list.split(',') {
+            match item {
+                "all-multi" if !all_multi => all_multi = true,
+                "all-multi" => return Err("--bmc: all-multi given twice".into()),
+                _ => macs.push(parse_mac(item)?),
+            }
+        }
+        if macs.is_empty() {
+            macs = Self::default_for(port).macs;
+        }
+        if macs.len() > MAX_ADDRS {
             return Err(format!("--bmc takes 1 to {MAX_ADDRS} MAC addresses"));
         }
         if let Some(m) = macs.iter().find(|m| m.0 == [0; 6]) {
             return Err(format!("--bmc: {m} is not a usable address"));
         }
-        Ok(BmcConfig { macs })
+        Ok(BmcConfig { macs, all_multi })
     }
 }
 
@@ -161,6 +181,10 @@ pub struct Bmc {
     rx_net: Count,
     /// Those of them addressed to one of the BMC's own addresses.
     rx_own: Count,
+    /// Those of them to a group address with EtherType 0x88b5 (local
+    /// experimental, which `bmc PORT send` and the tests use): the
+    /// multicast a test sends, without the stack's own.
+    rx_group_test: Count,
     /// Frames from the host (through the TX TCAM).
     rx_host: Count,
     /// Frames the BMC sent to the wire.
@@ -175,6 +199,7 @@ impl Bmc {
             config,
             rx_net: Count::default(),
             rx_own: Count::default(),
+            rx_group_test: Count::default(),
             rx_host: Count::default(),
             tx: Count::default(),
             sync: Mutex::new((None, 0)),
@@ -195,6 +220,10 @@ impl Bmc {
             .any(|m| frame.get(..6) == Some(&m.0[..]))
         {
             self.rx_own.add(frame.len());
+        }
+        let group = frame.first().is_some_and(|b| b & 1 != 0);
+        if group && frame.get(12..14) == Some(&TEST_ETHERTYPE[..]) {
+            self.rx_group_test.add(frame.len());
         }
     }
 
@@ -236,7 +265,7 @@ impl Bmc {
         let mut f = Vec::with_capacity(len.max(60));
         f.extend_from_slice(&dst.0);
         f.extend_from_slice(&self.config.macs[0].0);
-        f.extend_from_slice(&[0x88, 0xb5]);
+        f.extend_from_slice(&TEST_ETHERTYPE);
         let mut i = 0u8;
         while f.len() < len.max(60) {
             f.push(i);
@@ -249,6 +278,7 @@ impl Bmc {
     pub fn stats_line(&self) -> String {
         let (rn, rnb) = self.rx_net.get();
         let (ro, rob) = self.rx_own.get();
+        let (rg, rgb) = self.rx_group_test.get();
         let (rh, rhb) = self.rx_host.get();
         let (t, tb) = self.tx.get();
         let s = self.sync.lock().unwrap_or_else(|e| e.into_inner());
@@ -258,8 +288,9 @@ impl Bmc {
             None => "host-uc none host-mc none host-flags none".to_string(),
         };
         format!(
-            "mac {} rx-frames {rn} rx-bytes {rnb} rx-own-frames {ro} rx-own-bytes {rob} rx-host-frames {rh} rx-host-bytes {rhb} tx-frames {t} tx-bytes {tb} syncs {} {sync}",
+            "mac {} rx-frames {rn} rx-bytes {rnb} rx-own-frames {ro} rx-own-bytes {rob} rx-group-test-frames {rg} rx-group-test-bytes {rgb} all-multi {} rx-host-frames {rh} rx-host-bytes {rhb} tx-frames {t} tx-bytes {tb} syncs {} {sync}",
             macs.join(","),
+            u8::from(self.config.all_multi),
             s.1
         )
     }
@@ -329,15 +360,26 @@ mod tests {
 
     #[test]
     fn parse_addresses() {
-        let c = BmcConfig::parse("02:00:00:00:00:01,33:33:00:00:00:01").unwrap();
+        let c = BmcConfig::parse(0, "02:00:00:00:00:01,33:33:00:00:00:01").unwrap();
         assert_eq!(c.macs.len(), 2);
         assert_eq!(c.macs[1].0, [0x33, 0x33, 0, 0, 0, 1]);
-        assert!(BmcConfig::parse("02:00:00:00:00").is_err());
-        assert!(BmcConfig::parse("02:00:00:00:00:01:02").is_err());
-        assert!(BmcConfig::parse("00:00:00:00:00:00").is_err());
-        assert!(BmcConfig::parse("zz:00:00:00:00:01").is_err());
+        assert!(!c.all_multi);
+        assert!(BmcConfig::parse(0, "02:00:00:00:00").is_err());
+        assert!(BmcConfig::parse(0, "02:00:00:00:00:01:02").is_err());
+        assert!(BmcConfig::parse(0, "00:00:00:00:00:00").is_err());
+        assert!(BmcConfig::parse(0, "zz:00:00:00:00:01").is_err());
+        assert!(BmcConfig::parse(0, "").is_err());
         let five = ["02:00:00:00:00:01"; 5].join(",");
-        assert!(BmcConfig::parse(&five).is_err());
+        assert!(BmcConfig::parse(0, &five).is_err());
+        // all-multi alone keeps the port's default address.
+        let c = BmcConfig::parse(1, "all-multi").unwrap();
+        assert!(c.all_multi);
+        assert_eq!(c.macs, BmcConfig::default_for(1).macs);
+        let c = BmcConfig::parse(0, "all-multi,02:00:00:00:00:09").unwrap();
+        assert!(c.all_multi);
+        assert_eq!(c.macs[0].0, [2, 0, 0, 0, 0, 9]);
+        assert!(BmcConfig::parse(0, "all-multi,all-multi").is_err());
+        assert!(BmcConfig::parse(0, "allmulti").is_err());
         assert_eq!(
             BmcConfig::default_for(1).macs[0].to_string(),
             "02:00:5e:00:b0:01"
@@ -361,6 +403,14 @@ mod tests {
         mine[..6].copy_from_slice(&b.config().macs[0].0);
         b.receive_from_net(&mine);
         assert!(b.stats_line().contains("rx-own-frames 1 rx-own-bytes 60 "));
+        // Broadcast of EtherType 0x88b5 is a group test frame, the own one not.
+        assert!(b
+            .stats_line()
+            .contains("rx-group-test-frames 2 rx-group-test-bytes 120 all-multi 0 "));
+        let mut other = f.clone();
+        other[12..14].copy_from_slice(&[0x08, 0x00]);
+        b.receive_from_net(&other);
+        assert!(b.stats_line().contains("rx-group-test-frames 2 "));
         assert!(line.contains("tx-frames 1 tx-bytes 100 "), "{line}");
         assert!(line.contains("syncs 0 host-uc none"), "{line}");
         b.host_synced(HostSync {

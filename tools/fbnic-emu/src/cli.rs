@@ -32,10 +32,11 @@ QEMU's vfio-user-pci device. Each port gets its own socket and thread.
                      missing) instead of its default peer (repeatable)
   --pcap PORT=FILE   write every frame port PORT sends or receives to the
                      pcap file FILE (repeatable)
-  --bmc PORT[=MAC[,MAC...]]
+  --bmc PORT[=ITEM[,ITEM...]]
                      a BMC shares port PORT, with up to 4 MAC addresses
-                     (default 02:00:5e:00:b0:<PORT>); the firmware reports it
-                     (repeatable)
+                     (default 02:00:5e:00:b0:<PORT>); the item all-multi
+                     has it receive every multicast frame; the firmware
+                     reports it (repeatable)
   -v, --verbose      more logging (twice: every register access)
   -h, --help         show this help
 
@@ -268,7 +269,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                     .parse()
                     .map_err(|_| CliError(format!("--bmc wants PORT[=MAC,...], not '{t}'")))?;
                 let config = match macs {
-                    Some(m) => BmcConfig::parse(m).map_err(CliError)?,
+                    Some(m) => BmcConfig::parse(port, m).map_err(CliError)?,
                     None => BmcConfig::default_for(port),
                 };
                 bmcs.push((port, config));
@@ -486,6 +487,9 @@ mod tests {
         .unwrap();
         assert_eq!(o.bmcs[0].0, 1);
         assert_eq!(o.bmcs[0].1.macs[0].0, [2, 0, 0, 0, 0, 7]);
+        let o = run(&["--ports", "2", "--socket-dir", "/d", "--bmc", "1=all-multi"]).unwrap();
+        assert!(o.bmcs[0].1.all_multi);
+        assert_eq!(o.bmcs[0].1.macs, BmcConfig::default_for(1).macs);
         for bad in [
             &["--bmc", "2"][..],
             &["--bmc", "x"],

@@ -69,6 +69,7 @@ fn shared_pair() -> (Testbed, Testbed) {
     let (a, b) = pair(1);
     assert!(b.dev.set_bmc(BmcConfig {
         macs: vec![MacAddr(BMC_MAC)],
+        all_multi: false,
     }));
     testbed::write_macda(&b.dev, 0, BMC_MAC, [0; 6]);
     bmc_unicast_rule(&b.dev);

@@ -286,7 +286,7 @@ pub fn handle(fw: &Firmware, dev: &FbnicDevice, m: &Message<'_>) -> Result<Vec<V
                             .iter()
                             .try_for_each(|m| n.put_mac(cap_resp::BMC_MAC_ADDR, &m.0))
                     })?;
-                    b.put_u32(cap_resp::BMC_ALL_MULTI, 0)?;
+                    b.put_u32(cap_resp::BMC_ALL_MULTI, u32::from(bmc.config().all_multi))?;
                 }
                 Ok(())
             })?]

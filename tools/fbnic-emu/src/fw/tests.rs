@@ -256,7 +256,9 @@ fn a_bmc_is_reported_and_hears_the_host_mac_sync() {
     use fbnic_hw::tlv::rpc_mac_sync;
     let mut h = Host::new();
     let macs = "02:00:5e:00:b0:00,33:33:00:00:00:01";
-    assert!(h.dev.set_bmc(crate::bmc::BmcConfig::parse(macs).unwrap()));
+    assert!(h
+        .dev
+        .set_bmc(crate::bmc::BmcConfig::parse(0, macs).unwrap()));
     let (err, replies) = h.request(msg::HOST_CAP_REQ, |_| {});
     assert!(!err);
     // What the driver's own parser makes of it.
@@ -292,6 +294,20 @@ fn a_bmc_is_reported_and_hears_the_host_mac_sync() {
     assert!(err);
 }
 
+#[test]
+fn a_bmc_that_wants_all_multicast_says_so() {
+    use fbnic_hw::fw::Capabilities;
+    let mut h = Host::new();
+    assert!(h
+        .dev
+        .set_bmc(crate::bmc::BmcConfig::parse(0, "all-multi").unwrap()));
+    let (err, replies) = h.request(msg::HOST_CAP_REQ, |_| {});
+    assert!(!err);
+    let caps = Capabilities::parse(&parse(&replies[0])).unwrap();
+    assert!(caps.bmc_present);
+    assert!(caps.bmc_all_multi);
+    assert_eq!(caps.bmc_addr_count, 1);
+}
 #[test]
 fn ring_wraps_many_times() {
     let mut h = Host::new();
