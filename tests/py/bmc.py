@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-# fbnic-emu-args: --bmc 0
+# fbnic-emu-args: --bmc 0 --bmc 1=all-multi
 """A BMC sharing port 0, for either driver: the emulator's firmware
 reports it (the fbnic-emu-args line above), and the driver keeps its MAC
 filters and rules in the classifier, with the host interface up, down
@@ -12,10 +12,17 @@ emulator's "bmc 0 stats" must rise by exactly what was sent; the BMC
 sends to port 1 through the control channel, and port 1 must receive
 exactly those frames. The host also reaches the BMC without the wire
 (the TX TCAM), tells the firmware its addresses (the MAC sync), and
-still pings port 1 whenever it is up."""
+still pings port 1 whenever it is up.
+
+Port 1 has a BMC too, one that wants every multicast frame (the
+firmware's BMC_ALL_MULTI): port 0 sends to a group port 1's host did not
+join, and port 1's BMC gets the frames, its host none; the host joins the
+group, or goes all-multicast, and both get them; with port 1 down the
+BMC still does."""
 
 import socket
 import time
+from contextlib import contextmanager
 
 from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_in, ksft_pr, ksft_true
 from fbnic_lab import NS, Lab, dmesg_clean, load, read, run, unload, up, wait_for
@@ -43,13 +50,29 @@ def remote_mac(lab):
     return cmd(f"cat /sys/class/net/{lab.env.remote_ifname}/address", ns=NS).stdout.strip()
 
 
-def settled(lab, name, want, seconds=5):
-    """The BMC counter name once it reached want (or stopped short of it
-    after seconds), read again half a second later so that extra frames
-    show."""
-    wait_for(lambda: lab.emu.bmc_stats(0)[name] >= want, seconds)
+def settled(lab, name, want, seconds=5, port=0):
+    """The counter name of port's BMC once it reached want (or stopped
+    short of it after seconds), read again half a second later so that
+    extra frames show."""
+    wait_for(lambda: lab.emu.bmc_stats(port)[name] >= want, seconds)
     time.sleep(0.5)
-    return lab.emu.bmc_stats(0)[name]
+    return lab.emu.bmc_stats(port)[name]
+
+
+@contextmanager
+def host_sockets(lab):
+    """A raw socket that sends on port 0, and one in netns remote that
+    receives frames of EtherType ETH_P on port 1 (0.2 s timeout)."""
+    r = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    try:
+        r.bind((lab.env.remote_ifname, ETH_P))
+        r.settimeout(0.2)
+        s.bind((lab.env.ifname, 0))
+        yield s, r
+    finally:
+        r.close()
+        s.close()
 
 
 def send_from_remote(lab, n, tag):
@@ -139,12 +162,7 @@ def host_to_bmc(lab):
     """Port 0's host sends FRAMES frames to the BMC and as many to port 1:
     the TX TCAM hands the first to the BMC, and only the others reach
     port 1."""
-    r = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    try:
-        r.bind((lab.env.remote_ifname, ETH_P))
-        r.settimeout(0.2)
-        s.bind((lab.env.ifname, 0))
+    with host_sockets(lab) as (s, r):
         before = lab.emu.bmc_stats(0)["rx-host-frames"]
         # As many to port 1, which must see those (and only those).
         peer = remote_mac(lab)
@@ -165,9 +183,6 @@ def host_to_bmc(lab):
         ksft_eq(got, FRAMES, "host frames the BMC received")
         ksft_eq(on_wire[peer], FRAMES, "host frames to port 1 seen on the wire")
         ksft_eq(on_wire[BMC_MAC], 0, "host frames to the BMC seen on the wire")
-    finally:
-        r.close()
-        s.close()
 
 
 def host_down(lab):
@@ -201,12 +216,96 @@ def host_traffic_up_again(lab):
     host_ping(lab)
 
 
+# Port 1's BMC, which wants every multicast frame.
+
+GROUP = "01:00:5e:7f:00:42"
+
+
+def group_frames(lab, host_up=True):
+    """Port 0 sends FRAMES frames to GROUP; returns how many port 1's host
+    (a packet socket in netns remote; None if not host_up) and port 1's
+    BMC (the emulator's count of group frames of EtherType ETH_P)
+    received."""
+    with host_sockets(lab) as (s, r):
+        before = lab.emu.bmc_stats(1)["rx-group-test-frames"]
+        f = frame(GROUP, HOST_MAC, "to the group")
+        for _ in range(FRAMES):
+            s.send(f)
+        bmc = settled(lab, "rx-group-test-frames", before + FRAMES, port=1) - before
+        if not host_up:
+            return None, bmc
+        host, end = 0, time.monotonic() + 2
+        while time.monotonic() < end:
+            try:
+                data = r.recv(2048)
+            except socket.timeout:
+                continue
+            if data[:6] == mac_bytes(GROUP):
+                host += 1
+        return host, bmc
+
+
+def bmc1_all_multi_reported(lab):
+    """The emulator's firmware reports port 1's BMC as all-multicast."""
+    ksft_eq(lab.emu.bmc_stats(1)["all-multi"], 1)
+
+
+def bmc1_gets_unjoined_group(lab):
+    """A group port 1's host did not join: its BMC gets every frame, its
+    host none."""
+    host, bmc = group_frames(lab)
+    ksft_eq(bmc, FRAMES, "group frames port 1's BMC received")
+    ksft_eq(host, 0, "group frames port 1's host received")
+
+
+@contextmanager
+def remote_ip(lab, do, undo):
+    """Runs "ip do" for port 1 in netns remote, then "ip undo" on the way
+    out; "{dev}" in either is port 1's name."""
+    dev = lab.env.remote_ifname
+    ip(do.format(dev=dev), ns=NS)
+    try:
+        yield
+    finally:
+        ip(undo.format(dev=dev), ns=NS)
+
+
+def bmc1_host_joins_group(lab):
+    """Port 1's host joins the group: host and BMC both get every frame."""
+    with remote_ip(lab, f"maddr add {GROUP} dev {{dev}}", f"maddr del {GROUP} dev {{dev}}"):
+        host, bmc = group_frames(lab)
+    ksft_eq(bmc, FRAMES, "group frames port 1's BMC received")
+    ksft_eq(host, FRAMES, "group frames port 1's host received")
+
+
+def bmc1_host_allmulti(lab):
+    """Port 1's host goes all-multicast: both get every frame, and the
+    firmware hears of it; back off, the host gets none again."""
+    with remote_ip(lab, "link set {dev} allmulticast on", "link set {dev} allmulticast off"):
+        synced = wait_for(lambda: "allmulti" in lab.emu.bmc_stats(1)["host-flags"], 10)
+        host, bmc = group_frames(lab)
+    ksft_true(synced, "all-multicast in the firmware's last MAC sync for port 1")
+    ksft_eq(bmc, FRAMES, "group frames port 1's BMC received")
+    ksft_eq(host, FRAMES, "group frames port 1's host received")
+    host, bmc = group_frames(lab)
+    ksft_eq(bmc, FRAMES, "group frames port 1's BMC received, all-multicast off")
+    ksft_eq(host, 0, "group frames port 1's host received, all-multicast off")
+
+
+def bmc1_host_down(lab):
+    """Port 1 down: its BMC still gets the group's frames."""
+    with remote_ip(lab, "link set {dev} down", "link set {dev} up"):
+        _, bmc = group_frames(lab, host_up=False)
+    ksft_eq(bmc, FRAMES, "group frames port 1's BMC received, port 1 down")
+
+
 def main():
     lab = Lab()
     run([load, bmc_reported, up, host_mac_sync, bmc_rx_host_up, bmc_tx_host_up,
          host_traffic_up, host_to_bmc, host_down, bmc_rx_host_down, bmc_tx_host_down,
          host_up_again, bmc_rx_host_up_again, bmc_tx_host_up_again, host_traffic_up_again,
-         unload, dmesg_clean], lab, EXPECTED_FAIL)
+         bmc1_all_multi_reported, bmc1_gets_unjoined_group, bmc1_host_joins_group,
+         bmc1_host_allmulti, bmc1_host_down, unload, dmesg_clean], lab, EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

@@ -310,6 +310,8 @@ pub(crate) struct MacFilter {
     host: HostSync,
     /// The firmware has not heard of the last change yet.
     sync_due: bool,
+    /// The BMC's all-multicast rule is in the action TCAM.
+    all_multi_rule: bool,
 }
 
 impl MacFilter {
@@ -320,6 +322,7 @@ impl MacFilter {
             bmc: None,
             host: HostSync::NONE,
             sync_due: false,
+            all_multi_rule: false,
         }
     }
 
@@ -358,6 +361,7 @@ impl MacFilter {
             self.bmc.as_ref(),
         );
         self.write(regs, &t.entries);
+        self.set_all_multi_rule(regs, t.bmc_all_multi_rule);
         self.note_host(t.host_sync());
         t.mode
     }
@@ -379,15 +383,28 @@ impl MacFilter {
     pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
         let t = macda::table(host, [], [], false, false, self.bmc.as_ref());
         self.write(regs, &t.entries);
+        self.set_all_multi_rule(regs, t.bmc_all_multi_rule);
         self.note_host(t.host_sync());
     }
 
     /// Invalidates every entry but the BMC's (at stop).
     pub(crate) fn clear(&mut self, regs: &Regs) {
         self.write(regs, &macda::bmc_only(self.bmc.as_ref()));
+        // The host wants nothing now: the BMC's group frames are its own.
+        let all_multi = self.bmc.as_ref().is_some_and(Bmc::all_multi);
+        self.set_all_multi_rule(regs, all_multi);
         // The host's entries went: the next open's are news again.
         self.host = HostSync::NONE;
         self.sync_due = false;
+    }
+
+    /// Puts the BMC's all-multicast rule in place (`on`) or takes it away,
+    /// if that changes anything.
+    fn set_all_multi_rule(&mut self, regs: &Regs, on: bool) {
+        if self.all_multi_rule != on {
+            bmc::write_all_multi_rule(regs, on);
+            self.all_multi_rule = on;
+        }
     }
 
     /// Notes what the host receives now; with a BMC, the firmware is to

@@ -39,7 +39,7 @@ impl Port {
             .filter(|caps| caps.bmc_present)
             .map(|caps| {
                 let addrs = caps.bmc_addrs.get(..caps.bmc_addr_count);
-                Bmc::new(addrs.unwrap_or_default())
+                Bmc::new(addrs.unwrap_or_default(), caps.bmc_all_multi)
             });
         self.rss.lock().bmc = bmc.is_some();
         self.mac_filter.lock().set_bmc(regs, bmc);

@@ -11,13 +11,20 @@
 //! * while the host interface is down, the last rule sends whatever hits
 //!   the BMC's entries to the BMC, and the RX path stays enabled;
 //! * the TX TCAM hands the host's frames to the BMC's addresses to the BMC
-//!   (and group addresses to the wire as well).
+//!   (and group addresses to the wire as well);
+//! * for a BMC that wants every multicast frame, action TCAM entry 1 sends
+//!   what hits its all-multicast MAC DA entry to the BMC alone, unless the
+//!   host wants all multicast too: then the RSS rules for group addresses
+//!   take those frames to both (`fbnic_bmc_rpc_all_multi_config()`).
 
 #![forbid(unsafe_code)]
 
 use crate::hw::reg::RegisterIo;
 
-use super::macda::Bmc;
+use super::macda::{
+    Bmc,
+    MACDA_BMC_ALL_MULTI, //
+};
 use crate::{
     hw::csr::{
         rpc,
@@ -78,6 +85,25 @@ pub(super) fn write_unicast_rule(regs: &Regs) {
     // CAST: word 1's flags are in bits 15:0.
     let word1 = rpc_ram::tcam_word(value as u16, !care as u16);
     write_rule(regs, BMC_RULE, word1, DEST_BMC, 0);
+}
+
+/// The action TCAM entry of the BMC's all-multicast rule.
+const ALL_MULTI_RULE: u32 = rpc_ram::ACT_TBL_BMC_ALL_MULTI_OFFSET;
+
+/// Writes (`on`) or invalidates the BMC's all-multicast rule: a hit in
+/// the BMC's all-multicast MAC DA entry goes to the BMC.
+pub(super) fn write_all_multi_rule(regs: &Regs, on: bool) {
+    if !on {
+        clear_rule(regs, ALL_MULTI_RULE);
+        return;
+    }
+    // CAST: 32 entries.
+    let idx = MACDA_BMC_ALL_MULTI as u32;
+    let value = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | rpc_ram::TCAM_ACT1_L2_MACDA_IDX.prep(idx);
+    let care = rpc_ram::TCAM_ACT1_L2_MACDA_VALID | rpc_ram::TCAM_ACT1_L2_MACDA_IDX.mask();
+    // CAST: word 1's flags are in bits 15:0.
+    let word1 = rpc_ram::tcam_word(value as u16, !care as u16);
+    write_rule(regs, ALL_MULTI_RULE, word1, DEST_BMC, 0);
 }
 
 /// Key word 1 of an RSS rule for the host's unicast entries only: those

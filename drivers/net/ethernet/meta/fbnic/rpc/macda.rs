@@ -17,6 +17,13 @@
 //! broadcast stays for it. While the host interface is down only the
 //! BMC's entries stay ([`bmc_only`]).
 //!
+//! A BMC that wants every multicast frame (the firmware's
+//! `BMC_ALL_MULTI`) gets the top multicast entry, 23, as an all-multicast
+//! wildcard, below the host's groups so that those match first. An action
+//! rule sends what hits it to the BMC alone ([`crate::rpc::bmc`]); when
+//! the host wants all multicast too, that rule goes and the entry serves
+//! both, in place of the wildcard in 31 (`fbnic_bmc_rpc_all_multi_config()`).
+//!
 //! `core` only, like `hw/`: the host crate `fbnic-logic` compiles this file
 //! too and runs its unit tests. Writing the entries that change is
 //! [`crate::rpc`]'s.
@@ -76,6 +83,9 @@ const MACDA_MULTICAST: core::ops::Range<usize> =
 /// The extra unicast entries, filled from the bottom up.
 const MACDA_UNICAST: core::ops::Range<usize> =
     rpc_ram::TCAM_MACDA_DEFAULT_BOUNDARY as usize..rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
+/// The BMC's all-multicast wildcard, the top multicast entry
+/// (`mac_addr_boundary - 1`).
+pub(crate) const MACDA_BMC_ALL_MULTI: usize = MACDA_MULTICAST.end - 1;
 /// The entry of the interface's own address.
 pub(crate) const MACDA_HOST: usize = rpc_ram::TCAM_MACDA_HOST_ADDR_IDX as usize;
 /// The promiscuous / all-multicast wildcard.
@@ -90,13 +100,18 @@ pub(crate) type MacTable = [Option<MacEntry>; MACDA_ENTRIES];
 pub(crate) struct Bmc {
     addrs: [[u8; ETH_ALEN]; BMC_ADDRS],
     count: usize,
+    all_multi: bool,
 }
 
 impl Bmc {
     /// The BMC with `addrs` (at most [`BMC_ADDRS`] taken; all-zero ones
-    /// skipped, as `fbnic_bmc_rpc_init()` does).
-    pub(crate) fn new(addrs: &[[u8; ETH_ALEN]]) -> Self {
-        let mut bmc = Self::default();
+    /// skipped, as `fbnic_bmc_rpc_init()` does), receiving every multicast
+    /// frame if `all_multi`.
+    pub(crate) fn new(addrs: &[[u8; ETH_ALEN]], all_multi: bool) -> Self {
+        let mut bmc = Self {
+            all_multi,
+            ..Self::default()
+        };
         for a in addrs
             .iter()
             .take(BMC_ADDRS)
@@ -106,6 +121,11 @@ impl Bmc {
             bmc.count += 1;
         }
         bmc
+    }
+
+    /// Whether it receives every multicast frame.
+    pub(crate) fn all_multi(&self) -> bool {
+        self.all_multi
     }
 
     fn addrs(&self) -> impl Iterator<Item = &[u8; ETH_ALEN]> + '_ {
@@ -138,8 +158,9 @@ fn is_group(addr: &[u8; ETH_ALEN]) -> bool {
 }
 
 /// The entries of `bmc` alone: its unicast addresses in 0..=3, broadcast,
-/// its multicast addresses from the top of the multicast range. Returns
-/// the table and the multicast entries left to the host (from the top).
+/// its all-multicast wildcard and its multicast addresses from the top of
+/// the multicast range. Returns the table and the multicast entries left
+/// to the host (from the top).
 fn with_bmc(bmc: Option<&Bmc>) -> (MacTable, core::ops::Range<usize>) {
     let mut want = [None; MACDA_ENTRIES];
     let mut multicast = MACDA_MULTICAST;
@@ -148,6 +169,11 @@ fn with_bmc(bmc: Option<&Bmc>) -> (MacTable, core::ops::Range<usize>) {
             want[i] = Some(MacEntry::exact(*a));
         }
         want[MACDA_BROADCAST] = Some(MacEntry::exact([0xff; ETH_ALEN]));
+        if bmc.all_multi {
+            if let Some(i) = multicast.next_back() {
+                want[i] = Some(MacEntry::ALLMULTI);
+            }
+        }
         for a in bmc.multicast() {
             if let Some(i) = multicast.next_back() {
                 want[i] = Some(MacEntry::exact(*a));
@@ -205,6 +231,9 @@ pub(crate) struct Table {
     pub(crate) mode: RxMode,
     /// The multicast entries the host joined (a bit per entry).
     host_mc: u32,
+    /// The BMC's all-multicast rule is to send what hits its wildcard to
+    /// the BMC alone (the host does not want all multicast).
+    pub(crate) bmc_all_multi_rule: bool,
 }
 
 /// The table for frames to `host`, to broadcast, to the addresses in `uc`
@@ -243,16 +272,19 @@ pub(crate) fn table<'a>(
             None => mode.allmulti = true,
         }
     }
+    let bmc_all_multi = bmc.is_some_and(Bmc::all_multi);
     if mode.promisc {
         mode.allmulti = true;
         want[MACDA_WILDCARD] = Some(MacEntry::PROMISC);
-    } else if mode.allmulti {
+    } else if mode.allmulti && !bmc_all_multi {
+        // With a BMC's wildcard, its entry serves the host too.
         want[MACDA_WILDCARD] = Some(MacEntry::ALLMULTI);
     }
     Table {
         entries: want,
         mode,
         host_mc,
+        bmc_all_multi_rule: bmc_all_multi && !mode.allmulti,
     }
 }
 
@@ -399,7 +431,7 @@ mod tests {
 
     #[test]
     fn bmc_entries_first_and_kept_while_down() {
-        let bmc = Bmc::new(&[[0; 6], BMC_UC, BMC_MC]);
+        let bmc = Bmc::new(&[[0; 6], BMC_UC, BMC_MC], false);
         // Without the host: its unicast address in 0, broadcast, its group
         // at the top of the multicast range.
         let down = bmc_only(Some(&bmc));
@@ -425,7 +457,7 @@ mod tests {
 
     #[test]
     fn bmc_group_leaves_less_room() {
-        let bmc = Bmc::new(&[BMC_MC]);
+        let bmc = Bmc::new(&[BMC_MC], false);
         let t = table(&HOST, &[], &addrs(1, 18), false, false, Some(&bmc));
         assert_eq!(t.mode, RxMode::default());
         let t = table(&HOST, &[], &addrs(1, 19), false, false, Some(&bmc));
@@ -434,7 +466,7 @@ mod tests {
 
     #[test]
     fn host_sync_lists_the_hosts_addresses() {
-        let bmc = Bmc::new(&[BMC_UC, BMC_MC]);
+        let bmc = Bmc::new(&[BMC_UC, BMC_MC], false);
         let uc = addrs(2, 2);
         let mc = [BMC_MC, [1, 0, 0x5e, 0, 0, 1]];
         let sync = table(&HOST, &uc, &mc, false, false, Some(&bmc)).host_sync();
@@ -454,5 +486,39 @@ mod tests {
             sync.flags,
             rpc_mac_sync::RX_FLAGS_BROADCAST | rpc_mac_sync::RX_FLAGS_PROMISC
         );
+    }
+
+    #[test]
+    fn bmc_all_multicast() {
+        let bmc = Bmc::new(&[BMC_UC, BMC_MC], true);
+        // Down: the wildcard in 23 below the BMC's group, rule on.
+        let down = bmc_only(Some(&bmc));
+        assert_eq!(used(&down), [0, 4, 22, 23]);
+        assert_eq!(down[MACDA_BMC_ALL_MULTI], Some(MacEntry::ALLMULTI));
+        assert_eq!(down[22], Some(MacEntry::exact(BMC_MC)));
+        // Up: the host's groups below the BMC's, no wildcard of the host's.
+        let mc = [[1, 0, 0x5e, 0, 0, 1]];
+        let t = table(&HOST, &[], &mc, false, false, Some(&bmc));
+        assert_eq!(used(&t.entries), [0, 4, 21, 22, 23, 30]);
+        assert_eq!(t.entries[21], Some(MacEntry::exact(mc[0])));
+        assert!(t.bmc_all_multi_rule);
+        // The host wants all multicast: the BMC's entry serves both, the
+        // rule goes, 31 stays free; promiscuous still takes 31.
+        let t = table(&HOST, &[], &[], false, true, Some(&bmc));
+        assert!(t.mode.allmulti && !t.bmc_all_multi_rule);
+        assert_eq!(t.entries[MACDA_BMC_ALL_MULTI], Some(MacEntry::ALLMULTI));
+        assert_eq!(t.entries[31], None);
+        let t = table(&HOST, &[], &[], true, false, Some(&bmc));
+        assert!(!t.bmc_all_multi_rule);
+        assert_eq!(t.entries[31], Some(MacEntry::PROMISC));
+        // One entry less for the host's groups: 17 fit, 18 overflow.
+        let t = table(&HOST, &[], &addrs(1, 17), false, false, Some(&bmc));
+        assert!(!t.mode.allmulti && t.bmc_all_multi_rule);
+        let t = table(&HOST, &[], &addrs(1, 18), false, false, Some(&bmc));
+        assert!(t.mode.allmulti && !t.bmc_all_multi_rule);
+        // Without all-multicast no rule, and a BMC-less port has none.
+        let plain = Bmc::new(&[BMC_UC], false);
+        assert!(!table(&HOST, &[], &[], false, false, Some(&plain)).bmc_all_multi_rule);
+        assert!(!table(&HOST, &[], &[], false, false, None).bmc_all_multi_rule);
     }
 }
