@@ -24,7 +24,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check fuzz netinstall netinstall-setup bench selftests setup emu module clippy doctests unit intree clean
+.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -75,6 +75,11 @@ netinstall: module emu
 # short pass of them.
 fuzz:
 	@scripts/fuzz.sh --runs $(or $(RUNS),100000000) --report Documentation/results/fuzzing.md $(TARGETS)
+
+# Zero-copy receive over the emulated fbnic (Documentation/zero-copy.md):
+# devmem TCP into a udmabuf with ncdevmem, then io_uring zero-copy receive.
+zero-copy: module emu
+	@scripts/selftests.sh --driver $(or $(DRIVER),c) --tests "" --cmd "$$(cat tests/vm/zero-copy.sh)"
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
 # medians and Rust/C ratios.
