@@ -24,7 +24,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy selftests setup emu module clippy doctests unit intree clean
+.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy debug-kernel selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -80,6 +80,11 @@ fuzz:
 # devmem TCP into a udmabuf with ncdevmem, then io_uring zero-copy receive.
 zero-copy: module emu
 	@scripts/selftests.sh --driver $(or $(DRIVER),c) --tests "" --cmd "$$(cat tests/vm/zero-copy.sh)"
+
+# The suites and pp_alloc_fail on the debug kernel (KASAN, lockdep, UBSAN,
+# kmemleak): make debug-kernel [DRIVERS="rust c"] [SUITES="basic traffic recovery"]
+debug-kernel: emu
+	@scripts/debug-kernel.sh $(if $(DRIVERS),--drivers "$(DRIVERS)") $(if $(SUITES),--suites "$(SUITES)")
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
 # medians and Rust/C ratios.

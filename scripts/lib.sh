@@ -44,11 +44,22 @@ kernel_toolchain_key() {
 		"$(/usr/bin/rustc --version 2>/dev/null)" \
 		"$BINDGEN_VERSION" "$LLVM_SUFFIX"
 }
+# A kernel flavour (FBNIC_KERNEL_FLAVOUR, e.g. debug) builds the lab
+# kernel's configuration plus scripts/kernel-FLAVOUR.config, in a cache
+# directory of its own (kernel-FLAVOUR/): every script that finds the
+# kernel through kernel_dir (module builds, vm-run.sh) then uses it.
+FBNIC_KERNEL_FLAVOUR=${FBNIC_KERNEL_FLAVOUR:-}
+kernel_fragments() {
+	echo "$FBNIC_TOP/scripts/kernel.config"
+	[ -z "$FBNIC_KERNEL_FLAVOUR" ] ||
+		echo "$FBNIC_TOP/scripts/kernel-$FBNIC_KERNEL_FLAVOUR.config"
+}
 kernel_key() {
-	input_key "$FBNIC_TOP/scripts/kernel.config" "$(kernel_toolchain_key)"
+	# shellcheck disable=SC2046 # one path per line, no spaces
+	input_key $(kernel_fragments) "$(kernel_toolchain_key)"
 }
 
-kernel_dir() { echo "$FBNIC_CACHE/kernel/$(kernel_key)"; }
+kernel_dir() { echo "$FBNIC_CACHE/kernel${FBNIC_KERNEL_FLAVOUR:+-$FBNIC_KERNEL_FLAVOUR}/$(kernel_key)"; }
 
 lab_root_key() {
 	input_key "$FBNIC_TOP/scripts/lab-root.packages" \

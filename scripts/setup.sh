@@ -6,7 +6,7 @@
 # the guest's userland). Every stage is idempotent and keyed by its inputs;
 # heavy artifacts live under $FBNIC_CACHE, outside the repository.
 #
-# Usage: scripts/setup.sh [packages|bindgen|kernel|root|selftests|all]
+# Usage: scripts/setup.sh [packages|bindgen|kernel|kernel-debug|root|selftests|all]
 #        scripts/setup.sh [mirror|provision-rust|provision-c]   (netinstall)
 #        scripts/setup.sh provision-rust-m   (the in-tree series as a module)
 #        scripts/setup.sh cargo-fuzz   (scripts/fuzz.sh: the parsers' fuzzers)
@@ -112,22 +112,26 @@ stage_kernel_source() {
 }
 
 stage_kernel() {
-	local kd src
+	local kd src cur frag
 	stage_kernel_source
 	src=$(readlink -f "$FBNIC_CACHE/src/current")
 	kd=$(kernel_dir)
+	cur=$(dirname "$kd")/current
 	if [ -f "$kd/.built" ]; then
-		ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
+		ln -sfn "$kd" "$cur"
 		return 0
 	fi
 	seed_kernel_build "$kd"
 	mkdir -p "$kd/build"
 	local mk=(kernel_make -C "$src" O="$kd/build" -j"$(nproc)")
 	"${mk[@]}" -s tinyconfig
+	# shellcheck disable=SC2046 # one path per line, no spaces
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$kd/build" \
-		"$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config" >/dev/null
+		"$kd/build/.config" $(kernel_fragments) >/dev/null
 	"${mk[@]}" -s olddefconfig
-	check_kernel_config "$kd/build/.config" "$FBNIC_TOP/scripts/kernel.config"
+	for frag in $(kernel_fragments); do
+		check_kernel_config "$kd/build/.config" "$frag"
+	done
 	"${mk[@]}" -s bzImage modules
 	rm -rf "$kd/modroot"
 	"${mk[@]}" -s INSTALL_MOD_PATH="$kd/modroot" INSTALL_MOD_STRIP=1 \
@@ -135,7 +139,7 @@ stage_kernel() {
 	"${mk[@]}" -s kernelrelease >"$kd/kernelrelease"
 	kernel_toolchain_key >"$kd/toolchain"
 	touch "$kd/.built"
-	ln -sfn "$kd" "$FBNIC_CACHE/kernel/current"
+	ln -sfn "$kd" "$cur"
 	prune_siblings "$kd"
 }
 
@@ -431,8 +435,12 @@ main() {
 	local what=${1:-all}
 	mkdir -p "$FBNIC_CACHE"
 	# One setup at a time per cache: checkouts share it, and two builds
-	# of one kernel directory would wreck each other.
-	exec 9>"$FBNIC_CACHE/setup.lock"
+	# of one kernel directory would wreck each other. The debug kernel
+	# has directories of its own, and its long build must not hold up
+	# the lab's stages: it takes a lock of its own.
+	local lock=setup.lock
+	[ "$what" != kernel-debug ] || lock=setup-kernel-debug.lock
+	exec 9>"$FBNIC_CACHE/$lock"
 	if ! flock -n 9; then
 		log "waiting for another setup run to finish"
 		flock 9
@@ -442,6 +450,9 @@ main() {
 	bindgen) stage bindgen stage_bindgen ;;
 	cargo-fuzz) stage cargo-fuzz stage_cargo_fuzz ;;
 	kernel) stage kernel stage_kernel ;;
+	# The debug flavour (scripts/kernel-debug.config): KASAN, lockdep,
+	# UBSAN, kmemleak and fault injection, for scripts/debug-kernel.sh.
+	kernel-debug) FBNIC_KERNEL_FLAVOUR=debug stage kernel-debug stage_kernel ;;
 	root) stage root stage_root ;;
 	selftests) stage selftests stage_selftests ;;
 	mirror) stage mirror stage_mirror ;;

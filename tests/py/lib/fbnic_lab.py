@@ -42,7 +42,7 @@ NS = "remote"
 LOCAL_V4, REMOTE_V4 = "192.0.3.1", "192.0.3.2"
 LOCAL_V6, REMOTE_V6 = "2001:db8:1::1", "2001:db8:1::2"
 
-DMESG_BAD = re.compile(r"WARNING:|BUG:|Oops|Kernel panic|general protection|Call Trace")
+DMESG_BAD = re.compile(r"WARNING:|BUG:|UBSAN:|Oops|Kernel panic|general protection|Call Trace")
 
 
 def wait_for(cond, seconds, step=0.2):
