@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 
 from lib.py import cmd, ip, ksft_eq, ksft_ge, ksft_in, ksft_pr, ksft_true
-from fbnic_lab import NS, Lab, dmesg_clean, load, read, run, unload, up, wait_for
+from fbnic_lab import NS, PCI, Lab, dmesg_clean, load, read, run, unload, up, wait_for
 
 EXPECTED_FAIL = """
 """
@@ -299,13 +299,54 @@ def bmc1_host_down(lab):
     ksft_eq(bmc, FRAMES, "group frames port 1's BMC received, port 1 down")
 
 
+def host_broadcasts(lab):
+    """Port 1 sends FRAMES broadcast frames of EtherType ETH_P: how many
+    port 0's host received (a packet socket on port 0)."""
+    r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
+    s = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW)
+    try:
+        r.bind((lab.env.ifname, ETH_P))
+        r.settimeout(0.2)
+        s.bind((lab.env.remote_ifname, 0))
+        f = frame("ff:ff:ff:ff:ff:ff", remote_mac(lab), "broadcast")
+        for _ in range(FRAMES):
+            s.send(f)
+        got, end = 0, time.monotonic() + 2
+        while time.monotonic() < end:
+            try:
+                data = r.recv(2048)
+            except socket.timeout:
+                continue
+            if data[:6] == b"\xff" * 6 and data[6:12] == mac_bytes(remote_mac(lab)):
+                got += 1
+        return got
+    finally:
+        r.close()
+        s.close()
+
+
+def bmc_after_function_reset(lab):
+    """A function reset of port 0 with its interface up (reset_prepare and
+    reset_done): the BMC's entries come back with the host's, so the BMC
+    gets its frames, the host broadcast, and ping works."""
+    lab.require("rust", "the C driver has no reset_prepare/reset_done")
+    before = lab.emu.count(0, "function-resets")
+    (PCI / lab.pci_devs()[0] / "reset").write_text("1")
+    ksft_eq(lab.emu.count(0, "function-resets"), before + 1, "the emulator reset the function")
+    ok = wait_for(lambda: read(f"/sys/class/net/{lab.env.ifname}/carrier") == "1", 20)
+    ksft_true(ok, "carrier within 20 s of the reset")
+    bmc_receives(lab, "after a function reset")
+    ksft_eq(host_broadcasts(lab), FRAMES, "broadcast frames port 0's host received")
+    host_ping(lab)
+
+
 def main():
     lab = Lab()
     run([load, bmc_reported, up, host_mac_sync, bmc_rx_host_up, bmc_tx_host_up,
          host_traffic_up, host_to_bmc, host_down, bmc_rx_host_down, bmc_tx_host_down,
          host_up_again, bmc_rx_host_up_again, bmc_tx_host_up_again, host_traffic_up_again,
          bmc1_all_multi_reported, bmc1_gets_unjoined_group, bmc1_host_joins_group,
-         bmc1_host_allmulti, bmc1_host_down, unload, dmesg_clean], lab, EXPECTED_FAIL)
+         bmc1_host_allmulti, bmc1_host_down, bmc_after_function_reset, unload, dmesg_clean], lab, EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

@@ -380,10 +380,15 @@ impl MacFilter {
 
     /// Receives frames to `host`, broadcast and the BMC's only, until the
     /// next [`MacFilter::sync`] brings the address lists (at open).
+    ///
+    /// Every entry and the BMC's rule are written, not only those that
+    /// changed since the stop: a reset or sleep in between may have
+    /// cleared the device's tables (`fbnic_rpc_reset_valid_entries()`).
     pub(crate) fn reset(&mut self, regs: &Regs, host: &[u8; ETH_ALEN]) {
         let t = macda::table(host, [], [], false, false, self.bmc.as_ref());
-        self.write(regs, &t.entries);
-        self.set_all_multi_rule(regs, t.bmc_all_multi_rule);
+        self.write_all(regs, &t.entries);
+        bmc::write_all_multi_rule(regs, t.bmc_all_multi_rule);
+        self.all_multi_rule = t.bmc_all_multi_rule;
         self.note_host(t.host_sync());
     }
 
@@ -428,8 +433,18 @@ impl MacFilter {
 
     /// Writes the entries of `want` that differ from the device's.
     fn write(&mut self, regs: &Regs, want: &MacTable) {
+        self.write_entries(regs, want, false);
+    }
+
+    /// Writes every entry of `want`, whatever the device is thought to
+    /// hold.
+    fn write_all(&mut self, regs: &Regs, want: &MacTable) {
+        self.write_entries(regs, want, true);
+    }
+
+    fn write_entries(&mut self, regs: &Regs, want: &MacTable, all: bool) {
         for (i, (have, want)) in self.hw.iter_mut().zip(want.iter()).enumerate() {
-            if have == want {
+            if have == want && !all {
                 continue;
             }
             // CAST: 32 entries.
