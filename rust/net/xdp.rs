@@ -26,6 +26,9 @@
 //! - [`TxBuf`] is a buffer of a frame the program sends back out
 //!   ([`Action::Tx`]), from its page-pool page ([`Buff::into_tx`], in
 //!   [`tx`]).
+//! - [`Buff::redirect`] and [`flush_redirects`] send a frame where the
+//!   program's redirect helper said ([`Action::Redirect`], in
+//!   [`redirect`]).
 //!
 //! # Examples
 //!
@@ -110,8 +113,10 @@ use crate::kernel_ext::{
     bpf::Prog, //
 };
 
+mod redirect;
 mod tx;
 
+pub use redirect::flush_redirects;
 pub use tx::TxBuf;
 
 /// The XDP program of a device, or none.
@@ -272,6 +277,9 @@ impl Features {
     /// The basic actions, `XDP_ABORTED`, `XDP_DROP`, `XDP_PASS` and
     /// `XDP_TX` (`NETDEV_XDP_ACT_BASIC`).
     pub const BASIC: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC);
+
+    /// `XDP_REDIRECT` of received frames (`NETDEV_XDP_ACT_REDIRECT`).
+    pub const REDIRECT: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT);
 
     /// Frames in several buffers on receive, for programs that take them
     /// (`NETDEV_XDP_ACT_RX_SG`).

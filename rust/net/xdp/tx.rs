@@ -18,7 +18,6 @@
 //! # Examples
 //!
 //! ```
-//! use kernel::prelude::*;
 //! use kernel_ext::net::xdp::{
 //!     Buff,
 //!     TxBuf, //

@@ -58,6 +58,7 @@ use crate::{
             },
             skbuff::SkBuff,
             xdp::{
+                flush_redirects,
                 ProgRef,
                 RxQueue, //
             },
@@ -254,6 +255,8 @@ pub(super) struct RxCount {
     pub(super) alloc_fail: u64,
     pub(super) length_errors: u64,
     desc_err: u64,
+    /// XDP frames went to the core's redirect queues, to be flushed.
+    pub(super) redirected: bool,
 }
 
 impl RxCount {
@@ -671,11 +674,15 @@ impl Rings {
             }
         }
         count.add_to(&self.stats.rx);
-        // The XDP_TX frames of the whole poll go with one doorbell.
+        // The XDP_TX frames of the whole poll go with one doorbell, and
+        // the redirected ones with one flush.
         if let Some(ring) = (*xdp).as_mut() {
             ring.ring(regs, self.queue);
         }
         drop(xdp);
+        if count.redirected {
+            flush_redirects(napi);
+        }
         if count.desc_err != 0 && net::ratelimit() {
             dev_warn!(
                 dev.parent(),

@@ -11,8 +11,10 @@
 //! `xdp:xdp_exception` tracepoint. `XDP_TX` frames go to the queue pair's
 //! XDP TX queue (TWQ1, [`xdp_tx`](super::xdp_tx)), sent from the pages
 //! they were received into, with the doorbell written once at the end of
-//! the poll. `XDP_REDIRECT` frames are dropped and reported, as in the C
-//! driver. As in the C driver,
+//! the poll. `XDP_REDIRECT` frames go where the program's redirect helper
+//! said (the C driver drops them), with the core's queues flushed once at
+//! the end of the poll; one the core refuses is dropped and reported. As
+//! in the C driver,
 //! every frame the program saw counts as received (qstats `rx-packets`:
 //! XDP is the first layer of the stack); a frame in several buffers for
 //! a program that does not take them counts as a length error instead.
@@ -118,7 +120,14 @@ pub(super) fn finish<P>(
             }
             return None;
         }
-        Action::Redirect | Action::Invalid(_) => {
+        Action::Redirect => match buff.redirect(dev, prog, napi) {
+            Ok(()) => {
+                count.redirected = true;
+                return None;
+            }
+            Err(buff) => buff.trace_exception(dev, prog, act),
+        },
+        Action::Invalid(_) => {
             buff.warn_invalid_action(dev, prog, act);
             buff.trace_exception(dev, prog, act);
         }
