@@ -23,7 +23,7 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 drivers="rust c"
-suites="basic control compare traffic reconfig timestamp bmc recovery lifecycle aer netinstall selftests"
+suites="basic control compare traffic reconfig xdp_fwd timestamp bmc recovery lifecycle aer netinstall selftests"
 tier=quick
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -160,8 +160,8 @@ must_pass_tests() {
 
 # quick_list LIST RUST_LIST OUT: the entries of LIST that RUST_LIST does not
 # have (the quick tier runs those with the Rust driver), nor a whole test
-# that RUST_LIST has cases of (xdp: the Rust driver runs 21 of its cases,
-# the 6 that only C passes run in the full tier); prints OUT.
+# that RUST_LIST has cases of (the cases only C passes then run in the full
+# tier); prints OUT.
 quick_list() {
 	local list=$1 rust=$2 outf=$3
 	awk 'NR == FNR { sub(/#.*/, ""); if (NF) { have[$1] = 1; t = $1; sub(/\..*/, "", t); test[t] = 1 }; next }

@@ -154,8 +154,11 @@ pub const SKB_SHINFO_ROOM: u32 = {
 
 /// How the pages of a pool are used.
 ///
-/// Pages are always mapped for the device to write into
-/// (`DMA_FROM_DEVICE`) and synced for it when recycled.
+/// Pages are always mapped both ways (`DMA_BIDIRECTIONAL`), as the C fbnic
+/// driver maps them: the device writes received packets into them, and an
+/// XDP program may send a received frame back out from the same page
+/// ([`xdp::TxBuf`](super::xdp::TxBuf)). They are synced for the device
+/// when recycled.
 #[derive(Clone, Copy, Debug)]
 pub struct Params {
     pool_size: u32,
@@ -201,7 +204,7 @@ unsafe impl Send for PagePool {}
 
 impl PagePool {
     /// Creates a pool for RX on `dev` (`page_pool_create()`), with pages
-    /// mapped for `dev`'s parent device and synced for it on recycling,
+    /// mapped both ways for `dev`'s parent device and synced for it on recycling,
     /// bound to the NAPI instance of `napi` (`page_pool_params.napi`),
     /// which must service the pool's queue:
     /// pages the stack frees while that instance polls on its CPU go
@@ -237,7 +240,7 @@ impl PagePool {
             nid: bindings::NUMA_NO_NODE,
             dev: raw_device(dev.parent()),
             napi,
-            dma_dir: bindings::dma_data_direction::DMA_FROM_DEVICE,
+            dma_dir: bindings::dma_data_direction::DMA_BIDIRECTIONAL,
             max_len: page_len,
             offset: 0,
         };
@@ -510,6 +513,63 @@ impl PageRef {
     /// to the stack or to a structure that returns it itself.
     pub(super) fn forget(self) {
         let _ = self.into_raw();
+    }
+
+    /// Takes over the reference a fragment of an XDP frame or socket
+    /// buffer holds (`netmem`, a page of a page pool).
+    ///
+    /// # Safety
+    ///
+    /// `netmem` must be a page (not unreadable memory) of a page pool, and
+    /// the caller must own one of its page-pool references, which moves to
+    /// the new value.
+    pub(super) unsafe fn from_netmem(netmem: bindings::netmem_ref) -> Option<Self> {
+        // SAFETY: `netmem` is a page-pool page (a requirement of this
+        // function), so it has a page and a pool.
+        let (page, pool) = unsafe {
+            (
+                bindings::netmem_to_page(netmem),
+                bindings::netmem_get_pp(netmem),
+            )
+        };
+        // INVARIANT: a page of `pool` whose reference the caller gave us;
+        // pools here hand out order-0 pages.
+        Some(Self {
+            page: PoolPageRef {
+                page: NonNull::new(page)?,
+                pool: NonNull::new(pool)?,
+                len: PAGE_SIZE,
+            },
+            _not_sync: PhantomData,
+        })
+    }
+
+    /// The page's bus address (`page_pool_get_dma_addr()`).
+    pub(super) fn dma_addr(&self) -> u64 {
+        // SAFETY: By the type invariant the page belongs to a pool, which
+        // maps its pages (every pool here has PP_FLAG_DMA_MAP).
+        unsafe { bindings::page_pool_get_dma_addr(self.page.page.as_ptr()) }
+    }
+
+    /// Makes `len` bytes at `offset`, which the CPU may have written, visible
+    /// to the device (`dma_sync_single_range_for_device()`), for it to send
+    /// them. Ranges outside the page are clamped to it.
+    pub(super) fn sync_for_device(&self, offset: u32, len: u32) {
+        let offset = offset.min(self.page.len);
+        let len = len.min(self.page.len - offset);
+        // SAFETY: By the type invariant the page belongs to the pool, which
+        // is allocated while the page is out and mapped the page both ways
+        // (`Params`) for its device `p.dev`; the range is within the page.
+        unsafe {
+            let dev = (*self.page.pool.as_ptr()).p.dev;
+            bindings::dma_sync_single_range_for_device(
+                dev,
+                self.dma_addr(),
+                usize::from_safe_cast(offset),
+                usize::from_safe_cast(len),
+                bindings::dma_data_direction::DMA_BIDIRECTIONAL,
+            );
+        }
     }
 }
 

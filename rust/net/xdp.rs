@@ -23,6 +23,12 @@
 //!   the program left (its head and tail adjustments and metadata
 //!   included). Dropping a [`Buff`] returns its pages.
 //! - [`Features`] are what the device advertises (`xdp_features`).
+//! - [`TxBuf`] is a buffer of a frame the program sends back out
+//!   ([`Action::Tx`]), from its page-pool page ([`Buff::into_tx`], in
+//!   [`tx`]).
+//! - [`Buff::redirect`] and [`flush_redirects`] send a frame where the
+//!   program's redirect helper said ([`Action::Redirect`], in
+//!   [`redirect`]).
 //!
 //! # Examples
 //!
@@ -106,6 +112,12 @@ use crate::kernel_ext::{
     bindings,
     bpf::Prog, //
 };
+
+mod redirect;
+mod tx;
+
+pub use redirect::flush_redirects;
+pub use tx::TxBuf;
 
 /// The XDP program of a device, or none.
 ///
@@ -249,12 +261,26 @@ impl Action {
 
 /// The XDP features a device advertises (`xdp_features`,
 /// `NETDEV_XDP_ACT_*`), as `ip link` and the netdev netlink family report
-/// them. Only those a driver here carries out are defined (the basic set,
-/// `NETDEV_XDP_ACT_BASIC`, includes `XDP_TX`).
+/// them. Only those a driver here carries out are defined.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Features(u32);
 
+impl core::ops::BitOr for Features {
+    type Output = Self;
+
+    fn bitor(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
 impl Features {
+    /// The basic actions, `XDP_ABORTED`, `XDP_DROP`, `XDP_PASS` and
+    /// `XDP_TX` (`NETDEV_XDP_ACT_BASIC`).
+    pub const BASIC: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC);
+
+    /// `XDP_REDIRECT` of received frames (`NETDEV_XDP_ACT_REDIRECT`).
+    pub const REDIRECT: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT);
+
     /// Frames in several buffers on receive, for programs that take them
     /// (`NETDEV_XDP_ACT_RX_SG`).
     pub const RX_SG: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_RX_SG);

@@ -8,16 +8,18 @@ made while iperf3 runs neither stall the transfer nor break the link;
 and nothing leaks (kmemleak after unloading) or warns (dmesg). Rings and
 channels go through ethtool netlink (ynl), as do the link's settings that
 change: pause frames (-A), rx-frames coalescing (-C), the link down
-count, and FEC, which neither driver lets the user set."""
+count, and FEC, which neither driver lets the user set. With an XDP
+program that sends frames back (XDP_TX), ring and channel changes keep
+it working."""
 
 import os
 import subprocess
 import time
 
 from lib.py import KsftSkipEx, NlError
-from lib.py import cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
-    ksft_pr, ksft_raises, ksft_true
-from fbnic_lab import Lab, dmesg_clean, load, no_leak, read, run, unload, up
+from lib.py import bkg, bpf_map_set, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, \
+    ksft_in, ksft_pr, ksft_raises, ksft_true, rand_port, wait_port_listen
+from fbnic_lab import Lab, dmesg_clean, load, no_leak, read, run, unload, up, wait_for
 
 EXPECTED_FAIL = """
 """
@@ -358,13 +360,79 @@ def under_load(lab):
     ksft_ge(lab.ping(), 1)
 
 
+def xdp_echo(lab, port, text):
+    """A UDP datagram from netns remote to our port, which the XDP program
+    sends back (addresses swapped): what the remote receives."""
+    remote = lab.env.remote
+    with bkg(f"socat -4 -T 3 -u UDP-RECV:{port},reuseport STDOUT", host=remote,
+             exit_wait=True) as rx:
+        wait_port_listen(port, proto="udp", host=remote)
+        cmd(f"echo -n {text} | socat -t 2 -u STDIN UDP:{lab.env.addr_v['4']}:{port},shut-none",
+            host=remote, shell=True)
+    return rx.stdout.strip()
+
+
+def xdp_tx_sent(lab):
+    """The sum of the xdp_tx_queue_<n>_packets counters of ethtool -S."""
+    out = cmd(f"ethtool -S {lab.env.ifname}").stdout
+    return sum(int(line.split(":")[1]) for line in out.splitlines()
+               if line.strip().startswith("xdp_tx_queue_") and "_packets:" in line)
+
+
+def xdp_tx_reconfig(lab):
+    """The selftests' xdp_native program in its XDP_TX mode sends UDP to one
+    port straight back and passes the rest: the echo, ping and the
+    xdp_tx_queue counters work before and after ring size and channel
+    changes (RX-only and TX-only queues included: each RX queue has its
+    XDP TX queue, and its completion queue, even without a TX queue), and
+    the program stays attached throughout."""
+    obj = lab.env.net_lib_dir / "xdp_native.bpf.o"
+    if not obj.exists():
+        raise KsftSkipEx(f"no {obj}")
+    ifname = lab.env.ifname
+    ip(f"link set dev {ifname} xdpdrv obj {obj} sec xdp")
+    defer(ip, f"link set dev {ifname} xdpdrv off")
+    prog = ip(f"-d link show dev {ifname}", json=True)[0]["xdp"]["prog"]["id"]
+    port = rand_port()
+    bpf_map_set("map_xdp_setup", 0, 2)  # mode: XDP_TX
+    bpf_map_set("map_xdp_setup", 1, port)
+    defer(set_rings, lab, rx=1024, tx=1024)
+    defer(lab.ethnl.channels_set, {**hdr(lab), "combined-count": lab.max,
+                                   "rx-count": 0, "tx-count": 0})
+    for what, change in (
+            ("as loaded", lambda: None),
+            ("-G 256/128", lambda: set_rings(lab, rx=256, tx=128)),
+            ("-L 1", lambda: set_combined(lab, 1)),
+            ("-L combined 1 rx 1", lambda: lab.ethnl.channels_set(
+                {**hdr(lab), "combined-count": 1, "rx-count": 1, "tx-count": 0})),
+            ("-L combined 1 tx 1", lambda: lab.ethnl.channels_set(
+                {**hdr(lab), "combined-count": 1, "rx-count": 0, "tx-count": 1})),
+            ("-G 1024/1024", lambda: set_rings(lab, rx=1024, tx=1024)),
+            ("-L max", lambda: lab.ethnl.channels_set(
+                {**hdr(lab), "combined-count": lab.max, "rx-count": 0, "tx-count": 0}))):
+        change()
+        wait_carrier(lab)
+        got = ip(f"-d link show dev {ifname}", json=True)[0].get("xdp", {})
+        ksft_eq(got.get("prog", {}).get("id"), prog, f"program attached after {what}")
+        # Counted from here: the C driver's per-queue counters start over
+        # with new rings.
+        before = xdp_tx_sent(lab)
+        for i in range(3):
+            text = f"xdptx{i}{what.replace(' ', '')}"
+            ksft_eq(xdp_echo(lab, port, text), text, f"echo after {what}")
+        # Counted at the send's completion, which may follow the echo.
+        wait_for(lambda: xdp_tx_sent(lab) - before >= 3, 3)
+        ksft_ge(xdp_tx_sent(lab) - before, 3, f"xdp_tx_queue_*_packets after {what}")
+        ksft_ge(lab.ping(), 1, f"ping after {what}")
+
+
 def main():
     run([load, up, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
          ring_too_large, ring_refused_message, ring_persist, ring_set_while_down,
          channels_1, channels_2, channels_max, channels_too_many, threaded_channels,
          rxfh_keeps_queues,
          link_down_events, pause_settings, coalesce_rx_frames, fec_fixed, under_load,
-         dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
+         xdp_tx_reconfig, dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ use crate::{
     shared::Shared,
     stats::{
         RxSnapshot,
-        TxSnapshot, //
+        TxSnapshot,
+        XdpTxSnapshot, //
     },
     time,
     txrx::{
@@ -389,7 +390,7 @@ impl Port {
         let mut tx = TxSnapshot::default();
         for q in &self.queues {
             rx += q.rings.rx_stats();
-            tx += q.rings.tx_stats();
+            tx += with_xdp(q.rings.tx_stats(), &q.rings.xdp_stats());
         }
         (rx, tx)
     }
@@ -690,9 +691,7 @@ impl net::Operations for Port {
             .tx_packets(tx.packets)
             .tx_bytes(tx.bytes)
             .rx_dropped(rx.dropped)
-            .tx_dropped(
-                port.tx_dropped.load(Relaxed) + tx.dropped + hw.tx_dropped + rx.xdp_tx_dropped,
-            )
+            .tx_dropped(port.tx_dropped.load(Relaxed) + tx.dropped + hw.tx_dropped)
             .rx_errors(hw.rx_errors + rx.length_errors)
             .rx_length_errors(rx.length_errors)
             .rx_over_errors(hw.rx_over)
@@ -776,6 +775,16 @@ impl net::Operations for Port {
     }
 }
 
+/// The transmit counters of a queue pair with those of its XDP TX queue
+/// added, as the C driver reports them for the TX queue of the same index
+/// (qstats) and in the interface's totals.
+fn with_xdp(mut tx: TxSnapshot, xdp: &XdpTxSnapshot) -> TxSnapshot {
+    tx.packets += xdp.packets;
+    tx.bytes += xdp.bytes;
+    tx.dropped += xdp.dropped;
+    tx
+}
+
 /// Fills per-queue (or base) receive statistics from `c`.
 fn report_rx(rx: &mut qstats::Rx, c: &RxSnapshot) {
     rx.packets(c.packets)
@@ -815,7 +824,7 @@ impl qstats::Operations for Port {
 
     fn get_queue_stats_tx(dev: &net::Device<Self>, index: u32, tx: &mut qstats::Tx) {
         if let Some(q) = dev.data().queues.get(index as usize) {
-            report_tx(tx, &q.rings.tx_stats());
+            report_tx(tx, &with_xdp(q.rings.tx_stats(), &q.rings.xdp_stats()));
         }
     }
 
@@ -832,7 +841,7 @@ impl qstats::Operations for Port {
                 rx_sum += q.rings.rx_stats();
             }
             if i >= config.tx {
-                tx_sum += q.rings.tx_stats();
+                tx_sum += with_xdp(q.rings.tx_stats(), &q.rings.xdp_stats());
             }
         }
         report_rx(rx, &rx_sum);

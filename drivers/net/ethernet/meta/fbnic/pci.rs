@@ -299,10 +299,12 @@ fn register_netdev<'bound>(
     builder.set_ethtool_ops();
     builder.set_stat_ops();
     builder.set_unicast_filtering();
-    // XDP programs run on received frames, in one buffer or several; the
-    // driver has no XDP TX queue yet (XDP_TX, part of the basic set, and
-    // redirects are dropped).
-    builder.device().set_xdp_features(xdp::Features::RX_SG);
+    // XDP programs run on received frames, in one buffer or several, and
+    // may send them back out (XDP_TX, part of the basic set) or redirect
+    // them (which the C driver does not).
+    builder
+        .device()
+        .set_xdp_features(xdp::Features::BASIC | xdp::Features::REDIRECT | xdp::Features::RX_SG);
     for (i, name) in (0..queues).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),

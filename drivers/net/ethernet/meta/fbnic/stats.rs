@@ -132,8 +132,6 @@ counters! {
         alloc_fail,
         /// Frames in several buffers for an XDP program that takes one.
         length_errors,
-        /// `XDP_TX` frames dropped: the driver has no XDP TX queue.
-        xdp_tx_dropped,
         /// Packets handed up with `CHECKSUM_UNNECESSARY` (the device
         /// verified the L4 checksum).
         csum_unnecessary,
@@ -184,10 +182,25 @@ counters! {
     }
 }
 
+counters! {
+    /// Counters of a queue pair's XDP TX queue (TWQ1), as the C driver
+    /// names them in `ethtool -S` (`xdp_tx_queue_<n>_*`).
+    XdpTxCounters / XdpTxSnapshot {
+        /// Frames the device sent.
+        packets,
+        /// Their bytes.
+        bytes,
+        /// Frames dropped: no room on the ring, or still on it when it was
+        /// flushed.
+        dropped,
+    }
+}
+
 /// The counters of one queue pair.
 pub(crate) struct RingStats {
     pub(crate) rx: RxCounters,
     pub(crate) tx: TxCounters,
+    pub(crate) xdp: XdpTxCounters,
 }
 
 impl RingStats {
@@ -195,6 +208,7 @@ impl RingStats {
         Self {
             rx: RxCounters::new(),
             tx: TxCounters::new(),
+            xdp: XdpTxCounters::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The datapath of a queue pair: a TX work queue (TWQ0) with its
-//! completion queue (TCQ), and RX header and payload buffer queues (HPQ,
+//! The datapath of a queue pair: a TX work queue (TWQ0) and an XDP TX work
+//! queue (TWQ1) with their completion queue (TCQ), and RX header and payload buffer queues (HPQ,
 //! PPQ) with their completion queue (RCQ), all serviced by one NAPI
 //! instance on its own MSI-X vector (queue `n` on vector `n + 2`; 0 and 1
 //! are the mailbox and the PCS).
@@ -39,7 +39,8 @@
 //! programming the queues), [`sizes`] (ring sizes and positions), [`tx`]
 //! (the transmit path), [`plan`] (the TX planner, which works out a
 //! packet's META descriptor from its headers), [`rx`] (the receive
-//! path) and [`xdp`] (XDP programs on the receive path).
+//! path), [`xdp`] (XDP programs on the receive path) and [`xdp_tx`] (the
+//! XDP TX queue, TWQ1, for the frames they send back out).
 
 #![forbid(unsafe_code)]
 
@@ -49,6 +50,7 @@ mod rx;
 mod sizes;
 mod tx;
 mod xdp;
+mod xdp_tx;
 
 pub(crate) use rings::{
     wait_all_idle,

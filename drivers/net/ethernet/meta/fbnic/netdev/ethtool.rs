@@ -562,7 +562,7 @@ impl ethtool::Operations for Port {
         let queues = port
             .queues
             .iter()
-            .map(|q| (q.rings.rx_stats(), q.rings.tx_stats()));
+            .map(|q| (q.rings.rx_stats(), q.rings.tx_stats(), q.rings.xdp_stats()));
         shared.hw_stats.values(&shared.regs, queues, data);
     }
 

@@ -26,7 +26,8 @@ use super::{
     rd64,
     Pair,
     RxSnapshot,
-    TxSnapshot, //
+    TxSnapshot,
+    XdpTxSnapshot, //
 };
 
 use crate::{
@@ -321,6 +322,14 @@ const TX_QUEUE_STATS: [&str; 11] = [
     "_desc_err",
 ];
 
+/// The C driver's counters of each queue pair's XDP TX queue
+/// (`xdp_tx_queue_<n>_*`), after the device's.
+const XDP_TX_QUEUE_STATS: [&str; 3] = ["_packets", "_bytes", "_dropped"];
+
+fn xdp_tx_values(c: &XdpTxSnapshot) -> [u64; XDP_TX_QUEUE_STATS.len()] {
+    [c.packets, c.bytes, c.dropped]
+}
+
 fn rx_values(c: &RxSnapshot) -> [u64; RX_QUEUE_STATS.len()] {
     [
         c.packets,
@@ -501,7 +510,11 @@ impl HwStats {
 
     /// The number of statistics of `ethtool -S` with `queues` queue pairs.
     pub(crate) fn count(queues: usize) -> usize {
-        queues * (RX_QUEUE_STATS.len() + TX_QUEUE_STATS.len() + RDE_STATS.len() + 1)
+        queues
+            * (RX_QUEUE_STATS.len()
+                + TX_QUEUE_STATS.len()
+                + RDE_STATS.len()
+                + XDP_TX_QUEUE_STATS.len())
             + hw_stats().count()
     }
 
@@ -523,10 +536,10 @@ impl HwStats {
         for s in hw_stats() {
             out.push(format_args!("{}", s.name));
         }
-        // The C driver's name for the XDP TX queue of each queue pair: its
-        // `XDP_TX` frames dropped (all of them: there is no such queue yet).
         for q in 0..queues {
-            out.push(format_args!("xdp_tx_queue_{q}_dropped"));
+            for suffix in XDP_TX_QUEUE_STATS {
+                out.push(format_args!("xdp_tx_queue_{q}{suffix}"));
+            }
         }
     }
 
@@ -535,17 +548,17 @@ impl HwStats {
     pub(crate) fn values(
         &self,
         regs: &Regs,
-        queues: impl Iterator<Item = (RxSnapshot, TxSnapshot)> + Clone,
+        queues: impl Iterator<Item = (RxSnapshot, TxSnapshot, XdpTxSnapshot)> + Clone,
         out: &mut StatsData<'_>,
     ) {
         let mut t = self.totals.lock();
         t.update(regs);
-        for ((rx, tx), accs) in queues.clone().zip(t.rde.iter()) {
+        for ((rx, tx, _), accs) in queues.clone().zip(t.rde.iter()) {
             rx_values(&rx).into_iter().for_each(|v| out.push(v));
             tx_values(&tx).into_iter().for_each(|v| out.push(v));
             accs.iter().for_each(|a| out.push(a.total()));
         }
         t.hw.iter().for_each(|a| out.push(a.total()));
-        queues.for_each(|(rx, _)| out.push(rx.xdp_tx_dropped));
+        queues.for_each(|(_, _, xdp)| xdp_tx_values(&xdp).into_iter().for_each(|v| out.push(v)));
     }
 }

@@ -32,6 +32,7 @@ use super::{
         POOL_RINGS, //
     },
     tx::TxRing,
+    xdp_tx::XdpRing,
     HeaderSplit, //
 };
 use crate::hw::reg::{
@@ -65,7 +66,8 @@ use crate::{
     stats::{
         RingStats,
         RxSnapshot,
-        TxSnapshot, //
+        TxSnapshot,
+        XdpTxSnapshot, //
     }, //
 };
 
@@ -137,11 +139,15 @@ pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
 pub(crate) struct RingMem {
     tx: Option<TxRing>,
     rx: Option<RxRing>,
+    xdp: Option<XdpRing>,
 }
 
 impl RingMem {
     /// Allocates a TX ring if `tx` and an RX ring if `rx`, of the given
-    /// sizes.
+    /// sizes. With an RX ring come an XDP TX ring (TWQ1) of the TX ring's
+    /// size and, for its completions, a TX ring even if `tx` is not set
+    /// (its TWQ0 then stays idle), as the C driver gives every vector with
+    /// an RX queue a TX queue triad.
     pub(crate) fn new(
         dev: &device::Device<device::Bound>,
         sizes: RingSizes,
@@ -149,13 +155,18 @@ impl RingMem {
         rx: bool,
     ) -> Result<Self> {
         Ok(Self {
-            tx: if tx {
+            tx: if tx || rx {
                 Some(TxRing::new(dev, sizes.twq)?)
             } else {
                 None
             },
             rx: if rx {
                 Some(RxRing::new(dev, sizes)?)
+            } else {
+                None
+            },
+            xdp: if rx {
+                Some(XdpRing::new(dev, sizes.twq)?)
             } else {
                 None
             },
@@ -220,6 +231,11 @@ pub(crate) struct Rings {
     pub(super) tx: SpinLock<Option<TxRing>>,
     #[pin]
     pub(super) rx: SpinLock<Option<RxRing>>,
+    /// The XDP TX ring, reached from the NAPI poll (under `rx` when
+    /// queueing, under `tx` when retiring) and, with the datapath
+    /// stopped, from process context.
+    #[pin]
+    pub(super) xdp: SpinLock<Option<XdpRing>>,
 }
 
 impl Rings {
@@ -233,6 +249,7 @@ impl Rings {
             rx_low: Atomic::new(false),
             tx <- new_spinlock!(None),
             rx <- new_spinlock!(None),
+            xdp <- new_spinlock!(None),
         })
     }
 
@@ -248,6 +265,7 @@ impl Rings {
     pub(crate) fn replace(&self, mut mem: RingMem) -> RingMem {
         core::mem::swap(&mut *self.tx.lock(), &mut mem.tx);
         core::mem::swap(&mut *self.rx.lock(), &mut mem.rx);
+        core::mem::swap(&mut *self.xdp.lock(), &mut mem.xdp);
         mem
     }
 
@@ -259,6 +277,11 @@ impl Rings {
     /// The transmit counters so far.
     pub(crate) fn tx_stats(&self) -> TxSnapshot {
         self.stats.tx.snapshot()
+    }
+
+    /// The counters of the XDP TX queue so far.
+    pub(crate) fn xdp_stats(&self) -> XdpTxSnapshot {
+        self.stats.xdp.snapshot()
     }
 
     /// The queue pair's MSI-X vector.
@@ -297,6 +320,9 @@ impl Rings {
             regs.write_raw(queue::TWQ0_BAH::at(q), hi(tx.twq.dma_address()));
             regs.write_raw(queue::TWQ0_SIZE::at(q), queue::size_reg(tx.size));
             regs.write_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::ENABLE.mask());
+            if let Some(xdp) = (*self.xdp.lock()).as_mut() {
+                xdp.enable(regs, q);
+            }
 
             regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::RESET.mask());
             regs.write_raw(queue::TCQ_BAL::at(q), lo(tx.tcq.dma_address()));
@@ -390,6 +416,7 @@ impl Rings {
         let q = self.queue;
 
         regs.rmw_raw(queue::TWQ0_CTL::at(q), queue::TWQ0_CTL::ENABLE.mask(), 0);
+        regs.rmw_raw(queue::TWQ1_CTL::at(q), queue::TWQ1_CTL::ENABLE.mask(), 0);
         regs.write_raw(queue::TCQ_CTL::at(q), 0);
         regs.write_raw(queue::TIM_MASK::at(q), queue::TIM_MASK::MASK.mask());
         regs.rmw_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::ENABLE.mask(), 0);

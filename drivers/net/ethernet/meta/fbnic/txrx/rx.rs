@@ -58,6 +58,7 @@ use crate::{
             },
             skbuff::SkBuff,
             xdp::{
+                flush_redirects,
                 ProgRef,
                 RxQueue, //
             },
@@ -253,8 +254,9 @@ pub(super) struct RxCount {
     pub(super) dropped: u64,
     pub(super) alloc_fail: u64,
     pub(super) length_errors: u64,
-    pub(super) xdp_tx_dropped: u64,
     desc_err: u64,
+    /// XDP frames went to the core's redirect queues, to be flushed.
+    pub(super) redirected: bool,
 }
 
 impl RxCount {
@@ -268,7 +270,6 @@ impl RxCount {
             (&stats.desc_err, self.desc_err),
             (&stats.alloc_fail, self.alloc_fail),
             (&stats.length_errors, self.length_errors),
-            (&stats.xdp_tx_dropped, self.xdp_tx_dropped),
         ] {
             if n != 0 {
                 counter.add(n);
@@ -575,6 +576,8 @@ impl Rings {
         let features = dev.features();
         // Counted here and added to the queue's counters once per poll.
         let mut count = RxCount::default();
+        // Where the program's XDP_TX frames go.
+        let mut xdp = self.xdp.lock();
 
         while done < budget {
             let raw = rx.rcq.read(rx.rcq_head);
@@ -645,7 +648,8 @@ impl Rings {
                         // Counted there; passed with its queue and protocol
                         // set, or consumed.
                         RxPacket::Xdp(x) if !meta.uncorrectable() => {
-                            rx_xdp::finish(x, dev, prog, napi, &mut count)
+                            let tx = ((*xdp).as_mut(), &self.stats.xdp);
+                            rx_xdp::finish(x, dev, prog, napi, &mut count, tx)
                         }
                         _ => {
                             count.dropped += 1;
@@ -670,6 +674,15 @@ impl Rings {
             }
         }
         count.add_to(&self.stats.rx);
+        // The XDP_TX frames of the whole poll go with one doorbell, and
+        // the redirected ones with one flush.
+        if let Some(ring) = (*xdp).as_mut() {
+            ring.ring(regs, self.queue);
+        }
+        drop(xdp);
+        if count.redirected {
+            flush_redirects(napi);
+        }
         if count.desc_err != 0 && net::ratelimit() {
             dev_warn!(
                 dev.parent(),

@@ -38,6 +38,7 @@ use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
         csr::{
+            qm_tx,
             queue,
             tce, //
         },
@@ -47,7 +48,8 @@ use crate::{
             twd,
             TxAddrLen,
             TxCompletion,
-            MIN_FRAME_LEN, //
+            MIN_FRAME_LEN,
+            TWQ1_DEFAULT_META, //
         }, //
     },
     kernel_ext::{
@@ -82,7 +84,8 @@ const TCP_CWR: u32 = 0x80;
 /// Sets up the TX engine's offload behaviour, once at probe (the TCE part
 /// of `fbnic_mac_init_regs()`): when segmenting, only the last segment
 /// keeps FIN and PSH and only the first keeps CWR, IPv4 IDs increment, and
-/// checksum insertion works as the stack expects.
+/// checksum insertion works as the stack expects; and the metadata of XDP
+/// TX frames ([`TWQ1_DEFAULT_META`]).
 pub(crate) fn init_tx_engine(regs: &Regs) {
     regs.write_raw(
         tce::LSO_CTRL::AT,
@@ -92,6 +95,11 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
             | tce::LSO_CTRL::TCPF_CLR_END.prep(TCP_CWR),
     );
     regs.write_raw(tce::CSO_CTRL::AT, 0);
+    // What the device assumes for frames on the XDP TX queues (TWQ1).
+    // CAST: the halves of a 64-bit descriptor. It encodes: a constant.
+    let meta = TWQ1_DEFAULT_META.encode().unwrap_or(0);
+    regs.write_raw(qm_tx::TWQ_DEFAULT_META_L::AT, meta as u32);
+    regs.write_raw(qm_tx::TWQ_DEFAULT_META_H::AT, (meta >> 32) as u32);
 }
 
 /// Works out the META descriptor and accounting of `skb`
@@ -241,8 +249,8 @@ impl TxRing {
 }
 
 impl Rings {
-    /// Drops the packets still on the TX ring after [`Rings::disable`]
-    /// (`fbnic_flush()`).
+    /// Drops the packets still on the TX ring and the XDP TX ring after
+    /// [`Rings::disable`] (`fbnic_flush()`).
     pub(crate) fn flush(&self, txq: &net::TxQueue) {
         if let Some(tx) = (*self.tx.lock()).as_mut() {
             for slot in tx.pending.iter_mut() {
@@ -254,6 +262,9 @@ impl Rings {
                 }
             }
             tx.head = tx.tail;
+        }
+        if let Some(xdp) = (*self.xdp.lock()).as_mut() {
+            xdp.flush(&self.stats.xdp);
         }
         txq.reset();
     }
@@ -397,9 +408,9 @@ impl Rings {
         }
     }
 
-    /// Retires what the device sent and passes on the time stamps it
-    /// took, in `clock`'s time (`fbnic_clean_tcq()`), from the poll
-    /// function.
+    /// Retires what the device sent, on the TX ring and the XDP TX ring,
+    /// and passes on the time stamps it took, in `clock`'s time
+    /// (`fbnic_clean_tcq()`), from the poll function.
     pub(crate) fn clean_tx<P>(
         &self,
         regs: &Regs,
@@ -420,6 +431,8 @@ impl Rings {
         let mut stamp_from = tx.head;
         // Head completions that point past what was posted.
         let mut desc_err = 0u64;
+        // The latest head of the XDP TX ring (TWQ1) reported.
+        let mut head1 = None;
 
         loop {
             let raw = tx.tcq.read(tx.tcq_head);
@@ -441,15 +454,23 @@ impl Rings {
                         desc_err += 1;
                     }
                 }
+                Ok(TxCompletion::Head1 { head }) => head1 = Some(u32::from(head)),
                 Ok(TxCompletion::Timestamp { ts, status }) => {
                     stamp_from = self.stamp(tx, stamp_from, clock, ts, status);
                 }
-                _ => {}
+                Err(_) => {}
             }
         }
 
         if seen {
             regs.write_raw(queue::TCQ_HEAD::at(self.queue), wrap(tx.tcq_head, size));
+        }
+        if let Some(head) = head1 {
+            if let Some(xdp) = (*self.xdp.lock()).as_mut() {
+                if xdp.complete(head, &self.stats.xdp).is_err() {
+                    desc_err += 1;
+                }
+            }
         }
         if desc_err != 0 {
             self.stats.tx.desc_err.add(desc_err);

@@ -8,10 +8,13 @@
 //! `XDP_PASS` builds the socket buffer from the frame as the program left
 //! it. `XDP_DROP` returns the pages to their pools; `XDP_ABORTED` and
 //! actions the kernel does not define do too, reported to the
-//! `xdp:xdp_exception` tracepoint. The driver has no XDP TX queue yet
-//! (the C driver's TWQ1): `XDP_TX` frames are dropped, reported the same
-//! way and counted (`xdp_tx_queue_<n>_dropped`), and so are
-//! `XDP_REDIRECT` frames, as in the C driver. As in the C driver,
+//! `xdp:xdp_exception` tracepoint. `XDP_TX` frames go to the queue pair's
+//! XDP TX queue (TWQ1, [`xdp_tx`](super::xdp_tx)), sent from the pages
+//! they were received into, with the doorbell written once at the end of
+//! the poll. `XDP_REDIRECT` frames go where the program's redirect helper
+//! said (the C driver drops them), with the core's queues flushed once at
+//! the end of the poll; one the core refuses is dropped and reported. As
+//! in the C driver,
 //! every frame the program saw counts as received (qstats `rx-packets`:
 //! XDP is the first layer of the stack); a frame in several buffers for
 //! a program that does not take them counts as a length error instead.
@@ -20,9 +23,12 @@
 
 use kernel::sync::Arc;
 
-use super::rx::{
-    RxCount,
-    RxPacket, //
+use super::{
+    rx::{
+        RxCount,
+        RxPacket, //
+    },
+    xdp_tx::XdpRing, //
 };
 use crate::kernel_ext::net::{
     self,
@@ -36,6 +42,7 @@ use crate::kernel_ext::net::{
     },
     NapiContext, //
 };
+use crate::stats::XdpTxCounters;
 
 /// A packet being received as an XDP frame.
 pub(crate) struct XdpPacket {
@@ -64,13 +71,16 @@ pub(super) fn start(
 /// Runs the program on a complete frame and carries out its decision;
 /// returns the socket buffer to hand up for `XDP_PASS` (or without a
 /// program, if it went away while the packet arrived), with its queue and
-/// protocol set. Counts the frame in `count`.
+/// protocol set. Counts the frame in `count`. `XDP_TX` frames are queued
+/// on `xdp` (the doorbell is the caller's), counted in `xdp_stats` if
+/// dropped there.
 pub(super) fn finish<P>(
     pkt: XdpPacket,
     dev: &net::Device<P>,
     prog: Option<&ProgRef<'_>>,
     napi: &NapiContext<'_>,
     count: &mut RxCount,
+    (xdp, xdp_stats): (Option<&mut XdpRing>, &XdpTxCounters),
 ) -> Option<SkBuff> {
     let XdpPacket { mut buff, ts } = pkt;
     let len = u64::from(buff.len());
@@ -98,10 +108,26 @@ pub(super) fn finish<P>(
     match act {
         Action::Pass | Action::Drop => {}
         Action::Tx => {
-            count.xdp_tx_dropped += 1;
-            buff.trace_exception(dev, prog, act);
+            match xdp {
+                Some(ring) => {
+                    ring.queue(buff, xdp_stats);
+                }
+                // Not reached: a queue pair with an RX ring has one.
+                None => {
+                    xdp_stats.dropped.inc();
+                    buff.trace_exception(dev, prog, act);
+                }
+            }
+            return None;
         }
-        Action::Redirect | Action::Invalid(_) => {
+        Action::Redirect => match buff.redirect(dev, prog, napi) {
+            Ok(()) => {
+                count.redirected = true;
+                return None;
+            }
+            Err(buff) => buff.trace_exception(dev, prog, act),
+        },
+        Action::Invalid(_) => {
             buff.warn_invalid_action(dev, prog, act);
             buff.trace_exception(dev, prog, act);
         }

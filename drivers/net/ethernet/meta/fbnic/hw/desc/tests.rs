@@ -150,6 +150,40 @@ fn tx_addr_len_round_trip() {
 }
 
 #[test]
+fn twq1_default_meta_and_buffers() {
+    // The C driver's value: ETH_HLEN in 2-byte units and REQ_COMPLETION.
+    let raw = TWQ1_DEFAULT_META.encode().unwrap();
+    assert_eq!(raw, 7 | twd::FLAG_REQ_COMPLETION);
+    assert_eq!(TxMeta::decode(raw), Ok(TWQ1_DEFAULT_META));
+    // A frame in three buffers: AL, AL, LAST_AL.
+    let bufs = [
+        (0x1000_0040u64, 1400u32),
+        (0x2000_0000, 4096),
+        (0x3000_0000, 10),
+    ];
+    let mut descs = [0u64; 3];
+    for (i, &(addr, len)) in bufs.iter().enumerate() {
+        descs[i] = twq1_buffer(addr, len, i + 1 == bufs.len()).unwrap();
+    }
+    assert_eq!(
+        descs.map(TwdType::of),
+        [TwdType::Al, TwdType::Al, TwdType::LastAl]
+    );
+    for (&d, &(addr, len)) in descs.iter().zip(bufs.iter()) {
+        let al = TxAddrLen::decode(d).unwrap();
+        assert_eq!((al.addr, u32::from(al.len)), (addr, len));
+    }
+    // Empty and oversized buffers, and addresses beyond 46 bits, are
+    // refused.
+    for (addr, len) in [(0x1000, 0), (0x1000, 65536), (1u64 << 46, 64)] {
+        assert!(matches!(
+            twq1_buffer(addr, len, true),
+            Err(DescError::Overflow { .. })
+        ));
+    }
+}
+
+#[test]
 fn tcd_round_trip_and_layout() {
     for (c, done) in [
         (TxCompletion::Head0 { head: 0xabcd }, true),

@@ -212,6 +212,49 @@ impl TxMeta {
     }
 }
 
+/// The metadata the device applies to every frame of a TWQ1 (XDP) queue,
+/// which carries no META descriptor of its own: programmed once into
+/// [`QM_TWQ_DEFAULT_META`](super::super::csr::qm_tx::TWQ_DEFAULT_META_L)
+/// (`fbnic_mac_init_regs()`). An Ethernet header, no offloads, and a
+/// completion for every frame, which returns its pages.
+pub const TWQ1_DEFAULT_META: TxMeta = TxMeta {
+    l2_hlen: 14,
+    l3_type: L3Type::Other,
+    l3_ohlen: 0,
+    l3_ihlen: 0,
+    csum_offset: 0,
+    l4_hlen: 0,
+    l4_type: L4Type::Other,
+    req_ts: false,
+    req_lso: false,
+    req_cso: false,
+    req_completion: true,
+    dest_mac: false,
+    dest_bmc: false,
+    dest_fw: false,
+    mss: 0,
+};
+
+/// The descriptor of one buffer of a frame sent from TWQ1: `len` bytes at
+/// `addr`, LAST_AL for the frame's `last` buffer. A frame there is only
+/// AL descriptors ([`TWQ1_DEFAULT_META`] stands for its META). The device
+/// takes no empty buffer ([`DescError::Overflow`] of `LEN` for 0, as for
+/// more than 65535 bytes).
+pub const fn twq1_buffer(addr: u64, len: u32, last: bool) -> Result<u64, DescError> {
+    if len == 0 || len > u16::MAX as u32 {
+        return Err(DescError::Overflow {
+            field: "LEN",
+            value: len as u64,
+        });
+    }
+    TxAddrLen {
+        addr,
+        len: len as u16,
+        last,
+    }
+    .encode()
+}
+
 /// A TX address/length (AL or LAST_AL) descriptor: one DMA buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TxAddrLen {
