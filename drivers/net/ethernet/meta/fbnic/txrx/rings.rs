@@ -334,8 +334,27 @@ impl Rings {
             regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::ENABLE.mask());
         }
 
+        // Page pools, bound to the queue's NAPI instance so that pages the
+        // stack frees during the poll go straight back to their caches, and
+        // the XDP queue info: creating them allocates and takes mutexes, so
+        // not under the ring's lock.
+        let sizes = (*self.rx.lock())
+            .as_ref()
+            .map(|rx| (rx.hpq_size, rx.ppq_size));
+        let mut pools = match sizes {
+            Some((hpq, ppq)) => {
+                let hpq =
+                    PagePool::new_for_napi(dev, &Params::new(POOL_RINGS * hpq, self.index), napi)?;
+                let ppq =
+                    PagePool::new_for_napi(dev, &Params::new(POOL_RINGS * ppq, self.index), napi)?;
+                // For XDP programs: frames are in pages of these pools.
+                let rxq = RxQueue::new(dev, self.index, napi, &hpq)?;
+                Some((hpq, ppq, rxq))
+            }
+            None => None,
+        };
         let mut guard = self.rx.lock();
-        if let Some(rx) = (*guard).as_mut() {
+        if let (Some(rx), Some((hpq_pool, ppq_pool, rxq))) = ((*guard).as_mut(), pools.take()) {
             rx.rcq.clear();
 
             regs.write_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::RESET.mask());
@@ -363,27 +382,14 @@ impl Rings {
             regs.write_raw(queue::RIM_MASK::at(q), 0);
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::ENABLE.mask());
 
-            // Page pools, and pages for every buffer to the device.
+            // The page pools, and pages for every buffer to the device.
             rx.rcq_head = 0;
             rx.pkt = RxPacket::None;
             rx.hpq.clear();
             rx.ppq.clear();
-            // Bound to the queue's NAPI instance, so that pages the stack
-            // frees during the poll go straight back to the pools' caches.
-            rx.hpq_pool = Some(PagePool::new_for_napi(
-                dev,
-                &Params::new(POOL_RINGS * rx.hpq_size, self.index),
-                napi,
-            )?);
-            rx.ppq_pool = Some(PagePool::new_for_napi(
-                dev,
-                &Params::new(POOL_RINGS * rx.ppq_size, self.index),
-                napi,
-            )?);
-            // For XDP programs: frames are in pages of these pools.
-            if let Some(pool) = rx.hpq_pool.as_ref() {
-                rx.xdp_rxq = Some(RxQueue::new(dev, self.index, napi, pool)?);
-            }
+            rx.hpq_pool = Some(hpq_pool);
+            rx.ppq_pool = Some(ppq_pool);
+            rx.xdp_rxq = Some(rxq);
             // A queue that could not be filled whole (short of memory)
             // starts anyway, as in the C driver: the NAPI poll refills it,
             // and the service task polls a queue left without pages

@@ -289,6 +289,10 @@ pub(super) enum RxPacket {
     Failed,
 }
 
+/// What [`RxRing::flush`] leaves to drop: the XDP queue info and the
+/// header and payload page pools.
+pub(super) type RxTeardown = (Option<Arc<RxQueue>>, Option<PagePool>, Option<PagePool>);
+
 /// The RX buffer queues (HPQ, PPQ) and completion queue (RCQ), with the
 /// positions on them, the pages posted, the page pools while the
 /// interface is up, and the packet being received.
@@ -331,15 +335,18 @@ impl RxRing {
         })
     }
 
-    /// Gives back every page and the packet being received, and destroys
-    /// the page pools.
-    pub(super) fn flush(&mut self) {
+    /// Gives back every page and the packet being received; returns the
+    /// XDP queue info and the page pools, for the caller to drop where it
+    /// may sleep (in this order: the queue info, then the pools).
+    pub(super) fn flush(&mut self) -> RxTeardown {
         self.pkt = RxPacket::None;
-        self.xdp_rxq = None;
         self.hpq.clear();
         self.ppq.clear();
-        self.hpq_pool = None;
-        self.ppq_pool = None;
+        (
+            self.xdp_rxq.take(),
+            self.hpq_pool.take(),
+            self.ppq_pool.take(),
+        )
     }
 }
 
@@ -401,9 +408,10 @@ impl Rings {
     /// socket buffers go back to the destroyed pools' memory as the stack
     /// frees them.
     pub(crate) fn flush_rx(&self) {
-        if let Some(rx) = (*self.rx.lock()).as_mut() {
-            rx.flush();
-        }
+        // Destroying the pools and unregistering the queue info take
+        // mutexes: after the ring's lock is released.
+        let gone = (*self.rx.lock()).as_mut().map(RxRing::flush);
+        drop(gone);
     }
 
     /// Posts fresh pages at the free slots of a buffer queue and tells the
