@@ -139,12 +139,12 @@ fn report(dev: &FbnicDevice, kind: &str) -> String {
     let h = dev.hostile();
     if kind == "mmio" {
         let state = if h.gone() { "gone" } else { "present" };
-        format!("ok mmio {state} reads {}", h.gone_reads())
+        format!("mmio {state} reads {}", h.gone_reads())
     } else {
         let (lost, left) = dev.intr().lost();
         let storm = if h.storming() { "on" } else { "off" };
         format!(
-            "ok irq storm {storm} fired {} lost {lost} left {left}",
+            "irq storm {storm} fired {} lost {lost} left {left}",
             h.stormed()
         )
     }
@@ -263,7 +263,7 @@ mod tests {
         assert_eq!(rd(&dev, csr_bar, scratch), u32::MAX);
         assert_eq!(
             control(&dev, "mmio", None, None).unwrap(),
-            "ok mmio gone reads 3"
+            "mmio gone reads 3"
         );
         control(&dev, "mmio", Some("back"), None).unwrap();
         // The write while gone was lost; the reset's value shows.
@@ -273,7 +273,7 @@ mod tests {
         clear(&dev);
         assert_eq!(
             control(&dev, "mmio", None, None).unwrap(),
-            "ok mmio present reads 3"
+            "mmio present reads 3"
         );
         assert!(control(&dev, "mmio", Some("away"), None).is_err());
     }
@@ -301,7 +301,7 @@ mod tests {
         assert!(!dev.hostile().storming());
         assert!(control(&dev, "irq", None, None)
             .unwrap()
-            .starts_with("ok irq storm off fired "));
+            .starts_with("irq storm off fired "));
         for bad in [Some("0"), Some("-1"), Some("x"), Some("601")] {
             assert!(control(&dev, "irq", Some("storm"), bad).is_err(), "{bad:?}");
         }
@@ -338,7 +338,7 @@ mod tests {
         assert_eq!(count(&files[v]), 0);
         assert_eq!(
             control(&dev, "irq", None, None).unwrap(),
-            "ok irq storm off fired 0 lost 2 left 0"
+            "irq storm off fired 0 lost 2 left 0"
         );
         // The third is delivered.
         unmask(FIRST_LOSSY_VECTOR);

@@ -47,6 +47,7 @@ mod plan;
 mod rings;
 mod rx;
 mod sizes;
+mod stall;
 mod tx;
 mod xdp;
 
