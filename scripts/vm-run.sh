@@ -31,6 +31,11 @@
 #                       "# vm-root-ports" line in the script); the
 #                       functions are then 0000:01:00.0, 0000:02:00.0, ...
 #                       instead of 0000:00:05.0, 0000:00:06.0, ...
+#                       The fbnic functions' QEMU ids are fbnic0, fbnic1, ...
+#                       (the hotplug suite unplugs and plugs them).
+#
+# A script may ask for a number of ports on a "# vm-ports N" line (--ports
+# on the command line wins).
 #
 # A script may declare the emulator options it needs on a comment line
 # "# fbnic-emu-args: ..." (e.g. a start-up sensor value); they come before
@@ -52,7 +57,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-driver=rust ports=2 timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
+driver=rust ports= timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
 root_ports=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -74,8 +79,10 @@ done
 [ $# -ge 1 ] || die "usage: $0 [options] SCRIPT [ARGS...]"
 script=$1
 shift
-case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
 [ -f "$script" ] || die "no such script: $script"
+ports=${ports:-$(sed -n 's/^# vm-ports \([0-9]*\)$/\1/p' "$script" | head -n1)}
+ports=${ports:-2}
+case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
 guest=$script
 if [ "${script%.py}" != "$script" ]; then
 	guest=$FBNIC_TOP/tests/py/guest.sh
@@ -227,13 +234,14 @@ emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
 # port there (--root-ports), where Linux's AER service sees its errors.
 if grep -q "^# vm-root-ports" "$script"; then root_ports=1; fi
 devices=()
+
 for ((i = 0; i < ports; i++)); do
 	at="\"addr\":\"0x$((5 + i))\""
 	if [ $root_ports -eq 1 ]; then
 		devices+=(-device "pcie-root-port,id=fbnic-rp$i,bus=pcie.0,addr=0x$((5 + i)),chassis=$((1 + i))")
 		at="\"bus\":\"fbnic-rp$i\""
 	fi
-	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},$at}")
+	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"id\":\"fbnic$i\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},$at}")
 done
 
 qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"

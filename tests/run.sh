@@ -23,7 +23,7 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 drivers="rust c"
-suites="basic control compare traffic reconfig xdp_fwd timestamp bmc recovery lifecycle aer netinstall selftests"
+suites="basic control compare traffic reconfig xdp_fwd timestamp bmc recovery lifecycle aer hotplug netinstall selftests"
 tier=quick
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -21,7 +21,12 @@ kernel's function error injection:
   made by hand cycles the link (one link down event).
 - Malformed RX and TX completions (the emulator's "fault PORT rx-cmpl" and
   "tx-cmpl"): the Rust driver counts, logs and drops them and keeps
-  working; the C driver of 7.3 oopses, so it skips that case."""
+  working; the C driver of 7.3 oopses, so it skips that case.
+- An interrupt storm (the emulator's "fault PORT irq storm": every MSI-X
+  vector fires every 250 us with no cause) and lost queue interrupts
+  ("fault PORT irq lost"); the device gone from the bus ("fault PORT mmio
+  gone": its registers read all ones); their cases are in
+  tests/py/lib/hostile_cases.py (Documentation/reliability.md)."""
 
 import os
 import time
@@ -29,6 +34,7 @@ import time
 from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
     ksft_pr, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, up, wait_for
+from hostile_cases import device_gone, irq_storm, lost_interrupts
 
 EXPECTED_FAIL = """
 """
@@ -352,7 +358,8 @@ def drop_mode_and_pause(lab):
 
 def main():
     run([load, up, drop_mode_and_pause, tx_timeout_recovery, rx_page_starvation,
-         malformed_completions, dmesg_clean, unload], Lab(), EXPECTED_FAIL)
+         malformed_completions, irq_storm, lost_interrupts, device_gone, dmesg_clean, unload],
+        Lab(), EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,11 @@
 //! reg PORT REGISTER[INDEX]      a BAR0 register's value (name as in hw/csr)
 //! monitor HMP-COMMAND...        run one of QEMU's monitor commands through
 //!                               its QMP socket (`--qmp`): ok and its output
+//! device-del ID | device-add PORT ID BUS
+//!                               unplug QEMU device ID, plug port PORT's
+//!                               function in again (crate::hotplug)
+//! fault PORT mmio|irq ...       the device gone, interrupt storms and lost
+//!                               interrupts (crate::hostile)
 //! ```
 //!
 //! `fbnic-emu ctl PATH COMMAND...` sends one command and prints the answer
@@ -242,7 +247,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | reg PORT REGISTER[INDEX] | monitor HMP-COMMAND".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | fault PORT mmio [gone|back] | fault PORT irq [storm [SECONDS]|lost [N]|stop] | reg PORT REGISTER[INDEX] | monitor HMP-COMMAND | device-del ID | device-add PORT ID BUS".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -386,7 +391,9 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                         return Err(format!("port has no TX queue {}", arg.unwrap_or("")));
                     }
                 }
+                "mmio" | "irq" => return crate::hostile::control(dev, kind, arg, w.next()),
                 "clear" => {
+                    crate::hostile::clear(dev);
                     fw.set_faults(|f| *f = Default::default());
                     dev.datapath().clear_ts_faults();
                     dev.datapath().clear_tx_stalls();
@@ -467,7 +474,12 @@ fn counter(spec: &str) -> Result<(u32, String), String> {
 /// accept thread, and a thread per client, since a client may stay
 /// connected for good (QEMU relaying a guest serial port, say). `qmp` is
 /// QEMU's QMP socket, which `monitor` commands go to.
-pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>, qmp: Option<PathBuf>) -> io::Result<()> {
+pub fn serve(
+    path: &Path,
+    ports: Vec<Arc<FbnicDevice>>,
+    qmp: Option<PathBuf>,
+    sockets: Vec<PathBuf>,
+) -> io::Result<()> {
     if path.exists() {
         match UnixStream::connect(path) {
             Ok(_) => {
@@ -481,6 +493,7 @@ pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>, qmp: Option<PathBuf>) ->
     }
     let listener = UnixListener::bind(path)?;
     let ports = Arc::new(ports);
+    let sockets = Arc::new(sockets);
     thread::Builder::new()
         .name("control".into())
         .spawn(move || {
@@ -494,11 +507,12 @@ pub fn serve(path: &Path, ports: Vec<Arc<FbnicDevice>>, qmp: Option<PathBuf>) ->
                 };
                 let ports = Arc::clone(&ports);
                 let qmp = qmp.clone();
+                let sockets = Arc::clone(&sockets);
                 let spawned =
                     thread::Builder::new()
                         .name("control-client".into())
                         .spawn(move || {
-                            if let Err(e) = serve_client(stream, &ports, qmp.as_deref()) {
+                            if let Err(e) = serve_client(stream, &ports, qmp.as_deref(), &sockets) {
                                 warn!("control client: {e}");
                             }
                         });
@@ -514,6 +528,7 @@ fn serve_client(
     stream: UnixStream,
     ports: &[Arc<FbnicDevice>],
     qmp: Option<&Path>,
+    sockets: &[PathBuf],
 ) -> io::Result<()> {
     let mut out = stream.try_clone()?;
     // Bounded lines: a client cannot make the server buffer without end.
@@ -525,6 +540,7 @@ fn serve_client(
         let line = line.trim();
         let answer = match line.strip_prefix("monitor ") {
             Some(command) => monitor(qmp, command.trim()),
+            None if line.starts_with("device-") => crate::hotplug::command(qmp, sockets, line),
             None => execute(ports, line),
         };
         writeln!(out, "{answer}")?;
@@ -781,7 +797,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("ctl.sock");
         let p = ports();
-        serve(&path, p.clone(), Some(dir.join("no-qemu.sock"))).unwrap();
+        serve(&path, p.clone(), Some(dir.join("no-qemu.sock")), Vec::new()).unwrap();
         assert!(client(&path, &["link".into(), "down".into(), "0".into()]).unwrap());
         // monitor goes to QEMU's QMP socket (tested in qmp.rs): none here.
         assert!(!client(&path, &["monitor".into(), "info".into(), "status".into()]).unwrap());

@@ -26,6 +26,7 @@ use log::{debug, info, trace};
 use crate::blocks;
 use crate::bmc::{Bmc, BmcConfig};
 use crate::fw::Firmware;
+use crate::hostile::Hostile;
 use crate::identity::MacAddr;
 use crate::interrupts::Interrupts;
 use crate::intr::InterruptController;
@@ -140,6 +141,8 @@ pub struct FbnicDevice {
     bmc: OnceLock<Bmc>,
     /// Function resets (VFIO_DEVICE_RESET or FLR) so far.
     resets: AtomicU64,
+    /// Faults of the device as a whole (gone from the bus, interrupts).
+    hostile: Hostile,
 }
 
 impl FbnicDevice {
@@ -175,6 +178,7 @@ impl FbnicDevice {
             mmio: MmioCounters::new(),
             bmc: OnceLock::new(),
             resets: AtomicU64::new(0),
+            hostile: Hostile::default(),
         };
         blocks::apply_resets(&dev.csr);
         dev
@@ -223,6 +227,11 @@ impl FbnicDevice {
     /// [`interrupts`](Self::interrupts) directly.
     pub fn intr(&self) -> &InterruptController {
         &self.intr
+    }
+
+    /// The device-level faults.
+    pub fn hostile(&self) -> &Hostile {
+        &self.hostile
     }
 
     /// The guest's BAR accesses so far.
@@ -401,6 +410,19 @@ impl FbnicDevice {
         };
         match region {
             CONFIG_REGION => self.config().read(offset, data).map_err(|_| out_of_range()),
+            r if (r == pci::BAR_CSR.index || r == pci::BAR_FW.index)
+                && self.hostile.gone_read() =>
+            {
+                // Gone from the bus: all ones, as the root port answers.
+                let bar = if r == pci::BAR_CSR.index {
+                    pci::BAR_CSR
+                } else {
+                    pci::BAR_FW
+                };
+                check_range(bar, offset, len).ok_or_else(out_of_range)?;
+                data.fill(0xff);
+                Ok(())
+            }
             r if r == pci::BAR_CSR.index => {
                 self.mmio
                     .count(mmio::Bar::Csr, mmio::Dir::Read, (offset / 4) as u32);
@@ -440,6 +462,15 @@ impl FbnicDevice {
         };
         match region {
             CONFIG_REGION => self.config_write(offset, data).map_err(|_| out_of_range()),
+            r if (r == pci::BAR_CSR.index || r == pci::BAR_FW.index) && self.hostile.gone() => {
+                // Gone from the bus: the write is lost.
+                let bar = if r == pci::BAR_CSR.index {
+                    pci::BAR_CSR
+                } else {
+                    pci::BAR_FW
+                };
+                check_range(bar, offset, len).ok_or_else(out_of_range)
+            }
             r if r == pci::BAR_CSR.index => {
                 self.mmio
                     .count(mmio::Bar::Csr, mmio::Dir::Write, (offset / 4) as u32);

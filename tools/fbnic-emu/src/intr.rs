@@ -49,6 +49,7 @@
 //! controller; the MSI-X eventfd is written under that lock so messages
 //! leave in the order the state changed.
 
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use fbnic_hw::csr::intr;
@@ -160,6 +161,10 @@ fn decode(reg: u32) -> Option<Reg> {
 /// The interrupt block of one function, in front of its MSI-X vectors.
 pub struct InterruptController {
     state: Mutex<State>,
+    /// Queue interrupts still to lose (`fault PORT irq lost`,
+    /// [`crate::hostile`]), and how many were lost.
+    lose: AtomicU32,
+    lost: AtomicU64,
     msix: Interrupts,
     rearm_hook: RwLock<Option<RearmHook>>,
 }
@@ -169,6 +174,8 @@ impl InterruptController {
     pub fn new(msix: Interrupts) -> Self {
         InterruptController {
             state: Mutex::new(State::new()),
+            lose: AtomicU32::new(0),
+            lost: AtomicU64::new(0),
             msix,
             rearm_hook: RwLock::new(None),
         }
@@ -302,6 +309,10 @@ impl InterruptController {
                 st.sw_status[n] &= !bit;
             }
             let vector = n as u32 * 32 + bit.trailing_zeros();
+            if vector >= u32::from(crate::hostile::FIRST_LOSSY_VECTOR) && self.take_lost() {
+                debug!("vector {vector}: message lost (fault)");
+                continue;
+            }
             // n < 8, so the vector is below 256.
             match self.msix.fire(vector as u16) {
                 Ok(true) => {}
@@ -359,6 +370,31 @@ impl InterruptController {
     /// The coalescing state of `vector`, or `None` past the rearm table.
     pub fn rearm_state(&self, vector: u16) -> Option<RearmState> {
         self.lock().rearm.get(usize::from(vector)).copied()
+    }
+
+    /// Loses the next `n` messages of queue vectors (0: none).
+    pub fn set_lost(&self, n: u32) {
+        self.lose.store(n, Ordering::Relaxed);
+    }
+
+    /// Queue interrupts lost so far, and still to lose.
+    pub fn lost(&self) -> (u64, u32) {
+        (
+            self.lost.load(Ordering::Relaxed),
+            self.lose.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Uses up one interrupt to lose, if any is left.
+    fn take_lost(&self) -> bool {
+        let take = self
+            .lose
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok();
+        if take {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+        }
+        take
     }
 
     /// Installs (or with `None` removes) the hook called after every

@@ -24,6 +24,8 @@
 //! - [`identity`]: serial number to MAC address.
 //! - [`mmio`]: counts of the guest's register accesses.
 //! - [`control`]: link/sensor/fault options and the control socket.
+//! - [`hostile`]: a device gone from the bus, interrupt storms, lost
+//!   interrupts; [`hotplug`]: QEMU unplugging and plugging a port.
 //! - [`cli`], [`logger`]: the program around it.
 
 pub mod backend;
@@ -37,6 +39,8 @@ pub mod csum;
 mod datapath_tests;
 pub mod device;
 pub mod fw;
+pub mod hostile;
+pub mod hotplug;
 pub mod identity;
 pub mod interrupts;
 pub mod intr;

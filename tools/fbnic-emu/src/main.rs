@@ -176,7 +176,12 @@ fn run(opts: Options) -> ExitCode {
     }
 
     if let Some(path) = &opts.control.control {
-        if let Err(e) = control::serve(path, devs.clone(), opts.control.qmp.clone()) {
+        if let Err(e) = control::serve(
+            path,
+            devs.clone(),
+            opts.control.qmp.clone(),
+            opts.sockets.clone(),
+        ) {
             error!("cannot serve the control socket {}: {e}", path.display());
             cleanup(&removers);
             return ExitCode::FAILURE;

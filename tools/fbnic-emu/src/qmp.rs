@@ -5,7 +5,9 @@
 //! QMP socket QEMU serves (`-qmp unix:PATH,server=on,wait=off`, given to
 //! the emulator as `--qmp PATH`). The lab uses it to inject PCIe errors
 //! (`pcie_aer_inject_error`) from a guest test, which reaches nothing of
-//! QEMU but the emulator's control channel.
+//! QEMU but the emulator's control channel. [`execute`] runs a QMP
+//! command itself (the control socket's `device-add` and `device-del`,
+//! [`crate::hotplug`]).
 //!
 //! One connection per command: the greeting, `qmp_capabilities`, the
 //! command, its answer. Events QEMU sends meanwhile are skipped.
@@ -22,7 +24,25 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// output, lines joined by " | " (a command's complaint is output too,
 /// for the caller to judge), or why QMP failed: no socket, a QMP error.
 pub fn human_command(path: &Path, command: &str) -> Result<String, String> {
+    let output = execute(
+        path,
+        &format!(
+            "{{\"execute\": \"human-monitor-command\", \"arguments\": {{\"command-line\": {}}}}}",
+            quote(command)
+        ),
+    )?;
+    // HMP reports what went wrong in its output: the caller judges it.
+    Ok(output.trim().replace("\r\n", "\n").replace('\n', " | "))
+}
+
+/// Runs one QMP command, `message` (a JSON object on one line), through
+/// the QMP socket at `path`: its `return` value (a string unquoted,
+/// anything else as QEMU wrote it), or the QMP error's description.
+pub fn execute(path: &Path, message: &str) -> Result<String, String> {
     let err = |e: std::io::Error| format!("QMP socket {}: {e}", path.display());
+    if message.contains('\n') {
+        return Err("a QMP message is one line".into());
+    }
     let stream = UnixStream::connect(path).map_err(err)?;
     stream.set_read_timeout(Some(TIMEOUT)).map_err(err)?;
     let mut out = stream.try_clone().map_err(err)?;
@@ -33,15 +53,8 @@ pub fn human_command(path: &Path, command: &str) -> Result<String, String> {
     }
     writeln!(out, "{{\"execute\": \"qmp_capabilities\"}}").map_err(err)?;
     answer(&next_message(&mut lines).map_err(err)?)?;
-    writeln!(
-        out,
-        "{{\"execute\": \"human-monitor-command\", \"arguments\": {{\"command-line\": {}}}}}",
-        quote(command)
-    )
-    .map_err(err)?;
-    let output = answer(&next_message(&mut lines).map_err(err)?)?;
-    // HMP reports what went wrong in its output: the caller judges it.
-    Ok(output.trim().replace("\r\n", "\n").replace('\n', " | "))
+    writeln!(out, "{message}").map_err(err)?;
+    answer(&next_message(&mut lines).map_err(err)?)
 }
 
 /// The next message that is not an event.
@@ -83,7 +96,7 @@ fn answer(msg: &str) -> Result<String, String> {
 }
 
 /// `s` as a JSON string.
-fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     let mut q = String::from("\"");
     for c in s.chars() {
         match c {
@@ -190,6 +203,14 @@ mod tests {
             "x",
         );
         assert_eq!(e.unwrap_err(), "QMP error: no \"such\"");
+
+        let path = dir.join("raw.sock");
+        let _ = std::fs::remove_file(&path);
+        let server = fake_qemu(&path, "{\"return\": {}}");
+        let msg = "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"fbnic1\"}}";
+        assert_eq!(execute(&path, msg).unwrap(), "{}");
+        assert_eq!(server.join().unwrap()[1], msg);
+        assert!(execute(&path, "{\n}").is_err());
 
         let e = human_command(&dir.join("none.sock"), "x").unwrap_err();
         assert!(e.starts_with("QMP socket "), "{e}");

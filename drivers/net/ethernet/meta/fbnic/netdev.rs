@@ -21,6 +21,7 @@ mod bmc;
 mod channels;
 mod eeprom;
 mod ethtool;
+mod hostile;
 mod hwtstamp;
 mod pm;
 mod recovery;
@@ -149,6 +150,10 @@ pub(crate) struct Service {
     reset: DelayedWork<Service, { recovery::RESET_WORK }>,
     /// Interrupts of each queue vector, counted for the MSI-X self-test.
     irqs: [Atomic<u32>; QUEUE_VECTORS],
+    /// `irqs` at the last stall check, and the vectors it fired
+    /// ([`hostile`]).
+    irqs_seen: [Atomic<u32>; QUEUE_VECTORS],
+    irq_rearms: Atomic<u64>,
 }
 
 /// Queue vectors at most.
@@ -176,6 +181,8 @@ impl Service {
                 work <- new_delayed_work!("fbnic::Service::work"),
                 reset <- new_delayed_work!("fbnic::Service::reset"),
                 irqs: [const { Atomic::new(0) }; QUEUE_VECTORS],
+                irqs_seen: [const { Atomic::new(0) }; QUEUE_VECTORS],
+                irq_rearms: Atomic::new(0),
             }),
             GFP_KERNEL,
         )
@@ -238,7 +245,7 @@ impl WorkItem for Service {
     type Pointer = Arc<Service>;
 
     fn run(this: Arc<Service>) {
-        if !this.link.is_open() {
+        if !this.link.is_open() || this.device_gone() {
             return;
         }
         let shared = &this.shared;
@@ -261,6 +268,7 @@ impl WorkItem for Service {
             if let Some(handle) = this.netdev.as_ref() {
                 handle.with(|dev| dev.data().refill_depleted());
             }
+            this.rearm_stalled();
         }
         Service::schedule(this);
     }

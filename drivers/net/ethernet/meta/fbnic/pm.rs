@@ -127,9 +127,11 @@ impl Fbnic<'_> {
         }
     }
 
-    /// Whether the device is in service, i.e. not quiesced.
+    /// Whether the device is in service, i.e. not quiesced. A device
+    /// found gone from the bus still is, for a reset to quiesce it (with
+    /// its register accesses dropped) and bring it back.
     fn in_service(&self) -> bool {
-        self.shared().regs.present()
+        !self.shared().regs.taken_offline()
     }
 }
 

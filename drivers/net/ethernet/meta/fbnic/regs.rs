@@ -16,6 +16,13 @@
 //! reads then return all ones, which is what a device that dropped off the
 //! bus reads as and what the rest of the driver already treats as "gone".
 //!
+//! A device can also drop off the bus while bound (a surprise removal, a
+//! PCIe link that went down): its reads then return all ones. A read of
+//! all ones is taken for that when `MASTER_SPARE_0` (or, for BAR4,
+//! `FW_ZERO_REG`), which reads zero on a device that is there, reads all
+//! ones too (`fbnic_rd32()`): the driver then stops accessing the device
+//! ([`Regs::gone`]) until a reset brings it back ([`Regs::set_online`]).
+//!
 //! The same holds while the driver has taken the device offline
 //! ([`Regs::set_online`]) for system sleep or error recovery, as the C
 //! driver clears its BAR pointers then: nothing reaches a device that is
@@ -31,6 +38,8 @@ use kernel::{
     sync::atomic::{
         Acquire,
         Atomic,
+        Full,
+        Relaxed,
         Release, //
     },
 };
@@ -76,7 +85,16 @@ pub(crate) struct Regs {
     bar4: DevresBar<BAR4_SIZE>,
     /// Whether register accesses reach the device (see [`Regs::set_online`]).
     online: Atomic<bool>,
+    /// Whether the device read all ones where it reads zero: it is gone,
+    /// and nothing reaches it any more until [`Regs::set_online`].
+    gone: Atomic<bool>,
+    /// Where the read that found it gone was, a BAR4 location with bit 31
+    /// set, until [`Regs::take_gone_report`] took it.
+    gone_at: Atomic<u32>,
 }
+
+/// [`Regs::gone_at`] while there is nothing to report.
+const NO_REPORT: u32 = u32::MAX;
 
 impl Regs {
     /// Requests and maps BAR0 and BAR4. Fails if either is smaller than what
@@ -95,6 +113,8 @@ impl Regs {
             bar0,
             bar4,
             online: Atomic::new(true),
+            gone: Atomic::new(false),
+            gone_at: Atomic::new(NO_REPORT),
         })
     }
 
@@ -103,13 +123,83 @@ impl Regs {
     /// gone (`fbnic_pm_suspend()` clears the BAR pointers). For system
     /// sleep and error recovery, between quiescing the device and bringing
     /// it back.
+    /// Bringing it online also ends a [`Regs::gone`] state: a reset
+    /// brought the device back (or it reads all ones again and is found
+    /// gone again).
     pub(crate) fn set_online(&self, online: bool) {
+        if online {
+            self.gone.store(false, Release);
+        }
         self.online.store(online, Release);
     }
 
     /// Whether register accesses reach the device.
     fn is_online(&self) -> bool {
-        self.online.load(Acquire)
+        self.online.load(Acquire) && !self.gone.load(Acquire)
+    }
+
+    /// Whether the driver took the device offline ([`Regs::set_online`]);
+    /// a device found [`Regs::gone`] is still online in this sense, for a
+    /// reset to take it offline and back.
+    pub(crate) fn taken_offline(&self) -> bool {
+        !self.online.load(Acquire)
+    }
+
+    /// Whether the device was found gone from the bus: a register and the
+    /// register that reads zero both read all ones.
+    pub(crate) fn gone(&self) -> bool {
+        self.gone.load(Acquire)
+    }
+
+    /// Once after the device was found gone: the location of the read
+    /// that found it, as `(bar, dword index)`.
+    pub(crate) fn take_gone_report(&self) -> Option<(u32, u32)> {
+        match self.gone_at.xchg(NO_REPORT, Relaxed) {
+            NO_REPORT => None,
+            at => Some((if at & (1 << 31) != 0 { 4 } else { 0 }, at & !(1 << 31))),
+        }
+    }
+
+    /// After dword `index` of BAR `bar` read all ones: the device is gone
+    /// if the register of that BAR that reads zero while it is there
+    /// (`MASTER_SPARE_0`, `FW_ZERO_REG`) reads all ones too
+    /// (`fbnic_rd32()`, `fbnic_fw_rd32()`).
+    fn check_gone(&self, bar: u32, index: u32) {
+        let zero = if bar == 4 {
+            mbx::FW_ZERO_REG::AT.index()
+        } else {
+            master::SPARE_0::AT.index()
+        };
+        if index != zero {
+            let again = if bar == 4 {
+                self.read_bar4_raw(zero)
+            } else {
+                self.read_bar0_raw(zero)
+            };
+            if again != u32::MAX {
+                return;
+            }
+        }
+        if !self.gone.xchg(true, Full) {
+            let tag = if bar == 4 { 1 << 31 } else { 0 };
+            self.gone_at.store(index | tag, Relaxed);
+        }
+    }
+
+    /// A BAR0 dword as the device answers it, all ones if it cannot.
+    fn read_bar0_raw(&self, index: u32) -> u32 {
+        self.bar0
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(offset(index)).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// A BAR4 dword as the device answers it, all ones if it cannot.
+    fn read_bar4_raw(&self, index: u32) -> u32 {
+        self.bar4
+            .try_access()
+            .and_then(|bar| (&*bar).try_read32(offset(index)).ok())
+            .unwrap_or(u32::MAX)
     }
 
     /// Flushes posted CSR writes (`wrfl()`).
@@ -165,10 +255,11 @@ impl Io32<Bar0> for Regs {
         if !self.is_online() {
             return u32::MAX;
         }
-        self.bar0
-            .try_access()
-            .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
-            .unwrap_or(u32::MAX)
+        let value = self.read_bar0_raw(loc.index());
+        if value == u32::MAX {
+            self.check_gone(0, loc.index());
+        }
+        value
     }
 
     /// Writes a CSR (`wr32()`); does nothing once the device is gone.
@@ -191,10 +282,11 @@ impl Io32<Bar4> for Regs {
         if !self.is_online() {
             return u32::MAX;
         }
-        self.bar4
-            .try_access()
-            .and_then(|bar| (&*bar).try_read32(loc_offset(loc)).ok())
-            .unwrap_or(u32::MAX)
+        let value = self.read_bar4_raw(loc.index());
+        if value == u32::MAX {
+            self.check_gone(4, loc.index());
+        }
+        value
     }
 
     /// Writes a mailbox register (`fw_wr32()`).

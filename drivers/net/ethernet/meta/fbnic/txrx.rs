@@ -48,6 +48,7 @@ mod plan;
 mod rings;
 mod rx;
 mod sizes;
+mod stall;
 mod tx;
 mod xdp;
 mod xdp_tx;

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What the service task does about a device that misbehaves as a whole:
+//!
+//! - It dropped off the bus (its register reads return all ones,
+//!   [`Regs::gone`](crate::regs::Regs::gone)): the driver logs it once,
+//!   detaches the interface (`netif_device_detach()`: the stack stops
+//!   transmitting and runs no TX watchdog) and the service task stops.
+//!   Nothing touches the device any more; unbinding works as usual, and a
+//!   function reset (`/sys/bus/pci/devices/*/reset`, or PCI error
+//!   recovery) quiesces the port and brings it back if the device answers
+//!   again. (The C driver's `fbnic_rd32()` does the same, but its service
+//!   task goes on.)
+//! - An interrupt got lost: the device wrote completions for a queue pair
+//!   and its MSI-X message never arrived, so NAPI never runs and the
+//!   vector, masked by its own delivery, stays masked. Once a second the
+//!   service task looks for a queue vector that had no interrupt since
+//!   the last look while a completion waits at the position its poll
+//!   reads next, and fires that vector's interrupt (unmasked), as the
+//!   depletion check does for an RX ring short of pages. It counts and
+//!   logs each time (rate-limited). The C driver has no such check: a
+//!   lost interrupt stalls the queue pair until the interface goes down
+//!   and up.
+
+#![forbid(unsafe_code)]
+
+use kernel::{
+    prelude::*,
+    sync::atomic::Relaxed, //
+};
+
+use super::Service;
+use crate::kernel_ext::net;
+
+impl Service {
+    /// Whether the device was found gone; the first time, logs it and
+    /// detaches the interface.
+    pub(super) fn device_gone(&self) -> bool {
+        let regs = &self.shared.regs;
+        if let Some((bar, at)) = regs.take_gone_report() {
+            dev_err!(
+                self.shared.dev,
+                "BAR{} dword {:#x} read all ones, and so did the register that reads zero: the device is gone; register access stopped and the interface detached until a reset\n",
+                bar,
+                at
+            );
+            if let Some(handle) = self.netdev.as_ref() {
+                handle.with(|dev| dev.detach());
+            }
+        }
+        regs.gone()
+    }
+
+    /// Fires the interrupt of each queue vector whose completions wait and
+    /// which had no interrupt since the last call.
+    pub(super) fn rearm_stalled(&self) {
+        let Some(handle) = self.netdev.as_ref() else {
+            return;
+        };
+        handle.with(|dev| {
+            let port = dev.data();
+            for (i, q) in port.queues.iter().enumerate() {
+                let (Some(irqs), Some(seen)) = (self.irqs.get(i), self.irqs_seen.get(i)) else {
+                    break;
+                };
+                let now = irqs.load(Relaxed);
+                if seen.xchg(now, Relaxed) != now || !q.rings.completions_waiting() {
+                    continue;
+                }
+                let n = self.irq_rearms.fetch_add(1, Relaxed) + 1;
+                if net::ratelimit() {
+                    dev_warn!(
+                        self.shared.dev,
+                        "queue {}: completions waiting and no interrupt for a second (lost?): firing it ({} so far)\n",
+                        i,
+                        n
+                    );
+                }
+                q.rings.unmask_and_kick(&self.shared.regs);
+            }
+        });
+    }
+}
