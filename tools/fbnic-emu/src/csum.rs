@@ -8,15 +8,23 @@
 
 /// Adds `data` as big-endian 16-bit words to `sum`. An odd trailing byte is
 /// the high half of a final word, as if the data were zero-padded.
+///
+/// The bulk is summed as native 64-bit words with end-around carry (the
+/// ones' complement sum is independent of word size and, but for a byte
+/// swap, of byte order: RFC 1071), then folded and swapped to big-endian
+/// order.
 pub fn add(sum: u64, data: &[u8]) -> u64 {
-    let mut s = sum;
     let mut chunks = data.chunks_exact(8);
+    let mut wide = 0u64;
     for c in &mut chunks {
-        // Four 16-bit words at once: split the big-endian u64 into two u32
-        // halves whose 16-bit lanes are summed by the final fold.
-        let v = u64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        s += (v >> 32) + (v & 0xffff_ffff);
+        let mut v = [0u8; 8];
+        v.copy_from_slice(c);
+        let (s, carry) = wide.overflowing_add(u64::from_le_bytes(v));
+        wide = s + u64::from(carry);
     }
+    // Little-endian 16-bit words summed; in network order that is the
+    // byte-swapped fold.
+    let mut s = sum + u64::from(fold(wide).swap_bytes());
     let mut words = chunks.remainder().chunks_exact(2);
     for w in &mut words {
         s += u64::from(u16::from_be_bytes([w[0], w[1]]));
@@ -71,6 +79,20 @@ mod tests {
             s = (s & 0xffff) + (s >> 16);
         }
         s as u16
+    }
+
+    #[test]
+    fn add_carries_across_large_all_ones_data() {
+        for len in [9000usize, 9001, 65535] {
+            let data = vec![0xffu8; len];
+            assert_eq!(fold(add(0, &data)), naive(&data), "len {len}");
+            let data: Vec<u8> = (0..len).map(|i| 0xff - (i % 3) as u8).collect();
+            assert_eq!(
+                fold(add(7, &data)),
+                fold(7 + u64::from(naive(&data))),
+                "len {len}"
+            );
+        }
     }
 
     #[test]

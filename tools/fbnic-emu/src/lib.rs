@@ -23,6 +23,7 @@
 //! - [`ptp`]: the PTP counter.
 //! - [`identity`]: serial number to MAC address.
 //! - [`mmio`]: counts of the guest's register accesses.
+//! - [`rss`]: the classifier's RSS hash, table-driven.
 //! - [`control`]: link/sensor/fault options and the control socket.
 //! - [`cli`], [`logger`]: the program around it.
 
@@ -53,6 +54,7 @@ pub mod queues;
 pub mod regblock;
 pub mod regs;
 pub mod rpc;
+pub mod rss;
 pub mod stats;
 pub mod testbed;
 pub mod vfio;

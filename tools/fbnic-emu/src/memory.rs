@@ -308,9 +308,27 @@ impl GuestMemory {
         Ok(out)
     }
 
+    /// The mapping holding all of `[addr, addr + len)` if one does and it
+    /// allows the direction (`write`): the common case, which needs no
+    /// list of pieces. `None` sends the caller to [`Self::pieces`], which
+    /// also finds the error if there is one.
+    fn whole(maps: &[Arc<Mapping>], addr: u64, len: u64, write: bool) -> Option<&Mapping> {
+        let end = addr.checked_add(len)?;
+        let idx = maps.partition_point(|m| m.iova <= addr).checked_sub(1)?;
+        let m = &maps[idx];
+        let allowed = if write { m.access.write } else { m.access.read };
+        (m.contains(addr) && end <= m.end() && allowed).then_some(&**m)
+    }
+
     /// Copies guest memory at `addr` into `buf`.
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), MemError> {
         let maps = self.maps();
+        if let Some(m) = Self::whole(&maps, addr, buf.len() as u64, false) {
+            // SAFETY: `whole` checked that `[addr, addr + buf.len())` lies
+            // in `m`, mapped while `maps` is held; `buf` is distinct memory.
+            unsafe { ptr::copy_nonoverlapping(m.host_ptr(addr), buf.as_mut_ptr(), buf.len()) };
+            return Ok(());
+        }
         let mut done = 0usize;
         for (idx, at, n) in Self::pieces(&maps, addr, buf.len() as u64, Some(false))? {
             let n = n as usize;
@@ -329,6 +347,12 @@ impl GuestMemory {
     /// the whole range is mapped writable.
     pub fn write(&self, addr: u64, buf: &[u8]) -> Result<(), MemError> {
         let maps = self.maps();
+        if let Some(m) = Self::whole(&maps, addr, buf.len() as u64, true) {
+            // SAFETY: as in `read`, with the mapping checked writable (and
+            // therefore mapped PROT_WRITE).
+            unsafe { ptr::copy_nonoverlapping(buf.as_ptr(), m.host_ptr(addr), buf.len()) };
+            return Ok(());
+        }
         let mut done = 0usize;
         for (idx, at, n) in Self::pieces(&maps, addr, buf.len() as u64, Some(true))? {
             let n = n as usize;

@@ -41,13 +41,13 @@ mod ts_fault;
 mod tx;
 mod worker;
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use fbnic_hw::csr::{intr, queue};
+use fbnic_hw::desc::{bd, rcd, RxCompletion};
 use fbnic_hw::reg::RegInfo;
 
 use crate::device::FbnicDevice;
@@ -161,6 +161,10 @@ struct Engine {
     pkt: Vec<u8>,
     /// Segment buffer for LSO.
     seg: Vec<u8>,
+    /// Padding and headers of the RX frame being placed.
+    hdr_buf: Vec<u8>,
+    /// RX completions of the frame being placed.
+    rcds: Vec<RxCompletion>,
     /// Earliest time a blocked TX queue should be retried.
     retry_at: Option<Instant>,
 }
@@ -174,7 +178,7 @@ pub struct Datapath {
     dirty_tx: [AtomicU64; 2],
     /// RX work may be possible (frames arrived or buffers were posted).
     rx_work: AtomicBool,
-    inbox: Mutex<VecDeque<Vec<u8>>>,
+    inbox: Mutex<worker::Inbox>,
     wire: RwLock<Option<Arc<dyn Wire>>>,
     taps: RwLock<Vec<Arc<dyn Tap>>>,
     stop: AtomicBool,
@@ -206,12 +210,14 @@ impl Datapath {
                 vectors: vec![VectorState::default(); intr::MAX_MSIX_VECS as usize],
                 pkt: Vec::with_capacity(MAX_TX_PACKET),
                 seg: Vec::with_capacity(16 * 1024),
+                hdr_buf: Vec::with_capacity(bd::FRAG_SIZE as usize),
+                rcds: Vec::with_capacity(rcd::MAX_PKT_DESC as usize),
                 retry_at: None,
             }),
             kick: Kick::default(),
             dirty_tx: [AtomicU64::new(0), AtomicU64::new(0)],
             rx_work: AtomicBool::new(false),
-            inbox: Mutex::new(VecDeque::new()),
+            inbox: Mutex::new(worker::Inbox::default()),
             wire: RwLock::new(None),
             taps: RwLock::new(Vec::new()),
             stop: AtomicBool::new(false),
