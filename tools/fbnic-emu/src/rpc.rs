@@ -256,9 +256,8 @@ pub fn classify_dest(
     let mut rss_hash = 0;
     let mask = rpc::ACT_TBL1_RSS_ENA_MASK.get(act1);
     if mask != 0 {
-        let mut input = Vec::with_capacity(48);
-        rss_input(mask, frame, p, &mut input);
-        rss_hash = crate::rss::hash(rss_key_regs(regs), &input);
+        rss_hash =
+            crate::rss::hash_of(rss_key_regs(regs), |input| rss_input(mask, frame, p, input));
     }
     let queue = if act0 & rpc::ACT_TBL0_Q_SEL != 0 {
         rpc::ACT_TBL0_Q_ID.get(act0) as u16

@@ -51,26 +51,45 @@ impl Table {
     }
 }
 
+/// A thread's table and the buffer its hash inputs are assembled in.
+#[derive(Default)]
+struct State {
+    table: Option<Table>,
+    input: Vec<u8>,
+}
+
 thread_local! {
-    static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+    static STATE: RefCell<State> = RefCell::default();
+}
+
+fn hash_with(table: &mut Option<Table>, regs: [u32; toeplitz::KEY_DWORDS], input: &[u8]) -> u32 {
+    let t = match table {
+        Some(t) if t.regs == regs => t,
+        _ => table.insert(Table::new(regs)),
+    };
+    if input.len() > MAX_INPUT {
+        return toeplitz::hash(&t.key, input);
+    }
+    input
+        .iter()
+        .zip(t.per_byte.iter())
+        .fold(0, |h, (&b, row)| h ^ row[usize::from(b)])
 }
 
 /// The Toeplitz hash of `input` under the key held by the `RSS_KEY`
 /// register values `regs`: what `toeplitz::hash(&key_from_regs(regs),
 /// input)` returns.
 pub fn hash(regs: [u32; toeplitz::KEY_DWORDS], input: &[u8]) -> u32 {
-    TABLE.with_borrow_mut(|t| {
-        let t = match t {
-            Some(t) if t.regs == regs => t,
-            _ => t.insert(Table::new(regs)),
-        };
-        if input.len() > MAX_INPUT {
-            return toeplitz::hash(&t.key, input);
-        }
-        input
-            .iter()
-            .zip(t.per_byte.iter())
-            .fold(0, |h, (&b, row)| h ^ row[usize::from(b)])
+    STATE.with_borrow_mut(|s| hash_with(&mut s.table, regs, input))
+}
+
+/// [`hash`] of the input `fill` writes into an empty buffer (one the
+/// thread keeps, so that a frame's hash allocates nothing).
+pub fn hash_of(regs: [u32; toeplitz::KEY_DWORDS], fill: impl FnOnce(&mut Vec<u8>)) -> u32 {
+    STATE.with_borrow_mut(|s| {
+        s.input.clear();
+        fill(&mut s.input);
+        hash_with(&mut s.table, regs, &s.input)
     })
 }
 
@@ -92,6 +111,10 @@ mod tests {
                     hash(regs, &input[..len]),
                     toeplitz::hash(&key, &input[..len]),
                     "round {round}, length {len}"
+                );
+                assert_eq!(
+                    hash_of(regs, |b| b.extend_from_slice(&input[..len])),
+                    toeplitz::hash(&key, &input[..len]),
                 );
             }
             // A reprogrammed key must not hit the old table.

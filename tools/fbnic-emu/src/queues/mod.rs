@@ -140,6 +140,11 @@ impl std::error::Error for QueueError {}
 pub trait Wire: Send + Sync {
     /// Delivers one frame (no FCS).
     fn send(&self, frame: &[u8]);
+    /// Delivers the frame in `frame`, and may take the buffer, leaving
+    /// another one (of any content) in its place: a copy saved.
+    fn send_buf(&self, frame: &mut Vec<u8>) {
+        self.send(frame);
+    }
     /// True while the far end asks the sender to hold off.
     fn congested(&self) -> bool {
         false
@@ -167,6 +172,8 @@ struct Engine {
     rcds: Vec<RxCompletion>,
     /// Earliest time a blocked TX queue should be retried.
     retry_at: Option<Instant>,
+    /// When the current service round started.
+    round: Instant,
 }
 
 /// The datapath of one port.
@@ -181,6 +188,8 @@ pub struct Datapath {
     inbox: Mutex<worker::Inbox>,
     wire: RwLock<Option<Arc<dyn Wire>>>,
     taps: RwLock<Vec<Arc<dyn Tap>>>,
+    /// Set once a tap is added: frames skip the lock of `taps` until then.
+    tapped: AtomicBool,
     stop: AtomicBool,
     /// Frames the RX engine placed across header and payload buffers.
     rx_split: AtomicU64,
@@ -213,6 +222,7 @@ impl Datapath {
                 hdr_buf: Vec::with_capacity(bd::FRAG_SIZE as usize),
                 rcds: Vec::with_capacity(rcd::MAX_PKT_DESC as usize),
                 retry_at: None,
+                round: Instant::now(),
             }),
             kick: Kick::default(),
             dirty_tx: [AtomicU64::new(0), AtomicU64::new(0)],
@@ -220,6 +230,7 @@ impl Datapath {
             inbox: Mutex::new(worker::Inbox::default()),
             wire: RwLock::new(None),
             taps: RwLock::new(Vec::new()),
+            tapped: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
@@ -354,9 +365,13 @@ impl Datapath {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .push(tap);
+        self.tapped.store(true, Ordering::Release);
     }
 
     fn tap(&self, dir: Dir, frame: &[u8]) {
+        if !self.tapped.load(Ordering::Acquire) {
+            return;
+        }
         for t in self.taps.read().unwrap_or_else(|e| e.into_inner()).iter() {
             t.frame(dir, frame);
         }

@@ -104,6 +104,18 @@ impl Datapath {
     /// A frame arrived from the wire. Returns false if the inbox was full
     /// and the frame was dropped.
     pub fn receive(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
+        self.accept(dev, |f| f.extend_from_slice(frame))
+    }
+
+    /// A frame arrived from a port of this process, in `frame`: the inbox
+    /// keeps that buffer and leaves a spare one (of any content) in its
+    /// place. Returns false if the frame was dropped.
+    pub fn receive_buf(&self, dev: &FbnicDevice, frame: &mut Vec<u8>) -> bool {
+        self.accept(dev, |f| std::mem::swap(f, frame))
+    }
+
+    /// Puts the frame `fill` puts into an empty buffer into the inbox.
+    fn accept(&self, dev: &FbnicDevice, fill: impl FnOnce(&mut Vec<u8>)) -> bool {
         if !dev.link().carrier() {
             // Nothing arrives over a cable without carrier.
             return false;
@@ -115,7 +127,7 @@ impl Datapath {
             } else {
                 let mut f = inbox.spare.pop().unwrap_or_default();
                 f.clear();
-                f.extend_from_slice(frame);
+                fill(&mut f);
                 // The wire carries at least a minimum-size frame; a TAP
                 // hands over unpadded ones.
                 if f.len() < 60 {
@@ -168,6 +180,7 @@ impl Datapath {
     pub fn run_once(&self, dev: &FbnicDevice) -> Option<Instant> {
         let mut eng = self.engine();
         let now = Instant::now();
+        eng.round = now;
         if eng.retry_at.is_some_and(|t| t <= now) {
             eng.retry_at = None;
         }
