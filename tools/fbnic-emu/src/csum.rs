@@ -9,21 +9,16 @@
 /// Adds `data` as big-endian 16-bit words to `sum`. An odd trailing byte is
 /// the high half of a final word, as if the data were zero-padded.
 ///
-/// The bulk is summed as native 64-bit words with end-around carry (the
-/// ones' complement sum is independent of word size and, but for a byte
-/// swap, of byte order: RFC 1071), then folded and swapped to big-endian
-/// order.
+/// The bulk is summed as little-endian 32-bit words in a 64-bit
+/// accumulator (no carry to propagate below 16 GiB, and a loop the
+/// compiler vectorizes): the ones' complement sum is independent of word
+/// size and, but for a byte swap, of byte order (RFC 1071), so the folded
+/// sum is swapped to big-endian order.
 pub fn add(sum: u64, data: &[u8]) -> u64 {
-    let mut chunks = data.chunks_exact(8);
-    let mut wide = 0u64;
-    for c in &mut chunks {
-        let mut v = [0u8; 8];
-        v.copy_from_slice(c);
-        let (s, carry) = wide.overflowing_add(u64::from_le_bytes(v));
-        wide = s + u64::from(carry);
-    }
-    // Little-endian 16-bit words summed; in network order that is the
-    // byte-swapped fold.
+    let mut chunks = data.chunks_exact(4);
+    let wide: u64 = (&mut chunks)
+        .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .sum();
     let mut s = sum + u64::from(fold(wide).swap_bytes());
     let mut words = chunks.remainder().chunks_exact(2);
     for w in &mut words {
