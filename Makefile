@@ -8,7 +8,8 @@
 # Both install what they need on first use (scripts/setup.sh), caching heavy
 # artifacts under $(FBNIC_CACHE) (default ~/.cache/fbnic-rs).
 #
-#   make bench    iperf3 with both drivers on the emulator: Rust/C ratios
+#   make bench    iperf3 with both drivers on the emulator and over virtio-net:
+#                 Rust/C and fbnic/virtio-net ratios (exit 1 if a run fails)
 #   make fuzz     the parsers' fuzz targets, 10^8 executions each (RUNS=N,
 #                 TARGETS="tlv ..."); results in Documentation/results/fuzzing.md
 #   make check    the longer tier: make test with both selftests lists whole

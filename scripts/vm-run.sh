@@ -33,6 +33,17 @@
 #                       instead of 0000:00:05.0, 0000:00:06.0, ...
 #                       The fbnic functions' QEMU ids are fbnic0, fbnic1, ...
 #                       (the hotplug suite unplugs and plugs them).
+#   --virtio-net tap|stream
+#                       also give the guest two virtio-net-pci ports
+#                       (0000:00:0c.0 and 0000:00:0d.0, MACs
+#                       52:54:00:fb:00:0c/0d) connected to each other: the
+#                       peer NIC make bench measures fbnic against.
+#                       "tap" (the best backend here): two taps on a
+#                       bridge in a network namespace of QEMU's own, with
+#                       vnet headers, so the guest gets checksum offload
+#                       and TSO/GSO both ways (no vhost: no /dev/vhost-net
+#                       under TCG). "stream": a unix stream socket pair,
+#                       no offloads (QEMU clears them without vnet headers).
 #
 # A script may ask for a number of ports on a "# vm-ports N" line (--ports
 # on the command line wins).
@@ -58,7 +69,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 driver=rust ports= timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
-root_ports=0
+root_ports=0 virtio_net=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -71,6 +82,7 @@ while [ $# -gt 0 ]; do
 	--share) extra=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
 	--insns) insns=$2; shift 2 ;;
 	--root-ports) root_ports=1; shift ;;
+	--virtio-net) virtio_net=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -244,7 +256,38 @@ for ((i = 0; i < ports; i++)); do
 	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"id\":\"fbnic$i\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},$at}")
 done
 
-qemu=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
+# The virtio-net pair (--virtio-net). QEMU (which is exec'ed, so its pid
+# stays the one started) then runs in a network namespace of its own,
+# where the taps and their bridge live and vanish with it.
+netns=()
+case $virtio_net in
+"") ;;
+tap)
+	devices+=(-netdev tap,id=vn0,ifname=fbvn0,script=no,downscript=no,vnet_hdr=on,vhost=off
+		-netdev tap,id=vn1,ifname=fbvn1,script=no,downscript=no,vnet_hdr=on,vhost=off)
+	netns=(unshare --net sh -ec 'ip link add fbvnbr type bridge
+for t in fbvn0 fbvn1; do
+	ip tuntap add dev $t mode tap vnet_hdr
+	ip link set $t master fbvnbr up
+done
+ip link set fbvnbr up
+exec "$@"' sh)
+	;;
+stream)
+	devices+=(-netdev "stream,id=vn0,server=on,addr.type=unix,addr.path=$run/vn.sock"
+		-netdev "stream,id=vn1,server=off,reconnect-ms=100,addr.type=unix,addr.path=$run/vn.sock")
+	;;
+*) die "--virtio-net must be tap or stream" ;;
+esac
+if [ -n "$virtio_net" ]; then
+	for i in 0 1; do
+		# The offload properties (csum, guest_csum, host/guest_tso4/6,
+		# mrg_rxbuf) are on by default; QEMU offers what the backend has.
+		devices+=(-device "virtio-net-pci,netdev=vn$i,addr=$(printf 0x%02x $((12 + i))),mac=$(printf 52:54:00:fb:00:%02x $((12 + i)))")
+	done
+fi
+
+qemu=("${netns[@]}" "$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
 	"$root/usr/bin/qemu-system-x86_64" -L "$root/usr/share/qemu" -L "$root/usr/share/seabios")
 start_vm() {
 	: >"$run/console.log"

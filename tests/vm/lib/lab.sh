@@ -77,12 +77,13 @@ fbnic_netdev() {
 # The two-port layout the netdev CI uses for virtual hardware: port 0 stays
 # here as $NETIF, port 1 moves into netns "remote" as $REMOTE_IF; both are
 # addressed, up, and have carrier. Exports NETIF REMOTE_IF LOCAL_V4 LOCAL_V6
-# REMOTE_V4 REMOTE_V6.
+# REMOTE_V4 REMOTE_V6. Given two netdev names (setup_pair IF0 IF1), it
+# does the same with them (make bench's virtio-net peer).
 LOCAL_V4=192.0.3.1 REMOTE_V4=192.0.3.2
 LOCAL_V6=2001:db8:1::1 REMOTE_V6=2001:db8:1::2
 setup_pair() {
 	local i
-	NETIF=$(fbnic_netdev 0) REMOTE_IF=$(fbnic_netdev 1)
+	NETIF=${1:-$(fbnic_netdev 0)} REMOTE_IF=${2:-$(fbnic_netdev 1)}
 	[ -n "$NETIF" ] && [ -n "$REMOTE_IF" ] || { echo "no netdevs for two ports"; return 1; }
 	export NETIF REMOTE_IF LOCAL_V4 LOCAL_V6 REMOTE_V4 REMOTE_V6
 	ip netns add remote 2>/dev/null

@@ -45,6 +45,12 @@ impl Wire for PeerWire {
         }
     }
 
+    fn send_buf(&self, frame: &mut Vec<u8>) {
+        if let Some(peer) = self.peer.upgrade() {
+            peer.datapath().receive_buf(&peer, frame);
+        }
+    }
+
     fn congested(&self) -> bool {
         self.peer
             .upgrade()

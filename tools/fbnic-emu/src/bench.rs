@@ -164,6 +164,23 @@ pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> 
     Ok(fig)
 }
 
+/// Times of one case taken before the best is kept: a 2-core host shared
+/// with VMs slows a run now and then, never speeds one up.
+const TRIES: usize = 3;
+
+/// [`measure`] [`TRIES`] times; the run with the least engine time per
+/// frame.
+fn best_of(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> {
+    let mut best: Option<Figures> = None;
+    for _ in 0..TRIES {
+        let f = measure(queues, load, sends)?;
+        if best.is_none_or(|b| f.ns_per_frame() < b.ns_per_frame()) {
+            best = Some(f);
+        }
+    }
+    best.ok_or_else(|| std::io::Error::other("no run"))
+}
+
 /// Runs the benchmark and prints a table.
 pub fn run(quick: bool, out: &mut impl Write) {
     let scale = if quick { 1 } else { 10 };
@@ -179,12 +196,12 @@ pub fn run(quick: bool, out: &mut impl Write) {
     ];
     let _ = writeln!(
         out,
-        "fbnic-emu engine cost (TX port + RX port, one thread, CSO/RSS on)\n\
+        "fbnic-emu engine cost (TX port + RX port, one thread, CSO/RSS on; best of {TRIES})\n\
          {:<18} {:>6} {:>10} {:>10} {:>12} {:>14}",
         "load", "queues", "sends", "frames", "ns/frame", "frames/s"
     );
     for (name, queues, load, sends) in cases {
-        match measure(queues, load, sends) {
+        match best_of(queues, load, sends) {
             Ok(f) => {
                 let _ = writeln!(
                     out,

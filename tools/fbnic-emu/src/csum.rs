@@ -8,15 +8,18 @@
 
 /// Adds `data` as big-endian 16-bit words to `sum`. An odd trailing byte is
 /// the high half of a final word, as if the data were zero-padded.
+///
+/// The bulk is summed as little-endian 32-bit words in a 64-bit
+/// accumulator (no carry to propagate below 16 GiB, and a loop the
+/// compiler vectorizes): the ones' complement sum is independent of word
+/// size and, but for a byte swap, of byte order (RFC 1071), so the folded
+/// sum is swapped to big-endian order.
 pub fn add(sum: u64, data: &[u8]) -> u64 {
-    let mut s = sum;
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        // Four 16-bit words at once: split the big-endian u64 into two u32
-        // halves whose 16-bit lanes are summed by the final fold.
-        let v = u64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        s += (v >> 32) + (v & 0xffff_ffff);
-    }
+    let mut chunks = data.chunks_exact(4);
+    let wide: u64 = (&mut chunks)
+        .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .sum();
+    let mut s = sum + u64::from(fold(wide).swap_bytes());
     let mut words = chunks.remainder().chunks_exact(2);
     for w in &mut words {
         s += u64::from(u16::from_be_bytes([w[0], w[1]]));
@@ -71,6 +74,20 @@ mod tests {
             s = (s & 0xffff) + (s >> 16);
         }
         s as u16
+    }
+
+    #[test]
+    fn add_carries_across_large_all_ones_data() {
+        for len in [9000usize, 9001, 65535] {
+            let data = vec![0xffu8; len];
+            assert_eq!(fold(add(0, &data)), naive(&data), "len {len}");
+            let data: Vec<u8> = (0..len).map(|i| 0xff - (i % 3) as u8).collect();
+            assert_eq!(
+                fold(add(7, &data)),
+                fold(7 + u64::from(naive(&data))),
+                "len {len}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! - [`ptp`]: the PTP counter.
 //! - [`identity`]: serial number to MAC address.
 //! - [`mmio`]: counts of the guest's register accesses.
+//! - [`rss`]: the classifier's RSS hash, table-driven.
 //! - [`control`]: link/sensor/fault options and the control socket.
 //! - [`hostile`]: a device gone from the bus, interrupt storms, lost
 //!   interrupts; [`hotplug`]: QEMU unplugging and plugging a port.
@@ -57,6 +58,7 @@ pub mod queues;
 pub mod regblock;
 pub mod regs;
 pub mod rpc;
+pub mod rss;
 pub mod stats;
 pub mod testbed;
 pub mod vfio;

@@ -26,6 +26,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -225,6 +226,9 @@ pub struct Link {
     config: LinkConfig,
     flap: Option<FlapPlan>,
     state: Mutex<State>,
+    /// `State::carrier`, stored with it under the lock, for the datapath,
+    /// which asks for every frame.
+    carrier: AtomicBool,
 }
 
 impl Link {
@@ -235,6 +239,7 @@ impl Link {
             config,
             flap,
             state: Mutex::new(State::new()),
+            carrier: AtomicBool::new(State::new().carrier),
         }
     }
 
@@ -248,7 +253,7 @@ impl Link {
 
     /// True if the cable is "plugged" (carrier from the partner).
     pub fn carrier(&self) -> bool {
-        self.lock().carrier
+        self.carrier.load(Ordering::Acquire)
     }
 
     /// Carrier changes since start.
@@ -274,6 +279,7 @@ impl Link {
                 return;
             }
             st.carrier = up;
+            self.carrier.store(up, Ordering::Release);
             st.changes += 1;
             if !up {
                 st.lstatus_latched_low = [true; pcs::MDIO_ADDRS as usize];

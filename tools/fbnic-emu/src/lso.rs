@@ -149,13 +149,14 @@ fn fix_ip(seg: &mut [u8], off: usize, hdr_len: usize, seg_len: usize, id_step: u
 }
 
 /// Segments `pkt` per its LSO META, calling `emit` with each finished
-/// segment (built in `scratch`). Returns the number of segments.
+/// segment (built in `scratch`, which `emit` may swap for another buffer).
+/// Returns the number of segments.
 pub fn segment(
     meta: &TxMeta,
     ctrl: LsoCtrl,
     pkt: &[u8],
     scratch: &mut Vec<u8>,
-    mut emit: impl FnMut(&[u8]),
+    mut emit: impl FnMut(&mut Vec<u8>),
 ) -> Result<usize, OffloadError> {
     let l2 = usize::from(meta.l2_hlen);
     let outer = usize::from(meta.l3_ohlen);

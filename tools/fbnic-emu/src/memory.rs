@@ -17,10 +17,12 @@
 //! with real DMA, so it is only ever copied through raw pointers and never
 //! borrowed as a Rust slice.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Which directions of device access a mapping allows.
@@ -154,16 +156,95 @@ impl Drop for Mapping {
 
 /// All guest memory the device can reach, shared between the vfio-user
 /// message thread (which maps and unmaps) and any number of device threads.
-#[derive(Default)]
 pub struct GuestMemory {
     /// Sorted by `iova`, non-overlapping.
     maps: RwLock<Vec<Arc<Mapping>>>,
+    /// Distinguishes this object in the threads' [`RECENT`] caches.
+    id: u64,
+    /// Bumped (under the write lock) by every change of `maps`: a cached
+    /// mapping of an older generation is not used.
+    generation: AtomicU64,
+}
+
+impl Default for GuestMemory {
+    fn default() -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        GuestMemory {
+            maps: RwLock::default(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            generation: AtomicU64::new(0),
+        }
+    }
+}
+
+/// A mapping a thread used lately, valid while its memory's generation is
+/// unchanged. The `Arc` keeps it mapped; an unmapped one stays so until a
+/// newer one takes its slot (address space only: the pages are the
+/// guest's, shared).
+struct Recent {
+    owner: u64,
+    generation: u64,
+    map: Arc<Mapping>,
+}
+
+/// Slots of the per-thread cache: a worker serves one port, a test or the
+/// benchmark both ports of a cable.
+const RECENT_SLOTS: usize = 4;
+
+thread_local! {
+    /// The mappings of this thread's last accesses, and the slot the next
+    /// one replaces: a descriptor or buffer access that hits one needs no
+    /// lock and no search.
+    static RECENT: RefCell<([Option<Recent>; RECENT_SLOTS], usize)> =
+        const { RefCell::new(([None, None, None, None], 0)) };
 }
 
 impl GuestMemory {
     /// No memory mapped yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Calls `f` with the host address of `addr` if one mapping holds all
+    /// of `[addr, addr + len)` and allows the direction (`write`); `None`
+    /// otherwise, for the caller's general path (which also finds the
+    /// error, if any). The mapping stays mapped while `f` runs.
+    fn with_host<R>(
+        &self,
+        addr: u64,
+        len: usize,
+        write: bool,
+        f: impl FnOnce(*mut u8) -> R,
+    ) -> Option<R> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let end = addr.checked_add(len as u64)?;
+        RECENT.with_borrow_mut(|(recent, next)| {
+            let hit = recent.iter().flatten().find(|r| {
+                r.owner == self.id
+                    && r.generation == generation
+                    && r.map.contains(addr)
+                    && end <= r.map.end()
+                    && if write {
+                        r.map.access.write
+                    } else {
+                        r.map.access.read
+                    }
+            });
+            if let Some(r) = hit {
+                return Some(f(r.map.host_ptr(addr)));
+            }
+            let maps = self.maps();
+            let m = Self::whole(&maps, addr, len as u64, write)?;
+            let out = f(m.host_ptr(addr));
+            recent[*next] = Some(Recent {
+                owner: self.id,
+                // Read under the lock: the generation of `maps`.
+                generation: self.generation.load(Ordering::Acquire),
+                map: Arc::clone(m),
+            });
+            *next = (*next + 1) % RECENT_SLOTS;
+            Some(out)
+        })
     }
 
     fn maps(&self) -> RwLockReadGuard<'_, Vec<Arc<Mapping>>> {
@@ -231,6 +312,7 @@ impl GuestMemory {
                 access,
             }),
         );
+        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 
@@ -256,6 +338,7 @@ impl GuestMemory {
         }
         let before = maps.len();
         maps.retain(|m| !overlaps(m));
+        self.generation.fetch_add(1, Ordering::AcqRel);
         Ok(before - maps.len())
     }
 
@@ -264,6 +347,7 @@ impl GuestMemory {
         let mut maps = self.maps_mut();
         let n = maps.len();
         maps.clear();
+        self.generation.fetch_add(1, Ordering::AcqRel);
         n
     }
 
@@ -308,8 +392,28 @@ impl GuestMemory {
         Ok(out)
     }
 
+    /// The mapping holding all of `[addr, addr + len)` if one does and it
+    /// allows the direction (`write`): the common case, which needs no
+    /// list of pieces. `None` sends the caller to [`Self::pieces`], which
+    /// also finds the error if there is one.
+    fn whole(maps: &[Arc<Mapping>], addr: u64, len: u64, write: bool) -> Option<&Arc<Mapping>> {
+        let end = addr.checked_add(len)?;
+        let idx = maps.partition_point(|m| m.iova <= addr).checked_sub(1)?;
+        let m = &maps[idx];
+        let allowed = if write { m.access.write } else { m.access.read };
+        (m.contains(addr) && end <= m.end() && allowed).then_some(m)
+    }
+
     /// Copies guest memory at `addr` into `buf`.
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        let len = buf.len();
+        // SAFETY: `with_host` passes the host address of `[addr, addr +
+        // len)`, inside a mapping that allows reads and stays mapped during
+        // the call; `buf` is distinct memory of `len` bytes.
+        let copy = |p: *mut u8| unsafe { ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), len) };
+        if self.with_host(addr, len, false, copy).is_some() {
+            return Ok(());
+        }
         let maps = self.maps();
         let mut done = 0usize;
         for (idx, at, n) in Self::pieces(&maps, addr, buf.len() as u64, Some(false))? {
@@ -328,6 +432,13 @@ impl GuestMemory {
     /// Copies `buf` into guest memory at `addr`. Nothing is written unless
     /// the whole range is mapped writable.
     pub fn write(&self, addr: u64, buf: &[u8]) -> Result<(), MemError> {
+        let len = buf.len();
+        // SAFETY: as in `read`, with the mapping checked writable (and
+        // therefore mapped PROT_WRITE).
+        let copy = |p: *mut u8| unsafe { ptr::copy_nonoverlapping(buf.as_ptr(), p, len) };
+        if self.with_host(addr, len, true, copy).is_some() {
+            return Ok(());
+        }
         let maps = self.maps();
         let mut done = 0usize;
         for (idx, at, n) in Self::pieces(&maps, addr, buf.len() as u64, Some(true))? {
@@ -351,6 +462,12 @@ impl GuestMemory {
 
     /// Reads a little-endian u64.
     pub fn read_u64(&self, addr: u64) -> Result<u64, MemError> {
+        // SAFETY: `with_host` passes the host address of 8 readable bytes
+        // that stay mapped during the call; no alignment is assumed.
+        let load = |p: *mut u8| unsafe { ptr::read_unaligned(p.cast::<u64>()) };
+        if let Some(v) = self.with_host(addr, 8, false, load) {
+            return Ok(u64::from_le(v));
+        }
         let mut b = [0u8; 8];
         self.read(addr, &mut b)?;
         Ok(u64::from_le_bytes(b))
@@ -363,6 +480,11 @@ impl GuestMemory {
 
     /// Writes a little-endian u64.
     pub fn write_u64(&self, addr: u64, val: u64) -> Result<(), MemError> {
+        // SAFETY: as in `read_u64`, with 8 writable bytes.
+        let store = |p: *mut u8| unsafe { ptr::write_unaligned(p.cast::<u64>(), val.to_le()) };
+        if self.with_host(addr, 8, true, store).is_some() {
+            return Ok(());
+        }
         self.write(addr, &val.to_le_bytes())
     }
 

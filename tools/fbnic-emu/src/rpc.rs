@@ -158,13 +158,13 @@ fn action_lookup(regs: &impl CsrRead, key: &[u16; 11]) -> Option<u32> {
     })
 }
 
-/// The RSS key as programmed.
-pub fn rss_key(regs: &impl CsrRead) -> [u8; toeplitz::KEY_LEN] {
+/// The RSS key as programmed: the `RSS_KEY` register values.
+fn rss_key_regs(regs: &impl CsrRead) -> [u32; toeplitz::KEY_DWORDS] {
     let mut words = [0u32; toeplitz::KEY_DWORDS];
     for (i, w) in words.iter_mut().enumerate() {
         *w = regs.rd(rpc::RSS_KEY::INFO.dword(i as u32, 0));
     }
-    toeplitz::key_from_regs(&words)
+    words
 }
 
 /// The hash input `ACT_TBL1` selects: source address, destination address,
@@ -256,9 +256,8 @@ pub fn classify_dest(
     let mut rss_hash = 0;
     let mask = rpc::ACT_TBL1_RSS_ENA_MASK.get(act1);
     if mask != 0 {
-        let mut input = Vec::with_capacity(48);
-        rss_input(mask, frame, p, &mut input);
-        rss_hash = toeplitz::hash(&rss_key(regs), &input);
+        rss_hash =
+            crate::rss::hash_of(rss_key_regs(regs), |input| rss_input(mask, frame, p, input));
     }
     let queue = if act0 & rpc::ACT_TBL0_Q_SEL != 0 {
         rpc::ACT_TBL0_Q_ID.get(act0) as u16

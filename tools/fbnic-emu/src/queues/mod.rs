@@ -41,13 +41,13 @@ mod ts_fault;
 mod tx;
 mod worker;
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use fbnic_hw::csr::{intr, queue};
+use fbnic_hw::desc::{bd, rcd, RxCompletion};
 use fbnic_hw::reg::RegInfo;
 
 use crate::device::FbnicDevice;
@@ -140,6 +140,11 @@ impl std::error::Error for QueueError {}
 pub trait Wire: Send + Sync {
     /// Delivers one frame (no FCS).
     fn send(&self, frame: &[u8]);
+    /// Delivers the frame in `frame`, and may take the buffer, leaving
+    /// another one (of any content) in its place: a copy saved.
+    fn send_buf(&self, frame: &mut Vec<u8>) {
+        self.send(frame);
+    }
     /// True while the far end asks the sender to hold off.
     fn congested(&self) -> bool {
         false
@@ -161,8 +166,14 @@ struct Engine {
     pkt: Vec<u8>,
     /// Segment buffer for LSO.
     seg: Vec<u8>,
+    /// Padding and headers of the RX frame being placed.
+    hdr_buf: Vec<u8>,
+    /// RX completions of the frame being placed.
+    rcds: Vec<RxCompletion>,
     /// Earliest time a blocked TX queue should be retried.
     retry_at: Option<Instant>,
+    /// When the current service round started.
+    round: Instant,
 }
 
 /// The datapath of one port.
@@ -174,9 +185,11 @@ pub struct Datapath {
     dirty_tx: [AtomicU64; 2],
     /// RX work may be possible (frames arrived or buffers were posted).
     rx_work: AtomicBool,
-    inbox: Mutex<VecDeque<Vec<u8>>>,
+    inbox: Mutex<worker::Inbox>,
     wire: RwLock<Option<Arc<dyn Wire>>>,
     taps: RwLock<Vec<Arc<dyn Tap>>>,
+    /// Set once a tap is added: frames skip the lock of `taps` until then.
+    tapped: AtomicBool,
     stop: AtomicBool,
     /// Frames the RX engine placed across header and payload buffers.
     rx_split: AtomicU64,
@@ -206,14 +219,18 @@ impl Datapath {
                 vectors: vec![VectorState::default(); intr::MAX_MSIX_VECS as usize],
                 pkt: Vec::with_capacity(MAX_TX_PACKET),
                 seg: Vec::with_capacity(16 * 1024),
+                hdr_buf: Vec::with_capacity(bd::FRAG_SIZE as usize),
+                rcds: Vec::with_capacity(rcd::MAX_PKT_DESC as usize),
                 retry_at: None,
+                round: Instant::now(),
             }),
             kick: Kick::default(),
             dirty_tx: [AtomicU64::new(0), AtomicU64::new(0)],
             rx_work: AtomicBool::new(false),
-            inbox: Mutex::new(VecDeque::new()),
+            inbox: Mutex::new(worker::Inbox::default()),
             wire: RwLock::new(None),
             taps: RwLock::new(Vec::new()),
+            tapped: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             rx_split: AtomicU64::new(0),
             tx_doorbells: AtomicU64::new(0),
@@ -348,9 +365,13 @@ impl Datapath {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .push(tap);
+        self.tapped.store(true, Ordering::Release);
     }
 
     fn tap(&self, dir: Dir, frame: &[u8]) {
+        if !self.tapped.load(Ordering::Acquire) {
+            return;
+        }
         for t in self.taps.read().unwrap_or_else(|e| e.into_inner()).iter() {
             t.frame(dir, frame);
         }

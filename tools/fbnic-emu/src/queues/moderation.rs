@@ -20,6 +20,8 @@ pub(super) struct VectorState {
     pending: u32,
     /// When the coalescing timer expires, if running.
     deadline: Option<Instant>,
+    /// The timeout (us) the running timer was started with.
+    timeout: u16,
 }
 
 /// Raises vector `v` for queue completions through the interrupt block,
@@ -71,11 +73,18 @@ impl Engine {
                 r.tcq_timeout
             }
         });
-        let due = Instant::now() + Duration::from_micros(u64::from(usecs));
         if threshold != 0 && vs.pending >= threshold {
-            vs.deadline = Some(Instant::now());
-        } else if vs.deadline.is_none_or(|d| d > due) {
-            vs.deadline = Some(due);
+            // Due at once: the start of this service round is past.
+            vs.deadline = Some(self.round);
+        } else if vs.deadline.is_none() || usecs < vs.timeout {
+            // A running timer ends before one started now unless the
+            // driver shortened the timeout since: the clock is read only
+            // to start a timer, not for every completion.
+            let due = Instant::now() + Duration::from_micros(u64::from(usecs));
+            if vs.deadline.is_none_or(|d| d > due) {
+                vs.deadline = Some(due);
+                vs.timeout = usecs;
+            }
         }
     }
 

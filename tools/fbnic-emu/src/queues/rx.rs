@@ -346,15 +346,19 @@ impl Engine {
                 (RxBufDesc::decode(raw), layout.first_off())
             }
         };
-        let mut hdr_bytes = vec![0u8; hlen];
-        hdr_bytes[layout.pad..].copy_from_slice(&frame[..cut]);
-        dev.memory()
-            .write(hbuf.addr + off as u64, &hdr_bytes)
-            .map_err(|_| QueueError::Dma {
-                addr: hbuf.addr + off as u64,
-                len: hlen as u64,
-                what: "header buffer",
-            })?;
+        // The padding and the headers, in one DMA write from a buffer the
+        // engine keeps (no allocation per frame).
+        let mut hdr_bytes = std::mem::take(&mut self.hdr_buf);
+        hdr_bytes.clear();
+        hdr_bytes.resize(layout.pad, 0);
+        hdr_bytes.extend_from_slice(&frame[..cut]);
+        let written = dev.memory().write(hbuf.addr + off as u64, &hdr_bytes);
+        self.hdr_buf = hdr_bytes;
+        written.map_err(|_| QueueError::Dma {
+            addr: hbuf.addr + off as u64,
+            len: hlen as u64,
+            what: "header buffer",
+        })?;
         let next_off = layout.next_off(off, hlen);
         // The fragment is finished (and says so with PAGE_FIN) as soon as
         // the largest header this queue may produce no longer fits behind
@@ -371,7 +375,8 @@ impl Engine {
             buf: hbuf,
             next_off,
         });
-        let mut rcds = Vec::with_capacity(frags + 2);
+        let mut rcds = std::mem::take(&mut self.rcds);
+        rcds.clear();
         rcds.push(RxCompletion::HdrAl(RxAddrLen {
             buff_id: hbuf.id,
             len: hlen as u16,
@@ -423,15 +428,18 @@ impl Engine {
         );
 
         let n = rcds.len() as u32;
-        for c in rcds {
-            let r = &mut self.rx[q as usize];
+        let r = &mut self.rx[q as usize];
+        let written = rcds.iter().try_for_each(|c| {
             let pos = r.rcq_tail;
             let raw = c
                 .encode(done_for_position(pos, rcq.size))
                 .map_err(|_| QueueError::BadType { pos, raw: 0 })?;
             write_desc(dev, rcq.entry(pos), raw, "RX completion")?;
             r.rcq_tail = (pos + 1) & (2 * rcq.size - 1);
-        }
+            Ok(())
+        });
+        self.rcds = rcds;
+        written?;
         let r = &self.rx[q as usize];
         csr.write(
             queue::RCQ_PTRS::INFO.dword(q, 0),

@@ -40,8 +40,9 @@ pub(super) struct TxQueue {
 impl Datapath {
     /// Sends one frame on the wire: statistics, taps, cable. Without
     /// carrier the MAC cannot send: the frame is lost and counted as an
-    /// output error.
-    fn emit(&self, dev: &FbnicDevice, frame: &[u8]) {
+    /// output error. The wire may take the buffer, leaving another (of
+    /// any content) in `frame`.
+    fn emit(&self, dev: &FbnicDevice, frame: &mut Vec<u8>) {
         if frame.len() < MIN_FRAME_LEN as usize {
             self.tx_runts.fetch_add(1, Ordering::Relaxed);
         }
@@ -58,7 +59,11 @@ impl Datapath {
                 }
             }
         }
-        self.to_wire(dev, frame);
+        if self.mac_out(dev, frame) {
+            if let Some(w) = self.wire.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                w.send_buf(frame);
+            }
+        }
     }
 
     /// A frame the BMC sends: out of the port's MAC, as the host's are.
@@ -67,25 +72,28 @@ impl Datapath {
         if !dev.link().carrier() {
             return false;
         }
-        self.to_wire(dev, frame);
+        if self.mac_out(dev, frame) {
+            if let Some(w) = self.wire.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                w.send(frame);
+            }
+        }
         true
     }
 
-    /// The MAC: statistics, taps, cable.
-    fn to_wire(&self, dev: &FbnicDevice, frame: &[u8]) {
+    /// The MAC, before the cable: statistics and taps. False if the frame
+    /// does not go out (no carrier).
+    fn mac_out(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
         if !dev.link().carrier() {
             stats::add64(
                 dev.csr(),
                 fbnic_hw::csr::mac_stat::TX_IFOUTERRORS_L::INDEX,
                 1,
             );
-            return;
+            return false;
         }
         stats::count_frame(dev.csr(), Dir::Tx, frame);
         self.tap(Dir::Tx, frame);
-        if let Some(w) = self.wire.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            w.send(frame);
-        }
+        true
     }
 
     fn wire_congested(&self) -> bool {
@@ -337,7 +345,7 @@ impl Engine {
             if meta.req_cso {
                 lso::checksum_partial(meta, &mut self.pkt).map_err(QueueError::Offload)?;
             }
-            dp.emit(dev, &self.pkt);
+            dp.emit(dev, &mut self.pkt);
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! packet buffer), the kick that wakes it, and its service loop.
 
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::Instant;
@@ -20,15 +20,49 @@ pub const INBOX_SOFT_LIMIT: usize = 512;
 /// Frames the inbox holds at most; beyond it frames are dropped.
 pub const INBOX_HARD_LIMIT: usize = 4096;
 
+/// Buffers the inbox keeps for reuse, so that a frame costs no
+/// allocation once traffic runs.
+const SPARE_BUFFERS: usize = 64;
+
+/// Frames received and not yet placed, and the buffers of placed ones.
+#[derive(Default)]
+pub(super) struct Inbox {
+    frames: VecDeque<Vec<u8>>,
+    spare: Vec<Vec<u8>>,
+}
+
+impl Inbox {
+    pub(super) fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.frames.clear();
+    }
+
+    /// Keeps `buf` for a later frame, unless enough are kept.
+    fn recycle(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < SPARE_BUFFERS {
+            self.spare.push(buf);
+        }
+    }
+}
+
 /// Wakes the worker.
 #[derive(Default)]
 pub(super) struct Kick {
+    /// Set from the first kick until the worker takes it: later kicks in
+    /// between need neither the lock nor a notification.
+    pending: AtomicBool,
     flag: Mutex<bool>,
     cv: Condvar,
 }
 
 impl Kick {
     pub(super) fn kick(&self) {
+        if self.pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let mut f = self.flag.lock().unwrap_or_else(|e| e.into_inner());
         if !*f {
             *f = true;
@@ -56,33 +90,50 @@ impl Kick {
             }
         }
         *f = false;
+        // Under the lock, before the round: a kick that found `pending`
+        // set made its change before this, so the round sees it.
+        self.pending.swap(false, Ordering::AcqRel);
     }
 }
 
 impl Datapath {
-    pub(super) fn inbox(&self) -> MutexGuard<'_, VecDeque<Vec<u8>>> {
+    pub(super) fn inbox(&self) -> MutexGuard<'_, Inbox> {
         self.inbox.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A frame arrived from the wire. Returns false if the inbox was full
     /// and the frame was dropped.
     pub fn receive(&self, dev: &FbnicDevice, frame: &[u8]) -> bool {
+        self.accept(dev, |f| f.extend_from_slice(frame))
+    }
+
+    /// A frame arrived from a port of this process, in `frame`: the inbox
+    /// keeps that buffer and leaves a spare one (of any content) in its
+    /// place. Returns false if the frame was dropped.
+    pub fn receive_buf(&self, dev: &FbnicDevice, frame: &mut Vec<u8>) -> bool {
+        self.accept(dev, |f| std::mem::swap(f, frame))
+    }
+
+    /// Puts the frame `fill` puts into an empty buffer into the inbox.
+    fn accept(&self, dev: &FbnicDevice, fill: impl FnOnce(&mut Vec<u8>)) -> bool {
         if !dev.link().carrier() {
             // Nothing arrives over a cable without carrier.
             return false;
-        }
-        let mut f = frame.to_vec();
-        // The wire carries at least a minimum-size frame; a TAP hands over
-        // unpadded ones.
-        if f.len() < 60 {
-            f.resize(60, 0);
         }
         let accepted = {
             let mut inbox = self.inbox();
             if inbox.len() >= INBOX_HARD_LIMIT {
                 false
             } else {
-                inbox.push_back(f);
+                let mut f = inbox.spare.pop().unwrap_or_default();
+                f.clear();
+                fill(&mut f);
+                // The wire carries at least a minimum-size frame; a TAP
+                // hands over unpadded ones.
+                if f.len() < 60 {
+                    f.resize(60, 0);
+                }
+                inbox.frames.push_back(f);
                 true
             }
         };
@@ -129,6 +180,7 @@ impl Datapath {
     pub fn run_once(&self, dev: &FbnicDevice) -> Option<Instant> {
         let mut eng = self.engine();
         let now = Instant::now();
+        eng.round = now;
         if eng.retry_at.is_some_and(|t| t <= now) {
             eng.retry_at = None;
         }
@@ -166,15 +218,24 @@ impl Datapath {
     /// Places inbox frames until the inbox is empty or a queue asks to
     /// wait.
     fn service_rx(&self, eng: &mut Engine, dev: &FbnicDevice) {
+        let mut done: Option<Vec<u8>> = None;
         loop {
-            let Some(frame) = self.inbox().pop_front() else {
-                return;
+            let frame = {
+                let mut inbox = self.inbox();
+                if let Some(buf) = done.take() {
+                    inbox.recycle(buf);
+                }
+                match inbox.frames.pop_front() {
+                    Some(f) => f,
+                    None => return,
+                }
             };
             self.tap(Dir::Rx, &frame);
             if eng.rx_frame(self, dev, &frame) == Placed::Wait {
-                self.inbox().push_front(frame);
+                self.inbox().frames.push_front(frame);
                 return;
             }
+            done = Some(frame);
         }
     }
 }
