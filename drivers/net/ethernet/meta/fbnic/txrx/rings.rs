@@ -27,7 +27,6 @@ use kernel::{
 use super::{
     rx::{
         Bdq,
-        RxPacket,
         RxRing,
         POOL_RINGS, //
     },
@@ -339,7 +338,7 @@ impl Rings {
 
             // Page pools, and pages for every buffer to the device.
             rx.rcq_head = 0;
-            rx.pkt = RxPacket::None;
+            rx.drop_pkt();
             rx.hpq.clear();
             rx.ppq.clear();
             // Bound to the queue's NAPI instance, so that pages the stack

@@ -279,11 +279,15 @@ impl RxCount {
 
 /// The packet being received: its socket buffer, built from the header
 /// piece and extended by each payload piece until the META completion.
+///
+/// It is two words, moved and matched on every completion; the larger XDP
+/// frame stays in place in [`RxRing::xdp`].
 pub(super) enum RxPacket {
     None,
     Building(SkBuff),
-    /// The frame for the XDP program, built the same way.
-    Xdp(XdpPacket),
+    /// The frame for the XDP program, built the same way, in
+    /// [`RxRing::xdp`].
+    Xdp,
     /// A piece could not be used: drop the packet at its META.
     Failed,
 }
@@ -309,6 +313,10 @@ pub(super) struct RxRing {
     /// The queue's XDP registration, between enable and flush.
     pub(super) xdp_rxq: Option<Arc<RxQueue>>,
     pub(super) pkt: RxPacket,
+    /// The XDP frame being received while `pkt` is [`RxPacket::Xdp`]
+    /// (otherwise `None`, or the frame of a packet that failed, not yet
+    /// dropped).
+    pub(super) xdp: Option<XdpPacket>,
 }
 
 impl RxRing {
@@ -327,13 +335,20 @@ impl RxRing {
             ppq_pool: None,
             xdp_rxq: None,
             pkt: RxPacket::None,
+            xdp: None,
         })
+    }
+
+    /// Drops the packet being received, if any, with its pages.
+    pub(super) fn drop_pkt(&mut self) {
+        self.pkt = RxPacket::None;
+        self.xdp = None;
     }
 
     /// Gives back every page and the packet being received, and destroys
     /// the page pools.
     pub(super) fn flush(&mut self) {
-        self.pkt = RxPacket::None;
+        self.drop_pkt();
         self.xdp_rxq = None;
         self.hpq.clear();
         self.ppq.clear();
@@ -499,7 +514,11 @@ impl Rings {
             return RxPacket::Failed;
         };
         if let (true, Some(rxq)) = (xdp, rx.xdp_rxq.as_ref()) {
-            return rx_xdp::start(rxq, head, start, size, headroom, len);
+            rx.xdp = rx_xdp::start(rxq, head, start, size, headroom, len);
+            return match rx.xdp {
+                Some(_) => RxPacket::Xdp,
+                None => RxPacket::Failed,
+            };
         }
         match napi.build_skb(head, start, size, headroom, len) {
             Some(skb) => RxPacket::Building(skb),
@@ -511,7 +530,7 @@ impl Rings {
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
     fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
-        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp(_)) {
+        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp) {
             return;
         }
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
@@ -530,8 +549,9 @@ impl Rings {
         {
             Some(page) => {
                 page.sync_for_cpu(off, truesize);
-                page.take_ref()
-                    .is_some_and(|r| Self::add_frag(&mut rx.pkt, r, off, len, truesize))
+                page.take_ref().is_some_and(|r| {
+                    Self::add_frag(&mut rx.pkt, &mut rx.xdp, r, off, len, truesize)
+                })
             }
             None => false,
         };
@@ -541,10 +561,17 @@ impl Rings {
     }
 
     /// Adds a payload piece to the socket buffer or XDP frame being built.
-    fn add_frag(pkt: &mut RxPacket, r: PageRef, off: u32, len: u32, truesize: u32) -> bool {
-        match pkt {
-            RxPacket::Building(skb) => skb.add_rx_frag(r, off, len, truesize).is_ok(),
-            RxPacket::Xdp(x) => x.buff.add_frag(r, off, len, truesize).is_ok(),
+    fn add_frag(
+        pkt: &mut RxPacket,
+        xdp: &mut Option<XdpPacket>,
+        r: PageRef,
+        off: u32,
+        len: u32,
+        truesize: u32,
+    ) -> bool {
+        match (pkt, xdp) {
+            (RxPacket::Building(skb), _) => skb.add_rx_frag(r, off, len, truesize).is_ok(),
+            (RxPacket::Xdp, Some(x)) => x.buff.add_frag(r, off, len, truesize).is_ok(),
             _ => false,
         }
     }
@@ -590,8 +617,8 @@ impl Rings {
                     // META is dropped (with its pages) here.
                     if !matches!(rx.pkt, RxPacket::None) {
                         count.dropped += 1;
+                        rx.drop_pkt();
                     }
-                    rx.pkt = RxPacket::None;
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
@@ -618,11 +645,13 @@ impl Rings {
                     // The receive time stamp of the packet being built.
                     // CAST: the clock's time as the kernel's signed
                     // nanoseconds, as the C driver's ns_to_ktime().
-                    match (opt.ts, &mut rx.pkt) {
-                        (Some(ts), RxPacket::Building(skb)) => {
+                    match (opt.ts, &mut rx.pkt, &mut rx.xdp) {
+                        (Some(ts), RxPacket::Building(skb), _) => {
                             skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64)
                         }
-                        (Some(ts), RxPacket::Xdp(x)) => x.ts = Some(clock.ts40_to_ns(ts) as i64),
+                        (Some(ts), RxPacket::Xdp, Some(x)) => {
+                            x.ts = Some(clock.ts40_to_ns(ts) as i64)
+                        }
                         _ => {}
                     }
                 }
@@ -644,14 +673,20 @@ impl Rings {
                         }
                         // Counted there; passed with its queue and protocol
                         // set, or consumed.
-                        RxPacket::Xdp(x) if !meta.uncorrectable() => {
-                            rx_xdp::finish(x, dev, prog, napi, &mut count)
-                        }
+                        RxPacket::Xdp if !meta.uncorrectable() => match rx.xdp.take() {
+                            Some(x) => rx_xdp::finish(x, dev, prog, napi, &mut count),
+                            None => {
+                                count.dropped += 1;
+                                None
+                            }
+                        },
                         _ => {
                             count.dropped += 1;
                             None
                         }
                     };
+                    // The frame of a packet that failed, with its pages.
+                    rx.xdp = None;
                     if let Some(mut skb) = skb {
                         if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
                             skb.set_checksum_unnecessary();
