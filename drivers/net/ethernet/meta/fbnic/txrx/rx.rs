@@ -163,6 +163,9 @@ pub(super) struct BufRing {
     /// The first slot the device may still report a piece in: the last
     /// one reported, or the one after it once finished.
     next: u32,
+    /// Slots minus one (a power of two minus one), kept so that the
+    /// per-piece checks do not work it out again.
+    mask: u32,
 }
 
 impl BufRing {
@@ -176,12 +179,13 @@ impl BufRing {
             head: 0,
             tail: 0,
             next: 0,
+            mask: slots.wrapping_sub(1),
         })
     }
 
+    #[inline]
     fn mask(&self) -> u32 {
-        // CAST: a power of two of at most 64K slots.
-        self.pages.len() as u32 - 1
+        self.mask
     }
 
     /// Gives back the pages of the slots before `to`, which the device has
@@ -198,7 +202,7 @@ impl BufRing {
                     None => *slot = None,
                 }
             }
-            self.head = (self.head + 1) & mask;
+            self.head = self.head.wrapping_add(1) & mask;
         }
     }
 
@@ -208,17 +212,21 @@ impl BufRing {
     /// (`PAGE_FIN`). A slot named outside of that is a malformed
     /// completion: using it would hand out a page the device does not
     /// own, or move the ring's head past its tail.
+    #[inline]
     fn holds(&self, slot: u16) -> bool {
         let mask = self.mask();
         let slot = u32::from(slot);
-        let from_head = |s: u32| s.wrapping_sub(self.head) & mask;
-        slot <= mask && from_head(slot) < self.posted() && from_head(slot) >= from_head(self.next)
+        // `next` is between `head` and `tail`: the slots from `next` up
+        // to (not including) `tail` are the ones the device may name.
+        let from_next = |s: u32| s.wrapping_sub(self.next) & mask;
+        slot <= mask && from_next(slot) < from_next(self.tail)
     }
 
     /// Notes a piece the device reported in `slot` ([`BufRing::holds`]),
     /// `fin` if it finished the buffer.
+    #[inline]
     fn reported(&mut self, slot: u16, fin: bool) {
-        self.next = (u32::from(slot) + u32::from(fin)) & self.mask();
+        self.next = u32::from(slot).wrapping_add(u32::from(fin)) & self.mask();
     }
 
     /// Pages posted to the device.
@@ -466,7 +474,7 @@ impl Rings {
                 break;
             }
             ring.pages[slot as usize] = Some(page);
-            ring.tail = (slot + 1) & mask;
+            ring.tail = slot.wrapping_add(1) & mask;
         }
         if ring.tail != start {
             regs.write32(tail_reg, ring.tail * FRAG_COUNT);
@@ -658,8 +666,8 @@ impl Rings {
                 RxCompletion::Meta(meta) => {
                     let skb = match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
-                            count.packets += 1;
-                            count.bytes += u64::from(skb.len());
+                            count.packets = count.packets.wrapping_add(1);
+                            count.bytes = count.bytes.wrapping_add(u64::from(skb.len()));
                             // CAST: at most 128 queues.
                             skb.record_rx_queue(self.index as u16);
                             skb.eth_type_trans(dev);
@@ -690,9 +698,9 @@ impl Rings {
                     if let Some(mut skb) = skb {
                         if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
                             skb.set_checksum_unnecessary();
-                            count.csum_unnecessary += 1;
+                            count.csum_unnecessary = count.csum_unnecessary.wrapping_add(1);
                         } else {
-                            count.csum_none += 1;
+                            count.csum_none = count.csum_none.wrapping_add(1);
                         }
                         if features.contains(net::Features::RXHASH) && meta.l3_type != L3Type::Other
                         {
@@ -700,7 +708,7 @@ impl Rings {
                         }
                         napi.gro_receive(skb);
                     }
-                    done += 1;
+                    done = done.wrapping_add(1);
                 }
             }
         }
