@@ -449,14 +449,16 @@ impl Rings {
         };
         let mask = ring.mask();
         let start = ring.tail;
+        // Kept in a register while posting, stored once at the end.
+        let mut tail = start;
         let mut full = true;
-        while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
+        while (ring.head.wrapping_sub(tail).wrapping_sub(1) & mask) != 0 {
             let Some(page) = pool.alloc(napi) else {
                 self.stats.rx.alloc_fail.inc();
                 full = false;
                 break;
             };
-            let slot = ring.tail;
+            let slot = tail;
             let posted = (0..FRAG_COUNT).all(|frag| {
                 // CAST: slots and fragments number below 2^16.
                 let desc = RxBufDesc::fragment(
@@ -474,10 +476,11 @@ impl Rings {
                 break;
             }
             ring.pages[slot as usize] = Some(page);
-            ring.tail = slot.wrapping_add(1) & mask;
+            tail = slot.wrapping_add(1) & mask;
         }
-        if ring.tail != start {
-            regs.write32(tail_reg, ring.tail * FRAG_COUNT);
+        ring.tail = tail;
+        if tail != start {
+            regs.write32(tail_reg, tail * FRAG_COUNT);
         }
         full
     }
