@@ -492,6 +492,7 @@ impl PageRef {
     /// Whether a buffer of `size` bytes at `start` in the page holds a
     /// packet of `len` bytes `headroom` bytes into it, with room for the
     /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind it.
+    #[inline]
     pub(super) fn head_fits(&self, start: u32, size: u32, headroom: u32, len: u32) -> bool {
         start
             .checked_add(size)
@@ -503,6 +504,7 @@ impl PageRef {
     }
 
     /// Whether `offset..offset + len` is within the page.
+    #[inline]
     pub(super) fn range_fits(&self, offset: u32, len: u32) -> bool {
         offset
             .checked_add(len)
@@ -598,6 +600,7 @@ impl Napi {
     /// them. The page reference goes to the socket buffer; `None` if the
     /// geometry does not fit or memory is short (the reference is returned
     /// to the pool then).
+    #[inline]
     pub fn build_skb(
         &self,
         head: PageRef,

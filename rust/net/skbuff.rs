@@ -62,7 +62,10 @@
 //! [`TxResult::Busy`]: super::TxResult::Busy
 
 use core::{
-    mem::ManuallyDrop,
+    mem::{
+        ManuallyDrop,
+        MaybeUninit, //
+    },
     ptr::NonNull, //
 };
 use kernel::{
@@ -363,7 +366,9 @@ impl SkBuff {
         let mut mapped = TxSkb {
             skb: ManuallyDrop::new(self),
             dev: dev.into(),
-            segs: [TxSeg { addr: 0, len: 0 }; MAX_TX_SEGS],
+            // Filled as the segments are mapped: a packet has a few, and
+            // zeroing all of them cost more than the rest of this function.
+            segs: [MaybeUninit::uninit(); MAX_TX_SEGS],
             nsegs: 0,
         };
 
@@ -393,10 +398,10 @@ impl SkBuff {
             if unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
                 return Err(mapped.unmap_into_skb());
             }
-            mapped.segs[0] = TxSeg {
+            mapped.segs[0] = MaybeUninit::new(TxSeg {
                 addr,
                 len: head_len,
-            };
+            });
             mapped.nsegs = 1;
         }
         for i in 0..nr_frags {
@@ -419,7 +424,7 @@ impl SkBuff {
             if unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
                 return Err(mapped.unmap_into_skb());
             }
-            mapped.segs[mapped.nsegs] = TxSeg { addr, len };
+            mapped.segs[mapped.nsegs] = MaybeUninit::new(TxSeg { addr, len });
             mapped.nsegs += 1;
         }
         Ok(mapped)
@@ -528,20 +533,25 @@ pub struct TxSeg {
 ///
 /// # Invariants
 ///
-/// `segs[..nsegs]` are mappings of the packet's data for `dev`: the first
+/// `segs[..nsegs]` are initialized, `nsegs` is at most [`MAX_TX_SEGS`],
+/// and they are mappings of the packet's data for `dev`: the first
 /// one of the linear part if it is not empty (`dma_map_single()`), the
 /// others of page fragments; `skb` is owned.
 pub struct TxSkb {
     skb: ManuallyDrop<SkBuff>,
     dev: ARef<device::Device>,
-    segs: [TxSeg; MAX_TX_SEGS],
+    segs: [MaybeUninit<TxSeg>; MAX_TX_SEGS],
     nsegs: usize,
 }
 
 impl TxSkb {
     /// The mapped segments, in packet order.
+    #[inline]
     pub fn segments(&self) -> &[TxSeg] {
-        &self.segs[..self.nsegs]
+        // SAFETY: By the type invariant the first `nsegs` (at most the
+        // array's length) are initialized; `MaybeUninit<TxSeg>` has the
+        // layout of `TxSeg`.
+        unsafe { core::slice::from_raw_parts(self.segs.as_ptr().cast::<TxSeg>(), self.nsegs) }
     }
 
     /// Unmaps everything and returns the packet.
@@ -561,7 +571,7 @@ impl TxSkb {
         let raw = self.skb.0.as_ptr();
         // SAFETY: The packet is valid and ours.
         let head_len = unsafe { bindings::skb_headlen(raw) };
-        for (i, seg) in self.segs[..self.nsegs].iter().enumerate() {
+        for (i, seg) in self.segments().iter().enumerate() {
             // SAFETY: By the type invariant each segment is a live mapping
             // for `dev`; the first is the linear part's if that is not
             // empty, mapped with `dma_map_single()`, the rest are pages.

@@ -144,17 +144,35 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
     meta.l3_ihlen = u16::try_from(l3_len.ok_or(Unsupported::Checksum)?).map_err(unfit)?;
     meta.csum_offset = c.csum_offset;
     meta.req_cso = true;
-    let csum_only = meta.encode().map_err(|_| Unsupported::Checksum)?;
+    let csum_only = meta;
     let Some(g) = gso else {
         return Ok(TxPlan {
-            meta: csum_only,
+            meta: csum_only.encode().map_err(|_| Unsupported::Checksum)?,
             kind: TxKind::Csum,
             packets: 1,
             wire_bytes: len,
             lso_csum: None,
         });
     };
+    // The META descriptor of a packet to segment is encoded once, at the
+    // end. A packet that cannot be segmented is told apart from one whose
+    // checksum cannot be offloaded either only then: the stack must do
+    // both in software if the checksum part does not fit.
+    plan_gso(len, head, c, g, meta).or_else(|e| {
+        csum_only.encode().map_err(|_| Unsupported::Checksum)?;
+        Err(e)
+    })
+}
 
+/// The segmentation part of [`plan`], from `meta` as set up for checksum
+/// insertion. Fails with [`Unsupported::Segmentation`] only.
+fn plan_gso(
+    len: u32,
+    head: &[u8],
+    c: Csum,
+    g: Seg,
+    mut meta: TxMeta,
+) -> Result<TxPlan, Unsupported> {
     // Segmentation: the device computes every segment's checksum itself.
     let no = Unsupported::Segmentation;
     meta.req_cso = false;
@@ -188,6 +206,9 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
             {
                 return Err(no);
             }
+            // The checksum part, with the inner and outer L3 headers in
+            // one, must fit before the outer ones are split off.
+            meta.encode().map_err(|_| no)?;
             let ohlen = u16::try_from(inner.checked_sub(outer).ok_or(no)?).map_err(|_| no)?;
             meta.l3_ohlen = ohlen;
             meta.l3_ihlen = meta.l3_ihlen.checked_sub(ohlen).ok_or(no)?;

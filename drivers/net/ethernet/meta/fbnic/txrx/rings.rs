@@ -27,7 +27,6 @@ use kernel::{
 use super::{
     rx::{
         Bdq,
-        RxPacket,
         RxRing,
         POOL_RINGS, //
     },
@@ -384,7 +383,7 @@ impl Rings {
 
             // The page pools, and pages for every buffer to the device.
             rx.rcq_head = 0;
-            rx.pkt = RxPacket::None;
+            rx.drop_pkt();
             rx.hpq.clear();
             rx.ppq.clear();
             rx.hpq_pool = Some(hpq_pool);

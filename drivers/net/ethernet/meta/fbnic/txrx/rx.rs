@@ -164,6 +164,9 @@ pub(super) struct BufRing {
     /// The first slot the device may still report a piece in: the last
     /// one reported, or the one after it once finished.
     next: u32,
+    /// Slots minus one (a power of two minus one), kept so that the
+    /// per-piece checks do not work it out again.
+    mask: u32,
 }
 
 impl BufRing {
@@ -177,12 +180,13 @@ impl BufRing {
             head: 0,
             tail: 0,
             next: 0,
+            mask: slots.wrapping_sub(1),
         })
     }
 
+    #[inline]
     fn mask(&self) -> u32 {
-        // CAST: a power of two of at most 64K slots.
-        self.pages.len() as u32 - 1
+        self.mask
     }
 
     /// Gives back the pages of the slots before `to`, which the device has
@@ -199,7 +203,7 @@ impl BufRing {
                     None => *slot = None,
                 }
             }
-            self.head = (self.head + 1) & mask;
+            self.head = self.head.wrapping_add(1) & mask;
         }
     }
 
@@ -209,17 +213,21 @@ impl BufRing {
     /// (`PAGE_FIN`). A slot named outside of that is a malformed
     /// completion: using it would hand out a page the device does not
     /// own, or move the ring's head past its tail.
+    #[inline]
     fn holds(&self, slot: u16) -> bool {
         let mask = self.mask();
         let slot = u32::from(slot);
-        let from_head = |s: u32| s.wrapping_sub(self.head) & mask;
-        slot <= mask && from_head(slot) < self.posted() && from_head(slot) >= from_head(self.next)
+        // `next` is between `head` and `tail`: the slots from `next` up
+        // to (not including) `tail` are the ones the device may name.
+        let from_next = |s: u32| s.wrapping_sub(self.next) & mask;
+        slot <= mask && from_next(slot) < from_next(self.tail)
     }
 
     /// Notes a piece the device reported in `slot` ([`BufRing::holds`]),
     /// `fin` if it finished the buffer.
+    #[inline]
     fn reported(&mut self, slot: u16, fin: bool) {
-        self.next = (u32::from(slot) + u32::from(fin)) & self.mask();
+        self.next = u32::from(slot).wrapping_add(u32::from(fin)) & self.mask();
     }
 
     /// Pages posted to the device.
@@ -280,11 +288,15 @@ impl RxCount {
 
 /// The packet being received: its socket buffer, built from the header
 /// piece and extended by each payload piece until the META completion.
+///
+/// It is two words, moved and matched on every completion; the larger XDP
+/// frame stays in place in [`RxRing::xdp`].
 pub(super) enum RxPacket {
     None,
     Building(SkBuff),
-    /// The frame for the XDP program, built the same way.
-    Xdp(XdpPacket),
+    /// The frame for the XDP program, built the same way, in
+    /// [`RxRing::xdp`].
+    Xdp,
     /// A piece could not be used: drop the packet at its META.
     Failed,
 }
@@ -314,6 +326,10 @@ pub(super) struct RxRing {
     /// The queue's XDP registration, between enable and flush.
     pub(super) xdp_rxq: Option<Arc<RxQueue>>,
     pub(super) pkt: RxPacket,
+    /// The XDP frame being received while `pkt` is [`RxPacket::Xdp`]
+    /// (otherwise `None`, or the frame of a packet that failed, not yet
+    /// dropped).
+    pub(super) xdp: Option<XdpPacket>,
 }
 
 impl RxRing {
@@ -332,14 +348,21 @@ impl RxRing {
             ppq_pool: None,
             xdp_rxq: None,
             pkt: RxPacket::None,
+            xdp: None,
         })
+    }
+
+    /// Drops the packet being received, if any, with its pages.
+    pub(super) fn drop_pkt(&mut self) {
+        self.pkt = RxPacket::None;
+        self.xdp = None;
     }
 
     /// Gives back every page and the packet being received; returns the
     /// XDP queue info and the page pools, for the caller to drop where it
     /// may sleep (in this order: the queue info, then the pools).
     pub(super) fn flush(&mut self) -> RxTeardown {
-        self.pkt = RxPacket::None;
+        self.drop_pkt();
         self.hpq.clear();
         self.ppq.clear();
         (
@@ -435,14 +458,16 @@ impl Rings {
         };
         let mask = ring.mask();
         let start = ring.tail;
+        // Kept in a register while posting, stored once at the end.
+        let mut tail = start;
         let mut full = true;
-        while (ring.head.wrapping_sub(ring.tail).wrapping_sub(1) & mask) != 0 {
+        while (ring.head.wrapping_sub(tail).wrapping_sub(1) & mask) != 0 {
             let Some(page) = pool.alloc(napi) else {
                 self.stats.rx.alloc_fail.inc();
                 full = false;
                 break;
             };
-            let slot = ring.tail;
+            let slot = tail;
             let posted = (0..FRAG_COUNT).all(|frag| {
                 // CAST: slots and fragments number below 2^16.
                 let desc = RxBufDesc::fragment(
@@ -460,10 +485,11 @@ impl Rings {
                 break;
             }
             ring.pages[slot as usize] = Some(page);
-            ring.tail = (slot + 1) & mask;
+            tail = slot.wrapping_add(1) & mask;
         }
-        if ring.tail != start {
-            regs.write32(tail_reg, ring.tail * FRAG_COUNT);
+        ring.tail = tail;
+        if tail != start {
+            regs.write32(tail_reg, tail * FRAG_COUNT);
         }
         full
     }
@@ -508,7 +534,11 @@ impl Rings {
             return RxPacket::Failed;
         };
         if let (true, Some(rxq)) = (xdp, rx.xdp_rxq.as_ref()) {
-            return rx_xdp::start(rxq, head, start, size, headroom, len);
+            rx.xdp = rx_xdp::start(rxq, head, start, size, headroom, len);
+            return match rx.xdp {
+                Some(_) => RxPacket::Xdp,
+                None => RxPacket::Failed,
+            };
         }
         match napi.build_skb(head, start, size, headroom, len) {
             Some(skb) => RxPacket::Building(skb),
@@ -520,7 +550,7 @@ impl Rings {
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
     fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
-        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp(_)) {
+        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp) {
             return;
         }
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
@@ -539,8 +569,9 @@ impl Rings {
         {
             Some(page) => {
                 page.sync_for_cpu(off, truesize);
-                page.take_ref()
-                    .is_some_and(|r| Self::add_frag(&mut rx.pkt, r, off, len, truesize))
+                page.take_ref().is_some_and(|r| {
+                    Self::add_frag(&mut rx.pkt, &mut rx.xdp, r, off, len, truesize)
+                })
             }
             None => false,
         };
@@ -550,10 +581,17 @@ impl Rings {
     }
 
     /// Adds a payload piece to the socket buffer or XDP frame being built.
-    fn add_frag(pkt: &mut RxPacket, r: PageRef, off: u32, len: u32, truesize: u32) -> bool {
-        match pkt {
-            RxPacket::Building(skb) => skb.add_rx_frag(r, off, len, truesize).is_ok(),
-            RxPacket::Xdp(x) => x.buff.add_frag(r, off, len, truesize).is_ok(),
+    fn add_frag(
+        pkt: &mut RxPacket,
+        xdp: &mut Option<XdpPacket>,
+        r: PageRef,
+        off: u32,
+        len: u32,
+        truesize: u32,
+    ) -> bool {
+        match (pkt, xdp) {
+            (RxPacket::Building(skb), _) => skb.add_rx_frag(r, off, len, truesize).is_ok(),
+            (RxPacket::Xdp, Some(x)) => x.buff.add_frag(r, off, len, truesize).is_ok(),
             _ => false,
         }
     }
@@ -601,8 +639,8 @@ impl Rings {
                     // META is dropped (with its pages) here.
                     if !matches!(rx.pkt, RxPacket::None) {
                         count.dropped += 1;
+                        rx.drop_pkt();
                     }
-                    rx.pkt = RxPacket::None;
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
@@ -629,19 +667,21 @@ impl Rings {
                     // The receive time stamp of the packet being built.
                     // CAST: the clock's time as the kernel's signed
                     // nanoseconds, as the C driver's ns_to_ktime().
-                    match (opt.ts, &mut rx.pkt) {
-                        (Some(ts), RxPacket::Building(skb)) => {
+                    match (opt.ts, &mut rx.pkt, &mut rx.xdp) {
+                        (Some(ts), RxPacket::Building(skb), _) => {
                             skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64)
                         }
-                        (Some(ts), RxPacket::Xdp(x)) => x.ts = Some(clock.ts40_to_ns(ts) as i64),
+                        (Some(ts), RxPacket::Xdp, Some(x)) => {
+                            x.ts = Some(clock.ts40_to_ns(ts) as i64)
+                        }
                         _ => {}
                     }
                 }
                 RxCompletion::Meta(meta) => {
                     let skb = match core::mem::replace(&mut rx.pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
-                            count.packets += 1;
-                            count.bytes += u64::from(skb.len());
+                            count.packets = count.packets.wrapping_add(1);
+                            count.bytes = count.bytes.wrapping_add(u64::from(skb.len()));
                             // CAST: at most 128 queues.
                             skb.record_rx_queue(self.index as u16);
                             skb.eth_type_trans(dev);
@@ -655,21 +695,29 @@ impl Rings {
                         }
                         // Counted there; passed with its queue and protocol
                         // set, or consumed.
-                        RxPacket::Xdp(x) if !meta.uncorrectable() => {
-                            let tx = ((*xdp).as_mut(), &self.stats.xdp);
-                            rx_xdp::finish(x, dev, prog, napi, &mut count, tx)
-                        }
+                        RxPacket::Xdp if !meta.uncorrectable() => match rx.xdp.take() {
+                            Some(x) => {
+                                let tx = ((*xdp).as_mut(), &self.stats.xdp);
+                                rx_xdp::finish(x, dev, prog, napi, &mut count, tx)
+                            }
+                            None => {
+                                count.dropped += 1;
+                                None
+                            }
+                        },
                         _ => {
                             count.dropped += 1;
                             None
                         }
                     };
+                    // The frame of a packet that failed, with its pages.
+                    rx.xdp = None;
                     if let Some(mut skb) = skb {
                         if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
                             skb.set_checksum_unnecessary();
-                            count.csum_unnecessary += 1;
+                            count.csum_unnecessary = count.csum_unnecessary.wrapping_add(1);
                         } else {
-                            count.csum_none += 1;
+                            count.csum_none = count.csum_none.wrapping_add(1);
                         }
                         if features.contains(net::Features::RXHASH) && meta.l3_type != L3Type::Other
                         {
@@ -677,7 +725,7 @@ impl Rings {
                         }
                         napi.gro_receive(skb);
                     }
-                    done += 1;
+                    done = done.wrapping_add(1);
                 }
             }
         }

@@ -24,10 +24,7 @@
 use kernel::sync::Arc;
 
 use super::{
-    rx::{
-        RxCount,
-        RxPacket, //
-    },
+    rx::RxCount,
     xdp_tx::XdpRing, //
 };
 use crate::kernel_ext::net::{
@@ -53,7 +50,8 @@ pub(crate) struct XdpPacket {
 
 /// Starts an XDP frame over a packet's header buffer (the XDP half of
 /// `fbnic_pkt_prepare()`): `size` bytes at `start` in the page of `head`,
-/// the packet's `len` bytes `headroom` bytes into it.
+/// the packet's `len` bytes `headroom` bytes into it. `None` if that does
+/// not fit the page (the reference goes back to the pool).
 pub(super) fn start(
     rxq: &Arc<RxQueue>,
     head: PageRef,
@@ -61,11 +59,10 @@ pub(super) fn start(
     size: u32,
     headroom: u32,
     len: u32,
-) -> RxPacket {
-    match Buff::new(rxq, head, start, size, headroom, len) {
-        Ok(buff) => RxPacket::Xdp(XdpPacket { buff, ts: None }),
-        Err(_) => RxPacket::Failed,
-    }
+) -> Option<XdpPacket> {
+    Buff::new(rxq, head, start, size, headroom, len)
+        .ok()
+        .map(|buff| XdpPacket { buff, ts: None })
 }
 
 /// Runs the program on a complete frame and carries out its decision;
