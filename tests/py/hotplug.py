@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
+# fbnic-quick: rust
 # vm-root-ports
 # vm-ports 4
 """Surprise removal of an fbnic port under traffic, and the port coming

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
+# fbnic-quick: rust
 """XDP beyond the kernel's xdp.py selftest: a program on port 0 that
 redirects every frame to a veth (XDP_REDIRECT, sent by the veth's
 ndo_xdp_xmit); the veth's peer, in netns "fwd", must receive what netns
