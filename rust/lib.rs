@@ -26,6 +26,7 @@
 use crate as kernel_ext;
 
 pub mod bindings;
+pub mod bh;
 pub mod bpf;
 pub mod debugfs;
 pub mod dma;

@@ -49,6 +49,7 @@ use crate::{
         queue, //
     },
     kernel_ext::{
+        bh,
         dma::DescRing,
         net::{
             self,
@@ -262,6 +263,8 @@ impl Rings {
     /// The datapath must be stopped: NAPI disabled, TX queues disabled,
     /// rings disabled ([`Rings::disable`]) and flushed, or never started.
     pub(crate) fn replace(&self, mut mem: RingMem) -> RingMem {
+        // The NAPI poll takes these locks in softirq context.
+        let _bh = bh::disable();
         core::mem::swap(&mut *self.tx.lock(), &mut mem.tx);
         core::mem::swap(&mut *self.rx.lock(), &mut mem.rx);
         core::mem::swap(&mut *self.xdp.lock(), &mut mem.xdp);
@@ -305,6 +308,9 @@ impl Rings {
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
+        // The ring locks are the NAPI poll's too, taken in softirq
+        // context: here with bottom halves off.
+        let tx_bh = bh::disable();
         if let Some(tx) = (*self.tx.lock()).as_mut() {
             // Every ring starts from position 0 with zeroed completions.
             tx.tcq.clear();
@@ -332,14 +338,18 @@ impl Rings {
             regs.write_raw(queue::TIM_MASK::at(q), 0);
             regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::ENABLE.mask());
         }
+        drop(tx_bh);
 
         // Page pools, bound to the queue's NAPI instance so that pages the
         // stack frees during the poll go straight back to their caches, and
         // the XDP queue info: creating them allocates and takes mutexes, so
         // not under the ring's lock.
-        let sizes = (*self.rx.lock())
-            .as_ref()
-            .map(|rx| (rx.hpq_size, rx.ppq_size));
+        let sizes = {
+            let _bh = bh::disable();
+            (*self.rx.lock())
+                .as_ref()
+                .map(|rx| (rx.hpq_size, rx.ppq_size))
+        };
         let mut pools = match sizes {
             Some((hpq, ppq)) => {
                 let hpq =
@@ -352,6 +362,7 @@ impl Rings {
             }
             None => None,
         };
+        let _bh = bh::disable();
         let mut guard = self.rx.lock();
         if let (Some(rx), Some((hpq_pool, ppq_pool, rxq))) = ((*guard).as_mut(), pools.take()) {
             rx.rcq.clear();
@@ -433,6 +444,8 @@ impl Rings {
     /// Sets the RX completion threshold for `rx_frames` (`ethtool -C
     /// rx-frames`) on the ring, if it is in use (`fbnic_config_rx_frames()`).
     pub(crate) fn set_rx_frames(&self, regs: &Regs, rx_frames: u32) {
+        // The NAPI poll holds the lock in softirq context.
+        let _bh = bh::disable();
         if let Some(rx) = (*self.rx.lock()).as_ref() {
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(self.queue),

@@ -47,6 +47,7 @@ use crate::{
         }, //
     },
     kernel_ext::{
+        bh,
         dma::DescRing,
         net::{
             self,
@@ -433,7 +434,11 @@ impl Rings {
     pub(crate) fn flush_rx(&self) {
         // Destroying the pools and unregistering the queue info take
         // mutexes: after the ring's lock is released.
-        let gone = (*self.rx.lock()).as_mut().map(RxRing::flush);
+        let gone = {
+            // The NAPI poll takes the lock in softirq context.
+            let _bh = bh::disable();
+            (*self.rx.lock()).as_mut().map(RxRing::flush)
+        };
         drop(gone);
     }
 

@@ -12,12 +12,16 @@ use crate::hw::desc::{
     RxCompletion,
     TxCompletion, //
 };
+use crate::kernel_ext::bh;
 
 impl Rings {
     /// Whether the device wrote a TX or RX completion at the position the
     /// NAPI poll reads next. Does not wait: a ring whose lock is held is
     /// being polled, and counts as not waiting.
     pub(crate) fn completions_waiting(&self) -> bool {
+        // The NAPI poll takes the locks in softirq context: it must not
+        // run on this CPU while one is held here.
+        let _bh = bh::disable();
         let tx = self.tx.try_lock().is_some_and(|guard| {
             (*guard).as_ref().is_some_and(|tx| {
                 let raw = tx.tcq.read(tx.tcq_head);

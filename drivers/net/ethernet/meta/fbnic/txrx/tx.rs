@@ -53,6 +53,7 @@ use crate::{
         }, //
     },
     kernel_ext::{
+        bh,
         dma::DescRing,
         net::{
             self,
@@ -252,6 +253,8 @@ impl Rings {
     /// Drops the packets still on the TX ring and the XDP TX ring after
     /// [`Rings::disable`] (`fbnic_flush()`).
     pub(crate) fn flush(&self, txq: &net::TxQueue) {
+        // The NAPI poll takes these locks in softirq context.
+        let _bh = bh::disable();
         if let Some(tx) = (*self.tx.lock()).as_mut() {
             for slot in tx.pending.iter_mut() {
                 if let Some(pkt) = slot.take() {
