@@ -346,9 +346,12 @@ impl Rings {
         // not under the ring's lock.
         let sizes = {
             let _bh = bh::disable();
-            (*self.rx.lock())
+            // Bound here, so the lock goes before bottom halves come back
+            // (a block's last expression outlives its variables).
+            let sizes = (*self.rx.lock())
                 .as_ref()
-                .map(|rx| (rx.hpq_size, rx.ppq_size))
+                .map(|rx| (rx.hpq_size, rx.ppq_size));
+            sizes
         };
         let mut pools = match sizes {
             Some((hpq, ppq)) => {

@@ -437,7 +437,10 @@ impl Rings {
         let gone = {
             // The NAPI poll takes the lock in softirq context.
             let _bh = bh::disable();
-            (*self.rx.lock()).as_mut().map(RxRing::flush)
+            // Bound here, so the lock goes before bottom halves come back
+            // (a block's last expression outlives its variables).
+            let gone = (*self.rx.lock()).as_mut().map(RxRing::flush);
+            gone
         };
         drop(gone);
     }
