@@ -25,8 +25,8 @@
 #[cfg(kernel_ext_crate)]
 use crate as kernel_ext;
 
-pub mod bindings;
 pub mod bh;
+pub mod bindings;
 pub mod bpf;
 pub mod debugfs;
 pub mod dma;
