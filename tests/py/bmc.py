@@ -60,15 +60,22 @@ def settled(lab, name, want, seconds=5, port=0):
 
 
 @contextmanager
-def host_sockets(lab):
+def host_sockets(lab, from_remote=False):
     """A raw socket that sends on port 0, and one in netns remote that
-    receives frames of EtherType ETH_P on port 1 (0.2 s timeout)."""
-    r = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    receives frames of EtherType ETH_P on port 1 (0.2 s timeout); the
+    other way round if from_remote."""
+    if from_remote:
+        r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
+        s = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW)
+        r_if, s_if = lab.env.ifname, lab.env.remote_ifname
+    else:
+        r = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        r_if, s_if = lab.env.remote_ifname, lab.env.ifname
     try:
-        r.bind((lab.env.remote_ifname, ETH_P))
+        r.bind((r_if, ETH_P))
         r.settimeout(0.2)
-        s.bind((lab.env.ifname, 0))
+        s.bind((s_if, 0))
         yield s, r
     finally:
         r.close()
@@ -302,12 +309,7 @@ def bmc1_host_down(lab):
 def host_broadcasts(lab):
     """Port 1 sends FRAMES broadcast frames of EtherType ETH_P: how many
     port 0's host received (a packet socket on port 0)."""
-    r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P))
-    s = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW)
-    try:
-        r.bind((lab.env.ifname, ETH_P))
-        r.settimeout(0.2)
-        s.bind((lab.env.remote_ifname, 0))
+    with host_sockets(lab, from_remote=True) as (s, r):
         f = frame("ff:ff:ff:ff:ff:ff", remote_mac(lab), "broadcast")
         for _ in range(FRAMES):
             s.send(f)
@@ -320,9 +322,6 @@ def host_broadcasts(lab):
             if data[:6] == b"\xff" * 6 and data[6:12] == mac_bytes(remote_mac(lab)):
                 got += 1
         return got
-    finally:
-        r.close()
-        s.close()
 
 
 def bmc_after_function_reset(lab):
