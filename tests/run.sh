@@ -95,6 +95,10 @@ rust_files() {
 	git -C "$FBNIC_TOP" ls-files -- '*.rs' | sed "s|^|$FBNIC_TOP/|"
 }
 lint module-clippy module_clippy
+# No function of the module takes more than 2 KiB of stack
+# (CONFIG_FRAME_WARN's limit for C), no chain of its calls more than 6 KiB.
+lint stack-frames python3 "$FBNIC_TOP/scripts/stack-frames.py" \
+	"$FBNIC_TOP/drivers/net/ethernet/meta/fbnic/fbnic.ko"
 lint doctests kmake M="$FBNIC_TOP" KERNEL_EXT_DOCTESTS=y modules
 lint host-clippy cargo clippy --workspace --all-targets --release -- -D warnings
 lint rustfmt sh -c "$(declare -f rust_files); rustfmt --edition 2021 --check \$(rust_files)"

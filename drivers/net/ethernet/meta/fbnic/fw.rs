@@ -176,7 +176,9 @@ impl Mailbox {
         Ok(try_pin_init!(Self {
             rx_pages,
             tx_pages,
-            state <- new_mutex!(State {
+            // Built in place: the state is too large to build on the stack
+            // and move.
+            state <- new_mutex!(init!(State {
                 ready: false,
                 rx: MbxRing::new(),
                 tx: MbxRing::new(),
@@ -197,7 +199,7 @@ impl Mailbox {
                 waiters: Waiters::new(),
                 scratch,
                 tx_scratch,
-            }),
+            })),
             answered <- new_condvar!("fbnic::fw::answered"),
         }? Error))
     }

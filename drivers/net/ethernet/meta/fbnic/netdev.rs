@@ -357,18 +357,18 @@ impl Port {
         queues: KVec<Pin<KBox<QueuePair>>>,
         irq_names: KVec<Arc<IrqName>>,
         config: QueueConfig,
-    ) -> impl PinInit<Self> {
+    ) -> impl PinInit<Self, Error> {
         let rss = Rss::new(config.rx);
         let reset = recovery::ResetGuard(service.clone());
         let rx_queues = config.rx;
-        pin_init!(Self {
+        try_pin_init!(Self {
             shared,
             service,
             clock,
             queues,
             irq_names,
             rss <- new_mutex!(rss),
-            rules <- new_mutex!(Rules::new()),
+            rules <- new_mutex!(Rules::new()?),
             split <- new_mutex!(HeaderSplit::default()),
             tstamp <- new_mutex!(hwtstamp::Tstamp::OFF),
             tx_tstamp: Atomic::new(false),
@@ -382,7 +382,7 @@ impl Port {
             tx_timeouts: Atomic::new(0),
             xdp: ProgSlot::new(),
             _reset: reset,
-        })
+        }? Error)
     }
 }
 
@@ -425,11 +425,15 @@ impl Port {
         config: &QueueConfig,
     ) -> Result<KVec<RingMem>> {
         let mut mems = KVec::with_capacity(self.queues.len(), GFP_KERNEL)?;
-        for i in 0..self.queues.len() {
-            // CAST: at most 128 queues.
-            let i = i as u32;
-            let mem = RingMem::new(parent, config.sizes, i < config.tx, i < config.rx)?;
-            mems.push(mem, GFP_KERNEL)?;
+        // CAST: at most 128 queues.
+        for i in 0..self.queues.len() as u32 {
+            RingMem::push_new(
+                &mut mems,
+                parent,
+                config.sizes,
+                i < config.tx,
+                i < config.rx,
+            )?;
         }
         Ok(mems)
     }

@@ -192,19 +192,24 @@ impl Match {
 
 /// The flow rules of a port.
 pub(crate) struct Rules {
-    /// By location.
-    rules: [Option<Rule>; RULES as usize],
+    /// By location, [`RULES`] of them. On the heap: the table takes
+    /// kilobytes, too much for the stack that builds a port.
+    rules: KVec<Option<Rule>>,
     ip_src: IpTcam,
     ip_dst: IpTcam,
 }
 
 impl Rules {
-    pub(crate) fn new() -> Self {
-        Self {
-            rules: [const { None }; RULES as usize],
+    pub(crate) fn new() -> Result<Self> {
+        let mut rules = KVec::with_capacity(RULES as usize, GFP_KERNEL)?;
+        for _ in 0..RULES {
+            rules.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            rules,
             ip_src: IpTcam::default(),
             ip_dst: IpTcam::default(),
-        }
+        })
     }
 
     pub(crate) fn count(&self) -> RuleCount {
@@ -272,6 +277,9 @@ impl Rules {
         }
         let m = Match::of(&rule.matches)?;
         let at = self.place(rule.location)?;
+        let Some(slot) = self.rules.get_mut(at as usize) else {
+            return Err(Refused(EINVAL, "no such location"));
+        };
         let busy = |_| {
             Refused(
                 EBUSY,
@@ -292,7 +300,7 @@ impl Rules {
                 return Err(busy(e));
             }
         };
-        self.rules[at as usize] = Some(Rule {
+        *slot = Some(Rule {
             rule: FlowRule {
                 location: at,
                 ..*rule
@@ -479,7 +487,7 @@ mod tests {
 
     #[test]
     fn placement_errors() {
-        let rules = Rules::new();
+        let rules = Rules::new().unwrap();
         assert!(matches!(rules.place(RULES), Err(Refused(e, _)) if e == EINVAL));
         assert_eq!(rules.place(location::ANY).ok(), Some(RULES - 1));
         assert_eq!(rules.place(location::FIRST).ok(), Some(0));

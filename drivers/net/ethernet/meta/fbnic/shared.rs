@@ -55,6 +55,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// Allocates the state of the device `dev` with registers `regs`.
+    ///
+    /// Not inlined: the initialisers of its parts take kilobytes of stack,
+    /// which the caller (probe) should not keep for its whole run.
+    #[inline(never)]
     pub(crate) fn new(dev: &device::Device<device::Bound>, regs: Regs) -> Result<Arc<Self>> {
         let mbx = Mailbox::new(dev)?;
         let mac_stats = EthMac::new(&regs);

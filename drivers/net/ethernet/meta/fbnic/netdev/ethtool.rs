@@ -80,7 +80,6 @@ use crate::{
         self,
         FlowClass, //
     },
-    stats::HwStats,
     txrx::{
         self,
         HeaderSplit,
@@ -541,8 +540,11 @@ impl ethtool::Operations for Port {
 
     fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
         match set {
-            // CAST: a few thousand at most.
-            StringSet::Stats => Ok(HwStats::count(dev.data().queues.len()) as u32),
+            StringSet::Stats => {
+                let port = dev.data();
+                // CAST: a few thousand at most.
+                Ok(port.shared.hw_stats.count(port.queues.len()) as u32)
+            }
             StringSet::Test => Ok(super::selftest::count()),
             StringSet::Other(_) => Err(EOPNOTSUPP),
         }
@@ -550,7 +552,10 @@ impl ethtool::Operations for Port {
 
     fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
         match set {
-            StringSet::Stats => HwStats::names(dev.data().queues.len(), strings),
+            StringSet::Stats => {
+                let port = dev.data();
+                port.shared.hw_stats.names(port.queues.len(), strings)
+            }
             StringSet::Test => super::selftest::names(strings),
             StringSet::Other(_) => {}
         }

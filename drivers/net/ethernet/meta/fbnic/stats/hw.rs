@@ -146,8 +146,13 @@ const fn indexed(prefix: &'static str, index: u32, suffix: &'static str, read: R
 
 /// The device-wide counters, in `ethtool -S` order: those of the C driver
 /// (`fbnic_ethtool.c`) that this one can read, with its names.
-fn hw_stats() -> impl Iterator<Item = HwStat> {
+///
+/// Listed into a vector, once per device: built as one iterator, the list
+/// took almost 3 KiB of stack.
+#[inline(never)]
+fn hw_stats() -> Result<KVec<HwStat>> {
     use Read::*;
+    let mut all = KVec::new();
     let fixed = [
         stat("tti_cm_drop_frames", C32(tce::TTI_CM_DROP_PKTS::AT.loc())).counts_as(Role::TxDropped),
         stat("tti_cm_drop_bytes", C64(pair!(tce::TTI_CM_DROP_BYTE))),
@@ -176,10 +181,13 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
     ];
     // RXB counters of 64 bits keep their high halves in a register array of
     // their own, four dwords up.
+    for s in fixed {
+        all.push(s, GFP_KERNEL)?;
+    }
     let rxb_pair = |lo: Loc<Bar0>, hi: Loc<Bar0>| C64(Pair { lo, hi });
-    let enqueue = rxb::EnqueueIdx::all().flat_map(move |i| {
+    for i in rxb::EnqueueIdx::all() {
         let n = i.get();
-        [
+        let enqueue = [
             indexed(
                 "rxb_integrity_err",
                 n,
@@ -204,11 +212,14 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
                     rxb::DRBO_BYTE_CNT_SRC_H::at(i).loc(),
                 ),
             ),
-        ]
-    });
-    let fifo = rxb::FifoIdx::all().flat_map(|i| {
+        ];
+        for s in enqueue {
+            all.push(s, GFP_KERNEL)?;
+        }
+    }
+    for i in rxb::FifoIdx::all() {
         let n = i.get();
-        [
+        let fifo = [
             indexed(
                 "rxb_fifo",
                 n,
@@ -235,11 +246,14 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
                 "_level",
                 Gauge(rxb::PBUF_FIFO_LEVEL::at(i).loc()),
             ),
-        ]
-    });
-    let dequeue = rxb::DequeueIdx::all().flat_map(move |i| {
+        ];
+        for s in fifo {
+            all.push(s, GFP_KERNEL)?;
+        }
+    }
+    for i in rxb::DequeueIdx::all() {
         let n = i.get();
-        [
+        let dequeue = [
             indexed(
                 "rxb_intf",
                 n,
@@ -270,12 +284,12 @@ fn hw_stats() -> impl Iterator<Item = HwStat> {
                     rxb::PBUF_BYTE_CNT_DST_H::at(i).loc(),
                 ),
             ),
-        ]
-    });
-    // `Iterator::` spelled out: the prelude's `Init` has a `chain` too.
-    let all = Iterator::chain(fixed.into_iter(), enqueue);
-    let all = Iterator::chain(all, fifo);
-    Iterator::chain(all, dequeue)
+        ];
+        for s in dequeue {
+            all.push(s, GFP_KERNEL)?;
+        }
+    }
+    Ok(all)
 }
 
 /// Where a per-queue counter of queue `q` is.
@@ -388,7 +402,7 @@ pub(crate) struct QueueDrops {
 
 /// The totals of the device's counters.
 struct Totals {
-    /// One per entry of [`hw_stats`].
+    /// One per entry of [`HwStats::stats`].
     hw: KVec<Accum>,
     /// One per queue, per entry of [`RDE_STATS`].
     rde: KVec<[Accum; RDE_STATS.len()]>,
@@ -399,11 +413,11 @@ struct Totals {
 impl Totals {
     /// Folds in every counter's value now. Nothing while the device is
     /// offline: its all-ones reads are no counts.
-    fn update(&mut self, regs: &Regs) {
+    fn update(&mut self, stats: &[HwStat], regs: &Regs) {
         if !regs.present() {
             return;
         }
-        for (s, a) in hw_stats().zip(self.hw.iter_mut()) {
+        for (s, a) in stats.iter().zip(self.hw.iter_mut()) {
             a.update(read(regs, s.read), s.read.width());
         }
         for (q, accs) in queue::QueueIdx::all().zip(self.rde.iter_mut()) {
@@ -419,6 +433,9 @@ impl Totals {
 /// The device's counters: the totals since probe, kept in 64 bits.
 #[pin_data]
 pub(crate) struct HwStats {
+    /// The counters of [`hw_stats`], listed once: on the heap, not on the
+    /// stack of each reader (the list takes kilobytes).
+    stats: KVec<HwStat>,
     /// Taken by readers in any context (`ndo_get_stats64`), never across
     /// a sleep; register reads are all it guards.
     #[pin]
@@ -428,8 +445,9 @@ pub(crate) struct HwStats {
 impl HwStats {
     /// Takes the baseline.
     pub(crate) fn new(regs: &Regs) -> Result<impl PinInit<Self>> {
-        let mut hw = KVec::new();
-        for s in hw_stats() {
+        let stats = hw_stats()?;
+        let mut hw = KVec::with_capacity(stats.len(), GFP_KERNEL)?;
+        for s in &stats {
             hw.push(Accum::new(read(regs, s.read)), GFP_KERNEL)?;
         }
         let mut rde = KVec::with_capacity(queue::MAX_QUEUES as usize, GFP_KERNEL)?;
@@ -443,6 +461,7 @@ impl HwStats {
         let tmi_drop = Accum::new(u64::from(regs.read32(tmi::DROP_PKTS::AT.loc())));
         let totals = Totals { hw, rde, tmi_drop };
         Ok(pin_init!(Self {
+            stats,
             totals <- new_spinlock!(totals),
         }))
     }
@@ -450,7 +469,7 @@ impl HwStats {
     /// Folds in every counter, so that none wraps unseen: at least once
     /// per 2^32 events (the service task's, every second).
     pub(crate) fn refresh(&self, regs: &Regs) {
-        self.totals.lock().update(regs);
+        self.totals.lock().update(&self.stats, regs);
     }
 
     /// Takes every counter's value now as its new base, keeping the
@@ -459,7 +478,7 @@ impl HwStats {
     /// before it goes away with [`HwStats::refresh`].
     pub(crate) fn rebase(&self, regs: &Regs) {
         let mut t = self.totals.lock();
-        for (s, a) in hw_stats().zip(t.hw.iter_mut()) {
+        for (s, a) in self.stats.iter().zip(t.hw.iter_mut()) {
             a.rebase(read(regs, s.read));
         }
         for (q, accs) in queue::QueueIdx::all().zip(t.rde.iter_mut()) {
@@ -474,12 +493,12 @@ impl HwStats {
     /// What the interface statistics add, counted since probe.
     pub(crate) fn drops(&self, regs: &Regs) -> Drops {
         let mut t = self.totals.lock();
-        t.update(regs);
+        t.update(&self.stats, regs);
         let mut d = Drops {
             tx_dropped: t.tmi_drop.total(),
             ..Drops::default()
         };
-        for (s, a) in hw_stats().zip(t.hw.iter()) {
+        for (s, a) in self.stats.iter().zip(t.hw.iter()) {
             match s.role {
                 Role::TxDropped => d.tx_dropped += a.total(),
                 Role::RxMissed => d.rx_missed += a.total(),
@@ -496,7 +515,7 @@ impl HwStats {
     /// What queue `q`'s RX DMA engine dropped, counted since probe.
     pub(crate) fn queue_drops(&self, regs: &Regs, q: queue::QueueIdx) -> QueueDrops {
         let mut t = self.totals.lock();
-        t.update(regs);
+        t.update(&self.stats, regs);
         // CAST: a queue index is below 128.
         let Some([err, cq, bdq]) = t.rde.get(q.get() as usize) else {
             return QueueDrops::default();
@@ -509,19 +528,19 @@ impl HwStats {
     }
 
     /// The number of statistics of `ethtool -S` with `queues` queue pairs.
-    pub(crate) fn count(queues: usize) -> usize {
+    pub(crate) fn count(&self, queues: usize) -> usize {
         queues
             * (RX_QUEUE_STATS.len()
                 + TX_QUEUE_STATS.len()
                 + RDE_STATS.len()
                 + XDP_TX_QUEUE_STATS.len())
-            + hw_stats().count()
+            + self.stats.len()
     }
 
     /// Lists the names of `ethtool -S`, for `queues` queue pairs: per queue
     /// pair its software counters and its RX DMA engine's, then the
     /// device's counters.
-    pub(crate) fn names(queues: usize, out: &mut Strings<'_>) {
+    pub(crate) fn names(&self, queues: usize, out: &mut Strings<'_>) {
         for q in 0..queues {
             for suffix in RX_QUEUE_STATS {
                 out.push(format_args!("rx_queue_{q}{suffix}"));
@@ -533,7 +552,7 @@ impl HwStats {
                 out.push(format_args!("rde_{q}{suffix}"));
             }
         }
-        for s in hw_stats() {
+        for s in &self.stats {
             out.push(format_args!("{}", s.name));
         }
         for q in 0..queues {
@@ -552,7 +571,7 @@ impl HwStats {
         out: &mut StatsData<'_>,
     ) {
         let mut t = self.totals.lock();
-        t.update(regs);
+        t.update(&self.stats, regs);
         for ((rx, tx, _), accs) in queues.clone().zip(t.rde.iter()) {
             rx_values(&rx).into_iter().for_each(|v| out.push(v));
             tx_values(&tx).into_iter().for_each(|v| out.push(v));

@@ -174,6 +174,25 @@ impl RingMem {
     }
 }
 
+impl RingMem {
+    /// Allocates as [`RingMem::new`] does, onto the end of `mems`.
+    ///
+    /// Not inlined: the rings are built on this function's stack frame,
+    /// not on that of the loop that allocates every queue's, where the
+    /// compiler would keep a copy per unrolled step.
+    #[inline(never)]
+    pub(crate) fn push_new(
+        mems: &mut KVec<RingMem>,
+        dev: &device::Device<device::Bound>,
+        sizes: RingSizes,
+        tx: bool,
+        rx: bool,
+    ) -> Result {
+        mems.push(Self::new(dev, sizes, tx, rx)?, GFP_KERNEL)?;
+        Ok(())
+    }
+}
+
 /// A ring of `n` zeroed 8-byte descriptors, `n` a power of two.
 pub(super) fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<DescRing> {
     DescRing::zeroed(dev, n, GFP_KERNEL | __GFP_NOWARN)
