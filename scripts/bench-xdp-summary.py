@@ -61,8 +61,10 @@ def _load(out, rounds, drivers, insn_report):
     return recs
 
 
-def _med(xs, key):
-    v = [x[key] for x in xs if x.get(key)]
+def _med(xs, key, zero_ok=False):
+    """Median, min and max of key over the rounds; a zero counts as no
+    data unless zero_ok."""
+    v = [x[key] for x in xs if x.get(key) or (zero_ok and x.get(key) == 0)]
     return {"median": statistics.median(v), "min": min(v), "max": max(v)} if v else None
 
 
@@ -82,7 +84,7 @@ def section(out, rounds, drivers, insn_report):
           "program) in native mode; rates are medians of the rounds [min-max] "
           "from the drivers' own counters. Instructions are per packet (per KB "
           "for devmem), the sender's included for XDP (it runs in the same "
-          "guest). devmem: ncdevmem receives 8 MiB on port 0.", "",
+          "guest). devmem: ncdevmem receives 16 MiB on port 0.", "",
           "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for case, title, _, _ in CASES:
         row = {"case": case, "title": title}
@@ -95,6 +97,10 @@ def section(out, rounds, drivers, insn_report):
             meds[d] = m
             if m["rate"]:
                 row[d] = {k: v for k, v in m.items() if v}
+                if case == "xdp-tx":
+                    # What the program saw, and what its TX ring dropped.
+                    row[d]["xdp_pps"] = _med(xs, "xdp_pps")
+                    row[d]["xdp_tx_dropped"] = _med(xs, "xdp_tx_dropped", zero_ok=True)
             elif unsupported:
                 row[d] = {"supported": False, "reason": unsupported[0].get("reason", "")}
             else:
@@ -128,6 +134,15 @@ def section(out, rounds, drivers, insn_report):
     notes = [f"- {NAMES[d]} devmem: not supported: {row[d]['reason']}"
              for row in rows if row["case"] == "devmem" for d in nic
              if isinstance(row.get(d), dict) and row[d].get("supported") is False]
+    for row in rows:
+        for d in nic:
+            x = row.get(d) if row["case"] == "xdp-tx" else None
+            if isinstance(x, dict) and x.get("xdp_pps"):
+                dropped = x.get("xdp_tx_dropped")
+                notes.append(f"- {NAMES[d]} XDP_TX: port 1's program saw "
+                             f"{x['xdp_pps']['median']:,.0f} packets/s (median)"
+                             + (f"; its XDP TX ring dropped {dropped['median']:,.0f} "
+                                "packets per run (median)." if dropped else "."))
     if notes:
         md += [""] + notes
     return md, rows, missing

@@ -13,8 +13,9 @@
 # - xdp-tx: the same, the program bouncing each frame back (MAC and IP
 #   addresses swapped). "pps" is what came back, counted by the sender's
 #   driver (port 0's rx_packets) per second; "xdp_pps" what port 1's
-#   program saw, "xdp_tx_packets" port 1's xdp_tx_queue_*_packets.
-# - devmem: ncdevmem receives 8 MiB sent by socat from port 1 into a
+#   program saw, "xdp_tx_packets" and "xdp_tx_dropped" port 1's
+#   xdp_tx_queue_*_{packets,dropped} (frames its XDP TX ring had no room for).
+# - devmem: ncdevmem receives 16 MiB sent by socat from port 1 into a
 #   udmabuf bound to port 0's last RX queue (as make zero-copy does);
 #   "mb_s" is MB per second. When the driver refuses the setup (header
 #   split, flow rule or the dma-buf binding) the line says
@@ -37,11 +38,12 @@ load_driver || { echo "bench-xdp: driver did not load"; exit 1; }
 setup_pair || { echo "bench-xdp: the two ports did not come up"; exit 1; }
 cat /proc/kallsyms >"$RESULTS/kallsyms"
 mark=0
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 remote() { ip netns exec remote "$@"; }
 stat() { cat "/sys/class/net/$1/statistics/$2"; }
 rstat() { remote cat "/sys/class/net/$REMOTE_IF/statistics/$1"; }
-xdp_tx_sent() {
-	remote ethtool -S "$REMOTE_IF" | awk '/xdp_tx_queue_[0-9]+_packets:/ { n += $2 } END { print n + 0 }'
+xdp_tx() { # packets|dropped: the sum of port 1's xdp_tx_queue_N_<what>
+	remote ethtool -S "$REMOTE_IF" | awk -v w="$1" '$1 ~ "^xdp_tx_queue_[0-9]+_" w ":$" { n += $2 } END { print n + 0 }'
 }
 # map_xdp_setup of xdp_native.bpf.c: key 0 the mode, key 1 the UDP port.
 map_set() { # KEY VALUE (u32 each)
@@ -57,28 +59,33 @@ record() {
 }
 
 xdp_case() { # NAME MODE
-	local name=$1 rx0 rx1 back0 back1 tx0 tx1 t0 t1 snd
+	local name=$1 rx0 rx1 back0 back1 tx0 tx1 dr0 dr1 t0 t1 snd
 	map_set 0 "$2" && map_set 1 $port || { echo "bench-xdp: $name: map update failed"; return 1; }
 	# Warm up: ARP, the rings' pages.
 	python3 /lab/lib/udp_blast.py "$REMOTE_V4" $port 0.3 >/dev/null
 	sleep 0.5
-	rx0=$(rstat rx_packets) back0=$(stat "$NETIF" rx_packets) tx0=$(xdp_tx_sent)
+	rx0=$(rstat rx_packets) back0=$(stat "$NETIF" rx_packets)
+	tx0=$(xdp_tx packets) dr0=$(xdp_tx dropped)
 	t0=$(date +%s.%N)
 	insn_mark
 	snd=$(python3 /lab/lib/udp_blast.py "$REMOTE_V4" $port "$secs")
 	sleep 0.5
 	insn_mark
 	t1=$(date +%s.%N)
-	rx1=$(rstat rx_packets) back1=$(stat "$NETIF" rx_packets) tx1=$(xdp_tx_sent)
-	record "$name" "$(python3 - "$rx0" "$rx1" "$back0" "$back1" "$tx0" "$tx1" "$t0" "$t1" "$snd" "$name" <<'EOF'
+	rx1=$(rstat rx_packets) back1=$(stat "$NETIF" rx_packets)
+	tx1=$(xdp_tx packets) dr1=$(xdp_tx dropped)
+	record "$name" "$(python3 - "$rx0" "$rx1" "$back0" "$back1" "$tx0" "$tx1" "$dr0" "$dr1" "$t0" "$t1" "$snd" "$name" <<'EOF'
 import json, sys
-rx0, rx1, b0, b1, x0, x1, t0, t1 = (float(a) for a in sys.argv[1:9])
-snd, name = json.loads(sys.argv[9]), sys.argv[10]
-secs = t1 - t0
+rx0, rx1, b0, b1, x0, x1, d0, d1, t0, t1 = (float(a) for a in sys.argv[1:11])
+snd, name = json.loads(sys.argv[11]), sys.argv[12]
+# The rate over the time the sender sent: what arrived in the half
+# second after it stopped was sent within it.
+secs = snd["seconds"]
 rx, back, xtx = rx1 - rx0, b1 - b0, x1 - x0
-r = {"seconds": secs, "sent": snd["sent"], "xdp_packets": rx, "xdp_pps": rx / secs}
+r = {"seconds": secs, "wall_seconds": t1 - t0, "sent": snd["sent"],
+     "xdp_packets": rx, "xdp_pps": rx / secs}
 if name == "xdp-tx":
-    r.update(packets=back, pps=back / secs, xdp_tx_packets=xtx)
+    r.update(packets=back, pps=back / secs, xdp_tx_packets=xtx, xdp_tx_dropped=d1 - d0)
 else:
     r.update(packets=rx, pps=rx / secs)
 print(json.dumps(r)[1:-1])
@@ -107,7 +114,7 @@ for _ in $(seq 50); do
 	kill -0 $srv 2>/dev/null || break
 	sleep 0.2
 done
-bytes=$((8 << 20))
+bytes=$((16 << 20))
 t0=$(date +%s.%N)
 insn_mark
 if ss -tln | grep -q ":$port "; then
