@@ -40,7 +40,7 @@ cat /proc/kallsyms >"$RESULTS/kallsyms"
 mark=0
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 remote() { ip netns exec remote "$@"; }
-stat() { cat "/sys/class/net/$1/statistics/$2"; }
+ifstat() { cat "/sys/class/net/$1/statistics/$2"; }
 rstat() { remote cat "/sys/class/net/$REMOTE_IF/statistics/$1"; }
 xdp_tx() { # packets|dropped: the sum of port 1's xdp_tx_queue_N_<what>
 	remote ethtool -S "$REMOTE_IF" | awk -v w="$1" '$1 ~ "^xdp_tx_queue_[0-9]+_" w ":$" { n += $2 } END { print n + 0 }'
@@ -64,7 +64,7 @@ xdp_case() { # NAME MODE
 	# Warm up: ARP, the rings' pages.
 	python3 /lab/lib/udp_blast.py "$REMOTE_V4" $port 0.3 >/dev/null
 	sleep 0.5
-	rx0=$(rstat rx_packets) back0=$(stat "$NETIF" rx_packets)
+	rx0=$(rstat rx_packets) back0=$(ifstat "$NETIF" rx_packets)
 	tx0=$(xdp_tx packets) dr0=$(xdp_tx dropped)
 	t0=$(date +%s.%N)
 	insn_mark
@@ -72,7 +72,7 @@ xdp_case() { # NAME MODE
 	sleep 0.5
 	insn_mark
 	t1=$(date +%s.%N)
-	rx1=$(rstat rx_packets) back1=$(stat "$NETIF" rx_packets)
+	rx1=$(rstat rx_packets) back1=$(ifstat "$NETIF" rx_packets)
 	tx1=$(xdp_tx packets) dr1=$(xdp_tx dropped)
 	record "$name" "$(python3 - "$rx0" "$rx1" "$back0" "$back1" "$tx0" "$tx1" "$dr0" "$dr1" "$t0" "$t1" "$snd" "$name" <<'EOF'
 import json, sys
