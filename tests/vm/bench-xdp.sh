@@ -5,7 +5,7 @@
 # xdp_native.bpf.o and ncdevmem). Port 1 (netns remote) receives; port 0
 # sends. One JSON line per case in $RESULTS/bench-xdp.jsonl:
 #
-# - xdp-drop: tests/vm/lib/udp_blast.py sends 60-byte UDP frames from
+# - xdp-drop: tests/py/lib/udp_blast.py sends 60-byte UDP frames from
 #   port 0 to port 1 for SECONDS; xdp_native.bpf.o (the program of the
 #   kernel's xdp.py) on port 1 drops them. "pps" is what port 1's driver
 #   counted as received (rx_packets: every frame the program saw, in both
@@ -62,13 +62,13 @@ xdp_case() { # NAME MODE
 	local name=$1 rx0 rx1 back0 back1 tx0 tx1 dr0 dr1 t0 t1 snd
 	map_set 0 "$2" && map_set 1 $port || { echo "bench-xdp: $name: map update failed"; return 1; }
 	# Warm up: ARP, the rings' pages.
-	python3 /lab/lib/udp_blast.py "$REMOTE_V4" $port 0.3 >/dev/null
+	python3 /lab/py/lib/udp_blast.py "$REMOTE_V4" $port 0.3 >/dev/null
 	sleep 0.5
 	rx0=$(rstat rx_packets) back0=$(ifstat "$NETIF" rx_packets)
 	tx0=$(xdp_tx packets) dr0=$(xdp_tx dropped)
 	t0=$(date +%s.%N)
 	insn_mark
-	snd=$(python3 /lab/lib/udp_blast.py "$REMOTE_V4" $port "$secs")
+	snd=$(python3 /lab/py/lib/udp_blast.py "$REMOTE_V4" $port "$secs")
 	sleep 0.5
 	insn_mark
 	t1=$(date +%s.%N)
