@@ -87,8 +87,8 @@ zero-copy: module emu
 debug-kernel: emu
 	@scripts/debug-kernel.sh $(if $(DRIVERS),--drivers "$(DRIVERS)") $(if $(SUITES),--suites "$(SUITES)")
 
-# iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3);
-# medians and Rust/C ratios.
+# iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3),
+# then XDP_DROP, XDP_TX and devmem RX rates; medians and Rust/C ratios.
 bench: module emu
 	@scripts/bench.sh $(if $(ROUNDS),--rounds $(ROUNDS))
 

@@ -6,7 +6,8 @@
 
 OUT is results/bench: OUT/<round>/<driver>/bench.jsonl (one line per
 iperf3 case, tests/vm/bench.sh), the instruction snapshots and kallsyms
-next to it, OUT/emu-bench.txt (fbnic-emu bench), OUT/failed (one line per
+next to it, OUT/<round>/<driver>-xdp/bench-xdp.jsonl (XDP and devmem,
+tests/vm/bench-xdp.sh; their rows: scripts/bench-xdp-summary.py), OUT/emu-bench.txt (fbnic-emu bench), OUT/failed (one line per
 VM run that did not finish cleanly) and OUT/machine.json. DRIVER is rust,
 c or virtio (the virtio-net peer).
 
@@ -229,6 +230,13 @@ if emu:
     lines += [f"| {e['load']} | {e['queues']} | {e['ns_per_frame']} |" for e in emu]
 else:
     summary["missing"].append("emulator: no fbnic-emu bench figures")
+
+# XDP_DROP, XDP_TX and devmem (tests/vm/bench-xdp.sh), when they ran.
+if summary["machine"].get("xdp_seconds") and NIC:
+    xdp = importlib.import_module("bench-xdp-summary")
+    xlines, summary["xdp"], xmissing = xdp.section(out, rounds, NIC, insn_report)
+    lines += xlines
+    summary["missing"] += xmissing
 
 if summary["failed_runs"] or summary["missing"]:
     lines += ["", "## Problems", ""]

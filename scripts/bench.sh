@@ -10,6 +10,12 @@
 #
 #   scripts/bench.sh [--seconds N] [--drivers "rust c"] [--rounds N]
 #                    [--peer tap|stream|none] [--no-insns]
+#                    [--xdp-seconds N | --no-xdp]
+#
+# After each fbnic driver's iperf3 run, a second VM (tests/vm/bench-xdp.sh,
+# the kernel's installed selftests shared) measures XDP_DROP and XDP_TX
+# rates (packets per second, --xdp-seconds per case, default 5) and a
+# devmem TCP receive (ncdevmem into a udmabuf); --no-xdp leaves them out.
 #
 # --peer: the virtio-net backend. tap (default): two taps on a bridge in a
 # network namespace, with vnet headers, so checksum offload and TSO both
@@ -35,7 +41,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-secs=10 drivers="rust c" rounds=3 insns=1 peer=tap
+secs=10 drivers="rust c" rounds=3 insns=1 peer=tap xdp_secs=5
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) secs=$2; shift 2 ;;
@@ -43,6 +49,8 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--peer) peer=$2; shift 2 ;;
 	--no-insns) insns=0; shift ;;
+	--xdp-seconds) xdp_secs=$2; shift 2 ;;
+	--no-xdp) xdp_secs=0; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -57,6 +65,11 @@ stream | none) ;;
 *) die "--peer must be tap, stream or none" ;;
 esac
 runs=$drivers
+if [ "$xdp_secs" -gt 0 ]; then
+	"$FBNIC_TOP/scripts/setup.sh" selftests
+	selftests=$(readlink -f "$FBNIC_CACHE/selftests/current")/install
+	[ -f "$selftests/net/lib/xdp_native.bpf.o" ] || die "no xdp_native.bpf.o in $selftests"
+fi
 [ "$peer" = none ] || runs="$runs virtio"
 
 out=$FBNIC_TOP/results/bench
@@ -64,7 +77,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # The machine and the commit, for the summary.
-python3 - "$out/machine.json" "$secs" "$peer" <<'PY'
+python3 - "$out/machine.json" "$secs" "$peer" "$xdp_secs" <<'PY'
 import json, os, platform, subprocess, sys, time
 def git(*a):
     return subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
@@ -74,7 +87,8 @@ dirty = git("status", "--porcelain", "--untracked-files=no")
 json.dump({"commit": git("rev-parse", "--short", "HEAD") + ("-dirty" if dirty else ""),
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
-           "seconds": int(sys.argv[2]), "virtio_backend": sys.argv[3]},
+           "seconds": int(sys.argv[2]), "virtio_backend": sys.argv[3],
+           "xdp_seconds": int(sys.argv[4])},
           open(sys.argv[1], "w"))
 PY
 
@@ -98,6 +112,16 @@ for r in $(seq 1 "$rounds"); do
 			"$FBNIC_TOP/tests/vm/bench.sh" "$secs" "${guest[@]}" >"$out/$r-$d.out" 2>&1 || {
 			log "the $d run did not finish cleanly (see results/bench/$r-$d.out)"
 			echo "round $r, $d (results/bench/$r-$d.out)" >>"$out/failed"
+		}
+		[ "$d" != virtio ] && [ "$xdp_secs" -gt 0 ] || continue
+		log "round $r/$rounds: XDP_DROP, XDP_TX and devmem with $d (${xdp_secs}s per XDP case)"
+		count=()
+		[ $insns -eq 0 ] || count=(--insns "$out/$r/$d-xdp/insns")
+		"$FBNIC_TOP/scripts/vm-run.sh" --driver "$d" --share "$selftests" \
+			--results "$out/$r/$d-xdp" "${count[@]}" --timeout $((xdp_secs * 2 + 300)) \
+			"$FBNIC_TOP/tests/vm/bench-xdp.sh" "$xdp_secs" >"$out/$r-$d-xdp.out" 2>&1 || {
+			log "the $d XDP/devmem run did not finish cleanly (see results/bench/$r-$d-xdp.out)"
+			echo "round $r, $d XDP/devmem (results/bench/$r-$d-xdp.out)" >>"$out/failed"
 		}
 	done
 done
