@@ -29,7 +29,9 @@ DEVMEM_EXPECTED = ("c",)
 NAMES = {"rust": "Rust", "c": "C"}
 
 
-def _load(out, rounds, drivers, insn_report):
+def _load(out, rounds, drivers, insn_report, funcs):
+    """The records by (driver, case); adds the driver's own functions'
+    instructions and the units moved to funcs[(driver, case)]."""
     recs = {}  # (driver, case) -> [record per round]
     for r in range(1, rounds + 1):
         for d in drivers:
@@ -53,12 +55,38 @@ def _load(out, rounds, drivers, insn_report):
                     per = 1000 if x["case"] == "devmem" else 1
                     x["ginsns_per_unit"] = w["total"] / units * per
                     x["driver_insns_per_unit"] = (w["module"] + helpers) / units * per
+                    fs, n = funcs.setdefault((d, x["case"]), ({}, [0]))
+                    n[0] += units / per
+                    for f, c in w["functions"]:
+                        if f.endswith("[fbnic]") or f.startswith("rust_helper_"):
+                            fs[f] = fs.get(f, 0) + c
                 if x["case"] == "devmem" and x.get("supported"):
                     x["rate"] = x["mb_s"]
                 elif x["case"] != "devmem":
                     x["rate"] = x["pps"]
                 recs.setdefault((d, x["case"]), []).append(x)
     return recs
+
+
+def _write_functions(out, drivers, funcs):
+    """OUT/insns-functions-xdp.md: the driver's own functions (the module's,
+    and the C helpers the Rust driver calls) by instructions per packet
+    (per KB for devmem), over every round of each case."""
+    lines = ["Driver functions by guest instructions per packet (per KB for "
+             "devmem), over every counted round; both ports' driver code.", ""]
+    for d in drivers:
+        for case, _, _, _ in CASES:
+            if (d, case) not in funcs:
+                continue
+            fs, n = funcs[(d, case)]
+            lines += [f"## {d} {case}", "", "| function | insns |", "|---|---|"]
+            for f, c in sorted(fs.items(), key=lambda kv: -kv[1])[:25]:
+                if c / n[0] < 0.05:
+                    break
+                lines.append(f"| `{f}` | {c / n[0]:.1f} |")
+            lines.append("")
+    if len(lines) > 2:
+        open(os.path.join(out, "insns-functions-xdp.md"), "w").write("\n".join(lines))
 
 
 def _med(xs, key, zero_ok=False):
@@ -71,7 +99,9 @@ def _med(xs, key, zero_ok=False):
 def section(out, rounds, drivers, insn_report):
     """(Markdown lines, JSON rows, list of rows without data)."""
     nic = [d for d in ("rust", "c") if d in drivers]
-    recs = _load(out, rounds, drivers, insn_report)
+    funcs = {}
+    recs = _load(out, rounds, drivers, insn_report, funcs)
+    _write_functions(out, nic, funcs)
     rows, missing = [], []
     keys = [("rate", "rate"), ("ginsns_per_unit", "guest insns"),
             ("driver_insns_per_unit", "driver insns")]

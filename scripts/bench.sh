@@ -34,7 +34,9 @@
 # all and in the driver's own code (the module, plus the C helpers the
 # Rust driver calls), vary far less between runs than time does. The
 # summary gives their medians and ratios; results/bench/insns-functions.md
-# lists the kernel functions by instructions per GB for each driver.
+# lists the kernel functions by instructions per GB for each driver,
+# results/bench/insns-functions-xdp.md the driver's own functions by
+# instructions per packet in the XDP cases.
 # The emulator counts the guest's register accesses in each case (every
 # one a vfio-user round trip): the summary gives them per MB moved, and
 # results/bench/mmio-registers.md by register.
