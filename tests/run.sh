@@ -16,7 +16,8 @@
 # an entry on both must-pass lists runs with the Rust driver only, since
 # the C driver's run of it guards the emulator, not our driver (so does a
 # whole C entry whose test the Rust list has cases of). "full"
-# (make check) runs both lists whole. The suite "netinstall" (quick: the
+# (make check) runs both lists whole. An entry whose comment says
+# "fbnic-tier: full" runs in the full tier only. The suite "netinstall" (quick: the
 # provisioning boot's checks; full: the whole installation) is
 # scripts/netinstall.sh.
 set -uo pipefail
@@ -186,6 +187,12 @@ run_selftests() {
 	local driver=$1 list=$FBNIC_TOP/tests/selftests/$1-must-pass.txt tests rc
 	local dir=$out/selftests-$driver first=$out/selftests-$driver-first retry status entry why
 	[ -f "$list" ] || return 0
+	if [ "$tier" = quick ]; then
+		# Entries marked "fbnic-tier: full" (slow ones, whose feature a
+		# suite of ours covers in the quick tier) run in make check only.
+		grep -v 'fbnic-tier: full' "$list" >"$out/selftests-$driver-tiered.txt"
+		list=$out/selftests-$driver-tiered.txt
+	fi
 	if [ "$tier" = quick ] && [ "$driver" != rust ]; then
 		list=$(quick_list "$list" "$FBNIC_TOP/tests/selftests/rust-must-pass.txt" \
 			"$out/selftests-$driver-quick.txt")

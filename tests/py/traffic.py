@@ -384,6 +384,70 @@ def hw_counters(lab):
         ksft_ge(b.get(name, 0) - a.get(name, 0), 20, name)
 
 
+RMON_ETHERTYPE = 0x88B5  # IEEE local experimental
+RMON_TX, RMON_RX = 12, 7  # frames per bucket each way: different, so that
+                          # a counter on the wrong side shows
+
+
+def rmon_buckets(lab):
+    """Port 0's RMON histogram (ethtool's standard rmon group, netlink):
+    {"rx": [(low, high, count), ...], "tx": [...]}."""
+    out = cmd(f"ethtool --json -S {lab.env.ifname} --groups rmon").stdout
+    group = json.loads(out)[0].get("rmon", {})
+    return {d: [(b["low"], b["high"], b["val"]) for b in group.get(f"{d}-pktsNtoM", [])]
+            for d in ("rx", "tx")}
+
+
+def send_frames(sock, length, count):
+    """count broadcast frames of length bytes on the wire, FCS included,
+    on the interface sock is bound to."""
+    mac = sock.getsockname()[4]
+    frame = b"\xff" * 6 + mac + RMON_ETHERTYPE.to_bytes(2, "big")
+    frame += bytes(max(length - 4 - len(frame), 0))
+    for _ in range(count):
+        sock.send(frame)
+
+
+def rmon_histogram(lab):
+    """Every bucket of port 0's RMON frame-size histogram, both ways (what
+    the kernel's ethtool_rmon.sh checks with 30000 frames a bucket, in the
+    full tier): RMON_TX frames of the bucket's lowest size sent by port 0,
+    RMON_RX sent to it by port 1. Buckets from 256 bytes up must move by
+    exactly that much (nothing else in the lab sends such broadcasts);
+    smaller ones by at least that much (ARP, IPv6 neighbour discovery)."""
+    before = rmon_buckets(lab)
+    ksft_pr(before)
+    ksft_ge(len(before["rx"]), 2, "RX histogram buckets")
+    ksft_ge(len(before["tx"]), 2, "TX histogram buckets")
+    top = max(low for d in before.values() for low, _, _ in d)
+    if top > 1500 + 18:
+        set_mtu(lab, top - 18)
+    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    rx = lab.remote_socket(socket.AF_PACKET, socket.SOCK_RAW)
+    try:
+        tx.bind((lab.env.ifname, 0))
+        rx.bind((lab.env.remote_ifname, 0))
+        for low in sorted({low for low, _, _ in before["tx"]}):
+            send_frames(tx, max(low, 64), RMON_TX)
+        for low in sorted({low for low, _, _ in before["rx"]}):
+            send_frames(rx, max(low, 64), RMON_RX)
+        # The MAC's counters are read once a second at most.
+        time.sleep(2)
+    finally:
+        tx.close()
+        rx.close()
+        set_mtu(lab, 1500)
+    after = rmon_buckets(lab)
+    ksft_pr(after)
+    for d, want in (("tx", RMON_TX), ("rx", RMON_RX)):
+        for (low, high, a), (_, _, b) in zip(before[d], after[d]):
+            name = f"{d}-pkts{low}to{high}"
+            if low >= 256:
+                ksft_eq(b - a, want, name)
+            else:
+                ksft_ge(b - a, want, name)
+
+
 def tx_timestamp(lab):
     """A hardware TX timestamp (the device's TX completion) comes back on
     the socket's error queue once timestamping is switched on."""
@@ -771,7 +835,7 @@ def main():
     run([modprobe_resolves_updates, load, up, ping4, ping6, short_frames_padded, iperf3_tcp, iperf3_tcp_reverse,
          tx_doorbells_batched, integrity, mtu9000_ping, mtu9000_integrity,
          hds_default_unsplit, hds_split_integrity, hds_invalid_refused, page_pools,
-         ring_sizes, hw_counters, tx_timestamp, ntuple_steer, ntuple_drop, ntuple_ip,
+         ring_sizes, hw_counters, rmon_histogram, tx_timestamp, ntuple_steer, ntuple_drop, ntuple_ip,
          ntuple_table, ntuple_location, rss_context, rss_indir, rss_flow_hash,
          unicast_filter, multicast_filter, mac_address, ethtool_stats, qstats, unload,
          dmesg_clean], Lab(), EXPECTED_FAIL)
