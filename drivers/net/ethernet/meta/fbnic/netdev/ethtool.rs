@@ -29,6 +29,7 @@ use super::{
 };
 use crate::{
     classifier,
+    fw,
     hw::{
         csr,
         fw::Capabilities,
@@ -542,7 +543,9 @@ impl ethtool::Operations for Port {
     fn get_sset_count(dev: &net::Device<Self>, set: StringSet) -> Result<u32> {
         match set {
             // CAST: a few thousand at most.
-            StringSet::Stats => Ok(HwStats::count(dev.data().queues.len()) as u32),
+            StringSet::Stats => {
+                Ok((HwStats::count(dev.data().queues.len()) + fw::COUNTER_NAMES.len()) as u32)
+            }
             StringSet::Test => Ok(super::selftest::count()),
             StringSet::Other(_) => Err(EOPNOTSUPP),
         }
@@ -550,7 +553,12 @@ impl ethtool::Operations for Port {
 
     fn get_strings(dev: &net::Device<Self>, set: StringSet, strings: &mut Strings<'_>) {
         match set {
-            StringSet::Stats => HwStats::names(dev.data().queues.len(), strings),
+            StringSet::Stats => {
+                HwStats::names(dev.data().queues.len(), strings);
+                fw::COUNTER_NAMES
+                    .iter()
+                    .for_each(|n| strings.push(format_args!("{n}")));
+            }
             StringSet::Test => super::selftest::names(strings),
             StringSet::Other(_) => {}
         }
@@ -564,6 +572,8 @@ impl ethtool::Operations for Port {
             .iter()
             .map(|q| (q.rings.rx_stats(), q.rings.tx_stats(), q.rings.xdp_stats()));
         shared.hw_stats.values(&shared.regs, queues, data);
+        let fw = shared.mbx.counters().values();
+        fw.into_iter().for_each(|v| data.push(v));
     }
 
     fn get_regs_len(dev: &net::Device<Self>) -> u32 {
