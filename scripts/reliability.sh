@@ -35,13 +35,8 @@ tree=$FBNIC_TOP
 kmemleak=()
 if [ "${FBNIC_KERNEL_FLAVOUR:-}" = debug ]; then
 	"$FBNIC_TOP/scripts/setup.sh" kernel-debug
+	debug_tree
 	tree=$FBNIC_CACHE/debug-tree
-	mkdir -p "$tree"
-	git -C "$FBNIC_TOP" ls-files -z | rsync -a --from0 --files-from=- "$FBNIC_TOP/" "$tree/"
-	ln -sfn "$FBNIC_TOP/target" "$tree/target"
-	log "reliability: building the module against the debug kernel in $tree"
-	(cd "$tree" && . scripts/lib.sh && kmake M="$tree" modules >"$tree/build.log" 2>&1) ||
-		{ tail -n 20 "$tree/build.log" >&2; die "the module does not build against the debug kernel"; }
 	kmemleak=(--kmemleak)
 fi
 
