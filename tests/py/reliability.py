@@ -17,7 +17,7 @@ was measured, one JSON object a row in $RESULTS/matrix-DRIVER-LOAD.jsonl:
 - duration_s: the row's time, fault, detection and recovery included;
 - recovery_s: after the case, until a ping is answered again;
 - pings_after: of 20 pings to port 1 after that;
-- load_bytes: what the iperf3 receiver got during the row (load only);
+- load_bytes: what the iperf3 client sent during the row (load only);
 - reports: kernel report lines of the row (KASAN, UBSAN, lockdep, WARN,
   BUG, sleeping in atomic context), from /dev/kmsg (which a case's
   "dmesg -C" does not clear).
@@ -46,7 +46,7 @@ sys.argv = sys.argv[:1] + _REST
 # pylint: disable=wrong-import-position
 from lib.py import KsftSkipEx, cmd, ksft_eq, ksft_pr, ksft_true
 from net.lib.py import ksft as _ksft
-from fbnic_lab import Lab, load, run, unload, up, wait_for
+from fbnic_lab import NS, Lab, load, run, unload, up, wait_for
 import hostile_cases as hc
 import recovery
 
@@ -117,7 +117,8 @@ class Load:
         self.proc.send_signal(signal.SIGINT)
         try:
             out, _ = self.proc.communicate(timeout=20)
-            return json.loads(out)["end"]["sum_received"]["bytes"]
+            # Interrupted, the client has only its own count.
+            return json.loads(out)["end"]["sum_sent"]["bytes"]
         except (subprocess.TimeoutExpired, ValueError, KeyError):
             self.proc.kill()
             self.proc.communicate()
@@ -173,7 +174,7 @@ def pings_running(lab, seconds):
     """Pings from port 1's namespace to port 0, 100 a second, in the
     background."""
     return subprocess.Popen(
-        ["ip", "netns", "exec", lab.env.remote, "ping", "-q", "-i", "0.01", "-W", "1",
+        ["ip", "netns", "exec", NS, "ping", "-q", "-i", "0.01", "-W", "1",
          "-w", str(seconds), lab.env.addr_v["4"]],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -223,7 +224,7 @@ def load_cycles(lab):
 
 
 def kmemleak(lab):
-    if not Path("/sys/kernel/debug/kmemleak").exists():
+    if "kmemleak=on" not in Path("/proc/cmdline").read_text():
         record(lab, {"row": "kmemleak", "result": "skip", "why": "kmemleak off"})
         raise KsftSkipEx("kmemleak off (FBNIC_KERNEL_FLAVOUR=debug boots with it)")
     unload(lab)
