@@ -40,8 +40,9 @@ if [ "${FBNIC_KERNEL_FLAVOUR:-}" = debug ]; then
 	kmemleak=(--kmemleak)
 fi
 
+# Each run replaces its own results only: a matrix can be run in parts
+# (--drivers, --loads) and the summary covers every run there is.
 out=$FBNIC_TOP/results/reliability
-rm -rf "$out"
 mkdir -p "$out"
 # Ten rows of up to a few minutes each, then the cycles.
 timeout=$((1800 + 4 * cycles + 8 * binds))
@@ -49,6 +50,7 @@ for d in $drivers; do
 	for l in $loads; do
 		log "reliability: $d, $l ($cycles load/unload, $binds unbind/bind cycles)"
 		rc=0
+		rm -rf "${out:?}/$d-$l" "$out/$d-$l.out"
 		"$tree/scripts/vm-run.sh" --driver "$d" "${kmemleak[@]}" --timeout "$timeout" \
 			--results "$out/$d-$l" "$tree/tests/py/reliability.py" \
 			--load "$l" --cycles "$cycles" --binds "$binds" >"$out/$d-$l.out" 2>&1 || rc=$?
