@@ -108,7 +108,8 @@ class Load:
         time.sleep(0.3)
         self.proc = subprocess.Popen(
             ["iperf3", "-c", lab.env.remote_addr_v["4"], "-p", str(IPERF_PORT), "-t", "3600",
-             "-J"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+             "-J"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True)
         time.sleep(1)
 
     def stop(self):
@@ -163,9 +164,17 @@ def row_case(name, case):
     return row
 
 
+KMSG_COPY = []
+
+
 def start_kmsg(_lab):
-    """Copies the kernel log from here on, whatever clears the ring."""
-    subprocess.Popen(f"exec cat /dev/kmsg > {KMSG}", shell=True)
+    """Copies the kernel log from here on, whatever clears the ring. Its
+    own session and no descriptor of ours: the guest's output pipe must
+    close when the suite ends."""
+    with open(KMSG, "w", encoding="ascii") as f:
+        KMSG_COPY.append(subprocess.Popen(
+            ["cat", "/dev/kmsg"], stdin=subprocess.DEVNULL, stdout=f,
+            stderr=subprocess.DEVNULL, start_new_session=True))
     time.sleep(0.5)
     ksft_true(Path(KMSG).exists(), "kernel log copy")
 
@@ -234,9 +243,15 @@ def kmemleak(lab):
     ksft_eq(len(leaks), 0, "objects allocated through fbnic that kmemleak reports")
 
 
+def stop_kmsg(_lab):
+    for p in KMSG_COPY:
+        p.terminate()
+        p.wait()
+
+
 def main():
     rows = [row_case(name, case) for name, case in ROWS]
-    run([load, up, start_kmsg, *rows, bind_cycles, load_cycles, kmemleak],
+    run([load, up, start_kmsg, *rows, bind_cycles, load_cycles, kmemleak, stop_kmsg],
         Lab(), "")
 
 
