@@ -25,7 +25,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy debug-kernel selftests setup emu module clippy doctests unit intree clean
+.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy debug-kernel reliability selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -86,6 +86,14 @@ zero-copy: module emu
 # kmemleak): make debug-kernel [DRIVERS="rust c"] [SUITES="basic traffic recovery"]
 debug-kernel: emu
 	@scripts/debug-kernel.sh $(if $(DRIVERS),--drivers "$(DRIVERS)") $(if $(SUITES),--suites "$(SUITES)")
+
+# The fault matrix (Documentation/reliability.md): every fault row for both
+# drivers, idle and under iperf3, then load/unload and unbind/bind cycles;
+# results/reliability/matrix.md and .json. A long tier, not in make test:
+# make reliability [DRIVERS="rust c"] [RELIABILITY_CYCLES=1000] [RELIABILITY_BINDS=100]
+# (FBNIC_KERNEL_FLAVOUR=debug: on the debug kernel).
+reliability: module emu
+	@scripts/reliability.sh $(if $(DRIVERS),--drivers "$(DRIVERS)")
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3),
 # then XDP_DROP, XDP_TX and devmem RX rates; medians and Rust/C ratios.

@@ -33,15 +33,8 @@ done
 export FBNIC_KERNEL_FLAVOUR=debug
 "$FBNIC_TOP/scripts/setup.sh" kernel-debug
 
-# The copy: the checkout's files as they are (tracked ones, changes
-# included), the emulator and its build shared.
+debug_tree
 copy=$FBNIC_CACHE/debug-tree
-mkdir -p "$copy"
-git -C "$FBNIC_TOP" ls-files -z | rsync -a --from0 --files-from=- "$FBNIC_TOP/" "$copy/"
-ln -sfn "$FBNIC_TOP/target" "$copy/target"
-log "debug kernel: building the module in $copy"
-(cd "$copy" && . scripts/lib.sh && kmake M="$copy" modules >"$copy/build.log" 2>&1) ||
-	{ tail -n 20 "$copy/build.log" >&2; die "the module does not build against the debug kernel"; }
 
 out=$FBNIC_TOP/results/debug
 rm -rf "$out"

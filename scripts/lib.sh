@@ -118,3 +118,18 @@ prune_siblings() {
 		[ $n -le 2 ] || rm -rf "$d"
 	done
 }
+
+# The checkout's tracked files (changes included) copied to
+# $FBNIC_CACHE/debug-tree and the module built there against the debug
+# kernel (FBNIC_KERNEL_FLAVOUR=debug), so that the checkout's own build
+# stays the lab kernel's; the emulator's build is shared. Used by make
+# debug-kernel and make reliability.
+debug_tree() {
+	local copy=$FBNIC_CACHE/debug-tree
+	mkdir -p "$copy"
+	git -C "$FBNIC_TOP" ls-files -z | rsync -a --from0 --files-from=- "$FBNIC_TOP/" "$copy/"
+	ln -sfn "$FBNIC_TOP/target" "$copy/target"
+	log "debug kernel: building the module in $copy"
+	(cd "$copy" && . scripts/lib.sh && kmake M="$copy" modules >"$copy/build.log" 2>&1) ||
+		{ tail -n 20 "$copy/build.log" >&2; die "the module does not build against the debug kernel"; }
+}

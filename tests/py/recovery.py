@@ -25,7 +25,10 @@ kernel's function error injection:
 - An interrupt storm (the emulator's "fault PORT irq storm": every MSI-X
   vector fires every 250 us with no cause) and lost queue interrupts
   ("fault PORT irq lost"); the device gone from the bus ("fault PORT mmio
-  gone": its registers read all ones); their cases are in
+  gone": its registers read all ones); DMA failures ("fault PORT dma
+  fail"); the firmware sending inconsistent TLV lengths, flooding,
+  silent, crashing in a flash ("fault PORT tlv|flood|silence|
+  flash-crash"); their cases are in
   tests/py/lib/hostile_cases.py (Documentation/reliability.md)."""
 
 import os
@@ -34,9 +37,11 @@ import time
 from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
     ksft_pr, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, up, wait_for
-from hostile_cases import device_gone, irq_storm, lost_interrupts
+from hostile_cases import device_gone, dma_faults, fw_flash_crash, fw_flood, \
+    fw_malformed_tlv, fw_silence, irq_storm, lost_interrupts
 
 EXPECTED_FAIL = """
+c fw_flood C 7.3 logs every unsolicited firmware message, not rate-limited: "Unable to process message: -28" and a hex dump of it (fbnic_mbx_process_rx_msgs), about 1700 log lines in a 4 s flood; pings, a sensor read through the flood and traffic after it pass
 """
 
 # hw/csr: RDE_CTL0.DROP_MODE (30:29) values, RXB_PAUSE_DROP_CTRL fields,
@@ -358,7 +363,8 @@ def drop_mode_and_pause(lab):
 
 def main():
     run([load, up, drop_mode_and_pause, tx_timeout_recovery, rx_page_starvation,
-         malformed_completions, irq_storm, lost_interrupts, device_gone, dmesg_clean, unload],
+         malformed_completions, irq_storm, lost_interrupts, device_gone, dma_faults,
+         fw_malformed_tlv, fw_flood, fw_silence, fw_flash_crash, dmesg_clean, unload],
         Lab(), EXPECTED_FAIL)
 
 

@@ -16,14 +16,26 @@ two-port layout (port 0 here, port 1 in netns remote):
   interface and stop touching the device. Once the device answers again,
   a function reset brings the Rust driver's port back
   (reset_prepare/reset_done); the C driver has no reset handlers and
-  needs an unbind and bind."""
+  needs an unbind and bind.
+- fw_malformed_tlv, fw_flood, fw_silence, fw_flash_crash: the firmware
+  sends messages with inconsistent TLV lengths, floods the host with
+  unsolicited messages, goes silent, crashes in the middle of a flash
+  (tools/fbnic-emu/src/fw/hostile.rs). The driver drops the garbage, stays
+  responsive, finds the silence or the reboot through the heartbeat and
+  takes ownership again (the devlink health "fw" reporter counts it); the
+  Rust driver counts each in ethtool -S fw_* and logs rate-limited.
+- dma_faults: the buffer DMA of 10 packets fails (an IOMMU fault): the
+  device drops and counts them (rde_N_pkt_err, tti_frame_drop_frames),
+  the drivers go on."""
 
+import os
 import re
 import subprocess
 import time
 from pathlib import Path
 
-from lib.py import cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, ksft_pr, ksft_true
+from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, ksft_pr, \
+    ksft_true
 from fbnic_lab import LOCAL_V4, LOCAL_V6, PCI, read, wait_for
 
 
@@ -155,3 +167,254 @@ def device_gone(lab):
     ksft_true(wait_for(lambda: lab.ping(count=2) == 2, 20, step=1), "pings answered again")
     ksft_eq(lab.ping(count=10, interval=0.1), 10, "answers after the device came back")
     ksft_eq(lab.ping(count=5, remote=True), 5, "answers to port 1")
+
+
+# The firmware misbehaving (tools/fbnic-emu/src/fw/hostile.rs).
+
+# The Rust driver's counters of a misbehaving firmware (fw/health.rs).
+FW_COUNTERS = ("fw_mbx_malformed", "fw_mbx_unexpected", "fw_mbx_errors",
+               "fw_heartbeat_lost", "fw_recoveries", "fw_flash_errors")
+# What each driver logs when a heartbeat goes unanswered.
+HB_LOST = {"rust": "firmware did not respond to heartbeat message",
+           "c": "Firmware did not respond to heartbeat message"}
+
+
+def ethtool_stats(lab):
+    """Port 0's ethtool -S as {name: value}."""
+    out = {}
+    for line in cmd(f"ethtool -S {lab.env.ifname}").stdout.splitlines():
+        name, _, value = line.strip().partition(":")
+        if value.strip().isdigit():
+            out[name.strip()] = int(value)
+    return out
+
+
+def fw_counters(lab):
+    """The Rust driver's fw_* counters (None for C, which has none)."""
+    if lab.driver != "rust":
+        return None
+    s = ethtool_stats(lab)
+    ksft_eq([n for n in FW_COUNTERS if n not in s], [], "fw counters in ethtool -S")
+    return {n: s[n] for n in FW_COUNTERS}
+
+
+def fw_delta(lab, before, name):
+    return fw_counters(lab)[name] - before[name]
+
+
+def fw_report(lab):
+    """The emulator's firmware faults of port 0 ("fault 0 fw")."""
+    words = lab.emu.request("fault", 0, "fw").split()
+    ksft_eq(words[:2], ["ok", "fw"], f"fault 0 fw: {words}")
+    return dict(zip(words[2::2], words[3::2]))
+
+
+def devlink_id(lab):
+    return {"bus-name": "pci", "dev-name": lab.pci_devs()[0]}
+
+
+def fw_crash_reports(lab):
+    """Error count of port 0's devlink health reporter "fw": firmware
+    crashes (or silences) the driver noticed and recovered from."""
+    rep = lab.devlink.health_reporter_get({**devlink_id(lab), "health-reporter-name": "fw"})
+    return rep["health-reporter"]["health-reporter-err-count"]
+
+
+def sensor(lab):
+    """A mailbox round trip: port 0's temperature through hwmon
+    (TSENE_READ_REQ); the value, or the OSError."""
+    dev = os.path.realpath(PCI / lab.pci_devs()[0])
+    for h in Path("/sys/class/hwmon").iterdir():
+        if read(h / "name") == "fbnic" and os.path.realpath(h / "device") == dev:
+            try:
+                return int((h / "temp1_input").read_text())
+            except OSError as e:
+                return e
+    raise Exception("no fbnic hwmon device for port 0")
+
+
+def dmesg_lines(text):
+    return [l for l in cmd("dmesg").stdout.splitlines() if text in l]
+
+
+def traffic_after(lab, what):
+    ksft_eq(lab.ping(count=20, interval=0.05), 20, f"answers after {what}")
+    ksft_eq(lab.ping(count=20, interval=0.05, remote=True), 20, f"answers from port 1 after {what}")
+
+
+def fw_malformed_tlv(lab):
+    """Six LOG_MSG_REQ with inconsistent TLV lengths: three with an
+    attribute running past the message, three with an array element
+    running past its array into the next attribute. Dropped (Rust: counted
+    and logged), the mailbox keeps working."""
+    before = fw_counters(lab)
+    sent = int(fw_report(lab)["malformed"])
+    cmd("dmesg -C")
+    lab.emu.ctl("fault", 0, "tlv", "attr-overrun", 3)
+    lab.emu.ctl("fault", 0, "tlv", "nest-overrun", 3)
+    ksft_eq(int(fw_report(lab)["malformed"]) - sent, 6, "malformed messages queued")
+    if before is not None:
+        ksft_true(wait_for(lambda: fw_delta(lab, before, "fw_mbx_malformed") >= 6, 10),
+                  "malformed messages counted")
+        ksft_eq(fw_delta(lab, before, "fw_mbx_malformed"), 6, "fw_mbx_malformed")
+        ksft_ge(len(dmesg_lines("malformed firmware")), 1, "logged")
+    else:
+        time.sleep(2)
+    for line in dmesg_lines("fbnic")[:6]:
+        ksft_pr(line)
+    temp = sensor(lab)
+    ksft_true(isinstance(temp, int), f"a sensor read after the garbage: {temp}")
+    traffic_after(lab, "the malformed messages")
+
+
+def fw_flood(lab):
+    """The firmware fills every posted mailbox buffer with unsolicited
+    messages for about 5 s. Pings go on, a sensor read gets its answer
+    through the flood, the log stays short (Rust: rate-limited, each
+    message counted)."""
+    before = fw_counters(lab)
+    flooded = int(fw_report(lab)["flooded"])
+    cmd("dmesg -C")
+    stop = defer(lab.emu.ctl, "fault", 0, "flood", "stop")
+    lab.emu.ctl("fault", 0, "flood", "start")
+    start = time.monotonic()
+    got = lab.ping(count=20, interval=0.2)
+    t = time.monotonic()
+    temp = sensor(lab)
+    read_s = time.monotonic() - t
+    stop.exec()
+    took = time.monotonic() - start
+    time.sleep(1)
+    flooded = int(fw_report(lab)["flooded"]) - flooded
+    ksft_pr(f"flood: {flooded} messages in {took:.1f} s; sensor read in {read_s:.2f} s")
+    ksft_gt(flooded, 1000, "unsolicited messages the firmware sent")
+    ksft_eq(got, 20, "pings answered during the flood")
+    ksft_true(isinstance(temp, int), f"a sensor read through the flood: {temp}")
+    lines = len(dmesg_lines("fbnic"))
+    ksft_pr(f"fbnic log lines during the flood: {lines}")
+    ksft_ge(100, lines, "log lines (rate-limited)")
+    if before is not None:
+        unexpected = fw_delta(lab, before, "fw_mbx_unexpected")
+        ksft_pr(f"fw_mbx_unexpected +{unexpected}")
+        # Those still queued when the flood stopped are delivered after.
+        ksft_true(flooded - 16 <= unexpected <= flooded, "each unsolicited message counted")
+    traffic_after(lab, "the flood")
+
+
+def fw_silence(lab):
+    """The firmware answers nothing for a while: no heartbeat. The driver
+    notices (log, Rust: fw_heartbeat_lost), traffic goes on; once the
+    firmware speaks again the driver reports the crash (devlink health
+    "fw") and takes ownership again."""
+    before = fw_counters(lab)
+    reports = fw_crash_reports(lab)
+    cmd("dmesg -C")
+    stop = defer(lab.emu.ctl, "fault", 0, "silence", "stop")
+    lab.emu.ctl("fault", 0, "silence", "start")
+    start = time.monotonic()
+    lost = wait_for(lambda: dmesg_lines(HB_LOST[lab.driver]), 35, step=1)
+    ksft_pr(f"heartbeat loss logged after {time.monotonic() - start:.0f} s")
+    ksft_true(lost, "the heartbeat loss was logged")
+    ksft_eq(lab.ping(count=10, interval=0.1), 10, "traffic while the firmware is silent")
+    stop.exec()
+    back = time.monotonic()
+    recovered = wait_for(lambda: fw_crash_reports(lab) > reports, 45, step=1)
+    ksft_pr(f"recovered {time.monotonic() - back:.0f} s after the firmware spoke again")
+    ksft_true(recovered, "the driver reported the firmware crash and recovered")
+    ksft_eq(fw_crash_reports(lab), reports + 1, "devlink health fw reports")
+    ksft_true(wait_for(lambda: " host owner " in lab.emu.request("status", 0), 10),
+              "the driver owns the NIC again")
+    if before is not None:
+        ksft_ge(fw_delta(lab, before, "fw_heartbeat_lost"), 1, "fw_heartbeat_lost")
+        ksft_eq(fw_delta(lab, before, "fw_recoveries"), 1, "fw_recoveries")
+    temp = sensor(lab)
+    ksft_true(isinstance(temp, int), f"a sensor read after the silence: {temp}")
+    traffic_after(lab, "the silence")
+
+
+def flash_file(lab, size):
+    """Writes a PLDM package for devlink flash; its name."""
+    if not Path("/sys/module/firmware_class").is_dir():
+        raise KsftSkipEx("no firmware loader in the lab kernel")
+    import mkpldm
+    Path("/tmp/fw").mkdir(exist_ok=True)
+    Path("/tmp/fw/fbnic-crash.pldm").write_bytes(mkpldm.package(size))
+    Path("/sys/module/firmware_class/parameters/path").write_text("/tmp/fw")
+    return "fbnic-crash.pldm"
+
+
+def flash(lab, name):
+    """devlink dev flash of port 0; None, or why it failed."""
+    try:
+        lab.devlink.flash_update({**devlink_id(lab), "flash-update-file-name": name})
+    except Exception as e:  # the netlink error
+        return str(e) or type(e).__name__
+    return None
+
+
+def fw_flash_crash(lab):
+    """The firmware crashes after two chunks of a devlink flash and
+    reboots 3 s later. The flash fails with an error (Rust: logged, and
+    counted in fw_flash_errors); the heartbeat finds the reboot, the
+    driver reports it and takes ownership again; a second flash works."""
+    name = flash_file(lab, 20000)
+    before = fw_counters(lab)
+    reports = fw_crash_reports(lab)
+    crashes = int(fw_report(lab)["crashes"])
+    cmd("dmesg -C")
+    clear = defer(lab.emu.ctl, "fault", 0, "clear")
+    lab.emu.ctl("fault", 0, "flash-crash", 2, 3)
+    start = time.monotonic()
+    err = flash(lab, name)
+    ksft_pr(f"flash ended after {time.monotonic() - start:.1f} s: {err}")
+    ksft_true(err is not None, "the flash failed")
+    ksft_eq(int(fw_report(lab)["crashes"]), crashes + 1, "the firmware crashed")
+    if before is not None:
+        ksft_eq(fw_delta(lab, before, "fw_flash_errors"), 1, "fw_flash_errors")
+        ksft_ge(len(dmesg_lines("it may have crashed")), 1, "the stall was logged")
+    recovered = wait_for(lambda: fw_crash_reports(lab) > reports, 45, step=1)
+    ksft_pr(f"crash reported {time.monotonic() - start:.0f} s after the flash began")
+    ksft_true(recovered, "the driver reported the firmware crash and recovered")
+    if before is not None:
+        ksft_eq(fw_delta(lab, before, "fw_recoveries"), 1, "fw_recoveries")
+    clear.exec()
+    err = flash(lab, name)
+    ksft_eq(err, None, "a flash after the recovery")
+    ksft_in(":20000B:", lab.emu.request("status", 0), "the second image was written")
+    traffic_after(lab, "the crash")
+
+
+def dma_report(lab):
+    words = lab.emu.request("fault", 0, "dma").split()
+    ksft_eq(words[:2], ["ok", "dma"], f"fault 0 dma: {words}")
+    return {k: int(v) for k, v in zip(words[2::2], words[3::2])}
+
+
+def dma_faults(lab):
+    """The buffer DMA of the next 10 packets of port 0 fails (an IOMMU
+    fault): RX frames come with ERR_TRUNCATED_FRAME and are dropped (the
+    device counts rde_N_pkt_err), TX packets are dropped by the device
+    (tti_frame_drop_frames). Both counted as the emulator says; traffic
+    resumes."""
+    ksft_ge(lab.ping(), 1, "pings before")
+    s0, r0 = ethtool_stats(lab), dma_report(lab)
+    clear = defer(lab.emu.ctl, "fault", 0, "clear")
+    lab.emu.ctl("fault", 0, "dma", "fail", 10)
+
+    def used_up():
+        lab.ping(count=5, interval=0.05)
+        lab.ping(count=5, interval=0.05, remote=True)
+        return dma_report(lab)["left"] == 0
+    ksft_true(wait_for(used_up, 30, step=0.1), f"faults left: {dma_report(lab)}")
+    clear.exec()
+    r, s = dma_report(lab), ethtool_stats(lab)
+    rx, tx = r["rx-failed"] - r0["rx-failed"], r["tx-failed"] - r0["tx-failed"]
+    ksft_pr(f"failed DMA: rx {rx}, tx {tx}")
+    ksft_eq(rx + tx, 10, "packets whose DMA failed")
+
+    def pkt_err(stats):
+        return sum(v for k, v in stats.items() if re.fullmatch(r"rde_\d+_pkt_err", k))
+    ksft_eq(pkt_err(s) - pkt_err(s0), rx, "rde_N_pkt_err")
+    ksft_eq(s["tti_frame_drop_frames"] - s0["tti_frame_drop_frames"], tx,
+            "tti_frame_drop_frames")
+    traffic_after(lab, "the failed DMA")

@@ -39,6 +39,18 @@
 //!                               past-tail (a head the driver never posted),
 //!                               repeat (written twice); `fault PORT rx-cmpl`
 //!                               or `tx-cmpl` alone counts what was written
+//! fault PORT tlv attr-overrun|nest-overrun [N]  send N messages with
+//!                               inconsistent TLV lengths (`fw/hostile.rs`)
+//! fault PORT flood start|stop   unsolicited firmware messages without end
+//! fault PORT silence start|stop the firmware answers nothing (no heartbeat)
+//! fault PORT flash-crash [CHUNKS [SECONDS]]  the firmware crashes after
+//!                               CHUNKS chunks (2) of the next flash, and
+//!                               reboots SECONDS (3) later
+//! fault PORT fw                 reports those: `fw flood on|off flooded N
+//!                               silent on|off down on|off crash armed|off
+//!                               crashes N malformed N`
+//! fault PORT dma [fail [N]]     the buffer DMA of the next N packets
+//!                               fails (`queues/dma_fault.rs`)
 //! fault PORT clear              all faults off
 //! bmc PORT stats                what the port's BMC received and sent, and
 //!                               the host's last MAC sync (`--bmc`)
@@ -247,7 +259,7 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
     let mut w = line.split_whitespace();
     let cmd = w.next().ok_or("empty command")?;
     let result = match cmd {
-        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | fault PORT mmio [gone|back] | fault PORT irq [storm [SECONDS]|lost [N]|stop] | reg PORT REGISTER[INDEX] | monitor HMP-COMMAND | device-del ID | device-add PORT ID BUS".into()),
+        "help" => Ok("commands: status [PORT] | fw-log PORT | mmio PORT [TOP|reset] | count PORT REGISTER[INDEX] N | link up|down PORT | link flap PORT SECONDS | temp PORT MC | volt PORT MV | sensor-error PORT ERRNO|off | fault PORT drop-response|corrupt-message|fw-err [N] | fault PORT heartbeat stop|start | fault PORT tx-ts drop|invalid|spurious [N] | fault PORT clear | bmc PORT stats | bmc PORT send DST [N [LEN]] | fault PORT tx-stall [Q|all] | fault PORT rx-cmpl [bad-id|stale-id|long|bad-type [N]] | fault PORT tx-cmpl [past-tail|repeat [N]] | fault PORT mmio [gone|back] | fault PORT irq [storm [SECONDS]|lost [N]|stop] | fault PORT tlv attr-overrun|nest-overrun [N] | fault PORT flood start|stop | fault PORT silence start|stop | fault PORT flash-crash [CHUNKS [SECONDS]] | fault PORT fw | fault PORT dma [fail [N]] | reg PORT REGISTER[INDEX] | monitor HMP-COMMAND | device-del ID | device-add PORT ID BUS".into()),
         "status" => match w.next() {
             Some(p) => {
                 let dev = port(ports, Some(p))?;
@@ -392,12 +404,26 @@ fn run_command(ports: &[Arc<FbnicDevice>], line: &str) -> Result<String, String>
                     }
                 }
                 "mmio" | "irq" => return crate::hostile::control(dev, kind, arg, w.next()),
+                "dma" => {
+                    let dp = dev.datapath();
+                    match arg {
+                        None => return Ok(dp.dma_fault_report()),
+                        Some("fail") => dp.set_dma_fault(count(w.next())?),
+                        Some(other) => return Err(format!("'{other}': fault PORT dma [fail [N]]")),
+                    }
+                }
+                "tlv" | "flood" | "silence" | "flash-crash" | "fw" => {
+                    let args: Vec<&str> = arg.into_iter().chain(w.by_ref()).collect();
+                    return crate::fw::hostile::control(dev, kind, &args);
+                }
                 "clear" => {
                     crate::hostile::clear(dev);
+                    crate::fw::hostile::clear(dev);
                     fw.set_faults(|f| *f = Default::default());
                     dev.datapath().clear_ts_faults();
                     dev.datapath().clear_tx_stalls();
                     dev.datapath().clear_desc_faults();
+                    dev.datapath().set_dma_fault(0);
                 }
                 other => return Err(format!("unknown fault '{other}'")),
             }

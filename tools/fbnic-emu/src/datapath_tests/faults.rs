@@ -97,3 +97,44 @@ fn tx_head_past_the_tail_and_repeated() {
     // Every frame reached the wire all the same.
     assert_eq!(received(&mut b, 1).len(), 3);
 }
+
+#[test]
+fn failed_rx_dma_reports_a_truncated_frame_and_counts_it() {
+    let (mut a, mut b) = pair(1);
+    b.datapath().set_dma_fault(1);
+    let rx = one_frame(&mut a, &mut b, b"lost to the iommu");
+    assert_eq!(rx.len(), 1, "the buffers are completed all the same");
+    assert!(rx[0].1.meta.err_truncated, "with the frame marked bad");
+    assert_ne!(rx[0].1.data, tcp4(b"lost to the iommu", TCP_ACK, false));
+    let err = queue::RDE_PKT_ERR_CNT::INFO.dword(0, 0);
+    assert_eq!(b.dev.csr_read(err), 1);
+    let rx = one_frame(&mut a, &mut b, b"fine again");
+    assert!(!rx[0].1.meta.err_truncated);
+    assert_eq!(rx[0].1.data, tcp4(b"fine again", TCP_ACK, false));
+    assert_eq!(b.dev.csr_read(err), 1);
+    assert_eq!(
+        b.datapath().dma_fault_report(),
+        "dma rx-failed 1 tx-failed 0 left 0"
+    );
+}
+
+#[test]
+fn failed_tx_dma_drops_the_packet_counts_it_and_completes() {
+    let (mut a, mut b) = pair(1);
+    let frame = tcp4(b"never sent", TCP_ACK, false);
+    a.datapath().set_dma_fault(1);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(a.poll_tx(0), vec![TxCompletion::Head0 { head: 2 }]);
+    assert!(received(&mut b, 1).is_empty(), "nothing on the wire");
+    let drops = fbnic_hw::csr::tce::TTI_FRAME_DROP_PKTS::INDEX;
+    assert_eq!(a.dev.csr_read(drops), 1);
+    a.send(0, TxMeta::default(), &frame, 2048);
+    settle(&a, &b);
+    assert_eq!(a.poll_tx(0), vec![TxCompletion::Head0 { head: 4 }]);
+    assert_eq!(received(&mut b, 1).len(), 1);
+    assert_eq!(
+        a.datapath().dma_fault_report(),
+        "dma rx-failed 0 tx-failed 1 left 0"
+    );
+}

@@ -40,6 +40,7 @@
 
 pub mod capture;
 pub mod fwlog;
+pub mod hostile;
 pub mod messages;
 pub mod qsfp;
 
@@ -113,7 +114,9 @@ pub struct Firmware {
     wake: Condvar,
     pub(crate) state: Mutex<messages::FwState>,
     faults: Mutex<Faults>,
-    boot: Instant,
+    hostile: Mutex<hostile::Hostile>,
+    /// When the firmware booted (later after a crash).
+    boot: Mutex<Instant>,
 }
 
 impl Default for Firmware {
@@ -142,13 +145,14 @@ impl Firmware {
             wake: Condvar::new(),
             state: Mutex::new(messages::FwState::new()),
             faults: Mutex::new(Faults::default()),
-            boot: Instant::now(),
+            hostile: Mutex::new(hostile::Hostile::default()),
+            boot: Mutex::new(Instant::now()),
         }
     }
 
     /// Milliseconds since the firmware "booted" (the emulator started).
     pub fn uptime_ms(&self) -> u64 {
-        u64::try_from(self.boot.elapsed().as_millis()).unwrap_or(u64::MAX)
+        u64::try_from(lock(&self.boot).elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     /// Back to power-on state (function reset): rings at 0, nothing
@@ -240,9 +244,14 @@ impl Firmware {
 
     /// Walks both rings: handles posted requests, delivers queued messages
     /// into posted buffers, and raises vector 0 if anything completed.
+    /// A silenced or crashed firmware ([`hostile`]) does nothing.
     pub fn poll(&self, dev: &FbnicDevice) {
         lock(&self.rings).doorbell = false;
+        if !self.answering() || self.crash_if_due() {
+            return;
+        }
         let mut completed = self.walk_requests(dev);
+        self.flood();
         completed |= self.deliver_messages(dev);
         if completed {
             dev.intr().assert(csr::FW_MSIX_ENTRY as u16);
@@ -256,6 +265,9 @@ impl Firmware {
         let mut completed = false;
         // At most one lap: a ring full of skips must not spin.
         for _ in 0..mbx::DESC_LEN {
+            if self.crash_if_due() {
+                break;
+            }
             let mut r = lock(&self.rings);
             let cfg = dev.csr().read(pul::OB_TLP_HDR_AR_CFG::INDEX).unwrap_or(0);
             if cfg & pul::OB_TLP_HDR_AR_CFG::BME.mask() == 0 {

@@ -735,3 +735,5 @@ fn log_history_goes_in_arrays_of_up_to_14_lines() {
     assert_eq!(live.u64(log_msg::INDEX), Some(21));
     assert_eq!(live.get(log_msg::LENGTH).map(|l| l.u32()), None);
 }
+
+mod hostile;

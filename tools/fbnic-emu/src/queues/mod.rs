@@ -35,6 +35,7 @@
 //! [`done_for_position`]: fbnic_hw::desc::done_for_position
 
 mod desc_fault;
+mod dma_fault;
 mod moderation;
 mod rx;
 mod ts_fault;
@@ -56,6 +57,7 @@ use crate::regs::RegisterFile;
 use crate::stats::Dir;
 
 use desc_fault::DescFaults;
+use dma_fault::DmaFaults;
 use moderation::VectorState;
 use rx::RxQueue;
 use ts_fault::TsFaults;
@@ -201,6 +203,8 @@ pub struct Datapath {
     ts_faults: TsFaults,
     /// Malformed RX and TX completions still to write.
     desc_faults: DescFaults,
+    /// Packets whose buffer DMA is to fail (`fault PORT dma fail`).
+    dma_faults: DmaFaults,
     /// TX queues hung by the control socket's `fault PORT tx-stall`, one
     /// bit per queue: their engine takes no descriptor and writes no
     /// completion until the queue is reset or the fault cleared.
@@ -237,6 +241,7 @@ impl Datapath {
             tx_runts: AtomicU64::new(0),
             ts_faults: TsFaults::default(),
             desc_faults: DescFaults::default(),
+            dma_faults: DmaFaults::default(),
             tx_stalled: [AtomicU64::new(0), AtomicU64::new(0)],
         }
     }
@@ -261,6 +266,17 @@ impl Datapath {
     /// Cancels every malformed completion still to come.
     pub fn clear_desc_faults(&self) {
         self.desc_faults.clear();
+    }
+
+    /// Makes the buffer DMA of the next `n` packets fail, RX or TX
+    /// ([`dma_fault`]); 0 cancels it.
+    pub fn set_dma_fault(&self, n: u32) {
+        self.dma_faults.set(n);
+    }
+
+    /// `dma rx-failed N tx-failed M left K`.
+    pub fn dma_fault_report(&self) -> String {
+        self.dma_faults.report()
     }
 
     /// Each malformed completion kind: written/still to come.

@@ -352,7 +352,13 @@ impl Engine {
         hdr_bytes.clear();
         hdr_bytes.resize(layout.pad, 0);
         hdr_bytes.extend_from_slice(&frame[..cut]);
-        let written = dev.memory().write(hbuf.addr + off as u64, &hdr_bytes);
+        // An IOMMU fault: the writes do not land (see `dma_fault`).
+        let dma_failed = dev.datapath().dma_faults.take_rx();
+        let written = if dma_failed {
+            Ok(())
+        } else {
+            dev.memory().write(hbuf.addr + off as u64, &hdr_bytes)
+        };
         self.hdr_buf = hdr_bytes;
         written.map_err(|_| QueueError::Dma {
             addr: hbuf.addr + off as u64,
@@ -392,13 +398,16 @@ impl Engine {
             let raw = read_desc(dev, ppq.entry(r.ppq_head), "payload buffer descriptor")?;
             r.ppq_head = (r.ppq_head + 1) & ppq.mask();
             let buf = RxBufDesc::decode(raw);
-            dev.memory()
-                .write(buf.addr, chunk)
-                .map_err(|_| QueueError::Dma {
-                    addr: buf.addr,
-                    len: chunk.len() as u64,
-                    what: "payload buffer",
-                })?;
+            let written = if dma_failed {
+                Ok(())
+            } else {
+                dev.memory().write(buf.addr, chunk)
+            };
+            written.map_err(|_| QueueError::Dma {
+                addr: buf.addr,
+                len: chunk.len() as u64,
+                what: "payload buffer",
+            })?;
             rcds.push(RxCompletion::PayAl(RxAddrLen {
                 buff_id: buf.id,
                 len: chunk.len() as u16,
@@ -415,7 +424,9 @@ impl Engine {
                 opt_type: 0,
             }));
         }
-        rcds.push(RxCompletion::Meta(rx_meta(frame, p, rss_hash)));
+        let mut meta = rx_meta(frame, p, rss_hash);
+        meta.err_truncated |= dma_failed;
+        rcds.push(RxCompletion::Meta(meta));
         let r = &mut self.rx[q as usize];
         let stale = r.last_fin_id;
         if page_fin {
@@ -454,7 +465,7 @@ impl Engine {
             queue::BDQ_PPQ_PTRS::INFO.dword(q, 0),
             queue::BDQ_PPQ_PTRS::HEAD.prep(r.ppq_head) | queue::BDQ_PPQ_PTRS::TAIL.prep(ppq_tail),
         );
-        stats::count_rde(csr, qi, Rde::Packet);
+        stats::count_rde(csr, qi, if dma_failed { Rde::Error } else { Rde::Packet });
         if !payload.is_empty() {
             dev.datapath().rx_split.fetch_add(1, Ordering::Relaxed);
         }

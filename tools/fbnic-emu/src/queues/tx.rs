@@ -272,7 +272,10 @@ impl Engine {
                 blocked = true;
                 break;
             }
-            self.send_packet(dp, dev, &meta, lso_ctrl)?;
+            // An IOMMU fault on the buffer reads drops the packet.
+            if !dp.dma_faults.take_tx(dev.csr(), self.pkt.len()) {
+                self.send_packet(dp, dev, &meta, lso_ctrl)?;
+            }
             head = pos;
             sent += 1;
             if stamp && !dp.ts_faults.take(TsFault::Drop) {

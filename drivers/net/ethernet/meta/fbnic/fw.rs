@@ -26,10 +26,15 @@
 
 mod coredump;
 pub(crate) mod flash;
+mod health;
 mod log;
 pub(crate) mod request;
 mod ring;
 
+pub(crate) use health::{
+    FwCounters,
+    NAMES as COUNTER_NAMES, //
+};
 pub(crate) use request::Expect;
 
 use kernel::{
@@ -74,6 +79,10 @@ use crate::{
         }, //
     },
     regs::Regs, //
+};
+use health::{
+    ratelimit,
+    Verdict, //
 };
 use request::Waiters;
 use ring::{
@@ -140,6 +149,8 @@ struct State {
     /// Descriptors the firmware completed with an error.
     tx_errors: u64,
     rx_errors: u64,
+    /// What `ethtool -S` shows of a misbehaving firmware.
+    counters: FwCounters,
     replies: Replies,
     /// Requests waiting for the firmware's answer.
     waiters: Waiters,
@@ -184,6 +195,7 @@ impl Mailbox {
                 tx: MbxRing::new(),
                 tx_errors: 0,
                 rx_errors: 0,
+                counters: FwCounters::default(),
                 replies: Replies {
                     caps: None,
                     caps_error: None,
@@ -360,7 +372,14 @@ impl Mailbox {
             }
             if desc.fw_err {
                 st.tx_errors += 1;
-                dev_warn!(dev, "firmware failed a mailbox request\n");
+                st.counters.errors += 1;
+                if ratelimit() {
+                    dev_warn!(
+                        dev,
+                        "firmware failed a mailbox request ({} errors so far)\n",
+                        st.counters.errors
+                    );
+                }
             }
             if st.waiters.retired(st.tx.head(), desc.fw_err) {
                 self.answered.notify_all();
@@ -369,9 +388,15 @@ impl Mailbox {
         }
     }
 
-    /// Handles the messages the firmware wrote and gives each page back.
+    /// Handles the messages the firmware wrote and gives each page back:
+    /// at most one ring's worth a call, so that a firmware refilling the
+    /// pages as fast as they come back cannot keep the caller here. What
+    /// it completes meanwhile raises the interrupt again.
     fn process_rx(&self, st: &mut State, regs: &Regs, dev: &device::Device) {
-        while !st.rx.is_empty() {
+        for _ in 0..DESCS {
+            if st.rx.is_empty() {
+                break;
+            }
             let head = st.rx.head();
             let desc = MbxDesc::decode(rd_desc(regs, mbx::RX_IDX, head));
             if !desc.fw_cmpl {
@@ -381,20 +406,28 @@ impl Mailbox {
             let len = usize::from(desc.len);
             if desc.fw_err {
                 st.rx_errors += 1;
-                dev_warn!(
-                    dev,
-                    "firmware reported an error on a mailbox message; dropped\n"
-                );
+                st.counters.errors += 1;
+                if ratelimit() {
+                    dev_warn!(
+                        dev,
+                        "firmware reported an error on a mailbox message; dropped\n"
+                    );
+                }
             } else if len > PAGE {
-                dev_warn!(
-                    dev,
-                    "firmware mailbox descriptor with length {}; dropped\n",
-                    len
-                );
+                st.counters.malformed += 1;
+                if ratelimit() {
+                    dev_warn!(
+                        dev,
+                        "firmware mailbox descriptor with length {}; dropped\n",
+                        len
+                    );
+                }
             } else if len > 0 {
                 self.copy_rx(&mut st.scratch, head, len);
                 let st = &mut *st;
-                if handle_message(&mut st.replies, &mut st.waiters, &st.scratch[..len], dev) {
+                let verdict =
+                    handle_message(&mut st.replies, &mut st.waiters, &st.scratch[..len], dev);
+                if verdict.count(&mut st.counters) {
                     self.answered.notify_all();
                 }
             }
@@ -551,6 +584,7 @@ impl Mailbox {
             if !hb.answered || hb.fw_time < hb.prev_fw_time {
                 dev_warn!(dev, "firmware did not respond to heartbeat message\n");
                 st.replies.heartbeat.enabled = false;
+                st.counters.heartbeat_lost += 1;
             }
             if self.send_heartbeat(&mut st, regs).is_err() {
                 dev_warn!(dev, "failed to send heartbeat message\n");
@@ -564,7 +598,11 @@ impl Mailbox {
             dev_warn!(dev, "firmware stopped answering; taking ownership again\n");
             drop(st);
             crashed();
-            return self.set_ownership(regs, true).is_ok();
+            let taken = self.set_ownership(regs, true).is_ok();
+            if taken {
+                self.state.lock().counters.recoveries += 1;
+            }
+            return taken;
         }
         false
     }
@@ -578,42 +616,62 @@ impl Mailbox {
         (hb.prev_fw_time != 0).then_some(hb.fw_time)
     }
 
+    /// The counters of a misbehaving firmware ([`health`]).
+    pub(crate) fn counters(&self) -> FwCounters {
+        self.state.lock().counters
+    }
+
+    /// Counts a firmware update that failed on the device's side.
+    pub(crate) fn count_flash_error(&self) {
+        self.state.lock().counters.flash_errors += 1;
+    }
+
     /// The firmware's capabilities, if known.
     pub(crate) fn caps(&self) -> Option<Capabilities> {
         self.state.lock().replies.caps
     }
 }
 
-/// Acts on one message from the firmware, after checking it. Returns
-/// whether it completed a waiter.
+/// Acts on one message from the firmware, after checking it. Says what
+/// became of it.
 fn handle_message(
     st: &mut Replies,
     waiters: &mut Waiters,
     bytes: &[u8],
     dev: &device::Device,
-) -> bool {
+) -> Verdict {
     let msg = match Message::parse(bytes) {
         Ok(msg) => msg,
         Err(e) => {
-            dev_warn!(
-                dev,
-                "malformed firmware message dropped: {}\n",
-                format_args!("{e}")
-            );
-            return false;
+            if ratelimit() {
+                dev_warn!(
+                    dev,
+                    "malformed firmware message dropped: {}\n",
+                    format_args!("{e}")
+                );
+            }
+            return Verdict::Malformed;
         }
     };
 
+    // A message whose attributes break their schema.
+    let malformed = |what: &str, e: &dyn core::fmt::Display| {
+        if ratelimit() {
+            dev_warn!(
+                dev,
+                "malformed firmware {} dropped: {}\n",
+                what,
+                format_args!("{e}")
+            );
+        }
+        Verdict::Malformed
+    };
     match msg.id() {
         msg::FW_CAP_RESP => match Capabilities::parse(&msg) {
             Ok(caps) => st.caps = Some(caps),
             Err(e) => {
-                dev_warn!(
-                    dev,
-                    "firmware capabilities message dropped: {}\n",
-                    format_args!("{e}")
-                );
                 st.caps_error = Some(e);
+                return malformed("capabilities message", &e);
             }
         },
         msg::OWNERSHIP_RESP => match msg.attrs(ownership::RESP_SCHEMA) {
@@ -621,17 +679,17 @@ fn handle_message(
                 st.heartbeat.answered = true;
                 st.heartbeat.fw_time = attrs.u64(ownership::TIME).unwrap_or(0);
             }
-            Err(e) => dev_warn!(dev, "ownership response dropped: {}\n", format_args!("{e}")),
+            Err(e) => return malformed("ownership response", &e),
         },
-        msg::LOG_MSG_REQ => st.log.take(&msg, dev),
+        msg::LOG_MSG_REQ => return st.log.take(&msg, dev),
         msg::HEARTBEAT_RESP => match msg.attrs(heartbeat::RESP_SCHEMA) {
             Ok(attrs) => {
                 st.heartbeat.answered = true;
                 st.heartbeat.fw_time = attrs.u64(heartbeat::UPTIME).unwrap_or(0);
             }
-            Err(e) => dev_warn!(dev, "heartbeat response dropped: {}\n", format_args!("{e}")),
+            Err(e) => return malformed("heartbeat response", &e),
         },
         _ => return waiters.deliver(&msg, dev),
     }
-    false
+    Verdict::Taken
 }

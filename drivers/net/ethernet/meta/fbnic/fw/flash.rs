@@ -126,6 +126,7 @@ impl Flasher<'_> {
         )
         .and_then(|answer| answer.check(start_upgrade::ERROR))
         .inspect_err(|e| {
+            mbx.count_flash_error();
             self.status(
                 format_args!("Mailbox encountered error {}!", e.to_errno()),
                 Some(name),
@@ -136,6 +137,7 @@ impl Flasher<'_> {
 
         let sent = self.transfer(&mut chunks, data, size, name);
         if let Err(e) = sent {
+            mbx.count_flash_error();
             // Cancel the update on the firmware's side too.
             let _ = mbx.send(regs, msg::FW_WRITE_CHUNK_RESP, |b| {
                 b.put_s32(write_chunk::ERROR, e.to_errno())
@@ -162,7 +164,16 @@ impl Flasher<'_> {
         let shared = self.shared;
         let (mut offset, mut length) = (0u32, 0u32);
         loop {
-            let answer = chunks.wait()?;
+            let answer = chunks.wait().inspect_err(|e| {
+                dev_err!(
+                    shared.dev,
+                    "firmware update of {}: no answer from the firmware after {} of {} bytes ({:?}); it may have crashed\n",
+                    name,
+                    offset + length,
+                    size,
+                    e
+                )
+            })?;
             let attrs = answer.attrs()?;
             if answer.id()? == msg::FW_FINISH_UPGRADE_REQ {
                 fw_error(attrs.s32(finish_upgrade::ERROR).unwrap_or(0))?;

@@ -20,7 +20,13 @@ use kernel::{
     seq_print, //
 };
 
-use super::Mailbox;
+use super::{
+    health::{
+        ratelimit,
+        Verdict, //
+    },
+    Mailbox, //
+};
 use crate::{
     hw::{
         flash::{
@@ -94,9 +100,26 @@ impl FwLog {
     }
 
     /// Takes the lines of a `LOG_MSG_REQ` (`fbnic_fw_parse_log_req()`).
-    pub(super) fn take(&mut self, msg: &Message<'_>, dev: &device::Device) {
-        if let Err(e) = self.parse(msg) {
-            dev_warn!(dev, "firmware log message dropped: {:?}\n", e);
+    /// A message that breaks the format counts as malformed; one the log
+    /// cannot hold (memory) is used all the same.
+    pub(super) fn take(&mut self, msg: &Message<'_>, dev: &device::Device) -> Verdict {
+        match self.parse(msg) {
+            Ok(()) => Verdict::Taken,
+            Err(e) => {
+                let why = if e == ENOMEM {
+                    "firmware log message dropped: out of memory"
+                } else {
+                    "malformed firmware log message dropped: its attributes, their lengths or its arrays are inconsistent"
+                };
+                if ratelimit() {
+                    dev_warn!(dev, "{}\n", why);
+                }
+                if e == ENOMEM {
+                    Verdict::Taken
+                } else {
+                    Verdict::Malformed
+                }
+            }
         }
     }
 

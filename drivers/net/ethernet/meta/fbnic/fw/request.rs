@@ -46,6 +46,10 @@ use kernel::{
 };
 
 use super::{
+    health::{
+        ratelimit,
+        Verdict, //
+    },
     Mailbox,
     DESCS,
     PAGE,
@@ -280,65 +284,73 @@ impl Waiters {
         self.tx_owner = [0; DESCS];
     }
 
-    /// Hands message `msg` to the waiter it answers. Returns whether it did;
-    /// a message no waiter takes is logged and dropped.
-    pub(super) fn deliver(&mut self, msg: &Message<'_>, dev: &device::Device) -> bool {
+    /// Hands message `msg` to the waiter it answers. A message no waiter
+    /// takes is logged (rate-limited) and dropped.
+    pub(super) fn deliver(&mut self, msg: &Message<'_>, dev: &device::Device) -> Verdict {
         let id = msg.id();
         let Some(schema) = fw_to_host_schema(id) else {
             dev_dbg!(dev, "ignoring firmware message {:#x}\n", id);
-            return false;
+            return Verdict::Unexpected;
         };
         let attrs = match msg.attrs(schema) {
             Ok(attrs) => attrs,
             Err(e) => {
-                dev_warn!(
-                    dev,
-                    "malformed firmware message {:#x} dropped: {}\n",
-                    id,
-                    format_args!("{e}")
-                );
-                return false;
+                if ratelimit() {
+                    dev_warn!(
+                        dev,
+                        "malformed firmware message {:#x} dropped: {}\n",
+                        id,
+                        format_args!("{e}")
+                    );
+                }
+                return Verdict::Malformed;
             }
         };
         let Some(slot) = self.slots.iter_mut().flatten().find(|s| s.expect.takes(id)) else {
-            dev_warn!(
-                dev,
-                "firmware message {:#x} dropped: no request waits for it (late or unexpected)\n",
-                id
-            );
-            return false;
+            if ratelimit() {
+                dev_warn!(
+                    dev,
+                    "firmware message {:#x} dropped: no request waits for it (late or unexpected)\n",
+                    id
+                );
+            }
+            return Verdict::Unexpected;
         };
         let expect = &slot.expect;
         for &(attr, want) in &expect.echo[..expect.n_echo] {
             let got = attrs.u32(attr);
             if got != Some(want) {
-                dev_warn!(
-                    dev,
-                    "firmware message {:#x} dropped: attribute {:#x} is {:?}, asked {}\n",
-                    id,
-                    attr,
-                    got,
-                    want
-                );
-                return false;
+                if ratelimit() {
+                    dev_warn!(
+                        dev,
+                        "firmware message {:#x} dropped: attribute {:#x} is {:?}, asked {}\n",
+                        id,
+                        attr,
+                        got,
+                        want
+                    );
+                }
+                return Verdict::Unexpected;
             }
         }
         let (None, Some(buf)) = (&slot.outcome, &mut slot.buf) else {
-            dev_warn!(
-                dev,
-                "firmware message {:#x} dropped: its waiter has not taken the last one yet\n",
-                id
-            );
-            return false;
+            if ratelimit() {
+                dev_warn!(
+                    dev,
+                    "firmware message {:#x} dropped: its waiter has not taken the last one yet\n",
+                    id
+                );
+            }
+            return Verdict::Unexpected;
         };
         let bytes = msg.as_bytes();
         // Cannot fail: a message fits the page it came in.
         let Some(dst) = buf.get_mut(..bytes.len()) else {
-            return false;
+            return Verdict::Taken;
         };
         dst.copy_from_slice(bytes);
         slot.outcome = Some(Ok(bytes.len()));
-        true
+        Verdict::Completed
     }
 }
 

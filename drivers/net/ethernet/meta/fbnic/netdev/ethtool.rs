@@ -29,6 +29,7 @@ use super::{
 };
 use crate::{
     classifier,
+    fw,
     hw::{
         csr,
         fw::Capabilities,
@@ -542,8 +543,9 @@ impl ethtool::Operations for Port {
         match set {
             StringSet::Stats => {
                 let port = dev.data();
+                let n = port.shared.hw_stats.count(port.queues.len()) + fw::COUNTER_NAMES.len();
                 // CAST: a few thousand at most.
-                Ok(port.shared.hw_stats.count(port.queues.len()) as u32)
+                Ok(n as u32)
             }
             StringSet::Test => Ok(super::selftest::count()),
             StringSet::Other(_) => Err(EOPNOTSUPP),
@@ -554,7 +556,10 @@ impl ethtool::Operations for Port {
         match set {
             StringSet::Stats => {
                 let port = dev.data();
-                port.shared.hw_stats.names(port.queues.len(), strings)
+                port.shared.hw_stats.names(port.queues.len(), strings);
+                fw::COUNTER_NAMES
+                    .iter()
+                    .for_each(|n| strings.push(format_args!("{n}")));
             }
             StringSet::Test => super::selftest::names(strings),
             StringSet::Other(_) => {}
@@ -569,6 +574,8 @@ impl ethtool::Operations for Port {
             .iter()
             .map(|q| (q.rings.rx_stats(), q.rings.tx_stats(), q.rings.xdp_stats()));
         shared.hw_stats.values(&shared.regs, queues, data);
+        let fw = shared.mbx.counters().values();
+        fw.into_iter().for_each(|v| data.push(v));
     }
 
     fn get_regs_len(dev: &net::Device<Self>) -> u32 {

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The guest side of the fault matrix (make reliability,
+scripts/reliability.py; Documentation/reliability.md), for either driver:
+
+    reliability.py [--load idle|iperf3] [--cycles N] [--binds M] [-t CASE ...]
+
+Each row runs one fault case of the recovery suite (tests/py/recovery.py,
+tests/py/lib/hostile_cases.py) with its own checks, idle or with an
+iperf3 stream from port 0 to port 1 running through it, and records what
+was measured, one JSON object a row in $RESULTS/matrix-DRIVER-LOAD.jsonl:
+
+- result: pass, fail (a check of the case failed) or skip (and why);
+- log_lines, first_log: fbnic's kernel log lines during the row;
+- reset: the first fbnic line of the row telling of a queue, device or
+  firmware reset or recovery (None if none);
+- duration_s: the row's time, fault, detection and recovery included;
+- recovery_s: after the case, until a ping is answered again;
+- pings_after: of 20 pings to port 1 after that;
+- load_bytes: what the iperf3 client sent during the row (load only);
+- reports: kernel report lines of the row (KASAN, UBSAN, lockdep, WARN,
+  BUG, sleeping in atomic context), from /dev/kmsg (which a case's
+  "dmesg -C" does not clear).
+
+Then --cycles load/unload cycles of the module and --binds unbind/bind
+cycles of port 0 with pings running from port 1's namespace, and, on a
+kernel booted with kmemleak, the objects kmemleak finds allocated
+through fbnic."""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OPTS_PARSER = argparse.ArgumentParser(add_help=False)
+OPTS_PARSER.add_argument("--load", choices=("idle", "iperf3"), default="idle")
+OPTS_PARSER.add_argument("--cycles", type=int, default=1000)
+OPTS_PARSER.add_argument("--binds", type=int, default=100)
+OPTS, _REST = OPTS_PARSER.parse_known_args()
+sys.argv = sys.argv[:1] + _REST
+
+# pylint: disable=wrong-import-position
+from lib.py import KsftSkipEx, cmd, ksft_eq, ksft_pr, ksft_true
+from net.lib.py import ksft as _ksft
+from fbnic_lab import NS, Lab, load, run, unload, up, wait_for
+import hostile_cases as hc
+import recovery
+
+# Row name, case. The names are those of the matrix.
+ROWS = [
+    ("tx-stall", recovery.tx_timeout_recovery),
+    ("rx-cmpl/tx-cmpl", recovery.malformed_completions),
+    ("irq-storm", hc.irq_storm),
+    ("irq-lost", hc.lost_interrupts),
+    ("mmio-gone", hc.device_gone),
+    ("dma-fail", hc.dma_faults),
+    ("fw-tlv", hc.fw_malformed_tlv),
+    ("fw-flood", hc.fw_flood),
+    ("fw-silence", hc.fw_silence),
+    ("fw-flash-crash", hc.fw_flash_crash),
+]
+REPORTS = ("BUG: KASAN", "UBSAN:", "WARNING:", "BUG:", "possible circular locking",
+           "inconsistent lock state", "Invalid wait context", "Oops",
+           "general protection", "Kernel panic", "sleeping function called")
+RESETS = ("reset", "ownership again", "Firmware crash", "detached", "firing it")
+KMSG = "/tmp/fbnic-matrix-kmsg.txt"
+IPERF_PORT = 5202
+
+
+def out_file(lab):
+    return Path(os.environ.get("RESULTS", "/tmp")) / f"matrix-{lab.driver}-{OPTS.load}.jsonl"
+
+
+def record(lab, row):
+    row.update(driver=lab.driver, load=OPTS.load)
+    with open(out_file(lab), "a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+    ksft_pr(f"matrix: {json.dumps(row)}")
+
+
+def mark(text):
+    with open("/dev/kmsg", "w", encoding="ascii") as f:
+        f.write(f"fbnic-matrix: {text}\n")
+
+
+def kmsg_since(text):
+    """Kernel log messages after marker text (from the /dev/kmsg copy)."""
+    time.sleep(0.3)
+    lines = Path(KMSG).read_text(errors="replace").splitlines()
+    msgs = [l.split(";", 1)[-1] for l in lines]
+    marker = f"fbnic-matrix: {text}"
+    at = max((i for i, m in enumerate(msgs) if m == marker), default=-1)
+    return msgs[at + 1:]
+
+
+class Load:
+    """iperf3 from port 0 to port 1 for the row (with --load iperf3)."""
+
+    def __init__(self, lab):
+        self.proc = None
+        if OPTS.load != "iperf3":
+            return
+        cmd(f"iperf3 -s -D -p {IPERF_PORT}", host=lab.env.remote, fail=False)
+        time.sleep(0.3)
+        self.proc = subprocess.Popen(
+            ["iperf3", "-c", lab.env.remote_addr_v["4"], "-p", str(IPERF_PORT), "-t", "3600",
+             "-J"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True)
+        time.sleep(1)
+
+    def stop(self):
+        if not self.proc:
+            return None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = self.proc.communicate(timeout=20)
+            # Interrupted, the client has only its own count.
+            return json.loads(out)["end"]["sum_sent"]["bytes"]
+        except (subprocess.TimeoutExpired, ValueError, KeyError):
+            self.proc.kill()
+            self.proc.communicate()
+            return None
+
+
+def row_case(name, case):
+    def row(lab):
+        mark(f"begin {name}")
+        traffic = Load(lab)
+        start = time.monotonic()
+        result, why = "pass", None
+        try:
+            case(lab)
+            if _ksft.KSFT_RESULT is False:
+                result = "fail"
+        except KsftSkipEx as e:
+            result, why = "skip", str(e)
+        except Exception as e:  # pylint: disable=broad-except
+            result, why = "fail", f"{type(e).__name__}: {e}"
+        duration = time.monotonic() - start
+        load_bytes = traffic.stop()
+        after = time.monotonic()
+        back = wait_for(lambda: lab.ping(count=1, wait=1) == 1, 30, step=0.1)
+        recovery_s = time.monotonic() - after if back else None
+        pings = lab.ping(count=20, interval=0.05)
+        msgs = kmsg_since(f"begin {name}")
+        fbnic = [m for m in msgs if "fbnic" in m]
+        record(lab, {
+            "row": name, "result": result, "why": why,
+            "log_lines": len(fbnic), "first_log": fbnic[0] if fbnic else None,
+            "reset": next((m for m in fbnic if any(r in m for r in RESETS)), None),
+            "duration_s": round(duration, 1),
+            "recovery_s": None if recovery_s is None else round(recovery_s, 2),
+            "pings_after": pings, "load_bytes": load_bytes,
+            "reports": [m for m in msgs if any(r in m for r in REPORTS)],
+        })
+        if result == "skip":
+            raise KsftSkipEx(why)
+        ksft_eq(pings, 20, f"{name}: pings after")
+    row.__name__ = "row_" + name.replace("-", "_").replace("/", "_")
+    return row
+
+
+KMSG_COPY = []
+
+
+def start_kmsg(_lab):
+    """Copies the kernel log from here on, whatever clears the ring. Its
+    own session and no descriptor of ours: the guest's output pipe must
+    close when the suite ends."""
+    with open(KMSG, "w", encoding="ascii") as f:
+        KMSG_COPY.append(subprocess.Popen(
+            ["cat", "/dev/kmsg"], stdin=subprocess.DEVNULL, stdout=f,
+            stderr=subprocess.DEVNULL, start_new_session=True))
+    time.sleep(0.5)
+    ksft_true(Path(KMSG).exists(), "kernel log copy")
+
+
+def pings_running(lab, seconds):
+    """Pings from port 1's namespace to port 0, 100 a second, in the
+    background."""
+    return subprocess.Popen(
+        ["ip", "netns", "exec", NS, "ping", "-q", "-i", "0.01", "-W", "1",
+         "-w", str(seconds), lab.env.addr_v["4"]],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def bind_cycles(lab):
+    """--binds unbind/bind cycles of port 0 under pings; the port comes
+    back with its address and answers each time."""
+    mark("begin unbind/bind")
+    bdf = lab.pci_devs()[0]
+    start = time.monotonic()
+    pinger = pings_running(lab, 36000)
+    done = 0
+    for i in range(OPTS.binds):
+        hc.rebind(lab, bdf)
+        if not wait_for(lambda: lab.ping(count=1, wait=1) == 1, 30, step=0.1):
+            ksft_pr(f"cycle {i + 1}: no answer after the bind")
+            break
+        done += 1
+    pinger.terminate()
+    out = pinger.communicate()[0]
+    msgs = kmsg_since("begin unbind/bind")
+    record(lab, {"row": "unbind/bind cycles", "result": "pass" if done == OPTS.binds else "fail",
+                 "cycles": done, "asked": OPTS.binds,
+                 "duration_s": round(time.monotonic() - start, 1),
+                 "pinger": out.strip().splitlines()[-2:] if out.strip() else None,
+                 "pings_after": lab.ping(count=20, interval=0.05),
+                 "reports": [m for m in msgs if any(r in m for r in REPORTS)]})
+    ksft_eq(done, OPTS.binds, "unbind/bind cycles with an answer after each")
+
+
+def load_cycles(lab):
+    """--cycles load/unload cycles of the module, every function bound
+    each time; then the layout again."""
+    mark("begin load/unload")
+    start = time.monotonic()
+    unload(lab)
+    lab.cycles(OPTS.cycles, netdevs=True)
+    load(lab)
+    up(lab)
+    msgs = kmsg_since("begin load/unload")
+    pings = lab.ping(count=20, interval=0.05)
+    record(lab, {"row": "load/unload cycles", "cycles": OPTS.cycles,
+                 "result": "pass" if _ksft.KSFT_RESULT is not False else "fail",
+                 "duration_s": round(time.monotonic() - start, 1), "pings_after": pings,
+                 "reports": [m for m in msgs if any(r in m for r in REPORTS)]})
+    ksft_eq(pings, 20, "pings after the cycles")
+
+
+def kmemleak(lab):
+    if "kmemleak=on" not in Path("/proc/cmdline").read_text():
+        record(lab, {"row": "kmemleak", "result": "skip", "why": "kmemleak off"})
+        raise KsftSkipEx("kmemleak off (FBNIC_KERNEL_FLAVOUR=debug boots with it)")
+    unload(lab)
+    leaks = lab.kmemleak_leaks()
+    record(lab, {"row": "kmemleak", "result": "pass" if not leaks else "fail",
+                 "leaks": leaks[:5], "count": len(leaks)})
+    ksft_eq(len(leaks), 0, "objects allocated through fbnic that kmemleak reports")
+
+
+def stop_kmsg(_lab):
+    for p in KMSG_COPY:
+        p.terminate()
+        p.wait()
+
+
+def main():
+    rows = [row_case(name, case) for name, case in ROWS]
+    run([load, up, start_kmsg, *rows, bind_cycles, load_cycles, kmemleak, stop_kmsg],
+        Lab(), "")
+
+
+if __name__ == "__main__":
+    main()
