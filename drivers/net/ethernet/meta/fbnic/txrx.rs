@@ -56,6 +56,7 @@ mod xdp_tx;
 pub(crate) use rings::{
     wait_all_idle,
     QueuePair,
+    QueueSetup,
     RingMem,
     RingSizes,
     FIRST_VECTOR,
