@@ -26,11 +26,9 @@ from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
 
 # "<driver> <case> <reason>" lines: the known differences, each with why.
 EXPECTED_FAIL = """
-rust ethtool-channels the Rust driver offers as many queues as CPUs (2), C 128 (issue 16, item 3)
 rust ethtool-timestamping-stats the Rust driver also reports tx_err: transmit time stamps the device flagged as failed or reported with no packet waiting, which C ignores or only logs
 rust ethtool-stats-names the Rust driver adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
 rust netdev-dev-get the Rust driver also advertises xdp-features redirect: it carries out XDP_REDIRECT, which the C driver (7.3) drops
-rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
 """
 
 
