@@ -184,7 +184,7 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
     /// ```
     /// # use kernel::prelude::*;
     /// # use kernel_ext::net;
-    /// # fn no_run<T: net::Operations>(builder: &mut net::Builder<'_, T>) -> Result {
+    /// # fn no_run<'a, T: net::Operations + 'a>(builder: &mut net::Builder<'a, T>) -> Result {
     /// // Allocated with 128 queues each way; 2 in use at first.
     /// builder.set_real_num_queues(2, 2)?;
     /// # Ok(())
