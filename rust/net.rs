@@ -83,3 +83,24 @@ pub fn num_online_cpus() -> u32 {
     // SAFETY: No preconditions.
     unsafe { crate::kernel_ext::bindings::num_online_cpus() }
 }
+
+/// The number of RSS queues a multi-queue device should start with
+/// (`netif_get_num_default_rss_queues()`): one per physical core, SMT
+/// siblings counted once, at least 1.
+///
+/// # Examples
+///
+/// ```
+/// use kernel_ext::net;
+///
+/// // At most one queue per vector the device got.
+/// fn initial_queues(vectors: u32) -> u32 {
+///     net::num_default_rss_queues().min(vectors)
+/// }
+/// ```
+pub fn num_default_rss_queues() -> u32 {
+    // SAFETY: No preconditions; it may sleep (allocates a CPU mask), which
+    // callers in process context allow.
+    let n = unsafe { crate::kernel_ext::bindings::netif_get_num_default_rss_queues() };
+    u32::try_from(n).unwrap_or(1).max(1)
+}

@@ -4,7 +4,8 @@
 # fbnic-suite: both-drivers
 """Side by side: the same read-only ethtool, devlink, iproute2, netdev
 netlink, hwmon and PTP queries asked of the C driver and of the Rust
-driver, in one VM on the same emulated device, and their answers compared.
+driver, in one VM on the same emulated device, and their answers compared;
+last, the same ethtool -L requests (taken or refused, and what follows).
 
 The C driver loads first, port 0 goes up, every query runs and its answer
 is kept (RESULTS/compare/c/<query>.txt); then the same with the Rust
@@ -18,6 +19,7 @@ The suite runs once (tests/run.sh reads the fbnic-suite line above), with
 the Rust driver as its subject."""
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -26,11 +28,9 @@ from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
 
 # "<driver> <case> <reason>" lines: the known differences, each with why.
 EXPECTED_FAIL = """
-rust ethtool-channels the Rust driver offers as many queues as CPUs (2), C 128 (issue 16, item 3)
 rust ethtool-timestamping-stats the Rust driver also reports tx_err: transmit time stamps the device flagged as failed or reported with no packet waiting, which C ignores or only logs
 rust ethtool-stats-names the Rust driver adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
 rust netdev-dev-get the Rust driver also advertises xdp-features redirect: it carries out XDP_REDIRECT, which the C driver (7.3) drops
-rust ip-details numtxqueues and numrxqueues: the Rust driver allocates as many queues as CPUs, C 128 (issue 16, item 3)
 """
 
 
@@ -60,6 +60,14 @@ def ip_details(text):
     text = re.sub(r"\b(state|promiscuity|allmulti) \S+ ?", "", text)
     return text
 
+
+# ethtool -L requests, in turn: taken, refused (more RX-only and TX-only
+# queues than vectors, all three kinds, over the maximum, other not 2).
+CHANNEL_REQUESTS = [
+    "combined 1", "combined 128", "combined 129", "combined 0 rx 1 tx 1",
+    "combined 1 rx 1 tx 0", "combined 1 rx 0 tx 1", "combined 1 rx 1 tx 1",
+    "combined 0 rx 2 tx 1", "combined 1 rx 2 tx 0", "other 1", "combined 2 rx 0 tx 0",
+]
 
 # (name, shell command, normalization): {dev} and {bdf} are port 0's.
 # Every command only reads; an error is an answer too (exit status and
@@ -120,6 +128,25 @@ def netdev_attrs(lab, dev):
     return "\n".join(f"{k}: {got[k]}" for k in sorted(got))
 
 
+def channel_requests(dev):
+    """Each of CHANNEL_REQUESTS in turn (the one query that changes
+    something, asked last): ethtool's answer, the counts it reports after,
+    the stack's queues and the NAPI instances listed."""
+    ifindex = int(read(f"/sys/class/net/{dev}/ifindex"))
+    lines = []
+    for req in CHANNEL_REQUESTS:
+        out = cmd(f"ethtool -L {dev} {req}", fail=False, timeout=60)
+        lines.append(f"== {req}: exit status {out.ret} {out.stderr.strip()}")
+        now = cmd(f"ethtool -l {dev}").stdout
+        lines.append(now[now.find("Current"):].strip())
+        queues = sorted(os.listdir(f"/sys/class/net/{dev}/queues"))
+        lines.append(f"queues: {len([q for q in queues if q.startswith('rx-')])} rx, "
+                     f"{len([q for q in queues if q.startswith('tx-')])} tx")
+        napis = NetdevFamily().napi_get({"ifindex": ifindex}, dump=True)
+        lines.append(f"NAPI instances: {len(napis)}")
+    return re.sub(rf"\b{re.escape(dev)}\b", "DEV", "\n".join(lines))
+
+
 class Answers:
     """The answers of both drivers, query by query."""
 
@@ -144,6 +171,7 @@ class Answers:
                 text = answer(command, dev, bdf)
                 answers[name] = norm(text) if norm else text
             answers["netdev-dev-get"] = netdev_attrs(lab, dev)
+            answers["ethtool-set-channels"] = channel_requests(dev)
             ip(f"link set {dev} down")
         finally:
             lab.unload_driver()
@@ -151,7 +179,7 @@ class Answers:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in answers.items():
             (out / f"{name}.txt").write_text(text + "\n")
-        ksft_eq(len(answers), len(QUERIES) + 1, f"{driver}: answers")
+        ksft_eq(len(answers), len(QUERIES) + 2, f"{driver}: answers")
         self.by_driver[driver] = answers
 
     def compare(self, name):
@@ -179,7 +207,7 @@ def cases(answers):
         case.__name__ = name.replace("-", "_")
         return case
 
-    names = [q[0] for q in QUERIES] + ["netdev-dev-get"]
+    names = [q[0] for q in QUERIES] + ["netdev-dev-get", "ethtool-set-channels"]
     return [collect_c, collect_rust] + [compare_case(n) for n in names] + [dmesg_clean]
 
 

@@ -13,6 +13,7 @@ program that sends frames back (XDP_TX), ring and channel changes keep
 it working."""
 
 import os
+import re
 import subprocess
 import time
 
@@ -140,6 +141,109 @@ def channel_count(lab, n):
     ksft_eq(channels(lab).get("combined-count"), n)
     ksft_eq((sys_queues(lab, "rx"), sys_queues(lab, "tx")), (n, n), "rx-*, tx-* queues")
     traffic(lab, both_ways=True)
+
+
+def default_rss_queues():
+    """What netif_get_num_default_rss_queues() gives: the physical cores
+    online (SMT siblings once), halved (rounding up) if more than 2."""
+    cpus = [c for c in os.listdir("/sys/devices/system/cpu") if re.fullmatch(r"cpu\d+", c)]
+    cores = set()
+    for c in cpus:
+        if read(f"/sys/devices/system/cpu/{c}/online") == "0":
+            continue
+        cores.add(read(f"/sys/devices/system/cpu/{c}/topology/thread_siblings_list") or c)
+    n = len(cores)
+    return -(-n // 2) if n > 2 else n
+
+
+def channels_default(lab):
+    """As loaded: 128 queues each way at most whatever the vectors (the
+    hardware's, as C reports them), and the kernel's default RSS queue
+    count in use, one vector each (C's fbnic_reset_queues()); the stack's
+    queue counts and the listed NAPI instances agree."""
+    ch = channels(lab)
+    ksft_eq((ch.get("combined-max"), ch.get("rx-max"), ch.get("tx-max"), ch.get("other-max")),
+            (128, 128, 128, 2), "maximum channels")
+    vectors = min(os.cpu_count(), 128)
+    want = min(default_rss_queues(), vectors)
+    ksft_pr(f"default RSS queues {default_rss_queues()}, vectors {vectors}: {want} channels")
+    ksft_eq((ch.get("combined-count"), ch.get("rx-count", 0), ch.get("tx-count", 0)),
+            (want, 0, 0), "channels as loaded")
+    ksft_eq((sys_queues(lab, "rx"), sys_queues(lab, "tx")), (want, want), "rx-*, tx-* queues")
+    ifinfo = ip(f"-d link show dev {lab.env.ifname}", json=True)[0]
+    ksft_eq((ifinfo.get("num_tx_queues"), ifinfo.get("num_rx_queues")), (128, 128),
+            "numtxqueues, numrxqueues")
+    ksft_eq(len(napis(lab)), want, "NAPI instances listed")
+    each_queue_moves(lab, "load")
+
+
+def napis(lab):
+    return lab.netdevnl.napi_get({"ifindex": lab.env.ifindex}, dump=True)
+
+
+def queue_packets(lab):
+    """The per-queue packet counters (qstats): {("rx"|"tx", queue): n}."""
+    got = lab.netdevnl.qstats_get({"ifindex": lab.env.ifindex, "scope": "queue"}, dump=True)
+    return {(s["queue-type"], s["queue-id"]): s.get(f"{s['queue-type']}-packets", 0)
+            for s in got}
+
+
+def each_queue_moves(lab, what):
+    """Traffic through every RX queue in use (the RSS table pointed at it
+    alone) and every TX queue (tc skbedit queue_mapping): each queue's
+    qstats counter grows, so each queue has rings and a NAPI instance that
+    polls them."""
+    ifn = lab.env.ifname
+    rx, tx = sys_queues(lab, "rx"), sys_queues(lab, "tx")
+    for q in range(rx):
+        cmd(f"ethtool -X {ifn} weight " + " ".join("1" if i == q else "0" for i in range(rx)))
+        before = queue_packets(lab).get(("rx", q), 0)
+        ksft_ge(lab.ping(count=2), 1, f"ping with RX queue {q} only, {what}")
+        ksft_gt(queue_packets(lab).get(("rx", q), 0), before, f"RX queue {q} packets, {what}")
+    cmd(f"ethtool -X {ifn} default")
+    for q in range(tx):
+        cmd(f"tc qdisc add dev {ifn} clsact")
+        try:
+            cmd(f"tc filter add dev {ifn} egress matchall action skbedit queue_mapping {q}")
+            before = queue_packets(lab).get(("tx", q), 0)
+            ksft_ge(lab.ping(count=2), 1, f"ping on TX queue {q}, {what}")
+            ksft_gt(queue_packets(lab).get(("tx", q), 0), before, f"TX queue {q} packets, {what}")
+        finally:
+            cmd(f"tc qdisc del dev {ifn} clsact")
+
+
+def set_channels(lab, combined, rx=0, tx=0):
+    lab.ethnl.channels_set({**hdr(lab), "combined-count": combined, "rx-count": rx,
+                            "tx-count": tx})
+
+
+def channels_split(lab):
+    """RX-only and TX-only channels as C takes them: alone (a vector each)
+    or with combined ones (sharing theirs), each queue carrying traffic;
+    more RX-only and TX-only queues than vectors, or RX-only, TX-only and
+    combined at once, refused with nothing changed."""
+    vectors = min(os.cpu_count(), 128)
+    configs = [(1, 1, 0), (1, 0, 1), (lab.max, 0, 0)]
+    if vectors >= 2:
+        configs.insert(0, (0, 1, 1))
+    for combined, rx, tx in configs:
+        what = f"combined {combined} rx {rx} tx {tx}"
+        set_channels(lab, combined, rx, tx)
+        got = channels(lab)
+        ksft_eq((got.get("combined-count", 0), got.get("rx-count", 0), got.get("tx-count", 0)),
+                (combined, rx, tx), what)
+        ksft_eq((sys_queues(lab, "rx"), sys_queues(lab, "tx")), (combined + rx, combined + tx),
+                f"rx-*, tx-* queues, {what}")
+        standalone = rx + tx
+        want = combined + standalone if standalone else min(combined, vectors)
+        ksft_eq(len(napis(lab)), want, f"NAPI instances, {what}")
+        each_queue_moves(lab, what)
+    before = channels(lab)
+    for combined, rx, tx in [(1, 1, 1), (1, vectors, 0), (0, vectors, 1)]:
+        with ksft_raises(NlError):
+            set_channels(lab, combined, rx, tx)
+        ksft_eq(channels(lab), before, f"refused: combined {combined} rx {rx} tx {tx}")
+    ksft_ge(lab.ping(), 1)
 
 
 def channels_1(lab):
@@ -427,10 +531,10 @@ def xdp_tx_reconfig(lab):
 
 
 def main():
-    run([load, up, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
+    run([load, up, channels_default, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
          ring_too_large, ring_refused_message, ring_persist, ring_set_while_down,
          channels_1, channels_2, channels_max, channels_too_many, threaded_channels,
-         rxfh_keeps_queues,
+         rxfh_keeps_queues, channels_split,
          link_down_events, pause_settings, coalesce_rx_frames, fec_fixed, under_load,
          xdp_tx_reconfig, dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
 

@@ -174,6 +174,29 @@ impl<'bound, T: Operations + 'bound> Builder<'bound, T> {
         Ok(())
     }
 
+    /// Sets the TX and RX queue counts the device starts with
+    /// (`netif_set_real_num_queues()`), at most the counts it was allocated
+    /// with ([`Builder::new`]), which stay its maximum. Fails with `EINVAL`
+    /// for a count of 0 or above the maximum.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use kernel::prelude::*;
+    /// # use kernel_ext::net;
+    /// # fn no_run<'a, T: net::Operations + 'a>(builder: &mut net::Builder<'a, T>) -> Result {
+    /// // Allocated with 128 queues each way; 2 in use at first.
+    /// builder.set_real_num_queues(2, 2)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_real_num_queues(&mut self, tx: u32, rx: u32) -> Result {
+        // SAFETY: By the type invariant the device is valid and not
+        // registered, so the function needs no RTNL and only sets the
+        // counts after checking them against the allocated ones.
+        to_result(unsafe { bindings::netif_set_real_num_queues(self.ndev.as_ptr(), tx, rx) })
+    }
+
     /// Sets the header-split threshold the device starts with (the
     /// `hds-thresh` that `ethtool -g` reports until the user changes it;
     /// the core keeps it in `dev->cfg`).

@@ -6,11 +6,14 @@
 //! (qstats). The ethtool operations are in [`ethtool`], XDP programs in
 //! [`xdp`].
 //!
-//! The datapath is a set of queue pairs ([`crate::txrx`]), each polled by
-//! its own NAPI instance on its own interrupt vector. There is a queue pair
-//! and a NAPI instance for every queue vector the device got at probe; the
-//! configured number of them (`ethtool -L`) have rings and run, the others
-//! stay empty and disabled. Changing the ring sizes or the queue counts
+//! The datapath is a set of queue pairs ([`crate::txrx`]), one for each of
+//! the device's 128 queues, polled by NAPI instances on the queue vectors
+//! the device got at probe (one per CPU). The configured queues
+//! (`ethtool -L`) have rings and run, the others stay empty and disabled;
+//! which NAPI instance services which queue follows the C driver
+//! ([`channels::Layout`]): combined queues share the vectors in turn,
+//! RX-only and TX-only queues alone get one each. A NAPI instance is
+//! listed on the interface only while it services queues. Changing the ring sizes or the queue counts
 //! while the interface is up allocates the new rings first, then stops the
 //! datapath, swaps them in and starts it again (see [`Port::reconfigure`]):
 //! a request that cannot be met changes nothing.
@@ -27,6 +30,8 @@ mod pm;
 mod recovery;
 mod selftest;
 mod xdp;
+
+pub(crate) use channels::Layout;
 
 use kernel::{
     device::{
@@ -105,6 +110,7 @@ use crate::{
         self,
         HeaderSplit,
         QueuePair,
+        QueueSetup,
         RingMem,
         RingSizes, //
     }, //
@@ -119,11 +125,21 @@ pub(crate) struct QueueConfig {
     pub(crate) rx: u32,
     /// TX queues: queue pairs `0..tx` have TX rings.
     pub(crate) tx: u32,
+    /// NAPI instances in use, those of the first `napis` queue vectors.
+    pub(crate) napis: u32,
 }
 
 impl QueueConfig {
-    /// The queue pairs in use, each with its NAPI instance: those with an
-    /// RX ring, a TX ring or both.
+    /// The queue counts and their NAPI instances.
+    pub(crate) fn layout(&self) -> Layout {
+        Layout {
+            rx: self.rx,
+            tx: self.tx,
+            napis: self.napis,
+        }
+    }
+
+    /// The queue pairs in use: those with an RX ring, a TX ring or both.
     fn pairs(&self) -> usize {
         self.rx.max(self.tx) as usize
     }
@@ -274,7 +290,8 @@ impl WorkItem for Service {
     }
 }
 
-/// A queue pair's interrupt: schedules its NAPI instance.
+/// A queue vector's interrupt: schedules its NAPI instance, that of queue
+/// pair `queue`.
 pub(crate) struct NapiIrq {
     pub(crate) service: Arc<Service>,
     pub(crate) queue: usize,
@@ -303,11 +320,14 @@ pub(crate) struct Port {
     service: Arc<Service>,
     /// The device's PTP clock, unregistered when the interface goes.
     pub(crate) clock: Arc<time::Registration>,
-    /// The queue pairs, queue `n` at index `n`, one per queue vector; the
-    /// first [`QueueConfig::pairs`] are in use.
+    /// The queue pairs, queue `n` at index `n`, one per queue of the
+    /// device; the first [`QueueConfig::pairs`] are in use. The first
+    /// `vectors` hold the NAPI instances of the queue vectors.
     pub(crate) queues: KVec<Pin<KBox<QueuePair>>>,
-    /// Their interrupts' names.
+    /// The queue vectors' interrupts' names.
     irq_names: KVec<Arc<IrqName>>,
+    /// Queue vectors the device got, each with a NAPI instance.
+    vectors: u32,
     #[pin]
     rss: Mutex<Rss>,
     /// The flow rules (`ethtool -N`). Taken after `rss` where both are.
@@ -341,6 +361,9 @@ pub(crate) struct Port {
     tx_dropped: Atomic<u64>,
     /// RX queues in use, as in `config`, for atomic context.
     rx_queues: Atomic<u32>,
+    /// The queue counts and NAPI instances in use ([`Layout::pack`]), as
+    /// in `config`, for the NAPI poll and atomic context.
+    layout: Atomic<u32>,
     /// TX timeouts so far.
     tx_timeouts: Atomic<u64>,
     /// The XDP program (`ndo_bpf`), run by the receive path.
@@ -357,16 +380,19 @@ impl Port {
         queues: KVec<Pin<KBox<QueuePair>>>,
         irq_names: KVec<Arc<IrqName>>,
         config: QueueConfig,
+        vectors: u32,
     ) -> impl PinInit<Self, Error> {
         let rss = Rss::new(config.rx);
         let reset = recovery::ResetGuard(service.clone());
         let rx_queues = config.rx;
+        let layout = config.layout().pack();
         try_pin_init!(Self {
             shared,
             service,
             clock,
             queues,
             irq_names,
+            vectors,
             rss <- new_mutex!(rss),
             rules <- new_mutex!(Rules::new()?),
             split <- new_mutex!(HeaderSplit::default()),
@@ -379,6 +405,7 @@ impl Port {
             rx_frames: Atomic::new(0),
             tx_dropped: Atomic::new(0),
             rx_queues: Atomic::new(rx_queues),
+            layout: Atomic::new(layout),
             tx_timeouts: Atomic::new(0),
             xdp: ProgSlot::new(),
             _reset: reset,
@@ -403,7 +430,18 @@ impl Port {
         (rx, tx)
     }
 
-    /// Re-enables queue pair `q`'s interrupt with the current moderation.
+    /// The queue counts and NAPI instances in use, from atomic context.
+    fn layout(&self) -> Layout {
+        Layout::unpack(self.layout.load(Relaxed))
+    }
+
+    /// The NAPI instances of the queue vectors.
+    fn napis(&self) -> &[Pin<KBox<QueuePair>>] {
+        self.queues.get(..self.vectors as usize).unwrap_or(&[])
+    }
+
+    /// Re-enables the interrupt of the queue vector whose NAPI instance
+    /// queue pair `q` holds, with the current moderation.
     fn arm(&self, q: &QueuePair) {
         q.rings.arm(
             &self.shared.regs,
@@ -451,16 +489,34 @@ impl Port {
     /// link). Stops again what it started on failure.
     fn start_datapath(&self, dev: &net::Device<Self>, config: &QueueConfig) -> Result {
         let regs = &self.shared.regs;
-        let active = &self.queues[..config.pairs()];
+        let active = self.queues.get(..config.pairs()).ok_or(EINVAL)?;
+        let napis = self.napis().get(..config.napis as usize).ok_or(EINVAL)?;
+        let layout = config.layout();
         let split = self.header_split();
         let drop_mode = self.drop_mode(config.rx);
         let rx_frames = self.rx_frames.load(Relaxed);
         for (i, q) in active.iter().enumerate() {
+            // CAST: at most 128 queues.
+            let index = i as u32;
+            let (tcq, rcq) = (layout.tcq_napi(index), layout.rx_napi(index));
+            // The NAPI instance of the RX queue, if any, else that of the
+            // TX completions.
+            let owner = if index < config.rx { rcq } else { tcq };
+            let setup = QueueSetup {
+                split,
+                drop_mode,
+                rx_frames,
+                tcq_vector: txrx::FIRST_VECTOR + tcq,
+                rcq_vector: txrx::FIRST_VECTOR + rcq,
+            };
             // NAPI is still disabled: the rings' page pools are bound to it
             // and filled now.
-            let enabled = q
-                .napi
-                .with_disabled(|napi| q.rings.enable(regs, dev, split, drop_mode, rx_frames, napi))
+            let enabled = napis
+                .get(owner as usize)
+                .and_then(|o| {
+                    o.napi
+                        .with_disabled(|napi| q.rings.enable(regs, dev, &setup, napi))
+                })
                 .unwrap_or(Err(EBUSY));
             if let Err(e) = enabled {
                 for q in &active[..=i] {
@@ -474,7 +530,7 @@ impl Port {
         let ts_classes = self.tstamp.lock().rx_classes();
         classifier::enable(regs, &rss, &self.rules.lock(), ts_classes);
         drop(rss);
-        for q in active {
+        for q in napis {
             q.napi.enable();
             self.arm(q);
             q.rings.kick(regs);
@@ -491,8 +547,9 @@ impl Port {
     /// which are gone.
     fn stop_datapath(&self, dev: &net::Device<Self>, config: &QueueConfig) {
         let regs = &self.shared.regs;
-        let active = &self.queues[..config.pairs()];
-        for q in active {
+        let active = self.queues.get(..config.pairs()).unwrap_or(&[]);
+        // All of them: disabling one that is not enabled does nothing.
+        for q in self.napis() {
             q.napi.disable();
         }
         dev.tx_disable();
@@ -510,12 +567,15 @@ impl Port {
     /// Tells the stack which NAPI instance services each queue of
     /// `config` (and that the others have none).
     fn set_queue_napis(&self, dev: &net::Device<Self>, rtnl: &Rtnl<'_>, config: &QueueConfig) {
-        for (i, q) in self.queues.iter().enumerate() {
+        let layout = config.layout();
+        let napi = |n: u32| self.napis().get(n as usize).map(|q| &q.napi);
+        for i in 0..self.queues.len() {
             // CAST: at most 128 queues.
             let i = i as u32;
-            let napi = |n: u32| (i < n).then_some(&q.napi);
-            dev.set_queue_napi(rtnl, i, QueueType::Tx, napi(config.tx));
-            dev.set_queue_napi(rtnl, i, QueueType::Rx, napi(config.rx));
+            let tx = (i < config.tx).then(|| napi(layout.tx_napi(i))).flatten();
+            let rx = (i < config.rx).then(|| napi(layout.rx_napi(i))).flatten();
+            dev.set_queue_napi(rtnl, i, QueueType::Tx, tx);
+            dev.set_queue_napi(rtnl, i, QueueType::Rx, rx);
         }
     }
 
@@ -568,6 +628,7 @@ impl Port {
         }
         *current = new;
         self.rx_queues.store(new.rx, Relaxed);
+        self.layout.store(new.layout().pack(), Relaxed);
         self.set_queue_napis(dev, rtnl, &new);
         if running {
             if let Err(e) = self.start_datapath(dev, &new) {
@@ -587,26 +648,48 @@ impl net::Poll for Port {
     fn poll(dev: &net::Device<Self>, napi: &NapiContext<'_>, budget: i32) -> i32 {
         let port = dev.data();
         let regs = &port.shared.regs;
-        let Some((index, q)) = port
-            .queues
+        let Some((index, owner)) = port
+            .napis()
             .iter()
             .enumerate()
             .find(|(_, q)| core::ptr::eq(&q.napi, &**napi))
         else {
             return 0;
         };
-        // CAST: at most 128 queues.
-        if let Some(txq) = dev.tx_queue(index as u32) {
-            q.rings.clean_tx(regs, dev, txq, port.clock.data(), budget);
+        // CAST: at most 128 vectors.
+        let index = index as u32;
+        let layout = port.layout();
+        let pairs = port.queues.iter().take(layout.pairs() as usize);
+        // The TX completions of every queue pair this instance services
+        // first, then its RX queues, each with the whole budget
+        // (`fbnic_poll()`).
+        for (i, q) in pairs.clone().enumerate() {
+            // CAST: at most 128 queues.
+            let i = i as u32;
+            if layout.tcq_napi(i) == index {
+                if let Some(txq) = dev.tx_queue(i) {
+                    q.rings.clean_tx(regs, dev, txq, port.clock.data(), budget);
+                }
+            }
         }
         let rcu = rcu::read_lock();
         let prog = port.xdp.get(&rcu);
-        let done = q
-            .rings
-            .clean_rx(regs, dev, napi, port.clock.data(), budget, prog.as_ref());
+        let mut done = 0i32;
+        for (i, q) in pairs.enumerate().take(layout.rx as usize) {
+            // CAST: at most 128 queues.
+            if layout.rx_napi(i as u32) == index {
+                let d = q
+                    .rings
+                    .clean_rx(regs, dev, napi, port.clock.data(), budget, prog.as_ref());
+                done = done.saturating_add(d);
+            }
+        }
         drop(rcu);
-        if done < budget && napi.complete_done(done) {
-            port.arm(q);
+        if done >= budget {
+            return budget;
+        }
+        if napi.complete_done(done) {
+            port.arm(owner);
         }
         done
     }

@@ -59,6 +59,7 @@ use crate::{
         }, //
     },
     netdev::{
+        Layout,
         NapiIrq,
         Port,
         QueueConfig,
@@ -140,13 +141,21 @@ impl pci::Driver for FbnicDriver {
         // For error recovery to restore after a reset (`slot_reset`).
         kernel_ext::pci::save_state(pdev);
 
-        // A queue vector per CPU, as far as vectors go; `ethtool -L` can
-        // use fewer. The queues' vectors follow the others, so `n` queues
-        // take the vectors below `FIRST_VECTOR + n`.
+        // A queue vector per CPU, as far as vectors go (`fbnic_alloc_irqs()`);
+        // the queues share them. The queue vectors follow the others, so
+        // `n` NAPI instances take the vectors below `FIRST_VECTOR + n`.
         let want = txrx::FIRST_VECTOR + net::num_online_cpus().clamp(1, csr::queue::MAX_QUEUES);
         let vectors = alloc_irq_vectors(pdev, txrx::FIRST_VECTOR + 1, want)
             .inspect_err(|e| dev_err!(pdev, "MSI-X allocation failed: {:?}\n", e))?;
-        let queues = vectors.len() - csr::NON_NAPI_VECTORS;
+        if vectors.len() < want {
+            dev_warn!(
+                pdev,
+                "Allocated {} IRQs, expected {}\n",
+                vectors.len(),
+                want
+            );
+        }
+        let napis = vectors.len() - csr::NON_NAPI_VECTORS;
 
         txrx::init_tx_engine(&regs);
         crate::link::init_rxb(&regs);
@@ -181,7 +190,7 @@ impl pci::Driver for FbnicDriver {
         health.otp_check(c"error detected during probe");
         let debugfs = debugfs::create(pdev.as_ref(), &shared);
 
-        let netdev = match register_netdev(pdev, &shared, &vectors, queues, health.clone()) {
+        let netdev = match register_netdev(pdev, &shared, &vectors, napis, health.clone()) {
             Ok(netdev) => Some(netdev),
             Err(e) => {
                 dev_err!(pdev, "no network interface: {:?}\n", e);
@@ -206,7 +215,7 @@ fn register_netdev<'bound>(
     pdev: &'bound pci::Device<Core<'_>>,
     shared: &Arc<Shared>,
     vectors: &IrqVectors<'_>,
-    queues: u32,
+    napis: u32,
     health: Health,
 ) -> Result<net::Registration<'bound, Port>> {
     let caps = shared.mbx.caps().ok_or(ENODEV)?;
@@ -235,40 +244,62 @@ fn register_netdev<'bound>(
         service.clone(),
     )?;
 
-    let mut pairs = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
-    for i in 0..queues {
+    // A queue pair for every queue the device has, as the C driver
+    // allocates the interface with 128 queues each way; the first `napis`
+    // pairs also hold the NAPI instances of the queue vectors.
+    let max = csr::queue::MAX_QUEUES;
+    let mut pairs = KVec::with_capacity(max as usize, GFP_KERNEL)?;
+    for i in 0..max {
         pairs.push(QueuePair::new(i)?, GFP_KERNEL)?;
     }
-    // All queues in use at first.
+    // The kernel's default RSS queue count, one vector each
+    // (`fbnic_reset_queues()`).
+    let layout = Layout::initial(net::num_default_rss_queues(), max, napis);
     let config = QueueConfig {
         sizes: RingSizes::DEFAULT,
-        rx: queues,
-        tx: queues,
+        rx: layout.rx,
+        tx: layout.tx,
+        napis: layout.napis,
     };
-    let mut names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
-    let mut irq_names = KVec::with_capacity(queues as usize, GFP_KERNEL)?;
-    for _ in 0..queues {
+    let mut names = KVec::with_capacity(napis as usize, GFP_KERNEL)?;
+    let mut irq_names = KVec::with_capacity(napis as usize, GFP_KERNEL)?;
+    for _ in 0..napis {
         let name = IrqName::new(c"fbnic-napi")?;
         irq_names.push(name.clone(), GFP_KERNEL)?;
         names.push(name, GFP_KERNEL)?;
     }
     let mut builder = net::Builder::new(
         pdev.as_ref(),
-        queues,
-        queues,
-        Port::new(shared.clone(), service.clone(), clock, pairs, names, config),
+        max,
+        max,
+        Port::new(
+            shared.clone(),
+            service.clone(),
+            clock,
+            pairs,
+            names,
+            config,
+            napis,
+        ),
     )?;
+    builder.set_real_num_queues(layout.tx, layout.rx)?;
     let port = builder.device().data();
     let mut mems = port.alloc_rings(pdev.as_ref(), &config)?;
     port.swap_rings(&mut mems);
-    for i in 0..queues as usize {
-        // CAST: at most 128 queues.
+    for i in 0..napis as usize {
+        // CAST: at most 128 vectors.
         let index = i as u32;
         builder.add_napi(index, |port| &port.queues[i].napi)?;
         let napi = &builder.device().data().queues[i].napi;
         napi.set_irq(&vectors.index(txrx::FIRST_VECTOR + index)?);
-        builder.set_queue_napi(index, QueueType::Tx, Some(napi));
-        builder.set_queue_napi(index, QueueType::Rx, Some(napi));
+    }
+    for q in 0..layout.tx {
+        let napi = &builder.device().data().queues[layout.tx_napi(q) as usize].napi;
+        builder.set_queue_napi(q, QueueType::Tx, Some(napi));
+    }
+    for q in 0..layout.rx {
+        let napi = &builder.device().data().queues[layout.rx_napi(q) as usize].napi;
+        builder.set_queue_napi(q, QueueType::Rx, Some(napi));
     }
     // Tunnels: IPv6 in IPv6 segmented whole, the others through
     // GSO_PARTIAL (see txrx::tx::tx_plan); inner checksums like outer ones.
@@ -305,7 +336,7 @@ fn register_netdev<'bound>(
     builder
         .device()
         .set_xdp_features(xdp::Features::BASIC | xdp::Features::REDIRECT | xdp::Features::RX_SG);
-    for (i, name) in (0..queues).zip(irq_names) {
+    for (i, name) in (0..napis).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),
             queue: i as usize,

@@ -2,9 +2,9 @@
 
 //! The datapath of a queue pair: a TX work queue (TWQ0) and an XDP TX work
 //! queue (TWQ1) with their completion queue (TCQ), and RX header and payload buffer queues (HPQ,
-//! PPQ) with their completion queue (RCQ), all serviced by one NAPI
-//! instance on its own MSI-X vector (queue `n` on vector `n + 2`; 0 and 1
-//! are the mailbox and the PCS).
+//! PPQ) with their completion queue (RCQ), serviced by the NAPI instances
+//! of the queue vectors (vectors 2 and up; 0 and 1 are the mailbox and the
+//! PCS), which several queue pairs may share (see `netdev::channels`).
 //!
 //! TX maps the socket buffer's linear part and page fragments for the
 //! device (scatter-gather) and asks it to insert checksums and segment TCP
@@ -56,6 +56,7 @@ mod xdp_tx;
 pub(crate) use rings::{
     wait_all_idle,
     QueuePair,
+    QueueSetup,
     RingMem,
     RingSizes,
     FIRST_VECTOR,

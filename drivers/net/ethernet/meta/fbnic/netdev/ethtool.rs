@@ -21,7 +21,8 @@ use kernel::{
 use super::{
     channels::{
         self,
-        ChannelsError, //
+        ChannelsError,
+        Layout, //
     },
     hwtstamp,
     Port,
@@ -234,55 +235,59 @@ impl ethtool::Operations for Port {
 
     fn get_channels(dev: &net::Device<Self>, channels: &mut Channels) {
         let port = dev.data();
-        let config = port.config();
-        // CAST: at most 128 queues.
-        let max = port.queues.len() as u32;
-        let combined = config.rx.min(config.tx);
+        // Every queue of the device, whatever the vectors (`fbnic_get_channels()`).
+        let max = csr::queue::MAX_QUEUES;
+        let (combined, rx, tx) = port.config().layout().channels();
         channels.set_combined(combined, max);
-        channels.set_rx(config.rx - combined, max);
-        channels.set_tx(config.tx - combined, max);
+        channels.set_rx(rx, max);
+        channels.set_tx(tx, max);
         channels.set_other(csr::NON_NAPI_VECTORS, csr::NON_NAPI_VECTORS);
     }
 
     fn set_channels(dev: &net::Device<Self>, rtnl: &Rtnl<'_>, ch: &Channels) -> Result {
         let port = dev.data();
-        // CAST: at most 128 queues.
-        let max = port.queues.len() as u32;
-        // The rules of `fbnic_set_channels()`, except that a TX or RX
-        // queue without the other needs a combined one to share a vector
-        // with: RX-only and TX-only vectors are not supported.
+        let max = csr::queue::MAX_QUEUES;
         let req = channels::Request {
             combined: ch.combined(),
             rx: ch.rx(),
             tx: ch.tx(),
             other: ch.other(),
         };
-        let counts = channels::queue_counts(req, max, csr::NON_NAPI_VECTORS);
-        let (rx, tx) = counts
+        let layout = Layout::for_request(req, max, port.vectors, csr::NON_NAPI_VECTORS)
             .inspect_err(|e| match e {
                 ChannelsError::Other => dev_err!(
                     port.shared.dev,
                     "the other channels are fixed at {}\n",
                     csr::NON_NAPI_VECTORS
                 ),
-                ChannelsError::RxAndTxOnly => dev_err!(
+                ChannelsError::Mixed => dev_err!(
                     port.shared.dev,
-                    "RX-only and TX-only channels together are not supported\n"
+                    "RX-only, TX-only and combined channels cannot all be set at once\n"
+                ),
+                ChannelsError::Vectors => dev_err!(
+                    port.shared.dev,
+                    "RX-only and TX-only channels need a queue vector each, with the combined ones: {} at most\n",
+                    port.vectors
                 ),
                 ChannelsError::Range => dev_err!(
-                port.shared.dev,
-                "channels must be 1 to {} combined, plus RX-only or TX-only ones up to {} queues\n",
-                max,
-                max
-            ),
+                    port.shared.dev,
+                    "at most {} RX and {} TX queues\n",
+                    max,
+                    max
+                ),
             })
             .map_err(|_| EINVAL)?;
 
         let mut config = port.config.lock();
-        if rx == config.rx && tx == config.tx {
+        if layout == config.layout() {
             return Ok(());
         }
-        let new = QueueConfig { rx, tx, ..*config };
+        let new = QueueConfig {
+            rx: layout.rx,
+            tx: layout.tx,
+            napis: layout.napis,
+            ..*config
+        };
         port.reconfigure(dev, rtnl, &mut config, new)
     }
 

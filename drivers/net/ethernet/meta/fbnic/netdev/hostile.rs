@@ -59,19 +59,29 @@ impl Service {
         };
         handle.with(|dev| {
             let port = dev.data();
-            for (i, q) in port.queues.iter().enumerate() {
+            let layout = port.layout();
+            let pairs = || port.queues.iter().take(layout.pairs() as usize);
+            for (i, q) in port.napis().iter().enumerate().take(layout.napis as usize) {
                 let (Some(irqs), Some(seen)) = (self.irqs.get(i), self.irqs_seen.get(i)) else {
                     break;
                 };
+                // CAST: at most 128 vectors and queues.
+                let serviced = |p: u32| {
+                    layout.tcq_napi(p) == i as u32 || (p < layout.rx && layout.rx_napi(p) == i as u32)
+                };
                 let now = irqs.load(Relaxed);
-                if seen.xchg(now, Relaxed) != now || !q.rings.completions_waiting() {
+                if seen.xchg(now, Relaxed) != now
+                    || !pairs()
+                        .enumerate()
+                        .any(|(p, pair)| serviced(p as u32) && pair.rings.completions_waiting())
+                {
                     continue;
                 }
                 let n = self.irq_rearms.fetch_add(1, Relaxed) + 1;
                 if net::ratelimit() {
                     dev_warn!(
                         self.shared.dev,
-                        "queue {}: completions waiting and no interrupt for a second (lost?): firing it ({} so far)\n",
+                        "queue vector {}: completions waiting and no interrupt for a second (lost?): firing it ({} so far)\n",
                         i,
                         n
                     );

@@ -113,10 +113,12 @@ impl Port {
     /// Fires the interrupt of every RX ring in use that is short of pages,
     /// so that its NAPI poll refills it. Does not sleep.
     pub(super) fn refill_depleted(&self) {
-        let rx = self.rx_queues.load(Relaxed);
-        for q in self.queues.iter().take(rx as usize) {
-            if q.rings.rx_low() {
-                q.rings.unmask_and_kick(&self.shared.regs);
+        let layout = self.layout();
+        for (i, q) in self.queues.iter().take(layout.rx as usize).enumerate() {
+            // CAST: at most 128 queues.
+            let owner = self.napis().get(layout.rx_napi(i as u32) as usize);
+            if let (true, Some(owner)) = (q.rings.rx_low(), owner) {
+                owner.rings.unmask_and_kick(&self.shared.regs);
             }
         }
     }

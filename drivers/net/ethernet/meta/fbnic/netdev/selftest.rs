@@ -184,7 +184,7 @@ fn registers(regs: &Regs, shared: &Shared) -> u64 {
 fn msix(port: &Port) -> u64 {
     let regs = &port.shared.regs;
     let counts = &port.service.irqs;
-    let vectors = port.queues.len();
+    let vectors = port.vectors as usize;
     let mut result = 0;
     let mut after = [0u32; super::QUEUE_VECTORS];
     // The vector under test, until it passes.

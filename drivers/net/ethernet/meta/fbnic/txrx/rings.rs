@@ -198,7 +198,23 @@ pub(super) fn ring(dev: &device::Device<device::Bound>, n: u32) -> Result<DescRi
     DescRing::zeroed(dev, n, GFP_KERNEL | __GFP_NOWARN)
 }
 
-/// A queue pair and the NAPI instance that services it.
+/// How [`Rings::enable`] programs a queue pair.
+#[derive(Clone, Copy)]
+pub(crate) struct QueueSetup {
+    /// Header split.
+    pub(crate) split: HeaderSplit,
+    /// The RX queues' drop mode.
+    pub(crate) drop_mode: u32,
+    /// `ethtool -C rx-frames`.
+    pub(crate) rx_frames: u32,
+    /// The MSI-X vector of the TX completions.
+    pub(crate) tcq_vector: u32,
+    /// The MSI-X vector of the RX completions.
+    pub(crate) rcq_vector: u32,
+}
+
+/// A queue pair, and the NAPI instance of a queue vector if its index is
+/// one of a queue vector (see `netdev`).
 #[pin_data]
 pub(crate) struct QueuePair {
     // The rings come first so that their page pools, bound to `napi`,
@@ -239,7 +255,8 @@ pub(crate) struct Rings {
     pub(super) index: u32,
     /// The same, as the index of its register block.
     pub(super) queue: queue::QueueIdx,
-    /// Its MSI-X vector, as the index of its interrupt registers.
+    /// The MSI-X vector of the NAPI instance the queue pair holds, if it
+    /// does (see `netdev`), as the index of its interrupt registers.
     pub(super) irq: intr::VectorIdx,
     /// Its counters, which outlive the rings.
     pub(crate) stats: RingStats,
@@ -305,25 +322,26 @@ impl Rings {
         self.stats.xdp.snapshot()
     }
 
-    /// The queue pair's MSI-X vector.
-    pub(crate) fn vector(&self) -> u32 {
-        self.irq.get()
-    }
-
     /// Creates the RX page pools, programs and enables the rings in use
     /// and gives the device its RX buffers (`fbnic_alloc_qt_page_pools()`,
     /// `fbnic_enable()`, `fbnic_fill()`), with NAPI still disabled.
+    /// `napi` is the RX queue's NAPI instance, the page pools' owner.
     /// Interrupts stay off until [`Rings::arm`].
     pub(crate) fn enable<P>(
         &self,
         regs: &Regs,
         dev: &net::Device<P>,
-        split: HeaderSplit,
-        drop_mode: u32,
-        rx_frames: u32,
+        setup: &QueueSetup,
         napi: &NapiContext<'_>,
     ) -> Result {
         let q = self.queue;
+        let QueueSetup {
+            split,
+            drop_mode,
+            rx_frames,
+            tcq_vector,
+            rcq_vector,
+        } = *setup;
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
@@ -352,7 +370,7 @@ impl Rings {
             regs.write_raw(queue::TCQ_BAL::at(q), lo(tx.tcq.dma_address()));
             regs.write_raw(queue::TCQ_BAH::at(q), hi(tx.tcq.dma_address()));
             regs.write_raw(queue::TCQ_SIZE::at(q), queue::size_reg(tx.size));
-            regs.write_raw(queue::TIM_CTL::at(q), self.vector());
+            regs.write_raw(queue::TIM_CTL::at(q), tcq_vector);
             regs.write_raw(queue::TIM_THRESHOLD::at(q), tx.size.saturating_sub(1) / 2);
             regs.write_raw(queue::TIM_MASK::at(q), 0);
             regs.write_raw(queue::TCQ_CTL::at(q), queue::TCQ_CTL::ENABLE.mask());
@@ -406,7 +424,7 @@ impl Rings {
             regs.write_raw(queue::RCQ_BAL::at(q), lo(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_BAH::at(q), hi(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_SIZE::at(q), queue::size_reg(rx.rcq_size));
-            regs.write_raw(queue::RIM_CTL::at(q), self.vector());
+            regs.write_raw(queue::RIM_CTL::at(q), rcq_vector);
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(q),
                 rim_threshold(rx.rcq_size, rx_frames),
