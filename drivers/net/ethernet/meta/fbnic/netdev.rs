@@ -13,10 +13,11 @@
 //! which NAPI instance services which queue follows the C driver
 //! ([`channels::Layout`]): combined queues share the vectors in turn,
 //! RX-only and TX-only queues alone get one each. A NAPI instance is
-//! listed on the interface only while it services queues. Changing the ring sizes or the queue counts
-//! while the interface is up allocates the new rings first, then stops the
-//! datapath, swaps them in and starts it again (see [`Port::reconfigure`]):
-//! a request that cannot be met changes nothing.
+//! listed on the interface only while it services queues. Changing the
+//! ring sizes or the queue counts while the interface is up allocates the
+//! new rings first, then stops the datapath, swaps them in and starts it
+//! again (see [`Port::reconfigure`]): a request that cannot be met changes
+//! nothing.
 
 #![forbid(unsafe_code)]
 

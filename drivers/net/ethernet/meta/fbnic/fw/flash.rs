@@ -167,7 +167,7 @@ impl Flasher<'_> {
             let answer = chunks.wait().inspect_err(|e| {
                 dev_err!(
                     shared.dev,
-                    "firmware update of {}: no answer from the firmware after {} of {} bytes ({:?}); it may have crashed\n",
+                    "flash {}: no answer after {} of {} bytes ({:?}); firmware may have crashed\n",
                     name,
                     offset + length,
                     size,

@@ -109,7 +109,7 @@ impl FwLog {
                 let why = if e == ENOMEM {
                     "firmware log message dropped: out of memory"
                 } else {
-                    "malformed firmware log message dropped: its attributes, their lengths or its arrays are inconsistent"
+                    "malformed firmware log message dropped: bad attribute or array lengths"
                 };
                 if ratelimit() {
                     dev_warn!(dev, "{}\n", why);

@@ -310,7 +310,7 @@ impl Waiters {
             if ratelimit() {
                 dev_warn!(
                     dev,
-                    "firmware message {:#x} dropped: no request waits for it (late or unexpected)\n",
+                    "firmware message {:#x} dropped: no request waits for it (late, unexpected)\n",
                     id
                 );
             }

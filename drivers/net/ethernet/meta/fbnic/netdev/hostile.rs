@@ -67,7 +67,8 @@ impl Service {
                 };
                 // CAST: at most 128 vectors and queues.
                 let serviced = |p: u32| {
-                    layout.tcq_napi(p) == i as u32 || (p < layout.rx && layout.rx_napi(p) == i as u32)
+                    let rx = p < layout.rx && layout.rx_napi(p) == i as u32;
+                    layout.tcq_napi(p) == i as u32 || rx
                 };
                 let now = irqs.load(Relaxed);
                 if seen.xchg(now, Relaxed) != now
