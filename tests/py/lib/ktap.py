@@ -6,7 +6,7 @@ result lines, the one place that does:
     ktap.py SUITE EXIT_CODE < suite.ktap >> results.txt
 
 "ok N suite.case" is "PASS suite/case", "not ok" is "FAIL suite/case:
-<the case's last message>", "# SKIP why" and "# XFAIL why" keep their
+<why>" (see reason()), "# SKIP why" and "# XFAIL why" keep their
 word; a failure whose message says XPASS is an XPASS. Case names read as
 the bash suites named them: "load_unload_cycles" is "load-unload-cycles",
 a variant "channels.1" is "channels-1". A suite that planned N cases and
@@ -22,13 +22,20 @@ EXCEPTION = re.compile(r"^(?:[\w]+\.)*(\w*(?:Error|Exception|Failure|Ex|Interrup
 
 
 def reason(msgs):
-    """What a case said last: the exception that ended it with what
-    follows (a failed command's exit and stderr), else its last message."""
+    """Why a case failed: the exception that ended it with what follows
+    (a failed command's exit and stderr); else its first failed check
+    (ksft's "Check failed ..."), with how many more failed after it; else
+    its last message. Cleanup that runs after a failed check (deferred
+    calls) logs too, so the last message alone can hide the cause."""
     if not msgs:
         return "no message"
     for i in range(len(msgs) - 1, -1, -1):
         if m := EXCEPTION.match(msgs[i]):
             return "; ".join([m.group(1)] + msgs[i + 1:])[:300]
+    checks = [t for t in msgs if t.startswith("Check failed")]
+    if checks:
+        more = f" (and {len(checks) - 1} more failed checks)" if len(checks) > 1 else ""
+        return (checks[0] + more)[:300]
     return msgs[-1][:300]
 
 
