@@ -269,7 +269,8 @@ pub(crate) struct Rings {
     pub(super) rx: SpinLock<Option<RxRing>>,
     /// The XDP TX ring, reached from the NAPI poll (under `rx` when
     /// queueing, under `tx` when retiring) and, with the datapath
-    /// stopped, from process context.
+    /// stopped, from process context. It is innermost: nothing is locked
+    /// or called into the stack while it is held.
     #[pin]
     pub(super) xdp: SpinLock<Option<XdpRing>>,
 }

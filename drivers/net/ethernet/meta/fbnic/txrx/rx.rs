@@ -630,8 +630,6 @@ impl Rings {
         let features = dev.features();
         // Counted here and added to the queue's counters once per poll.
         let mut count = RxCount::default();
-        // Where the program's XDP_TX frames go.
-        let mut xdp = self.xdp.lock();
 
         while done < budget {
             let raw = rx.rcq.read(rx.rcq_head);
@@ -705,7 +703,7 @@ impl Rings {
                         // set, or consumed.
                         RxPacket::Xdp if !meta.uncorrectable() => match rx.xdp.take() {
                             Some(x) => {
-                                let tx = ((*xdp).as_mut(), &self.stats.xdp);
+                                let tx = (&self.xdp, &self.stats.xdp);
                                 rx_xdp::finish(x, dev, prog, napi, &mut count, tx)
                             }
                             None => {
@@ -740,10 +738,12 @@ impl Rings {
         count.add_to(&self.stats.rx);
         // The XDP_TX frames of the whole poll go with one doorbell, and
         // the redirected ones with one flush.
-        if let Some(ring) = (*xdp).as_mut() {
-            ring.ring(regs, self.queue);
+        if prog.is_some() {
+            let mut xdp = self.xdp.lock();
+            if let Some(ring) = (*xdp).as_mut() {
+                ring.ring(regs, self.queue);
+            }
         }
-        drop(xdp);
         if count.redirected {
             flush_redirects(napi);
         }

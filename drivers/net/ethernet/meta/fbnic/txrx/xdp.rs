@@ -21,7 +21,10 @@
 
 #![forbid(unsafe_code)]
 
-use kernel::sync::Arc;
+use kernel::sync::{
+    Arc,
+    SpinLock, //
+};
 
 use super::{
     rx::RxCount,
@@ -71,13 +74,18 @@ pub(super) fn start(
 /// protocol set. Counts the frame in `count`. `XDP_TX` frames are queued
 /// on `xdp` (the doorbell is the caller's), counted in `xdp_stats` if
 /// dropped there.
+///
+/// The XDP TX ring's lock is taken for the one frame only: the poll hands
+/// passed frames to the stack, which may transmit on the same queue pair
+/// (a TCP ACK), and the TX completion path takes this lock inside the TX
+/// ring's. Held across the delivery, it would close that circle.
 pub(super) fn finish<P>(
     pkt: XdpPacket,
     dev: &net::Device<P>,
     prog: Option<&ProgRef<'_>>,
     napi: &NapiContext<'_>,
     count: &mut RxCount,
-    (xdp, xdp_stats): (Option<&mut XdpRing>, &XdpTxCounters),
+    (xdp, xdp_stats): (&SpinLock<Option<XdpRing>>, &XdpTxCounters),
 ) -> Option<SkBuff> {
     let XdpPacket { mut buff, ts } = pkt;
     let len = u64::from(buff.len());
@@ -105,16 +113,15 @@ pub(super) fn finish<P>(
     match act {
         Action::Pass | Action::Drop => {}
         Action::Tx => {
-            match xdp {
-                Some(ring) => {
-                    ring.queue(buff, xdp_stats);
-                }
-                // Not reached: a queue pair with an RX ring has one.
-                None => {
-                    xdp_stats.dropped.inc();
-                    buff.trace_exception(dev, prog, act);
-                }
+            let mut ring = xdp.lock();
+            if let Some(ring) = (*ring).as_mut() {
+                ring.queue(buff, xdp_stats);
+                return None;
             }
+            drop(ring);
+            // Not reached: a queue pair with an RX ring has one.
+            xdp_stats.dropped.inc();
+            buff.trace_exception(dev, prog, act);
             return None;
         }
         Action::Redirect => match buff.redirect(dev, prog, napi) {
