@@ -25,7 +25,7 @@ export FBNIC_CACHE
 # Only when this file is read by make itself; Kbuild reads ./Kbuild.
 LAB := . scripts/lib.sh &&
 
-.PHONY: all demo test check fuzz netinstall netinstall-setup bench zero-copy debug-kernel reliability selftests setup emu module clippy doctests unit intree clean
+.PHONY: all demo test check c-fixes fuzz netinstall netinstall-setup bench zero-copy debug-kernel reliability selftests setup emu module clippy doctests unit intree clean
 
 all: module emu
 
@@ -59,6 +59,11 @@ check: module emu netinstall-setup
 	@scripts/setup.sh provision-c
 	@scripts/setup.sh provision-rust-m
 	@tests/run.sh --tier full
+
+# The upstream C driver with the fixes proposed for it
+# (Documentation/upstream/fbnic-c), on the recovery cases they fix.
+c-fixes: module emu
+	@scripts/c-fixes.sh
 
 # What make test's netinstall needs beyond the lab: the Debian mirror and
 # the Rust provisioning kernel (cached, keyed by their inputs).

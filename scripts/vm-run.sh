@@ -33,6 +33,10 @@
 #                       instead of 0000:00:05.0, 0000:00:06.0, ...
 #                       The fbnic functions' QEMU ids are fbnic0, fbnic1, ...
 #                       (the hotplug suite unplugs and plugs them).
+#   --c-module KO       with --driver c, load this build of the C driver
+#                       instead of the lab kernel's (scripts/c-fixes.sh
+#                       builds it with the fixes proposed upstream); the
+#                       guest sees C_FIXES=1
 #   --virtio-net tap|stream
 #                       also give the guest two virtio-net-pci ports
 #                       (0000:00:0c.0 and 0000:00:0d.0, MACs
@@ -69,7 +73,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 driver=rust ports= timeout=600 results= console=0 emu_args= kmemleak=0 extra= insns=
-root_ports=0 virtio_net=
+root_ports=0 virtio_net= c_module=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -83,6 +87,7 @@ while [ $# -gt 0 ]; do
 	--insns) insns=$2; shift 2 ;;
 	--root-ports) root_ports=1; shift ;;
 	--virtio-net) virtio_net=$2; shift 2 ;;
+	--c-module) c_module=$(realpath "$2") || die "no such module: $2"; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -95,6 +100,10 @@ shift
 ports=${ports:-$(sed -n 's/^# vm-ports \([0-9]*\)$/\1/p' "$script" | head -n1)}
 ports=${ports:-2}
 case $driver in rust | c) ;; *) die "--driver must be rust or c" ;; esac
+if [ -n "$c_module" ]; then
+	[ "$driver" = c ] || die "--c-module needs --driver c"
+	[ -f "$c_module" ] || die "no such module: $c_module"
+fi
 guest=$script
 if [ "${script%.py}" != "$script" ]; then
 	guest=$FBNIC_TOP/tests/py/guest.sh
@@ -159,6 +168,7 @@ DRIVER=$driver
 PORTS=$ports
 KVER=$kver
 SUITE=$name
+C_FIXES=$([ -n "$c_module" ] && echo 1 || echo 0)
 EOF
 # The 9p shares, each a virtio-9p-pci device behind a PCIe root port of its
 # own (slots 0x10...), which makes it a PCIe device with power management,
@@ -187,6 +197,14 @@ mkdir -p "$share/lib/modules"
 cp -al "$kd/modroot/lib/modules/$kver" "$share/lib/modules/$kver"
 kmake -s M="$FBNIC_TOP" INSTALL_MOD_PATH="$share" INSTALL_MOD_DIR=updates \
 	INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >/dev/null
+if [ -n "$c_module" ]; then
+	# The C driver's place in the kernel's own tree is a hard link into
+	# the cache: replace the link, not what it points at.
+	cko=$(find "$share/lib/modules/$kver/kernel" -name 'fbnic.ko*' | head -n1)
+	[ -n "$cko" ] || die "the lab kernel has no C fbnic module to replace"
+	rm -f "$cko"
+	cp "$c_module" "${cko%.ko*}.ko"
+fi
 /sbin/depmod -b "$share" "$kver"
 
 # Accelerator: KVM only where it really is hardware virtualisation (the

@@ -321,6 +321,18 @@ for suite in $suites; do
 	done
 done
 
+# The upstream C driver built with the fixes this project proposes for it
+# (Documentation/upstream/fbnic-c): the recovery cases the stock driver
+# oopses on or floods its log in. Full tier, with the C driver.
+if [ "$tier" = full ] && [[ " $drivers " == *" c "* ]] && [[ " $suites " == *" recovery "* ]]; then
+	t0=$SECONDS
+	log "recovery with the C driver's proposed fixes"
+	rm -rf "$out/c-fixes"
+	"$FBNIC_TOP/scripts/c-fixes.sh" --results "$out/c-fixes" >"$out/c-fixes.out" 2>&1
+	collect $? c-fixes recovery "$out/c-fixes/results.txt" c-fixes.out
+	log "recovery with the C driver's proposed fixes: $((SECONDS - t0)) s"
+fi
+
 [ $xfail -eq 0 ] || echo "$xfail expected failures (XFAIL above, each with its reason)"
 echo "$pass passed, $fail failed" | tee -a "$summary"
 [ $fail -eq 0 ]
