@@ -375,6 +375,11 @@ def fw_flash_crash(lab):
     recovered = wait_for(lambda: fw_crash_reports(lab) > reports, 45, step=1)
     ksft_pr(f"crash reported {time.monotonic() - start:.0f} s after the flash began")
     ksft_true(recovered, "the driver reported the firmware crash and recovered")
+    # C reports the crash first (with the coredump, read over the
+    # mailbox), then takes ownership again: the second flash waits for
+    # that, or it races the recovery.
+    ksft_true(wait_for(lambda: " host owner " in lab.emu.request("status", 0), 10),
+              "the driver owns the NIC again")
     if before is not None:
         ksft_eq(fw_delta(lab, before, "fw_recoveries"), 1, "fw_recoveries")
     clear.exec()
