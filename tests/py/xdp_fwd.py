@@ -14,6 +14,7 @@ compiler for BPF): r1 = target ifindex, r2 = 0, call bpf_redirect, exit."""
 import ctypes
 import json
 import os
+import re
 import struct
 
 from lib.py import KsftSkipEx, bpftool, cmd, defer, ip, ksft_eq, ksft_ge, ksft_in, ksft_pr
@@ -111,7 +112,9 @@ def xdp_xmit(lab):
     netns fwd sends into the veth pair, to the remote port's address and
     MAC, reach netns remote's stack (full-size ones and ones shorter than
     the Ethernet minimum, which the driver pads), and port 0's
-    xdp_tx_queue counters count them."""
+    xdp_tx_queue counters count them; again with one queue (every CPU on
+    the one XDP TX ring), after a channel change that stopped and
+    restarted the datapath under the redirecting veth."""
     ifname, remote = lab.env.ifname, lab.env.remote
     ifindex = int(read(f"/sys/class/net/{ifname}/ifindex"))
     features = lab.netdevnl.dev_get({"ifindex": ifindex}).get("xdp-features", [])
@@ -128,19 +131,26 @@ def xdp_xmit(lab):
     ip(f"neigh replace {REMOTE_V4} lladdr {rmac} dev {PEER} nud permanent", ns=FWD)
     attach_redirect(VETH, ifname, "fbnic_to_port0")
 
-    for size, count in ((56, 50), (0, 20)):
-        echos0, sent0 = icmp_in_echos(remote), xdp_tx_sent(ifname)
-        # No reply comes back (remote cannot resolve fwd's address): only
-        # the requests count.
-        cmd(f"ip netns exec {FWD} ping -c {count} -s {size} -i 0.02 -W 1 {REMOTE_V4}",
-            shell=True, fail=False)
-        # Sent frames are counted at their completion.
-        wait_for(lambda: xdp_tx_sent(ifname) - sent0 >= count, 3)
-        echos, sent = icmp_in_echos(remote) - echos0, xdp_tx_sent(ifname) - sent0
-        ksft_pr(f"{size}-byte pings: remote received {echos} of {count} echo requests, "
-                f"{ifname} xdp_tx_queue_*_packets +{sent}")
-        ksft_ge(echos, count, f"{size}-byte echo requests received by netns remote")
-        ksft_ge(sent, count, f"{size}-byte frames counted in xdp_tx_queue_*_packets")
+    combined = int(re.findall(r"^Combined:\s*(\d+)", cmd(f"ethtool -l {ifname}").stdout,
+                              re.M)[-1])
+    for what in ("as set up", "combined 1"):
+        if what != "as set up":
+            cmd(f"ethtool -L {ifname} {what}")
+            defer(cmd, f"ethtool -L {ifname} combined {combined}")
+            wait_for(lambda: read(f"/sys/class/net/{ifname}/carrier") == "1", 20)
+        for size, count in ((56, 50), (0, 20)):
+            echos0, sent0 = icmp_in_echos(remote), xdp_tx_sent(ifname)
+            # No reply comes back (remote cannot resolve fwd's address):
+            # only the requests count.
+            cmd(f"ip netns exec {FWD} ping -c {count} -s {size} -i 0.02 -W 1 {REMOTE_V4}",
+                shell=True, fail=False)
+            # Sent frames are counted at their completion.
+            wait_for(lambda: xdp_tx_sent(ifname) - sent0 >= count, 3)
+            echos, sent = icmp_in_echos(remote) - echos0, xdp_tx_sent(ifname) - sent0
+            ksft_pr(f"{what}, {size}-byte pings: remote received {echos} of {count} echo "
+                    f"requests, {ifname} xdp_tx_queue_*_packets +{sent}")
+            ksft_ge(echos, count, f"{what}: {size}-byte echo requests received by netns remote")
+            ksft_ge(sent, count, f"{what}: {size}-byte frames in xdp_tx_queue_*_packets")
 
 
 def xdp_redirect(lab):
