@@ -140,6 +140,7 @@ def xdp_xmit(lab):
             wait_for(lambda: read(f"/sys/class/net/{ifname}/carrier") == "1", 20)
         for size, count in ((56, 50), (0, 20)):
             echos0, sent0 = icmp_in_echos(remote), xdp_tx_sent(ifname)
+            runts0 = lab.emu.count(0, "tx-runts")
             # No reply comes back (remote cannot resolve fwd's address):
             # only the requests count.
             cmd(f"ip netns exec {FWD} ping -c {count} -s {size} -i 0.02 -W 1 {REMOTE_V4}",
@@ -151,6 +152,8 @@ def xdp_xmit(lab):
                     f"requests, {ifname} xdp_tx_queue_*_packets +{sent}")
             ksft_ge(echos, count, f"{what}: {size}-byte echo requests received by netns remote")
             ksft_ge(sent, count, f"{what}: {size}-byte frames in xdp_tx_queue_*_packets")
+            # 42-byte frames included: the device does not pad.
+            ksft_eq(lab.emu.count(0, "tx-runts") - runts0, 0, f"{what}: runts sent by port 0")
 
 
 def xdp_redirect(lab):
