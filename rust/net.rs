@@ -104,3 +104,14 @@ pub fn num_default_rss_queues() -> u32 {
     let n = unsafe { crate::kernel_ext::bindings::netif_get_num_default_rss_queues() };
     u32::try_from(n).unwrap_or(1).max(1)
 }
+
+/// Waits until every RCU read-side critical section in progress has ended
+/// (`synchronize_net()`: an expedited grace period under RTNL), e.g. every
+/// [`Operations::xdp_xmit`] call that saw the datapath running before the
+/// driver marked it stopped (the core calls it with bottom halves off,
+/// which is such a section). Sleeps: process context only.
+pub fn synchronize_net() {
+    // SAFETY: No preconditions beyond process context, which the caller
+    // is in (this function may sleep).
+    unsafe { crate::kernel_ext::bindings::synchronize_net() }
+}

@@ -29,6 +29,10 @@
 //! - [`Buff::redirect`] and [`flush_redirects`] send a frame where the
 //!   program's redirect helper said ([`Action::Redirect`], in
 //!   [`redirect`]).
+//! - [`XmitFrames`] are the frames redirected to the device, for it to
+//!   send ([`Operations::xdp_xmit`](super::Operations::xdp_xmit),
+//!   `ndo_xdp_xmit`): each an owned [`Frame`], mapped for the device as a
+//!   [`TxFrame`], in [`frame`].
 //!
 //! # Examples
 //!
@@ -113,9 +117,15 @@ use crate::kernel_ext::{
     bpf::Prog, //
 };
 
+mod frame;
 mod redirect;
 mod tx;
 
+pub use frame::{
+    Frame,
+    TxFrame,
+    XmitFrames, //
+};
 pub use redirect::flush_redirects;
 pub use tx::TxBuf;
 
@@ -284,6 +294,13 @@ impl Features {
     /// Frames in several buffers on receive, for programs that take them
     /// (`NETDEV_XDP_ACT_RX_SG`).
     pub const RX_SG: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_RX_SG);
+
+    /// Frames redirected to the device, in one buffer, are sent
+    /// (`NETDEV_XDP_ACT_NDO_XMIT`, [`Operations::xdp_xmit`]): the core
+    /// redirects to devices that advertise it only.
+    ///
+    /// [`Operations::xdp_xmit`]: super::Operations::xdp_xmit
+    pub const NDO_XMIT: Self = Self(bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT);
 }
 
 impl<T> Device<T> {

@@ -30,7 +30,7 @@ from fbnic_lab import Lab, dmesg_clean, read, run, wait_for
 EXPECTED_FAIL = """
 rust ethtool-timestamping-stats the Rust driver also reports tx_err: transmit time stamps the device flagged as failed or reported with no packet waiting, which C ignores or only logs
 rust ethtool-stats-names the Rust driver adds rx_queue_*/tx_queue_* counters that C reports through qstats only (issue 15, items 4 and 5)
-rust netdev-dev-get the Rust driver also advertises xdp-features redirect: it carries out XDP_REDIRECT, which the C driver (7.3) drops
+rust netdev-dev-get the Rust driver also advertises xdp-features redirect and ndo-xmit: it carries out XDP_REDIRECT, which the C driver (7.3) drops, and sends frames redirected to it (ndo_xdp_xmit), which C does not have
 """
 
 

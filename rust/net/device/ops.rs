@@ -29,7 +29,8 @@ use crate::kernel_ext::{
     bpf::Prog,
     net::{
         netlink::ExtAck,
-        skbuff::SkBuff, //
+        skbuff::SkBuff,
+        xdp::XmitFrames, //
     }, //
 };
 
@@ -172,6 +173,27 @@ pub trait Operations: Sized + Send + Sync {
     /// installed, typically in a [`ProgSlot`](crate::kernel_ext::net::xdp::ProgSlot),
     /// and drops the program it replaces.
     fn xdp_setup_prog(_dev: &Device<Self>, _prog: Option<Prog>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Sends XDP frames redirected to the device (`ndo_xdp_xmit`), by a
+    /// program on another device or on this one (`XDP_REDIRECT`).
+    ///
+    /// The driver takes frames from `frames` in order, while it has room
+    /// for them, and queues them for transmission; the ones it does not
+    /// take stay with the core, which returns them (and reports them
+    /// dropped). With `flush` it makes the device start on what it queued
+    /// (rings its doorbell); without, a later call with `flush` follows.
+    /// An error, `ENETDOWN` for an interface that is down, refuses the
+    /// frames not taken yet, as not taking them does.
+    ///
+    /// Called from softirq context or with bottom halves off (the core
+    /// flushes its redirect queues at the end of the redirecting device's
+    /// NAPI poll), on any CPU, concurrently on several: it must not sleep.
+    /// Flags the core does not define are refused (`EINVAL`) before the
+    /// call. The core sends frames here only if the device advertises
+    /// [`Features::NDO_XMIT`](crate::kernel_ext::net::xdp::Features::NDO_XMIT).
+    fn xdp_xmit(_dev: &Device<Self>, _frames: &mut XmitFrames<'_>, _flush: bool) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -395,6 +417,39 @@ impl<T: Operations> OpsTable<T> {
 
     /// # Safety
     ///
+    /// As for [`OpsTable::open`]; in addition `frames` must point to `n`
+    /// valid XDP frames owned by the caller, of which the callee takes
+    /// the first as many as it returns (the core returns the others).
+    unsafe extern "C" fn xdp_xmit(
+        ndev: *mut bindings::net_device,
+        n: c_int,
+        frames: *mut *mut bindings::xdp_frame,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: As in `open`.
+        let dev = unsafe { Device::<T>::from_raw(ndev) };
+        if flags & !bindings::XDP_XMIT_FLAGS_MASK != 0 {
+            return EINVAL.to_errno();
+        }
+        let Ok(n) = usize::try_from(n) else {
+            return EINVAL.to_errno();
+        };
+        // SAFETY: Per the safety requirement `frames` holds `n` frames
+        // the caller hands over as the driver takes them, during the call.
+        let mut frames = unsafe { XmitFrames::from_raw(frames, n) };
+        let res = T::xdp_xmit(dev, &mut frames, flags & bindings::XDP_XMIT_FLUSH != 0);
+        let taken = frames.taken();
+        match res {
+            // Frames the driver took are its own even if it then failed:
+            // the core must not return them again.
+            Err(e) if taken == 0 => e.to_errno(),
+            // CAST: at most `n`, a `c_int`.
+            _ => taken as c_int,
+        }
+    }
+
+    /// # Safety
+    ///
     /// As for [`OpsTable::open`]; in addition the caller must hold RTNL.
     unsafe extern "C" fn change_mtu(ndev: *mut bindings::net_device, mtu: c_int) -> c_int {
         // SAFETY: As in `open`.
@@ -452,6 +507,11 @@ impl<T: Operations> OpsTable<T> {
         },
         ndo_bpf: if T::HAS_XDP_CHECK_PROG && T::HAS_XDP_SETUP_PROG {
             Some(Self::bpf)
+        } else {
+            None
+        },
+        ndo_xdp_xmit: if T::HAS_XDP_XMIT {
+            Some(Self::xdp_xmit)
         } else {
             None
         },

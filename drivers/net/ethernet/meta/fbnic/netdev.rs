@@ -51,7 +51,9 @@ use kernel::{
     sync::{
         atomic::{
             Atomic,
-            Relaxed, //
+            Full,
+            Relaxed,
+            Release, //
         },
         rcu,
         Arc,
@@ -81,7 +83,10 @@ use crate::{
                 DropReason,
                 SkBuff, //
             },
-            xdp::ProgSlot,
+            xdp::{
+                ProgSlot,
+                XmitFrames, //
+            },
             NapiContext,
             QueueType,
             Rtnl, //
@@ -369,6 +374,10 @@ pub(crate) struct Port {
     tx_timeouts: Atomic<u64>,
     /// The XDP program (`ndo_bpf`), run by the receive path.
     xdp: ProgSlot,
+    /// Whether the datapath runs, for `ndo_xdp_xmit`: set once it started,
+    /// cleared before it stops, after which the stop waits for the callers
+    /// that saw it set (RCU).
+    xdp_xmit: Atomic<bool>,
     /// Cancels a queued datapath reset when the interface goes.
     _reset: recovery::ResetGuard,
 }
@@ -409,6 +418,7 @@ impl Port {
             layout: Atomic::new(layout),
             tx_timeouts: Atomic::new(0),
             xdp: ProgSlot::new(),
+            xdp_xmit: Atomic::new(false),
             _reset: reset,
         }? Error)
     }
@@ -536,6 +546,7 @@ impl Port {
             self.arm(q);
             q.rings.kick(regs);
         }
+        self.xdp_xmit.store(true, Release);
         Ok(())
     }
 
@@ -549,6 +560,11 @@ impl Port {
     fn stop_datapath(&self, dev: &net::Device<Self>, config: &QueueConfig) {
         let regs = &self.shared.regs;
         let active = self.queues.get(..config.pairs()).unwrap_or(&[]);
+        // No more redirected frames: those being queued now are on the
+        // rings before they are disabled and flushed.
+        if self.xdp_xmit.xchg(false, Full) {
+            net::synchronize_net();
+        }
         // All of them: disabling one that is not enabled does nothing.
         for q in self.napis() {
             q.napi.disable();
@@ -868,6 +884,10 @@ impl net::Operations for Port {
 
     fn change_mtu(dev: &net::Device<Self>, mtu: u32) -> Result {
         xdp::check_mtu(dev, mtu)
+    }
+
+    fn xdp_xmit(dev: &net::Device<Self>, frames: &mut XmitFrames<'_>, flush: bool) -> Result {
+        xdp::xmit(dev, frames, flush)
     }
 }
 

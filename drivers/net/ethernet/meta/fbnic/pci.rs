@@ -332,10 +332,14 @@ fn register_netdev<'bound>(
     builder.set_unicast_filtering();
     // XDP programs run on received frames, in one buffer or several, and
     // may send them back out (XDP_TX, part of the basic set) or redirect
-    // them (which the C driver does not).
-    builder
-        .device()
-        .set_xdp_features(xdp::Features::BASIC | xdp::Features::REDIRECT | xdp::Features::RX_SG);
+    // them; frames in one buffer redirected here are sent (neither of
+    // which the C driver does).
+    builder.device().set_xdp_features(
+        xdp::Features::BASIC
+            | xdp::Features::REDIRECT
+            | xdp::Features::RX_SG
+            | xdp::Features::NDO_XMIT,
+    );
     for (i, name) in (0..napis).zip(irq_names) {
         let handler = NapiIrq {
             service: service.clone(),

@@ -12,10 +12,29 @@
 //! would give a single-buffer program frames in several buffers, as the C
 //! driver does. The program is swapped in while the interface runs; a poll
 //! that found the old one finishes with it (RCU).
+//!
+//! Frames XDP programs redirect to the interface (`ndo_xdp_xmit`, which
+//! the C driver does not have) go out on the XDP TX queue (TWQ1) of the
+//! queue pair the current CPU picks, the CPU number modulo the RX queues
+//! (each has one), as other drivers do: several CPUs may share a ring,
+//! whose lock serializes them. They are refused (`ENETDOWN`) while the
+//! datapath is stopped: stopping it marks it so and waits for the calls
+//! that did not see the mark yet (they run with bottom halves off, an RCU
+//! read-side section), so no frame lands on a ring being disabled.
 
 #![forbid(unsafe_code)]
 
-use kernel::prelude::*;
+use kernel::{
+    cpu::CpuId,
+    prelude::*,
+    sync::{
+        atomic::{
+            Acquire,
+            Relaxed, //
+        },
+        rcu,
+    }, //
+};
 
 use super::Port;
 use crate::{
@@ -23,7 +42,8 @@ use crate::{
         bpf::Prog,
         net::{
             self,
-            netlink::ExtAck, //
+            netlink::ExtAck,
+            xdp::XmitFrames, //
         },
     },
     txrx::{
@@ -84,4 +104,26 @@ pub(super) fn check_mtu(dev: &net::Device<Port>, mtu: u32) -> Result {
         return Err(EINVAL);
     }
     Ok(())
+}
+
+/// Sends frames redirected to the interface (`ndo_xdp_xmit`) on the XDP TX
+/// ring of the current CPU's queue pair; `ENETDOWN` if the interface is
+/// down or has no RX queue (so no XDP TX ring).
+pub(super) fn xmit(dev: &net::Device<Port>, frames: &mut XmitFrames<'_>, flush: bool) -> Result {
+    let port = dev.data();
+    // Explicit, though the caller has bottom halves off already: what the
+    // datapath's stop waits for after clearing the flag.
+    let _rcu = rcu::read_lock();
+    if !dev.is_running() || !port.xdp_xmit.load(Acquire) {
+        return Err(ENETDOWN);
+    }
+    let rings = port.rx_queues.load(Relaxed);
+    if rings == 0 {
+        return Err(ENETDOWN);
+    }
+    // Any CPU's number is fine if the task moves: it only spreads the
+    // load.
+    let index = CpuId::current().as_u32() % rings;
+    let q = port.queues.get(index as usize).ok_or(ENETDOWN)?;
+    q.rings.xdp_xmit(&port.shared.regs, dev, frames, flush)
 }

@@ -22,6 +22,15 @@
 //! their bytes are counted at their completion (`_packets`, `_bytes`).
 //! They also count as transmitted by the queue pair's TX queue in qstats
 //! and in the interface's totals, as in the C driver.
+//!
+//! The same ring sends the frames XDP programs redirect to the interface
+//! (`ndo_xdp_xmit`, which the C driver does not have,
+//! [`Rings::xdp_xmit`]): a ring position holds either a buffer of an
+//! `XDP_TX` frame, with its page-pool reference, or a redirected frame
+//! mapped for the device, which its completion unmaps and returns to
+//! where it came from. Those are mapped before the ring's lock is taken,
+//! and queued and the doorbell written under it; they are counted in the
+//! same counters.
 
 #![forbid(unsafe_code)]
 
@@ -33,31 +42,64 @@ use kernel::{
 
 use super::rings::{
     ring,
-    wrap, //
+    wrap,
+    Rings, //
 };
 use crate::hw::reg::RegisterIo;
 use crate::{
     hw::{
         csr::queue,
-        desc::twq1_buffer, //
+        desc::{
+            twq1_buffer,
+            MIN_FRAME_LEN, //
+        }, //
     },
     kernel_ext::{
         dma::DescRing,
-        net::xdp::{
-            Buff,
-            TxBuf, //
+        net::{
+            self,
+            xdp::{
+                Buff,
+                Frame,
+                TxBuf,
+                TxFrame,
+                XmitFrames, //
+            }, //
         },
     },
     regs::Regs,
     stats::XdpTxCounters,
 };
 
+/// What a ring position holds until the device has sent it.
+enum Held {
+    /// A buffer of an `XDP_TX` frame, in a page of the RX queue's pools.
+    Page(TxBuf),
+    /// A frame redirected to the interface, mapped for the device.
+    Frame(TxFrame),
+}
+
+impl Held {
+    /// The bytes the device sends from it.
+    fn len(&self) -> u32 {
+        match self {
+            Self::Page(buf) => buf.len(),
+            Self::Frame(frame) => frame.len(),
+        }
+    }
+}
+
 /// A buffer on the ring, until the device has sent it.
 struct Sent {
-    buf: TxBuf,
+    buf: Held,
     /// It ends its frame (LAST_AL).
     last: bool,
 }
+
+/// Redirected frames mapped per turn before the ring's lock is taken:
+/// the core hands them over in bulks of at most that many
+/// (`XDP_BULK_QUEUE_SIZE`).
+const XMIT_BATCH: usize = 16;
 
 /// A TWQ1 ring with the positions on it and the buffers in flight.
 pub(crate) struct XdpRing {
@@ -92,7 +134,7 @@ impl XdpRing {
     }
 
     /// Descriptors free for new frames.
-    fn free(&self) -> u32 {
+    pub(super) fn free(&self) -> u32 {
         self.size
             .saturating_sub(1)
             .saturating_sub(self.tail.wrapping_sub(self.head))
@@ -135,7 +177,10 @@ impl XdpRing {
                 Ok(desc) => self.twq.write(at, desc),
                 Err(_) => failed = true,
             }
-            self.bufs[wrap(at, size) as usize] = Some(Sent { buf, last });
+            self.bufs[wrap(at, size) as usize] = Some(Sent {
+                buf: Held::Page(buf),
+                last,
+            });
             at = at.wrapping_add(1);
         });
         if failed || i != n || i == 0 {
@@ -151,6 +196,27 @@ impl XdpRing {
         }
         self.tail = at;
         true
+    }
+
+    /// Queues a redirected frame, mapped, for transmission, without
+    /// ringing the doorbell; gives it back if the ring has no room or its
+    /// length cannot be described (more than 65535 bytes), for the caller
+    /// to drop (which unmaps and returns it) once the lock is released.
+    fn queue_frame(&mut self, frame: TxFrame) -> Result<(), TxFrame> {
+        if self.free() == 0 {
+            return Err(frame);
+        }
+        let Ok(desc) = twq1_buffer(frame.dma_addr(), frame.len(), true) else {
+            return Err(frame);
+        };
+        let at = self.tail;
+        self.twq.write(at, desc);
+        self.bufs[wrap(at, self.size) as usize] = Some(Sent {
+            buf: Held::Frame(frame),
+            last: true,
+        });
+        self.tail = at.wrapping_add(1);
+        Ok(())
     }
 
     /// Writes the doorbell if frames were queued since it was last written
@@ -201,6 +267,130 @@ impl XdpRing {
         self.head = self.tail;
         if dropped != 0 {
             stats.dropped.add(dropped);
+        }
+    }
+}
+
+/// Makes a redirected frame ready for the device: padded to the least it
+/// sends (it does not pad by itself) and mapped. `None` if that fails; the
+/// frame is returned then.
+fn prepare<P: net::Operations>(dev: &net::Device<P>, mut frame: Frame) -> Option<TxFrame> {
+    if frame.has_frags() {
+        // Not advertised (`NETDEV_XDP_ACT_NDO_XMIT_SG`): the core sends
+        // none.
+        if net::ratelimit() {
+            dev_warn!(
+                dev.parent(),
+                "XDP frame in several buffers redirected: dropped\n"
+            );
+        }
+        return None;
+    }
+    if frame.pad_to(MIN_FRAME_LEN).is_err() {
+        if net::ratelimit() {
+            dev_warn!(
+                dev.parent(),
+                "XDP frame of {} bytes without room to pad it: dropped\n",
+                frame.len()
+            );
+        }
+        return None;
+    }
+    match frame.map_for_tx(dev) {
+        Ok(mapped) => Some(mapped),
+        Err(_) => {
+            if net::ratelimit() {
+                dev_warn!(dev.parent(), "XDP frame DMA mapping failed: dropped\n");
+            }
+            None
+        }
+    }
+}
+
+impl Rings {
+    /// Sends frames redirected to the interface on the XDP TX ring
+    /// (`ndo_xdp_xmit`), writing the doorbell if `flush`. Takes frames
+    /// while the ring has room; those it cannot take stay with the core,
+    /// which returns them, and count as dropped here, as do those that
+    /// cannot be padded or mapped. `ENETDOWN` without a ring.
+    ///
+    /// The frames are mapped with the ring's lock released, up to
+    /// [`XMIT_BATCH`] at a time for the room the ring had, then queued
+    /// under it; the doorbell is written with the last of them.
+    pub(crate) fn xdp_xmit<P: net::Operations>(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<P>,
+        frames: &mut XmitFrames<'_>,
+        flush: bool,
+    ) -> Result {
+        let stats = &self.stats.xdp;
+        let mut batch: [Option<TxFrame>; XMIT_BATCH] = [const { None }; XMIT_BATCH];
+        // Counted under the lock, which serializes the counters' writers.
+        let mut dropped = 0u64;
+        loop {
+            // The room now: others may queue meanwhile, so queueing checks
+            // again.
+            let room = {
+                let ring = self.xdp.lock();
+                let room = (*ring).as_ref().map(XdpRing::free);
+                room
+            };
+            let Some(room) = room else {
+                return Err(ENETDOWN);
+            };
+            let want = (room as usize).min(XMIT_BATCH);
+            let mut n = 0;
+            while n < want {
+                let Some(frame) = frames.next() else {
+                    break;
+                };
+                match prepare(dev, frame) {
+                    Some(mapped) => {
+                        batch[n] = Some(mapped);
+                        n += 1;
+                    }
+                    None => dropped += 1,
+                }
+            }
+            let mut refused = 0u64;
+            let mut guard = self.xdp.lock();
+            if let Some(ring) = (*guard).as_mut() {
+                for slot in batch[..n].iter_mut() {
+                    if let Some(frame) = slot.take() {
+                        // Given back on failure: dropped below, unlocked.
+                        if let Err(frame) = ring.queue_frame(frame) {
+                            *slot = Some(frame);
+                            refused += 1;
+                        }
+                    }
+                }
+            } else {
+                // The ring went away in between (not while the interface
+                // runs): everything is dropped. CAST: at most XMIT_BATCH.
+                refused += n as u64;
+            }
+            let more = n == want && want != 0 && refused == 0 && frames.remaining() != 0;
+            if !more {
+                // The frames left are the core's to return. CAST: at most
+                // the `int` the core gave.
+                dropped += frames.remaining() as u64;
+            }
+            if dropped + refused != 0 {
+                stats.dropped.add(dropped + refused);
+                dropped = 0;
+            }
+            if let (false, true, Some(ring)) = (more, flush, (*guard).as_mut()) {
+                ring.ring(regs, self.queue);
+            }
+            drop(guard);
+            // Unmaps and returns what the ring did not take.
+            for slot in batch[..n].iter_mut() {
+                drop(slot.take());
+            }
+            if !more {
+                return Ok(());
+            }
         }
     }
 }
