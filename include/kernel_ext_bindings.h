@@ -30,6 +30,7 @@
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <net/devlink.h>
+#include <net/netdev_lock.h>
 #include <net/netdev_queues.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>
@@ -58,6 +59,7 @@ const u32 RUST_CONST_HELPER_ETHTOOL_FEC_RS = ETHTOOL_FEC_RS;
 const u32 RUST_CONST_HELPER_ETHTOOL_FEC_BASER = ETHTOOL_FEC_BASER;
 const u32 RUST_CONST_HELPER_PP_FLAG_DMA_MAP = PP_FLAG_DMA_MAP;
 const u32 RUST_CONST_HELPER_PP_FLAG_DMA_SYNC_DEV = PP_FLAG_DMA_SYNC_DEV;
+const u32 RUST_CONST_HELPER_PP_FLAG_ALLOW_UNREADABLE_NETMEM = PP_FLAG_ALLOW_UNREADABLE_NETMEM;
 const u8 RUST_CONST_HELPER_SKBTX_HW_TSTAMP = SKBTX_HW_TSTAMP;
 const u8 RUST_CONST_HELPER_SKBTX_IN_PROGRESS = SKBTX_IN_PROGRESS;
 #endif
