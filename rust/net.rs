@@ -19,6 +19,7 @@ mod napi;
 pub mod netlink;
 pub mod page_pool;
 pub mod qstats;
+pub mod queue_mgmt;
 pub mod skbuff;
 pub mod xdp;
 

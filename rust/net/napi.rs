@@ -159,6 +159,12 @@ impl NapiContext<'_> {
         self.direct && core::ptr::eq(self.napi.as_raw(), napi)
     }
 
+    /// Whether the instance is disabled (this context is not its poll), so
+    /// that page pools may be bound to it or unbound from it.
+    pub(super) fn may_bind(&self) -> bool {
+        self.direct && !self.in_poll
+    }
+
     /// Whether this is the instance's poll with a non-zero budget, in
     /// softirq context with the core's networking context for BPF set up
     /// (where an XDP program may run), rather than a disabled instance or
@@ -262,9 +268,17 @@ impl Napi {
         let mut state = self.state.lock();
         state.irq = irq;
         if state.enabled {
+            let raw = self.as_raw();
             // SAFETY: By the type invariant an enabled instance is listed on
-            // a live device.
-            unsafe { bindings::netif_napi_set_irq(self.as_raw(), irq) }
+            // a live device; with `ops_locked`, the caller holds its
+            // instance lock (see `enable`).
+            unsafe {
+                if ops_locked(raw) {
+                    bindings::netif_napi_set_irq_locked(raw, irq)
+                } else {
+                    bindings::netif_napi_set_irq(raw, irq)
+                }
+            }
         }
     }
 
@@ -273,6 +287,12 @@ impl Napi {
     /// polling (`napi_enable()`), when the interface opens. Does nothing if
     /// the instance is enabled already or was never bound to a device. May
     /// sleep (waits for a running [`Napi::with_disabled`]).
+    ///
+    /// For a device whose callbacks the core runs under its instance lock
+    /// (one with queue management operations), the lock must be held: call
+    /// this from the device's callbacks or under
+    /// [`Device::with_ops_lock`](super::Device::with_ops_lock). The same
+    /// goes for [`Napi::disable`] and [`Napi::set_irq`].
     pub fn enable(&self) {
         let mut state = self.state.lock();
         if state.enabled {
@@ -286,17 +306,29 @@ impl Napi {
         if dev.is_null() {
             return;
         }
+        // SAFETY: Bound (`dev` is set, checked above) to a live device.
+        let locked = unsafe { ops_locked(raw) };
         // SAFETY: By the type invariant `dev` is the live device the
         // instance was bound to, `poll` its poll function for it and
         // `index` a valid configuration slot; the instance is off the list
-        // (disabled), and pinned in the device's private data.
-        unsafe { bindings::netif_napi_add_config(dev, raw, poll, state.index) };
-        if state.irq >= 0 {
-            // SAFETY: Listed on a live device just above.
-            unsafe { bindings::netif_napi_set_irq(raw, state.irq) };
+        // (disabled), and pinned in the device's private data. With
+        // `locked` the caller holds the instance lock (documented above),
+        // which the `_locked` variants need; otherwise they take it.
+        unsafe {
+            if locked {
+                bindings::netif_napi_add_config_locked(dev, raw, poll, state.index);
+                if state.irq >= 0 {
+                    bindings::netif_napi_set_irq_locked(raw, state.irq);
+                }
+                bindings::napi_enable_locked(raw);
+            } else {
+                bindings::netif_napi_add_config(dev, raw, poll, state.index);
+                if state.irq >= 0 {
+                    bindings::netif_napi_set_irq(raw, state.irq);
+                }
+                bindings::napi_enable(raw);
+            }
         }
-        // SAFETY: Listed and not enabled.
-        unsafe { bindings::napi_enable(raw) };
         // INVARIANT: enabled and listed now.
         state.enabled = true;
     }
@@ -309,13 +341,23 @@ impl Napi {
     pub fn disable(&self) {
         let mut state = self.state.lock();
         if state.enabled {
+            let raw = self.as_raw();
             // SAFETY: By the type invariant an enabled instance is listed on
-            // a live device.
-            unsafe { bindings::napi_disable(self.as_raw()) };
-            // SAFETY: Listed and disabled. `netif_napi_del()` waits for an
-            // RCU grace period, so no reader of the list still follows the
-            // instance when `enable` lists it again.
-            unsafe { bindings::netif_napi_del(self.as_raw()) };
+            // a live device; with `ops_locked` the caller holds its instance
+            // lock (see `enable`). Disabled, it is taken off the list; the
+            // RCU grace period (`synchronize_net()`, in `netif_napi_del()`)
+            // makes sure no reader of the list still follows the instance
+            // when `enable` lists it again.
+            unsafe {
+                if ops_locked(raw) {
+                    bindings::napi_disable_locked(raw);
+                    bindings::__netif_napi_del_locked(raw);
+                    bindings::synchronize_net();
+                } else {
+                    bindings::napi_disable(raw);
+                    bindings::netif_napi_del(raw);
+                }
+            }
             // INVARIANT: disabled and off the list now.
             state.enabled = false;
         }
@@ -382,6 +424,19 @@ impl Napi {
         // the packet goes to the stack.
         unsafe { bindings::napi_gro_receive(self.as_raw(), skb.into_raw()) };
     }
+}
+
+/// Whether the device of the bound NAPI instance `napi` has the core hold
+/// its instance lock around its callbacks (`netdev_need_ops_lock()`):
+/// then the NAPI functions that take that lock themselves must not be
+/// called from them, their `_locked` variants instead.
+///
+/// # Safety
+///
+/// `napi` must be a NAPI instance bound to a live device.
+unsafe fn ops_locked(napi: *mut bindings::napi_struct) -> bool {
+    // SAFETY: Per the safety requirement `dev` is set and alive.
+    unsafe { bindings::netdev_need_ops_lock((*napi).dev) }
 }
 
 #[pinned_drop]

@@ -163,6 +163,7 @@ pub const SKB_SHINFO_ROOM: u32 = {
 pub struct Params {
     pool_size: u32,
     queue_idx: u32,
+    unreadable: bool,
 }
 
 impl Params {
@@ -173,7 +174,22 @@ impl Params {
         Self {
             pool_size: pool_size.min(32768),
             queue_idx,
+            unreadable: false,
         }
+    }
+
+    /// The same, taking the memory provider bound to RX queue `queue_idx`
+    /// of `dev` if its buffers are unreadable (devmem, io_uring zero-copy
+    /// receive: `PP_FLAG_ALLOW_UNREADABLE_NETMEM`). Its pieces are then
+    /// not CPU memory: only for payload buffers, whose socket buffer
+    /// fragments the stack does not read, never for packet heads or XDP.
+    /// Such a pool maps for the device only (`DMA_FROM_DEVICE`).
+    ///
+    /// The caller must hold the device's instance lock, as the device's
+    /// callbacks do when it has queue management operations.
+    pub fn with_queue_provider<T>(mut self, dev: &Device<T>) -> Self {
+        self.unreadable = super::queue_mgmt::has_unreadable_mp(dev, self.queue_idx);
+        self
     }
 }
 
@@ -186,10 +202,11 @@ impl Params {
 ///
 /// # Invariants
 ///
-/// `ptr` is a live page pool created by [`PagePool::new_for_napi`] with
-/// `PP_FLAG_DMA_MAP`, the NAPI instance `napi` and pages of `page_len` bytes, whose creation
-/// reference this value owns. Its lock-free allocation cache is only used
-/// through `&mut self` with a [`NapiContext`] that owns `napi`.
+/// `ptr` is a live page pool created by [`PagePool::new_for_napi`] or
+/// [`PagePool::new_unbound`] with `PP_FLAG_DMA_MAP` and pages of `page_len`
+/// bytes, whose creation reference this value owns, bound to the NAPI
+/// instance `napi` (null: none). Its lock-free allocation cache is only
+/// used through `&mut self` with a [`NapiContext`] that owns `napi`.
 pub struct PagePool {
     ptr: NonNull<bindings::page_pool>,
     napi: *mut bindings::napi_struct,
@@ -224,6 +241,50 @@ impl PagePool {
         Self::create(dev, params, napi.as_raw())
     }
 
+    /// Creates a pool as [`PagePool::new_for_napi`] does, but not bound to
+    /// a NAPI instance yet: for memory allocated while the instance that is
+    /// to service the queue polls others (a queue restart,
+    /// [`queue_mgmt`](super::queue_mgmt)). [`PagePool::bind_napi`] binds
+    /// it once the instance is disabled; until then it has no lock-free
+    /// cache for [`PagePool::alloc`], and may be dropped at any time.
+    pub fn new_unbound<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
+        Self::create(dev, params, core::ptr::null_mut())
+    }
+
+    /// Binds a pool from [`PagePool::new_unbound`] to the NAPI instance of
+    /// `ctx`, disabled now (`page_pool_enable_direct_recycling()`), with
+    /// the rules of [`PagePool::new_for_napi`] from then on. Does nothing
+    /// if the pool is bound already.
+    pub fn bind_napi(&mut self, ctx: &NapiContext<'_>) {
+        if !self.napi.is_null() || !ctx.may_bind() {
+            return;
+        }
+        let napi = ctx.as_raw();
+        // SAFETY: By the type invariant the pool is live, and not bound;
+        // `napi` is a NAPI instance whose context `ctx` owns, disabled, so
+        // nothing recycles into the pool concurrently. The caller keeps
+        // the instance for the pool's life (as for `new_for_napi`).
+        unsafe { bindings::page_pool_enable_direct_recycling(self.ptr.as_ptr(), napi) };
+        // INVARIANT: bound to `napi` now, as if created with it.
+        self.napi = napi;
+    }
+
+    /// Unbinds the pool from its NAPI instance, disabled now (`ctx`), as
+    /// the queue it serves is stopped (`page_pool_disable_direct_recycling()`),
+    /// so that it may be dropped once the instance polls again. It has no
+    /// lock-free cache for [`PagePool::alloc`] from then on.
+    pub fn unbind_napi(&mut self, ctx: &NapiContext<'_>) {
+        if !self.owned_by(ctx) || !ctx.may_bind() {
+            return;
+        }
+        // SAFETY: By the type invariant the pool is live; its instance is
+        // disabled (`ctx` proves it, checked above), so it is not polling
+        // and nothing uses the cache concurrently.
+        unsafe { bindings::page_pool_disable_direct_recycling(self.ptr.as_ptr()) };
+        // INVARIANT: no instance now; `owned_by` is false for every context.
+        self.napi = core::ptr::null_mut();
+    }
+
     fn create<T>(
         dev: &Device<T>,
         params: &Params,
@@ -240,7 +301,11 @@ impl PagePool {
             nid: bindings::NUMA_NO_NODE,
             dev: raw_device(dev.parent()),
             napi,
-            dma_dir: bindings::dma_data_direction::DMA_BIDIRECTIONAL,
+            dma_dir: if params.unreadable {
+                bindings::dma_data_direction::DMA_FROM_DEVICE
+            } else {
+                bindings::dma_data_direction::DMA_BIDIRECTIONAL
+            },
             max_len: page_len,
             offset: 0,
         };
@@ -249,7 +314,13 @@ impl PagePool {
             queue_idx: params.queue_idx,
             // The pool maps its pages for the device and syncs recycled
             // pages for it.
-            flags: bindings::PP_FLAG_DMA_MAP | bindings::PP_FLAG_DMA_SYNC_DEV,
+            flags: bindings::PP_FLAG_DMA_MAP
+                | bindings::PP_FLAG_DMA_SYNC_DEV
+                | if params.unreadable {
+                    bindings::PP_FLAG_ALLOW_UNREADABLE_NETMEM
+                } else {
+                    0
+                },
             ..Default::default()
         };
         // SAFETY: `p` is fully initialized; the parent of a device the
@@ -297,19 +368,18 @@ impl PagePool {
         if netmem == 0 {
             return None;
         }
-        // SAFETY: `netmem` is a reference the pool just handed out. The pool
-        // has no memory provider, so it is a page (the function checks).
-        let page = NonNull::new(unsafe { bindings::netmem_to_page(netmem) })?;
-        // SAFETY: A freshly allocated pool page has one reference, which
-        // we own; it is split into `RX_PAGE_REFS`, all ours. CAST: a page
-        // size fits a `long`.
-        unsafe { bindings::page_pool_fragment_page(page.as_ptr(), RX_PAGE_REFS as c_long) };
-        // SAFETY: The pool maps its pages (PP_FLAG_DMA_MAP).
-        let dma = unsafe { bindings::page_pool_get_dma_addr(page.as_ptr()) };
-        // INVARIANT: a page of this pool with `RX_PAGE_REFS` references.
+        // SAFETY: A freshly allocated piece (a page, or a buffer of the
+        // pool's memory provider) has one page-pool reference, which we
+        // own; it is split into `RX_PAGE_REFS`, all ours. CAST: a page size
+        // fits a `long`.
+        unsafe { bindings::page_pool_fragment_netmem(netmem, RX_PAGE_REFS as c_long) };
+        // SAFETY: The pool maps its pages (PP_FLAG_DMA_MAP); a memory
+        // provider's buffers come mapped.
+        let dma = unsafe { bindings::page_pool_get_dma_addr_netmem(netmem) };
+        // INVARIANT: a piece of this pool with `RX_PAGE_REFS` references.
         Some(RxPage {
             page: PoolPageRef {
-                page,
+                netmem,
                 pool: self.ptr,
                 len: self.page_len,
             },
@@ -341,11 +411,28 @@ impl Drop for PagePool {
 /// which hold one, guarantee that `page` came from `pool` and is not back
 /// yet, which keeps `pool` allocated (the core frees a destroyed pool only
 /// once all its pages have returned), and that the page is `len` bytes.
+///
+/// `netmem` is a page, or, in a pool with a memory provider, a buffer of
+/// the provider that the CPU may not read (`net_iov`).
 #[derive(Clone, Copy)]
 struct PoolPageRef {
-    page: NonNull<bindings::page>,
+    netmem: bindings::netmem_ref,
     pool: NonNull<bindings::page_pool>,
     len: u32,
+}
+
+impl PoolPageRef {
+    /// The page, if `netmem` is one (CPU memory).
+    #[inline]
+    fn page(&self) -> Option<NonNull<bindings::page>> {
+        // SAFETY: `netmem` is a live page-pool reference (see above);
+        // telling its kind reads only the reference itself.
+        if unsafe { bindings::netmem_is_net_iov(self.netmem) } {
+            return None;
+        }
+        // SAFETY: A page (checked above).
+        NonNull::new(unsafe { bindings::netmem_to_page(self.netmem) })
+    }
 }
 
 /// A page from a [`PagePool`] that the driver owns, e.g. one on the
@@ -358,7 +445,7 @@ struct PoolPageRef {
 ///
 /// # Invariants
 ///
-/// `page.page` is a page of the live-while-out pool `page.pool`, mapped at
+/// `page.netmem` is a piece of the live-while-out pool `page.pool`, mapped at
 /// `dma`; this value owns `refs` (at least one) of its page-pool
 /// references.
 pub struct RxPage {
@@ -379,19 +466,21 @@ impl RxPage {
     }
 
     /// Makes `len` bytes at `offset`, written by the device, visible to the
-    /// CPU (`page_pool_dma_sync_for_cpu()`). Ranges outside the page are
-    /// clamped to it.
+    /// CPU (`page_pool_dma_sync_netmem_for_cpu()`). Ranges outside the page
+    /// are clamped to it. Nothing to do for a memory provider's buffers,
+    /// which the CPU does not read.
     #[inline]
     pub fn sync_for_cpu(&self, offset: u32, len: u32) {
         let offset = offset.min(self.page.len);
         let len = len.min(self.page.len - offset);
-        // SAFETY: By the type invariant the page belongs to the pool, which
-        // is allocated while the page is out, and the pool maps its pages;
-        // the range is within the page.
+        // SAFETY: By the type invariant the piece belongs to the pool, which
+        // is allocated while the piece is out, and the pool maps its pages;
+        // the range is within the page. The function skips pools whose
+        // memory provider turned CPU syncs off.
         unsafe {
-            bindings::page_pool_dma_sync_for_cpu(
+            bindings::page_pool_dma_sync_netmem_for_cpu(
                 self.page.pool.as_ptr(),
-                self.page.page.as_ptr(),
+                self.page.netmem,
                 offset,
                 len,
             )
@@ -431,9 +520,9 @@ impl RxPage {
 
     #[inline]
     fn release(&self, direct: bool) {
-        let page = self.page.page.as_ptr();
+        let netmem = self.page.netmem;
         // SAFETY: By the type invariant we own `refs` references to the
-        // page. If they were the last (the result is 0), the page is ours
+        // piece. If they were the last (the result is 0), the page is ours
         // alone and goes back to its pool, which is allocated while the
         // page is out. `direct` is only set by `release_slot`, whose
         // `&mut PagePool` and `NapiContext` make this the only user of the
@@ -441,10 +530,10 @@ impl RxPage {
         unsafe {
             // CAST: at most `RX_PAGE_REFS`, a page size, which fits a
             // `long`.
-            if bindings::page_pool_unref_page(page, self.refs as c_long) == 0 {
-                bindings::page_pool_put_unrefed_page(
+            if bindings::page_pool_unref_netmem(netmem, self.refs as c_long) == 0 {
+                bindings::page_pool_put_unrefed_netmem(
                     self.page.pool.as_ptr(),
-                    page,
+                    netmem,
                     u32::MAX,
                     direct,
                 );
@@ -465,7 +554,7 @@ impl Drop for RxPage {
 ///
 /// # Invariants
 ///
-/// `page.page` is a page of the pool `page.pool`, and this value owns one
+/// `page.netmem` is a piece of the pool `page.pool`, and this value owns one
 /// of its page-pool references.
 pub struct PageRef {
     page: PoolPageRef,
@@ -484,9 +573,15 @@ impl PageRef {
 }
 
 impl PageRef {
-    /// The page, for other abstractions of this layer.
-    pub(super) fn page_ptr(&self) -> *mut bindings::page {
-        self.page.page.as_ptr()
+    /// The page, for other abstractions of this layer; `None` for a
+    /// memory provider's buffer, which the CPU may not read.
+    pub(super) fn page_ptr(&self) -> Option<NonNull<bindings::page>> {
+        self.page.page()
+    }
+
+    /// The piece as the core's `netmem_ref`.
+    pub(super) fn netmem(&self) -> bindings::netmem_ref {
+        self.page.netmem
     }
 
     /// Whether a buffer of `size` bytes at `start` in the page holds a
@@ -526,19 +621,17 @@ impl PageRef {
     /// the caller must own one of its page-pool references, which moves to
     /// the new value.
     pub(super) unsafe fn from_netmem(netmem: bindings::netmem_ref) -> Option<Self> {
+        if netmem == 0 {
+            return None;
+        }
         // SAFETY: `netmem` is a page-pool page (a requirement of this
-        // function), so it has a page and a pool.
-        let (page, pool) = unsafe {
-            (
-                bindings::netmem_to_page(netmem),
-                bindings::netmem_get_pp(netmem),
-            )
-        };
+        // function), so it has a pool.
+        let pool = unsafe { bindings::netmem_get_pp(netmem) };
         // INVARIANT: a page of `pool` whose reference the caller gave us;
         // pools here hand out order-0 pages.
         Some(Self {
             page: PoolPageRef {
-                page: NonNull::new(page)?,
+                netmem,
                 pool: NonNull::new(pool)?,
                 len: PAGE_SIZE,
             },
@@ -550,7 +643,7 @@ impl PageRef {
     pub(super) fn dma_addr(&self) -> u64 {
         // SAFETY: By the type invariant the page belongs to a pool, which
         // maps its pages (every pool here has PP_FLAG_DMA_MAP).
-        unsafe { bindings::page_pool_get_dma_addr(self.page.page.as_ptr()) }
+        unsafe { bindings::page_pool_get_dma_addr_netmem(self.page.netmem) }
     }
 
     /// Makes `len` bytes at `offset`, which the CPU may have written, visible
@@ -580,11 +673,7 @@ impl Drop for PageRef {
         // SAFETY: By the type invariant we own one reference to a page of
         // the pool, which is allocated while the page is out.
         unsafe {
-            bindings::page_pool_put_full_page(
-                self.page.pool.as_ptr(),
-                self.page.page.as_ptr(),
-                false,
-            )
+            bindings::page_pool_put_full_netmem(self.page.pool.as_ptr(), self.page.netmem, false)
         };
     }
 }
@@ -612,7 +701,7 @@ impl Napi {
         if !head.head_fits(start, size, headroom, len) {
             return None;
         }
-        let page = head.page.page.as_ptr();
+        let page = head.page.page()?.as_ptr();
         // SAFETY: The page is a pool page (lowmem, so it has an address)
         // and `start..start + size` is within it. The buffer is ours: the
         // device wrote it and the caller synced it, and our page reference
@@ -672,13 +761,14 @@ impl SkBuff {
         let page = frag.into_raw();
         // SAFETY: Slot `nr_frags` is free (below MAX_SKB_FRAGS), the range
         // is within the page, and the socket buffer takes our reference
-        // to it. CAST: `offset` and `len` are within the page (checked
-        // above), which fits an `int`.
+        // to it; a memory provider's buffer makes the packet unreadable,
+        // which the core handles. CAST: `offset` and `len` are within the
+        // page (checked above), which fits an `int`.
         unsafe {
-            bindings::skb_add_rx_frag(
+            bindings::skb_add_rx_frag_netmem(
                 raw,
                 c_int::from(nr_frags),
-                page.page.as_ptr(),
+                page.netmem,
                 offset as c_int,
                 len as c_int,
                 truesize,

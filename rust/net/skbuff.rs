@@ -401,14 +401,16 @@ impl SkBuff {
             mapped.segs[0] = MaybeUninit::new(TxSeg {
                 addr,
                 len: head_len,
+                mapped: true,
             });
             mapped.nsegs = 1;
         }
         for i in 0..nr_frags {
-            // SAFETY: `i` is below `nr_frags`, so the fragment is valid; it
-            // is a page fragment (the device does not take unreadable
-            // memory), which `__skb_frag_dma_map` maps as a page.
-            let (addr, len) = unsafe {
+            // SAFETY: `i` is below `nr_frags`, so the fragment is valid: a
+            // page, which `__skb_frag_dma_map` maps, or, on a device that
+            // declared netmem TX, a memory provider's buffer, whose bus
+            // address it returns (mapped by the provider for this device).
+            let (addr, len, niov) = unsafe {
                 let frag = core::ptr::addr_of!((*mapped.skb.shinfo()).frags[i]);
                 let len = bindings::skb_frag_size(frag);
                 let addr = bindings::__skb_frag_dma_map(
@@ -418,13 +420,17 @@ impl SkBuff {
                     usize::from_safe_cast(len),
                     bindings::dma_data_direction::DMA_TO_DEVICE,
                 );
-                (addr, len)
+                (addr, len, bindings::skb_frag_is_net_iov(frag))
             };
             // SAFETY: `addr` came from mapping for `ddev`.
-            if unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
+            if !niov && unsafe { bindings::dma_mapping_error(ddev, addr) } != 0 {
                 return Err(mapped.unmap_into_skb());
             }
-            mapped.segs[mapped.nsegs] = MaybeUninit::new(TxSeg { addr, len });
+            mapped.segs[mapped.nsegs] = MaybeUninit::new(TxSeg {
+                addr,
+                len,
+                mapped: !niov,
+            });
             mapped.nsegs += 1;
         }
         Ok(mapped)
@@ -522,6 +528,9 @@ pub struct TxSeg {
     pub addr: u64,
     /// Length in bytes.
     pub len: u32,
+    /// Mapped by [`SkBuff::map_for_tx`], to be unmapped; not a memory
+    /// provider's buffer, which comes mapped.
+    mapped: bool,
 }
 
 /// A packet to transmit, with its data mapped for the device.
@@ -534,9 +543,10 @@ pub struct TxSeg {
 /// # Invariants
 ///
 /// `segs[..nsegs]` are initialized, `nsegs` is at most [`MAX_TX_SEGS`],
-/// and they are mappings of the packet's data for `dev`: the first
-/// one of the linear part if it is not empty (`dma_map_single()`), the
-/// others of page fragments; `skb` is owned.
+/// and they are the packet's data for `dev`: the first one the linear
+/// part if it is not empty (mapped with `dma_map_single()`), the others
+/// page fragments (mapped as pages) or, not `mapped`, memory provider
+/// buffers at their provider's mapping; `skb` is owned.
 pub struct TxSkb {
     skb: ManuallyDrop<SkBuff>,
     dev: ARef<device::Device>,
@@ -572,6 +582,9 @@ impl TxSkb {
         // SAFETY: The packet is valid and ours.
         let head_len = unsafe { bindings::skb_headlen(raw) };
         for (i, seg) in self.segments().iter().enumerate() {
+            if !seg.mapped {
+                continue;
+            }
             // SAFETY: By the type invariant each segment is a live mapping
             // for `dev`; the first is the linear part's if that is not
             // empty, mapped with `dma_map_single()`, the rest are pages.

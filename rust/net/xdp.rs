@@ -456,6 +456,10 @@ impl Buff {
         if !head.head_fits(start, size, headroom, len) {
             return Err(head);
         }
+        // A memory provider's buffer has no address for the program.
+        let Some(page) = head.page_ptr() else {
+            return Err(head);
+        };
         let mut buff = bindings::xdp_buff::default();
         // SAFETY: The page is a pool page (lowmem, so it has an address)
         // and `start..start + size` is within it (checked above), as are
@@ -463,7 +467,7 @@ impl Buff {
         // its `Arc`, which the frame keeps. CAST: within a page, which fits
         // an `int`.
         unsafe {
-            let hard_start = bindings::lowmem_page_address(head.page_ptr())
+            let hard_start = bindings::lowmem_page_address(page.as_ptr())
                 .cast::<u8>()
                 .add(start as usize);
             bindings::xdp_init_buff(&mut buff, size, rxq.as_raw());
@@ -494,7 +498,8 @@ impl Buff {
         len: u32,
         truesize: u32,
     ) -> Result<(), PageRef> {
-        if !frag.range_fits(offset, len.max(truesize)) {
+        // The program may read every fragment: CPU memory only.
+        if !frag.range_fits(offset, len.max(truesize)) || frag.page_ptr().is_none() {
             return Err(frag);
         }
         // SAFETY: By the type invariant `buff` is set up with its shared
@@ -504,10 +509,7 @@ impl Buff {
         // same page, in which case the function gives back one reference,
         // never the page's last: the previous fragment holds one).
         let added = unsafe {
-            // `page_to_netmem()`, a macro: the reference to a page is its
-            // address.
-            let netmem = frag.page_ptr() as bindings::netmem_ref;
-            bindings::xdp_buff_add_frag(&mut self.buff, netmem, offset, len, truesize)
+            bindings::xdp_buff_add_frag(&mut self.buff, frag.netmem(), offset, len, truesize)
         };
         if !added {
             return Err(frag);

@@ -10,7 +10,8 @@ channels go through ethtool netlink (ynl), as do the link's settings that
 change: pause frames (-A), rx-frames coalescing (-C), the link down
 count, and FEC, which neither driver lets the user set. With an XDP
 program that sends frames back (XDP_TX), ring and channel changes keep
-it working."""
+it working. A memory provider (devmem TCP) bound to one RX queue restarts
+that queue alone, while the other keeps passing traffic."""
 
 import os
 import re
@@ -20,7 +21,8 @@ import time
 from lib.py import KsftSkipEx, NlError
 from lib.py import bkg, bpf_map_set, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, \
     ksft_in, ksft_pr, ksft_raises, ksft_true, rand_port, wait_port_listen
-from fbnic_lab import Lab, dmesg_clean, load, no_leak, read, run, unload, up, wait_for
+from fbnic_lab import LOCAL_V4, NS, REMOTE_V4, Lab, dmesg_clean, load, no_leak, read, run, unload, \
+    up, wait_for
 
 EXPECTED_FAIL = """
 """
@@ -530,13 +532,85 @@ def xdp_tx_reconfig(lab):
         ksft_ge(lab.ping(), 1, f"ping after {what}")
 
 
+def rx_queue(lab, q):
+    """netdev netlink queue-get of RX queue q of port 0."""
+    return lab.netdevnl.queue_get({"ifindex": lab.env.ifindex, "id": q, "type": "rx"})
+
+
+def queue_restart(lab):
+    """A memory provider bound to one RX queue restarts that queue alone
+    (queue management ops): ncdevmem binds a udmabuf to the last RX queue
+    (devmem TCP). While it is bound the queue carries the dma-buf
+    (queue-get) and a page pool of port 0 takes it (page-pool-get), the
+    other queue keeps passing traffic, and the payload of a TCP stream
+    steered to the queue lands in the dma-buf (ncdevmem checks every
+    byte). Once it is gone the queue receives again, into pages. The
+    device is not reset: no link down event."""
+    ifn = lab.env.ifname
+    ncdevmem = os.path.join(os.environ.get("EXTRA", "/lab/extra"), "drivers/net/hw/ncdevmem")
+    if not os.path.exists(ncdevmem):
+        raise KsftSkipEx(f"no {ncdevmem} (installed kernel selftests)")
+    n = channels(lab)["combined-count"]
+    if n < 2:
+        set_combined(lab, 2)
+        defer(set_combined, lab, n)
+        n = 2
+    q = n - 1
+    ring = lab.ethnl.rings_get(hdr(lab))
+    split = {k: ring[k] for k in ("tcp-data-split", "hds-thresh") if k in ring}
+    defer(lab.ethnl.rings_set, {**hdr(lab), **split})
+    defer(cmd, f"ethtool -X {ifn} default", fail=False)
+    downs = down_count(lab)
+    ksft_true("dmabuf" not in rx_queue(lab, q), f"RX queue {q} without a dma-buf at first")
+
+    port = rand_port()
+    srv = subprocess.Popen([ncdevmem, "-l", "-f", ifn, "-s", LOCAL_V4, "-p", str(port),
+                            "-c", REMOTE_V4, "-v", "7"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_port_listen(port, deadline=30)
+        bound = rx_queue(lab, q)
+        ksft_pr(f"RX queue {q} with the provider: {bound}")
+        ksft_in("dmabuf", bound, f"RX queue {q} carries the dma-buf")
+        pools = [p for p in lab.netdevnl.page_pool_get({}, dump=True)
+                 if p.get("ifindex") == lab.env.ifindex and "dmabuf" in p]
+        ksft_eq(len(pools), 1, "page pools of port 0 on the dma-buf")
+        # ncdevmem keeps RSS off the bound queue: pings land on the others.
+        before = queue_packets(lab).get(("rx", 0), 0)
+        ksft_ge(lab.ping(count=3), 2, "ping while the provider is bound")
+        ksft_gt(queue_packets(lab).get(("rx", 0), 0), before, "RX queue 0 packets meanwhile")
+        # 1 MiB of a 7-byte pattern (six bytes and a newline), which
+        # ncdevmem -v 7 checks, as in tests/vm/zero-copy.sh.
+        cmd("yes \"$(printf '\\001\\002\\003\\004\\005\\006')\" | head -c 1M | "
+            f"ip netns exec {NS} socat -u - TCP4:{LOCAL_V4}:{port},bind={REMOTE_V4}:{port}",
+            shell=True, timeout=60)
+        out, _ = srv.communicate(timeout=60)
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+        if srv.stdout and not srv.stdout.closed:
+            out, _ = srv.communicate()
+            # What ncdevmem said, when it gave up early (no bind-rx).
+            ksft_pr("ncdevmem: " + " | ".join(out.strip().splitlines()[-5:]))
+    total = re.findall(r"total_received=(\d+)", out)
+    ksft_pr(f"ncdevmem exit {srv.returncode}, total_received {total[-1:]}")
+    ksft_eq(srv.returncode, 0, "ncdevmem received and checked the stream in the dma-buf")
+    ksft_true(wait_for(lambda: "dmabuf" not in rx_queue(lab, q), 10),
+              f"RX queue {q} without the dma-buf after ncdevmem")
+    cmd(f"ethtool -X {ifn} weight " + " ".join("1" if i == q else "0" for i in range(n)))
+    before = queue_packets(lab).get(("rx", q), 0)
+    ksft_ge(lab.ping(count=3), 2, f"ping with RX queue {q} only, after the provider")
+    ksft_gt(queue_packets(lab).get(("rx", q), 0), before, f"RX queue {q} packets again")
+    ksft_eq(down_count(lab), downs, "link down events (no device reset)")
+
+
 def main():
     run([load, up, channels_default, ring_sizes, ring_round_pow2, ring_too_small, ring_too_small_rx,
          ring_too_large, ring_refused_message, ring_persist, ring_set_while_down,
          channels_1, channels_2, channels_max, channels_too_many, threaded_channels,
          rxfh_keeps_queues, channels_split,
          link_down_events, pause_settings, coalesce_rx_frames, fec_fixed, under_load,
-         xdp_tx_reconfig, dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
+         xdp_tx_reconfig, queue_restart, dmesg_clean, unload, no_leak], Lab(), EXPECTED_FAIL)
 
 
 if __name__ == "__main__":

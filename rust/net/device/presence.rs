@@ -54,6 +54,24 @@ pub fn with_rtnl<R>(f: impl FnOnce(&Rtnl<'_>) -> R) -> R {
 }
 
 impl<T: Operations> Device<T> {
+    /// Runs `f` with the device's instance lock held if the core holds it
+    /// around the device's callbacks (`netdev_lock_ops()`, for a device
+    /// with queue management operations), as from a callback: for work
+    /// done outside of them (a work item, power management) that calls
+    /// what the callbacks call, such as `ndo_open`. Under RTNL, which is
+    /// taken before the instance lock. The caller must not hold the
+    /// instance lock already.
+    pub fn with_ops_lock<R>(&self, _rtnl: &Rtnl<'_>, f: impl FnOnce() -> R) -> R {
+        // SAFETY: By the type invariant the device is valid; the caller
+        // holds RTNL (proven by `_rtnl`) and not the instance lock, so the
+        // lock order RTNL, then instance lock, is kept.
+        unsafe { bindings::netdev_lock_ops(self.as_raw()) };
+        let r = f();
+        // SAFETY: Taken above by this thread.
+        unsafe { bindings::netdev_unlock_ops(self.as_raw()) };
+        r
+    }
+
     /// Marks the hardware as gone (`netif_device_detach()`): the stack
     /// stops the TX queues of a running device and refuses to open it or
     /// run ethtool operations on it, until [`Device::attach`]. The

@@ -41,6 +41,7 @@ use crate::kernel_ext::{
     net::{
         ethtool,
         qstats,
+        queue_mgmt,
         Napi, //
     },
 };
@@ -312,6 +313,38 @@ impl<T: Operations> Builder<'_, T> {
         };
     }
 
+    /// Sets the device's queue management operations to those `T`
+    /// implements (`queue_mgmt_ops`), which lets memory providers (devmem
+    /// TCP, io_uring zero-copy receive) bind to its RX queues. From then on
+    /// the core holds the device's instance lock around all of its
+    /// callbacks (`netdev_need_ops_lock()`).
+    pub fn set_queue_mgmt_ops(&mut self)
+    where
+        T: queue_mgmt::Operations,
+    {
+        // SAFETY: By the type invariant the device is valid and
+        // unregistered; the table is `'static` and only read by the core.
+        unsafe { (*self.ndev.as_ptr()).queue_mgmt_ops = queue_mgmt::ops_table::<T>() };
+    }
+
+    /// Declares that the device transmits from memory providers' buffers
+    /// (devmem TX, `netmem_tx = NETMEM_TX_DMA`): packet fragments may then
+    /// be such buffers, which [`SkBuff::map_for_tx`] takes at the bus
+    /// address the provider mapped them at, and never unmaps.
+    ///
+    /// [`SkBuff::map_for_tx`]: super::super::skbuff::SkBuff::map_for_tx
+    pub fn set_netmem_tx(&mut self) {
+        let raw = self.ndev.as_ptr();
+        // SAFETY: As in `set_unicast_filtering`: `netmem_tx` is a bitfield
+        // next to `priv_flags`, nothing accesses it concurrently.
+        unsafe {
+            let anon = &mut (*raw).__bindgen_anon_1.__bindgen_anon_1;
+            anon.set_netmem_tx(c_ulong::from_safe_cast(
+                bindings::netmem_tx_mode_NETMEM_TX_DMA,
+            ));
+        }
+    }
+
     /// Declares that the device filters unicast addresses itself
     /// (`IFF_UNICAST_FLT`), so that extra unicast addresses reach
     /// [`Operations::set_rx_mode`] instead of making the core switch the
@@ -499,7 +532,8 @@ impl<T: Operations> Handle<T> {
     /// with the proof of the lock; returns its result, or `None` once the
     /// registration is gone. Unlike [`Handle::with`], `f` may sleep: this
     /// is how a work item reconfigures the device, as a callback under
-    /// RTNL would.
+    /// RTNL would. A device whose callbacks run under its instance lock
+    /// (see [`Device::with_ops_lock`]) has that lock held too.
     ///
     /// The caller must not hold RTNL, and nothing that waits for the
     /// caller may hold it: a work item calling this must not be cancelled
@@ -546,7 +580,8 @@ impl<T: Operations> Handle<T> {
             // `unregister_netdev()`, which takes RTNL and thus waits for us.
             // The device therefore stays registered, with `T` initialized,
             // until RTNL is released below, after `f` returned.
-            f(unsafe { Device::from_raw(ndev.as_ptr()) }, &rtnl)
+            let dev = unsafe { Device::<T>::from_raw(ndev.as_ptr()) };
+            dev.with_ops_lock(&rtnl, || f(dev, &rtnl))
         });
         // SAFETY: Taken above by this thread.
         unsafe { bindings::rtnl_unlock() };

@@ -71,7 +71,9 @@ impl<T: Operations> OpsTable<T> {
             unsafe { core::slice::from_raw_parts_mut(data, len) }
         };
         let mut run = SelfTest::new(&mut test.flags, results);
-        // SAFETY: The ethtool core holds RTNL during the call.
+        // SAFETY: The ethtool core holds RTNL during the call (on a device
+        // whose callbacks run under its instance lock too: `VTABLE` names
+        // this callback in `op_needs_rtnl`).
         let rtnl = unsafe { Rtnl::new() };
         T::self_test(dev, &rtnl, &mut run);
     }
@@ -180,7 +182,9 @@ impl<T: Operations> OpsTable<T> {
         };
         // SAFETY: Per the safety requirement.
         let mut extack = unsafe { ExtAck::from_raw(extack) };
-        // SAFETY: The ethtool core holds RTNL during the call.
+        // SAFETY: The ethtool core holds RTNL during the call (on a device
+        // whose callbacks run under its instance lock too: `VTABLE` names
+        // this callback in `op_needs_rtnl`).
         let rtnl = unsafe { Rtnl::new() };
         from_result(|| T::set_ringparam(dev, &rtnl, ring, kring, &mut extack).map(|()| 0))
     }
@@ -210,7 +214,9 @@ impl<T: Operations> OpsTable<T> {
         let dev = unsafe { Device::<T>::from_raw(ndev) };
         // SAFETY: As in `get_channels`.
         let channels = unsafe { &*channels.cast::<Channels>() };
-        // SAFETY: The ethtool core holds RTNL during the call.
+        // SAFETY: The ethtool core holds RTNL during the call (on a device
+        // whose callbacks run under its instance lock too: `VTABLE` names
+        // this callback in `op_needs_rtnl`).
         let rtnl = unsafe { Rtnl::new() };
         from_result(|| T::set_channels(dev, &rtnl, channels).map(|()| 0))
     }
@@ -665,6 +671,16 @@ impl<T: Operations> OpsTable<T> {
         },
         supported_coalesce_params: T::SUPPORTED_COALESCE,
         supported_ring_params: T::SUPPORTED_RING_PARAMS,
+        // On a device whose callbacks run under its instance lock (one
+        // with queue management operations) the core holds RTNL only for
+        // the callbacks named here: those that get an `Rtnl` proof
+        // (`set_ringparam`, `set_channels`, `self_test`) and the core's
+        // `ethtool_op_get_link()`, which syncs the link watch under RTNL.
+        // Ignored for other devices, which always get RTNL.
+        op_needs_rtnl: bindings::ETHTOOL_OP_NEEDS_RTNL_SRINGPARAM
+            | bindings::ETHTOOL_OP_NEEDS_RTNL_SCHANNELS
+            | bindings::ETHTOOL_OP_NEEDS_RTNL_TEST
+            | bindings::ETHTOOL_OP_NEEDS_RTNL_GLINK,
         get_ringparam: if T::HAS_GET_RINGPARAM {
             Some(Self::get_ringparam)
         } else {

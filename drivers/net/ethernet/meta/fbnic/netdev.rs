@@ -28,6 +28,7 @@ mod ethtool;
 mod hostile;
 mod hwtstamp;
 mod pm;
+mod queues;
 mod recovery;
 mod selftest;
 mod xdp;
@@ -372,6 +373,8 @@ pub(crate) struct Port {
     layout: Atomic<u32>,
     /// TX timeouts so far.
     tx_timeouts: Atomic<u64>,
+    /// RX queues restarted with new memory so far ([`queues`]).
+    rx_restarts: Atomic<u64>,
     /// The XDP program (`ndo_bpf`), run by the receive path.
     xdp: ProgSlot,
     /// Whether the datapath runs, for `ndo_xdp_xmit`: set once it started,
@@ -417,6 +420,7 @@ impl Port {
             rx_queues: Atomic::new(rx_queues),
             layout: Atomic::new(layout),
             tx_timeouts: Atomic::new(0),
+            rx_restarts: Atomic::new(0),
             xdp: ProgSlot::new(),
             xdp_xmit: Atomic::new(false),
             _reset: reset,
@@ -503,9 +507,6 @@ impl Port {
         let active = self.queues.get(..config.pairs()).ok_or(EINVAL)?;
         let napis = self.napis().get(..config.napis as usize).ok_or(EINVAL)?;
         let layout = config.layout();
-        let split = self.header_split();
-        let drop_mode = self.drop_mode(config.rx);
-        let rx_frames = self.rx_frames.load(Relaxed);
         for (i, q) in active.iter().enumerate() {
             // CAST: at most 128 queues.
             let index = i as u32;
@@ -513,13 +514,7 @@ impl Port {
             // The NAPI instance of the RX queue, if any, else that of the
             // TX completions.
             let owner = if index < config.rx { rcq } else { tcq };
-            let setup = QueueSetup {
-                split,
-                drop_mode,
-                rx_frames,
-                tcq_vector: txrx::FIRST_VECTOR + tcq,
-                rcq_vector: txrx::FIRST_VECTOR + rcq,
-            };
+            let setup = self.queue_setup(config, index);
             // NAPI is still disabled: the rings' page pools are bound to it
             // and filled now.
             let enabled = napis
@@ -548,6 +543,18 @@ impl Port {
         }
         self.xdp_xmit.store(true, Release);
         Ok(())
+    }
+
+    /// How queue pair `index` of `config` is programmed.
+    fn queue_setup(&self, config: &QueueConfig, index: u32) -> QueueSetup {
+        let layout = config.layout();
+        QueueSetup {
+            split: self.header_split(),
+            drop_mode: self.drop_mode(config.rx),
+            rx_frames: self.rx_frames.load(Relaxed),
+            tcq_vector: txrx::FIRST_VECTOR + layout.tcq_napi(index),
+            rcq_vector: txrx::FIRST_VECTOR + layout.rx_napi(index),
+        }
     }
 
     /// Stops the datapath of the queue pairs in use (`fbnic_down()`

@@ -329,6 +329,11 @@ fn register_netdev<'bound>(
     builder.set_hds_thresh(txrx::HDS_THRESH_DEFAULT);
     builder.set_ethtool_ops();
     builder.set_stat_ops();
+    // Memory providers (devmem, io_uring zero-copy receive) on RX queues.
+    // The core then runs every callback under the instance lock.
+    builder.set_queue_mgmt_ops();
+    // devmem TX: fragments in a dma-buf bound for TX, as the C driver.
+    builder.set_netmem_tx();
     builder.set_unicast_filtering();
     // XDP programs run on received frames, in one buffer or several, and
     // may send them back out (XDP_TX, part of the basic set) or redirect

@@ -66,7 +66,8 @@ impl Fbnic<'_> {
             let dev = netdev.device();
             net::with_rtnl(|rtnl| {
                 dev.detach();
-                Port::suspend(dev, rtnl);
+                // As `ndo_stop` runs: under the instance lock too.
+                dev.with_ops_lock(rtnl, || Port::suspend(dev, rtnl));
             });
         }
 
@@ -110,7 +111,7 @@ impl Fbnic<'_> {
             return Ok(());
         };
         let dev = netdev.device();
-        if let Err(e) = net::with_rtnl(|rtnl| Port::resume(dev, rtnl)) {
+        if let Err(e) = net::with_rtnl(|rtnl| dev.with_ops_lock(rtnl, || Port::resume(dev, rtnl))) {
             dev_err!(shared.dev, "reopening the interface failed: {:?}\n", e);
             shared.mbx.stop(regs, &shared.dev);
             regs.set_online(false);

@@ -59,6 +59,7 @@ pub(crate) use rings::{
     QueueSetup,
     RingMem,
     RingSizes,
+    RxMem,
     FIRST_VECTOR,
     MAX_RX_FRAMES,
     MAX_USECS,

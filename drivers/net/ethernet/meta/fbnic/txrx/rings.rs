@@ -13,7 +13,10 @@ use kernel::{
     new_spinlock,
     prelude::*,
     sync::{
-        atomic::Atomic,
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         SpinLock, //
     },
     time::{
@@ -27,8 +30,7 @@ use kernel::{
 use super::{
     rx::{
         Bdq,
-        RxRing,
-        POOL_RINGS, //
+        RxRing, //
     },
     tx::TxRing,
     xdp_tx::XdpRing,
@@ -53,10 +55,7 @@ use crate::{
         dma::DescRing,
         net::{
             self,
-            page_pool::{
-                PagePool,
-                Params, //
-            },
+            page_pool::PagePool,
             xdp::RxQueue,
             Napi,
             NapiContext, //
@@ -130,6 +129,46 @@ pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
         fsleep(Delta::from_micros(20));
     }
     Ok(())
+}
+
+/// Waits until the RX queue manager reports the buffer and completion
+/// queues of queue `q` idle, after they were disabled and before their
+/// memory goes (`fbnic_wait_queue_idle()` for RX). Fails with `ETIMEDOUT`
+/// if it does not within [`IDLE_TIMEOUT`].
+fn wait_rx_idle(regs: &Regs, q: queue::QueueIdx) -> Result {
+    let word = q.get() / 32;
+    let bit = 1u32 << (q.get() % 32);
+    let set = |at: Option<Loc<Bar0>>| at.is_some_and(|at| regs.read32(at) & bit != 0);
+    let idle = || {
+        set(qm_rx::HpqIdleIdx::new(word).map(|n| qm_rx::HPQ_IDLE::at(n).loc()))
+            && set(qm_rx::PpqIdleIdx::new(word).map(|n| qm_rx::PPQ_IDLE::at(n).loc()))
+            && set(qm_rx::RcqIdleIdx::new(word).map(|n| qm_rx::RCQ_IDLE::at(n).loc()))
+    };
+    let start = Instant::<Monotonic>::now();
+    while !idle() {
+        if start.elapsed() > IDLE_TIMEOUT {
+            return Err(ETIMEDOUT);
+        }
+        fsleep(Delta::from_micros(20));
+    }
+    Ok(())
+}
+
+/// The RX memory of one queue pair for a restart of its RX queue
+/// (queue management, `netdev_queue_mgmt_ops`): a ring with its page
+/// pools, from [`Rings::alloc_rx`] or [`Rings::stop_rx`] until
+/// [`Rings::start_rx`] puts it in use or it is dropped. Dropping it gives
+/// back its pages, then its XDP queue info, then its pools.
+#[derive(Default)]
+pub(crate) struct RxMem(Option<RxRing>);
+
+impl Drop for RxMem {
+    fn drop(&mut self) {
+        if let Some(rx) = self.0.as_mut() {
+            let gone = rx.flush();
+            drop(gone);
+        }
+    }
 }
 
 /// Ring memory for a queue pair's slot, allocated before it is swapped in
@@ -336,13 +375,7 @@ impl Rings {
         napi: &NapiContext<'_>,
     ) -> Result {
         let q = self.queue;
-        let QueueSetup {
-            split,
-            drop_mode,
-            rx_frames,
-            tcq_vector,
-            rcq_vector,
-        } = *setup;
+        let tcq_vector = setup.tcq_vector;
         let lo = |addr: u64| addr as u32;
         let hi = |addr: u64| (addr >> 32) as u32;
 
@@ -378,34 +411,72 @@ impl Rings {
         }
         drop(tx_bh);
 
-        // Page pools, bound to the queue's NAPI instance so that pages the
-        // stack frees during the poll go straight back to their caches, and
-        // the XDP queue info: creating them allocates and takes mutexes, so
-        // not under the ring's lock.
+        // Page pools for a ring that has none (at open; a restarted queue's
+        // come with its memory): creating them allocates and takes
+        // mutexes, so not under the ring's lock.
         let sizes = {
             let _bh = bh::disable();
             // Bound here, so the lock goes before bottom halves come back
             // (a block's last expression outlives its variables).
             let sizes = (*self.rx.lock())
                 .as_ref()
+                .filter(|rx| rx.hpq_pool.is_none())
                 .map(|rx| (rx.hpq_size, rx.ppq_size));
             sizes
         };
-        let mut pools = match sizes {
-            Some((hpq, ppq)) => {
-                let hpq =
-                    PagePool::new_for_napi(dev, &Params::new(POOL_RINGS * hpq, self.index), napi)?;
-                let ppq =
-                    PagePool::new_for_napi(dev, &Params::new(POOL_RINGS * ppq, self.index), napi)?;
-                // For XDP programs: frames are in pages of these pools.
-                let rxq = RxQueue::new(dev, self.index, napi, &hpq)?;
-                Some((hpq, ppq, rxq))
-            }
+        let pools = match sizes {
+            Some((hpq, ppq)) => Some(RxRing::new_pools(dev, self.index, hpq, ppq, Some(napi))?),
             None => None,
         };
+        self.enable_rx(regs, dev, setup, pools, napi)?;
+        regs.wrfl();
+        Ok(())
+    }
+
+    /// Programs and enables the RX ring in use, if any, with `pools` or,
+    /// if `None`, the page pools it has, bound to the NAPI instance of
+    /// `napi` (disabled), and gives the device its buffers
+    /// (`fbnic_enable_bdq()`, `fbnic_enable_rcq()`, `fbnic_fill()`).
+    fn enable_rx<P>(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<P>,
+        setup: &QueueSetup,
+        pools: Option<(PagePool, PagePool)>,
+        napi: &NapiContext<'_>,
+    ) -> Result {
+        let q = self.queue;
+        let lo = |addr: u64| addr as u32;
+        let hi = |addr: u64| (addr >> 32) as u32;
+        // The ring's own pools and XDP queue info are taken out while the
+        // new queue info is registered, which may sleep.
+        let (pools, old_rxq) = match pools {
+            Some(p) => (Some(p), None),
+            None => {
+                let _bh = bh::disable();
+                let mut guard = self.rx.lock();
+                let taken = (*guard).as_mut().map(|rx| {
+                    let pools = rx.hpq_pool.take().zip(rx.ppq_pool.take());
+                    (pools, rx.xdp_rxq.take())
+                });
+                drop(guard);
+                taken.unwrap_or((None, None))
+            }
+        };
+        drop(old_rxq);
+        let Some((mut hpq_pool, mut ppq_pool)) = pools else {
+            return Ok(());
+        };
+        // Bound to the queue's NAPI instance so that pages the stack frees
+        // during the poll go straight back to their caches.
+        hpq_pool.bind_napi(napi);
+        ppq_pool.bind_napi(napi);
+        // For XDP programs: frames are in pages of the header pool.
+        let rxq = RxQueue::new(dev, self.index, napi, &hpq_pool)?;
+
         let _bh = bh::disable();
         let mut guard = self.rx.lock();
-        if let (Some(rx), Some((hpq_pool, ppq_pool, rxq))) = ((*guard).as_mut(), pools.take()) {
+        if let Some(rx) = (*guard).as_mut() {
             rx.rcq.clear();
 
             regs.write_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::RESET.mask());
@@ -420,15 +491,15 @@ impl Rings {
                 queue::BDQ_CTL::ENABLE.mask() | queue::BDQ_CTL::PPQ_ENABLE.mask(),
             );
 
-            self.set_header_split(regs, split, drop_mode);
+            self.set_header_split(regs, setup.split, setup.drop_mode);
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::RESET.mask());
             regs.write_raw(queue::RCQ_BAL::at(q), lo(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_BAH::at(q), hi(rx.rcq.dma_address()));
             regs.write_raw(queue::RCQ_SIZE::at(q), queue::size_reg(rx.rcq_size));
-            regs.write_raw(queue::RIM_CTL::at(q), rcq_vector);
+            regs.write_raw(queue::RIM_CTL::at(q), setup.rcq_vector);
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(q),
-                rim_threshold(rx.rcq_size, rx_frames),
+                rim_threshold(rx.rcq_size, setup.rx_frames),
             );
             regs.write_raw(queue::RIM_MASK::at(q), 0);
             regs.write_raw(queue::RCQ_CTL::at(q), queue::RCQ_CTL::ENABLE.mask());
@@ -463,9 +534,99 @@ impl Rings {
             );
             self.note_rx_low(rx);
         }
-
-        regs.wrfl();
         Ok(())
+    }
+
+    /// Allocates RX memory for a restart of this queue pair's RX queue
+    /// (`ndo_queue_mem_alloc`): a ring of `sizes` and its page pools, the
+    /// payload pool taking the memory provider bound to the queue, if any.
+    /// The live ring is not touched; the pools are bound to the NAPI
+    /// instance by [`Rings::start_rx`].
+    pub(crate) fn alloc_rx<P>(
+        &self,
+        dev: &net::Device<P>,
+        parent: &device::Device<device::Bound>,
+        sizes: RingSizes,
+    ) -> Result<RxMem> {
+        let mut rx = RxRing::new(parent, sizes)?;
+        let (hpq, ppq) = RxRing::new_pools(dev, self.index, sizes.hpq, sizes.ppq, None)?;
+        rx.hpq_pool = Some(hpq);
+        rx.ppq_pool = Some(ppq);
+        Ok(RxMem(Some(rx)))
+    }
+
+    /// Stops the RX queue alone (`ndo_queue_stop`): disables its buffer and
+    /// completion queues, waits for the device to be done with them and
+    /// returns the ring with its pages and pools, unbound from the NAPI
+    /// instance of `napi`, which the caller disabled. The TX rings keep
+    /// running. If the device does not let go in time the ring stays in
+    /// place, stopped, and the caller restarts it with
+    /// [`Rings::restart_rx`].
+    pub(crate) fn stop_rx(&self, regs: &Regs, napi: &NapiContext<'_>) -> Result<RxMem> {
+        let q = self.queue;
+        regs.rmw_raw(queue::BDQ_CTL::at(q), queue::BDQ_CTL::ENABLE.mask(), 0);
+        regs.write_raw(queue::RCQ_CTL::at(q), 0);
+        regs.write_raw(queue::RIM_MASK::at(q), queue::RIM_MASK::MASK.mask());
+        regs.wrfl();
+        wait_rx_idle(regs, q)?;
+        let mut rx = {
+            let _bh = bh::disable();
+            let rx = self.rx.lock().take();
+            rx
+        };
+        if let Some(rx) = rx.as_mut() {
+            // Their pages may come back while the instance polls again.
+            for pool in [rx.hpq_pool.as_mut(), rx.ppq_pool.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                pool.unbind_napi(napi);
+            }
+        }
+        self.rx_low.store(false, Relaxed);
+        Ok(RxMem(rx))
+    }
+
+    /// Starts the RX queue with the ring in `mem` (`ndo_queue_start`),
+    /// after [`Rings::stop_rx`], with the NAPI instance of `napi` still
+    /// disabled. On failure the ring is back in `mem`.
+    pub(crate) fn start_rx<P>(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<P>,
+        setup: &QueueSetup,
+        mem: &mut RxMem,
+        napi: &NapiContext<'_>,
+    ) -> Result {
+        {
+            let _bh = bh::disable();
+            let mut guard = self.rx.lock();
+            if guard.is_some() {
+                return Err(EBUSY);
+            }
+            *guard = mem.0.take();
+        }
+        let started = self.enable_rx(regs, dev, setup, None, napi);
+        if started.is_err() {
+            let _bh = bh::disable();
+            mem.0 = self.rx.lock().take();
+        }
+        regs.wrfl();
+        started
+    }
+
+    /// Programs and enables the RX ring in place again after a
+    /// [`Rings::stop_rx`] that failed.
+    pub(crate) fn restart_rx<P>(
+        &self,
+        regs: &Regs,
+        dev: &net::Device<P>,
+        setup: &QueueSetup,
+        napi: &NapiContext<'_>,
+    ) -> Result {
+        let started = self.enable_rx(regs, dev, setup, None, napi);
+        regs.wrfl();
+        started
     }
 
     /// Stops all rings of the slot, in use or not (`fbnic_disable()`).

@@ -55,6 +55,7 @@ use crate::{
                 self,
                 PagePool,
                 PageRef,
+                Params,
                 RxPage, //
             },
             skbuff::SkBuff,
@@ -350,6 +351,34 @@ impl RxRing {
             xdp_rxq: None,
             pkt: RxPacket::None,
             xdp: None,
+        })
+    }
+
+    /// The header and payload page pools of RX queue `index`, caching
+    /// [`POOL_RINGS`] rings' worth of `hpq` and `ppq` buffers, bound to the
+    /// NAPI instance of `napi` if given (else by
+    /// [`PagePool::bind_napi`] later). The payload pool takes the memory
+    /// provider bound to the queue, if any (`fbnic_alloc_qt_page_pools()`):
+    /// its buffers may then be unreadable, which only payload buffers may
+    /// be.
+    pub(super) fn new_pools<P>(
+        dev: &net::Device<P>,
+        index: u32,
+        hpq: u32,
+        ppq: u32,
+        napi: Option<&NapiContext<'_>>,
+    ) -> Result<(PagePool, PagePool)> {
+        let hpq_params = Params::new(POOL_RINGS * hpq, index);
+        let ppq_params = Params::new(POOL_RINGS * ppq, index).with_queue_provider(dev);
+        Ok(match napi {
+            Some(napi) => (
+                PagePool::new_for_napi(dev, &hpq_params, napi)?,
+                PagePool::new_for_napi(dev, &ppq_params, napi)?,
+            ),
+            None => (
+                PagePool::new_unbound(dev, &hpq_params)?,
+                PagePool::new_unbound(dev, &ppq_params)?,
+            ),
         })
     }
 
