@@ -478,10 +478,15 @@ impl<T: Poll> super::Builder<'_, T> {
             return Err(EINVAL);
         }
         let napi = field(dev.data());
-        let mut state = napi.state.lock();
         // CAST: below `num_napi_configs`, an `unsigned int` the core
         // indexes with `int`.
-        state.index = index as c_int;
+        let index = index as c_int;
+        // The `state` lock is not held across the calls below: they take
+        // the device's instance lock, which `enable` and `disable` run
+        // under (the core holds it around the callbacks of an ops-locked
+        // device), so holding it here would invert that order. The device
+        // is not registered and `&mut self` is the only way to it.
+        napi.state.lock().index = index;
 
         // SAFETY: `raw_dev` is a valid, unregistered device; `napi` is
         // borrowed from its private data, which owns it in place or in a
@@ -490,12 +495,7 @@ impl<T: Poll> super::Builder<'_, T> {
         // valid for as long as the device exists; `Napi::drop` takes it off
         // the list before its memory goes. `index` is in range.
         unsafe {
-            bindings::netif_napi_add_config(
-                raw_dev,
-                napi.as_raw(),
-                Some(poll_callback::<T>),
-                state.index,
-            )
+            bindings::netif_napi_add_config(raw_dev, napi.as_raw(), Some(poll_callback::<T>), index)
         };
         // Off the list again until `Napi::enable`; `dev` and `poll` stay.
         // No grace period is needed: the device is not registered, so no
