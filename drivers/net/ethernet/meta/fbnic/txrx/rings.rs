@@ -646,9 +646,13 @@ impl Rings {
     /// Sets the RX completion threshold for `rx_frames` (`ethtool -C
     /// rx-frames`) on the ring, if it is in use (`fbnic_config_rx_frames()`).
     pub(crate) fn set_rx_frames(&self, regs: &Regs, rx_frames: u32) {
-        // The NAPI poll holds the lock in softirq context.
+        // The NAPI poll holds the lock in softirq context. The guard is a
+        // variable, dropped before `_bh`: as the temporary of the body's
+        // last expression it would outlive it, and bottom halves would
+        // come back with the lock held.
         let _bh = bh::disable();
-        if let Some(rx) = (*self.rx.lock()).as_ref() {
+        let guard = self.rx.lock();
+        if let Some(rx) = (*guard).as_ref() {
             regs.write_raw(
                 queue::RIM_THRESHOLD::at(self.queue),
                 rim_threshold(rx.rcq_size, rx_frames),
