@@ -218,13 +218,15 @@ impl ethtool::Operations for Port {
             }
         }
 
+        // Read before `split` is taken: starting the datapath (under
+        // `config`) takes `split`, so `config` must never wait inside it.
+        let drop_mode = port.drop_mode(port.config().rx);
         let mut cur = port.split.lock();
         if *cur == split {
             return Ok(());
         }
         *cur = split;
         if dev.is_running() {
-            let drop_mode = port.drop_mode(port.config().rx);
             for q in &port.queues {
                 q.rings
                     .set_header_split(&port.shared.regs, split, drop_mode);
