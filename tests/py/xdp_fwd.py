@@ -176,18 +176,7 @@ def xdp_redirect(lab):
        ns=NS)
     defer(ip, f"neigh del {LOCAL_V4} dev {lab.env.remote_ifname}", ns=NS)
 
-    fd = load_redirect(int(read(f"/sys/class/net/{VETH}/ifindex")))
-    try:
-        progs = bpftool("prog show", json=True)
-        ids = [p["id"] for p in progs if p.get("name") == "fbnic_redir"]
-        if not ids:
-            raise KsftSkipEx("the loaded program is not listed by bpftool")
-        bpftool(f"net attach xdpdrv id {ids[-1]} dev {ifname}")
-    finally:
-        os.close(fd)
-    defer(ip, f"link set dev {ifname} xdpdrv off")
-    attached = json.loads(ip(f"-j -d link show {ifname}").stdout)[0]
-    ksft_eq(attached.get("xdp", {}).get("mode"), 1, "attached in driver mode (xdpdrv)")
+    attach_redirect(ifname, VETH, "fbnic_redir")
 
     count = 50
     peer0, own0 = rx_packets(PEER, FWD), rx_packets(ifname)
