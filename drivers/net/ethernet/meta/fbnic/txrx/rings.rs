@@ -121,6 +121,12 @@ pub(crate) fn wait_all_idle(regs: &Regs) -> Result {
             && qm_rx::PpqIdleIdx::all().all(|n| all_ones(qm_rx::PPQ_IDLE::at(n).loc()))
             && qm_rx::RcqIdleIdx::all().all(|n| all_ones(qm_rx::RCQ_IDLE::at(n).loc()))
     };
+    poll_idle(idle)
+}
+
+/// Polls `idle` every 20 us until it holds, or fails with `ETIMEDOUT`
+/// after [`IDLE_TIMEOUT`].
+fn poll_idle(idle: impl Fn() -> bool) -> Result {
     let start = Instant::<Monotonic>::now();
     while !idle() {
         if start.elapsed() > IDLE_TIMEOUT {
@@ -144,14 +150,7 @@ fn wait_rx_idle(regs: &Regs, q: queue::QueueIdx) -> Result {
             && set(qm_rx::PpqIdleIdx::new(word).map(|n| qm_rx::PPQ_IDLE::at(n).loc()))
             && set(qm_rx::RcqIdleIdx::new(word).map(|n| qm_rx::RCQ_IDLE::at(n).loc()))
     };
-    let start = Instant::<Monotonic>::now();
-    while !idle() {
-        if start.elapsed() > IDLE_TIMEOUT {
-            return Err(ETIMEDOUT);
-        }
-        fsleep(Delta::from_micros(20));
-    }
-    Ok(())
+    poll_idle(idle)
 }
 
 /// The RX memory of one queue pair for a restart of its RX queue
