@@ -11,7 +11,8 @@
 #                          [--cycles N] [--binds M]
 #
 # The cycle counts default to RELIABILITY_CYCLES (1000 load/unload) and
-# RELIABILITY_BINDS (100 unbind/bind). With FBNIC_KERNEL_FLAVOUR=debug the
+# RELIABILITY_BINDS (100 unbind/bind). The cycles run under traffic, once
+# per driver: in its iperf3 run (or its last run without one). With FBNIC_KERNEL_FLAVOUR=debug the
 # VMs boot the debug kernel (KASAN, lockdep, UBSAN; kmemleak on), the
 # module built against it in a copy of the checkout, as
 # scripts/debug-kernel.sh does. It builds nothing else: make module emu
@@ -45,15 +46,19 @@ fi
 out=$FBNIC_TOP/results/reliability
 mkdir -p "$out"
 # Ten rows of up to a few minutes each, then the cycles.
-timeout=$((1800 + 4 * cycles + 8 * binds))
+timeout=$((1800 + 8 * cycles + 8 * binds))
+cycles_load=${loads##* }
+case " $loads " in *" iperf3 "*) cycles_load=iperf3 ;; esac
 for d in $drivers; do
 	for l in $loads; do
-		log "reliability: $d, $l ($cycles load/unload, $binds unbind/bind cycles)"
+		c=0 b=0
+		[ "$l" != "$cycles_load" ] || c=$cycles b=$binds
+		log "reliability: $d, $l ($c load/unload, $b unbind/bind cycles)"
 		rc=0
 		rm -rf "${out:?}/$d-$l" "$out/$d-$l.out"
 		"$tree/scripts/vm-run.sh" --driver "$d" "${kmemleak[@]}" --timeout "$timeout" \
 			--results "$out/$d-$l" "$tree/tests/py/reliability.py" \
-			--load "$l" --cycles "$cycles" --binds "$binds" >"$out/$d-$l.out" 2>&1 || rc=$?
+			--load "$l" --cycles "$c" --binds "$b" >"$out/$d-$l.out" 2>&1 || rc=$?
 		echo "$rc" >"$out/$d-$l/exit"
 	done
 done

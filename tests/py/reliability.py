@@ -22,10 +22,11 @@ was measured, one JSON object a row in $RESULTS/matrix-DRIVER-LOAD.jsonl:
   BUG, sleeping in atomic context), from /dev/kmsg (which a case's
   "dmesg -C" does not clear).
 
-Then --cycles load/unload cycles of the module and --binds unbind/bind
-cycles of port 0 with pings running from port 1's namespace, and, on a
-kernel booted with kmemleak, the objects kmemleak finds allocated
-through fbnic."""
+Then --binds unbind/bind cycles of port 0 with pings running from port
+1's namespace, --cycles load/unload cycles of the module with both ports
+up and sending raw frames to each other when it unloads (0 skips
+either), and, on a kernel booted with kmemleak, the objects kmemleak
+finds allocated through fbnic."""
 
 import argparse
 import json
@@ -44,9 +45,9 @@ OPTS, _REST = OPTS_PARSER.parse_known_args()
 sys.argv = sys.argv[:1] + _REST
 
 # pylint: disable=wrong-import-position
-from lib.py import KsftSkipEx, cmd, ksft_eq, ksft_pr, ksft_true
+from lib.py import KsftSkipEx, cmd, ip, ksft_eq, ksft_pr, ksft_true
 from net.lib.py import ksft as _ksft
-from fbnic_lab import NS, Lab, load, run, unload, up, wait_for
+from fbnic_lab import NS, Lab, load, read, run, unload, up, wait_for
 import hostile_cases as hc
 import recovery
 
@@ -191,6 +192,8 @@ def pings_running(lab, seconds):
 def bind_cycles(lab):
     """--binds unbind/bind cycles of port 0 under pings; the port comes
     back with its address and answers each time."""
+    if OPTS.binds == 0:
+        raise KsftSkipEx("no unbind/bind cycles asked for (--binds 0)")
     mark("begin unbind/bind")
     bdf = lab.pci_devs()[0]
     start = time.monotonic()
@@ -202,7 +205,7 @@ def bind_cycles(lab):
             ksft_pr(f"cycle {i + 1}: no answer after the bind")
             break
         done += 1
-    pinger.terminate()
+    pinger.send_signal(signal.SIGINT)  # ping prints its summary on SIGINT
     out = pinger.communicate()[0]
     msgs = kmsg_since("begin unbind/bind")
     record(lab, {"row": "unbind/bind cycles", "result": "pass" if done == OPTS.binds else "fail",
@@ -214,21 +217,99 @@ def bind_cycles(lab):
     ksft_eq(done, OPTS.binds, "unbind/bind cycles with an answer after each")
 
 
+# A frame sender for the load/unload cycles: raw frames of an
+# experimental ethertype (the stack drops them after counting) from one
+# port to the other port's MAC, as fast as the guest sends them, until the
+# interface goes away under it.
+SENDER = r"""
+import errno, socket, sys, time
+ifname, dst = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+frame = dst + s.getsockname()[4] + b"\x88\xb5" + bytes(986)
+while True:
+    try:
+        s.send(frame)
+    except OSError as e:
+        if e.errno in (errno.ENXIO, errno.ENODEV):
+            break
+        time.sleep(0.001)
+"""
+
+
+def counter(dev, name):
+    try:
+        return int(Path(f"/sys/class/net/{dev}/statistics/{name}").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def traffic_cycle(lab):
+    """One load/unload cycle under traffic: the module loads, both ports
+    come up, each sends raw frames to the other, and the module unloads
+    while they flow. Returns (frames port 0 had received at the unload,
+    whether both ports had carrier)."""
+    lab.load_driver()
+    devs = [lab.netdev(p) for p in range(lab.ports)]
+    if None in devs:
+        raise Exception(f"a port has no netdev after the load: {devs}")
+    for dev in devs:
+        ip(f"link set {dev} up")
+    carrier = wait_for(lambda: all(read(f"/sys/class/net/{d}/carrier") == "1" for d in devs),
+                       5, step=0.05)
+    macs = [read(f"/sys/class/net/{d}/address") for d in devs]
+    senders = [subprocess.Popen([sys.executable, "-c", SENDER, devs[i], macs[1 - i]],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for i in (0, 1)]
+    wait_for(lambda: counter(devs[0], "rx_packets") > 0 and
+             counter(devs[1], "rx_packets") > 0, 2, step=0.05)
+    received = counter(devs[0], "rx_packets")
+    lab.unload_driver()
+    for p in senders:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    return received, carrier
+
+
 def load_cycles(lab):
-    """--cycles load/unload cycles of the module, every function bound
-    each time; then the layout again."""
+    """--cycles load/unload cycles of the module under traffic (every
+    function bound, both ports up and sending to each other when the
+    module goes); then the layout again."""
+    if OPTS.cycles == 0:
+        raise KsftSkipEx("no load/unload cycles asked for (--cycles 0)")
     mark("begin load/unload")
     start = time.monotonic()
     unload(lab)
-    lab.cycles(OPTS.cycles, netdevs=True)
+    done, with_traffic, received = 0, 0, 0
+    for i in range(OPTS.cycles):
+        try:
+            frames, _carrier = traffic_cycle(lab)
+        except Exception as e:  # pylint: disable=broad-except
+            ksft_pr(f"cycle {i + 1}: {type(e).__name__}: {e}")
+            if lab.module_loaded():
+                lab.unload_driver()
+            break
+        if lab.module_loaded():
+            ksft_pr(f"cycle {i + 1}: fbnic still loaded after rmmod")
+            break
+        done += 1
+        with_traffic += frames > 0
+        received += frames
     load(lab)
     up(lab)
     msgs = kmsg_since("begin load/unload")
     pings = lab.ping(count=20, interval=0.05)
-    record(lab, {"row": "load/unload cycles", "cycles": OPTS.cycles,
-                 "result": "pass" if _ksft.KSFT_RESULT is not False else "fail",
+    record(lab, {"row": "load/unload cycles", "cycles": done, "asked": OPTS.cycles,
+                 "cycles_with_traffic": with_traffic, "frames_received": received,
+                 "result": "pass" if done == OPTS.cycles and
+                 _ksft.KSFT_RESULT is not False else "fail",
                  "duration_s": round(time.monotonic() - start, 1), "pings_after": pings,
                  "reports": [m for m in msgs if any(r in m for r in REPORTS)]})
+    ksft_eq(done, OPTS.cycles, "load/unload cycles under traffic")
+    ksft_eq(with_traffic, done, "cycles in which port 0 received frames before the unload")
     ksft_eq(pings, 20, "pings after the cycles")
 
 
