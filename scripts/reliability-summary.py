@@ -33,7 +33,13 @@ def load_rows(run):
 def cell(row, col):
     if col == "contained and logged":
         if row.get("row", "").endswith("cycles"):
-            return f"{row.get('cycles')} of {row.get('asked', row.get('cycles'))} cycles"
+            text = f"{row.get('cycles')} of {row.get('asked', row.get('cycles'))} cycles"
+            if "cycles_with_traffic" in row:
+                text += (f", {row['cycles_with_traffic']} with frames arriving at the"
+                         f" unload ({row.get('frames_received', 0)} frames)")
+            if row.get("pinger"):
+                text += f"; pings during: {row['pinger'][0]}".replace("|", "/")
+            return text
         if "log_lines" not in row:
             return ""
         contained = "contained" if row["result"] == "pass" else "not contained"

@@ -5,7 +5,8 @@
 # Every fault row of tests/py/reliability.py, for each driver, idle and
 # under an iperf3 stream, then load/unload and unbind/bind cycles; one VM
 # run per driver and load. Summary: results/reliability/matrix.md and
-# matrix.json (scripts/reliability-summary.py).
+# matrix.json (scripts/reliability-summary.py; results/reliability-debug/
+# on the debug kernel).
 #
 #   scripts/reliability.sh [--drivers "rust c"] [--loads "idle iperf3"]
 #                          [--cycles N] [--binds M]
@@ -43,7 +44,7 @@ fi
 
 # Each run replaces its own results only: a matrix can be run in parts
 # (--drivers, --loads) and the summary covers every run there is.
-out=$FBNIC_TOP/results/reliability
+out=$FBNIC_TOP/results/reliability${FBNIC_KERNEL_FLAVOUR:+-$FBNIC_KERNEL_FLAVOUR}
 mkdir -p "$out"
 # Ten rows of up to a few minutes each, then the cycles.
 timeout=$((1800 + 8 * cycles + 8 * binds))
