@@ -93,12 +93,13 @@ debug-kernel: emu
 	@scripts/debug-kernel.sh $(if $(DRIVERS),--drivers "$(DRIVERS)") $(if $(SUITES),--suites "$(SUITES)")
 
 # The fault matrix (Documentation/reliability.md): every fault row for both
-# drivers, idle and under iperf3, then load/unload and unbind/bind cycles;
-# results/reliability/matrix.md and .json. A long tier, not in make test:
-# make reliability [DRIVERS="rust c"] [RELIABILITY_CYCLES=1000] [RELIABILITY_BINDS=100]
-# (FBNIC_KERNEL_FLAVOUR=debug: on the debug kernel).
+# drivers, idle and under iperf3, and load/unload and unbind/bind cycles
+# under traffic; results/reliability/matrix.md and .json. A long tier, not
+# in make test: make reliability [DRIVERS="rust c"] [LOADS="idle iperf3 cycles"]
+# [RELIABILITY_CYCLES=1000] [RELIABILITY_BINDS=100]
+# (FBNIC_KERNEL_FLAVOUR=debug: on the debug kernel, results/reliability-debug/).
 reliability: module emu
-	@scripts/reliability.sh $(if $(DRIVERS),--drivers "$(DRIVERS)")
+	@scripts/reliability.sh $(if $(DRIVERS),--drivers "$(DRIVERS)") $(if $(LOADS),--loads "$(LOADS)")
 
 # iperf3 with the Rust and the C driver in turns, ROUNDS times (default 3),
 # then XDP_DROP, XDP_TX and devmem RX rates; medians and Rust/C ratios.

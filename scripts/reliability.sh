@@ -3,17 +3,17 @@
 #
 # "make reliability": the fault matrix (Documentation/reliability.md).
 # Every fault row of tests/py/reliability.py, for each driver, idle and
-# under an iperf3 stream, then load/unload and unbind/bind cycles; one VM
-# run per driver and load. Summary: results/reliability/matrix.md and
+# under an iperf3 stream, and load/unload and unbind/bind cycles under
+# traffic; one VM run per driver and load. Summary: results/reliability/matrix.md and
 # matrix.json (scripts/reliability-summary.py; results/reliability-debug/
 # on the debug kernel).
 #
-#   scripts/reliability.sh [--drivers "rust c"] [--loads "idle iperf3"]
+#   scripts/reliability.sh [--drivers "rust c"] [--loads "idle iperf3 cycles"]
 #                          [--cycles N] [--binds M]
 #
 # The cycle counts default to RELIABILITY_CYCLES (1000 load/unload) and
-# RELIABILITY_BINDS (100 unbind/bind). The cycles run under traffic, once
-# per driver: in its iperf3 run (or its last run without one). With FBNIC_KERNEL_FLAVOUR=debug the
+# RELIABILITY_BINDS (100 unbind/bind). They run under traffic in a VM run
+# of their own per driver, the "cycles" load. With FBNIC_KERNEL_FLAVOUR=debug the
 # VMs boot the debug kernel (KASAN, lockdep, UBSAN; kmemleak on), the
 # module built against it in a copy of the checkout, as
 # scripts/debug-kernel.sh does. It builds nothing else: make module emu
@@ -21,7 +21,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-drivers="rust c" loads="idle iperf3"
+drivers="rust c" loads="idle iperf3 cycles"
 cycles=${RELIABILITY_CYCLES:-1000} binds=${RELIABILITY_BINDS:-100}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,15 +46,13 @@ fi
 # (--drivers, --loads) and the summary covers every run there is.
 out=$FBNIC_TOP/results/reliability${FBNIC_KERNEL_FLAVOUR:+-$FBNIC_KERNEL_FLAVOUR}
 mkdir -p "$out"
-# Ten rows of up to a few minutes each, then the cycles.
-timeout=$((1800 + 8 * cycles + 8 * binds))
-cycles_load=${loads##* }
-case " $loads " in *" iperf3 "*) cycles_load=iperf3 ;; esac
 for d in $drivers; do
 	for l in $loads; do
-		c=0 b=0
-		[ "$l" != "$cycles_load" ] || c=$cycles b=$binds
-		log "reliability: $d, $l ($c load/unload, $b unbind/bind cycles)"
+		# A load runs the fault rows; "cycles" runs the cycles alone,
+		# under traffic of their own.
+		c=0 b=0 timeout=1800
+		[ "$l" != cycles ] || c=$cycles b=$binds timeout=$((600 + 8 * cycles + 8 * binds))
+		log "reliability: $d, $l"
 		rc=0
 		rm -rf "${out:?}/$d-$l" "$out/$d-$l.out"
 		"$tree/scripts/vm-run.sh" --driver "$d" "${kmemleak[@]}" --timeout "$timeout" \
