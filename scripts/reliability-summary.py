@@ -40,7 +40,7 @@ def cell(row, col):
             if row.get("pinger"):
                 text += f"; pings during: {row['pinger'][0]}".replace("|", "/")
             return text
-        if "log_lines" not in row:
+        if "log_lines" not in row or row.get("result") == "skip":
             return ""
         contained = "contained" if row["result"] == "pass" else "not contained"
         first = (row.get("first_log") or "").replace("|", "/")[:90]
@@ -78,9 +78,18 @@ def main():
     runs, rows = [], []
     for run in sorted(p for p in args.dir.iterdir() if p.is_dir()):
         got, rc = load_rows(run)
-        driver, _, load = run.name.partition("-")
+        driver, _, load = run.name.rpartition("-")
         runs.append({"driver": driver, "load": load, "exit": rc, "rows": len(got)})
         rows += got
+    # Side by side: each fault row for every driver and load together, in
+    # the order the matrix runs them.
+    names = list(dict.fromkeys(r.get("row") for r in rows))
+    loads = ["idle", "iperf3", "cycles"]
+    drivers = ["rust", "c", "c-fixes"]
+    rows.sort(key=lambda r: (r.get("row") == "kmemleak", r.get("load") == "cycles",
+                             names.index(r.get("row")),
+                             loads.index(r["load"]) if r.get("load") in loads else 9,
+                             drivers.index(r["driver"]) if r.get("driver") in drivers else 9))
     bad = []
     for r in rows:
         if r.get("reports") or r.get("count"):

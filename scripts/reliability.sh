@@ -8,7 +8,7 @@
 # matrix.json (scripts/reliability-summary.py; results/reliability-debug/
 # on the debug kernel).
 #
-#   scripts/reliability.sh [--drivers "rust c"] [--loads "idle iperf3 cycles"]
+#   scripts/reliability.sh [--drivers "rust c c-fixes"] [--loads "idle iperf3 cycles"]
 #                          [--cycles N] [--binds M]
 #
 # The cycle counts default to RELIABILITY_CYCLES (1000 load/unload) and
@@ -21,7 +21,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-drivers="rust c" loads="idle iperf3 cycles"
+drivers="rust c c-fixes" loads="idle iperf3 cycles"
 cycles=${RELIABILITY_CYCLES:-1000} binds=${RELIABILITY_BINDS:-100}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +47,14 @@ fi
 out=$FBNIC_TOP/results/reliability${FBNIC_KERNEL_FLAVOUR:+-$FBNIC_KERNEL_FLAVOUR}
 mkdir -p "$out"
 for d in $drivers; do
+	# c-fixes: the C driver with the fixes of Documentation/upstream/fbnic-c,
+	# built against the lab kernel by scripts/c-fixes.sh.
+	driver=(--driver "$d")
+	if [ "$d" = c-fixes ]; then
+		[ -z "${FBNIC_KERNEL_FLAVOUR:-}" ] ||
+			die "c-fixes: the patched C driver is built for the lab kernel only"
+		driver=(--driver c --c-module "$("$FBNIC_TOP/scripts/c-fixes.sh" --build-only | tail -1)")
+	fi
 	for l in $loads; do
 		# A load runs the fault rows; "cycles" runs the cycles alone,
 		# under traffic of their own.
@@ -55,7 +63,7 @@ for d in $drivers; do
 		log "reliability: $d, $l"
 		rc=0
 		rm -rf "${out:?}/$d-$l" "$out/$d-$l.out"
-		"$tree/scripts/vm-run.sh" --driver "$d" "${kmemleak[@]}" --timeout "$timeout" \
+		"$tree/scripts/vm-run.sh" "${driver[@]}" "${kmemleak[@]}" --timeout "$timeout" \
 			--results "$out/$d-$l" "$tree/tests/py/reliability.py" \
 			--load "$l" --cycles "$c" --binds "$b" >"$out/$d-$l.out" 2>&1 || rc=$?
 		echo "$rc" >"$out/$d-$l/exit"

@@ -73,12 +73,18 @@ KMSG = "/tmp/fbnic-matrix-kmsg.txt"
 IPERF_PORT = 5202
 
 
+def driver_name(lab):
+    """rust, c, or c-fixes: the C driver with the fixes proposed upstream
+    (Documentation/upstream/fbnic-c)."""
+    return "c-fixes" if lab.c_fixes else lab.driver
+
+
 def out_file(lab):
-    return Path(os.environ.get("RESULTS", "/tmp")) / f"matrix-{lab.driver}-{OPTS.load}.jsonl"
+    return Path(os.environ.get("RESULTS", "/tmp")) / f"matrix-{driver_name(lab)}-{OPTS.load}.jsonl"
 
 
 def record(lab, row):
-    row.update(driver=lab.driver, load=OPTS.load)
+    row.update(driver=driver_name(lab), load=OPTS.load)
     with open(out_file(lab), "a", encoding="utf-8") as f:
         f.write(json.dumps(row) + "\n")
     ksft_pr(f"matrix: {json.dumps(row)}")
