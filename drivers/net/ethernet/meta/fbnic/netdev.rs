@@ -177,6 +177,10 @@ pub(crate) struct Service {
     /// ([`hostile`]).
     irqs_seen: [Atomic<u32>; QUEUE_VECTORS],
     irq_rearms: Atomic<u64>,
+    /// Each TX queue's oldest outstanding descriptor at the last hang
+    /// check, and how many checks in a row found it there ([`hostile`]).
+    tx_seen: [Atomic<u32>; QUEUE_VECTORS],
+    tx_still: [Atomic<u32>; QUEUE_VECTORS],
 }
 
 /// Queue vectors at most.
@@ -206,6 +210,8 @@ impl Service {
                 irqs: [const { Atomic::new(0) }; QUEUE_VECTORS],
                 irqs_seen: [const { Atomic::new(0) }; QUEUE_VECTORS],
                 irq_rearms: Atomic::new(0),
+                tx_seen: [const { Atomic::new(0) }; QUEUE_VECTORS],
+                tx_still: [const { Atomic::new(0) }; QUEUE_VECTORS],
             }),
             GFP_KERNEL,
         )
@@ -292,6 +298,7 @@ impl WorkItem for Service {
                 handle.with(|dev| dev.data().refill_depleted());
             }
             this.rearm_stalled();
+            this.tx_hang_check();
         }
         Service::schedule(this);
     }

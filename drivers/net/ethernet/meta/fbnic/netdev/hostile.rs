@@ -21,6 +21,13 @@
 //!   logs each time (rate-limited). The C driver has no such check: a
 //!   lost interrupt stalls the queue pair until the interface goes down
 //!   and up.
+//! - The device stopped sending on a TX queue: descriptors wait and the
+//!   queue's head has not moved for [`TX_HANG_CHECKS`] seconds. The
+//!   stack's watchdog catches this only for a queue it stopped; a queue
+//!   that BQL and TCP's small-queue limit keep below its stop threshold
+//!   (a TCP stream's queue, typically) hangs unnoticed. The service task
+//!   then does what a TX timeout does: it logs, counts and resets the
+//!   queues.
 
 #![forbid(unsafe_code)]
 
@@ -30,6 +37,12 @@ use kernel::{
 };
 
 use super::Service;
+
+/// Seconds (service checks) for which a TX queue with descriptors
+/// outstanding may make no progress. The stack's watchdog reports a queue
+/// it stopped within twice its period (`watchdog_timeo`, 5 s): one second
+/// more leaves such a queue to the watchdog.
+const TX_HANG_CHECKS: u32 = 11;
 use crate::kernel_ext::net;
 
 impl Service {
@@ -88,6 +101,38 @@ impl Service {
                     );
                 }
                 q.rings.unmask_and_kick(&self.shared.regs);
+            }
+        });
+    }
+
+    /// Resets the queues when a TX queue with descriptors outstanding
+    /// made no progress for [`TX_HANG_CHECKS`] checks in a row.
+    pub(super) fn tx_hang_check(&self) {
+        let Some(handle) = self.netdev.as_ref() else {
+            return;
+        };
+        handle.with(|dev| {
+            let port = dev.data();
+            let tx = port.layout().tx as usize;
+            let queues = port.queues.iter().zip(&self.tx_seen).zip(&self.tx_still);
+            for (q, ((pair, seen), still)) in queues.take(tx).enumerate() {
+                let head = pair.rings.tx_outstanding();
+                // u32::MAX stands for "nothing outstanding": a real head
+                // there costs one check at most.
+                let last = seen.xchg(head.unwrap_or(u32::MAX), Relaxed);
+                let checks = match head {
+                    Some(head) if head == last => still.load(Relaxed) + 1,
+                    _ => 0,
+                };
+                if checks < TX_HANG_CHECKS {
+                    still.store(checks, Relaxed);
+                    continue;
+                }
+                still.store(0, Relaxed);
+                // CAST: at most 128 queues.
+                port.tx_hung(q as u32, checks);
+                // One reset covers every queue.
+                break;
             }
         });
     }

@@ -126,20 +126,46 @@ impl Port {
     /// A TX queue timed out (`ndo_tx_timeout`, from the watchdog timer):
     /// counts and logs it, and queues the reset.
     pub(super) fn tx_timeout(&self, queue: u32) {
+        self.reset_hung_tx(queue, None);
+    }
+
+    /// TX queue `queue` made no progress with descriptors outstanding for
+    /// `secs` seconds and the stack's watchdog did not report it (the
+    /// service task's check, [`Service::tx_hang_check`]): counted, logged
+    /// and reset as a TX timeout is.
+    pub(super) fn tx_hung(&self, queue: u32, secs: u32) {
+        self.reset_hung_tx(queue, Some(secs));
+    }
+
+    /// Counts a hung TX queue, logs it with its pointers (rate-limited),
+    /// and queues the reset. `no_progress`: the seconds the driver's own
+    /// check saw it hang, `None` when the watchdog reported it.
+    fn reset_hung_tx(&self, queue: u32, no_progress: Option<u32>) {
         let n = self.tx_timeouts.fetch_add(1, Relaxed) + 1;
         if net::ratelimit() {
             let (twq, tcq) = self
                 .queues
                 .get(queue as usize)
                 .map_or((0, 0), |q| q.rings.tx_hw_ptrs(&self.shared.regs));
-            dev_warn!(
-                self.shared.dev,
-                "TX timeout on queue {} (TWQ0_PTRS {:#x}, TCQ_PTRS {:#x}; {} so far): resetting the queues\n",
-                queue,
-                twq,
-                tcq,
-                n
-            );
+            match no_progress {
+                None => dev_warn!(
+                    self.shared.dev,
+                    "TX timeout on queue {} (TWQ0_PTRS {:#x}, TCQ_PTRS {:#x}; {} so far): resetting the queues\n",
+                    queue,
+                    twq,
+                    tcq,
+                    n
+                ),
+                Some(secs) => dev_warn!(
+                    self.shared.dev,
+                    "TX queue {} hung: descriptors outstanding and no progress for {} s (TWQ0_PTRS {:#x}, TCQ_PTRS {:#x}; {} TX timeouts so far): resetting the queues\n",
+                    queue,
+                    secs,
+                    twq,
+                    tcq,
+                    n
+                ),
+            }
         }
         Service::schedule_reset(self.service.clone());
     }

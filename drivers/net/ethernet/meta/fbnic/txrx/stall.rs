@@ -2,7 +2,9 @@
 
 //! Whether a queue pair has completions its NAPI poll has not seen: the
 //! sign of an interrupt that never came (a lost MSI-X message), which
-//! the service task looks for ([`crate::netdev`]'s stall check).
+//! the service task looks for ([`crate::netdev`]'s stall check); and
+//! where a TX ring's oldest outstanding descriptor is, for its check of
+//! a device that stopped sending.
 
 #![forbid(unsafe_code)]
 
@@ -34,5 +36,17 @@ impl Rings {
                 RxCompletion::done(raw) == done_for_position(rx.rcq_head, rx.rcq_size)
             })
         })
+    }
+
+    /// The TX ring's oldest descriptor not retired yet (free running), if
+    /// the device was given descriptors it has not finished: `None` for
+    /// an idle ring, one not set up, or one being polled (whose lock is
+    /// held).
+    pub(crate) fn tx_outstanding(&self) -> Option<u32> {
+        let _bh = bh::disable();
+        let guard = self.tx.try_lock()?;
+        let tx = (*guard).as_ref()?;
+        let head = tx.head;
+        (tx.rung != head).then_some(head)
     }
 }
