@@ -38,7 +38,7 @@ from pathlib import Path
 from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, \
     ksft_pr, ksft_true
 from fbnic_lab import Lab, dmesg_clean, load, read, run, unload, up, wait_for
-from hostile_cases import device_gone, dma_faults, fw_flash_crash, fw_flood, \
+from hostile_cases import Stream, device_gone, dma_faults, fw_flash_crash, fw_flood, \
     fw_malformed_tlv, fw_silence, irq_storm, lost_interrupts
 
 EXPECTED_FAIL = """
@@ -78,7 +78,7 @@ def stalled(lab):
     return lab.emu.request("fault", 0, "tx-stall")
 
 
-def tx_timeout_recovery(lab):
+def tx_timeout_recovery(lab, reporter=None):
     """The TX queues of port 0 hang while pings go out: Rust counts the
     watchdog's timeout (or, for a queue the stack did not stop, its own
     hang check's), logs it, resets the queues, and pings get answers
@@ -112,6 +112,9 @@ def tx_timeout_recovery(lab):
                   "the hang logged")
         ksft_pr("reported by " + ("the stack's watchdog" if "TX timeout on queue" in log
                                   else "the driver's hang check"))
+        if reporter == "driver":
+            ksft_in(" hung: descriptors outstanding", log, "the driver's own check")
+            ksft_eq(queue_counters(lab, "tx_timeout"), before, "timeouts the watchdog counted")
         # The reset ended the emulator's hang of every queue it reset.
         ksft_eq(stalled(lab), "ok tx-stalled none")
         ksft_ge(lab.ping(), 1, "answers after the reset, the interface kept up")
@@ -127,6 +130,28 @@ def tx_timeout_recovery(lab):
         ksft_eq(stalled(lab), "ok tx-stalled none", "down/up reset the queues")
         ksft_ge(lab.ping(), 1, "answers after down/up")
     clear.exec()
+
+
+def tx_hang_under_stream(lab):
+    """tx_timeout_recovery with a TCP stream running into the hung queues.
+    The stack's watchdog reports only a queue it stopped, and the
+    stream's queue stays below its stop threshold (BQL, TCP small
+    queues): the Rust driver's own hang check (11 s without progress)
+    finds it. C has neither and recovers with down/up, as idle. One
+    queue pair, so that the pings queue behind the stream and no queue
+    the watchdog would see stopped is left."""
+    dev = lab.env.ifname
+    combined = lab.ethnl.channels_get({"header": {"dev-name": dev}}).get("combined-count", 1)
+    cmd(f"ethtool -L {dev} combined 1")
+    defer(cmd, f"ethtool -L {dev} combined {combined}")
+    ksft_true(wait_for(lambda: read(f"/sys/class/net/{dev}/carrier") == "1", 20),
+              "carrier with one queue pair")
+    stream = Stream(lab)
+    try:
+        tx_timeout_recovery(lab, reporter="driver")
+    finally:
+        sent = stream.stop()
+    ksft_pr(f"iperf3 sent {sent} bytes before and through the hang")
 
 
 def desc_errs(lab, direction):
@@ -396,7 +421,8 @@ def drop_mode_and_pause(lab):
 
 
 def main():
-    run([load, up, drop_mode_and_pause, tx_timeout_recovery, rx_page_starvation,
+    run([load, up, drop_mode_and_pause, tx_timeout_recovery, tx_hang_under_stream,
+         rx_page_starvation,
          malformed_completions, irq_storm, lost_interrupts, device_gone, dma_faults,
          fw_malformed_tlv, fw_flood, fw_silence, fw_flash_crash, dmesg_clean, unload],
         Lab(), EXPECTED_FAIL)

@@ -109,29 +109,10 @@ class Load:
     """iperf3 from port 0 to port 1 for the row (with --load iperf3)."""
 
     def __init__(self, lab):
-        self.proc = None
-        if OPTS.load != "iperf3":
-            return
-        cmd(f"iperf3 -s -D -p {IPERF_PORT}", host=lab.env.remote, fail=False)
-        time.sleep(0.3)
-        self.proc = subprocess.Popen(
-            ["iperf3", "-c", lab.env.remote_addr_v["4"], "-p", str(IPERF_PORT), "-t", "3600",
-             "-J"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True)
-        time.sleep(1)
+        self.stream = hc.Stream(lab, IPERF_PORT) if OPTS.load == "iperf3" else None
 
     def stop(self):
-        if not self.proc:
-            return None
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = self.proc.communicate(timeout=20)
-            # Interrupted, the client has only its own count.
-            return json.loads(out)["end"]["sum_sent"]["bytes"]
-        except (subprocess.TimeoutExpired, ValueError, KeyError):
-            self.proc.kill()
-            self.proc.communicate()
-            return None
+        return self.stream.stop() if self.stream else None
 
 
 def row_case(name, case):
@@ -269,7 +250,7 @@ def traffic_cycle(lab):
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL) for i in (0, 1)]
     wait_for(lambda: counter(devs[0], "rx_packets") > 0 and
-             counter(devs[1], "rx_packets") > 0, 2, step=0.05)
+             counter(devs[1], "rx_packets") > 0, 10, step=0.05)
     received = counter(devs[0], "rx_packets")
     lab.unload_driver()
     for p in senders:

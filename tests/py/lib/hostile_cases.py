@@ -28,8 +28,10 @@ two-port layout (port 0 here, port 1 in netns remote):
   device drops and counts them (rde_N_pkt_err, tti_frame_drop_frames),
   the drivers go on."""
 
+import json
 import os
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -37,6 +39,32 @@ from pathlib import Path
 from lib.py import KsftSkipEx, cmd, defer, ip, ksft_eq, ksft_ge, ksft_gt, ksft_in, ksft_pr, \
     ksft_true
 from fbnic_lab import LOCAL_V4, LOCAL_V6, PCI, read, wait_for
+
+
+class Stream:
+    """An iperf3 stream from port 0 to the remote port in the background,
+    until stop()."""
+
+    def __init__(self, lab, port=5202):
+        cmd(f"iperf3 -s -D -p {port}", host=lab.env.remote, fail=False)
+        time.sleep(0.3)
+        self.proc = subprocess.Popen(
+            ["iperf3", "-c", lab.env.remote_addr_v["4"], "-p", str(port), "-t", "3600", "-J"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True)
+        time.sleep(1)
+
+    def stop(self):
+        """Ends the stream; the bytes the client sent (None if unknown)."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = self.proc.communicate(timeout=20)
+            # Interrupted, the client has only its own count.
+            return json.loads(out)["end"]["sum_sent"]["bytes"]
+        except (subprocess.TimeoutExpired, ValueError, KeyError):
+            self.proc.kill()
+            self.proc.communicate()
+            return None
 
 
 def irq_report(lab):
