@@ -203,14 +203,14 @@ impl Params {
 /// # Invariants
 ///
 /// `ptr` is a live page pool created by [`PagePool::new_for_napi`] or
-/// [`PagePool::new_unbound`] with `PP_FLAG_DMA_MAP` and pages of `page_len`
-/// bytes, whose creation reference this value owns, bound to the NAPI
-/// instance `napi` (null: none). Its lock-free allocation cache is only
-/// used through `&mut self` with a [`NapiContext`] that owns `napi`.
+/// [`PagePool::new_unbound`] with `PP_FLAG_DMA_MAP` and order-0 pages
+/// ([`PAGE_SIZE`] bytes), whose creation reference this value owns, bound
+/// to the NAPI instance `napi` (null: none). Its lock-free allocation
+/// cache is only used through `&mut self` with a [`NapiContext`] that owns
+/// `napi`.
 pub struct PagePool {
     ptr: NonNull<bindings::page_pool>,
     napi: *mut bindings::napi_struct,
-    page_len: u32,
 }
 
 // SAFETY: The pool may be used and destroyed from any CPU; its lock-free
@@ -290,7 +290,6 @@ impl PagePool {
         params: &Params,
         napi: *mut bindings::napi_struct,
     ) -> Result<Self> {
-        let page_len = PAGE_SIZE;
         let mut p = bindings::page_pool_params::default();
         // The fast and slow parameter groups are unions of a named struct
         // and its fields, as bindgen sees `struct_group_tagged()`; both
@@ -306,7 +305,7 @@ impl PagePool {
             } else {
                 bindings::dma_data_direction::DMA_BIDIRECTIONAL
             },
-            max_len: page_len,
+            max_len: PAGE_SIZE,
             offset: 0,
         };
         p.__bindgen_anon_2.slow = bindings::page_pool_params__bindgen_ty_2_page_pool_params_slow {
@@ -336,7 +335,6 @@ impl PagePool {
         Ok(Self {
             ptr: NonNull::new(ptr).ok_or(ENOMEM)?,
             napi,
-            page_len,
         })
     }
 
@@ -381,7 +379,6 @@ impl PagePool {
             page: PoolPageRef {
                 netmem,
                 pool: self.ptr,
-                len: self.page_len,
             },
             refs: RX_PAGE_REFS,
             dma,
@@ -410,7 +407,9 @@ impl Drop for PagePool {
 /// It is `Copy` and has no invariant of its own: [`RxPage`] and [`PageRef`],
 /// which hold one, guarantee that `page` came from `pool` and is not back
 /// yet, which keeps `pool` allocated (the core frees a destroyed pool only
-/// once all its pages have returned), and that the page is `len` bytes.
+/// once all its pages have returned). Pools here hand out order-0 pages:
+/// every piece is [`PAGE_SIZE`] bytes, a constant the range checks below
+/// fold into their code rather than load per packet.
 ///
 /// `netmem` is a page, or, in a pool with a memory provider, a buffer of
 /// the provider that the CPU may not read (`net_iov`).
@@ -418,7 +417,6 @@ impl Drop for PagePool {
 struct PoolPageRef {
     netmem: bindings::netmem_ref,
     pool: NonNull<bindings::page_pool>,
-    len: u32,
 }
 
 impl PoolPageRef {
@@ -471,8 +469,8 @@ impl RxPage {
     /// which the CPU does not read.
     #[inline]
     pub fn sync_for_cpu(&self, offset: u32, len: u32) {
-        let offset = offset.min(self.page.len);
-        let len = len.min(self.page.len - offset);
+        let offset = offset.min(PAGE_SIZE);
+        let len = len.min(PAGE_SIZE - offset);
         // SAFETY: By the type invariant the piece belongs to the pool, which
         // is allocated while the piece is out, and the pool maps its pages;
         // the range is within the page. The function skips pools whose
@@ -589,9 +587,7 @@ impl PageRef {
     /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind it.
     #[inline]
     pub(super) fn head_fits(&self, start: u32, size: u32, headroom: u32, len: u32) -> bool {
-        start
-            .checked_add(size)
-            .is_some_and(|end| end <= self.page.len)
+        start.checked_add(size).is_some_and(|end| end <= PAGE_SIZE)
             && headroom
                 .checked_add(len)
                 .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
@@ -601,9 +597,7 @@ impl PageRef {
     /// Whether `offset..offset + len` is within the page.
     #[inline]
     pub(super) fn range_fits(&self, offset: u32, len: u32) -> bool {
-        offset
-            .checked_add(len)
-            .is_some_and(|end| end <= self.page.len)
+        offset.checked_add(len).is_some_and(|end| end <= PAGE_SIZE)
     }
 
     /// Gives up the reference without returning it: the caller passed it
@@ -633,7 +627,6 @@ impl PageRef {
             page: PoolPageRef {
                 netmem,
                 pool: NonNull::new(pool)?,
-                len: PAGE_SIZE,
             },
             _not_sync: PhantomData,
         })
@@ -650,8 +643,8 @@ impl PageRef {
     /// to the device (`dma_sync_single_range_for_device()`), for it to send
     /// them. Ranges outside the page are clamped to it.
     pub(super) fn sync_for_device(&self, offset: u32, len: u32) {
-        let offset = offset.min(self.page.len);
-        let len = len.min(self.page.len - offset);
+        let offset = offset.min(PAGE_SIZE);
+        let len = len.min(PAGE_SIZE - offset);
         // SAFETY: By the type invariant the page belongs to the pool, which
         // is allocated while the page is out and mapped the page both ways
         // (`Params`) for its device `p.dev`; the range is within the page.

@@ -198,15 +198,18 @@ impl BufRing {
         let mask = self.mask();
         let to = to & mask;
         let mut pool = pool;
-        while self.head != to {
-            if let Some(slot) = self.pages.get_mut(self.head as usize) {
+        // In a register while releasing, stored once at the end.
+        let mut head = self.head;
+        while head != to {
+            if let Some(slot) = self.pages.get_mut(head as usize) {
                 match pool.as_deref_mut() {
                     Some(pool) => RxPage::release_slot(slot, pool, napi),
                     None => *slot = None,
                 }
             }
-            self.head = self.head.wrapping_add(1) & mask;
+            head = head.wrapping_add(1) & mask;
         }
+        self.head = head;
     }
 
     /// Whether the device may report a piece in `slot` now: the slot is
@@ -498,7 +501,10 @@ impl Rings {
         // Kept in a register while posting, stored once at the end.
         let mut tail = start;
         let mut full = true;
-        while (ring.head.wrapping_sub(tail).wrapping_sub(1) & mask) != 0 {
+        // The free slots, counted once: the device does not move the head
+        // while we post.
+        let free = ring.head.wrapping_sub(start).wrapping_sub(1) & mask;
+        for _ in 0..free {
             let Some(page) = pool.alloc(napi) else {
                 self.stats.rx.alloc_fail.inc();
                 full = false;
@@ -660,12 +666,16 @@ impl Rings {
         // Counted here and added to the queue's counters once per poll.
         let mut count = RxCount::default();
 
+        // The head stays in a register for the whole walk (the calls into
+        // the stack would otherwise make it a load and a store per
+        // completion), and goes back to the ring once, after it.
+        let mut head = rx.rcq_head;
         while done < budget {
-            let raw = rx.rcq.read(rx.rcq_head);
-            if RxCompletion::done(raw) != done_for_position(rx.rcq_head, size) {
+            let raw = rx.rcq.read(head);
+            if RxCompletion::done(raw) != done_for_position(head, size) {
                 break;
             }
-            rx.rcq_head = wrap(rx.rcq_head.wrapping_add(1), size << 1);
+            head = wrap(head.wrapping_add(1), size << 1);
             seen = true;
 
             match RxCompletion::decode(raw) {
@@ -764,6 +774,7 @@ impl Rings {
                 }
             }
         }
+        rx.rcq_head = head;
         count.add_to(&self.stats.rx);
         // The XDP_TX frames of the whole poll go with one doorbell, and
         // the redirected ones with one flush.
