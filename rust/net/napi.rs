@@ -407,6 +407,15 @@ impl Napi {
         unsafe { bindings::napi_schedule(self.as_raw()) };
     }
 
+    /// Whether a poll is scheduled or running (`napi_is_scheduled()`):
+    /// until it completes, the instance, and the interrupt it masked, are
+    /// the core's. A snapshot, which may change at once.
+    pub fn is_scheduled(&self) -> bool {
+        // SAFETY: By the type invariant the instance is valid; the function
+        // only reads its state bits.
+        unsafe { bindings::napi_is_scheduled(self.as_raw()) }
+    }
+
     /// Reports the end of a poll that did `work_done` (less than its
     /// budget) (`napi_complete_done()`). Returns whether the driver should
     /// re-enable its interrupt: `false` if the core keeps polling.

@@ -15,8 +15,9 @@
 //!   and its MSI-X message never arrived, so NAPI never runs and the
 //!   vector, masked by its own delivery, stays masked. Once a second the
 //!   service task looks for a queue vector that had no interrupt since
-//!   the last look while a completion waits at the position its poll
-//!   reads next, and fires that vector's interrupt (unmasked), as the
+//!   the last look and whose NAPI instance is not scheduled (under load
+//!   NAPI polls on with the interrupt masked) while a completion waits at
+//!   the position its poll reads next, and fires that vector's interrupt (unmasked), as the
 //!   depletion check does for an RX ring short of pages. It counts and
 //!   logs each time (rate-limited). The C driver has no such check: a
 //!   lost interrupt stalls the queue pair until the interface goes down
@@ -84,7 +85,10 @@ impl Service {
                     layout.tcq_napi(p) == i as u32 || rx
                 };
                 let now = irqs.load(Relaxed);
+                // A scheduled instance is polling (under load NAPI keeps
+                // polling with its interrupt masked): not a lost interrupt.
                 if seen.xchg(now, Relaxed) != now
+                    || q.napi.is_scheduled()
                     || !pairs()
                         .enumerate()
                         .any(|(p, pair)| serviced(p as u32) && pair.rings.completions_waiting())
