@@ -17,11 +17,11 @@
 //!   service task looks for a queue vector that had no interrupt since
 //!   the last look and whose NAPI instance is not scheduled (under load
 //!   NAPI polls on with the interrupt masked) while a completion waits at
-//!   the position its poll reads next, and fires that vector's interrupt (unmasked), as the
-//!   depletion check does for an RX ring short of pages. It counts and
-//!   logs each time (rate-limited). The C driver has no such check: a
-//!   lost interrupt stalls the queue pair until the interface goes down
-//!   and up.
+//!   the position its poll reads next, and fires that vector's interrupt
+//!   (unmasked), as the depletion check does for an RX ring short of
+//!   pages. It counts and logs each time (rate-limited). The C driver has
+//!   no such check: a lost interrupt stalls the queue pair until the
+//!   interface goes down and up.
 //! - The device stopped sending on a TX queue: descriptors wait and the
 //!   queue's head has not moved for [`TX_HANG_CHECKS`] seconds. The
 //!   stack's watchdog catches this only for a queue it stopped; a queue
@@ -38,13 +38,13 @@ use kernel::{
 };
 
 use super::Service;
+use crate::kernel_ext::net;
 
 /// Seconds (service checks) for which a TX queue with descriptors
 /// outstanding may make no progress. The stack's watchdog reports a queue
 /// it stopped within twice its period (`watchdog_timeo`, 5 s): one second
 /// more leaves such a queue to the watchdog.
 const TX_HANG_CHECKS: u32 = 11;
-use crate::kernel_ext::net;
 
 impl Service {
     /// Whether the device was found gone; the first time, logs it and
