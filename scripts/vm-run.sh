@@ -50,7 +50,10 @@
 #                       no offloads (QEMU clears them without vnet headers).
 #
 # A script may ask for a number of ports on a "# vm-ports N" line (--ports
-# on the command line wins).
+# on the command line wins). With root ports, a "# vm-plug-later N..." line
+# leaves port N's function out at boot (its root port is there, with room
+# for its BARs) for the script to plug in: "device-add N fbnicN fbnic-rpN"
+# on the emulator's control socket.
 #
 # A script may declare the emulator options it needs on a comment line
 # "# fbnic-emu-args: ..." (e.g. a start-up sensor value); they come before
@@ -263,14 +266,23 @@ emu_cmd+=($(sed -n 's/^# fbnic-emu-args: //p' "$script") $emu_args)
 # Each fbnic function in slot 5, 6, ... of the root bus, or behind a root
 # port there (--root-ports), where Linux's AER service sees its errors.
 if grep -q "^# vm-root-ports" "$script"; then root_ports=1; fi
+# Ports the script plugs in itself (QMP device_add through the emulator's
+# control socket): their root port is there at boot, the function is not.
+later=" $(sed -n 's/^# vm-plug-later //p' "$script") "
+[ "$later" = "  " ] || [ $root_ports -eq 1 ] || die "# vm-plug-later needs # vm-root-ports"
 devices=()
 
 for ((i = 0; i < ports; i++)); do
 	at="\"addr\":\"0x$((5 + i))\""
 	if [ $root_ports -eq 1 ]; then
-		devices+=(-device "pcie-root-port,id=fbnic-rp$i,bus=pcie.0,addr=0x$((5 + i)),chassis=$((1 + i))")
+		# An empty slot's bridge window is sized by the firmware at boot:
+		# reserve room for a function plugged later (BAR0 is 4 MiB).
+		reserve=
+		[[ $later != *" $i "* ]] || reserve=,mem-reserve=8M
+		devices+=(-device "pcie-root-port,id=fbnic-rp$i,bus=pcie.0,addr=0x$((5 + i)),chassis=$((1 + i))$reserve")
 		at="\"bus\":\"fbnic-rp$i\""
 	fi
+	[[ $later != *" $i "* ]] || continue
 	devices+=(-device "{\"driver\":\"vfio-user-pci\",\"id\":\"fbnic$i\",\"socket\":{\"path\":\"${socks[$i]}\",\"type\":\"unix\"},$at}")
 done
 
