@@ -221,8 +221,18 @@ def malformed_completions(lab):
         lab.emu.ctl("fault", 0, "tx-cmpl", kind, 3)
     ksft_true(wait_for(used_up, 60, step=0.1), f"faults left: {fault_counts(lab, 'rx')}")
     if not rust:
-        lab.emu.ctl("fault", 0, "tx-cmpl", "past-tail", 3)
-        ksft_true(wait_for(used_up, 60, step=0.1), f"faults left: {fault_counts(lab, 'tx')}")
+        # One head past the tail at a time, with traffic between: the
+        # fixed driver ignores it and the next good head retires what it
+        # covered. Several in a row on a queue can instead leave BQL
+        # holding it stopped before a good head comes, and with no
+        # ndo_tx_timeout nothing would restart it (as in
+        # tx_timeout_recovery); that is not what is tested here.
+        for _ in range(3):
+            lab.emu.ctl("fault", 0, "tx-cmpl", "past-tail", 1)
+            ksft_true(wait_for(used_up, 60, step=0.1), f"faults left: {fault_counts(lab, 'tx')}")
+            ksft_eq(lab.ping(count=5, interval=0.1), 5, "C: answers after a head past the tail")
+            ksft_true(wait_for(lambda: not bql_inflight(lab), 5),
+                      f"C: no TX queue keeps bytes in flight: {bql_inflight(lab)}")
     log = cmd("dmesg").stdout
     if rust:
         rx, tx = desc_errs(lab, "rx") - rx0, desc_errs(lab, "tx") - tx0
@@ -236,22 +246,16 @@ def malformed_completions(lab):
     else:
         ksft_in("completions name a buffer outside the ring, packets dropped", log)
         ksft_in("Tx completion head", log)
-        # The packets whose completions were replaced by the bad heads are
-        # never retired: BQL counts their bytes in flight, stops the
-        # queue, and with no ndo_tx_timeout nothing resets it (as in
-        # tx_timeout_recovery). Down/up does.
-        ksft_eq(lab.ping(count=3), 0, "C: answers with the TX queue held by BQL")
-        queues = Path(f"/sys/class/net/{lab.env.ifname}/queues")
-        inflight = {q.name: read(q / "byte_queue_limits/inflight") for q in queues.glob("tx-*")
-                    if read(q / "byte_queue_limits/inflight") != "0"}
-        ksft_pr(f"BQL bytes in flight: {inflight}")
-        ip(f"link set {lab.env.ifname} down")
-        ip(f"link set {lab.env.ifname} up")
-        ksft_true(wait_for(lambda: read(f"/sys/class/net/{lab.env.ifname}/carrier") == "1", 20),
-                  "carrier after down/up")
     clear.exec()
     ksft_eq(lab.ping(count=20, interval=0.05), 20, "answers after the faults")
     ksft_eq(lab.ping(count=20, interval=0.05, remote=True), 20, "answers from port 1")
+
+
+def bql_inflight(lab):
+    """{tx queue: bytes} of the TX queues BQL counts bytes in flight on."""
+    queues = Path(f"/sys/class/net/{lab.env.ifname}/queues")
+    return {q.name: read(q / "byte_queue_limits/inflight") for q in queues.glob("tx-*")
+            if read(q / "byte_queue_limits/inflight") != "0"}
 
 
 def fail_config(**values):
