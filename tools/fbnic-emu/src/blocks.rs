@@ -19,7 +19,10 @@
 //! their own (interrupts, link, PTP, mailbox) are handled by their blocks
 //! before this.
 
+use std::sync::OnceLock;
+
 use fbnic_hw::csr;
+use fbnic_hw::reg::RegInfo;
 
 use crate::regs::RegisterFile;
 
@@ -27,9 +30,55 @@ use crate::regs::RegisterFile;
 /// `Some(value)` to store, `None` to drop the write. Undeclared dwords
 /// hold what is written.
 pub fn write_filter(reg: u32, val: u32, current: u32) -> Option<u32> {
-    match csr::lookup(0, reg) {
-        Some((info, _, _)) => info.apply_write(current, val),
+    match WriteRules::get().declaration(reg) {
+        Some(info) => info.apply_write(current, val),
         None => Some(val),
+    }
+}
+
+/// The declaration of every BAR0 dword, by index: what [`csr::lookup`]
+/// finds, worked out once. A lookup walks a block's declarations, and
+/// every guest write (a busy queue's doorbells most of all) needs one.
+struct WriteRules {
+    /// For each dword up to the last one declared: one more than the
+    /// index of its declaration in `decls`, or 0 if none covers it.
+    at: Vec<u16>,
+    decls: Vec<&'static RegInfo>,
+}
+
+impl WriteRules {
+    fn get() -> &'static WriteRules {
+        static RULES: OnceLock<WriteRules> = OnceLock::new();
+        RULES.get_or_init(|| {
+            let mut rules = WriteRules {
+                at: Vec::new(),
+                decls: Vec::new(),
+            };
+            // In declaration order, and a dword keeps the first
+            // declaration that covers it, as `csr::lookup` decides.
+            for r in csr::registers().filter(|r| r.bar == 0) {
+                rules.decls.push(r);
+                let id = u16::try_from(rules.decls.len()).expect("under 2^16 BAR0 declarations");
+                for n in 0..r.dims[0].0 {
+                    for m in 0..r.dims[1].0 {
+                        let Some(d) = r.index_of(n, m) else { continue };
+                        let d = d as usize;
+                        if d >= rules.at.len() {
+                            rules.at.resize(d + 1, 0);
+                        }
+                        if rules.at[d] == 0 {
+                            rules.at[d] = id;
+                        }
+                    }
+                }
+            }
+            rules
+        })
+    }
+
+    fn declaration(&self, reg: u32) -> Option<&'static RegInfo> {
+        let id = *self.at.get(reg as usize)?;
+        self.decls.get(usize::from(id).checked_sub(1)?).copied()
     }
 }
 
@@ -47,6 +96,7 @@ pub fn apply_resets(csr: &RegisterFile) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::device::{DeviceParams, FbnicDevice};
     use crate::identity::DEFAULT_DSN;
     use fbnic_hw::csr::{queue, rxb};
@@ -138,6 +188,24 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_table_finds_what_a_lookup_finds() {
+        let rules = WriteRules::get();
+        let mut dwords: Vec<u32> = (0..rules.at.len() as u32 + 64).step_by(61).collect();
+        for r in csr::registers().filter(|r| r.bar == 0) {
+            for n in 0..r.dims[0].0 {
+                for m in 0..r.dims[1].0 {
+                    let d = r.dword(n, m);
+                    dwords.extend([d.wrapping_sub(1), d, d + 1]);
+                }
+            }
+        }
+        for d in dwords {
+            let want = csr::lookup(0, d).map(|(info, _, _)| info);
+            assert_eq!(rules.declaration(d), want, "dword {d:#x}");
         }
     }
 }
