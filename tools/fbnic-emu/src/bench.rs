@@ -93,6 +93,19 @@ fn tcp_frame(len: usize, flow: u16, lso: bool) -> Vec<u8> {
     f
 }
 
+/// The TX metadata of a [`tcp_frame`] whose TCP checksum the device is
+/// to fill in.
+fn cso_meta() -> TxMeta {
+    TxMeta {
+        l2_hlen: 14,
+        l3_type: L3Type::Ipv4,
+        l3_ihlen: 20,
+        csum_offset: 16,
+        req_cso: true,
+        ..TxMeta::default()
+    }
+}
+
 /// Sends `sends` packets of `load` spread over `queues` queues and
 /// measures the engines.
 pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> {
@@ -100,17 +113,7 @@ pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> 
     let mut b = Testbed::new(queues, DEFAULT_DSN + 1)?;
     backend::cable(&a.dev, &b.dev);
     let (bytes, meta) = match load {
-        Load::Frames(n) => (
-            n,
-            TxMeta {
-                l2_hlen: 14,
-                l3_type: L3Type::Ipv4,
-                l3_ihlen: 20,
-                csum_offset: 16,
-                req_cso: true,
-                ..TxMeta::default()
-            },
-        ),
+        Load::Frames(n) => (n, cso_meta()),
         Load::Tso(n) => (
             n + 54,
             TxMeta {
@@ -234,5 +237,42 @@ mod tests {
         assert_eq!(f.frames, f.sends);
         let f = measure(1, Load::Tso(10_000), 4).unwrap();
         assert_eq!(f.frames, 4 * 10_000u64.div_ceil(1448));
+    }
+
+    /// The sender stops at the far port's soft inbox limit and goes on
+    /// once the far port has placed what it holds: nothing is dropped.
+    #[test]
+    fn a_full_inbox_holds_the_sender_back() {
+        use crate::queues::INBOX_SOFT_LIMIT;
+
+        let mut a = Testbed::new(2, DEFAULT_DSN).unwrap();
+        let mut b = Testbed::new(2, DEFAULT_DSN + 1).unwrap();
+        backend::cable(&a.dev, &b.dev);
+        let meta = cso_meta();
+        let sends = 300;
+        for q in 0..2 {
+            let frame = tcp_frame(60, 40000 + q, false);
+            for _ in 0..sends {
+                a.send(q, meta, &frame, 4096);
+            }
+        }
+        for _ in 0..64 {
+            a.datapath().run_once(&a.dev);
+        }
+        assert_eq!(b.datapath().inbox_len(), INBOX_SOFT_LIMIT);
+        assert!(a.datapath().has_tx_work());
+        let mut frames = 0;
+        for _ in 0..1000 {
+            b.datapath().run_once(&b.dev);
+            for q in 0..2 {
+                a.poll_tx(q);
+                frames += b.poll_rx(q).len();
+            }
+            a.datapath().run_once(&a.dev);
+            if frames == 2 * sends {
+                break;
+            }
+        }
+        assert_eq!(frames, 2 * sends);
     }
 }

@@ -66,7 +66,7 @@ use worker::Kick;
 
 pub use desc_fault::DescFault;
 pub use ts_fault::TsFault;
-pub use worker::{INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
+pub use worker::{InboxLevel, INBOX_HARD_LIMIT, INBOX_SOFT_LIMIT};
 
 /// A descriptor ring as programmed: base address and entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

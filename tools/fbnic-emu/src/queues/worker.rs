@@ -4,7 +4,7 @@
 //! packet buffer), the kick that wakes it, and its service loop.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::Instant;
@@ -29,6 +29,26 @@ const SPARE_BUFFERS: usize = 64;
 pub(super) struct Inbox {
     frames: VecDeque<Vec<u8>>,
     spare: Vec<Vec<u8>>,
+    /// `frames.len()`, for senders to read without the lock.
+    level: InboxLevel,
+}
+
+/// How many frames an inbox holds, readable without its lock.
+///
+/// A sender asks before every frame whether the far end is congested;
+/// asking the inbox itself took the far port (an upgrade of its weak
+/// reference) and its inbox lock per frame. The level is written only
+/// under the inbox lock, so it is exact there and elsewhere at most the
+/// frames in flight behind, which the soft limit (holding senders back,
+/// with [`INBOX_HARD_LIMIT`] far above it) tolerates.
+#[derive(Clone, Default)]
+pub struct InboxLevel(Arc<AtomicUsize>);
+
+impl InboxLevel {
+    /// True while the inbox asks senders to wait.
+    pub fn congested(&self) -> bool {
+        self.0.load(Ordering::Relaxed) >= INBOX_SOFT_LIMIT
+    }
 }
 
 impl Inbox {
@@ -36,8 +56,29 @@ impl Inbox {
         self.frames.len()
     }
 
+    fn update_level(&self) {
+        self.level.0.store(self.frames.len(), Ordering::Relaxed);
+    }
+
     pub(super) fn clear(&mut self) {
         self.frames.clear();
+        self.update_level();
+    }
+
+    fn push_back(&mut self, frame: Vec<u8>) {
+        self.frames.push_back(frame);
+        self.update_level();
+    }
+
+    fn push_front(&mut self, frame: Vec<u8>) {
+        self.frames.push_front(frame);
+        self.update_level();
+    }
+
+    fn pop_front(&mut self) -> Option<Vec<u8>> {
+        let frame = self.frames.pop_front();
+        self.update_level();
+        frame
     }
 
     /// Keeps `buf` for a later frame, unless enough are kept.
@@ -133,7 +174,7 @@ impl Datapath {
                 if f.len() < 60 {
                     f.resize(60, 0);
                 }
-                inbox.frames.push_back(f);
+                inbox.push_back(f);
                 true
             }
         };
@@ -155,6 +196,11 @@ impl Datapath {
     /// True while the inbox asks senders to wait.
     pub fn congested(&self) -> bool {
         self.inbox().len() >= INBOX_SOFT_LIMIT
+    }
+
+    /// The inbox's fill level, for a sender to watch ([`InboxLevel`]).
+    pub fn inbox_level(&self) -> InboxLevel {
+        self.inbox().level.clone()
     }
 
     /// Frames waiting in the inbox.
@@ -225,14 +271,14 @@ impl Datapath {
                 if let Some(buf) = done.take() {
                     inbox.recycle(buf);
                 }
-                match inbox.frames.pop_front() {
+                match inbox.pop_front() {
                     Some(f) => f,
                     None => return,
                 }
             };
             self.tap(Dir::Rx, &frame);
             if eng.rx_frame(self, dev, &frame) == Placed::Wait {
-                self.inbox().frames.push_front(frame);
+                self.inbox().push_front(frame);
                 return;
             }
             done = Some(frame);
