@@ -49,6 +49,7 @@
 //!     self,
 //!     page_pool::{
 //!         PagePool,
+//!         PageSpan,
 //!         Params,
 //!         RxPage, //
 //!     },
@@ -93,11 +94,10 @@
 //!     headroom: u32,
 //!     len: u32,
 //! ) -> Result {
-//!     page.sync_for_cpu(start, size);
+//!     let span = PageSpan::new(start, size).ok_or(EINVAL)?;
+//!     page.sync_span_for_cpu(&span);
 //!     let head = page.take_ref().ok_or(EINVAL)?;
-//!     let skb = napi
-//!         .build_skb(head, start, size, headroom, len)
-//!         .ok_or(ENOMEM)?;
+//!     let skb = napi.build_skb(head, span, headroom, len).ok_or(ENOMEM)?;
 //!     // Payload pages: `skb.add_rx_frag(page_ref, offset, len, truesize)`.
 //!     napi.gro_receive(skb);
 //!     Ok(())
@@ -151,6 +151,70 @@ pub const SKB_SHINFO_ROOM: u32 = {
     // CAST: a few hundred bytes.
     ((size + align - 1) & !(align - 1)) as u32
 };
+
+/// A range of bytes within a pool page: `size` bytes at `start`.
+///
+/// Checked once when made, so that the calls taking it
+/// ([`RxPage::sync_span_for_cpu`], [`Napi::build_skb`],
+/// [`xdp::Buff::new`](super::xdp::Buff::new)) need not check or clamp it
+/// again.
+///
+/// # Invariants
+///
+/// `start + size <= PAGE_SIZE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageSpan {
+    start: u32,
+    size: u32,
+}
+
+impl PageSpan {
+    /// The bytes from `start` up to (not including) `end`; `None` unless
+    /// `start <= end <= PAGE_SIZE`.
+    #[inline]
+    pub fn between(start: u32, end: u32) -> Option<Self> {
+        if start > end || end > PAGE_SIZE {
+            return None;
+        }
+        // INVARIANT: `start + (end - start) == end <= PAGE_SIZE`.
+        Some(Self {
+            start,
+            size: end - start,
+        })
+    }
+
+    /// `size` bytes at `start`; `None` unless within the page.
+    #[inline]
+    pub fn new(start: u32, size: u32) -> Option<Self> {
+        // Two `u32`s cannot overflow a `u64`.
+        if u64::from(start) + u64::from(size) > u64::from(PAGE_SIZE) {
+            return None;
+        }
+        // INVARIANT: checked above.
+        Some(Self { start, size })
+    }
+
+    /// Where the range starts in the page.
+    #[inline]
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// Bytes in the range.
+    #[inline]
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Whether a packet of `len` bytes `headroom` bytes into the range
+    /// fits it with room for a socket buffer's shared info
+    /// ([`SKB_SHINFO_ROOM`]) behind it.
+    #[inline]
+    pub(super) fn holds_head(&self, headroom: u32, len: u32) -> bool {
+        // Three `u32`s cannot overflow a `u64`.
+        u64::from(headroom) + u64::from(len) + u64::from(SKB_SHINFO_ROOM) <= u64::from(self.size)
+    }
+}
 
 /// How the pages of a pool are used.
 ///
@@ -485,6 +549,25 @@ impl RxPage {
         };
     }
 
+    /// Makes the bytes of `span`, written by the device, visible to the
+    /// CPU, as [`RxPage::sync_for_cpu`] does; the span is within the page
+    /// by its type, so nothing to clamp.
+    #[inline]
+    pub fn sync_span_for_cpu(&self, span: &PageSpan) {
+        // SAFETY: By the type invariant the piece belongs to the pool, which
+        // is allocated while the piece is out, and the pool maps its pages;
+        // the range is within the page (the invariant of `PageSpan`). The
+        // function skips pools whose memory provider turned CPU syncs off.
+        unsafe {
+            bindings::page_pool_dma_sync_netmem_for_cpu(
+                self.page.pool.as_ptr(),
+                self.page.netmem,
+                span.start,
+                span.size,
+            )
+        };
+    }
+
     /// Takes one of the page's references, to hand a piece of it to the
     /// stack. `None` once all but one are given out: the page keeps one for
     /// itself, so it cannot go back to the pool while the driver has it.
@@ -582,22 +665,10 @@ impl PageRef {
         self.page.netmem
     }
 
-    /// Whether a buffer of `size` bytes at `start` in the page holds a
-    /// packet of `len` bytes `headroom` bytes into it, with room for the
-    /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind it.
-    #[inline]
-    pub(super) fn head_fits(&self, start: u32, size: u32, headroom: u32, len: u32) -> bool {
-        start.checked_add(size).is_some_and(|end| end <= PAGE_SIZE)
-            && headroom
-                .checked_add(len)
-                .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
-                .is_some_and(|n| n <= size)
-    }
-
     /// Whether `offset..offset + len` is within the page.
     #[inline]
     pub(super) fn range_fits(&self, offset: u32, len: u32) -> bool {
-        offset.checked_add(len).is_some_and(|end| end <= PAGE_SIZE)
+        PageSpan::new(offset, len).is_some()
     }
 
     /// Gives up the reference without returning it: the caller passed it
@@ -676,43 +747,43 @@ impl Napi {
     /// pool page (`napi_build_skb()`, `skb_mark_for_recycle()`), from the
     /// poll function.
     ///
-    /// The buffer is `size` bytes at `start` in `head`'s page; the packet's
-    /// `len` bytes start `headroom` bytes into it, and the buffer has room
-    /// for the socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind
-    /// them. The page reference goes to the socket buffer; `None` if the
-    /// geometry does not fit or memory is short (the reference is returned
-    /// to the pool then).
+    /// The buffer is `span` in `head`'s page; the packet's `len` bytes
+    /// start `headroom` bytes into it, and the buffer has room for the
+    /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind them. The
+    /// page reference goes to the socket buffer; `None` if the packet does
+    /// not fit the buffer or memory is short (the reference is returned to
+    /// the pool then).
     #[inline]
     pub fn build_skb(
         &self,
         head: PageRef,
-        start: u32,
-        size: u32,
+        span: PageSpan,
         headroom: u32,
         len: u32,
     ) -> Option<SkBuff> {
-        if !head.head_fits(start, size, headroom, len) {
+        if !span.holds_head(headroom, len) {
             return None;
         }
         let page = head.page.page()?.as_ptr();
         // SAFETY: The page is a pool page (lowmem, so it has an address)
-        // and `start..start + size` is within it. The buffer is ours: the
-        // device wrote it and the caller synced it, and our page reference
-        // keeps the page. On success the socket buffer takes that
-        // reference (its head is in the page; marked for recycling it
-        // returns it with `page_pool_put_full_page()` when freed).
+        // and `span` is within it (the invariant of `PageSpan`). The
+        // buffer is ours: the device wrote it and the caller synced it, and
+        // our page reference keeps the page. On success the socket buffer
+        // takes that reference (its head is in the page; marked for
+        // recycling it returns it with `page_pool_put_full_page()` when
+        // freed).
         let skb = unsafe {
             let data = bindings::lowmem_page_address(page)
                 .cast::<u8>()
-                .add(usize::from_safe_cast(start));
-            bindings::napi_build_skb(data.cast(), size)
+                .add(usize::from_safe_cast(span.start));
+            bindings::napi_build_skb(data.cast(), span.size)
         };
         if skb.is_null() {
             return None;
         }
         let _ = head.into_raw();
         // SAFETY: `skb` is a new socket buffer, ours; `headroom + len`
-        // bytes plus the shared info fit in its `size` bytes (checked
+        // bytes plus the shared info fit in its `span.size` bytes (checked
         // above).
         unsafe {
             // CAST: within a page (checked above), which fits an `int`.

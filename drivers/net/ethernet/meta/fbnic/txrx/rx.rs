@@ -55,6 +55,7 @@ use crate::{
                 self,
                 PagePool,
                 PageRef,
+                PageSpan,
                 Params,
                 RxPage, //
             },
@@ -567,23 +568,25 @@ impl Rings {
         } else {
             desc::bd::hdr_next_off(off, len, RX_HROOM, RX_TROOM) - RX_HROOM
         };
-        let Some(size) = end.checked_sub(start) else {
+        // Checked once here for the page: the sync and the socket buffer
+        // (or XDP frame) take it as it is.
+        let base = u32::from(frag) * RX_BUF;
+        let Some(span) = PageSpan::between(base + start, base.saturating_add(end)) else {
             return RxPacket::Failed;
         };
         let headroom = off - start;
-        let start = start + u32::from(frag) * RX_BUF;
-        page.sync_for_cpu(start, size);
+        page.sync_span_for_cpu(&span);
         let Some(head) = page.take_ref() else {
             return RxPacket::Failed;
         };
         if let (true, Some(rxq)) = (xdp, rx.xdp_rxq.as_ref()) {
-            rx.xdp = rx_xdp::start(rxq, head, start, size, headroom, len);
+            rx.xdp = rx_xdp::start(rxq, head, span, headroom, len);
             return match rx.xdp {
                 Some(_) => RxPacket::Xdp,
                 None => RxPacket::Failed,
             };
         }
-        match napi.build_skb(head, start, size, headroom, len) {
+        match napi.build_skb(head, span, headroom, len) {
             Some(skb) => RxPacket::Building(skb),
             None => RxPacket::Failed,
         }
