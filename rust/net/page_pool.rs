@@ -37,9 +37,9 @@
 //! instance's poll straight into the pool's lock-free cache instead of its
 //! locked ring, and `page-pool-get` reports the instance (`napi-id`). The
 //! cache must then only be used from that poll or while the instance is
-//! disabled, so [`PagePool::alloc`] and [`RxPage::release_slot`] take a
-//! [`NapiContext`], which only the poll callback and
-//! [`Napi::with_disabled`] hand out.
+//! disabled, so [`PagePool::cache`], through which pages are allocated
+//! and returned there, takes a [`NapiContext`], which only the poll
+//! callback and [`Napi::with_disabled`] hand out.
 //!
 //! # Examples
 //!
@@ -78,7 +78,7 @@
 //!         .napi
 //!         .with_disabled(|ctx| -> Result<_> {
 //!             let mut pool = PagePool::new_for_napi(dev, &Params::new(256, 0), ctx)?;
-//!             let page = pool.alloc(ctx).ok_or(ENOMEM)?;
+//!             let page = pool.cache(ctx).and_then(|mut c| c.alloc()).ok_or(ENOMEM)?;
 //!             Ok((pool, page))
 //!         })
 //!         .ok_or(EBUSY)?
@@ -105,7 +105,10 @@
 //!
 //! // When the device has moved past the page in `slot`:
 //! fn done(slot: &mut Option<RxPage>, pool: &mut PagePool, napi: &NapiContext<'_>) {
-//!     RxPage::release_slot(slot, pool, napi);
+//!     match pool.cache(napi) {
+//!         Some(mut cache) => cache.release_slot(slot),
+//!         None => *slot = None,
+//!     }
 //! }
 //! ```
 
@@ -310,7 +313,7 @@ impl PagePool {
     /// to service the queue polls others (a queue restart,
     /// [`queue_mgmt`](super::queue_mgmt)). [`PagePool::bind_napi`] binds
     /// it once the instance is disabled; until then it has no lock-free
-    /// cache for [`PagePool::alloc`], and may be dropped at any time.
+    /// cache ([`PagePool::cache`]), and may be dropped at any time.
     pub fn new_unbound<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
         Self::create(dev, params, core::ptr::null_mut())
     }
@@ -336,7 +339,7 @@ impl PagePool {
     /// Unbinds the pool from its NAPI instance, disabled now (`ctx`), as
     /// the queue it serves is stopped (`page_pool_disable_direct_recycling()`),
     /// so that it may be dropped once the instance polls again. It has no
-    /// lock-free cache for [`PagePool::alloc`] from then on.
+    /// lock-free cache ([`PagePool::cache`]) from then on.
     pub fn unbind_napi(&mut self, ctx: &NapiContext<'_>) {
         if !self.owned_by(ctx) || !ctx.may_bind() {
             return;
@@ -409,24 +412,52 @@ impl PagePool {
         ctx.owns(self.napi)
     }
 
+    /// The pool's lock-free cache, to allocate pages from
+    /// ([`PoolCache::alloc`]) and return them to
+    /// ([`PoolCache::release_slot`]), the context checked once for a run
+    /// of such calls; `None` if `ctx` does not own the context of the
+    /// pool's NAPI instance.
+    #[inline]
+    pub fn cache<'a, 'n>(&'a mut self, ctx: &'a NapiContext<'n>) -> Option<PoolCache<'a, 'n>> {
+        if !self.owned_by(ctx) {
+            return None;
+        }
+        // INVARIANT: `ctx` owns the context of the pool's instance
+        // (checked above).
+        Some(PoolCache {
+            pool: self,
+            _ctx: ctx,
+        })
+    }
+}
+
+/// The lock-free cache of a [`PagePool`], from the context of the NAPI
+/// instance the pool is bound to ([`PagePool::cache`]).
+///
+/// # Invariants
+///
+/// The borrowed context owns the context of `pool`'s NAPI instance.
+pub struct PoolCache<'a, 'n> {
+    pool: &'a mut PagePool,
+    _ctx: &'a NapiContext<'n>,
+}
+
+impl PoolCache<'_, '_> {
     /// Allocates a page for the device to fill
     /// (`page_pool_dev_alloc_netmems()`, as the C driver does: the entry
     /// point that function error injection can make fail, which
     /// `page_pool_dev_alloc_pages()` may reach inlined), holding
-    /// [`RX_PAGE_REFS`]
-    /// references to give out (`page_pool_fragment_page()`). `None` if
-    /// memory is short, or if `ctx` does not own the context of the pool's
-    /// NAPI instance.
+    /// [`RX_PAGE_REFS`] references to give out
+    /// (`page_pool_fragment_page()`). `None` if memory is short.
     #[inline]
-    pub fn alloc(&mut self, ctx: &NapiContext<'_>) -> Option<RxPage> {
-        if !self.owned_by(ctx) {
-            return None;
-        }
-        // SAFETY: By the type invariant the pool is live. `&mut self` makes
-        // this the only user of its cache besides, for a bound pool, the
-        // stack's direct recycling, which happens only in the context of
-        // its NAPI instance, the one `ctx` owns (checked above).
-        let netmem = unsafe { bindings::page_pool_dev_alloc_netmems(self.ptr.as_ptr()) };
+    pub fn alloc(&mut self) -> Option<RxPage> {
+        let pool = &mut *self.pool;
+        // SAFETY: By the type invariant of `PagePool` the pool is live.
+        // `&mut` makes this the only user of its cache besides, for a
+        // bound pool, the stack's direct recycling, which happens only in
+        // the context of its NAPI instance, the one borrowed here (the
+        // type invariant).
+        let netmem = unsafe { bindings::page_pool_dev_alloc_netmems(pool.ptr.as_ptr()) };
         if netmem == 0 {
             return None;
         }
@@ -442,11 +473,28 @@ impl PagePool {
         Some(RxPage {
             page: PoolPageRef {
                 netmem,
-                pool: self.ptr,
+                pool: pool.ptr,
             },
             refs: RX_PAGE_REFS,
             dma,
         })
+    }
+
+    /// Returns the page in `slot` (if any) like dropping it does, but
+    /// straight into the cache if the page is its last user and belongs to
+    /// this pool (`allow_direct`, as a driver does from its NAPI poll).
+    /// `slot` is left empty: a ring gives its pages back where they sit,
+    /// without moving each out first.
+    #[inline]
+    pub fn release_slot(&mut self, slot: &mut Option<RxPage>) {
+        if let Some(page) = slot.as_ref() {
+            // `&mut self` and the borrowed context (the type invariant)
+            // make this the only user of the cache, as `release` needs for
+            // `direct`.
+            page.release(page.page.pool == self.pool.ptr);
+            // The page's references went back above.
+            core::mem::forget(slot.take());
+        }
     }
 }
 
@@ -585,29 +633,15 @@ impl RxPage {
         })
     }
 
-    /// Returns the page in `slot` (if any) like dropping it does, but
-    /// straight into the lock-free cache of `pool` if the page is its last
-    /// user, belongs to it and `ctx` may use the cache (`allow_direct`, as
-    /// a driver does from its NAPI poll). `slot` is left empty: a ring
-    /// gives its pages back where they sit, without moving each out first.
-    #[inline]
-    pub fn release_slot(slot: &mut Option<RxPage>, pool: &mut PagePool, ctx: &NapiContext<'_>) {
-        if let Some(page) = slot.as_ref() {
-            page.release(page.page.pool == pool.ptr && pool.owned_by(ctx));
-            // The page's references went back above.
-            core::mem::forget(slot.take());
-        }
-    }
-
     #[inline]
     fn release(&self, direct: bool) {
         let netmem = self.page.netmem;
         // SAFETY: By the type invariant we own `refs` references to the
         // piece. If they were the last (the result is 0), the page is ours
         // alone and goes back to its pool, which is allocated while the
-        // page is out. `direct` is only set by `release_slot`, whose
-        // `&mut PagePool` and `NapiContext` make this the only user of the
-        // pool's cache.
+        // page is out. `direct` is only set by `PoolCache::release_slot`,
+        // whose `&mut PagePool` and `NapiContext` make this the only user
+        // of the pool's cache.
         unsafe {
             // CAST: at most `RX_PAGE_REFS`, a page size, which fits a
             // `long`.
