@@ -131,7 +131,7 @@ pub trait Poll: Operations {
 /// instance: the core recycles pages into them only from the CPU that runs
 /// the instance's poll, while it runs. Page pools bound to a NAPI instance
 /// require one for their direct operations (see
-/// [`PagePool::alloc`](super::page_pool::PagePool::alloc)).
+/// [`PagePool::cache`](super::page_pool::PagePool::cache)).
 ///
 /// Handed out only by the poll callback ([`Poll::poll`]) and by
 /// [`Napi::with_disabled`]; bound to the call by its lifetime and not

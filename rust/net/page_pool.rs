@@ -37,9 +37,9 @@
 //! instance's poll straight into the pool's lock-free cache instead of its
 //! locked ring, and `page-pool-get` reports the instance (`napi-id`). The
 //! cache must then only be used from that poll or while the instance is
-//! disabled, so [`PagePool::alloc`] and [`RxPage::release_slot`] take a
-//! [`NapiContext`], which only the poll callback and
-//! [`Napi::with_disabled`] hand out.
+//! disabled, so [`PagePool::cache`], through which pages are allocated
+//! and returned there, takes a [`NapiContext`], which only the poll
+//! callback and [`Napi::with_disabled`] hand out.
 //!
 //! # Examples
 //!
@@ -49,6 +49,7 @@
 //!     self,
 //!     page_pool::{
 //!         PagePool,
+//!         PageSpan,
 //!         Params,
 //!         RxPage, //
 //!     },
@@ -77,7 +78,7 @@
 //!         .napi
 //!         .with_disabled(|ctx| -> Result<_> {
 //!             let mut pool = PagePool::new_for_napi(dev, &Params::new(256, 0), ctx)?;
-//!             let page = pool.alloc(ctx).ok_or(ENOMEM)?;
+//!             let page = pool.cache(ctx).and_then(|mut c| c.alloc()).ok_or(ENOMEM)?;
 //!             Ok((pool, page))
 //!         })
 //!         .ok_or(EBUSY)?
@@ -93,11 +94,10 @@
 //!     headroom: u32,
 //!     len: u32,
 //! ) -> Result {
-//!     page.sync_for_cpu(start, size);
+//!     let span = PageSpan::new(start, size).ok_or(EINVAL)?;
+//!     page.sync_span_for_cpu(&span);
 //!     let head = page.take_ref().ok_or(EINVAL)?;
-//!     let skb = napi
-//!         .build_skb(head, start, size, headroom, len)
-//!         .ok_or(ENOMEM)?;
+//!     let skb = napi.build_skb(head, span, headroom, len).ok_or(ENOMEM)?;
 //!     // Payload pages: `skb.add_rx_frag(page_ref, offset, len, truesize)`.
 //!     napi.gro_receive(skb);
 //!     Ok(())
@@ -105,7 +105,10 @@
 //!
 //! // When the device has moved past the page in `slot`:
 //! fn done(slot: &mut Option<RxPage>, pool: &mut PagePool, napi: &NapiContext<'_>) {
-//!     RxPage::release_slot(slot, pool, napi);
+//!     match pool.cache(napi) {
+//!         Some(mut cache) => cache.release_slot(slot),
+//!         None => *slot = None,
+//!     }
 //! }
 //! ```
 
@@ -151,6 +154,70 @@ pub const SKB_SHINFO_ROOM: u32 = {
     // CAST: a few hundred bytes.
     ((size + align - 1) & !(align - 1)) as u32
 };
+
+/// A range of bytes within a pool page: `size` bytes at `start`.
+///
+/// Checked once when made, so that the calls taking it
+/// ([`RxPage::sync_span_for_cpu`], [`Napi::build_skb`],
+/// [`xdp::Buff::new`](super::xdp::Buff::new)) need not check or clamp it
+/// again.
+///
+/// # Invariants
+///
+/// `start + size <= PAGE_SIZE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageSpan {
+    start: u32,
+    size: u32,
+}
+
+impl PageSpan {
+    /// The bytes from `start` up to (not including) `end`; `None` unless
+    /// `start <= end <= PAGE_SIZE`.
+    #[inline]
+    pub fn between(start: u32, end: u32) -> Option<Self> {
+        if start > end || end > PAGE_SIZE {
+            return None;
+        }
+        // INVARIANT: `start + (end - start) == end <= PAGE_SIZE`.
+        Some(Self {
+            start,
+            size: end - start,
+        })
+    }
+
+    /// `size` bytes at `start`; `None` unless within the page.
+    #[inline]
+    pub fn new(start: u32, size: u32) -> Option<Self> {
+        // Two `u32`s cannot overflow a `u64`.
+        if u64::from(start) + u64::from(size) > u64::from(PAGE_SIZE) {
+            return None;
+        }
+        // INVARIANT: checked above.
+        Some(Self { start, size })
+    }
+
+    /// Where the range starts in the page.
+    #[inline]
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// Bytes in the range.
+    #[inline]
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Whether a packet of `len` bytes `headroom` bytes into the range
+    /// fits it with room for a socket buffer's shared info
+    /// ([`SKB_SHINFO_ROOM`]) behind it.
+    #[inline]
+    pub(super) fn holds_head(&self, headroom: u32, len: u32) -> bool {
+        // Three `u32`s cannot overflow a `u64`.
+        u64::from(headroom) + u64::from(len) + u64::from(SKB_SHINFO_ROOM) <= u64::from(self.size)
+    }
+}
 
 /// How the pages of a pool are used.
 ///
@@ -246,7 +313,7 @@ impl PagePool {
     /// to service the queue polls others (a queue restart,
     /// [`queue_mgmt`](super::queue_mgmt)). [`PagePool::bind_napi`] binds
     /// it once the instance is disabled; until then it has no lock-free
-    /// cache for [`PagePool::alloc`], and may be dropped at any time.
+    /// cache ([`PagePool::cache`]), and may be dropped at any time.
     pub fn new_unbound<T>(dev: &Device<T>, params: &Params) -> Result<Self> {
         Self::create(dev, params, core::ptr::null_mut())
     }
@@ -272,7 +339,7 @@ impl PagePool {
     /// Unbinds the pool from its NAPI instance, disabled now (`ctx`), as
     /// the queue it serves is stopped (`page_pool_disable_direct_recycling()`),
     /// so that it may be dropped once the instance polls again. It has no
-    /// lock-free cache for [`PagePool::alloc`] from then on.
+    /// lock-free cache ([`PagePool::cache`]) from then on.
     pub fn unbind_napi(&mut self, ctx: &NapiContext<'_>) {
         if !self.owned_by(ctx) || !ctx.may_bind() {
             return;
@@ -345,24 +412,52 @@ impl PagePool {
         ctx.owns(self.napi)
     }
 
+    /// The pool's lock-free cache, to allocate pages from
+    /// ([`PoolCache::alloc`]) and return them to
+    /// ([`PoolCache::release_slot`]), the context checked once for a run
+    /// of such calls; `None` if `ctx` does not own the context of the
+    /// pool's NAPI instance.
+    #[inline]
+    pub fn cache<'a, 'n>(&'a mut self, ctx: &'a NapiContext<'n>) -> Option<PoolCache<'a, 'n>> {
+        if !self.owned_by(ctx) {
+            return None;
+        }
+        // INVARIANT: `ctx` owns the context of the pool's instance
+        // (checked above).
+        Some(PoolCache {
+            pool: self,
+            _ctx: ctx,
+        })
+    }
+}
+
+/// The lock-free cache of a [`PagePool`], from the context of the NAPI
+/// instance the pool is bound to ([`PagePool::cache`]).
+///
+/// # Invariants
+///
+/// The borrowed context owns the context of `pool`'s NAPI instance.
+pub struct PoolCache<'a, 'n> {
+    pool: &'a mut PagePool,
+    _ctx: &'a NapiContext<'n>,
+}
+
+impl PoolCache<'_, '_> {
     /// Allocates a page for the device to fill
     /// (`page_pool_dev_alloc_netmems()`, as the C driver does: the entry
     /// point that function error injection can make fail, which
     /// `page_pool_dev_alloc_pages()` may reach inlined), holding
-    /// [`RX_PAGE_REFS`]
-    /// references to give out (`page_pool_fragment_page()`). `None` if
-    /// memory is short, or if `ctx` does not own the context of the pool's
-    /// NAPI instance.
+    /// [`RX_PAGE_REFS`] references to give out
+    /// (`page_pool_fragment_page()`). `None` if memory is short.
     #[inline]
-    pub fn alloc(&mut self, ctx: &NapiContext<'_>) -> Option<RxPage> {
-        if !self.owned_by(ctx) {
-            return None;
-        }
-        // SAFETY: By the type invariant the pool is live. `&mut self` makes
-        // this the only user of its cache besides, for a bound pool, the
-        // stack's direct recycling, which happens only in the context of
-        // its NAPI instance, the one `ctx` owns (checked above).
-        let netmem = unsafe { bindings::page_pool_dev_alloc_netmems(self.ptr.as_ptr()) };
+    pub fn alloc(&mut self) -> Option<RxPage> {
+        let pool = &mut *self.pool;
+        // SAFETY: By the type invariant of `PagePool` the pool is live.
+        // `&mut` makes this the only user of its cache besides, for a
+        // bound pool, the stack's direct recycling, which happens only in
+        // the context of its NAPI instance, the one borrowed here (the
+        // type invariant).
+        let netmem = unsafe { bindings::page_pool_dev_alloc_netmems(pool.ptr.as_ptr()) };
         if netmem == 0 {
             return None;
         }
@@ -378,11 +473,28 @@ impl PagePool {
         Some(RxPage {
             page: PoolPageRef {
                 netmem,
-                pool: self.ptr,
+                pool: pool.ptr,
             },
             refs: RX_PAGE_REFS,
             dma,
         })
+    }
+
+    /// Returns the page in `slot` (if any) like dropping it does, but
+    /// straight into the cache if the page is its last user and belongs to
+    /// this pool (`allow_direct`, as a driver does from its NAPI poll).
+    /// `slot` is left empty: a ring gives its pages back where they sit,
+    /// without moving each out first.
+    #[inline]
+    pub fn release_slot(&mut self, slot: &mut Option<RxPage>) {
+        if let Some(page) = slot.as_ref() {
+            // `&mut self` and the borrowed context (the type invariant)
+            // make this the only user of the cache, as `release` needs for
+            // `direct`.
+            page.release(page.page.pool == self.pool.ptr);
+            // The page's references went back above.
+            core::mem::forget(slot.take());
+        }
     }
 }
 
@@ -485,6 +597,25 @@ impl RxPage {
         };
     }
 
+    /// Makes the bytes of `span`, written by the device, visible to the
+    /// CPU, as [`RxPage::sync_for_cpu`] does; the span is within the page
+    /// by its type, so nothing to clamp.
+    #[inline]
+    pub fn sync_span_for_cpu(&self, span: &PageSpan) {
+        // SAFETY: By the type invariant the piece belongs to the pool, which
+        // is allocated while the piece is out, and the pool maps its pages;
+        // the range is within the page (the invariant of `PageSpan`). The
+        // function skips pools whose memory provider turned CPU syncs off.
+        unsafe {
+            bindings::page_pool_dma_sync_netmem_for_cpu(
+                self.page.pool.as_ptr(),
+                self.page.netmem,
+                span.start,
+                span.size,
+            )
+        };
+    }
+
     /// Takes one of the page's references, to hand a piece of it to the
     /// stack. `None` once all but one are given out: the page keeps one for
     /// itself, so it cannot go back to the pool while the driver has it.
@@ -502,29 +633,15 @@ impl RxPage {
         })
     }
 
-    /// Returns the page in `slot` (if any) like dropping it does, but
-    /// straight into the lock-free cache of `pool` if the page is its last
-    /// user, belongs to it and `ctx` may use the cache (`allow_direct`, as
-    /// a driver does from its NAPI poll). `slot` is left empty: a ring
-    /// gives its pages back where they sit, without moving each out first.
-    #[inline]
-    pub fn release_slot(slot: &mut Option<RxPage>, pool: &mut PagePool, ctx: &NapiContext<'_>) {
-        if let Some(page) = slot.as_ref() {
-            page.release(page.page.pool == pool.ptr && pool.owned_by(ctx));
-            // The page's references went back above.
-            core::mem::forget(slot.take());
-        }
-    }
-
     #[inline]
     fn release(&self, direct: bool) {
         let netmem = self.page.netmem;
         // SAFETY: By the type invariant we own `refs` references to the
         // piece. If they were the last (the result is 0), the page is ours
         // alone and goes back to its pool, which is allocated while the
-        // page is out. `direct` is only set by `release_slot`, whose
-        // `&mut PagePool` and `NapiContext` make this the only user of the
-        // pool's cache.
+        // page is out. `direct` is only set by `PoolCache::release_slot`,
+        // whose `&mut PagePool` and `NapiContext` make this the only user
+        // of the pool's cache.
         unsafe {
             // CAST: at most `RX_PAGE_REFS`, a page size, which fits a
             // `long`.
@@ -582,22 +699,10 @@ impl PageRef {
         self.page.netmem
     }
 
-    /// Whether a buffer of `size` bytes at `start` in the page holds a
-    /// packet of `len` bytes `headroom` bytes into it, with room for the
-    /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind it.
-    #[inline]
-    pub(super) fn head_fits(&self, start: u32, size: u32, headroom: u32, len: u32) -> bool {
-        start.checked_add(size).is_some_and(|end| end <= PAGE_SIZE)
-            && headroom
-                .checked_add(len)
-                .and_then(|n| n.checked_add(SKB_SHINFO_ROOM))
-                .is_some_and(|n| n <= size)
-    }
-
     /// Whether `offset..offset + len` is within the page.
     #[inline]
     pub(super) fn range_fits(&self, offset: u32, len: u32) -> bool {
-        offset.checked_add(len).is_some_and(|end| end <= PAGE_SIZE)
+        PageSpan::new(offset, len).is_some()
     }
 
     /// Gives up the reference without returning it: the caller passed it
@@ -676,43 +781,43 @@ impl Napi {
     /// pool page (`napi_build_skb()`, `skb_mark_for_recycle()`), from the
     /// poll function.
     ///
-    /// The buffer is `size` bytes at `start` in `head`'s page; the packet's
-    /// `len` bytes start `headroom` bytes into it, and the buffer has room
-    /// for the socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind
-    /// them. The page reference goes to the socket buffer; `None` if the
-    /// geometry does not fit or memory is short (the reference is returned
-    /// to the pool then).
+    /// The buffer is `span` in `head`'s page; the packet's `len` bytes
+    /// start `headroom` bytes into it, and the buffer has room for the
+    /// socket buffer's shared info ([`SKB_SHINFO_ROOM`]) behind them. The
+    /// page reference goes to the socket buffer; `None` if the packet does
+    /// not fit the buffer or memory is short (the reference is returned to
+    /// the pool then).
     #[inline]
     pub fn build_skb(
         &self,
         head: PageRef,
-        start: u32,
-        size: u32,
+        span: PageSpan,
         headroom: u32,
         len: u32,
     ) -> Option<SkBuff> {
-        if !head.head_fits(start, size, headroom, len) {
+        if !span.holds_head(headroom, len) {
             return None;
         }
         let page = head.page.page()?.as_ptr();
         // SAFETY: The page is a pool page (lowmem, so it has an address)
-        // and `start..start + size` is within it. The buffer is ours: the
-        // device wrote it and the caller synced it, and our page reference
-        // keeps the page. On success the socket buffer takes that
-        // reference (its head is in the page; marked for recycling it
-        // returns it with `page_pool_put_full_page()` when freed).
+        // and `span` is within it (the invariant of `PageSpan`). The
+        // buffer is ours: the device wrote it and the caller synced it, and
+        // our page reference keeps the page. On success the socket buffer
+        // takes that reference (its head is in the page; marked for
+        // recycling it returns it with `page_pool_put_full_page()` when
+        // freed).
         let skb = unsafe {
             let data = bindings::lowmem_page_address(page)
                 .cast::<u8>()
-                .add(usize::from_safe_cast(start));
-            bindings::napi_build_skb(data.cast(), size)
+                .add(usize::from_safe_cast(span.start));
+            bindings::napi_build_skb(data.cast(), span.size)
         };
         if skb.is_null() {
             return None;
         }
         let _ = head.into_raw();
         // SAFETY: `skb` is a new socket buffer, ours; `headroom + len`
-        // bytes plus the shared info fit in its `size` bytes (checked
+        // bytes plus the shared info fit in its `span.size` bytes (checked
         // above).
         unsafe {
             // CAST: within a page (checked above), which fits an `int`.

@@ -45,7 +45,10 @@
 //!     },
 //! };
 //! use kernel_ext::net::{
-//!     page_pool::PageRef,
+//!     page_pool::{
+//!         PageRef,
+//!         PageSpan, //
+//!     },
 //!     xdp::{
 //!         Action,
 //!         Buff,
@@ -69,7 +72,8 @@
 //!         // No program: build the socket buffer as usual.
 //!         return Ok(());
 //!     };
-//!     let mut buff = Buff::new(rxq, head, start, size, headroom, len).map_err(|_| EINVAL)?;
+//!     let span = PageSpan::new(start, size).ok_or(EINVAL)?;
+//!     let mut buff = Buff::new(rxq, head, span, headroom, len).map_err(|_| EINVAL)?;
 //!     match buff.run(&prog, napi) {
 //!         Some(Action::Pass) => {
 //!             if let Some(skb) = buff.into_skb() {
@@ -106,7 +110,8 @@ use super::{
     napi::NapiContext,
     page_pool::{
         PagePool,
-        PageRef, //
+        PageRef,
+        PageSpan, //
     },
     skbuff::SkBuff,
     Device,
@@ -439,30 +444,30 @@ unsafe impl Send for Buff {}
 
 impl Buff {
     /// Sets up a frame over a buffer (`xdp_init_buff()`,
-    /// `xdp_prepare_buff()`): `size` bytes at `start` in the page of
-    /// `head`, the frame's `len` bytes `headroom` bytes into it, room for
-    /// the shared info
+    /// `xdp_prepare_buff()`): `span` in the page of `head`, the frame's
+    /// `len` bytes `headroom` bytes into it, room for the shared info
     /// ([`SKB_SHINFO_ROOM`](super::page_pool::SKB_SHINFO_ROOM)) behind
     /// them. Metadata may be put in front of the data. Gives `head` back if
-    /// the geometry does not fit the page.
+    /// the frame does not fit the buffer.
     pub fn new(
         rxq: &Arc<RxQueue>,
         head: PageRef,
-        start: u32,
-        size: u32,
+        span: PageSpan,
         headroom: u32,
         len: u32,
     ) -> Result<Self, PageRef> {
-        if !head.head_fits(start, size, headroom, len) {
+        if !span.holds_head(headroom, len) {
             return Err(head);
         }
+        let (start, size) = (span.start(), span.size());
         // A memory provider's buffer has no address for the program.
         let Some(page) = head.page_ptr() else {
             return Err(head);
         };
         let mut buff = bindings::xdp_buff::default();
         // SAFETY: The page is a pool page (lowmem, so it has an address)
-        // and `start..start + size` is within it (checked above), as are
+        // and `start..start + size` is within it (the invariant of
+        // `PageSpan`), as are
         // `headroom + len` bytes and the shared info. `rxq` is pinned in
         // its `Arc`, which the frame keeps. CAST: within a page, which fits
         // an `int`.

@@ -55,6 +55,7 @@ use crate::{
                 self,
                 PagePool,
                 PageRef,
+                PageSpan,
                 Params,
                 RxPage, //
             },
@@ -195,21 +196,29 @@ impl BufRing {
     /// moved past (`fbnic_clean_bdq()`): into `pool`'s cache when it is
     /// theirs, as from the NAPI poll.
     fn release_until(&mut self, to: u32, pool: Option<&mut PagePool>, napi: &NapiContext<'_>) {
-        let mask = self.mask();
-        let to = to & mask;
-        let mut pool = pool;
-        // In a register while releasing, stored once at the end.
-        let mut head = self.head;
-        while head != to {
-            if let Some(slot) = self.pages.get_mut(head as usize) {
-                match pool.as_deref_mut() {
-                    Some(pool) => RxPage::release_slot(slot, pool, napi),
-                    None => *slot = None,
-                }
-            }
-            head = head.wrapping_add(1) & mask;
+        match pool.and_then(|pool| pool.cache(napi)) {
+            Some(mut cache) => self.release_each(to, |slot| cache.release_slot(slot)),
+            None => self.release_each(to, |slot| *slot = None),
         }
-        self.head = head;
+    }
+
+    /// Runs `release` on the slots from the head up to (not including)
+    /// `to`, and moves the head there: the slots as one or two runs of
+    /// the page array, across its end, with no check per slot.
+    #[inline]
+    fn release_each(&mut self, to: u32, mut release: impl FnMut(&mut Option<RxPage>)) {
+        let to = to & self.mask();
+        let (head, end) = (self.head as usize, to as usize);
+        // `pages` has `mask + 1` slots, and both positions are masked.
+        let (front, back) = self.pages.split_at_mut_checked(head).unwrap_or_default();
+        let (back, front) = if head <= end {
+            (back.get_mut(..end - head).unwrap_or_default(), &mut [][..])
+        } else {
+            (back, front.get_mut(..end).unwrap_or_default())
+        };
+        back.iter_mut().for_each(&mut release);
+        front.iter_mut().for_each(&mut release);
+        self.head = to;
     }
 
     /// Whether the device may report a piece in `slot` now: the slot is
@@ -504,8 +513,16 @@ impl Rings {
         // The free slots, counted once: the device does not move the head
         // while we post.
         let free = ring.head.wrapping_sub(start).wrapping_sub(1) & mask;
+        if free == 0 {
+            return true;
+        }
+        // Not the context of the pool's NAPI instance: no page to be had.
+        let Some(mut cache) = pool.cache(napi) else {
+            self.stats.rx.alloc_fail.inc();
+            return false;
+        };
         for _ in 0..free {
-            let Some(page) = pool.alloc(napi) else {
+            let Some(page) = cache.alloc() else {
                 self.stats.rx.alloc_fail.inc();
                 full = false;
                 break;
@@ -567,23 +584,25 @@ impl Rings {
         } else {
             desc::bd::hdr_next_off(off, len, RX_HROOM, RX_TROOM) - RX_HROOM
         };
-        let Some(size) = end.checked_sub(start) else {
+        // Checked once here for the page: the sync and the socket buffer
+        // (or XDP frame) take it as it is.
+        let base = u32::from(frag) * RX_BUF;
+        let Some(span) = PageSpan::between(base + start, base.saturating_add(end)) else {
             return RxPacket::Failed;
         };
         let headroom = off - start;
-        let start = start + u32::from(frag) * RX_BUF;
-        page.sync_for_cpu(start, size);
+        page.sync_span_for_cpu(&span);
         let Some(head) = page.take_ref() else {
             return RxPacket::Failed;
         };
         if let (true, Some(rxq)) = (xdp, rx.xdp_rxq.as_ref()) {
-            rx.xdp = rx_xdp::start(rxq, head, start, size, headroom, len);
+            rx.xdp = rx_xdp::start(rxq, head, span, headroom, len);
             return match rx.xdp {
                 Some(_) => RxPacket::Xdp,
                 None => RxPacket::Failed,
             };
         }
-        match napi.build_skb(head, start, size, headroom, len) {
+        match napi.build_skb(head, span, headroom, len) {
             Some(skb) => RxPacket::Building(skb),
             None => RxPacket::Failed,
         }

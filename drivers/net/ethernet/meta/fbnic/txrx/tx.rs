@@ -155,7 +155,11 @@ fn offload(o: TxOffload) -> Offload {
 /// so it is judged as such.
 pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Features {
     let mut features = features;
-    let mut offload = offload(skb.tx_offload());
+    let mut offload = match skb.tx_offload() {
+        // Nothing to offload: the plan cannot fail.
+        TxOffload::None => return features,
+        o => offload(o),
+    };
     if let Offload::Gso(_, g) = &mut offload {
         if g.inner_network_offset.is_some() && !g.partial {
             // GSO_PARTIAL leaves the inner IPv4 ID the same in every

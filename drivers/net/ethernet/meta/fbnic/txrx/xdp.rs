@@ -32,7 +32,10 @@ use super::{
 };
 use crate::kernel_ext::net::{
     self,
-    page_pool::PageRef,
+    page_pool::{
+        PageRef,
+        PageSpan, //
+    },
     skbuff::SkBuff,
     xdp::{
         Action,
@@ -58,12 +61,11 @@ pub(crate) struct XdpPacket {
 pub(super) fn start(
     rxq: &Arc<RxQueue>,
     head: PageRef,
-    start: u32,
-    size: u32,
+    span: PageSpan,
     headroom: u32,
     len: u32,
 ) -> Option<XdpPacket> {
-    Buff::new(rxq, head, start, size, headroom, len)
+    Buff::new(rxq, head, span, headroom, len)
         .ok()
         .map(|buff| XdpPacket { buff, ts: None })
 }

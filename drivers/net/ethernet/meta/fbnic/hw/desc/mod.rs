@@ -74,6 +74,7 @@ impl core::fmt::Display for DescError {
 
 /// Places `value` (already in field units) into `field`, or reports
 /// overflow.
+#[inline]
 const fn put(field: Field64, name: &'static str, value: u64) -> Result<u64, DescError> {
     if field.fits(value) {
         Ok(field.prep(value))
@@ -83,6 +84,7 @@ const fn put(field: Field64, name: &'static str, value: u64) -> Result<u64, Desc
 }
 
 /// Places a byte count into a field that counts `unit`-byte units.
+#[inline]
 const fn put_units(
     field: Field64,
     name: &'static str,

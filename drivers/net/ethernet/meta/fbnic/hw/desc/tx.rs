@@ -141,6 +141,7 @@ impl TxMeta {
     }
 
     /// The raw descriptor.
+    #[inline]
     pub const fn encode(&self) -> Result<u64, DescError> {
         let mut raw = twd::TYPE_MASK.prep(twd::TYPE_META)
             | twd::L3_TYPE_MASK.prep(self.l3_type as u64)
