@@ -231,6 +231,28 @@ if emu:
 else:
     summary["missing"].append("emulator: no fbnic-emu bench figures")
 
+# The same engines on worker threads (fbnic-emu --queue-threads), wall clock.
+emu_threads = []
+try:
+    for line in open(os.path.join(out, "emu-bench.txt")):
+        x = re.match(r"(\d+ (?:B frames|KB TSO sends))\s+(\d+)\s+(\d+) threads\s+(\d+)"
+                     r"(?:\s+([\d.]+)x)?", line)
+        if x:
+            emu_threads.append({"load": x[1], "queues": int(x[2]), "threads": int(x[3]),
+                                "frames_per_s": int(x[4]),
+                                "speedup": float(x[5]) if x[5] else None})
+except OSError:
+    pass
+summary["emulator_threads"] = emu_threads
+if emu_threads:
+    lines += ["", "Worker threads per port (`--queue-threads`), wall clock, the "
+              "benchmark's own thread driving both ports' rings:", "",
+              "| load | queues | threads | frames/s | speed-up |", "|---|---|---|---|---|"]
+    for e in emu_threads:
+        up = "" if e["speedup"] is None else f"{e['speedup']:.2f}x"
+        lines.append(f"| {e['load']} | {e['queues']} | {e['threads']} | "
+                     f"{e['frames_per_s']:,} | {up} |")
+
 # XDP_DROP, XDP_TX and devmem (tests/vm/bench-xdp.sh), when they ran.
 if summary["machine"].get("xdp_seconds") and NIC:
     xdp = importlib.import_module("bench-xdp-summary")

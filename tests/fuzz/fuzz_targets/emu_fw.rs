@@ -26,6 +26,7 @@ fn device() -> &'static FbnicDevice {
         FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         })
     })
 }

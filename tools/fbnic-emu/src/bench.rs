@@ -18,6 +18,7 @@ use fbnic_hw::desc::{L3Type, L4Type, TxMeta};
 
 use crate::backend;
 use crate::identity::DEFAULT_DSN;
+use crate::queues::Datapath;
 use crate::testbed::Testbed;
 
 /// What one benchmark run sends.
@@ -106,12 +107,10 @@ fn cso_meta() -> TxMeta {
     }
 }
 
-/// Sends `sends` packets of `load` spread over `queues` queues and
-/// measures the engines.
-pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> {
-    let mut a = Testbed::new(queues, DEFAULT_DSN)?;
-    let mut b = Testbed::new(queues, DEFAULT_DSN + 1)?;
-    backend::cable(&a.dev, &b.dev);
+/// What each queue sends for `load`: its frame (or TSO send), the TX
+/// metadata, and how many to post before waiting for them (small enough
+/// for the rings and the receiver's buffers).
+fn workload(load: Load, queues: u16) -> (Vec<Vec<u8>>, TxMeta, u64) {
     let (bytes, meta) = match load {
         Load::Frames(n) => (n, cso_meta()),
         Load::Tso(n) => (
@@ -129,15 +128,24 @@ pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> 
             },
         ),
     };
-    let frames: Vec<Vec<u8>> = (0..queues)
+    let frames = (0..queues)
         .map(|q| tcp_frame(bytes, 40000 + q, matches!(load, Load::Tso(_))))
         .collect();
-    // Batches small enough for the rings and the receiver's buffers.
     let per_batch = match load {
         Load::Frames(n) if n <= 2048 => 32,
         Load::Frames(_) => 8,
         Load::Tso(_) => 2,
     };
+    (frames, meta, per_batch)
+}
+
+/// Sends `sends` packets of `load` spread over `queues` queues and
+/// measures the engines.
+pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> {
+    let mut a = Testbed::new(queues, DEFAULT_DSN)?;
+    let mut b = Testbed::new(queues, DEFAULT_DSN + 1)?;
+    backend::cable(&a.dev, &b.dev);
+    let (frames, meta, per_batch) = workload(load, queues);
     let mut fig = Figures {
         sends: 0,
         frames: 0,
@@ -167,6 +175,72 @@ pub fn measure(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> 
     Ok(fig)
 }
 
+/// Sends `sends` packets of `load` spread over `queues` queues between two
+/// ports whose engines run on their own worker threads, `threads` per
+/// port (`--queue-threads`), as in the emulator proper; `engine` is the
+/// wall time from the first send to the last frame received, this thread
+/// standing in for both drivers meanwhile.
+pub fn measure_threads(
+    queues: u16,
+    threads: u16,
+    load: Load,
+    sends: u64,
+) -> std::io::Result<Figures> {
+    let mut a = Testbed::with_threads(queues, threads, DEFAULT_DSN)?;
+    let mut b = Testbed::with_threads(queues, threads, DEFAULT_DSN + 1)?;
+    backend::cable(&a.dev, &b.dev);
+    // A frame that finds no buffer waits for one (this thread posts them
+    // as it polls), as with pause on a real link, rather than being lost.
+    for q in 0..queues {
+        b.set_drop_never(q, true);
+    }
+    let mut workers = Datapath::spawn(a.dev.clone(), "bench-a".into())?;
+    workers.extend(Datapath::spawn(b.dev.clone(), "bench-b".into())?);
+    let (frames, meta, per_batch) = workload(load, queues);
+    let per_send = match load {
+        Load::Frames(_) => 1,
+        Load::Tso(n) => n.div_ceil(1448) as u64,
+    };
+    let mut fig = Figures {
+        sends: 0,
+        frames: 0,
+        engine: Duration::ZERO,
+    };
+    let t = Instant::now();
+    let give_up = t + Duration::from_secs(60);
+    while fig.sends < sends {
+        for q in 0..queues {
+            for _ in 0..per_batch {
+                a.send(q, meta, &frames[usize::from(q)], 4096);
+            }
+        }
+        fig.sends += u64::from(queues) * per_batch;
+        while fig.frames < fig.sends * per_send && Instant::now() < give_up {
+            for q in 0..queues {
+                a.poll_tx(q);
+                fig.frames += b.poll_rx(q).len() as u64;
+            }
+            // The workers need the cores more than this loop.
+            std::thread::yield_now();
+        }
+    }
+    fig.engine = t.elapsed();
+    for t in [&a, &b] {
+        t.datapath().shutdown();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    if fig.frames < fig.sends * per_send {
+        return Err(std::io::Error::other(format!(
+            "{} of {} frames arrived",
+            fig.frames,
+            fig.sends * per_send
+        )));
+    }
+    Ok(fig)
+}
+
 /// Times of one case taken before the best is kept: a 2-core host shared
 /// with VMs slows a run now and then, never speeds one up.
 const TRIES: usize = 3;
@@ -174,9 +248,14 @@ const TRIES: usize = 3;
 /// [`measure`] [`TRIES`] times; the run with the least engine time per
 /// frame.
 fn best_of(queues: u16, load: Load, sends: u64) -> std::io::Result<Figures> {
+    best_run(|| measure(queues, load, sends))
+}
+
+/// The run of `run` with the least time per frame in [`TRIES`].
+fn best_run(run: impl Fn() -> std::io::Result<Figures>) -> std::io::Result<Figures> {
     let mut best: Option<Figures> = None;
     for _ in 0..TRIES {
-        let f = measure(queues, load, sends)?;
+        let f = run()?;
         if best.is_none_or(|b| f.ns_per_frame() < b.ns_per_frame()) {
             best = Some(f);
         }
@@ -222,6 +301,47 @@ pub fn run(quick: bool, out: &mut impl Write) {
             }
             Err(e) => {
                 let _ = writeln!(out, "{name:<18} {queues:>6} failed: {e}");
+            }
+        }
+    }
+    threads(quick, out);
+}
+
+/// The engines on their worker threads, one and two per port: frames per
+/// second of wall time, and the speed-up of two threads.
+fn threads(quick: bool, out: &mut impl Write) {
+    let scale = if quick { 1 } else { 10 };
+    let cases: [(&str, Load, u64); 3] = [
+        ("64 B frames", Load::Frames(60), 20_000 * scale),
+        ("1500 B frames", Load::Frames(1500), 10_000 * scale),
+        ("64 KB TSO sends", Load::Tso(65536 - 54), 200 * scale),
+    ];
+    let queues = 4;
+    let _ = writeln!(
+        out,
+        "\nworker threads per port (wall clock; this thread drives both ports' rings; best of {TRIES})\n\
+         {:<18} {:>6} {:>7} {:>14} {:>9}",
+        "load", "queues", "threads", "frames/s", "speed-up"
+    );
+    for (name, load, sends) in cases {
+        let mut one = None;
+        for threads in [1, 2] {
+            match best_run(|| measure_threads(queues, threads, load, sends)) {
+                Ok(f) => {
+                    let fps = f.frames_per_sec();
+                    let up = one.map_or(String::new(), |o: f64| format!("{:.2}x", fps / o));
+                    one.get_or_insert(fps);
+                    let _ = writeln!(
+                        out,
+                        "{name:<18} {queues:>6} {threads:>3} threads {fps:>14.0} {up:>9}"
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        out,
+                        "{name:<18} {queues:>6} {threads:>3} threads failed: {e}"
+                    );
+                }
             }
         }
     }

@@ -106,6 +106,7 @@ mod tests {
         let dev = FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         });
         let ps = rxb::ERR_INTR_STS::PS.prep(0xf);
         // What fbnic_mac_ps_protect_config() writes leaves no cause behind.
@@ -122,6 +123,7 @@ mod tests {
         let dev = FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         });
         for reg in [
             0x800, 0x807, 0x821, 0x830, 0x853, 0xc00, 0xc0f, 0xc13, 0xc16,
@@ -139,6 +141,7 @@ mod tests {
         let dev = FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         });
         let bal = queue::BAL_MASK.mask();
         let sz = 0xf;

@@ -28,6 +28,9 @@ QEMU's vfio-user-pci device. Each port gets its own socket and thread.
                      (default 0x0200_5eff_fe00_1000: MAC 02:00:5e:00:10:<i>)
   --queues N         queue pairs per port, 1..=128 (default 8); the MSI-X
                      table has N + 3 vectors
+  --queue-threads N  worker threads per port, 1..=queues (default 1): TX
+                     queue q is served by thread q % N, received frames
+                     are placed by the first
   --tap PORT=IFNAME  cable port PORT to the TAP interface IFNAME (created if
                      missing) instead of its default peer (repeatable)
   --pcap PORT=FILE   write every frame port PORT sends or receives to the
@@ -66,6 +69,8 @@ pub struct Options {
     /// Base Device Serial Number.
     pub dsn: u64,
     pub queues: u16,
+    /// Worker threads per port (`--queue-threads`).
+    pub queue_threads: u16,
     /// 0: info, 1: debug, 2 or more: trace.
     pub verbosity: u8,
     /// Ports cabled to TAP interfaces: (port, interface name).
@@ -85,6 +90,7 @@ impl Options {
         DeviceParams {
             dsn: port_dsn(self.dsn, index).unwrap_or(self.dsn),
             queues: self.queues,
+            queue_threads: self.queue_threads,
         }
     }
 }
@@ -158,6 +164,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
     let mut socket_dir: Option<PathBuf> = None;
     let mut dsn = DEFAULT_DSN;
     let mut queues = DEFAULT_QUEUES;
+    let mut queue_threads: Option<usize> = None;
     let mut verbosity = 0u8;
     let mut taps: Vec<(usize, String)> = Vec::new();
     let mut pcaps: Vec<(usize, PathBuf)> = Vec::new();
@@ -201,6 +208,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 | "--socket-dir"
                 | "--dsn"
                 | "--queues"
+                | "--queue-threads"
                 | "--tap"
                 | "--pcap"
                 | "--bmc"
@@ -241,6 +249,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 let max = usize::from(DeviceParams::MAX_QUEUES);
                 // Bounded by MAX_QUEUES, so it fits in u16.
                 queues = parse_count("--queues", &text(&v)?, max)? as u16;
+            }
+            ("--queue-threads", Some(v)) => {
+                let max = usize::from(DeviceParams::MAX_QUEUES);
+                queue_threads = Some(parse_count("--queue-threads", &text(&v)?, max)?);
             }
             ("--dsn", Some(v)) => {
                 let t = text(&v)?;
@@ -332,11 +344,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             return err(format!("port {port} has two --bmc"));
         }
     }
+    let queue_threads = match queue_threads {
+        None => 1,
+        // At most `queues`, which fits in u16.
+        Some(n) if n <= usize::from(queues) => n as u16,
+        Some(n) => {
+            return err(format!(
+                "--queue-threads {n} is more than the {queues} queues a port has"
+            ))
+        }
+    };
     let opts = Options {
         sockets,
         socket_dir,
         dsn,
         queues,
+        queue_threads,
         verbosity,
         taps,
         pcaps,
@@ -430,6 +453,12 @@ mod tests {
         .unwrap();
         assert_eq!(o.dsn, 0x0200_5eff_fe00_2000);
         assert_eq!(o.queues, 4);
+        assert_eq!(o.queue_threads, 1);
+        assert_eq!(o.port_params(0).queue_threads, 1);
+        let o = run(&["--socket", "s", "--queues", "4", "--queue-threads", "2"]).unwrap();
+        assert_eq!(o.port_params(0).queue_threads, 2);
+        assert!(run(&["--socket", "s", "--queues", "4", "--queue-threads", "5"]).is_err());
+        assert!(run(&["--socket", "s", "--queue-threads", "0"]).is_err());
         assert_eq!(
             run(&["--socket", "s", "--dsn=2005efffe003000"])
                 .unwrap()

@@ -622,6 +622,7 @@ mod tests {
                 Arc::new(FbnicDevice::new(DeviceParams {
                     dsn: DEFAULT_DSN + i,
                     queues: 2,
+                    queue_threads: 1,
                 }))
             })
             .collect()

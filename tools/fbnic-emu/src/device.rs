@@ -49,6 +49,9 @@ pub struct DeviceParams {
     pub dsn: u64,
     /// Queue pairs the port offers (sizes the MSI-X table).
     pub queues: u16,
+    /// Worker threads that serve the queues (`--queue-threads`, 1 to
+    /// `queues`): TX queue `q` is served by thread `q % queue_threads`.
+    pub queue_threads: u16,
 }
 
 impl DeviceParams {
@@ -170,7 +173,7 @@ impl FbnicDevice {
             fw: RegisterFile::new((pci::BAR_FW.size / 4) as usize),
             memory: GuestMemory::new(),
             intr,
-            datapath: Datapath::new(params.queues),
+            datapath: Datapath::new(params.queues, params.queue_threads),
             firmware: Firmware::new(),
             link,
             ptp,
@@ -628,6 +631,7 @@ mod tests {
         FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 8,
+            queue_threads: 1,
         })
     }
 
@@ -646,6 +650,7 @@ mod tests {
         let ok = DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 8,
+            queue_threads: 1,
         };
         assert!(ok.validate().is_ok());
         assert_eq!(ok.msix_vectors(), 11);

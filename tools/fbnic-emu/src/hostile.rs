@@ -230,6 +230,7 @@ mod tests {
         Arc::new(FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         }))
     }
 

@@ -456,6 +456,7 @@ mod tests {
             DeviceParams {
                 dsn: DEFAULT_DSN,
                 queues: 2,
+                queue_threads: 1,
             },
             config,
             None,
@@ -544,6 +545,7 @@ mod tests {
             DeviceParams {
                 dsn: DEFAULT_DSN,
                 queues: 2,
+                queue_threads: 1,
             },
             LinkConfig::default(),
             Some(FlapPlan {

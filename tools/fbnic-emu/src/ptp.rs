@@ -186,6 +186,7 @@ mod tests {
         FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         })
     }
 

@@ -111,14 +111,26 @@ pub struct Testbed {
     pub dev: Arc<FbnicDevice>,
     _mem: File,
     sw: Vec<SwQueue>,
-    /// The packet being assembled (its META not seen yet).
-    pending: Option<RxPacket>,
+    /// The packet being assembled on each queue (its META not seen yet):
+    /// with the engines on worker threads a poll may find a packet's first
+    /// completions before its last.
+    pending: Vec<Option<RxPacket>>,
 }
 
 impl Testbed {
     /// A port with `queues` triads, set up as the driver's open does.
     pub fn new(queues: u16, dsn: u64) -> io::Result<Self> {
-        let dev = Arc::new(FbnicDevice::new(DeviceParams { dsn, queues }));
+        Self::with_threads(queues, 1, dsn)
+    }
+
+    /// [`Testbed::new`] with the queues in `threads` engine groups
+    /// (`--queue-threads`).
+    pub fn with_threads(queues: u16, threads: u16, dsn: u64) -> io::Result<Self> {
+        let dev = Arc::new(FbnicDevice::new(DeviceParams {
+            dsn,
+            queues,
+            queue_threads: threads,
+        }));
         let size = u64::from(queues) * QUEUE_SPAN;
         let mem = memfd(size)?;
         dev.memory()
@@ -128,7 +140,7 @@ impl Testbed {
             dev,
             _mem: mem,
             sw: vec![SwQueue::default(); usize::from(queues)],
-            pending: None,
+            pending: (0..queues).map(|_| None).collect(),
         };
         tb.dev.csr_write(
             tce::LSO_CTRL::INDEX,
@@ -343,7 +355,7 @@ impl Testbed {
                     let mut d = vec![0u8; usize::from(al.len)];
                     let addr = l.hpages + u64::from(al.buff_id) * bd::FRAG_SIZE + u64::from(al.off);
                     mem.read(addr, &mut d).ok();
-                    self.pending = Some(RxPacket {
+                    self.pending[usize::from(q)] = Some(RxPacket {
                         data: d,
                         hdr: al,
                         pay: Vec::new(),
@@ -352,7 +364,7 @@ impl Testbed {
                     });
                 }
                 RxCompletion::PayAl(al) => {
-                    if let Some(p) = self.pending.as_mut() {
+                    if let Some(p) = self.pending[usize::from(q)].as_mut() {
                         let at = p.data.len();
                         p.data.resize(at + usize::from(al.len), 0);
                         let addr =
@@ -362,12 +374,12 @@ impl Testbed {
                     }
                 }
                 RxCompletion::OptMeta(m) => {
-                    if let Some(p) = self.pending.as_mut() {
+                    if let Some(p) = self.pending[usize::from(q)].as_mut() {
                         p.ts = m.ts;
                     }
                 }
                 RxCompletion::Meta(meta) => {
-                    if let Some(mut p) = self.pending.take() {
+                    if let Some(mut p) = self.pending[usize::from(q)].take() {
                         p.meta = meta;
                         out.push(p);
                     }

@@ -427,6 +427,7 @@ mod tests {
         let dev = FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 8,
+            queue_threads: 1,
         });
         let cs = dev.config();
         for bar in pci::BARS {
@@ -457,6 +458,7 @@ mod tests {
         let dev = Arc::new(FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 1,
+            queue_threads: 1,
         }));
         let mut be = Backend::new(Arc::clone(&dev));
         let evfd = || {

@@ -12,6 +12,7 @@
 mod bmc;
 mod classifier;
 mod faults;
+mod groups;
 mod offloads;
 mod rx;
 mod tx;

@@ -48,6 +48,7 @@ impl Host {
         let dev = FbnicDevice::new(DeviceParams {
             dsn: DEFAULT_DSN,
             queues: 2,
+            queue_threads: 1,
         });
         let mem = memfd(32 * PAGE_SIZE as u64);
         dev.memory()

@@ -28,8 +28,18 @@
 //! ring size so that the DONE bit of every completion it writes follows
 //! [`done_for_position`]: 1 on even laps, 0 on odd laps.
 //!
+//! Engine groups: a port's queues may be served by more than one worker
+//! thread (`fbnic-emu --queue-threads N`). TX queue `q` belongs to group
+//! `q % N`, whose worker alone reads its descriptors and writes its
+//! completions; group 0's worker also places every received frame, as the
+//! inbox is one FIFO (the port's RX packet buffer). Each group keeps its
+//! own engine state under its own lock, moderation included: a vector's TX
+//! and RX completions count towards its `TIM`/`RIM` thresholds and timers
+//! in the group that wrote them. With one group (the default) this is the
+//! single worker of before.
+//!
 //! The pieces: the TX engine (`tx`), the RX engine (`rx`), completion
-//! interrupt moderation (`moderation`) and the worker thread with its
+//! interrupt moderation (`moderation`) and the worker threads with the
 //! inbox (`worker`).
 //!
 //! [`done_for_position`]: fbnic_hw::desc::done_for_position
@@ -181,8 +191,12 @@ struct Engine {
 /// The datapath of one port.
 pub struct Datapath {
     queues: u16,
-    engine: Mutex<Engine>,
-    kick: Kick,
+    /// The engine of each group of queues (see the module documentation).
+    engines: Box<[Mutex<Engine>]>,
+    /// The wake-up of each group's worker.
+    kicks: Box<[Kick]>,
+    /// Each group's TX queues as bits of `dirty_tx`'s words.
+    group_bits: Box<[[u64; 2]]>,
     /// TX queues with doorbells not yet serviced, one bit per queue.
     dirty_tx: [AtomicU64; 2],
     /// RX work may be possible (frames arrived or buffers were posted).
@@ -212,12 +226,14 @@ pub struct Datapath {
 }
 
 impl Datapath {
-    /// The engines of a port with `queues` queue triads of each kind.
-    pub fn new(queues: u16) -> Self {
+    /// The engines of a port with `queues` queue triads of each kind, in
+    /// `groups` groups (at least one, at most one per queue), each for a
+    /// worker thread of its own.
+    pub fn new(queues: u16, groups: u16) -> Self {
         let n = usize::from(queues);
-        Datapath {
-            queues,
-            engine: Mutex::new(Engine {
+        let groups = usize::from(groups.clamp(1, queues.max(1)));
+        let engine = || {
+            Mutex::new(Engine {
                 tx: (0..n).map(|_| TxQueue::default()).collect(),
                 rx: (0..n).map(|_| RxQueue::default()).collect(),
                 vectors: vec![VectorState::default(); intr::MAX_MSIX_VECS as usize],
@@ -227,8 +243,29 @@ impl Datapath {
                 rcds: Vec::with_capacity(rcd::MAX_PKT_DESC as usize),
                 retry_at: None,
                 round: Instant::now(),
-            }),
-            kick: Kick::default(),
+            })
+        };
+        let group_bits = (0..groups)
+            .map(|g| {
+                let mut words = [0u64; 2];
+                for q in (g..n).step_by(groups) {
+                    words[q / 64] |= 1 << (q % 64);
+                }
+                // Bits past the last queue are nobody's work: group 0
+                // clears them.
+                if g == 0 {
+                    for q in n..128 {
+                        words[q / 64] |= 1 << (q % 64);
+                    }
+                }
+                words
+            })
+            .collect();
+        Datapath {
+            queues,
+            engines: (0..groups).map(|_| engine()).collect(),
+            kicks: (0..groups).map(|_| Kick::default()).collect(),
+            group_bits,
             dirty_tx: [AtomicU64::new(0), AtomicU64::new(0)],
             rx_work: AtomicBool::new(false),
             inbox: Mutex::new(worker::Inbox::default()),
@@ -311,7 +348,7 @@ impl Datapath {
                 bits &= bits - 1;
             }
         }
-        self.kick.kick();
+        self.kick_all();
     }
 
     /// The TX queues hung now, in order.
@@ -364,10 +401,28 @@ impl Datapath {
         })
     }
 
-    fn engine(&self) -> MutexGuard<'_, Engine> {
+    /// The engine of group `g`, which is below the number of groups.
+    fn engine(&self, g: usize) -> MutexGuard<'_, Engine> {
         // Engine updates leave consistent state at every await point; a
         // panic in a worker must not wedge the vfio-user thread too.
-        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+        self.engines[g].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many engine groups (worker threads) serve the queues.
+    pub fn groups(&self) -> usize {
+        self.engines.len()
+    }
+
+    /// The group serving TX queue `q`.
+    fn tx_group(&self, q: u32) -> usize {
+        q as usize % self.engines.len()
+    }
+
+    /// Wakes every group's worker.
+    fn kick_all(&self) {
+        for k in self.kicks.iter() {
+            k.kick();
+        }
     }
 
     /// Connects the port's cable.
@@ -419,14 +474,20 @@ impl Datapath {
                 dev.csr().write(r.dword(q, 0), 0);
             }
         };
-        match off {
+        // TX work is for the queue's group, RX work for group 0.
+        let group = match off {
             off::TWQ0_TAIL | off::TWQ1_TAIL => {
                 self.tx_doorbells.fetch_add(1, Ordering::Relaxed);
                 self.mark_tx(q);
+                self.tx_group(q)
             }
-            off::TCQ_HEAD => self.mark_tx(q),
+            off::TCQ_HEAD => {
+                self.mark_tx(q);
+                self.tx_group(q)
+            }
             off::BDQ_HPQ_TAIL | off::BDQ_PPQ_TAIL | off::RCQ_HEAD => {
                 self.rx_work.store(true, Ordering::Release);
+                0
             }
             off::TWQ0_CTL | off::TWQ1_CTL | off::TCQ_CTL => {
                 let reset = match off {
@@ -434,7 +495,7 @@ impl Datapath {
                     _ => val & queue::TCQ_CTL::RESET.mask() != 0,
                 };
                 if reset {
-                    let mut eng = self.engine();
+                    let mut eng = self.engine(self.tx_group(q));
                     let t = &mut eng.tx[q as usize];
                     match off {
                         // A reset zeroes both ends of the ring, the
@@ -457,6 +518,7 @@ impl Datapath {
                     self.tx_stalled[q as usize / 64].fetch_and(!(1 << (q % 64)), Ordering::AcqRel);
                 }
                 self.mark_tx(q);
+                self.tx_group(q)
             }
             off::RCQ_CTL | off::BDQ_CTL => {
                 let reset = match off {
@@ -464,7 +526,7 @@ impl Datapath {
                     _ => val & queue::BDQ_CTL::RESET.mask() != 0,
                 };
                 if reset {
-                    let mut eng = self.engine();
+                    let mut eng = self.engine(0);
                     let r = &mut eng.rx[q as usize];
                     if off == off::RCQ_CTL {
                         r.rcq_tail = 0;
@@ -483,37 +545,39 @@ impl Datapath {
                     r.stopped = false;
                 }
                 self.rx_work.store(true, Ordering::Release);
+                0
             }
             _ => return,
-        }
-        self.kick.kick();
+        };
+        self.kicks[group].kick();
     }
 
     /// Function reset: every ring forgets its position, pending frames and
     /// timers are dropped.
     pub fn reset(&self) {
-        let mut eng = self.engine();
-        for t in eng.tx.iter_mut() {
-            *t = TxQueue::default();
+        for g in 0..self.groups() {
+            let mut eng = self.engine(g);
+            for t in eng.tx.iter_mut() {
+                *t = TxQueue::default();
+            }
+            for r in eng.rx.iter_mut() {
+                *r = RxQueue::default();
+            }
+            for v in eng.vectors.iter_mut() {
+                *v = VectorState::default();
+            }
+            eng.retry_at = None;
         }
-        for r in eng.rx.iter_mut() {
-            *r = RxQueue::default();
-        }
-        for v in eng.vectors.iter_mut() {
-            *v = VectorState::default();
-        }
-        eng.retry_at = None;
-        drop(eng);
         self.inbox().clear();
         for w in &self.dirty_tx {
             w.store(0, Ordering::Release);
         }
     }
 
-    /// Asks the worker to exit.
+    /// Asks the workers to exit.
     pub fn shutdown(&self) {
         self.stop.store(true, Ordering::Release);
-        self.kick.kick();
+        self.kick_all();
     }
 }
 

@@ -189,7 +189,8 @@ impl Datapath {
             return false;
         }
         self.rx_work.store(true, Ordering::Release);
-        self.kick.kick();
+        // Group 0 places received frames.
+        self.kicks[0].kick();
         true
     }
 
@@ -208,30 +209,55 @@ impl Datapath {
         self.inbox().len()
     }
 
-    /// Starts the worker thread of `dev`'s port.
-    pub fn spawn(dev: Arc<FbnicDevice>, name: String) -> std::io::Result<thread::JoinHandle<()>> {
-        thread::Builder::new().name(name).spawn(move || {
-            let dp = dev.datapath();
-            let mut deadline = None;
-            while !dp.stop.load(Ordering::Acquire) {
-                dp.kick.wait(deadline);
-                deadline = dp.run_once(&dev);
-            }
-        })
+    /// Starts the worker threads of `dev`'s port, one per engine group:
+    /// `name`, then `name.1`, `name.2` and so on.
+    pub fn spawn(
+        dev: Arc<FbnicDevice>,
+        name: String,
+    ) -> std::io::Result<Vec<thread::JoinHandle<()>>> {
+        (0..dev.datapath().groups())
+            .map(|g| {
+                let dev = Arc::clone(&dev);
+                let name = if g == 0 {
+                    name.clone()
+                } else {
+                    format!("{name}.{g}")
+                };
+                thread::Builder::new().name(name).spawn(move || {
+                    let dp = dev.datapath();
+                    let mut deadline = None;
+                    while !dp.stop.load(Ordering::Acquire) {
+                        dp.kicks[g].wait(deadline);
+                        deadline = dp.run_group(&dev, g);
+                    }
+                })
+            })
+            .collect()
     }
 
-    /// One service round: every dirty TX queue, the inbox, then due
-    /// interrupts. Returns when the next round is due even without a kick.
-    /// Tests and the benchmark call this directly instead of a worker.
+    /// One service round of every group in turn (see
+    /// [`Datapath::run_group`]); returns when the next round is due even
+    /// without a kick. Tests and the benchmark call this directly instead
+    /// of running workers.
     pub fn run_once(&self, dev: &FbnicDevice) -> Option<Instant> {
-        let mut eng = self.engine();
+        (0..self.groups())
+            .filter_map(|g| self.run_group(dev, g))
+            .min()
+    }
+
+    /// One service round of group `g`: each of its dirty TX queues, for
+    /// group 0 the inbox, then the group's due interrupts. Returns when
+    /// the group's next round is due even without a kick.
+    pub fn run_group(&self, dev: &FbnicDevice, g: usize) -> Option<Instant> {
+        let mine = self.group_bits.get(g)?;
+        let mut eng = self.engine(g);
         let now = Instant::now();
         eng.round = now;
         if eng.retry_at.is_some_and(|t| t <= now) {
             eng.retry_at = None;
         }
-        for (w, word) in self.dirty_tx.iter().enumerate() {
-            let mut bits = word.swap(0, Ordering::AcqRel);
+        for ((w, word), &mask) in self.dirty_tx.iter().enumerate().zip(mine) {
+            let mut bits = word.fetch_and(!mask, Ordering::AcqRel) & mask;
             while bits != 0 {
                 let q = w as u32 * 64 + bits.trailing_zeros();
                 bits &= bits - 1;
@@ -249,14 +275,18 @@ impl Datapath {
                 }
             }
         }
-        if self.rx_work.swap(false, Ordering::AcqRel) {
+        if g == 0 && self.rx_work.swap(false, Ordering::AcqRel) {
             self.service_rx(&mut eng, dev);
         }
         let next = eng.fire_due(dev, Instant::now());
-        let more = self.dirty_tx.iter().any(|w| w.load(Ordering::Acquire) != 0);
+        let more = self
+            .dirty_tx
+            .iter()
+            .zip(mine)
+            .any(|(w, &mask)| w.load(Ordering::Acquire) & mask != 0);
         if more && eng.retry_at.is_none() {
             // Budget-limited queues: go again at once.
-            self.kick.kick();
+            self.kicks[g].kick();
         }
         [next, eng.retry_at].into_iter().flatten().min()
     }
