@@ -521,31 +521,43 @@ impl Rings {
             self.stats.rx.alloc_fail.inc();
             return false;
         };
-        for _ in 0..free {
-            let Some(page) = cache.alloc() else {
-                self.stats.rx.alloc_fail.inc();
-                full = false;
-                break;
-            };
-            let slot = tail;
-            let posted = (0..FRAG_COUNT).all(|frag| {
-                // CAST: slots and fragments number below 2^16.
-                let desc = RxBufDesc::fragment(
-                    page.dma_addr(),
-                    slot as u16,
-                    frag as u16,
-                    FRAG_COUNT as u16,
-                );
-                desc.encode()
-                    .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
-                    .is_ok()
-            });
-            if !posted {
-                full = false;
-                break;
+        // The free slots as one or two runs of the page array, across its
+        // end, walked with no check per slot (`pages` has `mask + 1` slots,
+        // `start` is masked and `free` below that).
+        let (front, back) = ring
+            .pages
+            .split_at_mut_checked(start as usize)
+            .unwrap_or_default();
+        let first = back.len().min(free as usize);
+        let back = back.get_mut(..first).unwrap_or_default();
+        let front = front.get_mut(..free as usize - first).unwrap_or_default();
+        'post: for run in [back, front] {
+            for entry in run.iter_mut() {
+                let Some(page) = cache.alloc() else {
+                    self.stats.rx.alloc_fail.inc();
+                    full = false;
+                    break 'post;
+                };
+                let slot = tail;
+                let posted = (0..FRAG_COUNT).all(|frag| {
+                    // CAST: slots and fragments number below 2^16.
+                    let desc = RxBufDesc::fragment(
+                        page.dma_addr(),
+                        slot as u16,
+                        frag as u16,
+                        FRAG_COUNT as u16,
+                    );
+                    desc.encode()
+                        .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
+                        .is_ok()
+                });
+                if !posted {
+                    full = false;
+                    break 'post;
+                }
+                *entry = Some(page);
+                tail = slot.wrapping_add(1) & mask;
             }
-            ring.pages[slot as usize] = Some(page);
-            tail = slot.wrapping_add(1) & mask;
         }
         ring.tail = tail;
         if tail != start {
