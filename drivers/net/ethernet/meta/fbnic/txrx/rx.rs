@@ -623,8 +623,8 @@ impl Rings {
     /// Adds a payload piece to the packet (`fbnic_add_rx_frag()`). A piece
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
-    fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
-        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp) {
+    fn rx_payload(rx: &mut RxRing, pkt: &mut RxPacket, al: &RxAddrLen) {
+        if !matches!(pkt, RxPacket::Building(_) | RxPacket::Xdp) {
             return;
         }
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
@@ -643,14 +643,13 @@ impl Rings {
         {
             Some(page) => {
                 page.sync_for_cpu(off, truesize);
-                page.take_ref().is_some_and(|r| {
-                    Self::add_frag(&mut rx.pkt, &mut rx.xdp, r, off, len, truesize)
-                })
+                page.take_ref()
+                    .is_some_and(|r| Self::add_frag(pkt, &mut rx.xdp, r, off, len, truesize))
             }
             None => false,
         };
         if !added {
-            rx.pkt = RxPacket::Failed;
+            *pkt = RxPacket::Failed;
         }
     }
 
@@ -701,6 +700,10 @@ impl Rings {
         // the stack would otherwise make it a load and a store per
         // completion), and goes back to the ring once, after it.
         let mut head = rx.rcq_head;
+        // The packet being received, likewise: a local during the walk
+        // (no store and drop check in memory per completion), back in
+        // the ring after it, as it may go on in the next poll.
+        let mut pkt = core::mem::replace(&mut rx.pkt, RxPacket::None);
         while done < budget {
             let raw = rx.rcq.read(head);
             if RxCompletion::done(raw) != done_for_position(head, size) {
@@ -713,37 +716,38 @@ impl Rings {
                 RxCompletion::HdrAl(al) => {
                     // A header starts a packet; a previous one without its
                     // META is dropped (with its pages) here.
-                    if !matches!(rx.pkt, RxPacket::None) {
+                    if !matches!(pkt, RxPacket::None) {
                         count.dropped += 1;
-                        rx.drop_pkt();
+                        drop(core::mem::replace(&mut pkt, RxPacket::None));
+                        rx.xdp = None;
                     }
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
                         hpq_at = Some(slot);
-                        rx.pkt = Self::rx_header(rx, &al, napi, prog.is_some());
+                        pkt = Self::rx_header(rx, &al, napi, prog.is_some());
                     } else {
                         count.desc_err += 1;
-                        rx.pkt = RxPacket::Failed;
+                        pkt = RxPacket::Failed;
                     }
                 }
                 RxCompletion::PayAl(al) => {
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     // A payload piece follows its packet's header piece.
-                    if !matches!(rx.pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
+                    if !matches!(pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
                         rx.ppq.reported(slot, al.page_fin);
                         ppq_at = Some(slot);
-                        Self::rx_payload(rx, &al);
+                        Self::rx_payload(rx, &mut pkt, &al);
                     } else {
                         count.desc_err += 1;
-                        rx.pkt = RxPacket::Failed;
+                        pkt = RxPacket::Failed;
                     }
                 }
                 RxCompletion::OptMeta(opt) => {
                     // The receive time stamp of the packet being built.
                     // CAST: the clock's time as the kernel's signed
                     // nanoseconds, as the C driver's ns_to_ktime().
-                    match (opt.ts, &mut rx.pkt, &mut rx.xdp) {
+                    match (opt.ts, &mut pkt, &mut rx.xdp) {
                         (Some(ts), RxPacket::Building(skb), _) => {
                             skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64)
                         }
@@ -754,7 +758,7 @@ impl Rings {
                     }
                 }
                 RxCompletion::Meta(meta) => {
-                    let skb = match core::mem::replace(&mut rx.pkt, RxPacket::None) {
+                    let skb = match core::mem::replace(&mut pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
                             count.packets = count.packets.wrapping_add(1);
                             count.bytes = count.bytes.wrapping_add(u64::from(skb.len()));
@@ -781,13 +785,14 @@ impl Rings {
                                 None
                             }
                         },
+                        // With the frame of a packet that failed, and its
+                        // pages (a socket buffer's packet has none).
                         _ => {
                             count.dropped += 1;
+                            rx.xdp = None;
                             None
                         }
                     };
-                    // The frame of a packet that failed, with its pages.
-                    rx.xdp = None;
                     if let Some(mut skb) = skb {
                         if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
                             skb.set_checksum_unnecessary();
@@ -806,6 +811,7 @@ impl Rings {
             }
         }
         rx.rcq_head = head;
+        rx.pkt = pkt;
         count.add_to(&self.stats.rx);
         // The XDP_TX frames of the whole poll go with one doorbell, and
         // the redirected ones with one flush.
