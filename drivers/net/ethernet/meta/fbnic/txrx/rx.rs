@@ -690,8 +690,6 @@ impl Rings {
         let size = rx.rcq_size;
         let mut done = 0;
         let mut seen = false;
-        // Buffer slots of the latest header and payload pieces.
-        let (mut hpq_at, mut ppq_at) = (None, None);
         let features = dev.features();
         // Counted here and added to the queue's counters once per poll.
         let mut count = RxCount::default();
@@ -724,7 +722,6 @@ impl Rings {
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
-                        hpq_at = Some(slot);
                         pkt = Self::rx_header(rx, &al, napi, prog.is_some());
                     } else {
                         count.desc_err += 1;
@@ -736,7 +733,6 @@ impl Rings {
                     // A payload piece follows its packet's header piece.
                     if !matches!(pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
                         rx.ppq.reported(slot, al.page_fin);
-                        ppq_at = Some(slot);
                         Self::rx_payload(rx, &mut pkt, &al);
                     } else {
                         count.desc_err += 1;
@@ -836,10 +832,11 @@ impl Rings {
         if seen {
             regs.write_raw(queue::RCQ_HEAD::at(self.queue), wrap(rx.rcq_head, size));
         }
-        // Pages before the latest piece's are finished: the device moved on.
-        if let Some(at) = hpq_at {
-            rx.hpq
-                .release_until(u32::from(at), rx.hpq_pool.as_mut(), napi);
+        // Pages before the first slot the device may still report a piece
+        // in are finished: it moved on, or finished the buffer.
+        if seen {
+            let at = rx.hpq.next;
+            rx.hpq.release_until(at, rx.hpq_pool.as_mut(), napi);
         }
         self.fill(
             regs,
@@ -849,9 +846,9 @@ impl Rings {
             rx.hpq_pool.as_mut(),
             napi,
         );
-        if let Some(at) = ppq_at {
-            rx.ppq
-                .release_until(u32::from(at), rx.ppq_pool.as_mut(), napi);
+        if seen {
+            let at = rx.ppq.next;
+            rx.ppq.release_until(at, rx.ppq_pool.as_mut(), napi);
         }
         self.fill(
             regs,
