@@ -165,7 +165,8 @@ pub(super) struct BufRing {
     /// Next slot to post.
     tail: u32,
     /// The first slot the device may still report a piece in: the last
-    /// one reported, or the one after it once finished.
+    /// one reported, or the one after it once finished. The pages before
+    /// it are done with, to give back after each poll.
     next: u32,
     /// Slots minus one (a power of two minus one), kept so that the
     /// per-piece checks do not work it out again.

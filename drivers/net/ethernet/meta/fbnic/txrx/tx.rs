@@ -110,9 +110,11 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
 /// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
 /// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
 /// L4 it copies as they are. [`features_check`] makes the same plan
-/// before the stack segments and sends anything else to software, so the
-/// transmit path drops what still fails here (it should not happen). The
-/// headers are thus read twice per packet, as the C driver does too.
+/// before the stack segments (for a checksum-only packet, the same
+/// decision from its header lengths) and sends anything else to software,
+/// so the transmit path drops what still fails here (it should not
+/// happen). The headers are thus read twice per packet, as the C driver
+/// does too.
 pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
     plan(skb.len(), skb.head(), offload(skb.tx_offload()))
 }
