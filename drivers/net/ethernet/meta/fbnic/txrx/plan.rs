@@ -138,12 +138,7 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
         Offload::Csum(c) => (c, None),
         Offload::Gso(c, g) => (c, Some(g)),
     };
-    let unfit = |_| Unsupported::Checksum;
-    meta.l2_hlen = u16::try_from(c.network_offset).map_err(unfit)?;
-    let l3_len = c.csum_start.checked_sub(c.network_offset);
-    meta.l3_ihlen = u16::try_from(l3_len.ok_or(Unsupported::Checksum)?).map_err(unfit)?;
-    meta.csum_offset = c.csum_offset;
-    meta.req_cso = true;
+    csum_meta(&mut meta, c)?;
     let csum_only = meta;
     let Some(g) = gso else {
         return Ok(TxPlan {
@@ -162,6 +157,30 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
         csum_only.encode().map_err(|_| Unsupported::Checksum)?;
         Err(e)
     })
+}
+
+/// Sets up `meta` for the device to insert the checksum `c` asks for: the
+/// L2 and L3 header lengths and the checksum's offset.
+#[inline]
+fn csum_meta(meta: &mut TxMeta, c: Csum) -> Result<(), Unsupported> {
+    let unfit = |_| Unsupported::Checksum;
+    meta.l2_hlen = u16::try_from(c.network_offset).map_err(unfit)?;
+    let l3_len = c.csum_start.checked_sub(c.network_offset);
+    meta.l3_ihlen = u16::try_from(l3_len.ok_or(Unsupported::Checksum)?).map_err(unfit)?;
+    meta.csum_offset = c.csum_offset;
+    meta.req_cso = true;
+    Ok(())
+}
+
+/// Whether the device can insert the checksum `c` asks for: the answer
+/// [`plan`] gives for [`Offload::Csum`], without working out the plan
+/// (`fbnic_features_check()` asks it of every such packet, an ACK for
+/// one, and the transmit path plans it again).
+#[inline]
+pub(crate) fn csum_fits(c: Csum) -> bool {
+    let mut meta = TxMeta::default();
+    csum_meta(&mut meta, c).is_ok()
+        && TxMeta::csum_fits(meta.l2_hlen, meta.l3_ihlen, meta.csum_offset)
 }
 
 /// The segmentation part of [`plan`], from `meta` as set up for checksum
@@ -319,6 +338,31 @@ mod tests {
         assert_eq!((p.packets, p.wire_bytes, p.lso_csum), (1, 60, None));
         let m = meta(&p);
         assert!(m.dest_mac && m.req_completion && !m.req_cso && !m.req_lso);
+    }
+
+    /// [`csum_fits`] says what [`plan`] does, for offsets that fit the
+    /// META descriptor and ones that do not (odd, too long, reversed).
+    #[test]
+    fn checksum_fits_as_planned() {
+        for network_offset in [0u32, 1, 13, 14, 15, 16, 254, 255, 256, 257, 510, 512, 65536] {
+            for l3_len in [0u32, 1, 20, 21, 40, 254, 255, 256, 510, 511, 512] {
+                for back in [false, true] {
+                    for csum_offset in [0, 1, 6, 16, 17, 254, 255, 256, 65535] {
+                        let csum_start = if back {
+                            network_offset.wrapping_sub(l3_len + 1)
+                        } else {
+                            network_offset + l3_len
+                        };
+                        let c = Csum {
+                            network_offset,
+                            csum_start,
+                            csum_offset,
+                        };
+                        assert_eq!(csum_fits(c), plan(100, &[], Offload::Csum(c)).is_ok());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -165,7 +165,8 @@ pub(super) struct BufRing {
     /// Next slot to post.
     tail: u32,
     /// The first slot the device may still report a piece in: the last
-    /// one reported, or the one after it once finished.
+    /// one reported, or the one after it once finished. The pages before
+    /// it are done with, to give back after each poll.
     next: u32,
     /// Slots minus one (a power of two minus one), kept so that the
     /// per-piece checks do not work it out again.
@@ -521,31 +522,43 @@ impl Rings {
             self.stats.rx.alloc_fail.inc();
             return false;
         };
-        for _ in 0..free {
-            let Some(page) = cache.alloc() else {
-                self.stats.rx.alloc_fail.inc();
-                full = false;
-                break;
-            };
-            let slot = tail;
-            let posted = (0..FRAG_COUNT).all(|frag| {
-                // CAST: slots and fragments number below 2^16.
-                let desc = RxBufDesc::fragment(
-                    page.dma_addr(),
-                    slot as u16,
-                    frag as u16,
-                    FRAG_COUNT as u16,
-                );
-                desc.encode()
-                    .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
-                    .is_ok()
-            });
-            if !posted {
-                full = false;
-                break;
+        // The free slots as one or two runs of the page array, across its
+        // end, walked with no check per slot (`pages` has `mask + 1` slots,
+        // `start` is masked and `free` below that).
+        let (front, back) = ring
+            .pages
+            .split_at_mut_checked(start as usize)
+            .unwrap_or_default();
+        let first = back.len().min(free as usize);
+        let back = back.get_mut(..first).unwrap_or_default();
+        let front = front.get_mut(..free as usize - first).unwrap_or_default();
+        'post: for run in [back, front] {
+            for entry in run.iter_mut() {
+                let Some(page) = cache.alloc() else {
+                    self.stats.rx.alloc_fail.inc();
+                    full = false;
+                    break 'post;
+                };
+                let slot = tail;
+                let posted = (0..FRAG_COUNT).all(|frag| {
+                    // CAST: slots and fragments number below 2^16.
+                    let desc = RxBufDesc::fragment(
+                        page.dma_addr(),
+                        slot as u16,
+                        frag as u16,
+                        FRAG_COUNT as u16,
+                    );
+                    desc.encode()
+                        .map(|raw| descs.write(slot * FRAG_COUNT + frag, raw))
+                        .is_ok()
+                });
+                if !posted {
+                    full = false;
+                    break 'post;
+                }
+                *entry = Some(page);
+                tail = slot.wrapping_add(1) & mask;
             }
-            ring.pages[slot as usize] = Some(page);
-            tail = slot.wrapping_add(1) & mask;
         }
         ring.tail = tail;
         if tail != start {
@@ -611,8 +624,8 @@ impl Rings {
     /// Adds a payload piece to the packet (`fbnic_add_rx_frag()`). A piece
     /// that finishes its buffer owns the rest of it; otherwise it takes
     /// whole granules.
-    fn rx_payload(rx: &mut RxRing, al: &RxAddrLen) {
-        if !matches!(rx.pkt, RxPacket::Building(_) | RxPacket::Xdp) {
+    fn rx_payload(rx: &mut RxRing, pkt: &mut RxPacket, al: &RxAddrLen) {
+        if !matches!(pkt, RxPacket::Building(_) | RxPacket::Xdp) {
             return;
         }
         let (slot, frag) = al.page_and_frag(FRAG_COUNT as u16);
@@ -631,14 +644,13 @@ impl Rings {
         {
             Some(page) => {
                 page.sync_for_cpu(off, truesize);
-                page.take_ref().is_some_and(|r| {
-                    Self::add_frag(&mut rx.pkt, &mut rx.xdp, r, off, len, truesize)
-                })
+                page.take_ref()
+                    .is_some_and(|r| Self::add_frag(pkt, &mut rx.xdp, r, off, len, truesize))
             }
             None => false,
         };
         if !added {
-            rx.pkt = RxPacket::Failed;
+            *pkt = RxPacket::Failed;
         }
     }
 
@@ -679,8 +691,6 @@ impl Rings {
         let size = rx.rcq_size;
         let mut done = 0;
         let mut seen = false;
-        // Buffer slots of the latest header and payload pieces.
-        let (mut hpq_at, mut ppq_at) = (None, None);
         let features = dev.features();
         // Counted here and added to the queue's counters once per poll.
         let mut count = RxCount::default();
@@ -689,6 +699,10 @@ impl Rings {
         // the stack would otherwise make it a load and a store per
         // completion), and goes back to the ring once, after it.
         let mut head = rx.rcq_head;
+        // The packet being received, likewise: a local during the walk
+        // (no store and drop check in memory per completion), back in
+        // the ring after it, as it may go on in the next poll.
+        let mut pkt = core::mem::replace(&mut rx.pkt, RxPacket::None);
         while done < budget {
             let raw = rx.rcq.read(head);
             if RxCompletion::done(raw) != done_for_position(head, size) {
@@ -701,37 +715,36 @@ impl Rings {
                 RxCompletion::HdrAl(al) => {
                     // A header starts a packet; a previous one without its
                     // META is dropped (with its pages) here.
-                    if !matches!(rx.pkt, RxPacket::None) {
+                    if !matches!(pkt, RxPacket::None) {
                         count.dropped += 1;
-                        rx.drop_pkt();
+                        drop(core::mem::replace(&mut pkt, RxPacket::None));
+                        rx.xdp = None;
                     }
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     if rx.hpq.holds(slot) && fits(&al) {
                         rx.hpq.reported(slot, al.page_fin);
-                        hpq_at = Some(slot);
-                        rx.pkt = Self::rx_header(rx, &al, napi, prog.is_some());
+                        pkt = Self::rx_header(rx, &al, napi, prog.is_some());
                     } else {
                         count.desc_err += 1;
-                        rx.pkt = RxPacket::Failed;
+                        pkt = RxPacket::Failed;
                     }
                 }
                 RxCompletion::PayAl(al) => {
                     let slot = al.page_and_frag(FRAG_COUNT as u16).0;
                     // A payload piece follows its packet's header piece.
-                    if !matches!(rx.pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
+                    if !matches!(pkt, RxPacket::None) && rx.ppq.holds(slot) && fits(&al) {
                         rx.ppq.reported(slot, al.page_fin);
-                        ppq_at = Some(slot);
-                        Self::rx_payload(rx, &al);
+                        Self::rx_payload(rx, &mut pkt, &al);
                     } else {
                         count.desc_err += 1;
-                        rx.pkt = RxPacket::Failed;
+                        pkt = RxPacket::Failed;
                     }
                 }
                 RxCompletion::OptMeta(opt) => {
                     // The receive time stamp of the packet being built.
                     // CAST: the clock's time as the kernel's signed
                     // nanoseconds, as the C driver's ns_to_ktime().
-                    match (opt.ts, &mut rx.pkt, &mut rx.xdp) {
+                    match (opt.ts, &mut pkt, &mut rx.xdp) {
                         (Some(ts), RxPacket::Building(skb), _) => {
                             skb.set_rx_hwtstamp(clock.ts40_to_ns(ts) as i64)
                         }
@@ -742,7 +755,7 @@ impl Rings {
                     }
                 }
                 RxCompletion::Meta(meta) => {
-                    let skb = match core::mem::replace(&mut rx.pkt, RxPacket::None) {
+                    let skb = match core::mem::replace(&mut pkt, RxPacket::None) {
                         RxPacket::Building(mut skb) if !meta.uncorrectable() => {
                             count.packets = count.packets.wrapping_add(1);
                             count.bytes = count.bytes.wrapping_add(u64::from(skb.len()));
@@ -769,13 +782,14 @@ impl Rings {
                                 None
                             }
                         },
+                        // With the frame of a packet that failed, and its
+                        // pages (a socket buffer's packet has none).
                         _ => {
                             count.dropped += 1;
+                            rx.xdp = None;
                             None
                         }
                     };
-                    // The frame of a packet that failed, with its pages.
-                    rx.xdp = None;
                     if let Some(mut skb) = skb {
                         if features.contains(net::Features::RXCSUM) && meta.l4_csum_unnecessary {
                             skb.set_checksum_unnecessary();
@@ -794,6 +808,7 @@ impl Rings {
             }
         }
         rx.rcq_head = head;
+        rx.pkt = pkt;
         count.add_to(&self.stats.rx);
         // The XDP_TX frames of the whole poll go with one doorbell, and
         // the redirected ones with one flush.
@@ -818,10 +833,11 @@ impl Rings {
         if seen {
             regs.write_raw(queue::RCQ_HEAD::at(self.queue), wrap(rx.rcq_head, size));
         }
-        // Pages before the latest piece's are finished: the device moved on.
-        if let Some(at) = hpq_at {
-            rx.hpq
-                .release_until(u32::from(at), rx.hpq_pool.as_mut(), napi);
+        // Pages before the first slot the device may still report a piece
+        // in are finished: it moved on, or finished the buffer.
+        if seen {
+            let at = rx.hpq.next;
+            rx.hpq.release_until(at, rx.hpq_pool.as_mut(), napi);
         }
         self.fill(
             regs,
@@ -831,9 +847,9 @@ impl Rings {
             rx.hpq_pool.as_mut(),
             napi,
         );
-        if let Some(at) = ppq_at {
-            rx.ppq
-                .release_until(u32::from(at), rx.ppq_pool.as_mut(), napi);
+        if seen {
+            let at = rx.ppq.next;
+            rx.ppq.release_until(at, rx.ppq_pool.as_mut(), napi);
         }
         self.fill(
             regs,

@@ -110,25 +110,22 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
 /// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
 /// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
 /// L4 it copies as they are. [`features_check`] makes the same plan
-/// before the stack segments and sends anything else to software, so the
-/// transmit path drops what still fails here (it should not happen). The
-/// headers are thus read twice per packet, as the C driver does too.
+/// before the stack segments (for a checksum-only packet, the same
+/// decision from its header lengths) and sends anything else to software,
+/// so the transmit path drops what still fails here (it should not
+/// happen). The headers are thus read twice per packet, as the C driver
+/// does too.
 pub(crate) fn tx_plan(skb: &SkBuff) -> Result<TxPlan, Unsupported> {
     plan(skb.len(), skb.head(), offload(skb.tx_offload()))
 }
 
 /// The planner's view of the offloads the stack asks for.
 fn offload(o: TxOffload) -> Offload {
-    let csum = |c: TxCsum| plan::Csum {
-        network_offset: c.network_offset,
-        csum_start: c.csum_start,
-        csum_offset: c.csum_offset,
-    };
     match o {
         TxOffload::None => Offload::None,
-        TxOffload::Csum(c) => Offload::Csum(csum(c)),
+        TxOffload::Csum(c) => Offload::Csum(offload_csum(c)),
         TxOffload::Gso(c, g) => Offload::Gso(
-            csum(c),
+            offload_csum(c),
             plan::Seg {
                 size: g.size,
                 segs: g.segs,
@@ -145,6 +142,16 @@ fn offload(o: TxOffload) -> Offload {
     }
 }
 
+/// The checksum insertion the stack asks for, as the planner takes it.
+#[inline]
+fn offload_csum(c: TxCsum) -> plan::Csum {
+    plan::Csum {
+        network_offset: c.network_offset,
+        csum_start: c.csum_start,
+        csum_offset: c.csum_offset,
+    }
+}
+
 /// The offloads `features` the device can do for `skb`
 /// (`fbnic_features_check()`): [`tx_plan`] must succeed for the packet as
 /// it will reach the transmit path, or the stack does the part that fails
@@ -158,6 +165,15 @@ pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Feat
     let mut offload = match skb.tx_offload() {
         // Nothing to offload: the plan cannot fail.
         TxOffload::None => return features,
+        // A checksum only (an ACK, say): the header lengths decide, as
+        // they would the plan.
+        TxOffload::Csum(c) => {
+            return if plan::csum_fits(offload_csum(c)) {
+                features
+            } else {
+                features.without(net::Features::GSO_MASK | net::Features::CSUM_MASK)
+            };
+        }
         o => offload(o),
     };
     if let Offload::Gso(_, g) = &mut offload {

@@ -140,6 +140,20 @@ impl TxMeta {
         self.l2_hlen as u32 + self.l3_ohlen as u32 + self.l3_ihlen as u32
     }
 
+    /// Whether [`TxMeta::encode`] succeeds for a META descriptor that asks
+    /// for checksum insertion only: its L2 and L3 header lengths and
+    /// checksum offset (the fields it sets besides flags and types) are
+    /// whole 2-byte units that fit their fields.
+    #[inline]
+    pub const fn csum_fits(l2_hlen: u16, l3_ihlen: u16, csum_offset: u16) -> bool {
+        const fn fits(field: Field64, bytes: u16) -> bool {
+            bytes & 1 == 0 && field.fits((bytes >> 1) as u64)
+        }
+        fits(twd::L2_HLEN_MASK, l2_hlen)
+            && fits(twd::L3_IHLEN_MASK, l3_ihlen)
+            && fits(twd::CSUM_OFFSET_MASK, csum_offset)
+    }
+
     /// The raw descriptor.
     #[inline]
     pub const fn encode(&self) -> Result<u64, DescError> {
