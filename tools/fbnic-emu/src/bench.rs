@@ -19,7 +19,7 @@ use fbnic_hw::desc::{L3Type, L4Type, TxMeta};
 use crate::backend;
 use crate::identity::DEFAULT_DSN;
 use crate::queues::Datapath;
-use crate::testbed::Testbed;
+use crate::testbed::{cso_meta, Testbed};
 
 /// What one benchmark run sends.
 #[derive(Clone, Copy, Debug)]
@@ -92,19 +92,6 @@ fn tcp_frame(len: usize, flow: u16, lso: bool) -> Vec<u8> {
     let seed = crate::csum::fold(crate::csum::pseudo(&f[26..30], &f[30..34], 6, l4_len));
     f[50..52].copy_from_slice(&seed.to_be_bytes());
     f
-}
-
-/// The TX metadata of a [`tcp_frame`] whose TCP checksum the device is
-/// to fill in.
-fn cso_meta() -> TxMeta {
-    TxMeta {
-        l2_hlen: 14,
-        l3_type: L3Type::Ipv4,
-        l3_ihlen: 20,
-        csum_offset: 16,
-        req_cso: true,
-        ..TxMeta::default()
-    }
 }
 
 /// What each queue sends for `load`: its frame (or TSO send), the TX

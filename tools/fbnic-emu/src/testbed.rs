@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use fbnic_hw::csr::{self, queue, rpc, rpc_ram, tce};
 use fbnic_hw::desc::{
-    bd, done_for_position, rcd, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, TxAddrLen,
+    bd, done_for_position, rcd, L3Type, RxAddrLen, RxBufDesc, RxCompletion, RxMeta, TxAddrLen,
     TxCompletion, TxMeta,
 };
 use fbnic_hw::reg::RegInfo;
@@ -104,6 +104,19 @@ struct SwQueue {
     rcq_head: u32,
     /// Next free byte of the TX buffer area.
     tx_off: u64,
+}
+
+/// The TX metadata of an Ethernet, IPv4 (no options) and TCP frame whose
+/// TCP checksum the device is to fill in.
+pub fn cso_meta() -> TxMeta {
+    TxMeta {
+        l2_hlen: 14,
+        l3_type: L3Type::Ipv4,
+        l3_ihlen: 20,
+        csum_offset: 16,
+        req_cso: true,
+        ..TxMeta::default()
+    }
 }
 
 /// A port and its driver-side ring state.

@@ -9,15 +9,7 @@ use super::*;
 fn checksum_offload_fills_tcp_checksum() {
     let (mut a, mut b) = pair(1);
     let frame = tcp4(&pattern(301), TCP_ACK | TCP_PSH, false);
-    let meta = TxMeta {
-        l2_hlen: 14,
-        l3_type: L3Type::Ipv4,
-        l3_ihlen: 20,
-        csum_offset: 16,
-        req_cso: true,
-        ..TxMeta::default()
-    };
-    a.send(0, meta, &frame, 100);
+    a.send(0, testbed::cso_meta(), &frame, 100);
     settle(&a, &b);
     let rx = received(&mut b, 1);
     assert_eq!(rx.len(), 1);
