@@ -209,17 +209,32 @@ impl BufRing {
     #[inline]
     fn release_each(&mut self, to: u32, mut release: impl FnMut(&mut Option<RxPage>)) {
         let to = to & self.mask();
-        let (head, end) = (self.head as usize, to as usize);
-        // `pages` has `mask + 1` slots, and both positions are masked.
-        let (front, back) = self.pages.split_at_mut_checked(head).unwrap_or_default();
-        let (back, front) = if head <= end {
-            (back.get_mut(..end - head).unwrap_or_default(), &mut [][..])
-        } else {
-            (back, front.get_mut(..end).unwrap_or_default())
-        };
-        back.iter_mut().for_each(&mut release);
-        front.iter_mut().for_each(&mut release);
+        let count = to.wrapping_sub(self.head) & self.mask();
+        let (first, second) = self.runs_mut(self.head, count);
+        first.iter_mut().for_each(&mut release);
+        second.iter_mut().for_each(&mut release);
         self.head = to;
+    }
+
+    /// The `count` slots from `from` (both below the number of slots), in
+    /// ring order, as the one or two runs of the page array they make
+    /// across its end: walked with no check per slot.
+    #[inline]
+    fn runs_mut(
+        &mut self,
+        from: u32,
+        count: u32,
+    ) -> (&mut [Option<RxPage>], &mut [Option<RxPage>]) {
+        // `pages` has `mask + 1` slots; out-of-range arguments give empty
+        // runs rather than a panic.
+        let (front, back) = self
+            .pages
+            .split_at_mut_checked(from as usize)
+            .unwrap_or_default();
+        let first = back.len().min(count as usize);
+        let back = back.get_mut(..first).unwrap_or_default();
+        let front = front.get_mut(..count as usize - first).unwrap_or_default();
+        (back, front)
     }
 
     /// Whether the device may report a piece in `slot` now: the slot is
@@ -522,17 +537,10 @@ impl Rings {
             self.stats.rx.alloc_fail.inc();
             return false;
         };
-        // The free slots as one or two runs of the page array, across its
-        // end, walked with no check per slot (`pages` has `mask + 1` slots,
-        // `start` is masked and `free` below that).
-        let (front, back) = ring
-            .pages
-            .split_at_mut_checked(start as usize)
-            .unwrap_or_default();
-        let first = back.len().min(free as usize);
-        let back = back.get_mut(..first).unwrap_or_default();
-        let front = front.get_mut(..free as usize - first).unwrap_or_default();
-        'post: for run in [back, front] {
+        // The free slots in ring order (`start` is masked, `free` below the
+        // number of slots).
+        let (first, second) = ring.runs_mut(start, free);
+        'post: for run in [first, second] {
             for entry in run.iter_mut() {
                 let Some(page) = cache.alloc() else {
                     self.stats.rx.alloc_fail.inc();
@@ -890,6 +898,19 @@ mod tests {
         assert!(ring.holds(7) && ring.holds(0) && !ring.holds(6));
         ring.reported(7, true);
         assert!(!ring.holds(7) && ring.holds(0));
+        Ok(())
+    }
+
+    #[test]
+    fn slots_in_ring_order_across_the_end() -> Result {
+        let mut ring = BufRing::new(8)?;
+        let lens = |(a, b): (&mut [Option<RxPage>], &mut [Option<RxPage>])| (a.len(), b.len());
+        assert_eq!(lens(ring.runs_mut(6, 4)), (2, 2));
+        assert_eq!(lens(ring.runs_mut(2, 3)), (3, 0));
+        assert_eq!(lens(ring.runs_mut(0, 8)), (8, 0));
+        assert_eq!(lens(ring.runs_mut(7, 0)), (0, 0));
+        // Out of range: nothing, and no panic.
+        assert_eq!(lens(ring.runs_mut(9, 4)), (0, 0));
         Ok(())
     }
 
