@@ -5,12 +5,15 @@
 # libFuzzer; Documentation/fuzzing.md) and prints one result line per
 # target: "PASS fuzz/TARGET: ..." or "FAIL fuzz/TARGET: ...".
 #
-#   scripts/fuzz.sh [--runs N | --time SEC] [--report FILE] [TARGET...]
+#   scripts/fuzz.sh [--runs N | --time SEC] [--jobs J] [--report FILE] [TARGET...]
 #
 #   --runs N       stop each target after N executions (the long tier,
 #                  make fuzz: 10^8)
 #   --time SEC     stop each target after SEC seconds (the short pass of
 #                  tests/run.sh: 7)
+#   --jobs J       fuzz each target in J processes at once (libFuzzer's
+#                  -fork=J; the limit is their total): a long run on a
+#                  machine otherwise idle. Default 1, one process.
 #   --report FILE  also write the results, with the date and the command,
 #                  as Markdown (make fuzz: Documentation/results/fuzzing.md)
 #
@@ -29,12 +32,13 @@ set -uo pipefail
 
 TARGETS="tlv fw_caps desc flash emu_fw emu_tx"
 fuzz_dir=$FBNIC_TOP/tests/fuzz
-runs= secs= report= repro=
+runs= secs= report= repro= jobs=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--time) secs=$2; shift 2 ;;
 	--report) report=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
 	--repro) repro=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -79,6 +83,8 @@ limit=()
 [ -n "$runs" ] && limit+=(-runs="$runs")
 [ -n "$secs" ] && limit+=(-max_total_time="$secs")
 [ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=7)
+case $jobs in ''|*[!0-9]*|0) die "--jobs needs a positive count, not '$jobs'" ;; esac
+[ "$jobs" -eq 1 ] || limit+=(-fork="$jobs")
 
 # The report keeps the rows of targets this run has not run (yet): targets
 # may run one at a time, each under the lab's build lock, and it is written
@@ -103,7 +109,8 @@ write_report() {
 		echo "- Command: \`scripts/fuzz.sh [--runs N | --time SEC] --report $(realpath --relative-to="$FBNIC_TOP" "$report") TARGET...\`; each row gives its own limit"
 		echo "- Machine: $(nproc) cores shared with other work; $(rustup run nightly rustc --version); cargo-fuzz $CARGO_FUZZ_VERSION"
 		echo
-		echo "Each target ran alone (one libFuzzer process) from the committed seeds"
+		echo "Each target ran alone (one libFuzzer process, or J of them where the"
+		echo "limit says -fork=J) from the committed seeds"
 		echo "plus the corpus earlier runs grew, built with optimisation and debug"
 		echo "assertions. \`cov\` is libFuzzer's count of covered edges, \`ft\` its"
 		echo "features; \`crashes\` counts inputs that broke an invariant or crashed"
@@ -128,13 +135,21 @@ for t in $targets; do
 	took=$((SECONDS - t0))
 	done_line=$(grep -a -E '^#[0-9]+[[:space:]]+DONE' "$flog" | tail -n1)
 	execs=$(sed -nE 's/^Done ([0-9]+) runs.*/\1/p' "$flog" | tail -n1)
+	if [ "$jobs" -gt 1 ]; then
+		# -fork: the parent sums its jobs' runs on its own status lines
+		# ("#N: cov: ... exec/s: ..."), and ends with "INFO: fuzzed for N
+		# iterations" once the limit is reached.
+		done_line=$(grep -a -E '^#[0-9]+: cov:' "$flog" | tail -n1 | sed -E 's/^#([0-9]+):/#\1 DONE/; s/ corp: ([0-9]+)/ corp: \1\//')
+		execs=$(sed -nE 's/^INFO: fuzzed for ([0-9]+) iterations.*/\1/p' "$flog" | tail -n1)
+		[ -z "$execs" ] || [ "$took" -eq 0 ] || done_line=$(sed -E "s/ exec\/s: [0-9]+/ exec\/s: $((execs / took))/" <<<"$done_line")
+	fi
 	cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<<"$done_line")
 	ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$done_line")
 	corp=$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$done_line")
 	rate=$(sed -nE 's/.* exec\/s: ([0-9]+) .*/\1/p' <<<"$done_line")
 	# A run that stopped on a crash has no DONE line: its last status line.
 	[ -n "$execs" ] || execs=$(grep -a -oE '^#[0-9]+' "$flog" | tail -n1 | tr -d '#')
-	if [ $status -eq 0 ] && grep -q '^Done [0-9]* runs' "$flog"; then
+	if [ $status -eq 0 ] && grep -q -E '^Done [0-9]* runs|^INFO: fuzzed for [0-9]+ (iterations|seconds)' "$flog"; then
 		echo "PASS fuzz/$t: $execs runs in ${took}s, cov $cov, ft $ft, corpus $corp, 0 crashes"
 		crash=0
 	else
