@@ -472,3 +472,44 @@ fn rx_headers_are_placed_in_128_byte_granules() {
     assert_eq!(bd::align(u32::MAX), 0xffff_ff80, "saturates");
     assert_eq!(bd::hdr_next_off(u32::MAX, 1, 1, 1), 0xffff_ff80);
 }
+
+#[test]
+fn tx_meta_encode_agrees_with_the_field_by_field_checks() {
+    // Each length at and around its field's edges: 0, odd, half a unit,
+    // one unit, the largest whole unit that fits, around it, the next one
+    // and far beyond.
+    let by2 = |m: u16| [0, 1, 2, 3, m - 2, m - 1, m, m + 1, m + 2, u16::MAX];
+    let by4 = |m: u16| [0, 1, 2, 4, 6, m - 4, m - 2, m, m + 2, m + 4, u16::MAX];
+    let mut checked = 0;
+    for l2 in by2(126) {
+        for l3o in by2(510) {
+            for l3i in by2(510) {
+                for csum in by2(30) {
+                    for l4 in by4(60) {
+                        for mss in [0, 1460, 16383, 16384, u16::MAX] {
+                            let m = TxMeta {
+                                l2_hlen: l2,
+                                l3_ohlen: l3o,
+                                l3_ihlen: l3i,
+                                csum_offset: csum,
+                                l4_hlen: l4,
+                                mss,
+                                l3_type: L3Type::Ipv6,
+                                l4_type: L4Type::Tcp,
+                                req_lso: true,
+                                req_completion: true,
+                                dest_mac: true,
+                                ..TxMeta::default()
+                            };
+                            assert_eq!(m.encode(), m.encode_checked(), "{m:?}");
+                            checked += usize::from(m.encode().is_ok());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Both outcomes were seen: 4 values of each length fit (0, one unit,
+    // the largest and the one below it), and 3 of the 5 MSSs.
+    assert_eq!(checked, 4usize.pow(5) * 3);
+}

@@ -155,9 +155,39 @@ impl TxMeta {
     }
 
     /// The raw descriptor.
+    ///
+    /// Every packet the driver sends has one: the lengths are checked
+    /// together, with no branch per field, and the error is worked out
+    /// only when one of them does not fit.
     #[inline]
     pub const fn encode(&self) -> Result<u64, DescError> {
-        let mut raw = twd::TYPE_MASK.prep(twd::TYPE_META)
+        // Whether `bytes` is a whole number of 2^`shift`-byte units that
+        // fits `field` (shifts: no division, so no panic path).
+        const fn units(field: Field64, bytes: u16, shift: u32) -> bool {
+            bytes & ((1 << shift) - 1) == 0 && field.fits((bytes >> shift) as u64)
+        }
+        let fits = units(twd::L2_HLEN_MASK, self.l2_hlen, 1)
+            & units(twd::L3_OHLEN_MASK, self.l3_ohlen, 1)
+            & units(twd::L3_IHLEN_MASK, self.l3_ihlen, 1)
+            & units(twd::CSUM_OFFSET_MASK, self.csum_offset, 1)
+            & units(twd::L4_HLEN_MASK, self.l4_hlen, 2)
+            & twd::MSS_MASK.fits(self.mss as u64);
+        if !fits {
+            return self.encode_checked();
+        }
+        Ok(self.flags()
+            | twd::L2_HLEN_MASK.prep((self.l2_hlen >> 1) as u64)
+            | twd::L3_OHLEN_MASK.prep((self.l3_ohlen >> 1) as u64)
+            | twd::L3_IHLEN_MASK.prep((self.l3_ihlen >> 1) as u64)
+            | twd::CSUM_OFFSET_MASK.prep((self.csum_offset >> 1) as u64)
+            | twd::L4_HLEN_MASK.prep((self.l4_hlen >> 2) as u64)
+            | twd::MSS_MASK.prep(self.mss as u64))
+    }
+
+    /// The type, kinds and flags of the descriptor.
+    #[inline]
+    const fn flags(&self) -> u64 {
+        twd::TYPE_MASK.prep(twd::TYPE_META)
             | twd::L3_TYPE_MASK.prep(self.l3_type as u64)
             | twd::L4_TYPE_MASK.prep(self.l4_type as u64)
             | set_if(self.req_ts, twd::FLAG_REQ_TS)
@@ -166,7 +196,15 @@ impl TxMeta {
             | set_if(self.req_completion, twd::FLAG_REQ_COMPLETION)
             | set_if(self.dest_mac, twd::FLAG_DEST_MAC)
             | set_if(self.dest_bmc, twd::FLAG_DEST_BMC)
-            | set_if(self.dest_fw, twd::FLAG_DEST_FW);
+            | set_if(self.dest_fw, twd::FLAG_DEST_FW)
+    }
+
+    /// [`TxMeta::encode`] field by field, for the error of the first
+    /// length that does not fit.
+    #[cold]
+    #[inline(never)]
+    pub(super) const fn encode_checked(&self) -> Result<u64, DescError> {
+        let mut raw = self.flags();
         // `?` is not usable in const fn; spell the early returns out.
         match put_units(twd::L2_HLEN_MASK, "L2_HLEN", self.l2_hlen as u64, 2) {
             Ok(v) => raw |= v,
