@@ -80,7 +80,7 @@ netinstall: module emu
 # executions (default 10^8), from the committed seeds; make test runs a
 # short pass of them.
 fuzz:
-	@scripts/fuzz.sh --runs $(or $(RUNS),100000000) --jobs $(or $(JOBS),1) --report Documentation/results/fuzzing.md $(TARGETS)
+	@scripts/fuzz.sh --runs $(or $(RUNS),100000000) --jobs $(or $(JOBS),1) --sanitizer $(or $(SANITIZER),address) --report Documentation/results/fuzzing.md $(TARGETS)
 
 # Zero-copy receive over the emulated fbnic (Documentation/zero-copy.md):
 # devmem TCP into a udmabuf with ncdevmem, then io_uring zero-copy receive.
