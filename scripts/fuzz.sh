@@ -69,6 +69,8 @@ export PATH=$(dirname "$CARGO_FUZZ"):$PATH
 
 # Release code with debug assertions: an arithmetic overflow panics, as it
 # does in the kernel build (CONFIG_RUST_OVERFLOW_CHECKS).
+case $jobs in ''|*[!0-9]*|0) die "--jobs needs a positive count, not '$jobs'" ;; esac
+case $runs$secs in *[!0-9]*) die "--runs and --time take a number, not '$runs$secs'" ;; esac
 case $san in
 address) tdir=() ;;
 none) tdir=(--target-dir "$fuzz_dir/target-none") ;;
@@ -94,7 +96,6 @@ limit=()
 [ -n "$runs" ] && limit+=(-runs="$runs")
 [ -n "$secs" ] && limit+=(-max_total_time="$secs")
 [ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=7)
-case $jobs in ''|*[!0-9]*|0) die "--jobs needs a positive count, not '$jobs'" ;; esac
 [ "$jobs" -eq 1 ] || limit+=(-fork="$jobs")
 
 # The report keeps the rows of targets this run has not run (yet): targets
