@@ -118,7 +118,7 @@ write_report() {
 		echo "# Fuzzing results"
 		echo
 		echo "- Updated: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$FBNIC_TOP" rev-parse --short HEAD)$(git -C "$FBNIC_TOP" diff --quiet HEAD -- drivers tools tests/fuzz || echo ' with local changes')"
-		echo "- Command: \`scripts/fuzz.sh [--runs N | --time SEC] --report $(realpath --relative-to="$FBNIC_TOP" "$report") TARGET...\`; each row gives its own limit"
+		echo "- Command: \`scripts/fuzz.sh [--runs N | --time SEC] [--jobs J] [--sanitizer S] --report $(realpath --relative-to="$FBNIC_TOP" "$report") TARGET...\`; each row gives its own limit"
 		echo "- Machine: $(nproc) cores shared with other work; $(rustup run nightly rustc --version); cargo-fuzz $CARGO_FUZZ_VERSION"
 		echo
 		echo "Each target ran alone (one libFuzzer process, or J of them where the"
