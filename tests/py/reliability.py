@@ -30,11 +30,14 @@ kernel booted with kmemleak, the objects kmemleak finds allocated
 through fbnic."""
 
 import argparse
+import errno
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -207,22 +210,28 @@ def bind_cycles(lab):
 
 # A frame sender for the load/unload cycles: raw frames of an
 # experimental ethertype (the stack drops them after counting) from one
-# port to the other port's MAC, as fast as the guest sends them, until the
-# interface goes away under it.
-SENDER = r"""
-import errno, socket, sys, time
-ifname, dst = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((ifname, 0))
-frame = dst + s.getsockname()[4] + b"\x88\xb5" + bytes(986)
-while True:
-    try:
-        s.send(frame)
-    except OSError as e:
-        if e.errno in (errno.ENXIO, errno.ENODEV):
-            break
-        time.sleep(0.001)
-"""
+# port to the other port's MAC, in bursts of SENDER_BURST a millisecond
+# or so, until the interface goes away under it. Frames are always in
+# flight, and the guest keeps the CPU time to load, bring up and unload
+# the driver (unpaced senders took most of it, on the debug kernel the
+# larger part of a cycle). A thread of this process rather than a process
+# of its own: starting two interpreters a cycle cost seconds there too.
+SENDER_BURST = 8
+
+
+def send_frames(ifname, dst):
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((ifname, 0))
+        frame = bytes.fromhex(dst.replace(":", "")) + s.getsockname()[4] + \
+            b"\x88\xb5" + bytes(986)
+        while True:
+            try:
+                for _ in range(SENDER_BURST):
+                    s.send(frame)
+            except OSError as e:
+                if e.errno in (errno.ENXIO, errno.ENODEV):
+                    return
+            time.sleep(0.001)
 
 
 def counter(dev, name):
@@ -246,19 +255,18 @@ def traffic_cycle(lab):
     carrier = wait_for(lambda: all(read(f"/sys/class/net/{d}/carrier") == "1" for d in devs),
                        5, step=0.05)
     macs = [read(f"/sys/class/net/{d}/address") for d in devs]
-    senders = [subprocess.Popen([sys.executable, "-c", SENDER, devs[i], macs[1 - i]],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL) for i in (0, 1)]
+    senders = [threading.Thread(target=send_frames, args=(devs[i], macs[1 - i]), daemon=True)
+               for i in (0, 1)]
+    for t in senders:
+        t.start()
     wait_for(lambda: counter(devs[0], "rx_packets") > 0 and
              counter(devs[1], "rx_packets") > 0, 10, step=0.05)
     received = counter(devs[0], "rx_packets")
     lab.unload_driver()
-    for p in senders:
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+    for t in senders:
+        t.join(timeout=10)
+        if t.is_alive():
+            raise Exception("a sender still runs 10 s after the unload")
     return received, carrier
 
 
