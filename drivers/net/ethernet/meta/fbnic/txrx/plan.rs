@@ -120,6 +120,38 @@ const IPPROTO_IPV6: u8 = 41;
 /// `fbnic_tx_lso()`). Offsets that point outside `head`, or headers that do
 /// not fit the META descriptor, give an error, never a panic.
 pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Unsupported> {
+    plan_as::<true>(len, head, offload)
+}
+
+/// What [`plan`] says of a packet, without encoding its META descriptor:
+/// whether the device can do its offloads, or why not
+/// (`fbnic_features_check()`: the stack asks it of every packet with
+/// offloads before it may segment it, and the transmit path plans the
+/// packet again).
+#[inline]
+pub(crate) fn check(len: u32, head: &[u8], offload: Offload) -> Result<(), Unsupported> {
+    plan_as::<false>(len, head, offload).map(|_| ())
+}
+
+/// The META descriptor `meta` as [`plan`] gives it (`ENCODE`), or, for
+/// [`check`], 0 if it would encode: the same answer either way.
+#[inline(always)]
+fn encode<const ENCODE: bool>(meta: &TxMeta) -> Option<u64> {
+    if ENCODE {
+        meta.encode().ok()
+    } else {
+        meta.fits().then_some(0)
+    }
+}
+
+/// [`plan`], which encodes the META descriptor, and [`check`], which only
+/// sees that it would: one decision for both.
+#[inline(always)]
+fn plan_as<const ENCODE: bool>(
+    len: u32,
+    head: &[u8],
+    offload: Offload,
+) -> Result<TxPlan, Unsupported> {
     let mut meta = TxMeta {
         dest_mac: true,
         req_completion: true,
@@ -128,7 +160,7 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
     let (c, gso) = match offload {
         Offload::None => {
             return Ok(TxPlan {
-                meta: meta.encode().map_err(|_| Unsupported::Checksum)?,
+                meta: encode::<ENCODE>(&meta).ok_or(Unsupported::Checksum)?,
                 kind: TxKind::Plain,
                 packets: 1,
                 wire_bytes: len,
@@ -142,7 +174,7 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
     let csum_only = meta;
     let Some(g) = gso else {
         return Ok(TxPlan {
-            meta: csum_only.encode().map_err(|_| Unsupported::Checksum)?,
+            meta: encode::<ENCODE>(&csum_only).ok_or(Unsupported::Checksum)?,
             kind: TxKind::Csum,
             packets: 1,
             wire_bytes: len,
@@ -153,9 +185,12 @@ pub(crate) fn plan(len: u32, head: &[u8], offload: Offload) -> Result<TxPlan, Un
     // end. A packet that cannot be segmented is told apart from one whose
     // checksum cannot be offloaded either only then: the stack must do
     // both in software if the checksum part does not fit.
-    plan_gso(len, head, c, g, meta).or_else(|e| {
-        csum_only.encode().map_err(|_| Unsupported::Checksum)?;
-        Err(e)
+    plan_gso::<ENCODE>(len, head, c, g, meta).map_err(|e| {
+        if csum_only.fits() {
+            e
+        } else {
+            Unsupported::Checksum
+        }
     })
 }
 
@@ -183,9 +218,10 @@ pub(crate) fn csum_fits(c: Csum) -> bool {
         && TxMeta::csum_fits(meta.l2_hlen, meta.l3_ihlen, meta.csum_offset)
 }
 
-/// The segmentation part of [`plan`], from `meta` as set up for checksum
-/// insertion. Fails with [`Unsupported::Segmentation`] only.
-fn plan_gso(
+/// The segmentation part of [`plan`] and [`check`], from `meta` as set up
+/// for checksum insertion. Fails with [`Unsupported::Segmentation`] only.
+#[inline(always)]
+fn plan_gso<const ENCODE: bool>(
     len: u32,
     head: &[u8],
     c: Csum,
@@ -227,7 +263,9 @@ fn plan_gso(
             }
             // The checksum part, with the inner and outer L3 headers in
             // one, must fit before the outer ones are split off.
-            meta.encode().map_err(|_| no)?;
+            if !meta.fits() {
+                return Err(no);
+            }
             let ohlen = u16::try_from(inner.checked_sub(outer).ok_or(no)?).map_err(|_| no)?;
             meta.l3_ohlen = ohlen;
             meta.l3_ihlen = meta.l3_ihlen.checked_sub(ohlen).ok_or(no)?;
@@ -245,7 +283,7 @@ fn plan_gso(
     // The IP length fields are 16 bits: a GSO packet's L4 part fits.
     let payload = u16::try_from(len.checked_sub(l4).ok_or(no)?).map_err(|_| no)?;
     Ok(TxPlan {
-        meta: meta.encode().map_err(|_| no)?,
+        meta: encode::<ENCODE>(&meta).ok_or(no)?,
         kind: TxKind::Gso,
         packets: segs,
         wire_bytes,
@@ -363,6 +401,90 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// [`check`] gives [`plan`]'s answer, success or which error, over
+    /// packets the device can segment and every way one can fail: the
+    /// headers, the offsets, the MSS, the packet's length, the tunnels.
+    #[test]
+    fn check_agrees_with_plan() {
+        let mut bad_version = frame(&ipv4(), 20);
+        bad_version[14] = 0x55;
+        let v4 = frame(&ipv4(), 32);
+        let heads = [
+            v4.clone(),
+            v4[..40].to_vec(),
+            frame(&ipv6(6), 20),
+            bad_version,
+            six_in_six(),
+            std::vec::Vec::new(),
+        ];
+        let csums = [
+            csum(20),
+            csum(40),
+            csum(88),
+            csum(21),
+            csum(512),
+            Csum {
+                network_offset: 128,
+                ..csum(20)
+            },
+            Csum {
+                csum_offset: 31,
+                ..csum(20)
+            },
+            Csum {
+                network_offset: 34,
+                csum_start: 14,
+                csum_offset: 16,
+            },
+        ];
+        // Planned without and with segmentation, refused for it, refused
+        // for the checksum.
+        let mut outcomes = [0usize; 4];
+        for head in &heads {
+            for c in csums {
+                for len in [20u32, 200, 3000, 65_000, 70_000] {
+                    let mut offloads = std::vec![Offload::None, Offload::Csum(c)];
+                    for l4 in [SegL4::Tcp, SegL4::Udp, SegL4::Other] {
+                        for size in [0u16, 1448, 16383, 16384, u16::MAX] {
+                            for segs in [0u16, 1, 45, u16::MAX] {
+                                for (partial, inner, ipxip6) in [
+                                    (false, None, false),
+                                    (true, Some(14 + 24), false),
+                                    (false, Some(14 + 48), true),
+                                    (false, Some(14 + 48), false),
+                                    (false, Some(14 + 40), true),
+                                    (false, Some(u32::MAX), true),
+                                ] {
+                                    let g = Seg {
+                                        size,
+                                        segs,
+                                        l4,
+                                        partial,
+                                        inner_network_offset: inner,
+                                        ipxip6,
+                                    };
+                                    offloads.push(Offload::Gso(c, g));
+                                }
+                            }
+                        }
+                    }
+                    for o in offloads {
+                        let planned = plan(len, head, o).map(|_| ());
+                        assert_eq!(check(len, head, o), planned, "{len} {o:?}");
+                        outcomes[match (planned, o) {
+                            (Ok(()), Offload::Gso(..)) => 1,
+                            (Ok(()), _) => 0,
+                            (Err(Unsupported::Segmentation), _) => 2,
+                            (Err(Unsupported::Checksum), _) => 3,
+                        }] += 1;
+                    }
+                }
+            }
+        }
+        // Every outcome was seen.
+        assert!(outcomes.iter().all(|&n| n > 0), "{outcomes:?}");
     }
 
     #[test]

@@ -110,8 +110,9 @@ pub(crate) fn init_tx_engine(regs: &Regs) {
 /// IPv6 tunnelled directly in IPv6 with both headers given, and any tunnel
 /// the stack prepared as `SKB_GSO_PARTIAL`, whose headers up to the inner
 /// L4 it copies as they are. [`features_check`] makes the same plan
-/// before the stack segments (for a checksum-only packet, the same
-/// decision from its header lengths) and sends anything else to software,
+/// before the stack segments ([`plan::check`]: the same decision, without
+/// the descriptor; for a checksum-only packet, from its header lengths)
+/// and sends anything else to software,
 /// so the transmit path drops what still fails here (it should not
 /// happen). The headers are thus read twice per packet, as the C driver
 /// does too.
@@ -186,8 +187,8 @@ pub(crate) fn features_check(skb: &SkBuff, features: net::Features) -> net::Feat
             g.partial = !g.ipxip6;
         }
     }
-    match plan(skb.len(), skb.head(), offload) {
-        Ok(_) => features,
+    match plan::check(skb.len(), skb.head(), offload) {
+        Ok(()) => features,
         Err(Unsupported::Segmentation) => features.without(net::Features::GSO_MASK),
         Err(Unsupported::Checksum) => {
             features.without(net::Features::GSO_MASK | net::Features::CSUM_MASK)

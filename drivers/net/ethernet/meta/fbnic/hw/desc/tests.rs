@@ -502,6 +502,7 @@ fn tx_meta_encode_agrees_with_the_field_by_field_checks() {
                                 ..TxMeta::default()
                             };
                             assert_eq!(m.encode(), m.encode_checked(), "{m:?}");
+                            assert_eq!(m.fits(), m.encode_checked().is_ok(), "{m:?}");
                             checked += usize::from(m.encode().is_ok());
                         }
                     }

@@ -133,6 +133,13 @@ pub struct TxMeta {
     pub mss: u16,
 }
 
+/// Whether `bytes` is a whole number of 2^`shift`-byte units that fits
+/// `field` (shifts: no division, so no panic path).
+#[inline]
+const fn units(field: Field64, bytes: u16, shift: u32) -> bool {
+    bytes & ((1 << shift) - 1) == 0 && field.fits((bytes >> shift) as u64)
+}
+
 impl TxMeta {
     /// Where the checksum computation starts: after the L2 and both L3
     /// headers (CHECKSUM_PARTIAL's `csum_start`).
@@ -146,33 +153,32 @@ impl TxMeta {
     /// whole 2-byte units that fit their fields.
     #[inline]
     pub const fn csum_fits(l2_hlen: u16, l3_ihlen: u16, csum_offset: u16) -> bool {
-        const fn fits(field: Field64, bytes: u16) -> bool {
-            bytes & 1 == 0 && field.fits((bytes >> 1) as u64)
-        }
-        fits(twd::L2_HLEN_MASK, l2_hlen)
-            && fits(twd::L3_IHLEN_MASK, l3_ihlen)
-            && fits(twd::CSUM_OFFSET_MASK, csum_offset)
+        units(twd::L2_HLEN_MASK, l2_hlen, 1)
+            & units(twd::L3_IHLEN_MASK, l3_ihlen, 1)
+            & units(twd::CSUM_OFFSET_MASK, csum_offset, 1)
+    }
+
+    /// Whether [`TxMeta::encode`] succeeds: every length is a whole number
+    /// of its field's units and fits it. The lengths are checked together,
+    /// with no branch per field.
+    #[inline]
+    pub const fn fits(&self) -> bool {
+        units(twd::L2_HLEN_MASK, self.l2_hlen, 1)
+            & units(twd::L3_OHLEN_MASK, self.l3_ohlen, 1)
+            & units(twd::L3_IHLEN_MASK, self.l3_ihlen, 1)
+            & units(twd::CSUM_OFFSET_MASK, self.csum_offset, 1)
+            & units(twd::L4_HLEN_MASK, self.l4_hlen, 2)
+            & twd::MSS_MASK.fits(self.mss as u64)
     }
 
     /// The raw descriptor.
     ///
     /// Every packet the driver sends has one: the lengths are checked
-    /// together, with no branch per field, and the error is worked out
-    /// only when one of them does not fit.
+    /// together ([`TxMeta::fits`]), and the error is worked out only when
+    /// one of them does not fit.
     #[inline]
     pub const fn encode(&self) -> Result<u64, DescError> {
-        // Whether `bytes` is a whole number of 2^`shift`-byte units that
-        // fits `field` (shifts: no division, so no panic path).
-        const fn units(field: Field64, bytes: u16, shift: u32) -> bool {
-            bytes & ((1 << shift) - 1) == 0 && field.fits((bytes >> shift) as u64)
-        }
-        let fits = units(twd::L2_HLEN_MASK, self.l2_hlen, 1)
-            & units(twd::L3_OHLEN_MASK, self.l3_ohlen, 1)
-            & units(twd::L3_IHLEN_MASK, self.l3_ihlen, 1)
-            & units(twd::CSUM_OFFSET_MASK, self.csum_offset, 1)
-            & units(twd::L4_HLEN_MASK, self.l4_hlen, 2)
-            & twd::MSS_MASK.fits(self.mss as u64);
-        if !fits {
+        if !self.fits() {
             return self.encode_checked();
         }
         Ok(self.flags()
