@@ -4,7 +4,9 @@
 # The upstream C driver with the fixes this project proposes for it
 # (Documentation/upstream/fbnic-c/*.patch): builds it from the lab
 # kernel's own source and runs the recovery cases that the stock driver
-# oopses on or floods the log in, with it.
+# oopses on or floods the log in, with it. With FBNIC_KERNEL_FLAVOUR=debug,
+# --build-only builds it for the debug kernel (scripts/reliability.sh's
+# c-fixes runs there).
 #
 #   scripts/c-fixes.sh [--build-only] [--results DIR]
 #

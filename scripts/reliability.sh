@@ -48,11 +48,9 @@ out=$FBNIC_TOP/results/reliability${FBNIC_KERNEL_FLAVOUR:+-$FBNIC_KERNEL_FLAVOUR
 mkdir -p "$out"
 for d in $drivers; do
 	# c-fixes: the C driver with the fixes of Documentation/upstream/fbnic-c,
-	# built against the lab kernel by scripts/c-fixes.sh.
+	# built by scripts/c-fixes.sh against the kernel of the flavour.
 	driver=(--driver "$d")
 	if [ "$d" = c-fixes ]; then
-		[ -z "${FBNIC_KERNEL_FLAVOUR:-}" ] ||
-			die "c-fixes: the patched C driver is built for the lab kernel only"
 		driver=(--driver c --c-module "$("$FBNIC_TOP/scripts/c-fixes.sh" --build-only | tail -1)")
 	fi
 	for l in $loads; do
